@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* The context object. Children (tensors, ops) hold a reference, so a context the user destroyed
+ * stays allocated, but unusable, until its last child goes. Public calls on a context take its
+ * lock; internal code never calls a public function while holding it. */
+#ifndef OCLNN_CORE_CONTEXT_H
+#define OCLNN_CORE_CONTEXT_H
+
+#include <threads.h>
+
+#include "oclnn.h"
+
+#define OCLNN__MAGIC_CONTEXT 0x6f43747au /* "oCtz" */
+#define OCLNN__MAGIC_DEAD 0xdeadbeefu
+
+struct oclnn__backend;
+struct oclnn__storage;
+
+struct oclnn_context {
+    uint32_t magic;
+    bool alive;  /* false once oclnn_context_destroy was called */
+    size_t refs; /* the user's reference + one per live tensor and op */
+    mtx_t lock;
+    const struct oclnn__backend *be;
+    void *impl; /* backend state */
+    oclnn_device_info device;
+    oclnn_layout layout;
+    bool layout_from_device; /* layout follows the device rule (no option or OCLNN_LAYOUT) */
+    oclnn_allocator allocator_copy;
+    const oclnn_allocator *allocator; /* &allocator_copy or NULL */
+    char *cache_dir;                  /* NULL: no disk cache */
+    char *kernel_dir;                 /* NULL: embedded kernels only */
+    char *tuning_db;
+    uint32_t flags;
+    oclnn_cache_stats stats;
+    char *build_log; /* last failed build's log, or NULL */
+    struct oclnn__storage *scratch;
+};
+
+/* Checks a context handle given to a public call (magic, alive); sets the message on failure. */
+oclnn_status oclnn__context_check(const oclnn_context *ctx, const char *arg_name);
+void oclnn__context_retain(oclnn_context *ctx);
+void oclnn__context_release(oclnn_context *ctx);
+/* Replaces the stored build log (takes a copy). */
+void oclnn__context_set_build_log(oclnn_context *ctx, const char *log);
+/* A scratch buffer of at least `bytes`, shared by the context's ops (they run in order). */
+oclnn_status oclnn__context_scratch(oclnn_context *ctx, size_t bytes, struct oclnn__storage **out);
+
+#endif

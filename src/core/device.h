@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Device listing across backends and the pure choice of a device from a request string. */
+#ifndef OCLNN_CORE_DEVICE_H
+#define OCLNN_CORE_DEVICE_H
+
+#include "oclnn.h"
+
+/* Lists OpenCL devices, then the C backend; *count is the total. Caller frees *out with free(). */
+oclnn_status oclnn__device_list(oclnn_device_info **out, size_t *count);
+
+/* Picks the device for `request` (NULL or "" = default) from `list`: "cpu", "P:D", or a
+ * case-insensitive substring of the device name (then of the platform name). Returns the index,
+ * or -1 when nothing matches. Pure: tested with fabricated lists. */
+long oclnn__device_choose(const oclnn_device_info *list, size_t count, const char *request);
+
+/* The index of the default device: the fastest-looking GPU, else the fastest other OpenCL
+ * device, else the C backend. Also used to set is_default. */
+size_t oclnn__device_default(const oclnn_device_info *list, size_t count);
+
+/* The documented layout rule: NCHW on NVIDIA and AMD GPUs (their kernels coalesce along W),
+ * NHWC everywhere else (CPU devices, Intel and ARM GPUs, the C backend: channels innermost
+ * vectorize and make 1x1 convolution a plain GEMM). */
+oclnn_layout oclnn__device_layout_rule(const oclnn_device_info *info);
+
+#endif

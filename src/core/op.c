@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Common operator lifetime and queries. */
+#include "core/op.h"
+
+#include "core/alloc.h"
+#include "core/status.h"
+
+oclnn_status oclnn__op_new(oclnn_context *ctx, oclnn__op_kind kind, oclnn_op **out) {
+    oclnn_op *op = oclnn__calloc(ctx->allocator, 1, sizeof *op);
+    if (!op) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the operator");
+    op->magic = OCLNN__MAGIC_OP;
+    op->ctx = ctx;
+    op->kind = kind;
+    op->algo = "";
+    oclnn__context_retain(ctx);
+    *out = op;
+    return OCLNN_OK;
+}
+
+void oclnn__op_free(oclnn_op *op) {
+    if (!op) return;
+    oclnn_context *ctx = op->ctx;
+    if (op->impl_destroy) {
+        mtx_lock(&ctx->lock);
+        op->impl_destroy(op);
+        mtx_unlock(&ctx->lock);
+    }
+    op->magic = OCLNN__MAGIC_DEAD;
+    oclnn__free(ctx->allocator, op);
+    oclnn__context_release(ctx);
+}
+
+oclnn_status oclnn__op_check(const oclnn_op *op, oclnn__op_kind kind, const char *arg_name) {
+    if (!op) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
+    if (op->magic != OCLNN__MAGIC_OP)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is not a live operator", arg_name);
+    if (op->kind != kind)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is an operator of another kind", arg_name);
+    if (op->ctx->magic != OCLNN__MAGIC_CONTEXT || !op->ctx->alive)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s belongs to a destroyed context", arg_name);
+    return OCLNN_OK;
+}
+
+void oclnn_op_destroy(oclnn_op *op) {
+    OCLNN__ENTER();
+    if (!op || op->magic != OCLNN__MAGIC_OP) return;
+    oclnn__op_free(op);
+}
+
+const char *oclnn_op_algorithm(const oclnn_op *op) {
+    OCLNN__ENTER();
+    if (!op || op->magic != OCLNN__MAGIC_OP) {
+        oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "op is not a live operator");
+        return "";
+    }
+    return op->algo;
+}
+
+size_t oclnn_op_workspace_size(const oclnn_op *op) {
+    OCLNN__ENTER();
+    if (!op || op->magic != OCLNN__MAGIC_OP) {
+        oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "op is not a live operator");
+        return 0;
+    }
+    return op->workspace_bytes;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* Public tensor calls: argument checks, storage reference counting, channel views, and the
+ * backend calls for transfers. */
+#include "core/tensor.h"
+
+#include <stdio.h>
+
+#include "backend.h"
+#include "core/alloc.h"
+#include "core/status.h"
+
+const char *oclnn__layout_name(oclnn_layout l) {
+    switch (l) {
+    case OCLNN_LAYOUT_AUTO: return "AUTO";
+    case OCLNN_LAYOUT_NCHW: return "NCHW";
+    case OCLNN_LAYOUT_NHWC: return "NHWC";
+    }
+    return "?";
+}
+
+void oclnn__shape_str(oclnn_shape s, char *buf, size_t size) {
+    snprintf(buf, size, "n%uc%uh%uw%u", s.n, s.c, s.h, s.w);
+}
+
+void oclnn__dense_strides(oclnn_shape s, uint32_t c_total, oclnn_layout layout, size_t stride[4]) {
+    size_t h = s.h, w = s.w, c = c_total;
+    if (layout == OCLNN_LAYOUT_NHWC) {
+        stride[OCLNN__C] = 1;
+        stride[OCLNN__W] = c;
+        stride[OCLNN__H] = w * c;
+        stride[OCLNN__N] = h * w * c;
+    } else {
+        stride[OCLNN__W] = 1;
+        stride[OCLNN__H] = w;
+        stride[OCLNN__C] = h * w;
+        stride[OCLNN__N] = c * h * w;
+    }
+}
+
+bool oclnn__tensor_is_dense(const oclnn_tensor *t) {
+    size_t s[4];
+    oclnn__dense_strides(t->shape, t->shape.c, t->layout, s);
+    return t->offset == 0 && s[0] == t->stride[0] && s[1] == t->stride[1] && s[2] == t->stride[2] &&
+           s[3] == t->stride[3];
+}
+
+oclnn_status oclnn__tensor_check(const oclnn_tensor *t, const char *arg_name) {
+    if (!t) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
+    if (t->magic != OCLNN__MAGIC_TENSOR)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is not a live tensor", arg_name);
+    if (t->ctx->magic != OCLNN__MAGIC_CONTEXT || !t->ctx->alive)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s belongs to a destroyed context",
+                           arg_name);
+    return OCLNN_OK;
+}
+
+static oclnn_status check_layout(oclnn_layout l, const char *name, bool allow_auto) {
+    if ((l == OCLNN_LAYOUT_AUTO && allow_auto) || l == OCLNN_LAYOUT_NCHW || l == OCLNN_LAYOUT_NHWC)
+        return OCLNN_OK;
+    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s (%d) is not a valid layout", name, (int)l);
+}
+
+oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_shape shape, oclnn_layout layout,
+                                 oclnn_tensor **out) {
+    OCLNN__ENTER();
+    if (out) *out = NULL;
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    OCLNN__TRY(check_layout(layout, "layout", true));
+    if (!shape.n || !shape.c || !shape.h || !shape.w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "shape (%u,%u,%u,%u) has a zero dimension",
+                           shape.n, shape.c, shape.h, shape.w);
+    size_t bytes;
+    if (!oclnn__shape_bytes(shape, NULL, &bytes))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "shape (%u,%u,%u,%u) is too large: its byte size overflows size_t",
+                           shape.n, shape.c, shape.h, shape.w);
+    if (ctx->device.max_alloc_bytes && bytes > ctx->device.max_alloc_bytes)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "shape (%u,%u,%u,%u) needs %zu bytes, more than the device's largest "
+                           "allocation (%llu bytes)",
+                           shape.n, shape.c, shape.h, shape.w, bytes,
+                           (unsigned long long)ctx->device.max_alloc_bytes);
+    oclnn_tensor *t = oclnn__calloc(ctx->allocator, 1, sizeof *t);
+    oclnn__storage *s = oclnn__calloc(ctx->allocator, 1, sizeof *s);
+    if (!t || !s) {
+        oclnn__free(ctx->allocator, t);
+        oclnn__free(ctx->allocator, s);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the tensor object");
+    }
+    s->refs = 1;
+    s->bytes = bytes;
+    mtx_lock(&ctx->lock);
+    oclnn_status st = ctx->be->storage_alloc(ctx, s);
+    mtx_unlock(&ctx->lock);
+    if (st != OCLNN_OK) {
+        oclnn__free(ctx->allocator, t);
+        oclnn__free(ctx->allocator, s);
+        return st;
+    }
+    t->magic = OCLNN__MAGIC_TENSOR;
+    t->ctx = ctx;
+    t->shape = shape;
+    t->layout = layout == OCLNN_LAYOUT_AUTO ? ctx->layout : layout;
+    oclnn__dense_strides(shape, shape.c, t->layout, t->stride);
+    t->storage = s;
+    oclnn__context_retain(ctx);
+    *out = t;
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_tensor_view_channels(oclnn_tensor *parent, uint32_t c_offset, uint32_t channels,
+                                        oclnn_tensor **out) {
+    OCLNN__ENTER();
+    if (out) *out = NULL;
+    OCLNN__TRY(oclnn__tensor_check(parent, "parent"));
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    if (channels == 0)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "channels is 0");
+    if (c_offset >= parent->shape.c || channels > parent->shape.c - c_offset)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "channels [%u, %llu) are outside the parent's %u channels", c_offset,
+                           (unsigned long long)c_offset + channels, parent->shape.c);
+    oclnn_context *ctx = parent->ctx;
+    oclnn_tensor *t = oclnn__calloc(ctx->allocator, 1, sizeof *t);
+    if (!t) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the view object");
+    *t = *parent;
+    t->shape.c = channels;
+    t->offset = parent->offset + (size_t)c_offset * parent->stride[OCLNN__C];
+    t->is_view = true;
+    mtx_lock(&ctx->lock);
+    t->storage->refs++;
+    ctx->refs++;
+    mtx_unlock(&ctx->lock);
+    *out = t;
+    return OCLNN_OK;
+}
+
+void oclnn_tensor_destroy(oclnn_tensor *t) {
+    OCLNN__ENTER();
+    if (!t || t->magic != OCLNN__MAGIC_TENSOR) return;
+    oclnn_context *ctx = t->ctx;
+    t->magic = OCLNN__MAGIC_DEAD;
+    mtx_lock(&ctx->lock);
+    oclnn__storage *s = t->storage;
+    bool last = --s->refs == 0;
+    if (last) ctx->be->storage_free(ctx, s);
+    mtx_unlock(&ctx->lock);
+    if (last) oclnn__free(ctx->allocator, s);
+    oclnn__free(ctx->allocator, t);
+    oclnn__context_release(ctx);
+}
+
+oclnn_shape oclnn_tensor_shape(const oclnn_tensor *t) {
+    OCLNN__ENTER();
+    oclnn_shape zero = {0, 0, 0, 0};
+    return oclnn__tensor_check(t, "t") == OCLNN_OK ? t->shape : zero;
+}
+
+oclnn_layout oclnn_tensor_layout(const oclnn_tensor *t) {
+    OCLNN__ENTER();
+    return oclnn__tensor_check(t, "t") == OCLNN_OK ? t->layout : OCLNN_LAYOUT_AUTO;
+}
+
+bool oclnn_tensor_is_view(const oclnn_tensor *t) {
+    OCLNN__ENTER();
+    return oclnn__tensor_check(t, "t") == OCLNN_OK && t->is_view;
+}
+
+size_t oclnn_tensor_elements(const oclnn_tensor *t) {
+    OCLNN__ENTER();
+    if (oclnn__tensor_check(t, "t") != OCLNN_OK) return 0;
+    return (size_t)t->shape.n * t->shape.c * t->shape.h * t->shape.w;
+}
+
+oclnn_status oclnn_tensor_write(oclnn_tensor *dst, const float *src, oclnn_layout src_layout) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__tensor_check(dst, "dst"));
+    if (!src) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src is NULL");
+    OCLNN__TRY(check_layout(src_layout, "src_layout", true));
+    oclnn_context *ctx = dst->ctx;
+    mtx_lock(&ctx->lock);
+    oclnn_status st = ctx->be->tensor_write(
+        dst, src, src_layout == OCLNN_LAYOUT_AUTO ? dst->layout : src_layout);
+    mtx_unlock(&ctx->lock);
+    return st;
+}
+
+oclnn_status oclnn_tensor_read(const oclnn_tensor *src, float *dst, oclnn_layout dst_layout) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__tensor_check(src, "src"));
+    if (!dst) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dst is NULL");
+    OCLNN__TRY(check_layout(dst_layout, "dst_layout", true));
+    oclnn_context *ctx = src->ctx;
+    mtx_lock(&ctx->lock);
+    oclnn_status st = ctx->be->tensor_read(
+        src, dst, dst_layout == OCLNN_LAYOUT_AUTO ? src->layout : dst_layout);
+    mtx_unlock(&ctx->lock);
+    return st;
+}
+
+oclnn_status oclnn_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__tensor_check(src, "src"));
+    OCLNN__TRY(oclnn__tensor_check(dst, "dst"));
+    if (src->ctx != dst->ctx)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src and dst belong to different contexts");
+    if (!oclnn__shape_eq(src->shape, dst->shape)) {
+        char a[64], b[64];
+        oclnn__shape_str(src->shape, a, sizeof a);
+        oclnn__shape_str(dst->shape, b, sizeof b);
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src shape %s differs from dst shape %s", a, b);
+    }
+    if (src->storage == dst->storage && src != dst) {
+        /* Overlapping views would race; distinct channel ranges of one storage are fine. */
+        size_t a0 = src->offset, b0 = dst->offset, cs = src->stride[OCLNN__C];
+        size_t a1 = a0 + src->shape.c * cs, b1 = b0 + dst->shape.c * cs;
+        if (src->stride[OCLNN__C] == dst->stride[OCLNN__C] && a0 < b1 && b0 < a1)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src and dst overlap in memory");
+    }
+    if (src == dst) return OCLNN_OK;
+    oclnn_context *ctx = dst->ctx;
+    mtx_lock(&ctx->lock);
+    oclnn_status st = ctx->be->tensor_copy(src, dst);
+    mtx_unlock(&ctx->lock);
+    return st;
+}
+
+oclnn_status oclnn_tensor_fill(oclnn_tensor *t, float value) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__tensor_check(t, "t"));
+    oclnn_context *ctx = t->ctx;
+    mtx_lock(&ctx->lock);
+    oclnn_status st = ctx->be->tensor_fill(t, value);
+    mtx_unlock(&ctx->lock);
+    return st;
+}

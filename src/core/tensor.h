@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Tensors are (storage, offset, strides): a channel view shares its parent's storage with another
+ * offset, so kernels that honour strides write straight into a concat slice. Storage is
+ * reference-counted by the tensors that use it. */
+#ifndef OCLNN_CORE_TENSOR_H
+#define OCLNN_CORE_TENSOR_H
+
+#include "core/context.h"
+
+#define OCLNN__MAGIC_TENSOR 0x6f54736eu /* "oTsn" */
+
+typedef struct oclnn__storage {
+    size_t refs;
+    size_t bytes;
+    void *mem; /* cl_mem on OpenCL, a host pointer on the C backend */
+} oclnn__storage;
+
+enum { OCLNN__N = 0, OCLNN__C = 1, OCLNN__H = 2, OCLNN__W = 3 };
+
+struct oclnn_tensor {
+    uint32_t magic;
+    oclnn_context *ctx;
+    oclnn_shape shape;
+    oclnn_layout layout; /* NCHW or NHWC, never AUTO */
+    size_t offset;       /* in elements, into storage */
+    size_t stride[4];    /* elements per step of n, c, h, w */
+    oclnn__storage *storage;
+    bool is_view;
+};
+
+/* Checks a tensor handle given to a public call. */
+oclnn_status oclnn__tensor_check(const oclnn_tensor *t, const char *arg_name);
+/* Strides of a dense tensor of `shape` in `layout` whose storage holds `c_total` channels. */
+void oclnn__dense_strides(oclnn_shape shape, uint32_t c_total, oclnn_layout layout, size_t stride[4]);
+/* True when t covers its whole storage in its layout's natural order (not a strided view). */
+bool oclnn__tensor_is_dense(const oclnn_tensor *t);
+/* "NCHW" / "NHWC" / "AUTO". */
+const char *oclnn__layout_name(oclnn_layout l);
+/* Writes "n1c64h56w56" style text for messages. */
+void oclnn__shape_str(oclnn_shape s, char *buf, size_t size);
+static inline bool oclnn__shape_eq(oclnn_shape a, oclnn_shape b) {
+    return a.n == b.n && a.c == b.c && a.h == b.h && a.w == b.w;
+}
+
+#endif

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* The C backend: host memory, strided transfers, and the table of op families. It makes no
+ * OpenCL call at all. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "core/alloc.h"
+#include "core/status.h"
+#include "cpu/cpu.h"
+
+static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
+    if (out && cap >= 1) {
+        memset(out, 0, sizeof *out);
+        out->backend = OCLNN_BACKEND_CPU;
+        out->platform_index = out->device_index = UINT32_MAX;
+        snprintf(out->platform_name, sizeof out->platform_name, "oclnn C backend");
+        snprintf(out->name, sizeof out->name, "C backend (%d threads)", oclnn__cpu_threads());
+        snprintf(out->vendor, sizeof out->vendor, "oclnn");
+        snprintf(out->driver_version, sizeof out->driver_version, "%s", oclnn_version_string());
+        snprintf(out->device_version, sizeof out->device_version, "C11");
+        out->is_cpu = true;
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        out->compute_units = cores > 0 ? (uint32_t)cores : 1;
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && page > 0) out->global_mem_bytes = (uint64_t)pages * (uint64_t)page;
+        out->max_alloc_bytes = 0; /* no limit beyond size_t */
+        out->fp64 = true;
+    }
+    return 1;
+}
+
+static oclnn_status cpu_context_init(oclnn_context *ctx) {
+    ctx->impl = ctx; /* no state of its own; non-NULL marks it started */
+    return OCLNN_OK;
+}
+
+static void cpu_context_fini(oclnn_context *ctx) { ctx->impl = NULL; }
+static oclnn_status cpu_finish(oclnn_context *ctx) { (void)ctx; return OCLNN_OK; }
+static oclnn_status cpu_warm_up(oclnn_context *ctx) { (void)ctx; return OCLNN_OK; }
+
+static oclnn_status cpu_storage_alloc(oclnn_context *ctx, oclnn__storage *s) {
+    s->mem = oclnn__alloc(ctx->allocator, s->bytes);
+    if (!s->mem)
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu bytes of host memory",
+                           s->bytes);
+    return OCLNN_OK;
+}
+
+static void cpu_storage_free(oclnn_context *ctx, oclnn__storage *s) {
+    oclnn__free(ctx->allocator, s->mem);
+    s->mem = NULL;
+}
+
+static oclnn_status cpu_tensor_write(oclnn_tensor *dst, const float *src, oclnn_layout layout) {
+    size_t ss[4];
+    oclnn__dense_strides(dst->shape, dst->shape.c, layout, ss);
+    oclnn__cpu_copy_strided(dst->shape, src, ss, oclnn__cpu_data(dst), dst->stride);
+    return OCLNN_OK;
+}
+
+static oclnn_status cpu_tensor_read(const oclnn_tensor *src, float *dst, oclnn_layout layout) {
+    size_t ds[4];
+    oclnn__dense_strides(src->shape, src->shape.c, layout, ds);
+    oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, dst, ds);
+    return OCLNN_OK;
+}
+
+static oclnn_status cpu_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) {
+    oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, oclnn__cpu_data(dst),
+                            dst->stride);
+    return OCLNN_OK;
+}
+
+static oclnn_status cpu_tensor_fill(oclnn_tensor *t, float value) {
+    oclnn__cpu_fill_strided(t->shape, oclnn__cpu_data(t), t->stride, value);
+    return OCLNN_OK;
+}
+
+const oclnn__backend oclnn__backend_cpu = {
+    .name = "cpu",
+    .kind = OCLNN_BACKEND_CPU,
+    .enumerate = cpu_enumerate,
+    .context_init = cpu_context_init,
+    .context_fini = cpu_context_fini,
+    .finish = cpu_finish,
+    .warm_up = cpu_warm_up,
+    .storage_alloc = cpu_storage_alloc,
+    .storage_free = cpu_storage_free,
+    .tensor_write = cpu_tensor_write,
+    .tensor_read = cpu_tensor_read,
+    .tensor_copy = cpu_tensor_copy,
+    .tensor_fill = cpu_tensor_fill,
+};

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the C backend's files. */
+#ifndef OCLNN_CPU_CPU_H
+#define OCLNN_CPU_CPU_H
+
+#include "core/tensor.h"
+
+static inline float *oclnn__cpu_data(oclnn_tensor *t) { return (float *)t->storage->mem + t->offset; }
+static inline const float *oclnn__cpu_cdata(const oclnn_tensor *t) {
+    return (const float *)t->storage->mem + t->offset;
+}
+/* Threads the C backend uses (OpenMP's count, or 1 without OpenMP). */
+int oclnn__cpu_threads(void);
+/* dst[i] = src[i] over a 4-D shape with arbitrary element strides (n, c, h, w order). */
+void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4], float *dst,
+                             const size_t ds[4]);
+void oclnn__cpu_fill_strided(oclnn_shape s, float *dst, const size_t ds[4], float value);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* Test harness: backend x layout configurations (cmocka prestate), one shared context per backend
+ * per process, seeded data, and tolerance checks that report the worst element. */
+#ifndef OCLNN_TEST_HARNESS_H
+#define OCLNN_TEST_HARNESS_H
+
+/* cmocka 1.1 needs these before its header. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "oclnn.h"
+
+typedef struct test_cfg {
+    oclnn_backend_kind backend;
+    oclnn_layout layout;
+    const char *name; /* "opencl/NHWC" */
+} test_cfg;
+
+extern const test_cfg CFG_CL_NCHW, CFG_CL_NHWC, CFG_CPU_NCHW, CFG_CPU_NHWC;
+
+/* Runs `t` once per backend x layout (four cmocka tests). */
+#define TEST_ALL_CFGS(t)                                                                          \
+    cmocka_unit_test_prestate(t, (void *)&CFG_CL_NCHW),                                           \
+        cmocka_unit_test_prestate(t, (void *)&CFG_CL_NHWC),                                       \
+        cmocka_unit_test_prestate(t, (void *)&CFG_CPU_NCHW),                                      \
+        cmocka_unit_test_prestate(t, (void *)&CFG_CPU_NHWC)
+
+/* The shared context for cfg's backend (created on first use, destroyed at exit). When the
+ * machine has no OpenCL device the OpenCL configurations call skip(): never a silent pass. */
+oclnn_context *test_context(const test_cfg *cfg);
+/* Same, for the current test's prestate (void **state). */
+#define TEST_CTX(state) test_context((const test_cfg *)*(state))
+#define TEST_CFG(state) ((const test_cfg *)*(state))
+
+/* Asserts a status, printing oclnn_last_error() when it differs. */
+#define assert_ok(expr) assert_status_impl((expr), OCLNN_OK, #expr, __FILE__, __LINE__)
+#define assert_status(expr, st) assert_status_impl((expr), (st), #expr, __FILE__, __LINE__)
+void assert_status_impl(oclnn_status got, oclnn_status want, const char *what, const char *file, int line);
+/* Asserts that oclnn_last_error() contains `keyword`. */
+#define assert_error_mentions(keyword) assert_error_mentions_impl((keyword), __FILE__, __LINE__)
+void assert_error_mentions_impl(const char *keyword, const char *file, int line);
+
+/* Deterministic uniform values in [lo, hi) from `seed` (xorshift). */
+void fill_random(float *dst, size_t n, uint32_t seed, float lo, float hi);
+float *alloc_random(size_t n, uint32_t seed, float lo, float hi); /* free() the result */
+
+/* True when |got - ref| <= atol + rtol * |ref| everywhere; otherwise prints the mismatch count,
+ * the worst index with both values, and `problem` (a line to paste into `oclnn bench`). */
+bool check_close(const float *got, const float *ref, size_t n, double atol, double rtol,
+                 const char *problem);
+#define assert_close(got, ref, n, atol, rtol, problem)                                            \
+    assert_true(check_close((got), (ref), (n), (atol), (rtol), (problem)))
+
+/* Reads a whole file of float32 values from tests/data (little-endian). NULL if missing. */
+float *load_golden(const char *name, size_t *count);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/* `oclnn devices [--json]`: every device with the capabilities oclnn reads, the layout it prefers
+ * and which one a context gets by default. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: oclnn devices [--json]\n"
+               "Lists OpenCL devices (as P:D indices for OCLNN_DEVICE) and the C backend (\"cpu\").\n");
+}
+
+static const char *kind(const oclnn_device_info *d) {
+    if (d->backend == OCLNN_BACKEND_CPU) return "c-backend";
+    return d->is_gpu ? "gpu" : d->is_cpu ? "cpu" : d->is_accelerator ? "accelerator" : "other";
+}
+
+static void print_id(char *buf, size_t n, const oclnn_device_info *d) {
+    if (d->backend == OCLNN_BACKEND_CPU) snprintf(buf, n, "cpu");
+    else snprintf(buf, n, "%u:%u", d->platform_index, d->device_index);
+}
+
+static void print_json(const oclnn_device_info *list, size_t count) {
+    printf("[");
+    for (size_t i = 0; i < count; i++) {
+        const oclnn_device_info *d = &list[i];
+        char id[32];
+        print_id(id, sizeof id, d);
+        printf("%s\n  {\"id\": ", i ? "," : "");
+        json_string(stdout, id);
+        printf(", \"backend\": \"%s\", \"type\": \"%s\", \"platform\": ",
+               d->backend == OCLNN_BACKEND_CPU ? "cpu" : "opencl", kind(d));
+        json_string(stdout, d->platform_name);
+        printf(", \"name\": ");
+        json_string(stdout, d->name);
+        printf(", \"vendor\": ");
+        json_string(stdout, d->vendor);
+        printf(", \"driver_version\": ");
+        json_string(stdout, d->driver_version);
+        printf(", \"device_version\": ");
+        json_string(stdout, d->device_version);
+        printf(", \"compute_units\": %u, \"clock_mhz\": %u, \"global_mem_bytes\": %llu, "
+               "\"local_mem_bytes\": %llu, \"max_alloc_bytes\": %llu, \"max_work_group_size\": %zu, "
+               "\"max_work_item_sizes\": [%zu, %zu, %zu], \"preferred_vector_width_float\": %u, "
+               "\"native_vector_width_float\": %u, \"fp16\": %s, \"fp64\": %s, \"images\": %s, "
+               "\"subgroups\": %s, \"layout\": \"%s\", \"default\": %s}",
+               d->compute_units, d->clock_mhz, (unsigned long long)d->global_mem_bytes,
+               (unsigned long long)d->local_mem_bytes, (unsigned long long)d->max_alloc_bytes,
+               d->max_work_group_size, d->max_work_item_sizes[0], d->max_work_item_sizes[1],
+               d->max_work_item_sizes[2], d->preferred_vector_width_float,
+               d->native_vector_width_float, d->fp16 ? "true" : "false", d->fp64 ? "true" : "false",
+               d->images ? "true" : "false", d->subgroups ? "true" : "false",
+               layout_name(d->layout), d->is_default ? "true" : "false");
+    }
+    printf("\n]\n");
+}
+
+static void print_table(const oclnn_device_info *list, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        const oclnn_device_info *d = &list[i];
+        char id[32];
+        print_id(id, sizeof id, d);
+        printf("%s %-5s %s%s\n", d->is_default ? "*" : " ", id, d->name,
+               d->is_default ? "   (default)" : "");
+        if (d->backend == OCLNN_BACKEND_OPENCL) {
+            printf("        platform      %s\n", d->platform_name);
+            printf("        vendor        %s\n", d->vendor);
+            printf("        version       %s, driver %s\n", d->device_version, d->driver_version);
+        }
+        printf("        type          %s\n", kind(d));
+        printf("        compute units %u", d->compute_units);
+        if (d->clock_mhz) printf(" at %u MHz", d->clock_mhz);
+        printf("\n        memory        %.1f GiB global", d->global_mem_bytes / 1073741824.0);
+        if (d->backend == OCLNN_BACKEND_OPENCL)
+            printf(", %.0f KiB local, %.1f GiB largest buffer", d->local_mem_bytes / 1024.0,
+                   d->max_alloc_bytes / 1073741824.0);
+        printf("\n");
+        if (d->backend == OCLNN_BACKEND_OPENCL) {
+            printf("        work-group    %zu max, items %zu x %zu x %zu\n", d->max_work_group_size,
+                   d->max_work_item_sizes[0], d->max_work_item_sizes[1], d->max_work_item_sizes[2]);
+            printf("        float vectors preferred %u, native %u\n", d->preferred_vector_width_float,
+                   d->native_vector_width_float);
+            printf("        features      fp16 %s, fp64 %s, images %s, subgroups %s\n",
+                   d->fp16 ? "yes" : "no", d->fp64 ? "yes" : "no", d->images ? "yes" : "no",
+                   d->subgroups ? "yes" : "no");
+        }
+        printf("        layout        %s\n", layout_name(d->layout));
+    }
+}
+
+int cmd_devices(int argc, char **argv) {
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (arg_flag(argv[i], "--json")) json = true;
+        else if (arg_flag(argv[i], "--help") || arg_flag(argv[i], "-h")) {
+            usage(stdout);
+            return TOOL_OK;
+        } else {
+            fprintf(stderr, "oclnn devices: unknown option \"%s\"\n", argv[i]);
+            usage(stderr);
+            return TOOL_USAGE;
+        }
+    }
+    size_t count = 0;
+    if (oclnn_devices(NULL, 0, &count) != OCLNN_OK) {
+        fprintf(stderr, "oclnn devices: %s\n", oclnn_last_error());
+        return TOOL_FAIL;
+    }
+    oclnn_device_info *list = calloc(count, sizeof *list);
+    if (!list || oclnn_devices(list, count, &count) != OCLNN_OK) {
+        fprintf(stderr, "oclnn devices: %s\n", list ? oclnn_last_error() : "out of memory");
+        free(list);
+        return TOOL_FAIL;
+    }
+    if (json) print_json(list, count);
+    else print_table(list, count);
+    free(list);
+    return TOOL_OK;
+}
