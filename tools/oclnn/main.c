@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench.h"
 #include "tool.h"
 
 typedef struct command {
@@ -12,6 +13,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"bench", cmd_bench, "time an op (or a network) on a device, optionally verified"},
     {"devices", cmd_devices, "list OpenCL devices and the C backend, with capabilities"},
 };
 

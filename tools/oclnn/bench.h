@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* `oclnn bench <op>`: shared conventions. Every bench subcommand accepts the common options
+ * (--device D, --layout auto|nchw|nhwc, --iters N, --warmup N, --verify, --json), times its op as
+ * the median of the iterations after a warm-up (oclnn_context_finish after each run), prints a
+ * line per algorithm or a JSON array with one object per run, and with --verify exits 1 on
+ * mismatch against the double-precision reference. Progress goes to stderr. */
+#ifndef OCLNN_TOOL_BENCH_H
+#define OCLNN_TOOL_BENCH_H
+
+#include "tool.h"
+
+typedef struct bench_common {
+    const char *device; /* NULL: default device */
+    oclnn_layout layout;
+    int iters, warmup;
+    bool verify, json;
+} bench_common;
+
+/* Consumes argv[*i] (and its value) if it is a common option; returns 1 if consumed, 0 if not
+ * a common option, -1 on a bad value (message printed). */
+int bench_common_arg(bench_common *c, int argc, char **argv, int *i);
+void bench_common_init(bench_common *c);
+void bench_common_usage(FILE *f);
+/* Creates the context for c->device / c->layout; prints the error and returns NULL on failure. */
+oclnn_context *bench_context(const bench_common *c);
+
+/* Times `run(arg)` c->iters times after c->warmup runs, waiting for the device after each;
+ * returns the median in milliseconds, or a negative value when run() failed (message printed). */
+typedef oclnn_status (*bench_fn)(void *arg);
+double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void *arg);
+
+/* Worst errors of `got` against `ref`: max |got-ref| and max |got-ref| / max(|ref|, 1e-3 * max|ref|). */
+void bench_errors(const float *got, const float *ref, size_t n, double *max_abs, double *max_rel);
+
+/* Parses "A,B,C,D" into up to `max` unsigned values; returns how many, or -1 on a bad list. */
+int parse_uints(const char *text, unsigned *out, int max);
+/* Parses "N,C,H,W" into a shape (exactly four positive numbers). */
+bool parse_shape(const char *text, oclnn_shape *out);
+
+/* Result printing: a text line, or one JSON object in an array (bench_json_begin/end). */
+typedef struct bench_result {
+    const char *op;    /* "conv", "pool", ... */
+    const char *algo;  /* algorithm name */
+    const char *problem; /* canonical problem string */
+    double ms, gflops, gbps; /* gflops / gbps < 0: not applicable */
+    bool verified;
+    double max_abs_err, max_rel_err;
+    bool ok;
+} bench_result;
+void bench_json_begin(const bench_common *c);
+void bench_print(const bench_common *c, const bench_result *r, bool first);
+void bench_json_end(const bench_common *c);
+
+/* Subcommands: one function per op, registered in cmd_bench.c's table. */
+int cmd_bench(int argc, char **argv);
+
+#endif
