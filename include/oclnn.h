@@ -83,7 +83,10 @@ typedef enum oclnn_status {
 
 /** Static text for a status ("invalid argument", ...); never NULL. */
 OCLNN_API const char *oclnn_status_string(oclnn_status status);
-/** This thread's message for its most recent failed call; "" after a success. Never NULL. */
+/**
+ * This thread's message for its most recent call that reports a status: "" after a success, the
+ * reason after a failure. The *_destroy functions cannot fail and leave it unchanged. Never NULL.
+ */
 OCLNN_API const char *oclnn_last_error(void);
 
 /* ---- Enumerations and value types ------------------------------------------------------- */

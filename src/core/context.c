@@ -211,7 +211,7 @@ oclnn_status oclnn_context_create(const oclnn_context_options *options, oclnn_co
 }
 
 void oclnn_context_destroy(oclnn_context *ctx) {
-    OCLNN__ENTER();
+    /* No OCLNN__ENTER: a destroy cannot fail, so it leaves the last error message alone. */
     if (!ctx || ctx->magic != OCLNN__MAGIC_CONTEXT || !ctx->alive) return;
     ctx->alive = false;
     oclnn__context_release(ctx);

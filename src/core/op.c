@@ -42,7 +42,7 @@ oclnn_status oclnn__op_check(const oclnn_op *op, oclnn__op_kind kind, const char
 }
 
 void oclnn_op_destroy(oclnn_op *op) {
-    OCLNN__ENTER();
+    /* No OCLNN__ENTER: a destroy cannot fail, so it leaves the last error message alone. */
     if (!op || op->magic != OCLNN__MAGIC_OP) return;
     oclnn__op_free(op);
 }

@@ -137,7 +137,7 @@ oclnn_status oclnn_tensor_view_channels(oclnn_tensor *parent, uint32_t c_offset,
 }
 
 void oclnn_tensor_destroy(oclnn_tensor *t) {
-    OCLNN__ENTER();
+    /* No OCLNN__ENTER: a destroy cannot fail, so it leaves the last error message alone. */
     if (!t || t->magic != OCLNN__MAGIC_TENSOR) return;
     oclnn_context *ctx = t->ctx;
     t->magic = OCLNN__MAGIC_DEAD;

@@ -15,9 +15,11 @@ static bool loaded;
 static once_flag once = ONCE_FLAG_INIT;
 
 static void load(void) {
-    const char *names[] = {getenv("OCLNN_OPENCL_LIBRARY"), "libOpenCL.so.1", "libOpenCL.so"};
-    for (size_t i = 0; i < sizeof names / sizeof *names && !library; i++)
-        if (names[i] && *names[i]) library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    const char *chosen = getenv("OCLNN_OPENCL_LIBRARY"); /* when set, the only one tried */
+    const char *names[] = {"libOpenCL.so.1", "libOpenCL.so"};
+    if (chosen && *chosen) library = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+    for (size_t i = 0; i < sizeof names / sizeof *names && !library && !(chosen && *chosen); i++)
+        library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     if (!library) {
         oclnn__log(OCLNN__LOG_INFO, "no OpenCL ICD loader found (%s); C backend only", dlerror());
         return;

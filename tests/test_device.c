@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* Device enumeration and selection: the pure choice rules on fabricated device lists, the layout
+ * rule, and real contexts on the default device, on "cpu" and through OCLNN_DEVICE. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/device.h"
+#include "support/harness.h"
+
+static oclnn_device_info cl_dev(uint32_t p, uint32_t d, const char *name, const char *vendor,
+                                bool gpu, uint32_t cus, uint32_t mhz) {
+    oclnn_device_info i;
+    memset(&i, 0, sizeof i);
+    i.backend = OCLNN_BACKEND_OPENCL;
+    i.platform_index = p;
+    i.device_index = d;
+    snprintf(i.name, sizeof i.name, "%s", name);
+    snprintf(i.vendor, sizeof i.vendor, "%s", vendor);
+    snprintf(i.platform_name, sizeof i.platform_name, "%s platform", vendor);
+    i.is_gpu = gpu;
+    i.is_cpu = !gpu;
+    i.compute_units = cus;
+    i.clock_mhz = mhz;
+    i.native_vector_width_float = gpu ? 1 : 8;
+    return i;
+}
+
+static oclnn_device_info c_backend(void) {
+    oclnn_device_info i;
+    memset(&i, 0, sizeof i);
+    i.backend = OCLNN_BACKEND_CPU;
+    snprintf(i.name, sizeof i.name, "C backend");
+    return i;
+}
+
+static void test_choose_default_prefers_fastest_gpu(void **state) {
+    (void)state;
+    oclnn_device_info list[] = {
+        cl_dev(0, 0, "pthread-skylake", "Intel", false, 64, 3000),
+        cl_dev(1, 0, "Small iGPU", "Intel(R) Corporation", true, 24, 1100),
+        cl_dev(1, 1, "NVIDIA H100", "NVIDIA Corporation", true, 132, 1755),
+        c_backend(),
+    };
+    assert_int_equal(oclnn__device_choose(list, 4, NULL), 2);
+    assert_int_equal(oclnn__device_choose(list, 4, ""), 2);
+    assert_int_equal(oclnn__device_default(list, 4), 2);
+}
+
+static void test_choose_default_without_gpu(void **state) {
+    (void)state;
+    oclnn_device_info list[] = {cl_dev(0, 0, "pocl cpu", "AuthenticAMD", false, 2, 2600), c_backend()};
+    assert_int_equal(oclnn__device_choose(list, 2, NULL), 0);
+    oclnn_device_info only_c[] = {c_backend()};
+    assert_int_equal(oclnn__device_choose(only_c, 1, NULL), 0);
+    assert_int_equal(oclnn__device_choose(only_c, 1, "0:0"), -1);
+}
+
+static void test_choose_by_request(void **state) {
+    (void)state;
+    oclnn_device_info list[] = {
+        cl_dev(0, 0, "pthread-skylake", "Intel", false, 64, 3000),
+        cl_dev(1, 0, "Radeon RX 7900", "Advanced Micro Devices, Inc.", true, 96, 2500),
+        c_backend(),
+    };
+    assert_int_equal(oclnn__device_choose(list, 3, "cpu"), 2);
+    assert_int_equal(oclnn__device_choose(list, 3, "CPU"), 2);
+    assert_int_equal(oclnn__device_choose(list, 3, "0:0"), 0);
+    assert_int_equal(oclnn__device_choose(list, 3, "1:0"), 1);
+    assert_int_equal(oclnn__device_choose(list, 3, "1:1"), -1);
+    assert_int_equal(oclnn__device_choose(list, 3, "radeon"), 1);
+    assert_int_equal(oclnn__device_choose(list, 3, "SKYLAKE"), 0);
+    assert_int_equal(oclnn__device_choose(list, 3, "Advanced Micro"), 1); /* platform name */
+    assert_int_equal(oclnn__device_choose(list, 3, "no such device"), -1);
+    assert_int_equal(oclnn__device_choose(list, 3, "1:"), -1);
+    assert_int_equal(oclnn__device_choose(list, 3, "99999999:0"), -1);
+}
+
+static void test_layout_rule(void **state) {
+    (void)state;
+    oclnn_device_info nv = cl_dev(0, 0, "H100", "NVIDIA Corporation", true, 132, 1755);
+    oclnn_device_info amd = cl_dev(0, 0, "gfx1100", "Advanced Micro Devices, Inc.", true, 48, 2500);
+    oclnn_device_info intel = cl_dev(0, 0, "Arc A770", "Intel(R) Corporation", true, 32, 2400);
+    oclnn_device_info pocl = cl_dev(0, 0, "pthread", "AuthenticAMD", false, 2, 2600);
+    oclnn_device_info c = c_backend();
+    assert_int_equal(oclnn__device_layout_rule(&nv), OCLNN_LAYOUT_NCHW);
+    assert_int_equal(oclnn__device_layout_rule(&amd), OCLNN_LAYOUT_NCHW);
+    assert_int_equal(oclnn__device_layout_rule(&intel), OCLNN_LAYOUT_NHWC);
+    assert_int_equal(oclnn__device_layout_rule(&pocl), OCLNN_LAYOUT_NHWC);
+    assert_int_equal(oclnn__device_layout_rule(&c), OCLNN_LAYOUT_NHWC);
+}
+
+/* The real list: the C backend is last, exactly one default, capabilities filled in. */
+static void test_enumerate(void **state) {
+    (void)state;
+    size_t n = 0;
+    assert_ok(oclnn_devices(NULL, 0, &n));
+    assert_true(n >= 1);
+    oclnn_device_info *list = calloc(n, sizeof *list);
+    size_t n2 = 0;
+    assert_ok(oclnn_devices(list, n, &n2));
+    assert_int_equal(n, n2);
+    assert_int_equal(list[n - 1].backend, OCLNN_BACKEND_CPU);
+    int defaults = 0;
+    for (size_t i = 0; i < n; i++) {
+        defaults += list[i].is_default;
+        assert_true(strlen(list[i].name) > 0);
+        assert_true(list[i].compute_units >= 1);
+        assert_true(list[i].layout == OCLNN_LAYOUT_NCHW || list[i].layout == OCLNN_LAYOUT_NHWC);
+        if (list[i].backend == OCLNN_BACKEND_OPENCL) {
+            assert_true(list[i].max_work_group_size >= 1);
+            assert_true(list[i].global_mem_bytes > 0);
+            assert_true(list[i].max_alloc_bytes > 0);
+            assert_true(strncmp(list[i].device_version, "OpenCL", 6) == 0);
+        }
+    }
+    assert_int_equal(defaults, 1);
+    /* A short array gets the first entries and the full count. */
+    oclnn_device_info one;
+    assert_ok(oclnn_devices(&one, 1, &n2));
+    assert_int_equal(n2, n);
+    assert_string_equal(one.name, list[0].name);
+    free(list);
+}
+
+static void test_context_on_each_device(void **state) {
+    (void)state;
+    size_t n = 0;
+    assert_ok(oclnn_devices(NULL, 0, &n));
+    oclnn_device_info *list = calloc(n, sizeof *list);
+    assert_ok(oclnn_devices(list, n, &n));
+    for (size_t i = 0; i < n; i++) {
+        char id[32];
+        if (list[i].backend == OCLNN_BACKEND_CPU) snprintf(id, sizeof id, "cpu");
+        else snprintf(id, sizeof id, "%u:%u", list[i].platform_index, list[i].device_index);
+        oclnn_context_options o = oclnn_context_options_default();
+        o.device = id;
+        oclnn_context *ctx;
+        assert_ok(oclnn_context_create(&o, &ctx));
+        oclnn_device_info got;
+        assert_ok(oclnn_context_device(ctx, &got));
+        assert_string_equal(got.name, list[i].name);
+        assert_int_equal(got.backend, list[i].backend);
+        assert_int_equal(oclnn_context_layout(ctx), list[i].layout);
+        oclnn_context_destroy(ctx);
+    }
+    free(list);
+}
+
+/* OCLNN_DEVICE picks the device; an explicit option wins over it; the layout option wins over the
+ * device rule and OCLNN_LAYOUT. */
+static void test_environment_precedence(void **state) {
+    (void)state;
+    oclnn_context *ctx;
+    oclnn_device_info info;
+    setenv("OCLNN_DEVICE", "cpu", 1);
+    assert_ok(oclnn_context_create(NULL, &ctx));
+    assert_ok(oclnn_context_device(ctx, &info));
+    assert_int_equal(info.backend, OCLNN_BACKEND_CPU);
+    oclnn_context_destroy(ctx);
+
+    setenv("OCLNN_DEVICE", "no such device anywhere", 1);
+    assert_status(oclnn_context_create(NULL, &ctx), OCLNN_ERROR_NO_DEVICE);
+    assert_error_mentions("no such device anywhere");
+    assert_null(ctx);
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    assert_ok(oclnn_context_create(&o, &ctx)); /* the option beats the variable */
+    oclnn_context_destroy(ctx);
+    unsetenv("OCLNN_DEVICE");
+
+    setenv("OCLNN_LAYOUT", "nchw", 1);
+    assert_ok(oclnn_context_create(&o, &ctx));
+    assert_int_equal(oclnn_context_layout(ctx), OCLNN_LAYOUT_NCHW);
+    oclnn_context_destroy(ctx);
+    o.layout = OCLNN_LAYOUT_NHWC;
+    assert_ok(oclnn_context_create(&o, &ctx));
+    assert_int_equal(oclnn_context_layout(ctx), OCLNN_LAYOUT_NHWC);
+    oclnn_context_destroy(ctx);
+    setenv("OCLNN_LAYOUT", "diagonal", 1);
+    o.layout = OCLNN_LAYOUT_AUTO;
+    assert_status(oclnn_context_create(&o, &ctx), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("OCLNN_LAYOUT");
+    unsetenv("OCLNN_LAYOUT");
+}
+
+/* Without any OpenCL library, and with a loader that finds no platform, the list is just the C
+ * backend and the default context runs on it. Checked in child processes, since the library
+ * loads OpenCL once per process. */
+static const char *self_path;
+
+static int probe_no_opencl(void) {
+    size_t n = 0;
+    if (oclnn_devices(NULL, 0, &n) != OCLNN_OK) return 10;
+    oclnn_context *ctx;
+    if (oclnn_context_create(NULL, &ctx) != OCLNN_OK) return 11;
+    oclnn_device_info info;
+    oclnn_context_device(ctx, &info);
+    oclnn_context_destroy(ctx);
+    if (info.backend != OCLNN_BACKEND_CPU) return 12;
+    return n == 1 ? 0 : 13;
+}
+
+static void test_no_opencl(void **state) {
+    (void)state;
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "env OCLNN_TEST_PROBE=1 OCLNN_OPENCL_LIBRARY=/nonexistent/libOpenCL.so %s",
+             self_path);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "env OCLNN_TEST_PROBE=1 OCL_ICD_VENDORS=/nonexistent %s", self_path);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(int argc, char **argv) {
+    (void)argc;
+    if (getenv("OCLNN_TEST_PROBE")) return probe_no_opencl();
+    self_path = argv[0];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_choose_default_prefers_fastest_gpu),
+        cmocka_unit_test(test_choose_default_without_gpu),
+        cmocka_unit_test(test_choose_by_request),
+        cmocka_unit_test(test_layout_rule),
+        cmocka_unit_test(test_enumerate),
+        cmocka_unit_test(test_context_on_each_device),
+        cmocka_unit_test(test_environment_precedence),
+        cmocka_unit_test(test_no_opencl),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
