@@ -286,6 +286,189 @@ OCLNN_API size_t oclnn_op_workspace_size(const oclnn_op *op);
 
 /* ==== family: pool2d (issue 4) ==== */
 
+/* ==== family: graph and networks (issue 6) ==== */
+/*
+ * A network is built as a graph of nodes (oclnn_graph, host-side: structure plus parameters under
+ * PyTorch's names), then compiled for a context and an input shape (oclnn_net): shapes inferred
+ * and checked, inference batch norm folded into the convolution before it, conv + bias + ReLU and
+ * conv + residual add + ReLU fused into one convolution, concat inputs written straight into
+ * their channel slices of the concat output, intermediate tensors sharing device buffers by
+ * lifetime. A compiled net runs many times.
+ *
+ * Parameters are created with their node and named "<node name>.<param>" as in a PyTorch
+ * state_dict: conv "weight" (K x C/groups x kh x kw) and "bias"; batch norm "weight", "bias",
+ * "running_mean", "running_var"; fc "weight" (out x in) and "bias". They start at zero; fill
+ * them with oclnn_graph_init_random, oclnn_graph_load_safetensors or oclnn_graph_param.
+ */
+
+typedef struct oclnn_graph oclnn_graph;
+typedef struct oclnn_net oclnn_net;
+
+/** Node operations. */
+typedef enum oclnn_node_op {
+    OCLNN_NODE_INPUT = 0,             /**< the network's input (exactly one, the first node) */
+    OCLNN_NODE_CONV = 1,              /**< 2-D convolution (1 input) */
+    OCLNN_NODE_BATCHNORM = 2,         /**< inference batch norm (1 input) */
+    OCLNN_NODE_RELU = 3,              /**< max(x, 0) (1 input) */
+    OCLNN_NODE_MAX_POOL = 4,          /**< max pooling (1 input) */
+    OCLNN_NODE_AVG_POOL = 5,          /**< average pooling (1 input) */
+    OCLNN_NODE_ADAPTIVE_AVG_POOL = 6, /**< torch's AdaptiveAvgPool2d((out_h, out_w)) (1 input) */
+    OCLNN_NODE_CONCAT = 7,            /**< channel concatenation (2 or more inputs) */
+    OCLNN_NODE_ADD = 8,               /**< element-wise sum (2 inputs of one shape) */
+    OCLNN_NODE_FC = 9,                /**< linear layer over the flattened input (1 input) */
+    OCLNN_NODE_SOFTMAX = 10           /**< softmax over channels (1 input) */
+} oclnn_node_op;
+
+/**
+ * One node. Start from OCLNN_NODE_DESC_INIT; each op reads only its own fields:
+ *   INPUT: channels. CONV: channels (output), kernel, stride, pad, dilation, groups, bias.
+ *   MAX_POOL/AVG_POOL: kernel, stride (0: the kernel), pad, ceil_mode, count_include_pad (avg).
+ *   ADAPTIVE_AVG_POOL: out_h, out_w. BATCHNORM: eps. FC: channels (out_features), bias, and
+ *   kernel_h x kernel_w: the spatial size of its input (1x1 after global pooling, 7x7 in VGG),
+ *   so the weight is out_features x (c * kernel_h * kernel_w) as in torch.
+ */
+typedef struct oclnn_node_desc {
+    oclnn_node_op op;
+    uint32_t channels;
+    uint32_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups;
+    bool bias;
+    bool ceil_mode, count_include_pad;
+    uint32_t out_h, out_w;
+    float eps;
+} oclnn_node_desc;
+
+#define OCLNN_NODE_DESC_INIT                                                                     \
+    {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f}
+OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
+
+/** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
+ * "concat", "add", "fc", "softmax"; "" for a value out of range. */
+OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
+
+/** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or
+ * OCLNN_ERROR_OUT_OF_MEMORY. */
+OCLNN_API oclnn_status oclnn_graph_create(oclnn_graph **out);
+/** Destroys a graph and its parameters; compiled nets do not need it. NULL is fine. */
+OCLNN_API void oclnn_graph_destroy(oclnn_graph *g);
+
+/**
+ * Appends a node that reads the nodes `inputs[0..count)` (ids returned by earlier calls) and
+ * creates its parameters, zeroed. Channel counts are checked here; spatial sizes at compile.
+ * The last node added is the network's output.
+ *   [in]  name   unique, 1 to 127 characters; the prefix of the node's parameter names
+ *   [out] id     the node's id (may be NULL)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (bad op, wrong input count or
+ * id, duplicate name, a zero size, groups not dividing the channels, channel mismatch, ...);
+ * OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_graph_add(oclnn_graph *g, const char *name,
+                                       const oclnn_node_desc *desc, const int *inputs,
+                                       size_t count, int *id);
+
+/** What a node is, for tools and reference executors. Pointers stay valid while g lives. */
+typedef struct oclnn_node_info {
+    const char *name;
+    oclnn_node_desc desc;
+    const int *inputs;
+    size_t input_count;
+    uint32_t out_channels;
+} oclnn_node_info;
+/** Number of nodes; 0 for a bad handle. */
+OCLNN_API size_t oclnn_graph_node_count(const oclnn_graph *g);
+OCLNN_API oclnn_status oclnn_graph_node(const oclnn_graph *g, int id, oclnn_node_info *info);
+
+/**
+ * The parameter `name` ("layer1.0.conv1.weight"): its floats, writable, and their count.
+ * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT when there is none by that name.
+ */
+OCLNN_API oclnn_status oclnn_graph_param(oclnn_graph *g, const char *name, float **data,
+                                         size_t *count);
+/** Total number of parameter floats. */
+OCLNN_API size_t oclnn_graph_param_floats(const oclnn_graph *g);
+
+/**
+ * Fills every parameter with oclnn's deterministic generator (documented in
+ * tools/export_weights.py, which reproduces it bit for bit in PyTorch): conv weights uniform in
+ * +-sqrt(6 / fan_in), fc weights and all biases +-1/sqrt(fan_in), batch-norm weight and
+ * running_var in [0.5, 1.5), bias and running_mean in [-0.1, 0.1). Element i of parameter P
+ * depends only on (seed, P's name, i).
+ */
+OCLNN_API oclnn_status oclnn_graph_init_random(oclnn_graph *g, uint64_t seed);
+/** The generator itself: `count` values uniform in [lo, hi) for stream `name`, seed `seed`. */
+OCLNN_API oclnn_status oclnn_random_uniform(const char *name, uint64_t seed, double lo, double hi,
+                                            float *dst, size_t count);
+
+/**
+ * Loads parameters by name from a .safetensors file holding a PyTorch state_dict (F32 tensors).
+ * Every parameter of the graph must be present with its exact shape; tensors the graph does not
+ * have (aux heads, num_batches_tracked) are skipped and counted in *unused (may be NULL).
+ * Returns OCLNN_OK; OCLNN_ERROR_IO; OCLNN_ERROR_BAD_FILE (malformed file, non-F32 dtype,
+ * missing parameter or wrong shape, named in the message); OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_graph_load_safetensors(oclnn_graph *g, const char *path,
+                                                    size_t *unused);
+
+/**
+ * Infers every node's output shape for `input` (n, c, h, w). shapes has oclnn_graph_node_count
+ * entries. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the node whose input is too
+ * small, whose inputs disagree, or whose adaptive pooling is not an integer ratio.
+ */
+OCLNN_API oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input,
+                                                oclnn_shape *shapes);
+
+/**
+ * Builds one of torchvision's networks by its function name, with 1000 classes and torchvision's
+ * node and parameter names: "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+ * "wide_resnet50_2", "resnext50_32x4d", "vgg16", "googlenet" (no auxiliary heads; the input is
+ * used as given, i.e. torchvision's transform_input=False). Parameters are zero: call
+ * oclnn_graph_init_random or oclnn_graph_load_safetensors next.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for an unknown name (the message lists them);
+ * OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_graph_builtin(const char *name, oclnn_graph **out);
+/** NULL-terminated list of the names oclnn_graph_builtin accepts. */
+OCLNN_API const char *const *oclnn_graph_builtin_names(void);
+
+/**
+ * Compiles `g` for `ctx` and an input shape: every op is created (kernels compiled, weights
+ * copied), buffers planned and allocated in the context's layout. The net does not keep g.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad handle, shape errors naming the node);
+ * OCLNN_ERROR_UNSUPPORTED naming the node; any status of the op creates.
+ */
+OCLNN_API oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g,
+                                        oclnn_shape input, oclnn_net **out);
+OCLNN_API void oclnn_net_destroy(oclnn_net *net);
+/** The net's input tensor (write it before a run) and output tensor (read it after); net-owned. */
+OCLNN_API oclnn_tensor *oclnn_net_input(oclnn_net *net);
+OCLNN_API oclnn_tensor *oclnn_net_output(oclnn_net *net);
+/** Enqueues the whole network (does not wait). */
+OCLNN_API oclnn_status oclnn_net_run(oclnn_net *net);
+/** Runs the network once waiting after each layer, recording each layer's wall-clock time. */
+OCLNN_API oclnn_status oclnn_net_run_profiled(oclnn_net *net);
+
+/** One compiled layer (a fused group of nodes). */
+typedef struct oclnn_net_layer_info {
+    const char *name;  /**< the first node's name */
+    const char *op;    /**< "conv+bn+relu", "conv+bn+add+relu", "max_pool", "concat", ... */
+    const char *algo;  /**< the op's algorithm */
+    oclnn_shape shape; /**< output shape */
+    double flops;      /**< floating-point operations of one run (multiply-adds count 2) */
+    double ms;         /**< time in the last oclnn_net_run_profiled, else 0 */
+} oclnn_net_layer_info;
+OCLNN_API size_t oclnn_net_layer_count(const oclnn_net *net);
+OCLNN_API oclnn_status oclnn_net_layer(const oclnn_net *net, size_t index, oclnn_net_layer_info *info);
+
+/** Device memory of a compiled net, in bytes. */
+typedef struct oclnn_net_memory_info {
+    size_t activations;      /**< the shared intermediate buffers, as allocated */
+    size_t activations_live; /**< lower bound: the most intermediate bytes live at one layer */
+    size_t io;               /**< the input and output tensors */
+    size_t weights;          /**< parameters after folding (as given to the ops) */
+    size_t workspace;        /**< the largest op workspace (context scratch) */
+    size_t peak;             /**< activations + io + weights + workspace */
+} oclnn_net_memory_info;
+OCLNN_API oclnn_status oclnn_net_memory(const oclnn_net *net, oclnn_net_memory_info *info);
+
 /* ==== end of families ==== */
 
 #ifdef __cplusplus

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* Shape inference for a graph and an input shape, with PyTorch's output-size rules; each error
+ * names the node. */
+#include <stdio.h>
+
+#include "core/status.h"
+#include "graph/graph.h"
+
+/* PyTorch's pooling size: floor or ceil, and in ceil mode the last window must start inside the
+ * input or the left padding. Returns 0 when the input is too small. */
+static uint32_t pool_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, bool ceil_mode) {
+    if ((uint64_t)in + 2u * p < k) return 0;
+    uint64_t span = (uint64_t)in + 2u * p - k;
+    uint64_t out = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+    if (ceil_mode && (out - 1) * s >= (uint64_t)in + p) out--;
+    return (uint32_t)out;
+}
+
+static uint32_t conv_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, uint32_t dil) {
+    uint64_t eff = (uint64_t)dil * (k - 1) + 1;
+    if ((uint64_t)in + 2u * p < eff) return 0;
+    return (uint32_t)(((uint64_t)in + 2u * p - eff) / s + 1);
+}
+
+static oclnn_status too_small(const oclnn__node *n, oclnn_shape in) {
+    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                       "node \"%s\" (%s): input of %ux%u pixels is too small for kernel %ux%u, padding %u,%u",
+                       n->name, oclnn_node_op_name(n->desc.op), in.h, in.w, n->desc.kernel_h, n->desc.kernel_w,
+                       n->desc.pad_h, n->desc.pad_w);
+}
+
+oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, oclnn_shape *shapes) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__graph_check(g, "g"));
+    if (!shapes) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "shapes is NULL");
+    if (g->count == 0) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the graph has no nodes");
+    if (!input.n || !input.c || !input.h || !input.w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "input shape (%u,%u,%u,%u) has a zero dimension", input.n,
+                           input.c, input.h, input.w);
+    for (size_t i = 0; i < g->count; i++) {
+        const oclnn__node *n = &g->nodes[i];
+        const oclnn_node_desc *d = &n->desc;
+        oclnn_shape in = n->input_count ? shapes[n->inputs[0]] : input;
+        oclnn_shape o = in;
+        o.c = n->out_channels;
+        switch (d->op) {
+        case OCLNN_NODE_INPUT:
+            if (input.c != n->out_channels)
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "input has %u channels; node \"%s\" expects %u",
+                                   input.c, n->name, n->out_channels);
+            break;
+        case OCLNN_NODE_CONV:
+            o.h = conv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->dilation_h);
+            o.w = conv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->dilation_w);
+            if (!o.h || !o.w) return too_small(n, in);
+            break;
+        case OCLNN_NODE_MAX_POOL:
+        case OCLNN_NODE_AVG_POOL: {
+            uint32_t sh = d->stride_h ? d->stride_h : d->kernel_h, sw = d->stride_w ? d->stride_w : d->kernel_w;
+            o.h = pool_size(in.h, d->kernel_h, sh, d->pad_h, d->ceil_mode);
+            o.w = pool_size(in.w, d->kernel_w, sw, d->pad_w, d->ceil_mode);
+            if (!o.h || !o.w) return too_small(n, in);
+            break;
+        }
+        case OCLNN_NODE_ADAPTIVE_AVG_POOL:
+            if (in.h % d->out_h || in.w % d->out_w)
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "node \"%s\": adaptive pooling of %ux%u to %ux%u needs the input to be a multiple "
+                                   "of the output (use an input size that gives one)",
+                                   n->name, in.h, in.w, d->out_h, d->out_w);
+            o.h = d->out_h;
+            o.w = d->out_w;
+            break;
+        case OCLNN_NODE_CONCAT:
+            for (size_t k = 1; k < n->input_count; k++) {
+                oclnn_shape s = shapes[n->inputs[k]];
+                if (s.n != in.n || s.h != in.h || s.w != in.w)
+                    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                       "node \"%s\": concat input %zu (\"%s\") is %ux%u (batch %u) but input 0 is %ux%u "
+                                       "(batch %u)", n->name, k, g->nodes[n->inputs[k]].name, s.h, s.w, s.n, in.h,
+                                       in.w, in.n);
+            }
+            break;
+        case OCLNN_NODE_ADD: {
+            oclnn_shape s = shapes[n->inputs[1]];
+            if (s.n != in.n || s.c != in.c || s.h != in.h || s.w != in.w)
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "node \"%s\": add inputs differ: n%uc%uh%uw%u (\"%s\") and n%uc%uh%uw%u (\"%s\")",
+                                   n->name, in.n, in.c, in.h, in.w, g->nodes[n->inputs[0]].name, s.n, s.c, s.h, s.w,
+                                   g->nodes[n->inputs[1]].name);
+            break;
+        }
+        case OCLNN_NODE_FC:
+            if (in.h != d->kernel_h || in.w != d->kernel_w)
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "node \"%s\": fc expects a %ux%u input (its weight's size) but gets %ux%u",
+                                   n->name, d->kernel_h, d->kernel_w, in.h, in.w);
+            o.h = o.w = 1;
+            break;
+        case OCLNN_NODE_BATCHNORM:
+        case OCLNN_NODE_RELU:
+        case OCLNN_NODE_SOFTMAX: break;
+        }
+        shapes[i] = o;
+    }
+    return OCLNN_OK;
+}
