@@ -11,11 +11,16 @@ typedef struct order_item {
     size_t bytes;
 } order_item;
 
+/* Biggest first (then earliest): each value then only ever joins buffers at least its size. */
 static int cmp_order(const void *a, const void *b) {
     const order_item *x = a, *y = b;
+    if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1;
     if (x->first != y->first) return x->first < y->first ? -1 : 1;
-    if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1; /* bigger first */
     return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool overlaps(const oclnn__plan_value *a, const oclnn__plan_value *b) {
+    return a->first <= b->last && b->first <= a->last;
 }
 
 bool oclnn__plan_memory(oclnn__plan_value *v, size_t n, size_t *buffer_bytes,
@@ -23,17 +28,13 @@ bool oclnn__plan_memory(oclnn__plan_value *v, size_t n, size_t *buffer_bytes,
     result->buffers = result->total_bytes = result->live_peak = 0;
     if (n == 0) return true;
     order_item *order = malloc(n * sizeof *order);
-    int *busy_until = malloc(n * sizeof *busy_until);
-    if (!order || !busy_until) {
-        free(order);
-        free(busy_until);
-        return false;
-    }
+    if (!order) return false;
     bool ok = true;
     int max_step = 0;
     for (size_t i = 0; i < n; i++) {
         if (v[i].last < v[i].first) ok = false;
         if (v[i].last > max_step) max_step = v[i].last;
+        v[i].buffer = -1;
         order[i] = (order_item){i, v[i].first, v[i].bytes};
     }
     if (!ok) goto done;
@@ -41,21 +42,21 @@ bool oclnn__plan_memory(oclnn__plan_value *v, size_t n, size_t *buffer_bytes,
     size_t nb = 0;
     for (size_t k = 0; k < n; k++) {
         oclnn__plan_value *x = &v[order[k].index];
-        size_t best = SIZE_MAX, largest = SIZE_MAX;
+        size_t best = SIZE_MAX;
         for (size_t b = 0; b < nb; b++) {
-            if (busy_until[b] >= x->first) continue;
-            if (buffer_bytes[b] >= x->bytes && (best == SIZE_MAX || buffer_bytes[b] < buffer_bytes[best]))
-                best = b;
-            if (largest == SIZE_MAX || buffer_bytes[b] > buffer_bytes[largest]) largest = b;
+            if (best != SIZE_MAX && buffer_bytes[b] >= buffer_bytes[best]) continue;
+            bool free_ = true;
+            for (size_t j = 0; j < k && free_; j++) {
+                const oclnn__plan_value *y = &v[order[j].index];
+                if (y->buffer == (int)b && overlaps(x, y)) free_ = false;
+            }
+            if (free_) best = b;
         }
-        size_t b = best != SIZE_MAX ? best : largest;
-        if (b == SIZE_MAX) {
-            b = nb++;
-            buffer_bytes[b] = 0;
+        if (best == SIZE_MAX) {
+            best = nb++;
+            buffer_bytes[best] = x->bytes;
         }
-        if (buffer_bytes[b] < x->bytes) buffer_bytes[b] = x->bytes;
-        busy_until[b] = x->last;
-        x->buffer = (int)b;
+        x->buffer = (int)best;
     }
     result->buffers = nb;
     for (size_t b = 0; b < nb; b++)
@@ -69,6 +70,5 @@ bool oclnn__plan_memory(oclnn__plan_value *v, size_t n, size_t *buffer_bytes,
     }
 done:
     free(order);
-    free(busy_until);
     return ok;
 }

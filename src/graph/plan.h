@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The graph's memory planner, as pure logic: each value (an intermediate tensor) lives from the
  * step that writes it to the last step that reads it; values whose lifetimes do not overlap share
- * a buffer. Greedy in order of definition: a value takes the smallest free buffer that fits, else
- * grows the largest free one, else opens a new one (TFLite's "shared objects" strategy). */
+ * a buffer. Greedy by size (TFLite's "shared objects by size"): values in decreasing size each
+ * take the smallest buffer none of whose values overlaps it in time, else open a new buffer. */
 #ifndef OCLNN_GRAPH_PLAN_H
 #define OCLNN_GRAPH_PLAN_H
 
