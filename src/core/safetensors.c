@@ -350,11 +350,12 @@ oclnn_status oclnn__safetensors_parse(unsigned char *image, size_t bytes, oclnn_
     qsort(t, n, sizeof *t, cmp_name);
     for (size_t i = 1; i < n; i++)
         if (!strcmp(t[i].name, t[i - 1].name)) {
+            st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "safetensors: tensor \"%s\" appears twice", t[i].name);
             s->tensors = t;
             s->count = n;
             s->image = image;
             oclnn__safetensors_free(s);
-            return oclnn__fail(OCLNN_ERROR_BAD_FILE, "safetensors: tensor \"%s\" appears twice", t[i].name);
+            return st;
         }
     s->count = n;
     s->tensors = t;
