@@ -419,9 +419,10 @@ OCLNN_API oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shap
 /**
  * Builds one of torchvision's networks by its function name, with 1000 classes and torchvision's
  * node and parameter names: "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
- * "wide_resnet50_2", "resnext50_32x4d", "vgg16", "googlenet" (no auxiliary heads; the input is
- * used as given, i.e. torchvision's transform_input=False). Parameters are zero: call
- * oclnn_graph_init_random or oclnn_graph_load_safetensors next.
+ * "wide_resnet50_2", "resnext50_32x4d", "vgg16", "googlenet", "inception_v3" (both Inceptions
+ * without auxiliary heads, which only run in training, and with the input used as given, i.e.
+ * torchvision's transform_input=False; Inception-v3 expects 299x299, at least 75x75).
+ * Parameters are zero: call oclnn_graph_init_random or oclnn_graph_load_safetensors next.
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for an unknown name (the message lists them);
  * OCLNN_ERROR_OUT_OF_MEMORY.
  */

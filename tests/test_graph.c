@@ -217,6 +217,7 @@ static void test_builtin_networks(void **state) {
         {"resnet18", 11699112, 224},        {"resnet34", 21814696, 224},  {"resnet50", 25610152, 224},
         {"resnet101", 44654504, 224},       {"resnet152", 60344232, 224}, {"wide_resnet50_2", 68951464, 224},
         {"resnext50_32x4d", 25097128, 224}, {"vgg16", 138357544, 224},    {"googlenet", 6639464, 224},
+        {"inception_v3", 23869000, 299},
     };
     const char *const *names = oclnn_graph_builtin_names();
     size_t count = 0;

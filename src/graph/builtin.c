@@ -3,7 +3,8 @@
  * state_dict loads by name: ResNet 18/34/50/101/152, Wide ResNet-50-2, ResNeXt-50 32x4d
  * (torchvision.models.resnet), VGG-16 (configuration D, models.vgg) and GoogLeNet
  * (models.googlenet, without the auxiliary heads, which only run in training, and with
- * transform_input=False: the input is used as given). */
+ * transform_input=False: the input is used as given) and Inception-v3 (models.inception_v3,
+ * likewise without the auxiliary head and input transform; 299x299 input, at least 75x75). */
 #include <stdio.h>
 #include <string.h>
 
@@ -174,15 +175,26 @@ static void build_vgg16(builder *b) {
 /* ---- GoogLeNet ---- */
 
 /* BasicConv2d: conv (no bias) + batch norm (eps 0.001) + ReLU. */
-static int basic_conv(builder *b, const char *prefix, int x, uint32_t out, uint32_t k, uint32_t stride,
-                      uint32_t pad) {
+static int basic_conv2(builder *b, const char *prefix, int x, uint32_t out, uint32_t kh, uint32_t kw,
+                       uint32_t stride, uint32_t ph, uint32_t pw) {
     char n[OCLNN__NAME_MAX];
     snprintf(n, sizeof n, "%s.conv", prefix);
-    x = conv(b, n, x, out, k, k, stride, pad, pad, 1, false);
+    x = conv(b, n, x, out, kh, kw, stride, ph, pw, 1, false);
     snprintf(n, sizeof n, "%s.bn", prefix);
     x = bn(b, n, x, 1e-3f);
     snprintf(n, sizeof n, "%s.relu", prefix);
     return relu(b, n, x);
+}
+
+static int basic_conv(builder *b, const char *prefix, int x, uint32_t out, uint32_t k, uint32_t stride,
+                      uint32_t pad) {
+    return basic_conv2(b, prefix, x, out, k, k, stride, pad, pad);
+}
+
+static int cat(builder *b, const char *name, const int *in, size_t count) {
+    oclnn_node_desc d = OCLNN_NODE_DESC_INIT;
+    d.op = OCLNN_NODE_CONCAT;
+    return add(b, name, &d, in, count);
 }
 
 static int inception(builder *b, const char *p, int x, uint32_t ch1, uint32_t ch3r, uint32_t ch3, uint32_t ch5r,
@@ -197,9 +209,7 @@ static int inception(builder *b, const char *p, int x, uint32_t ch1, uint32_t ch
     br[2] = basic_conv(b, NAME("branch3.1"), br[2], ch5, 3, 1, 1); /* torchvision uses 3x3 here */
     br[3] = pool(b, NAME("branch4.0"), OCLNN_NODE_MAX_POOL, x, 3, 1, 1, true);
     br[3] = basic_conv(b, NAME("branch4.1"), br[3], pool_proj, 1, 1, 0);
-    oclnn_node_desc d = OCLNN_NODE_DESC_INIT;
-    d.op = OCLNN_NODE_CONCAT;
-    return add(b, NAME("cat"), &d, br, 4);
+    return cat(b, NAME("cat"), br, 4);
 #undef NAME
 }
 
@@ -225,9 +235,117 @@ static void build_googlenet(builder *b) {
     fc(b, "fc", x, 1000, 1); /* dropout before it is the identity at inference */
 }
 
+/* ---- Inception-v3 (torchvision's Inception3, aux_logits=False, transform_input=False) ---- */
+
+#define NAME(suffix) (snprintf(n, sizeof n, "%s.%s", p, suffix), n)
+
+/* avg_pool2d(x, 3, stride 1, padding 1), count_include_pad as PyTorch's default. */
+static int avg3(builder *b, const char *name, int x) {
+    return pool(b, name, OCLNN_NODE_AVG_POOL, x, 3, 1, 1, false);
+}
+
+static int inception_a(builder *b, const char *p, int x, uint32_t pool_features) {
+    char n[OCLNN__NAME_MAX];
+    int br[4], t;
+    br[0] = basic_conv(b, NAME("branch1x1"), x, 64, 1, 1, 0);
+    t = basic_conv(b, NAME("branch5x5_1"), x, 48, 1, 1, 0);
+    br[1] = basic_conv(b, NAME("branch5x5_2"), t, 64, 5, 1, 2);
+    t = basic_conv(b, NAME("branch3x3dbl_1"), x, 64, 1, 1, 0);
+    t = basic_conv(b, NAME("branch3x3dbl_2"), t, 96, 3, 1, 1);
+    br[2] = basic_conv(b, NAME("branch3x3dbl_3"), t, 96, 3, 1, 1);
+    t = avg3(b, NAME("avg_pool"), x);
+    br[3] = basic_conv(b, NAME("branch_pool"), t, pool_features, 1, 1, 0);
+    return cat(b, NAME("cat"), br, 4);
+}
+
+static int inception_b(builder *b, const char *p, int x) {
+    char n[OCLNN__NAME_MAX];
+    int br[3], t;
+    br[0] = basic_conv(b, NAME("branch3x3"), x, 384, 3, 2, 0);
+    t = basic_conv(b, NAME("branch3x3dbl_1"), x, 64, 1, 1, 0);
+    t = basic_conv(b, NAME("branch3x3dbl_2"), t, 96, 3, 1, 1);
+    br[1] = basic_conv(b, NAME("branch3x3dbl_3"), t, 96, 3, 2, 0);
+    br[2] = pool(b, NAME("max_pool"), OCLNN_NODE_MAX_POOL, x, 3, 2, 0, false);
+    return cat(b, NAME("cat"), br, 3);
+}
+
+static int inception_c(builder *b, const char *p, int x, uint32_t c7) {
+    char n[OCLNN__NAME_MAX];
+    int br[4], t;
+    br[0] = basic_conv(b, NAME("branch1x1"), x, 192, 1, 1, 0);
+    t = basic_conv(b, NAME("branch7x7_1"), x, c7, 1, 1, 0);
+    t = basic_conv2(b, NAME("branch7x7_2"), t, c7, 1, 7, 1, 0, 3);
+    br[1] = basic_conv2(b, NAME("branch7x7_3"), t, 192, 7, 1, 1, 3, 0);
+    t = basic_conv(b, NAME("branch7x7dbl_1"), x, c7, 1, 1, 0);
+    t = basic_conv2(b, NAME("branch7x7dbl_2"), t, c7, 7, 1, 1, 3, 0);
+    t = basic_conv2(b, NAME("branch7x7dbl_3"), t, c7, 1, 7, 1, 0, 3);
+    t = basic_conv2(b, NAME("branch7x7dbl_4"), t, c7, 7, 1, 1, 3, 0);
+    br[2] = basic_conv2(b, NAME("branch7x7dbl_5"), t, 192, 1, 7, 1, 0, 3);
+    t = avg3(b, NAME("avg_pool"), x);
+    br[3] = basic_conv(b, NAME("branch_pool"), t, 192, 1, 1, 0);
+    return cat(b, NAME("cat"), br, 4);
+}
+
+static int inception_d(builder *b, const char *p, int x) {
+    char n[OCLNN__NAME_MAX];
+    int br[3], t;
+    t = basic_conv(b, NAME("branch3x3_1"), x, 192, 1, 1, 0);
+    br[0] = basic_conv(b, NAME("branch3x3_2"), t, 320, 3, 2, 0);
+    t = basic_conv(b, NAME("branch7x7x3_1"), x, 192, 1, 1, 0);
+    t = basic_conv2(b, NAME("branch7x7x3_2"), t, 192, 1, 7, 1, 0, 3);
+    t = basic_conv2(b, NAME("branch7x7x3_3"), t, 192, 7, 1, 1, 3, 0);
+    br[1] = basic_conv(b, NAME("branch7x7x3_4"), t, 192, 3, 2, 0);
+    br[2] = pool(b, NAME("max_pool"), OCLNN_NODE_MAX_POOL, x, 3, 2, 0, false);
+    return cat(b, NAME("cat"), br, 3);
+}
+
+static int inception_e(builder *b, const char *p, int x) {
+    char n[OCLNN__NAME_MAX];
+    int br[4], t, pair[2];
+    br[0] = basic_conv(b, NAME("branch1x1"), x, 320, 1, 1, 0);
+    t = basic_conv(b, NAME("branch3x3_1"), x, 384, 1, 1, 0);
+    pair[0] = basic_conv2(b, NAME("branch3x3_2a"), t, 384, 1, 3, 1, 0, 1);
+    pair[1] = basic_conv2(b, NAME("branch3x3_2b"), t, 384, 3, 1, 1, 1, 0);
+    br[1] = cat(b, NAME("branch3x3_cat"), pair, 2);
+    t = basic_conv(b, NAME("branch3x3dbl_1"), x, 448, 1, 1, 0);
+    t = basic_conv(b, NAME("branch3x3dbl_2"), t, 384, 3, 1, 1);
+    pair[0] = basic_conv2(b, NAME("branch3x3dbl_3a"), t, 384, 1, 3, 1, 0, 1);
+    pair[1] = basic_conv2(b, NAME("branch3x3dbl_3b"), t, 384, 3, 1, 1, 1, 0);
+    br[2] = cat(b, NAME("branch3x3dbl_cat"), pair, 2);
+    t = avg3(b, NAME("avg_pool"), x);
+    br[3] = basic_conv(b, NAME("branch_pool"), t, 192, 1, 1, 0);
+    return cat(b, NAME("cat"), br, 4);
+}
+
+#undef NAME
+
+static void build_inception_v3(builder *b) {
+    int x = input(b);
+    x = basic_conv(b, "Conv2d_1a_3x3", x, 32, 3, 2, 0);
+    x = basic_conv(b, "Conv2d_2a_3x3", x, 32, 3, 1, 0);
+    x = basic_conv(b, "Conv2d_2b_3x3", x, 64, 3, 1, 1);
+    x = pool(b, "maxpool1", OCLNN_NODE_MAX_POOL, x, 3, 2, 0, false);
+    x = basic_conv(b, "Conv2d_3b_1x1", x, 80, 1, 1, 0);
+    x = basic_conv(b, "Conv2d_4a_3x3", x, 192, 3, 1, 0);
+    x = pool(b, "maxpool2", OCLNN_NODE_MAX_POOL, x, 3, 2, 0, false);
+    x = inception_a(b, "Mixed_5b", x, 32);
+    x = inception_a(b, "Mixed_5c", x, 64);
+    x = inception_a(b, "Mixed_5d", x, 64);
+    x = inception_b(b, "Mixed_6a", x);
+    x = inception_c(b, "Mixed_6b", x, 128);
+    x = inception_c(b, "Mixed_6c", x, 160);
+    x = inception_c(b, "Mixed_6d", x, 160);
+    x = inception_c(b, "Mixed_6e", x, 192);
+    x = inception_d(b, "Mixed_7a", x);
+    x = inception_e(b, "Mixed_7b", x);
+    x = inception_e(b, "Mixed_7c", x);
+    x = adaptive(b, "avgpool", x, 1);
+    fc(b, "fc", x, 1000, 1); /* dropout before it is the identity at inference */
+}
+
 static const char *const names[] = {"resnet18",  "resnet34",        "resnet50",        "resnet101",
                                     "resnet152", "wide_resnet50_2", "resnext50_32x4d", "vgg16",
-                                    "googlenet", NULL};
+                                    "googlenet", "inception_v3", NULL};
 
 const char *const *oclnn_graph_builtin_names(void) { return names; }
 
@@ -238,15 +356,16 @@ oclnn_status oclnn_graph_builtin(const char *name, oclnn_graph **out) {
     const resnet_cfg *rc = NULL;
     for (size_t i = 0; i < sizeof resnets / sizeof resnets[0]; i++)
         if (!strcmp(name, resnets[i].name)) rc = &resnets[i];
-    if (!rc && strcmp(name, "vgg16") && strcmp(name, "googlenet"))
+    if (!rc && strcmp(name, "vgg16") && strcmp(name, "googlenet") && strcmp(name, "inception_v3"))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "unknown network \"%s\" (known: resnet18, resnet34, resnet50, resnet101, resnet152, "
-                           "wide_resnet50_2, resnext50_32x4d, vgg16, googlenet)", name);
+                           "wide_resnet50_2, resnext50_32x4d, vgg16, googlenet, inception_v3)", name);
     builder b = {NULL, OCLNN_OK};
     OCLNN__TRY(oclnn_graph_create(&b.g));
     if (rc) build_resnet(&b, rc);
     else if (!strcmp(name, "vgg16")) build_vgg16(&b);
-    else build_googlenet(&b);
+    else if (!strcmp(name, "googlenet")) build_googlenet(&b);
+    else build_inception_v3(&b);
     if (b.st != OCLNN_OK) {
         /* Only memory can fail here; keep the message of the failing add. */
         oclnn_graph_destroy(b.g);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* NumPy .npy files of float32 in C order ('<f4', fortran_order False), versions 1 to 3: enough
+ * to exchange a network's input and output with PyTorch. */
+#ifndef OCLNN_TOOL_NPY_H
+#define OCLNN_TOOL_NPY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NPY_MAX_DIMS 8
+
+typedef struct npy_array {
+    int ndim;
+    uint64_t shape[NPY_MAX_DIMS];
+    size_t count;
+    float *data; /* malloc'd */
+} npy_array;
+
+/* Reads `path`; on failure returns false and writes a message into err. */
+bool npy_read(const char *path, npy_array *out, char *err, size_t err_size);
+/* Writes count = prod(shape) floats; false (message in err) on failure. */
+bool npy_write(const char *path, const float *data, int ndim, const uint64_t *shape, char *err, size_t err_size);
+
+#endif
