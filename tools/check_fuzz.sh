@@ -11,10 +11,11 @@ seconds=${FUZZ_SECONDS:-30}
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCLNN_BUILD_FUZZERS=ON \
   -DOCLNN_BUILD_TESTS=OFF -DOCLNN_BUILD_TOOLS=OFF -DOCLNN_SANITIZE=address,undefined >&2
 cmake --build "$build" -j "$(nproc)" >&2
-fail=0; total=0
+fail=0; total=0; count=0
 for f in "$build"/tests/fuzz/fuzz_*; do
   [[ -x "$f" && -f "$f" ]] || continue
   name=${f##*/fuzz_}
+  count=$((count + 1))
   work="$build/fuzz-corpus/$name"
   mkdir -p "$work"
   cp -n tests/fuzz/corpus/"$name"/* "$work"/ 2>/dev/null || true
@@ -28,5 +29,6 @@ for f in "$build"/tests/fuzz/fuzz_*; do
     echo "fuzz: $name FAILED (see $log)"; tail -30 "$log" >&2; fail=$((fail + 1))
   fi
 done
-echo "fuzz: $total executions in all, $fail target(s) failed"
+echo "fuzz: $total executions in all"
+echo "fuzz: $((count - fail)) passed, $fail failed"
 exit $((fail > 0))
