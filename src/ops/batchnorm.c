@@ -130,7 +130,7 @@ oclnn_status oclnn_batchnorm_run(oclnn_op *op, const oclnn_tensor *src, oclnn_te
     bn_impl *b = op->impl;
     OCLNN__TRY(oclnn__check_run_tensor(op, src, "src", b->desc.shape));
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", b->desc.shape));
-    OCLNN__TRY(oclnn__check_alias(src, "src", dst, true));
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", true));
     oclnn_context *ctx = op->ctx;
     const oclnn__layers_backend *be = ctx->be->layers;
     oclnn_status st = OCLNN_OK;

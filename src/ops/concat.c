@@ -92,7 +92,7 @@ oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs, ocl
         snprintf(name, sizeof name, "srcs[%zu]", i);
         OCLNN__TRY(oclnn__check_run_tensor(op, srcs[i], name, c->inputs[i]));
         oclnn_tensor slice = oclnn__channel_slice(dst, (uint32_t)c0, c->inputs[i].c);
-        if (!in_place(srcs[i], &slice)) OCLNN__TRY(oclnn__check_alias(srcs[i], name, dst, false));
+        if (!in_place(srcs[i], &slice)) OCLNN__TRY(oclnn__check_alias(srcs[i], name, dst, "dst", false));
     }
     oclnn_context *ctx = op->ctx;
     oclnn_status st = OCLNN_OK;

@@ -96,8 +96,8 @@ oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "b must be NULL for a one-operand op");
     }
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", s));
-    OCLNN__TRY(oclnn__check_alias(a, "a", dst, true));
-    if (b) OCLNN__TRY(oclnn__check_alias(b, "b", dst, true));
+    OCLNN__TRY(oclnn__check_alias(a, "a", dst, "dst", true));
+    if (b) OCLNN__TRY(oclnn__check_alias(b, "b", dst, "dst", true));
     oclnn_context *ctx = op->ctx;
     mtx_lock(&ctx->lock);
     oclnn_status st = ctx->be->layers->eltwise(e->desc.op, a, b, e->has_scale ? &e->scale.t : NULL,

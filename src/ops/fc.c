@@ -90,7 +90,7 @@ oclnn_status oclnn_fc_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *d
     const oclnn_shape is = f->desc.input;
     OCLNN__TRY(oclnn__check_run_tensor(op, src, "src", is));
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", (oclnn_shape){is.n, f->desc.out_features, 1, 1}));
-    OCLNN__TRY(oclnn__check_alias(src, "src", dst, false));
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
     oclnn_context *ctx = op->ctx;
     const uint32_t K = is.c * is.h * is.w;
     oclnn_tensor x = *src;

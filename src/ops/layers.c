@@ -73,14 +73,14 @@ static size_t extent_end(const oclnn_tensor *t) {
 }
 
 oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
-                                const oclnn_tensor *dst, bool in_place_ok) {
+                                const oclnn_tensor *dst, const char *dst_name, bool in_place_ok) {
     if (src->storage != dst->storage) return OCLNN_OK;
     bool same_strides = true;
     for (int i = 0; i < 4; i++) same_strides = same_strides && src->stride[i] == dst->stride[i];
     if (same_strides && src->offset == dst->offset) {
         if (in_place_ok) return OCLNN_OK;
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "dst is %s: this op cannot run in place", src_name);
+                           "%s is %s: this op cannot run in place", dst_name, src_name);
     }
     /* Two channel slices of one tensor: disjoint when their channel ranges are. */
     size_t cs = src->stride[OCLNN__C];
@@ -92,5 +92,5 @@ oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
     } else if (extent_end(src) <= dst->offset || extent_end(dst) <= src->offset) {
         return OCLNN_OK;
     }
-    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dst overlaps %s in memory", src_name);
+    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s overlaps %s in memory", dst_name, src_name);
 }

@@ -33,7 +33,7 @@ oclnn_status oclnn__check_run_tensor(const oclnn_op *op, const oclnn_tensor *t, 
 /* Refuses a dst that shares memory with src unless it addresses exactly the same elements
  * (in_place_ok) or none of them. */
 oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
-                                const oclnn_tensor *dst, bool in_place_ok);
+                                const oclnn_tensor *dst, const char *dst_name, bool in_place_ok);
 
 /* Backend entry points. Tensors are checked; shapes agree; views and both layouts occur. */
 typedef struct oclnn__layers_backend {

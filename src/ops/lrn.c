@@ -55,7 +55,7 @@ oclnn_status oclnn_lrn_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *
     const oclnn_lrn_desc *d = op->impl;
     OCLNN__TRY(oclnn__check_run_tensor(op, src, "src", d->shape));
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", d->shape));
-    OCLNN__TRY(oclnn__check_alias(src, "src", dst, false));
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
     oclnn_context *ctx = op->ctx;
     mtx_lock(&ctx->lock);
     oclnn_status st = ctx->be->layers->lrn(d, src, dst);

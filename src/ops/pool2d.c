@@ -111,7 +111,7 @@ oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
     pool_impl *p = op->impl;
     OCLNN__TRY(oclnn__check_run_tensor(op, src, "src", p->desc.input));
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", p->out));
-    OCLNN__TRY(oclnn__check_alias(src, "src", dst, false));
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
     if (argmax) {
         if (!p->is_max)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "argmax is for max pooling only");
@@ -120,8 +120,8 @@ oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
                                "argmax needs input planes of at most 2^24 elements (got %ux%u)",
                                p->desc.input.h, p->desc.input.w);
         OCLNN__TRY(oclnn__check_run_tensor(op, argmax, "argmax", p->out));
-        OCLNN__TRY(oclnn__check_alias(src, "src", argmax, false));
-        OCLNN__TRY(oclnn__check_alias(dst, "dst", argmax, false));
+        OCLNN__TRY(oclnn__check_alias(src, "src", argmax, "argmax", false));
+        OCLNN__TRY(oclnn__check_alias(dst, "dst", argmax, "argmax", false));
     }
     oclnn_context *ctx = op->ctx;
     mtx_lock(&ctx->lock);

@@ -42,7 +42,7 @@ oclnn_status oclnn_softmax_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tens
     const oclnn_softmax_desc *d = op->impl;
     OCLNN__TRY(oclnn__check_run_tensor(op, src, "src", d->shape));
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", d->shape));
-    OCLNN__TRY(oclnn__check_alias(src, "src", dst, true));
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", true));
     oclnn_context *ctx = op->ctx;
     mtx_lock(&ctx->lock);
     oclnn_status st = ctx->be->layers->softmax(src, dst);
