@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* Fully connected on both backends and layouts: PyTorch golden (linear over flatten), the
+ * networks' classifiers (ResNet-50 2048->1000 at batch 1 and 3, VGG's 512x7x7->4096 flatten
+ * order in NHWC), odd sizes with and without bias, views as src and dst, and errors. */
+#include <math.h>
+#include <string.h>
+
+#include "ref/ref.h"
+#include "support/layers.h"
+
+/* A float dot product of K terms against a double one: error grows like sqrt(K) ulp of the
+ * partial sums; with |x|, |w| <= 1 the sums stay O(sqrt(K)), K <= 25088. */
+static const double ATOL_FC = 2e-4, RTOL_FC = 1e-4;
+
+static float *golden(const char *name, size_t want) {
+    size_t n = 0;
+    float *p = load_golden(name, &n);
+    if (!p) fail_msg("missing golden file tests/data/%s (run tools/make_golden.py layers)", name);
+    assert_int_equal(n, want);
+    return p;
+}
+
+static void run_fc(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc *d, const float *x,
+                   const float *w, const float *b, const float *ref, bool views, const char *name) {
+    oclnn_op *op;
+    assert_ok(oclnn_fc_create(ctx, d, w, b, &op));
+    assert_string_equal(oclnn_op_algorithm(op), "gemm");
+    oclnn_shape os = {d->input.n, d->out_features, 1, 1};
+    oclnn_tensor *src = make_tensor(ctx, d->input, layout, views, x);
+    oclnn_tensor *dst = make_tensor(ctx, os, other_layout(layout), views, NULL);
+    assert_ok(oclnn_fc_run(op, src, dst));
+    float *got = read_nchw(dst);
+    assert_close(got, ref, shape_count(os), ATOL_FC, RTOL_FC, name);
+    /* the op runs again on the same tensors (create once, run many) */
+    assert_ok(oclnn_fc_run(op, src, dst));
+    free(got);
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    oclnn_op_destroy(op);
+}
+
+static void test_fc_golden(void **state) {
+    const oclnn_fc_desc d = {{3, 4, 2, 3}, 5, true};
+    float *x = golden("layers_fc_in.bin", 72), *w = golden("layers_fc_w.bin", 120);
+    float *b = golden("layers_fc_b.bin", 5), *ref = golden("layers_fc.bin", 15), mine[15];
+    oclnn__ref_fc(d.input, OCLNN_LAYOUT_NCHW, x, 5, w, b, mine);
+    assert_close(mine, ref, 15, ATOL_FC, RTOL_FC, "fc reference vs torch");
+    for (int v = 0; v < 2; v++)
+        run_fc(TEST_CTX(state), TEST_CFG(state)->layout, &d, x, w, b, ref, v == 1, "fc golden");
+    free(x), free(w), free(b), free(ref);
+}
+
+static void test_fc_shapes(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_layout layout = TEST_CFG(state)->layout;
+    const oclnn_fc_desc cases[] = {
+        {{1, 2048, 1, 1}, 1000, true}, /* ResNet-50 classifier, batch 1 */
+        {{3, 2048, 1, 1}, 1000, true}, /* ... batch 3 */
+        {{2, 512, 7, 7}, 64, true},    /* VGG fc6's flatten order (output trimmed to 64) */
+        {{5, 7, 3, 1}, 13, false},     /* odd, no bias, K not a multiple of 4 */
+        {{1, 1, 1, 1}, 1, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const oclnn_fc_desc *d = &cases[i];
+        size_t K = (size_t)d->input.c * d->input.h * d->input.w;
+        float *x = alloc_random(shape_count(d->input), (uint32_t)i + 1, -1, 1);
+        float *w = alloc_random(K * d->out_features, (uint32_t)i + 100, -1, 1);
+        float *b = d->has_bias ? alloc_random(d->out_features, (uint32_t)i + 200, -1, 1) : NULL;
+        float *ref = malloc((size_t)d->input.n * d->out_features * 4);
+        oclnn__ref_fc(d->input, OCLNN_LAYOUT_NCHW, x, d->out_features, w, b, ref);
+        run_fc(ctx, layout, d, x, w, b, ref, i % 2 == 1, shape_text(d->input, "fc"));
+        free(x), free(w), free(b), free(ref);
+    }
+}
+
+static void test_fc_errors(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_fc_desc d = oclnn_fc_desc_default();
+    d.input = (oclnn_shape){2, 3, 2, 2};
+    d.out_features = 4;
+    float w[48] = {0}, b[4] = {0};
+    oclnn_op *op = (oclnn_op *)&d;
+    assert_status(oclnn_fc_create(ctx, &d, w, b, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("bias is given but desc->has_bias is false");
+    assert_null(op);
+    d.has_bias = true;
+    assert_status(oclnn_fc_create(ctx, &d, NULL, b, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("weights is NULL");
+    d.out_features = 0;
+    assert_status(oclnn_fc_create(ctx, &d, w, b, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("out_features (0)");
+    d.out_features = 100000;
+    d.input = (oclnn_shape){1, 512, 100, 100};
+    assert_status(oclnn_fc_create(ctx, &d, w, b, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("over 2^32 floats");
+    d.input = (oclnn_shape){2, 3, 2, 2};
+    d.out_features = 4;
+    assert_ok(oclnn_fc_create(ctx, &d, w, b, &op));
+    oclnn_tensor *src, *dst;
+    assert_ok(oclnn_tensor_create(ctx, d.input, OCLNN_LAYOUT_AUTO, &src));
+    assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){2, 4, 1, 2}, OCLNN_LAYOUT_AUTO, &dst));
+    assert_status(oclnn_fc_run(op, src, dst), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst shape n2c4h1w2 differs from the expected n2c4h1w1");
+    assert_status(oclnn_fc_run(op, dst, src), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("src shape");
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    oclnn_op_destroy(op);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        TEST_ALL_CFGS(test_fc_golden),
+        TEST_ALL_CFGS(test_fc_shapes),
+        TEST_ALL_CFGS(test_fc_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
