@@ -69,9 +69,15 @@ oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *
         st = oclnn__param_init(ctx, &e->scale, ps, scale);
         e->has_scale = st == OCLNN_OK;
     }
-    if (st == OCLNN_OK && shift) {
-        st = oclnn__param_init(ctx, &e->shift, ps, shift);
+    if (st == OCLNN_OK && scale) {
+        /* the kernels always read a shift: zeros when the caller gave none */
+        const float *t = shift;
+        float *zeros = NULL;
+        if (!t) t = zeros = oclnn__calloc(ctx->allocator, s.c, sizeof *zeros);
+        st = t ? oclnn__param_init(ctx, &e->shift, ps, t)
+               : oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %u floats", s.c);
         e->has_shift = st == OCLNN_OK;
+        oclnn__free(ctx->allocator, zeros);
     }
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) {

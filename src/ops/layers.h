@@ -37,7 +37,7 @@ oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
 
 /* Backend entry points. Tensors are checked; shapes agree; views and both layouts occur. */
 typedef struct oclnn__layers_backend {
-    /* dst = f(a, b) element-wise; scale/shift are (1, C, 1, 1) params for SCALE (shift NULL: 0). */
+    /* dst = f(a, b) element-wise; scale and shift are (1, C, 1, 1) params for SCALE, else NULL. */
     oclnn_status (*eltwise)(oclnn_eltwise_op op, const oclnn_tensor *a, const oclnn_tensor *b,
                             const oclnn_tensor *scale, const oclnn_tensor *shift, oclnn_tensor *dst);
     /* Training statistics of src per channel: writes batch_mean and biased batch_var, updates
