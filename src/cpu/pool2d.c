@@ -35,11 +35,11 @@ oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *s
                     long where = a0 * W + b0;
                     for (long h = a0; h < a1; h++)
                         for (long w = b0; w < b1; w++) {
+                            /* branch-free: on real data the maximum moves unpredictably */
                             float v = xp[h * xs[OCLNN__H] + w * xs[OCLNN__W]];
-                            if (v > best || isnan(v)) {
-                                best = v;
-                                where = h * W + w;
-                            }
+                            bool take = (v > best) | (v != v);
+                            best = take ? v : best;
+                            where = take ? h * W + w : where;
                         }
                     y[yo] = best;
                     if (am)

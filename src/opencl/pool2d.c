@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Max/average pooling on OpenCL (cl/pool/pool.cl): one work-item per output element, launched
- * in dst's memory order. */
+ * along dst's innermost axis (w, or c for NHWC). */
 #include "opencl/layers.h"
 
 #define POOL_CL "pool/pool.cl"
@@ -14,17 +14,19 @@ oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *sr
     cl_uint soff = (cl_uint)src->offset, doff = (cl_uint)dst->offset;
     cl_uint aoff = argmax ? (cl_uint)argmax->offset : 0u;
     cl_uint4 ss = oclnn__cl_strides(src), ds = oclnn__cl_strides(dst);
-    cl_uint4 as = argmax ? oclnn__cl_strides(argmax) : ds, dims, order;
+    cl_uint4 as = argmax ? oclnn__cl_strides(argmax) : ds, dims = oclnn__cl_shape(dst->shape);
     cl_uint2 in_hw = {{src->shape.h, src->shape.w}};
     cl_int4 win = {{(cl_int)d->kernel_h, (cl_int)d->kernel_w, (cl_int)d->stride_h, (cl_int)d->stride_w}};
     cl_int2 pad = {{(cl_int)d->pad_h, (cl_int)d->pad_w}};
     cl_int flags = (d->kind == OCLNN_POOL_MAX ? 1 : 0) | (d->count_include_pad ? 2 : 0) |
                    (argmax ? 4 : 0);
-    size_t global[3];
-    oclnn__cl_walk(dst->shape, dst->stride, &dims, &order, global);
+    const oclnn_shape os = dst->shape;
+    cl_int chan_inner = dst->stride[OCLNN__C] < dst->stride[OCLNN__W];
+    size_t global[3] = {chan_inner ? os.c : os.w, chan_inner ? os.w : os.h,
+                        (size_t)os.n * (chan_inner ? os.h : os.c)};
     OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(ms), OCLNN__ARG(soff), OCLNN__ARG(ss), OCLNN__ARG(in_hw),
                               OCLNN__ARG(md), OCLNN__ARG(doff), OCLNN__ARG(ds), OCLNN__ARG(ma),
-                              OCLNN__ARG(aoff), OCLNN__ARG(as), OCLNN__ARG(dims), OCLNN__ARG(order),
+                              OCLNN__ARG(aoff), OCLNN__ARG(as), OCLNN__ARG(dims), OCLNN__ARG(chan_inner),
                               OCLNN__ARG(win), OCLNN__ARG(pad), OCLNN__ARG(flags)));
     return oclnn__cl_launch(ctx, k, 3, global, NULL);
 }
