@@ -105,6 +105,25 @@ static void test_eltwise_scale_no_shift_and_in_place_b(void **state) {
     free(a), free(b), free(k), free(ref), free(got);
 }
 
+/* NaN propagates through every op, as in PyTorch (fmax-style ReLU would turn it into 0). */
+static void test_eltwise_nan(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_shape s = {1, 2, 1, 2};
+    float x[4] = {NAN, -1.0f, 7.0f, 0.5f}, one[2] = {1, 1}, got[4];
+    for (size_t o = 0; o < sizeof OPS / sizeof *OPS; o++) {
+        oclnn_eltwise_desc d = {s, OPS[o]};
+        oclnn_op *e;
+        bool sc = OPS[o] == OCLNN_ELTWISE_SCALE;
+        assert_ok(oclnn_eltwise_create(ctx, &d, sc ? one : NULL, NULL, &e));
+        oclnn_tensor *t = make_tensor(ctx, s, TEST_CFG(state)->layout, o % 2 == 1, x);
+        assert_ok(oclnn_eltwise_run(e, t, binary(OPS[o]) ? t : NULL, t));
+        assert_ok(oclnn_tensor_read(t, got, OCLNN_LAYOUT_NCHW));
+        if (!isnan(got[0])) fail_msg("op %d turned NaN into %g", (int)OPS[o], (double)got[0]);
+        oclnn_tensor_destroy(t);
+        oclnn_op_destroy(e);
+    }
+}
+
 static void test_eltwise_errors(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     oclnn_shape s = {1, 4, 3, 3};
@@ -160,6 +179,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_eltwise_ops),
         TEST_ALL_CFGS(test_eltwise_scale_no_shift_and_in_place_b),
+        TEST_ALL_CFGS(test_eltwise_nan),
         TEST_ALL_CFGS(test_eltwise_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

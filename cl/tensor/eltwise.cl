@@ -15,10 +15,12 @@
 #define ROW_CHANNEL (chan_inner ? get_global_id(0) : get_global_id(1))
 
 #define F_ADD(a, b, s, t) ((a) + (b))
-#define F_ADD_RELU(a, b, s, t) fmax((a) + (b), 0.0f)
+/* ReLU keeps NaN, as torch.relu does (fmax would return 0). */
+#define RELU(v) ((v) < 0.0f ? 0.0f : (v))
+#define F_ADD_RELU(a, b, s, t) RELU((a) + (b))
 #define F_SCALE(a, b, s, t) ((a) * (s) + (t))
-#define F_RELU(a, b, s, t) fmax((a), 0.0f)
-#define F_RELU6(a, b, s, t) clamp((a), 0.0f, 6.0f)
+#define F_RELU(a, b, s, t) RELU(a)
+#define F_RELU6(a, b, s, t) ((a) < 0.0f ? 0.0f : (a) > 6.0f ? 6.0f : (a))
 #define F_SIGMOID(a, b, s, t) (1.0f / (1.0f + exp(-(a))))
 #define F_TANH(a, b, s, t) tanh(a)
 

@@ -7,6 +7,10 @@
 #include "cpu/cpu.h"
 #include "cpu/layers.h"
 
+/* max(v, 0) that keeps NaN (as torch.relu) and compiles to a compare and blend; fmaxf would
+ * drop NaN and, with its exact semantics, is a library call per element. */
+#define RELU(v) ((v) < 0.0f ? 0.0f : (v))
+
 typedef struct row_args {
     oclnn_eltwise_op op;
     const float *a, *b;
@@ -20,8 +24,8 @@ typedef struct row_args {
 static inline float act(oclnn_eltwise_op op, float v) {
     switch (op) {
     case OCLNN_ELTWISE_ADD_RELU:
-    case OCLNN_ELTWISE_RELU: return v > 0.0f ? v : 0.0f;
-    case OCLNN_ELTWISE_RELU6: return v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;
+    case OCLNN_ELTWISE_RELU: return RELU(v);
+    case OCLNN_ELTWISE_RELU6: return v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
     case OCLNN_ELTWISE_SIGMOID: return 1.0f / (1.0f + expf(-v));
     case OCLNN_ELTWISE_TANH: return tanhf(v);
     case OCLNN_ELTWISE_ADD:
@@ -43,9 +47,9 @@ static void row(const row_args *r) {
         return;
     case OCLNN_ELTWISE_ADD_RELU:
         if (sa == 1 && sb == 1 && sd == 1)
-            for (size_t i = 0; i < n; i++) d[i] = fmaxf(a[i] + b[i], 0.0f);
+            for (size_t i = 0; i < n; i++) d[i] = RELU(a[i] + b[i]);
         else
-            for (size_t i = 0; i < n; i++) d[i * sd] = fmaxf(a[i * sa] + b[i * sb], 0.0f);
+            for (size_t i = 0; i < n; i++) d[i * sd] = RELU(a[i * sa] + b[i * sb]);
         return;
     case OCLNN_ELTWISE_SCALE: {
         const float *s = r->scale, *t = r->shift;
@@ -57,9 +61,9 @@ static void row(const row_args *r) {
     }
     case OCLNN_ELTWISE_RELU:
         if (sa == 1 && sd == 1)
-            for (size_t i = 0; i < n; i++) d[i] = fmaxf(a[i], 0.0f);
+            for (size_t i = 0; i < n; i++) d[i] = RELU(a[i]);
         else
-            for (size_t i = 0; i < n; i++) d[i * sd] = fmaxf(a[i * sa], 0.0f);
+            for (size_t i = 0; i < n; i++) d[i * sd] = RELU(a[i * sa]);
         return;
     case OCLNN_ELTWISE_RELU6:
     case OCLNN_ELTWISE_SIGMOID:
@@ -72,7 +76,7 @@ static void row(const row_args *r) {
 oclnn_status oclnn__cpu_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, const oclnn_tensor *b,
                                 const oclnn_tensor *scale, const oclnn_tensor *shift,
                                 oclnn_tensor *dst) {
-    const size_t dims[4] = {dst->shape.n, dst->shape.c, dst->shape.h, dst->shape.w};
+    size_t dims[4] = {dst->shape.n, dst->shape.c, dst->shape.h, dst->shape.w};
     int o[4] = {0, 1, 2, 3};
     for (int i = 1; i < 4; i++) /* axes by decreasing dst stride; ties keep logical order */
         for (int j = i; j > 0 && dst->stride[o[j]] > dst->stride[o[j - 1]]; j--) {
@@ -80,29 +84,44 @@ oclnn_status oclnn__cpu_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, cons
             o[j] = o[j - 1];
             o[j - 1] = t;
         }
-    const size_t d1 = dims[o[1]], d2 = dims[o[2]];
-    const ptrdiff_t rows = (ptrdiff_t)(dims[o[0]] * d1 * d2);
+    /* Strides in walk order (outermost first); the innermost row grows by folding in the next
+     * axis while every operand has it back to back (a channel view in NCHW still has whole
+     * planes), except across the channel axis when the op reads per-channel factors. */
+    const oclnn_tensor *ops[3] = {a, b, dst};
+    size_t st[3][4], len[4];
+    for (int t = 0; t < 3; t++)
+        for (int i = 0; i < 4; i++) st[t][i] = ops[t] ? ops[t]->stride[o[i]] : 0;
+    for (int i = 0; i < 4; i++) len[i] = dims[o[i]];
+    int inner = 3;
+    bool c_in_row = o[3] == OCLNN__C;
+    while (inner > 0 && !(scale && (o[inner - 1] == OCLNN__C || c_in_row))) {
+        bool ok = true;
+        for (int t = 0; t < 3; t++)
+            if (ops[t] && st[t][inner - 1] != len[inner] * st[t][inner]) ok = false;
+        if (!ok) break;
+        len[inner - 1] *= len[inner];
+        for (int t = 0; t < 3; t++) st[t][inner - 1] = st[t][inner];
+        inner--;
+    }
+    /* now axes 0 .. inner-1 are outer loops, axis `inner` is the row */
+    size_t outer = 1;
+    for (int i = 0; i < inner; i++) outer *= len[i];
+    const size_t row_len = len[inner];
     const float *pa = oclnn__cpu_cdata(a), *pb = b ? oclnn__cpu_cdata(b) : NULL;
     const float *ps = scale ? oclnn__cpu_cdata(scale) : NULL, *pt = shift ? oclnn__cpu_cdata(shift) : NULL;
     float *pd = oclnn__cpu_data(dst);
-    const int inner = o[3];
-#pragma omp parallel for if (rows > 1 && (size_t)rows * dims[inner] > 32768)
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        size_t idx[4];
-        idx[o[0]] = (size_t)r / (d1 * d2);
-        idx[o[1]] = (size_t)r / d2 % d1;
-        idx[o[2]] = (size_t)r % d2;
-        idx[inner] = 0;
-        size_t oa = 0, ob = 0, od = 0;
-        for (int k = 0; k < 4; k++) {
-            oa += idx[k] * a->stride[k];
-            if (b) ob += idx[k] * b->stride[k];
-            od += idx[k] * dst->stride[k];
+#pragma omp parallel for schedule(static) if (outer > 1 && outer * row_len > 32768)
+    for (ptrdiff_t r = 0; r < (ptrdiff_t)outer; r++) {
+        size_t rem = (size_t)r, off[3] = {0, 0, 0}, c = 0;
+        for (int i = inner - 1; i >= 0; i--) {
+            size_t idx = rem % len[i];
+            rem /= len[i];
+            for (int t = 0; t < 3; t++) off[t] += idx * st[t][i];
+            if (o[i] == OCLNN__C) c = idx;
         }
-        row_args ra = {op, pa + oa, b ? pb + ob : NULL, pd + od, a->stride[inner],
-                       b ? b->stride[inner] : 0, dst->stride[inner], dims[inner],
-                       ps ? ps + idx[OCLNN__C] : NULL, pt ? pt + idx[OCLNN__C] : NULL,
-                       inner == OCLNN__C ? 1 : 0};
+        row_args ra = {op, pa + off[0], b ? pb + off[1] : NULL, pd + off[2], st[0][inner],
+                       b ? st[1][inner] : 0, st[2][inner], row_len,
+                       ps ? ps + c : NULL, pt ? pt + c : NULL, c_in_row ? 1 : 0};
         row(&ra);
     }
     return OCLNN_OK;

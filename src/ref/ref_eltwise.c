@@ -14,10 +14,10 @@ void oclnn__ref_eltwise(oclnn_shape s, oclnn_layout layout, oclnn_eltwise_op op,
                     double x = a[i], y;
                     switch (op) {
                     case OCLNN_ELTWISE_ADD: y = x + b[i]; break;
-                    case OCLNN_ELTWISE_ADD_RELU: y = fmax(x + b[i], 0.0); break;
+                    case OCLNN_ELTWISE_ADD_RELU: y = x + b[i] < 0 ? 0.0 : x + b[i]; break;
                     case OCLNN_ELTWISE_SCALE: y = x * scale[c] + (shift ? shift[c] : 0.0); break;
-                    case OCLNN_ELTWISE_RELU: y = fmax(x, 0.0); break;
-                    case OCLNN_ELTWISE_RELU6: y = fmin(fmax(x, 0.0), 6.0); break;
+                    case OCLNN_ELTWISE_RELU: y = x < 0 ? 0.0 : x; break; /* NaN stays */
+                    case OCLNN_ELTWISE_RELU6: y = x < 0 ? 0.0 : x > 6 ? 6.0 : x; break;
                     case OCLNN_ELTWISE_SIGMOID: y = 1.0 / (1.0 + exp(-x)); break;
                     case OCLNN_ELTWISE_TANH: y = tanh(x); break;
                     default: y = NAN; break;
