@@ -24,6 +24,7 @@ void oclnn__cl_walk(oclnn_shape shape, const size_t stride[4], cl_uint4 *dims, c
 
 const oclnn__layers_backend oclnn__layers_opencl = {
     .eltwise = oclnn__cl_eltwise,
+    .concat_copy = oclnn__cl_concat_copy,
     .bn_train_stats = oclnn__cl_bn_train_stats,
     .pool2d = oclnn__cl_pool2d,
     .softmax = oclnn__cl_softmax,

@@ -15,6 +15,7 @@ static inline cl_mem oclnn__cl_mem_or_null(const oclnn_tensor *t) {
     return t ? oclnn__cl_mem(t) : NULL;
 }
 
+oclnn_status oclnn__cl_concat_copy(const oclnn_tensor *src, oclnn_tensor *slice);
 oclnn_status oclnn__cl_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, const oclnn_tensor *b,
                                const oclnn_tensor *scale, const oclnn_tensor *shift,
                                oclnn_tensor *dst);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The explicit depth concatenation: each input is copied into its channel slice of dst with the
- * backend's strided copy (the same path as oclnn_tensor_copy into a view). The zero-copy path
+/* The explicit depth concatenation: each input is copied into its channel slice of dst by the
+ * backend (block copies where the slice is contiguous per sample, else the strided copy). The zero-copy path
  * needs no operator: producers write into oclnn_tensor_view_channels of the output. */
 #include <stdio.h>
 
@@ -100,7 +100,7 @@ oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs, ocl
     mtx_lock(&ctx->lock);
     for (size_t i = 0; i < c->count && st == OCLNN_OK; i++) {
         oclnn_tensor slice = oclnn__channel_slice(dst, c0, c->inputs[i].c);
-        if (!in_place(srcs[i], &slice)) st = ctx->be->tensor_copy(srcs[i], &slice);
+        if (!in_place(srcs[i], &slice)) st = ctx->be->layers->concat_copy(srcs[i], &slice);
         c0 += c->inputs[i].c;
     }
     mtx_unlock(&ctx->lock);

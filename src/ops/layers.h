@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The layers family (issue 4): batch norm, pooling, element-wise, softmax, LRN and fully
+/* The layers family (issue 4): batch norm, pooling, concat, element-wise, softmax, LRN and fully
  * connected. src/ops/<op>.c validate the user's arguments and keep each operator's parameters in
  * backend tensors (oclnn__param); a backend fills one oclnn__layers_backend table of stateless
- * entry points that take checked tensors. Concat needs no entry: it is the backend's strided copy
- * into channel slices. */
+ * entry points that take checked tensors. */
 #ifndef OCLNN_OPS_LAYERS_H
 #define OCLNN_OPS_LAYERS_H
 
@@ -40,6 +39,8 @@ typedef struct oclnn__layers_backend {
     /* dst = f(a, b) element-wise; scale and shift are (1, C, 1, 1) params for SCALE, else NULL. */
     oclnn_status (*eltwise)(oclnn_eltwise_op op, const oclnn_tensor *a, const oclnn_tensor *b,
                             const oclnn_tensor *scale, const oclnn_tensor *shift, oclnn_tensor *dst);
+    /* Copies src into `slice`, a channel slice of the concat output (same shape). */
+    oclnn_status (*concat_copy)(const oclnn_tensor *src, oclnn_tensor *slice);
     /* Training statistics of src per channel: writes batch_mean and biased batch_var, updates
      * running_mean/var (unbiased variance, momentum), and writes the normalization as
      * scale = gamma / sqrt(var + eps), shift = beta - mean * scale. All params are (1, C, 1, 1). */
