@@ -327,7 +327,6 @@ OCLNN_API oclnn_status oclnn_batchnorm_fold(uint32_t channels, size_t weights_pe
                                             const float *mean, const float *var, float eps,
                                             float *weights, float *bias);
 
-
 /* ==== family: concat and eltwise (issue 4) ==== */
 
 /**
@@ -385,7 +384,6 @@ OCLNN_API oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltw
 OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_tensor *b,
                                          oclnn_tensor *dst);
 
-
 /* ==== family: conv2d (issue 3) ==== */
 
 /* ==== family: detection (issue 5) ==== */
@@ -425,6 +423,8 @@ typedef struct oclnn_softmax_desc {
 } oclnn_softmax_desc;
 
 #define OCLNN_SOFTMAX_DESC_INIT {{0, 0, 0, 0}}
+OCLNN_API oclnn_softmax_desc oclnn_softmax_desc_default(void);
+/** Returns OCLNN_ERROR_INVALID_ARGUMENT for a NULL desc or a zero dimension. */
 OCLNN_API oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_desc *desc,
                                             oclnn_op **out);
 /** dst = softmax(src, dim=1); dst may be src. */
@@ -449,7 +449,6 @@ OCLNN_API oclnn_status oclnn_lrn_create(oclnn_context *ctx, const oclnn_lrn_desc
                                         oclnn_op **out);
 /** dst = LRN(src); dst must not overlap src (each output reads neighbouring channels). */
 OCLNN_API oclnn_status oclnn_lrn_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
-
 
 /* ==== family: pool2d (issue 4) ==== */
 
@@ -498,7 +497,6 @@ OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2
  */
 OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                                         oclnn_tensor *argmax);
-
 
 /* ==== end of families ==== */
 

@@ -5,6 +5,11 @@
 #include "core/status.h"
 #include "ops/layers.h"
 
+oclnn_softmax_desc oclnn_softmax_desc_default(void) {
+    oclnn_softmax_desc d = OCLNN_SOFTMAX_DESC_INIT;
+    return d;
+}
+
 static void shape_destroy(oclnn_op *op) {
     oclnn__free(op->ctx->allocator, op->impl);
     op->impl = NULL;
