@@ -53,7 +53,12 @@ static void row(const row_args *r) {
         return;
     case OCLNN_ELTWISE_SCALE: {
         const float *s = r->scale, *t = r->shift;
-        if (t)
+        if (t && sa == 1 && sd == 1 && sc == 0) { /* a plane of one channel (NCHW) */
+            const float k = s[0], m = t[0];
+            for (size_t i = 0; i < n; i++) d[i] = a[i] * k + m;
+        } else if (t && sa == 1 && sd == 1) { /* the channels of one pixel (NHWC) */
+            for (size_t i = 0; i < n; i++) d[i] = a[i] * s[i] + t[i];
+        } else if (t)
             for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] * s[i * sc] + t[i * sc];
         else
             for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] * s[i * sc];
