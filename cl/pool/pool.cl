@@ -5,58 +5,63 @@
  * Global pooling is a window of the whole plane.
  *
  * Required defines: none. Tunables: none.
- * Index mapping: one work-item per output element, in dst's memory order so that neighbouring
- *   work-items write (and mostly read) neighbouring addresses: global (x, y, z) = (ow, oh, n*C + c)
- *   when w is dst's innermost axis, (c, ow, n*OH + oh) when c is (chan_inner). dims = (N, C, OH,
- *   OW); win = (kernel_h, kernel_w, stride_h, stride_w), pad = (pad_h, pad_w); flags: bit 0 max,
- *   bit 1 count_include_pad, bit 2 write argmax. */
+ * Kernels oclnn_pool2d_{max,max_argmax,avg}_{w,c}: one per kind, so no work-item branches on
+ * the kind (PoCL vectorizes straight-line kernels far better); suffix w or c names dst's
+ * innermost axis, along which neighbouring work-items run so that writes (and mostly reads) are
+ * neighbours: global (x, y, z) = (ow, oh, n*C + c) for _w, (c, ow, n*OH + oh) for _c.
+ * dims = (N, C, OH, OW); win = (kernel_h, kernel_w, stride_h, stride_w); pad = (pad_h, pad_w);
+ * include_pad: average only, count_include_pad. */
 #include "common/index.h"
 
-kernel void oclnn_pool2d(global const float *src, uint s_off, uint4 s_stride, uint2 in_hw,
-                         global float *dst, uint d_off, uint4 d_stride, global float *argmax,
-                         uint a_off, uint4 a_stride, uint4 dims, int chan_inner, int4 win, int2 pad,
-                         int flags) {
-    uint x = get_global_id(0), y = get_global_id(1), z = get_global_id(2);
-    uint n, c, oh, ow;
-    if (chan_inner) {
-        if (x >= dims.y || y >= dims.w || z >= dims.x * dims.z) return;
-        c = x;
-        ow = y;
-        n = z / dims.z;
-        oh = z % dims.z;
-    } else {
-        if (x >= dims.w || y >= dims.z || z >= dims.x * dims.y) return;
-        ow = x;
-        oh = y;
-        n = z / dims.y;
-        c = z % dims.y;
-    }
-    int H = (int)in_hw.x, W = (int)in_hw.y;
-    int h0 = (int)oh * win.z - pad.x, w0 = (int)ow * win.w - pad.y;
-    int h1 = h0 + win.x, w1 = w0 + win.y;
-    int a0 = max(h0, 0), a1 = min(h1, H), b0 = max(w0, 0), b1 = min(w1, W);
+#define IDX_W                                                                                     \
+    uint ow = get_global_id(0), oh = get_global_id(1), z = get_global_id(2);                     \
+    if (ow >= dims.w || oh >= dims.z || z >= dims.x * dims.y) return;                            \
+    uint n = z / dims.y, c = z % dims.y;
+#define IDX_C                                                                                     \
+    uint c = get_global_id(0), ow = get_global_id(1), z = get_global_id(2);                      \
+    if (c >= dims.y || ow >= dims.w || z >= dims.x * dims.z) return;                             \
+    uint n = z / dims.z, oh = z % dims.z;
+
+#define WINDOW                                                                                    \
+    int H = (int)in_hw.x, W = (int)in_hw.y;                                                       \
+    int h0 = (int)oh * win.z - pad.x, w0 = (int)ow * win.w - pad.y;                              \
+    int h1 = h0 + win.x, w1 = w0 + win.y;                                                         \
+    int a0 = max(h0, 0), a1 = min(h1, H), b0 = max(w0, 0), b1 = min(w1, W);                      \
     global const float *p = src + s_off + n * s_stride.x + c * s_stride.y;
-    float r;
-    if (flags & 1) {
-        float best = -INFINITY;
-        int where = a0 * W + b0;
-        for (int h = a0; h < a1; h++)
-            for (int w = b0; w < b1; w++) {
-                /* branch-free: on real data the maximum moves unpredictably */
-                float v = p[h * s_stride.z + w * s_stride.w];
-                int take = (v > best) | isnan(v);
-                best = take ? v : best;
-                where = take ? h * W + w : where;
-            }
-        r = best;
-        if (flags & 4) argmax[a_off + OCLNN_AT(a_stride, n, c, oh, ow)] = (float)where;
-    } else {
-        float sum = 0.0f;
-        for (int h = a0; h < a1; h++)
-            for (int w = b0; w < b1; w++) sum += p[h * s_stride.z + w * s_stride.w];
-        int div = (flags & 2) ? (min(h1, H + pad.x) - h0) * (min(w1, W + pad.y) - w0)
-                              : (a1 - a0) * (b1 - b0);
-        r = sum / (float)div;
-    }
-    dst[d_off + OCLNN_AT(d_stride, n, c, oh, ow)] = r;
-}
+
+/* The maximum keeps the first maximum and NaN (PyTorch's rule), branch-free since it moves
+ * unpredictably. */
+#define MAX_BODY(ARGMAX)                                                                          \
+    WINDOW                                                                                        \
+    float best = -INFINITY;                                                                       \
+    int where = a0 * W + b0;                                                                      \
+    for (int h = a0; h < a1; h++)                                                                 \
+        for (int w = b0; w < b1; w++) {                                                           \
+            float v = p[h * s_stride.z + w * s_stride.w];                                         \
+            int take = (v > best) | isnan(v);                                                     \
+            best = take ? v : best;                                                               \
+            if (ARGMAX) where = take ? h * W + w : where;                                         \
+        }                                                                                         \
+    dst[d_off + OCLNN_AT(d_stride, n, c, oh, ow)] = best;                                         \
+    if (ARGMAX) argmax[a_off + OCLNN_AT(a_stride, n, c, oh, ow)] = (float)where;
+
+#define AVG_BODY                                                                                  \
+    WINDOW                                                                                        \
+    float sum = 0.0f;                                                                             \
+    for (int h = a0; h < a1; h++)                                                                 \
+        for (int w = b0; w < b1; w++) sum += p[h * s_stride.z + w * s_stride.w];                 \
+    int div = include_pad ? (min(h1, H + pad.x) - h0) * (min(w1, W + pad.y) - w0)                \
+                          : (a1 - a0) * (b1 - b0);                                                \
+    dst[d_off + OCLNN_AT(d_stride, n, c, oh, ow)] = sum / (float)div;
+
+#define ARGS                                                                                      \
+    global const float *src, uint s_off, uint4 s_stride, uint2 in_hw, global float *dst,          \
+        uint d_off, uint4 d_stride, global float *argmax, uint a_off, uint4 a_stride, uint4 dims, \
+        int4 win, int2 pad, int include_pad
+
+kernel void oclnn_pool2d_max_w(ARGS) { IDX_W MAX_BODY(0) }
+kernel void oclnn_pool2d_max_c(ARGS) { IDX_C MAX_BODY(0) }
+kernel void oclnn_pool2d_max_argmax_w(ARGS) { IDX_W MAX_BODY(1) }
+kernel void oclnn_pool2d_max_argmax_c(ARGS) { IDX_C MAX_BODY(1) }
+kernel void oclnn_pool2d_avg_w(ARGS) { IDX_W AVG_BODY }
+kernel void oclnn_pool2d_avg_c(ARGS) { IDX_C AVG_BODY }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Max/average pooling on OpenCL (cl/pool/pool.cl): one work-item per output element, launched
  * along dst's innermost axis (w, or c for NHWC). */
+#include <stdio.h>
+
 #include "opencl/layers.h"
 
 #define POOL_CL "pool/pool.cl"
@@ -8,8 +10,13 @@
 oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *src,
                               oclnn_tensor *dst, oclnn_tensor *argmax) {
     oclnn_context *ctx = dst->ctx;
+    const oclnn_shape os = dst->shape;
+    const bool chan_inner = dst->stride[OCLNN__C] < dst->stride[OCLNN__W];
+    char name[64];
+    snprintf(name, sizeof name, "oclnn_pool2d_%s_%c",
+             d->kind != OCLNN_POOL_MAX ? "avg" : argmax ? "max_argmax" : "max", chan_inner ? 'c' : 'w');
     cl_kernel k;
-    OCLNN__TRY(oclnn__cl_kernel(ctx, POOL_CL, NULL, "oclnn_pool2d", &k));
+    OCLNN__TRY(oclnn__cl_kernel(ctx, POOL_CL, NULL, name, &k));
     cl_mem ms = oclnn__cl_mem(src), md = oclnn__cl_mem(dst), ma = oclnn__cl_mem_or_null(argmax);
     cl_uint soff = (cl_uint)src->offset, doff = (cl_uint)dst->offset;
     cl_uint aoff = argmax ? (cl_uint)argmax->offset : 0u;
@@ -18,15 +25,12 @@ oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *sr
     cl_uint2 in_hw = {{src->shape.h, src->shape.w}};
     cl_int4 win = {{(cl_int)d->kernel_h, (cl_int)d->kernel_w, (cl_int)d->stride_h, (cl_int)d->stride_w}};
     cl_int2 pad = {{(cl_int)d->pad_h, (cl_int)d->pad_w}};
-    cl_int flags = (d->kind == OCLNN_POOL_MAX ? 1 : 0) | (d->count_include_pad ? 2 : 0) |
-                   (argmax ? 4 : 0);
-    const oclnn_shape os = dst->shape;
-    cl_int chan_inner = dst->stride[OCLNN__C] < dst->stride[OCLNN__W];
+    cl_int include_pad = d->count_include_pad;
     size_t global[3] = {chan_inner ? os.c : os.w, chan_inner ? os.w : os.h,
                         (size_t)os.n * (chan_inner ? os.h : os.c)};
     OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(ms), OCLNN__ARG(soff), OCLNN__ARG(ss), OCLNN__ARG(in_hw),
                               OCLNN__ARG(md), OCLNN__ARG(doff), OCLNN__ARG(ds), OCLNN__ARG(ma),
-                              OCLNN__ARG(aoff), OCLNN__ARG(as), OCLNN__ARG(dims), OCLNN__ARG(chan_inner),
-                              OCLNN__ARG(win), OCLNN__ARG(pad), OCLNN__ARG(flags)));
+                              OCLNN__ARG(aoff), OCLNN__ARG(as), OCLNN__ARG(dims),
+                              OCLNN__ARG(win), OCLNN__ARG(pad), OCLNN__ARG(include_pad)));
     return oclnn__cl_launch(ctx, k, 3, global, NULL);
 }
