@@ -68,12 +68,15 @@ oclnn_status oclnn__cpu_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oc
 #pragma omp atomic write
             failed = true;
         }
-        if (sq && x2 && !c_inner) {
+        /* every thread takes part in the worksharing loop, even one whose buffers failed */
+        const bool ready = sq && x2;
+        if (!c_inner) {
             /* per (n, c, h) row: sum the window's squared rows into sq[w] */
             const ptrdiff_t rows = (ptrdiff_t)s.n * s.c * s.h;
             const size_t W = s.w, xw = xs[OCLNN__W], yw = ys[OCLNN__W];
 #pragma omp for schedule(static)
             for (ptrdiff_t r = 0; r < rows; r++) {
+                if (!ready) continue;
                 const size_t n = (size_t)r / ((size_t)s.c * s.h), h = (size_t)r % s.h;
                 const long c = (long)((size_t)r / s.h % s.c);
                 const long c0 = c - before > 0 ? c - before : 0, c1 = c + after < C - 1 ? c + after : C - 1;
@@ -94,12 +97,13 @@ oclnn_status oclnn__cpu_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oc
                     for (size_t w = 0; w < W; w++)
                         yr[w * yw] = xr[w * xw] * inv_pow(k + alpha * sq[w], beta, tq);
             }
-        } else if (sq && x2) {
+        } else {
             /* per pixel: squares of all channels, then each channel's window */
             const ptrdiff_t pixels = (ptrdiff_t)s.n * s.h * s.w;
             const size_t xc = xs[OCLNN__C], yc = ys[OCLNN__C];
 #pragma omp for schedule(static)
             for (ptrdiff_t p = 0; p < pixels; p++) {
+                if (!ready) continue;
                 const size_t n = (size_t)p / ((size_t)s.h * s.w), h = (size_t)p / s.w % s.h, w = (size_t)p % s.w;
                 const float *xp = x + n * xs[OCLNN__N] + h * xs[OCLNN__H] + w * xs[OCLNN__W];
                 float *yp = y + n * ys[OCLNN__N] + h * ys[OCLNN__H] + w * ys[OCLNN__W];

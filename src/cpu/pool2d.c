@@ -145,21 +145,25 @@ oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *s
 #pragma omp atomic write
             failed = true;
         }
-        if (acc && where && !c_inner) {
+        /* every thread takes part in the worksharing loop, even one whose buffers failed */
+        const bool ready = acc && where;
+        if (!c_inner) {
             const ptrdiff_t planes = (ptrdiff_t)os.n * os.c;
 #pragma omp for schedule(static)
             for (ptrdiff_t p = 0; p < planes; p++) {
+                if (!ready) continue;
                 const size_t n = (size_t)p / os.c, c = (size_t)p % os.c;
                 plane_rows(&g, x + n * xs[OCLNN__N] + c * xs[OCLNN__C], xs[OCLNN__H], xs[OCLNN__W],
                            y + n * ys[OCLNN__N] + c * ys[OCLNN__C], ys[OCLNN__H], ys[OCLNN__W],
                            am ? am + n * as[OCLNN__N] + c * as[OCLNN__C] : NULL, as[OCLNN__H],
                            as[OCLNN__W], acc, where);
             }
-        } else if (acc && where) {
+        } else {
             const ptrdiff_t pixels = (ptrdiff_t)os.n * os.h * os.w;
             const size_t C = os.c, xc = xs[OCLNN__C], yc = ys[OCLNN__C], ac = as[OCLNN__C];
 #pragma omp for schedule(static)
             for (ptrdiff_t p = 0; p < pixels; p++) {
+                if (!ready) continue;
                 const size_t n = (size_t)p / ((size_t)os.h * os.w);
                 const long oh = (long)((size_t)p / os.w % os.h), ow = (long)((size_t)p % os.w);
                 const long h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
