@@ -108,8 +108,10 @@ static void test_eltwise_scale_no_shift_and_in_place_b(void **state) {
 /* NaN propagates through every op, as in PyTorch (fmax-style ReLU would turn it into 0). */
 static void test_eltwise_nan(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
-    oclnn_shape s = {1, 2, 1, 2};
-    float x[4] = {NAN, -1.0f, 7.0f, 0.5f}, one[2] = {1, 1}, got[4];
+    oclnn_shape s = {1, 4, 1, 4}; /* rows of 4: the OpenCL float4 kernels too */
+    float x[16], one[4] = {1, 1, 1, 1}, got[16];
+    fill_random(x, 16, 3, -8, 8);
+    x[0] = NAN;
     for (size_t o = 0; o < sizeof OPS / sizeof *OPS; o++) {
         oclnn_eltwise_desc d = {s, OPS[o]};
         oclnn_op *e;

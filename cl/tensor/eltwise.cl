@@ -7,6 +7,8 @@
  * oclnn_eltwise_<op>_rows: a, b and dst dense in one layout: global (x, y, z) = (h*w, c, n)
  *   for NCHW, (c, n*h*w, 1) for NHWC (chan_inner); the channel is then y or x, with no division.
  *   shift is never NULL for SCALE (the host passes zeros).
+ * oclnn_eltwise_<op>_rows4: the same when the row length is a multiple of 4, a float4 per
+ *   work-item (global x = element / 4), which PoCL turns into wide loads and stores.
  * oclnn_eltwise_<op>_strided: any strides (views, mixed layouts). The host orders the axes by
  *   dst's strides (outermost first), gives their sizes in `dims` and each tensor's strides in that
  *   order; global (x, y, z) = (axis 3, axis 2, axes 0 and 1 fused); cpos is the channel's axis. */
@@ -24,8 +26,39 @@
 #define F_SIGMOID(a, b, s, t) (1.0f / (1.0f + exp(-(a))))
 #define F_TANH(a, b, s, t) tanh(a)
 
+/* The same on four lanes (a float4 per work-item). */
+#define F4_ADD(a, b, s, t) ((a) + (b))
+#define F4_ADD_RELU(a, b, s, t) select((a) + (b), (float4)(0.0f), isless((a) + (b), 0.0f))
+#define F4_SCALE(a, b, s, t) ((a) * (s) + (t))
+#define F4_RELU(a, b, s, t) select((a), (float4)(0.0f), isless((a), 0.0f))
+#define F4_RELU6(a, b, s, t)                                                                      \
+    select(select((a), (float4)(6.0f), isgreater((a), 6.0f)), (float4)(0.0f), isless((a), 0.0f))
+#define F4_SIGMOID(a, b, s, t) (1.0f / (1.0f + exp(-(a))))
+#define F4_TANH(a, b, s, t) tanh(a)
+
 /* USES_B: the op reads b; USES_C: it reads scale/shift. */
-#define ELTWISE(name, F, USES_B, USES_C)                                                          \
+#define ELTWISE(name, F, F4, USES_B, USES_C)                                                      \
+    kernel void oclnn_eltwise_##name##_rows4(                                                     \
+        global const float *a, global const float *b, global const float *scale,                 \
+        global const float *shift, global float *dst, uint inner, uint mid, uint outer,           \
+        int chan_inner) {                                                                         \
+        /* inner is a multiple of 4: each work-item takes 4 neighbouring elements */             \
+        if (get_global_id(0) * 4 >= inner || get_global_id(1) >= mid || get_global_id(2) >= outer) \
+            return;                                                                               \
+        size_t i = ((get_global_id(2) * mid + get_global_id(1)) * inner) / 4 + get_global_id(0); \
+        float4 s = (float4)(1.0f), t = (float4)(0.0f);                                            \
+        if (USES_C) {                                                                             \
+            if (chan_inner) {                                                                     \
+                s = vload4(get_global_id(0), scale);                                              \
+                t = vload4(get_global_id(0), shift);                                              \
+            } else {                                                                              \
+                s = (float4)(scale[get_global_id(1)]);                                            \
+                t = (float4)(shift[get_global_id(1)]);                                            \
+            }                                                                                     \
+        }                                                                                         \
+        float4 bv = USES_B ? vload4(i, b) : (float4)(0.0f);                                       \
+        vstore4(F4(vload4(i, a), bv, s, t), i, dst);                                              \
+    }                                                                                             \
     kernel void oclnn_eltwise_##name##_rows(                                                      \
         global const float *a, global const float *b, global const float *scale,                 \
         global const float *shift, global float *dst, uint inner, uint mid, uint outer,           \
@@ -59,10 +92,10 @@
             F(a[a_off + i0 * as.x + i1 * as.y + i2 * as.z + i3 * as.w], bv, s, t);               \
     }
 
-ELTWISE(add, F_ADD, 1, 0)
-ELTWISE(add_relu, F_ADD_RELU, 1, 0)
-ELTWISE(scale, F_SCALE, 0, 1)
-ELTWISE(relu, F_RELU, 0, 0)
-ELTWISE(relu6, F_RELU6, 0, 0)
-ELTWISE(sigmoid, F_SIGMOID, 0, 0)
-ELTWISE(tanh, F_TANH, 0, 0)
+ELTWISE(add, F_ADD, F4_ADD, 1, 0)
+ELTWISE(add_relu, F_ADD_RELU, F4_ADD_RELU, 1, 0)
+ELTWISE(scale, F_SCALE, F4_SCALE, 0, 1)
+ELTWISE(relu, F_RELU, F4_RELU, 0, 0)
+ELTWISE(relu6, F_RELU6, F4_RELU6, 0, 0)
+ELTWISE(sigmoid, F_SIGMOID, F4_SIGMOID, 0, 0)
+ELTWISE(tanh, F_TANH, F4_TANH, 0, 0)

@@ -42,15 +42,16 @@ oclnn_status oclnn__cl_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, const
     cl_kernel k;
     const oclnn_shape s = dst->shape;
     if (oclnn__tensor_is_dense(dst) && dense_like(a, dst) && dense_like(b, dst)) {
-        snprintf(name, sizeof name, "oclnn_eltwise_%s_rows", op_name(op));
-        OCLNN__TRY(oclnn__cl_kernel(ctx, ELTWISE_CL, NULL, name, &k));
         cl_int chan_inner = dst->layout == OCLNN_LAYOUT_NHWC;
         cl_uint inner = chan_inner ? s.c : s.h * s.w;
+        const bool by4 = inner % 4 == 0;
+        snprintf(name, sizeof name, "oclnn_eltwise_%s_rows%s", op_name(op), by4 ? "4" : "");
+        OCLNN__TRY(oclnn__cl_kernel(ctx, ELTWISE_CL, NULL, name, &k));
         cl_uint mid = chan_inner ? s.n * s.h * s.w : s.c, outer = chan_inner ? 1u : s.n;
         OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(ma), OCLNN__ARG(mb), OCLNN__ARG(ms), OCLNN__ARG(mt),
                                   OCLNN__ARG(md), OCLNN__ARG(inner), OCLNN__ARG(mid),
                                   OCLNN__ARG(outer), OCLNN__ARG(chan_inner)));
-        size_t global[3] = {inner, mid, outer};
+        size_t global[3] = {by4 ? inner / 4 : inner, mid, outer};
         return oclnn__cl_launch(ctx, k, 3, global, NULL);
     }
     snprintf(name, sizeof name, "oclnn_eltwise_%s_strided", op_name(op));
