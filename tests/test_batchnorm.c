@@ -91,9 +91,11 @@ static void test_bn_shapes(void **state) {
             int variant = (int)(i + (size_t)training) % 3; /* 0 plain, 1 views, 2 in place */
             oclnn_tensor *src = make_tensor(ctx, s, layout, variant == 1, x);
             oclnn_tensor *dst = variant == 2 ? src : make_tensor(ctx, s, other_layout(layout), variant == 1, NULL);
-            char problem[96];
-            snprintf(problem, sizeof problem, "bn %s variant %d %u,%u,%u,%u", training ? "train" : "eval",
-                     variant, s.n, s.c, s.h, s.w);
+            char problem[320];
+            snprintf(problem, sizeof problem, "%s (variant %d)",
+                     bench_line(ctx, layout, "bn %u,%u,%u,%u%s --eps 1e-3 --momentum 0.25", s.n, s.c,
+                                s.h, s.w, training ? " --training" : ""),
+                     variant);
             if (!training) {
                 assert_ok(oclnn_batchnorm_run(op, src, dst));
                 oclnn__ref_batchnorm(s, OCLNN_LAYOUT_NCHW, x, g, NULL, rm, rv, 1e-3, ref);

@@ -57,7 +57,10 @@ static void run_case(oclnn_context *ctx, oclnn_layout layout, oclnn_eltwise_op o
     char problem[128];
     snprintf(problem, sizeof problem, "eltwise op %d variant %d %u,%u,%u,%u", (int)op, variant, s.n,
              s.c, s.h, s.w);
-    assert_close(got, ref, n, atol, rtol, problem);
+    assert_close(got, ref, n, atol, rtol,
+                 binary(op) ? bench_line(ctx, layout, "add %u,%u,%u,%u%s", s.n, s.c, s.h, s.w,
+                                         op == OCLNN_ELTWISE_ADD_RELU ? " --relu" : "")
+                            : problem);
     if (td != ta) oclnn_tensor_destroy(td);
     oclnn_tensor_destroy(ta);
     oclnn_tensor_destroy(tb);

@@ -31,7 +31,9 @@ static void run_softmax(oclnn_context *ctx, oclnn_layout layout, oclnn_shape s, 
     oclnn_tensor *dst = variant == 2 ? src : make_tensor(ctx, s, other_layout(layout), variant == 1, NULL);
     assert_ok(oclnn_softmax_run(op, src, dst));
     float *got = read_nchw(dst);
-    assert_close(got, ref, shape_count(s), ATOL_SOFTMAX, RTOL_SOFTMAX, name);
+    if (!check_close(got, ref, shape_count(s), ATOL_SOFTMAX, RTOL_SOFTMAX,
+                     bench_line(ctx, layout, "softmax %u,%u,%u,%u", s.n, s.c, s.h, s.w)))
+        fail_msg("%s", name);
     free(got);
     if (dst != src) oclnn_tensor_destroy(dst);
     oclnn_tensor_destroy(src);
@@ -46,7 +48,11 @@ static void run_lrn(oclnn_context *ctx, oclnn_layout layout, const oclnn_lrn_des
     oclnn_tensor *dst = make_tensor(ctx, d->shape, views ? other_layout(layout) : layout, views, NULL);
     assert_ok(oclnn_lrn_run(op, src, dst));
     float *got = read_nchw(dst);
-    assert_close(got, ref, shape_count(d->shape), ATOL_LRN, RTOL_LRN, name);
+    const oclnn_shape s = d->shape;
+    if (!check_close(got, ref, shape_count(s), ATOL_LRN, RTOL_LRN,
+                     bench_line(ctx, layout, "lrn %u,%u,%u,%u --size %u --alpha %g --beta %g --k %g", s.n,
+                                s.c, s.h, s.w, d->size, (double)d->alpha, (double)d->beta, (double)d->k)))
+        fail_msg("%s", name);
     free(got);
     oclnn_tensor_destroy(src);
     oclnn_tensor_destroy(dst);
@@ -91,7 +97,7 @@ static void test_softmax_shapes(void **state) {
         float *x = alloc_random(shape_count(s), (uint32_t)i + 20, i == 0 ? 80.0f : -10.0f, i == 0 ? 120.0f : 10.0f);
         float *ref = malloc(shape_count(s) * 4);
         oclnn__ref_softmax(s, OCLNN_LAYOUT_NCHW, x, ref);
-        run_softmax(ctx, layout, s, x, ref, (int)i % 3, shape_text(s, "softmax"));
+        run_softmax(ctx, layout, s, x, ref, (int)i % 3, "softmax shape table");
         free(x), free(ref);
     }
 }
@@ -111,7 +117,7 @@ static void test_lrn_shapes(void **state) {
         float *x = alloc_random(shape_count(d->shape), (uint32_t)i + 30, -4, 4);
         float *ref = malloc(shape_count(d->shape) * 4);
         oclnn__ref_lrn(d, OCLNN_LAYOUT_NCHW, x, ref);
-        run_lrn(ctx, layout, d, x, ref, i % 2 == 1, shape_text(d->shape, "lrn"));
+        run_lrn(ctx, layout, d, x, ref, i % 2 == 1, "lrn shape table");
         free(x), free(ref);
     }
 }

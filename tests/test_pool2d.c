@@ -54,10 +54,25 @@ static void check_pool(oclnn_context *ctx, oclnn_layout layout, const oclnn_pool
     assert_ok(oclnn_pool2d_run(op, ts, td, ta));
     float *got = read_nchw(td);
     bool exact = is_max(d->kind);
-    assert_close(got, ref, shape_count(os), exact ? TOL_EXACT : ATOL_AVG, exact ? TOL_EXACT : RTOL_AVG, name);
+    const oclnn_shape is = d->input;
+    const bool global = d->kind == OCLNN_POOL_GLOBAL_AVG || d->kind == OCLNN_POOL_GLOBAL_MAX;
+    char line[320];
+    if (d->kind == OCLNN_POOL_GLOBAL_AVG)
+        snprintf(line, sizeof line, "%s", bench_line(ctx, layout, "pool %u,%u,%u,%u --global", is.n, is.c, is.h, is.w));
+    else
+        snprintf(line, sizeof line, "%s",
+                 bench_line(ctx, layout, "pool %u,%u,%u,%u --%s --window %u,%u --stride %u,%u --pad %u,%u%s%s",
+                            is.n, is.c, is.h, is.w, exact ? "max" : "avg", global ? is.h : d->kernel_h,
+                            global ? is.w : d->kernel_w, global ? is.h : d->stride_h ? d->stride_h : d->kernel_h,
+                            global ? is.w : d->stride_w ? d->stride_w : d->kernel_w, global ? 0 : d->pad_h,
+                            global ? 0 : d->pad_w, d->ceil_mode && !global ? " --ceil" : "",
+                            d->count_include_pad ? "" : " --exclude-pad"));
+    if (!check_close(got, ref, shape_count(os), exact ? TOL_EXACT : ATOL_AVG, exact ? TOL_EXACT : RTOL_AVG, line))
+        fail_msg("%s", name);
     if (ta) {
         float *idx = read_nchw(ta);
-        assert_close(idx, ref_argmax, shape_count(os), TOL_EXACT, TOL_EXACT, name);
+        if (!check_close(idx, ref_argmax, shape_count(os), TOL_EXACT, TOL_EXACT, line))
+            fail_msg("%s: argmax", name);
         free(idx);
     }
     free(got);

@@ -5,6 +5,7 @@
 #ifndef OCLNN_TEST_LAYERS_H
 #define OCLNN_TEST_LAYERS_H
 
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "support/harness.h"
@@ -43,10 +44,22 @@ static inline float *read_nchw(const oclnn_tensor *t) {
     return p;
 }
 
-/* A problem string for failure messages. */
-static inline const char *shape_text(oclnn_shape s, const char *what) {
-    static char buf[160];
-    snprintf(buf, sizeof buf, "%s %u,%u,%u,%u", what, s.n, s.c, s.h, s.w);
+/* The failing problem as a line to paste: "oclnn bench <args> --device D --layout L" for ctx's
+ * backend (static buffer: use before the next call). */
+static inline const char *bench_line(oclnn_context *ctx, oclnn_layout layout, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline const char *bench_line(oclnn_context *ctx, oclnn_layout layout, const char *fmt, ...) {
+    static char buf[320];
+    oclnn_device_info info;
+    bool cpu = oclnn_context_device(ctx, &info) == OCLNN_OK && info.backend == OCLNN_BACKEND_CPU;
+    int n = snprintf(buf, sizeof buf, "oclnn bench ");
+    va_list ap;
+    va_start(ap, fmt);
+    n += vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (n < (int)sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n, " --device %s --layout %s",
+                 cpu ? "cpu" : "0:0", layout == OCLNN_LAYOUT_NHWC ? "nhwc" : "nchw");
     return buf;
 }
 
