@@ -58,11 +58,11 @@ static void pixel_moments(const float *x, oclnn_shape s, const size_t st[4], con
     double *mine = calloc(C, sizeof *mine);
     const bool ready = row && mine;
     if (!ready) {
-#pragma omp atomic write
+OCLNN__OMP(omp atomic write)
         *failed = true;
     }
     /* every thread takes part in the worksharing loop, even one whose buffers failed */
-#pragma omp for schedule(static)
+OCLNN__OMP(omp for schedule(static))
     for (ptrdiff_t r = 0; r < (ptrdiff_t)((size_t)s.n * s.h); r++) {
         if (!ready) continue;
         const size_t n = (size_t)r / s.h, h = (size_t)r % s.h;
@@ -81,7 +81,7 @@ static void pixel_moments(const float *x, oclnn_shape s, const size_t st[4], con
         for (size_t c = 0; c < C; c++) mine[c] += row[c];
     }
     if (ready) {
-#pragma omp critical(oclnn_bn_moments)
+OCLNN__OMP(omp critical(oclnn_bn_moments))
         for (size_t c = 0; c < C; c++) acc[c] += mine[c];
     }
     free(row);
@@ -104,14 +104,15 @@ oclnn_status oclnn__cpu_bn_train_stats(const oclnn_tensor *src, float eps, float
     double *mean = calloc(C, sizeof *mean), *m2 = calloc(C, sizeof *m2);
     bool failed = !mean || !m2;
     const bool big = count * (double)C > 32768;
+    (void)big; /* only read by OpenMP */
     if (!failed && st[OCLNN__C] < st[OCLNN__W]) {
-#pragma omp parallel if (big)
+OCLNN__OMP(omp parallel if (big))
         pixel_moments(x, s, st, NULL, 1, mean, &failed);
         for (size_t c = 0; c < C; c++) mean[c] /= count;
-#pragma omp parallel if (big)
+OCLNN__OMP(omp parallel if (big))
         pixel_moments(x, s, st, mean, 2, m2, &failed);
     } else if (!failed) {
-#pragma omp parallel for schedule(static) if (big)
+OCLNN__OMP(omp parallel for schedule(static) if (big))
         for (ptrdiff_t ci = 0; ci < (ptrdiff_t)C; ci++) {
             const float *xc = x + (size_t)ci * st[OCLNN__C];
             mean[ci] = channel_moment(xc, s, st, 0.0f, 1) / count;

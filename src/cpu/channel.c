@@ -19,7 +19,7 @@ oclnn_status oclnn__cpu_softmax(const oclnn_tensor *src, oclnn_tensor *dst) {
     float *y = oclnn__cpu_data(dst);
     const size_t xc = src->stride[OCLNN__C], yc = dst->stride[OCLNN__C];
     const ptrdiff_t positions = (ptrdiff_t)s.n * s.h * s.w;
-#pragma omp parallel for if (positions > 1 && (size_t)positions * s.c > 32768)
+OCLNN__OMP(omp parallel for if (positions > 1 && (size_t)positions * s.c > 32768))
     for (ptrdiff_t p = 0; p < positions; p++) {
         const size_t n = (size_t)p / ((size_t)s.h * s.w), h = (size_t)p / s.w % s.h, w = (size_t)p % s.w;
         const float *xp = x + n * src->stride[OCLNN__N] + h * src->stride[OCLNN__H] + w * src->stride[OCLNN__W];
@@ -61,11 +61,11 @@ oclnn_status oclnn__cpu_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oc
     const bool c_inner = xs[OCLNN__C] < xs[OCLNN__W];
     const size_t width = c_inner ? (size_t)C : s.w;
     bool failed = false;
-#pragma omp parallel if ((size_t)s.n * s.c * s.h * s.w > 32768)
+OCLNN__OMP(omp parallel if ((size_t)s.n * s.c * s.h * s.w > 32768))
     {
         float *sq = malloc(width * sizeof *sq), *x2 = malloc(width * sizeof *x2);
         if (!sq || !x2) {
-#pragma omp atomic write
+OCLNN__OMP(omp atomic write)
             failed = true;
         }
         /* every thread takes part in the worksharing loop, even one whose buffers failed */
@@ -74,7 +74,7 @@ oclnn_status oclnn__cpu_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oc
             /* per (n, c, h) row: sum the window's squared rows into sq[w] */
             const ptrdiff_t rows = (ptrdiff_t)s.n * s.c * s.h;
             const size_t W = s.w, xw = xs[OCLNN__W], yw = ys[OCLNN__W];
-#pragma omp for schedule(static)
+OCLNN__OMP(omp for schedule(static))
             for (ptrdiff_t r = 0; r < rows; r++) {
                 if (!ready) continue;
                 const size_t n = (size_t)r / ((size_t)s.c * s.h), h = (size_t)r % s.h;
@@ -101,7 +101,7 @@ oclnn_status oclnn__cpu_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oc
             /* per pixel: squares of all channels, then each channel's window */
             const ptrdiff_t pixels = (ptrdiff_t)s.n * s.h * s.w;
             const size_t xc = xs[OCLNN__C], yc = ys[OCLNN__C];
-#pragma omp for schedule(static)
+OCLNN__OMP(omp for schedule(static))
             for (ptrdiff_t p = 0; p < pixels; p++) {
                 if (!ready) continue;
                 const size_t n = (size_t)p / ((size_t)s.h * s.w), h = (size_t)p / s.w % s.h, w = (size_t)p % s.w;

@@ -115,7 +115,7 @@ oclnn_status oclnn__cpu_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, cons
     const float *pa = oclnn__cpu_cdata(a), *pb = b ? oclnn__cpu_cdata(b) : NULL;
     const float *ps = scale ? oclnn__cpu_cdata(scale) : NULL, *pt = shift ? oclnn__cpu_cdata(shift) : NULL;
     float *pd = oclnn__cpu_data(dst);
-#pragma omp parallel for schedule(static) if (outer > 1 && outer * row_len > 32768)
+OCLNN__OMP(omp parallel for schedule(static) if (outer > 1 && outer * row_len > 32768))
     for (ptrdiff_t r = 0; r < (ptrdiff_t)outer; r++) {
         size_t rem = (size_t)r, off[3] = {0, 0, 0}, c = 0;
         for (int i = inner - 1; i >= 0; i--) {

@@ -45,7 +45,7 @@ oclnn_status oclnn__cpu_fc(const oclnn_tensor *x, const oclnn_tensor *w, const o
     const float *pb = bias ? oclnn__cpu_cdata(bias) : NULL;
     float *pd = oclnn__cpu_data(dst);
     const size_t dn = dst->stride[OCLNN__N], dc = dst->stride[OCLNN__C];
-#pragma omp parallel for schedule(static) if (O * N * K > 65536)
+OCLNN__OMP(omp parallel for schedule(static) if (O * N * K > 65536))
     for (ptrdiff_t oi = 0; oi < (ptrdiff_t)O; oi++) {
         const size_t o = (size_t)oi;
         for (size_t n0 = 0; n0 < N; n0 += ROWS) {

@@ -136,20 +136,21 @@ oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *s
     const bool c_inner = xs[OCLNN__C] < xs[OCLNN__W];
     const size_t width = c_inner ? os.c : os.w;
     const size_t work = (size_t)os.n * os.c * os.h * os.w * (size_t)(g.kh * g.kw);
+    (void)work; /* only read by OpenMP */
     bool failed = false;
-#pragma omp parallel if (work > 65536)
+OCLNN__OMP(omp parallel if (work > 65536))
     {
         float *acc = malloc(width * sizeof *acc);
         float *where = malloc(width * sizeof *where);
         if (!acc || !where) {
-#pragma omp atomic write
+OCLNN__OMP(omp atomic write)
             failed = true;
         }
         /* every thread takes part in the worksharing loop, even one whose buffers failed */
         const bool ready = acc && where;
         if (!c_inner) {
             const ptrdiff_t planes = (ptrdiff_t)os.n * os.c;
-#pragma omp for schedule(static)
+OCLNN__OMP(omp for schedule(static))
             for (ptrdiff_t p = 0; p < planes; p++) {
                 if (!ready) continue;
                 const size_t n = (size_t)p / os.c, c = (size_t)p % os.c;
@@ -161,7 +162,7 @@ oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *s
         } else {
             const ptrdiff_t pixels = (ptrdiff_t)os.n * os.h * os.w;
             const size_t C = os.c, xc = xs[OCLNN__C], yc = ys[OCLNN__C], ac = as[OCLNN__C];
-#pragma omp for schedule(static)
+OCLNN__OMP(omp for schedule(static))
             for (ptrdiff_t p = 0; p < pixels; p++) {
                 if (!ready) continue;
                 const size_t n = (size_t)p / ((size_t)os.h * os.w);
