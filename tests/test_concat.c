@@ -175,6 +175,10 @@ static void test_concat_errors(void **state) {
     assert_status(oclnn_concat_output_shape(NULL, 1, &out), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("inputs is NULL");
     parts[1].w = 4;
+    parts[0].c = parts[1].c = 0x80000000u;
+    assert_status(oclnn_concat_output_shape(parts, 2, &out), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("4294967296 channels in total");
+    parts[0].c = 3;
     parts[1].c = 0;
     assert_status(oclnn_concat_create(ctx, parts, 2, &op), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("zero dimension");
