@@ -182,7 +182,7 @@ static void test_pool_golden(void **state) {
     free(src);
 }
 
-/* NaN propagates through max pooling, as in PyTorch. */
+/* NaN propagates through max pooling, as in PyTorch, with and without argmax. */
 static void test_pool_nan(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     oclnn_pool2d_desc d = oclnn_pool2d_desc_default();
@@ -200,6 +200,12 @@ static void test_pool_nan(void **state) {
     assert_true(isnan(got[0]));
     assert_true(idx[0] == 5.0f);
     assert_true(got[1] == 8.0f && idx[1] == 7.0f);
+    /* without argmax the kernels take another path (fmax, then NaN if any was NaN) */
+    got[0] = got[1] = 0.0f;
+    assert_ok(oclnn_pool2d_run(op, ts, td, NULL));
+    assert_ok(oclnn_tensor_read(td, got, OCLNN_LAYOUT_NCHW));
+    assert_true(isnan(got[0]));
+    assert_true(got[1] == 8.0f);
     oclnn_tensor_destroy(ts);
     oclnn_tensor_destroy(td);
     oclnn_tensor_destroy(ta);

@@ -26,8 +26,7 @@ oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *sr
     cl_int4 win = {{(cl_int)d->kernel_h, (cl_int)d->kernel_w, (cl_int)d->stride_h, (cl_int)d->stride_w}};
     cl_int2 pad = {{(cl_int)d->pad_h, (cl_int)d->pad_w}};
     cl_int include_pad = d->count_include_pad;
-    size_t global[3] = {chan_inner ? os.c : os.w, chan_inner ? os.w : os.h,
-                        (size_t)os.n * (chan_inner ? os.h : os.c)};
+    size_t global[3] = {chan_inner ? os.c : os.w, chan_inner ? os.w : os.h, chan_inner ? os.h : os.c};
     OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(ms), OCLNN__ARG(soff), OCLNN__ARG(ss), OCLNN__ARG(in_hw),
                               OCLNN__ARG(md), OCLNN__ARG(doff), OCLNN__ARG(ds), OCLNN__ARG(ma),
                               OCLNN__ARG(aoff), OCLNN__ARG(as), OCLNN__ARG(dims),
