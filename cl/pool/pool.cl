@@ -80,9 +80,13 @@
         uint d_off, uint4 d_stride, global float *argmax, uint a_off, uint4 a_stride, uint4 dims, \
         int4 win, int2 pad, int include_pad
 
-kernel void oclnn_pool2d_max_w(ARGS) { IDX_W MAX_BODY }
-kernel void oclnn_pool2d_max_c(ARGS) { IDX_C MAX_BODY }
-kernel void oclnn_pool2d_max_argmax_w(ARGS) { IDX_W MAX_ARGMAX_BODY }
-kernel void oclnn_pool2d_max_argmax_c(ARGS) { IDX_C MAX_ARGMAX_BODY }
-kernel void oclnn_pool2d_avg_w(ARGS) { IDX_W AVG_BODY }
-kernel void oclnn_pool2d_avg_c(ARGS) { IDX_C AVG_BODY }
+/* Every kernel takes the same arguments; each ignores the ones of the other kinds. */
+#define NO_ARGMAX (void)argmax, (void)a_off, (void)a_stride;
+#define NO_PAD_RULE (void)include_pad;
+
+kernel void oclnn_pool2d_max_w(ARGS) { NO_ARGMAX NO_PAD_RULE IDX_W MAX_BODY }
+kernel void oclnn_pool2d_max_c(ARGS) { NO_ARGMAX NO_PAD_RULE IDX_C MAX_BODY }
+kernel void oclnn_pool2d_max_argmax_w(ARGS) { NO_PAD_RULE IDX_W MAX_ARGMAX_BODY }
+kernel void oclnn_pool2d_max_argmax_c(ARGS) { NO_PAD_RULE IDX_C MAX_ARGMAX_BODY }
+kernel void oclnn_pool2d_avg_w(ARGS) { NO_ARGMAX IDX_W AVG_BODY }
+kernel void oclnn_pool2d_avg_c(ARGS) { NO_ARGMAX IDX_C AVG_BODY }

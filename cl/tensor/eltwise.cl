@@ -57,6 +57,7 @@
             }                                                                                     \
         }                                                                                         \
         float4 bv = USES_B ? vload4(i, b) : (float4)(0.0f);                                       \
+        (void)s, (void)t, (void)bv, (void)b, (void)scale, (void)shift; /* per op */             \
         vstore4(F4(vload4(i, a), bv, s, t), i, dst);                                              \
     }                                                                                             \
     kernel void oclnn_eltwise_##name##_rows(                                                      \
@@ -72,6 +73,7 @@
             s = scale[c];                                                                         \
             t = shift[c];                                                                         \
         }                                                                                         \
+        (void)s, (void)t, (void)b, (void)scale, (void)shift; /* not every op reads them */        \
         dst[i] = F(a[i], USES_B ? b[i] : 0.0f, s, t);                                             \
     }                                                                                             \
     kernel void oclnn_eltwise_##name##_strided(                                                   \
@@ -88,6 +90,8 @@
             t = shift[c];                                                                         \
         }                                                                                         \
         float bv = USES_B ? b[b_off + i0 * bs.x + i1 * bs.y + i2 * bs.z + i3 * bs.w] : 0.0f;     \
+        (void)s, (void)t, (void)bv, (void)b, (void)b_off, (void)bs, (void)cpos; /* per op */     \
+        (void)scale, (void)shift;                                                                 \
         dst[d_off + i0 * ds.x + i1 * ds.y + i2 * ds.z + i3 * ds.w] =                              \
             F(a[a_off + i0 * as.x + i1 * as.y + i2 * as.z + i3 * as.w], bv, s, t);               \
     }
