@@ -406,7 +406,10 @@ typedef struct oclnn_fc_desc {
 OCLNN_API oclnn_fc_desc oclnn_fc_desc_default(void);
 
 /**
- * Creates a fully connected operator.
+ * Creates a fully connected operator. On OpenCL GPUs the product goes through CLBlast when
+ * libclblast.so.1 can be loaded (oclnn_op_algorithm: "clblast"), else through oclnn's own kernel
+ * ("gemm"); the environment variable OCLNN_CLBLAST=1 forces CLBlast on any OpenCL device, =0
+ * disables it.
  *   [in] weights   out_features x (c*h*w) floats, row-major as torch's weight; copied
  *   [in] bias      out_features floats when has_bias, else NULL
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a zero size, a NULL weights, a bias that

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Fully connected on both backends and layouts: PyTorch golden (linear over flatten), the
  * networks' classifiers (ResNet-50 2048->1000 at batch 1 and 3, VGG's 512x7x7->4096 flatten
- * order in NHWC), odd sizes with and without bias, views as src and dst, and errors. */
+ * order in NHWC), odd sizes with and without bias, views as src and dst, the CLBlast path on
+ * OpenCL (forced with OCLNN_CLBLAST=1), and errors. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ref/ref.h"
@@ -20,11 +22,12 @@ static float *golden(const char *name, size_t want) {
     return p;
 }
 
-static void run_fc(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc *d, const float *x,
-                   const float *w, const float *b, const float *ref, bool views, const char *name) {
+static void run_fc_algo(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc *d,
+                        const float *x, const float *w, const float *b, const float *ref, bool views,
+                        const char *name, const char *algo) {
     oclnn_op *op;
     assert_ok(oclnn_fc_create(ctx, d, w, b, &op));
-    assert_string_equal(oclnn_op_algorithm(op), "gemm");
+    assert_string_equal(oclnn_op_algorithm(op), algo);
     oclnn_shape os = {d->input.n, d->out_features, 1, 1};
     oclnn_tensor *src = make_tensor(ctx, d->input, layout, views, x);
     oclnn_tensor *dst = make_tensor(ctx, os, other_layout(layout), views, NULL);
@@ -41,6 +44,12 @@ static void run_fc(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc 
     oclnn_tensor_destroy(src);
     oclnn_tensor_destroy(dst);
     oclnn_op_destroy(op);
+}
+
+/* Without OCLNN_CLBLAST, PoCL and the C backend run oclnn's own kernel ("gemm"). */
+static void run_fc(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc *d, const float *x,
+                   const float *w, const float *b, const float *ref, bool views, const char *name) {
+    run_fc_algo(ctx, layout, d, x, w, b, ref, views, name, "gemm");
 }
 
 static void test_fc_golden(void **state) {
@@ -74,6 +83,47 @@ static void test_fc_shapes(void **state) {
         oclnn__ref_fc(d->input, OCLNN_LAYOUT_NCHW, x, d->out_features, w, b, ref);
         run_fc(ctx, layout, d, x, w, b, ref, i % 2 == 1, "fc shape table");
         free(x), free(w), free(b), free(ref);
+    }
+}
+
+/* OCLNN_CLBLAST=1 makes the OpenCL backend use CLBlast (when it loads) even on a CPU device, so
+ * its path (GEMM into strided dst rows, then the bias kernel) is checked here too; =0 turns it off.
+ * The C backend ignores the variable. */
+static void test_fc_clblast(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    const test_cfg *cfg = TEST_CFG(state);
+    const oclnn_fc_desc cases[] = {
+        {{1, 2048, 1, 1}, 1000, true},
+        {{2, 512, 7, 7}, 64, true},
+        {{3, 7, 3, 1}, 13, false},
+    };
+    setenv("OCLNN_CLBLAST", "1", 1);
+    oclnn_fc_desc probe = cases[2];
+    float w0[13 * 21] = {0};
+    oclnn_op *op;
+    assert_ok(oclnn_fc_create(ctx, &probe, w0, NULL, &op));
+    bool have = strcmp(oclnn_op_algorithm(op), "clblast") == 0;
+    oclnn_op_destroy(op);
+    if (cfg->backend == OCLNN_BACKEND_CPU) assert_false(have);
+    for (size_t i = 0; have && i < sizeof cases / sizeof *cases; i++) {
+        const oclnn_fc_desc *d = &cases[i];
+        size_t K = (size_t)d->input.c * d->input.h * d->input.w;
+        float *x = alloc_random(shape_count(d->input), (uint32_t)i + 7, -1, 1);
+        float *w = alloc_random(K * d->out_features, (uint32_t)i + 70, -1, 1);
+        float *b = d->has_bias ? alloc_random(d->out_features, (uint32_t)i + 700, -1, 1) : NULL;
+        float *ref = malloc((size_t)d->input.n * d->out_features * 4);
+        oclnn__ref_fc(d->input, OCLNN_LAYOUT_NCHW, x, d->out_features, w, b, ref);
+        run_fc_algo(ctx, cfg->layout, d, x, w, b, ref, i != 0, "fc through CLBlast", "clblast");
+        free(x), free(w), free(b), free(ref);
+    }
+    setenv("OCLNN_CLBLAST", "0", 1);
+    assert_ok(oclnn_fc_create(ctx, &probe, w0, NULL, &op));
+    assert_string_equal(oclnn_op_algorithm(op), "gemm");
+    oclnn_op_destroy(op);
+    unsetenv("OCLNN_CLBLAST");
+    if (!have && cfg->backend == OCLNN_BACKEND_OPENCL) {
+        print_message("CLBlast did not load: its FC path was not checked\n");
+        skip();
     }
 }
 
@@ -116,6 +166,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_fc_golden),
         TEST_ALL_CFGS(test_fc_shapes),
+        TEST_ALL_CFGS(test_fc_clblast),
         TEST_ALL_CFGS(test_fc_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

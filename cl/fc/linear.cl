@@ -31,3 +31,11 @@ kernel void oclnn_fc(global const float *x, global const float *w, global const 
         dst[d_off + (n0 + r) * d_stride.x + o * d_stride.y] = sum;
     }
 }
+
+/* dst(n, o) += bias[o], after a library GEMM that has no bias: global (x, y) = (o, n). */
+kernel void oclnn_fc_bias(global const float *bias, global float *dst, uint d_off, uint2 d_stride,
+                          uint N, uint O) {
+    uint o = get_global_id(0), n = get_global_id(1);
+    if (o >= O || n >= N) return;
+    dst[d_off + n * d_stride.x + o * d_stride.y] += bias[o];
+}

@@ -39,7 +39,8 @@ MULTIVERSION static void dot_rows(const float *x, size_t K, size_t rows, const f
 }
 
 oclnn_status oclnn__cpu_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oclnn_tensor *bias,
-                           oclnn_tensor *dst) {
+                           oclnn_tensor *dst, bool library) {
+    (void)library; /* the C backend has no library path */
     const size_t N = x->shape.n, K = x->shape.c, O = w->shape.n;
     const float *px = oclnn__cpu_cdata(x), *pw = oclnn__cpu_cdata(w);
     const float *pb = bias ? oclnn__cpu_cdata(bias) : NULL;

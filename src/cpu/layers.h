@@ -25,6 +25,6 @@ oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *s
 oclnn_status oclnn__cpu_softmax(const oclnn_tensor *src, oclnn_tensor *dst);
 oclnn_status oclnn__cpu_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oclnn_tensor *dst);
 oclnn_status oclnn__cpu_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oclnn_tensor *bias,
-                           oclnn_tensor *dst);
+                           oclnn_tensor *dst, bool library);
 
 #endif

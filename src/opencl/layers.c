@@ -30,4 +30,5 @@ const oclnn__layers_backend oclnn__layers_opencl = {
     .softmax = oclnn__cl_softmax,
     .lrn = oclnn__cl_lrn,
     .fc = oclnn__cl_fc,
+    .fc_algorithm = oclnn__cl_fc_algorithm,
 };

@@ -29,6 +29,7 @@ oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *sr
 oclnn_status oclnn__cl_softmax(const oclnn_tensor *src, oclnn_tensor *dst);
 oclnn_status oclnn__cl_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oclnn_tensor *dst);
 oclnn_status oclnn__cl_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oclnn_tensor *bias,
-                          oclnn_tensor *dst);
+                          oclnn_tensor *dst, bool library);
+const char *oclnn__cl_fc_algorithm(oclnn_context *ctx);
 
 #endif

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Fully connected: weights and bias copied into operator-owned tensors at create. A src whose
+/* Fully connected: weights and bias copied into operator-owned tensors at create, where the
+ * backend also picks its algorithm (its own kernel, or CLBlast on OpenCL GPUs). A src whose
  * samples are already contiguous in (c, h, w) order (dense NCHW, or any 1x1 plane with unit
  * channel stride) goes to the backend as is; any other (NHWC with a plane, views) is first
  * flattened into the context scratch with the strided copy. */
+#include <string.h>
+
 #include "backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
@@ -11,6 +14,7 @@
 typedef struct fc_impl {
     oclnn_fc_desc desc;
     oclnn__param w, b;
+    bool library; /* the backend runs a library GEMM (op->algo "clblast") */
 } fc_impl;
 
 oclnn_fc_desc oclnn_fc_desc_default(void) {
@@ -57,7 +61,9 @@ oclnn_status oclnn_fc_create(oclnn_context *ctx, const oclnn_fc_desc *desc, cons
     f->desc = *desc;
     op->impl = f;
     op->impl_destroy = fc_destroy;
-    op->algo = "gemm";
+    const oclnn__layers_backend *be = ctx->be->layers;
+    op->algo = be->fc_algorithm ? be->fc_algorithm(ctx) : "gemm";
+    f->library = strcmp(op->algo, "gemm") != 0;
     mtx_lock(&ctx->lock);
     oclnn_status st = oclnn__param_init(ctx, &f->w, (oclnn_shape){desc->out_features, (uint32_t)k, 1, 1},
                                         weights);
@@ -115,7 +121,7 @@ oclnn_status oclnn_fc_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *d
         x.layout = OCLNN_LAYOUT_NCHW;
         x.stride[OCLNN__N] = K;
         x.stride[OCLNN__C] = x.stride[OCLNN__H] = x.stride[OCLNN__W] = 1;
-        st = ctx->be->layers->fc(&x, &f->w.t, f->desc.has_bias ? &f->b.t : NULL, dst);
+        st = ctx->be->layers->fc(&x, &f->w.t, f->desc.has_bias ? &f->b.t : NULL, dst, f->library);
     }
     mtx_unlock(&ctx->lock);
     return st;

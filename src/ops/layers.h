@@ -58,7 +58,10 @@ typedef struct oclnn__layers_backend {
     /* dst(n, o) = sum_k x[n][k] * w[o][k] + bias[o]: x is dense (N, K, 1, 1) NCHW, w is
      * (O, K, 1, 1), bias (1, O, 1, 1) or NULL, dst (N, O, 1, 1) in any layout or a view. */
     oclnn_status (*fc)(const oclnn_tensor *x, const oclnn_tensor *w, const oclnn_tensor *bias,
-                       oclnn_tensor *dst);
+                       oclnn_tensor *dst, bool library);
+    /* The FC algorithm for ctx, chosen once at create: "gemm" (the backend's own kernel) or
+     * "clblast" (a library GEMM; the run then gets library = true). NULL: always "gemm". */
+    const char *(*fc_algorithm)(oclnn_context *ctx);
 } oclnn__layers_backend;
 
 extern const oclnn__layers_backend oclnn__layers_opencl;
