@@ -42,16 +42,11 @@ bool oclnn__clblast_available(void) {
     return sgemm != NULL;
 }
 
-oclnn_status oclnn__clblast_sgemm_abt(oclnn_context *ctx, size_t m, size_t n, size_t k, cl_mem a,
-                                      size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb,
-                                      cl_mem c, size_t c_off, size_t ldc) {
-    if (!oclnn__clblast_available())
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "CLBlast is not available");
+int oclnn__clblast_sgemm_abt(oclnn_context *ctx, size_t m, size_t n, size_t k, cl_mem a,
+                             size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb, cl_mem c,
+                             size_t c_off, size_t ldc) {
+    if (!oclnn__clblast_available()) return -1;
     cl_command_queue queue = oclnn__cl_state_of(ctx)->queue;
-    int st = sgemm(CLBLAST_ROW_MAJOR, CLBLAST_NO_TRANSPOSE, CLBLAST_TRANSPOSE, m, n, k, 1.0f, a, a_off,
-                   lda, b, b_off, ldb, 0.0f, c, c_off, ldc, &queue, NULL);
-    if (st != 0)
-        return oclnn__fail(OCLNN_ERROR_DEVICE, "CLBlastSgemm (%zux%zux%zu) failed with status %d", m, n,
-                           k, st);
-    return OCLNN_OK;
+    return sgemm(CLBLAST_ROW_MAJOR, CLBLAST_NO_TRANSPOSE, CLBLAST_TRANSPOSE, m, n, k, 1.0f, a, a_off,
+                 lda, b, b_off, ldb, 0.0f, c, c_off, ldc, &queue, NULL);
 }

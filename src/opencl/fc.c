@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "opencl/clblast.h"
 #include "opencl/layers.h"
 
@@ -37,10 +38,13 @@ oclnn_status oclnn__cl_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oc
     cl_mem mx = oclnn__cl_mem(x), mw = oclnn__cl_mem(w), md = oclnn__cl_mem(dst);
     cl_uint N = x->shape.n, K = x->shape.c, O = w->shape.n;
     if (library && dst->stride[OCLNN__C] == 1) {
-        /* dst rows are the n stride apart with unit channel stride: C = X W^T directly */
-        OCLNN__TRY(oclnn__clblast_sgemm_abt(ctx, N, O, K, mx, x->offset, K, mw, w->offset, K, md,
-                                            dst->offset, dst->stride[OCLNN__N]));
-        return bias ? add_bias(ctx, bias, dst) : OCLNN_OK;
+        /* dst rows are the n stride apart with unit channel stride: C = X W^T directly. Should
+         * CLBlast refuse (a device its kernels do not build on), the own kernel takes over. */
+        int st = oclnn__clblast_sgemm_abt(ctx, N, O, K, mx, x->offset, K, mw, w->offset, K, md,
+                                          dst->offset, dst->stride[OCLNN__N]);
+        if (st == 0) return bias ? add_bias(ctx, bias, dst) : OCLNN_OK;
+        oclnn__log(OCLNN__LOG_INFO, "CLBlastSgemm %ux%ux%u failed with status %d; using oclnn's FC kernel",
+                   N, O, K, st);
     }
     cl_kernel k;
     OCLNN__TRY(oclnn__cl_kernel(ctx, LINEAR_CL, NULL, "oclnn_fc", &k));
