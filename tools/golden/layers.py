@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Golden data for the layers family (issue 4): torch.nn.functional pooling (ceil_mode,
 count_include_pad, return_indices, global), batch_norm (eval and training, with the running
-update), local_response_norm, softmax over channels and linear. Inputs are saved too, so the
-tests need not reproduce torch's generator. Shapes are in tests/test_{pool2d,batchnorm,norm,fc}.c.
+update), local_response_norm, softmax over channels, torch.cat of four branches and linear. Inputs are saved too, so the
+tests need not reproduce torch's generator. Shapes are in tests/test_{pool2d,batchnorm,concat,norm,fc}.c.
 """
 import torch
 import torch.nn.functional as F
@@ -54,6 +54,14 @@ def make(out_dir):
     x = torch.randn(2, 10, 3, 2) * 5
     save(out_dir, "layers_softmax_in.bin", x)
     save(out_dir, "layers_softmax.bin", F.softmax(x, dim=1))
+
+    # Inception-style branches written into one concat buffer (test_concat's zero-copy case)
+    parts = [torch.randn(2, c, 6, 7) for c in (5, 8, 3, 4)]
+    for i, t in enumerate(parts):
+        save(out_dir, f"layers_cat_in{i}.bin", t)
+    branches = [F.relu(parts[0]), F.max_pool2d(parts[1], 3, 1, 1), parts[2] + parts[2],
+                torch.tanh(parts[3])]
+    save(out_dir, "layers_cat.bin", torch.cat(branches, 1))
 
     x, w, b = torch.randn(3, 4, 2, 3), torch.randn(5, 24), torch.randn(5)
     for n, t in [("in", x), ("w", w), ("b", b)]:
