@@ -35,6 +35,13 @@ static inline void take_max(float *acc, float *where, long i, float v, float at)
     where[i] = take ? at : wh;
 }
 
+/* The same without argmax. */
+static inline void take_max_value(float *acc, long i, float v) {
+    float a = acc[i];
+    int take = (v > a) | __builtin_isnan(v);
+    acc[i] = take ? v : a;
+}
+
 static float divisor(const pool_geom *g, long h0, long w0) {
     long h1 = h0 + g->kh, w1 = w0 + g->kw;
     if (g->include_pad) {
@@ -51,6 +58,10 @@ static float divisor(const pool_geom *g, long h0, long w0) {
             int w = (int)(ow * (SW) + off);                                                       \
             take_max(acc, where, ow, row[(size_t)w * (XW)], (float)(base + w));                   \
         }                                                                                         \
+    } while (0)
+#define TAPS_MAX_VALUE(SW, XW)                                                                    \
+    do {                                                                                          \
+        for (long ow = lo; ow <= hi; ow++) take_max_value(acc, ow, row[(size_t)(ow * (SW) + off) * (XW)]); \
     } while (0)
 #define TAPS_SUM(SW, XW)                                                                          \
     do {                                                                                          \
@@ -102,7 +113,13 @@ static void plane_rows(const pool_geom *g, const float *x, size_t xh, size_t xw,
                 if (hi > g->OW - 1) hi = g->OW - 1;
                 /* constant strides for the common unit-stride rows let the compiler vectorize */
                 const int base = (int)(h * g->W);
-                if (g->is_max && xw == 1 && g->sw == 1)
+                if (g->is_max && !am && xw == 1 && g->sw == 1)
+                    TAPS_MAX_VALUE(1, 1);
+                else if (g->is_max && !am && xw == 1 && g->sw == 2)
+                    TAPS_MAX_VALUE(2, 1);
+                else if (g->is_max && !am)
+                    TAPS_MAX_VALUE(g->sw, xw);
+                else if (g->is_max && xw == 1 && g->sw == 1)
                     TAPS_MAX(1, 1);
                 else if (g->is_max && xw == 1 && g->sw == 2)
                     TAPS_MAX(2, 1);
@@ -178,7 +195,9 @@ OCLNN__OMP(omp for schedule(static))
                     for (long w = b0; w < b1; w++) {
                         const float *px = x + n * xs[OCLNN__N] + (size_t)h * xs[OCLNN__H] + (size_t)w * xs[OCLNN__W];
                         const float at = (float)(h * g.W + w);
-                        if (g.is_max)
+                        if (g.is_max && !am)
+                            for (size_t c = 0; c < C; c++) take_max_value(acc, (long)c, px[c * xc]);
+                        else if (g.is_max)
                             for (size_t c = 0; c < C; c++) take_max(acc, where, (long)c, px[c * xc], at);
                         else
                             for (size_t c = 0; c < C; c++) acc[c] += px[c * xc];
