@@ -2,7 +2,8 @@
 /* Fully connected on both backends and layouts: PyTorch golden (linear over flatten), the
  * networks' classifiers (ResNet-50 2048->1000 at batch 1 and 3, VGG's 512x7x7->4096 flatten
  * order in NHWC), odd sizes with and without bias, views as src and dst, the CLBlast path on
- * OpenCL (forced with OCLNN_CLBLAST=1), and errors. */
+ * OpenCL (forced with OCLNN_CLBLAST=1), a ResNet classifier head chained on one context, and
+ * errors. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,61 @@ static void test_fc_clblast(void **state) {
     }
 }
 
+/* A ResNet tail on one context: BN (inference) -> ReLU in place -> global average pool -> FC ->
+ * softmax, against the same chain of references. */
+static void test_resnet_head(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_layout layout = TEST_CFG(state)->layout;
+    const oclnn_shape s = {2, 512, 7, 7}, pooled = {2, 512, 1, 1}, logits = {2, 10, 1, 1};
+    const size_t n = shape_count(s);
+    float *x = alloc_random(n, 1, -2, 2), *g = alloc_random(512, 2, 0.5f, 1.5f);
+    float *be = alloc_random(512, 3, -0.5f, 0.5f), *m = alloc_random(512, 4, -0.2f, 0.2f);
+    float *v = alloc_random(512, 5, 0.5f, 2), *w = alloc_random(10 * 512, 6, -0.1f, 0.1f);
+    float *b = alloc_random(10, 7, -1, 1);
+    float *r1 = malloc(n * 4), *r2 = malloc(n * 4), *r3 = malloc(2 * 512 * 4), *r4 = malloc(20 * 4);
+    float *ref = malloc(20 * 4);
+    oclnn__ref_batchnorm(s, OCLNN_LAYOUT_NCHW, x, g, be, m, v, 1e-5, r1);
+    oclnn__ref_eltwise(s, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_RELU, r1, NULL, NULL, NULL, r2);
+    oclnn_pool2d_desc pd = oclnn_pool2d_desc_default();
+    pd.input = s;
+    pd.kind = OCLNN_POOL_GLOBAL_AVG;
+    oclnn__ref_pool2d(&pd, OCLNN_LAYOUT_NCHW, r2, r3, NULL);
+    oclnn__ref_fc(pooled, OCLNN_LAYOUT_NCHW, r3, 10, w, b, r4);
+    oclnn__ref_softmax(logits, OCLNN_LAYOUT_NCHW, r4, ref);
+
+    oclnn_batchnorm_desc bd = {s, 1e-5f, 0.1f, false};
+    oclnn_eltwise_desc ed = {s, OCLNN_ELTWISE_RELU};
+    oclnn_fc_desc fd = {pooled, 10, true};
+    oclnn_softmax_desc sd = {logits};
+    oclnn_op *bn, *relu, *pool, *fc, *sm;
+    assert_ok(oclnn_batchnorm_create(ctx, &bd, g, be, m, v, &bn));
+    assert_ok(oclnn_eltwise_create(ctx, &ed, NULL, NULL, &relu));
+    assert_ok(oclnn_pool2d_create(ctx, &pd, &pool));
+    assert_ok(oclnn_fc_create(ctx, &fd, w, b, &fc));
+    assert_ok(oclnn_softmax_create(ctx, &sd, &sm));
+    oclnn_tensor *t0 = make_tensor(ctx, s, layout, false, x), *t1 = make_tensor(ctx, s, layout, false, NULL);
+    oclnn_tensor *t2 = make_tensor(ctx, pooled, layout, false, NULL);
+    oclnn_tensor *t3 = make_tensor(ctx, logits, layout, false, NULL);
+    assert_ok(oclnn_batchnorm_run(bn, t0, t1));
+    assert_ok(oclnn_eltwise_run(relu, t1, NULL, t1));
+    assert_ok(oclnn_pool2d_run(pool, t1, t2, NULL));
+    assert_ok(oclnn_fc_run(fc, t2, t3));
+    assert_ok(oclnn_softmax_run(sm, t3, t3));
+    float *got = read_nchw(t3);
+    assert_close(got, ref, 20, ATOL_FC, RTOL_FC, "resnet head: bn, relu, global avg, fc, softmax");
+    oclnn_tensor_destroy(t0);
+    oclnn_tensor_destroy(t1);
+    oclnn_tensor_destroy(t2);
+    oclnn_tensor_destroy(t3);
+    oclnn_op_destroy(bn);
+    oclnn_op_destroy(relu);
+    oclnn_op_destroy(pool);
+    oclnn_op_destroy(fc);
+    oclnn_op_destroy(sm);
+    free(x), free(g), free(be), free(m), free(v), free(w), free(b);
+    free(r1), free(r2), free(r3), free(r4), free(ref), free(got);
+}
+
 static void test_fc_errors(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     oclnn_fc_desc d = oclnn_fc_desc_default();
@@ -167,6 +223,7 @@ int main(void) {
         TEST_ALL_CFGS(test_fc_golden),
         TEST_ALL_CFGS(test_fc_shapes),
         TEST_ALL_CFGS(test_fc_clblast),
+        TEST_ALL_CFGS(test_resnet_head),
         TEST_ALL_CFGS(test_fc_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
