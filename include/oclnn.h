@@ -276,7 +276,116 @@ OCLNN_API size_t oclnn_op_workspace_size(const oclnn_op *op);
 
 /* ==== family: batchnorm (issue 4) ==== */
 
+/**
+ * Batch normalization per channel, as torch.nn.functional.batch_norm.
+ *   Inference (training = false): dst = gamma * (src - running_mean) / sqrt(running_var + eps) + beta.
+ *   Training forward (training = true): each run normalizes with the mini-batch statistics (mean
+ *   and biased variance over n, h, w), then updates the running statistics as
+ *   running = (1 - momentum) * running + momentum * batch, using the unbiased batch variance for
+ *   running_var, as PyTorch does. The statistics stay in the operator: read them back with
+ *   oclnn_batchnorm_stats. dst may be src (in place).
+ */
+typedef struct oclnn_batchnorm_desc {
+    oclnn_shape shape; /**< of src and dst */
+    float eps;         /**< added to the variance; PyTorch's default 1e-5 */
+    float momentum;    /**< in [0, 1]; PyTorch's default 0.1 (training only) */
+    bool training;     /**< false: fixed statistics; true: batch statistics + running update */
+} oclnn_batchnorm_desc;
+
+#define OCLNN_BATCHNORM_DESC_INIT {{0, 0, 0, 0}, 1e-5f, 0.1f, false}
+OCLNN_API oclnn_batchnorm_desc oclnn_batchnorm_desc_default(void);
+
+/**
+ * Creates a batch-norm operator. Every array holds shape.c floats and is copied.
+ *   [in] gamma, beta          scale and shift; NULL: 1 and 0 (PyTorch's affine=False)
+ *   [in] running_mean/var     initial statistics; NULL: 0 and 1 (a fresh PyTorch layer)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a zero dimension, eps <= 0, momentum outside
+ * [0, 1], a negative running variance, or training with one value per channel (n*h*w == 1);
+ * OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_batchnorm_create(oclnn_context *ctx, const oclnn_batchnorm_desc *desc,
+                                              const float *gamma, const float *beta,
+                                              const float *running_mean, const float *running_var,
+                                              oclnn_op **out);
+/** Normalizes src into dst (same shape; any layouts or channel views; dst may be src). */
+OCLNN_API oclnn_status oclnn_batchnorm_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+/**
+ * Reads a training operator's statistics into host arrays of shape.c floats (each may be NULL):
+ * the running mean and variance, and the last run's batch mean and biased variance.
+ * Returns OCLNN_ERROR_INVALID_ARGUMENT for an inference operator (its statistics are folded into
+ * a scale and shift at create) or for batch statistics before the first run.
+ */
+OCLNN_API oclnn_status oclnn_batchnorm_stats(oclnn_op *op, float *running_mean, float *running_var,
+                                             float *batch_mean, float *batch_var);
+/**
+ * Folds inference batch norm into the convolution before it, on host arrays: for each output
+ * channel k, s = gamma[k] / sqrt(var[k] + eps); weights[k][*] *= s; bias[k] = (bias[k] - mean[k])
+ * * s + beta[k]. `weights` holds channels * weights_per_channel floats (KCRS order: the
+ * channel's weights are contiguous); `bias` holds channels floats (zeros if the conv had none).
+ * gamma/beta NULL mean 1/0. Computed in double.
+ * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT (NULL array, zero count, eps <= 0, var < 0).
+ */
+OCLNN_API oclnn_status oclnn_batchnorm_fold(uint32_t channels, size_t weights_per_channel,
+                                            const float *gamma, const float *beta,
+                                            const float *mean, const float *var, float eps,
+                                            float *weights, float *bias);
+
 /* ==== family: concat and eltwise (issue 4) ==== */
+
+/**
+ * Depth concatenation (torch.cat along channels). The zero-copy way needs no operator: create the
+ * output first and let each branch write into oclnn_tensor_view_channels(dst, offset, c) (every
+ * op here and the tensor calls accept views as dst). This operator is for inputs that already
+ * exist elsewhere: it copies each into its channel slice of dst.
+ *   [in] inputs   `count` shapes that agree in n, h, w; copied
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for count 0, a zero dimension, mismatched
+ * n/h/w or more than 2^32-1 channels in total; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_concat_create(oclnn_context *ctx, const oclnn_shape *inputs,
+                                           size_t count, oclnn_op **out);
+/** The shape of the concatenation of `inputs` (same checks as oclnn_concat_create). */
+OCLNN_API oclnn_status oclnn_concat_output_shape(const oclnn_shape *inputs, size_t count,
+                                                 oclnn_shape *out);
+/** Copies srcs[0..count) into consecutive channel slices of dst. A src that is already its own
+ * slice (a view written in place) is skipped; any other overlap with dst is refused. */
+OCLNN_API oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs,
+                                        oclnn_tensor *dst);
+
+/** Element-wise operations (named apart from the convolution's fused oclnn_activation). */
+typedef enum oclnn_eltwise_op {
+    OCLNN_ELTWISE_ADD = 0,      /**< dst = a + b (residual) */
+    OCLNN_ELTWISE_ADD_RELU = 1, /**< dst = max(a + b, 0) */
+    OCLNN_ELTWISE_SCALE = 2,    /**< dst = a * scale[c] + shift[c] (shift NULL: 0) */
+    OCLNN_ELTWISE_RELU = 3,     /**< dst = max(a, 0) */
+    OCLNN_ELTWISE_RELU6 = 4,    /**< dst = min(max(a, 0), 6) */
+    OCLNN_ELTWISE_SIGMOID = 5,  /**< dst = 1 / (1 + exp(-a)) */
+    OCLNN_ELTWISE_TANH = 6      /**< dst = tanh(a) */
+} oclnn_eltwise_op;
+
+typedef struct oclnn_eltwise_desc {
+    oclnn_shape shape; /**< of a, b and dst */
+    oclnn_eltwise_op op;
+} oclnn_eltwise_desc;
+
+#define OCLNN_ELTWISE_DESC_INIT {{0, 0, 0, 0}, OCLNN_ELTWISE_ADD}
+OCLNN_API oclnn_eltwise_desc oclnn_eltwise_desc_default(void);
+
+/**
+ * Creates an element-wise operator.
+ *   [in] scale, shift   OCLNN_ELTWISE_SCALE only: shape.c floats each (shift may be NULL),
+ *                       copied; must be NULL for the other ops
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad op, a zero dimension, a missing scale
+ * or a scale given to another op; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *desc,
+                                            const float *scale, const float *shift, oclnn_op **out);
+/**
+ * Runs it: b is the second operand of ADD/ADD_RELU and must be NULL otherwise. Tensors may have
+ * any layouts and be channel views. In place is safe: dst may be a or b (the same tensor, or a
+ * view of exactly the same elements); any other overlap is refused.
+ */
+OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_tensor *b,
+                                         oclnn_tensor *dst);
 
 /* ==== family: conv2d (issue 3) ==== */
 
@@ -284,7 +393,116 @@ OCLNN_API size_t oclnn_op_workspace_size(const oclnn_op *op);
 
 /* ==== family: fc, softmax, lrn (issue 4) ==== */
 
+/**
+ * Fully connected (torch.nn.functional.linear over torch.flatten(src, 1)): dst[n][o] =
+ * sum_k x[n][k] * weights[o][k] + bias[o], where x[n] is src's sample n flattened in (c, h, w)
+ * order whatever its layout. dst has shape (n, out_features, 1, 1). Dropout at inference is the
+ * identity and needs no operator; flattening is done here.
+ */
+typedef struct oclnn_fc_desc {
+    oclnn_shape input;     /**< src shape; in_features = c * h * w */
+    uint32_t out_features;
+    bool has_bias;
+} oclnn_fc_desc;
+
+#define OCLNN_FC_DESC_INIT {{0, 0, 0, 0}, 0u, false}
+OCLNN_API oclnn_fc_desc oclnn_fc_desc_default(void);
+
+/**
+ * Creates a fully connected operator. On OpenCL GPUs the product goes through CLBlast when
+ * libclblast.so.1 can be loaded (oclnn_op_algorithm: "clblast"), else through oclnn's own kernel
+ * ("gemm"); the environment variable OCLNN_CLBLAST=1 forces CLBlast on any OpenCL device, =0
+ * disables it.
+ *   [in] weights   out_features x (c*h*w) floats, row-major as torch's weight; copied
+ *   [in] bias      out_features floats when has_bias, else NULL
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a zero size, a NULL weights, a bias that
+ * disagrees with has_bias, or a weight matrix over 2^32 floats; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_fc_create(oclnn_context *ctx, const oclnn_fc_desc *desc,
+                                       const float *weights, const float *bias, oclnn_op **out);
+/** dst = linear(flatten(src)); dst is (n, out_features, 1, 1), any layout or a channel view. */
+OCLNN_API oclnn_status oclnn_fc_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/** Softmax over channels (dim 1), numerically stable (the channel maximum is subtracted). */
+typedef struct oclnn_softmax_desc {
+    oclnn_shape shape; /**< of src and dst */
+} oclnn_softmax_desc;
+
+#define OCLNN_SOFTMAX_DESC_INIT {{0, 0, 0, 0}}
+OCLNN_API oclnn_softmax_desc oclnn_softmax_desc_default(void);
+/** Returns OCLNN_ERROR_INVALID_ARGUMENT for a NULL desc or a zero dimension. */
+OCLNN_API oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_desc *desc,
+                                            oclnn_op **out);
+/** dst = softmax(src, dim=1); dst may be src. */
+OCLNN_API oclnn_status oclnn_softmax_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/**
+ * Local response normalization across channels (torch.nn.functional.local_response_norm):
+ * dst = src / (k + alpha / size * sum of src^2 over channels [c - size/2, c + (size-1)/2])^beta,
+ * channels outside [0, C) counting as zero. Note that PyTorch divides alpha by size (Caffe's
+ * convention); pass alpha as you would to PyTorch.
+ */
+typedef struct oclnn_lrn_desc {
+    oclnn_shape shape; /**< of src and dst */
+    uint32_t size;     /**< window, >= 1 */
+    float alpha, beta, k;
+} oclnn_lrn_desc;
+
+#define OCLNN_LRN_DESC_INIT {{0, 0, 0, 0}, 5u, 1e-4f, 0.75f, 1.0f}
+OCLNN_API oclnn_lrn_desc oclnn_lrn_desc_default(void);
+/** Returns OCLNN_ERROR_INVALID_ARGUMENT for a zero dimension, size 0, k <= 0 or beta < 0. */
+OCLNN_API oclnn_status oclnn_lrn_create(oclnn_context *ctx, const oclnn_lrn_desc *desc,
+                                        oclnn_op **out);
+/** dst = LRN(src); dst must not overlap src (each output reads neighbouring channels). */
+OCLNN_API oclnn_status oclnn_lrn_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
 /* ==== family: pool2d (issue 4) ==== */
+
+/** Pooling kinds. Global kinds pool the whole plane (window, stride and padding are ignored). */
+typedef enum oclnn_pool_kind {
+    OCLNN_POOL_MAX = 0,
+    OCLNN_POOL_AVG = 1,
+    OCLNN_POOL_GLOBAL_AVG = 2,
+    OCLNN_POOL_GLOBAL_MAX = 3
+} oclnn_pool_kind;
+
+/**
+ * 2-D pooling as torch.nn.functional.max_pool2d / avg_pool2d (dilation 1). Output size per axis:
+ * floor_or_ceil((in + 2 * pad - kernel) / stride) + 1, and in ceil mode the last window must
+ * start inside the input or the left padding (PyTorch's rule), else it is dropped. Padding is
+ * symmetric and at most half the window.
+ */
+typedef struct oclnn_pool2d_desc {
+    oclnn_shape input;
+    oclnn_pool_kind kind;
+    uint32_t kernel_h, kernel_w;
+    uint32_t stride_h, stride_w; /**< 0: the window size (PyTorch's default) */
+    uint32_t pad_h, pad_w;
+    bool ceil_mode;
+    bool count_include_pad; /**< average only: divide by the window clipped to input + padding
+                                 (true, PyTorch's default) or by the input elements it covers */
+} oclnn_pool2d_desc;
+
+#define OCLNN_POOL2D_DESC_INIT {{0, 0, 0, 0}, OCLNN_POOL_MAX, 1u, 1u, 0u, 0u, 0u, 0u, false, true}
+OCLNN_API oclnn_pool2d_desc oclnn_pool2d_desc_default(void);
+
+/** The output shape for `desc`; same checks as oclnn_pool2d_create. */
+OCLNN_API oclnn_status oclnn_pool2d_output_shape(const oclnn_pool2d_desc *desc, oclnn_shape *out);
+/**
+ * Creates a pooling operator.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad kind, a zero dimension or window, a
+ * padding over half the window, or an empty output; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_desc *desc,
+                                           oclnn_op **out);
+/**
+ * Pools src into dst (the output shape). argmax (max kinds only, else NULL; may be NULL) receives,
+ * per output element, the position of the maximum in its input plane as the float value
+ * h * W + w (PyTorch's return_indices; exact since planes hold < 2^24 elements). The first
+ * maximum wins ties, and NaN propagates as in PyTorch.
+ */
+OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                        oclnn_tensor *argmax);
 
 /* ==== family: graph and networks (issue 6) ==== */
 /*

@@ -36,6 +36,7 @@ typedef struct oclnn__backend {
     /* family: conv2d (issue 3) */
 
     /* family: layers (issue 4) */
+    const struct oclnn__layers_backend *layers; /* src/ops/layers.h */
 
     /* family: detection (issue 5) */
 

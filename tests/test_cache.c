@@ -163,6 +163,7 @@ static void test_prepare_dir(void **state) {
 
 /* An OpenCL context with its own cache folder (and kernel folder); skips without OpenCL. */
 static oclnn_context *cl_context(const char *cache_dir, const char *kernel_dir, uint32_t flags) {
+    if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
     o.device = getenv("OCLNN_TEST_DEVICE") ? getenv("OCLNN_TEST_DEVICE") : "0:0";
     o.cache_dir = cache_dir;
@@ -173,6 +174,11 @@ static oclnn_context *cl_context(const char *cache_dir, const char *kernel_dir, 
     if (st == OCLNN_ERROR_NO_DEVICE) skip();
     assert_ok(st);
     return ctx;
+}
+
+/* Skips the test (before it allocates anything) when no OpenCL device is usable. */
+static void require_opencl(void) {
+    oclnn_context_destroy(cl_context("none", NULL, OCLNN_FLAG_NO_DISK_CACHE));
 }
 
 /* A layout-changing copy needs the copy kernel; checks the values while at it. */
@@ -197,6 +203,7 @@ static oclnn_cache_stats stats_of(oclnn_context *ctx) {
 
 static void test_cold_warm_corrupt(void **state) {
     (void)state;
+    require_opencl();
     char *dir = make_temp_dir();
     oclnn_context *ctx = cl_context(dir, NULL, 0);
     assert_ok(use_copy_kernel(ctx));
@@ -266,9 +273,8 @@ static int warm_up_child(const char *dir) {
 
 static void test_concurrent_writers(void **state) {
     (void)state;
+    require_opencl();
     char *dir = make_temp_dir();
-    oclnn_context *probe = cl_context("none", NULL, 0); /* skips without OpenCL */
-    oclnn_context_destroy(probe);
     pid_t kids[4];
     for (int i = 0; i < 4; i++) {
         kids[i] = fork();
@@ -316,6 +322,7 @@ static void write_file(const char *dir, const char *rel, const char *text) {
  * kept, and the context still usable for work that needs no kernel. */
 static void test_build_failure(void **state) {
     (void)state;
+    require_opencl();
     char *kdir = make_temp_dir();
     write_file(kdir, "tensor/copy.cl", "kernel void oclnn_tensor_copy(global float *x) { this is not C; }\n");
     oclnn_context *ctx = cl_context(NULL, kdir, OCLNN_FLAG_NO_DISK_CACHE);
@@ -349,6 +356,7 @@ static void test_build_failure(void **state) {
  * embedded copies), and an edited kernel never reuses the binary cached for the old text. */
 static void test_kernel_override(void **state) {
     (void)state;
+    require_opencl();
     char *kdir = make_temp_dir(), *cdir = make_temp_dir();
     write_file(kdir, "tensor/copy.cl",
                "#include \"common/index.h\"\n"
@@ -384,6 +392,7 @@ static void test_kernel_override(void **state) {
 
 static void test_no_disk_cache_flag(void **state) {
     (void)state;
+    require_opencl();
     char *dir = make_temp_dir();
     oclnn_context *ctx = cl_context(dir, NULL, OCLNN_FLAG_NO_DISK_CACHE);
     assert_ok(use_copy_kernel(ctx));
@@ -402,6 +411,7 @@ static void test_no_disk_cache_flag(void **state) {
 /* An unusable cache folder (a file, or a symbolic link) only disables the disk cache. */
 static void test_unusable_cache_dir(void **state) {
     (void)state;
+    require_opencl();
     char *dir = make_temp_dir();
     char file[512], link[512];
     snprintf(file, sizeof file, "%s/plain-file", dir);

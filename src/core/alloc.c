@@ -2,6 +2,8 @@
 /* Host memory: the user's allocator when the context has one, else 64-byte aligned malloc. */
 #include "core/alloc.h"
 
+#include "core/fault.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@ bool oclnn__shape_bytes(oclnn_shape s, size_t *elements, size_t *bytes) {
 }
 
 void *oclnn__alloc(const oclnn_allocator *a, size_t size) {
+    if (oclnn__fault_hit(OCLNN__FAULT_HOST_ALLOC)) return NULL;
     if (size == 0) size = 1;
     if (a && a->alloc) return a->alloc(a->user, size, OCLNN__ALIGN);
     size_t rounded;

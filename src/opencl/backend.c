@@ -6,7 +6,9 @@
 
 #include "backend.h"
 #include "core/alloc.h"
+#include "core/fault.h"
 #include "core/log.h"
+#include "ops/layers.h"
 #include "opencl/opencl.h"
 #include "opencl/registry.h"
 
@@ -21,13 +23,13 @@ static void cl_context_fini(oclnn_context *ctx) {
     oclnn__cl_programs_release(s);
     if (s->queue) clReleaseCommandQueue(s->queue);
     if (s->context) clReleaseContext(s->context);
-    free(s);
+    oclnn__free(ctx->allocator, s);
     ctx->impl = NULL;
 }
 
 static oclnn_status cl_context_init(oclnn_context *ctx) {
     if (!oclnn__cl_load()) return oclnn__fail(OCLNN_ERROR_NO_DEVICE, "no OpenCL library is available");
-    oclnn__cl_state *s = calloc(1, sizeof *s);
+    oclnn__cl_state *s = oclnn__calloc(ctx->allocator, 1, sizeof *s);
     if (!s) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the OpenCL state");
     ctx->impl = s;
     if (!oclnn__cl_find(ctx->device.platform_index, ctx->device.device_index, &s->platform,
@@ -59,7 +61,10 @@ static oclnn_status cl_storage_alloc(oclnn_context *ctx, oclnn__storage *s) {
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
                            "%zu bytes is more than the OpenCL kernels index (2^32 floats)", s->bytes);
     cl_int err;
-    cl_mem m = clCreateBuffer(oclnn__cl_state_of(ctx)->context, CL_MEM_READ_WRITE, s->bytes, NULL, &err);
+    cl_mem m = oclnn__fault_hit(OCLNN__FAULT_DEVICE_ALLOC)
+                   ? (err = CL_MEM_OBJECT_ALLOCATION_FAILURE, NULL)
+                   : clCreateBuffer(oclnn__cl_state_of(ctx)->context, CL_MEM_READ_WRITE, s->bytes,
+                                    NULL, &err);
     if (err != CL_SUCCESS) {
         oclnn_status st = oclnn__cl_fail(err, "clCreateBuffer");
         oclnn__append_error(" (%zu bytes)", s->bytes);
@@ -213,4 +218,5 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_read = cl_tensor_read,
     .tensor_copy = cl_tensor_copy,
     .tensor_fill = cl_tensor_fill,
+    .layers = &oclnn__layers_opencl,
 };

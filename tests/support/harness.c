@@ -17,9 +17,14 @@ static void destroy_contexts(void) {
     for (int i = 0; i < 2; i++) oclnn_context_destroy(contexts[i]);
 }
 
+bool test_opencl_disabled(void) {
+    const char *v = getenv("OCLNN_TEST_SKIP_OPENCL");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
 oclnn_context *test_context(const test_cfg *cfg) {
     int i = cfg->backend == OCLNN_BACKEND_CPU;
-    if (!i && opencl_missing) skip();
+    if (!i && (opencl_missing || test_opencl_disabled())) skip();
     if (!contexts[i]) {
         oclnn_context_options o = oclnn_context_options_default();
         if (i) {

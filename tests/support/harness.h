@@ -34,6 +34,8 @@ extern const test_cfg CFG_CL_NCHW, CFG_CL_NHWC, CFG_CPU_NCHW, CFG_CPU_NHWC;
 /* The shared context for cfg's backend (created on first use, destroyed at exit). When the
  * machine has no OpenCL device the OpenCL configurations call skip(): never a silent pass. */
 oclnn_context *test_context(const test_cfg *cfg);
+/* True when OCLNN_TEST_SKIP_OPENCL asks for the C backend only (CI's valgrind run). */
+bool test_opencl_disabled(void);
 /* Same, for the current test's prestate (void **state). */
 #define TEST_CTX(state) test_context((const test_cfg *)*(state))
 #define TEST_CFG(state) ((const test_cfg *)*(state))
