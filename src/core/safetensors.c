@@ -330,7 +330,7 @@ oclnn_status oclnn__safetensors_parse(unsigned char *image, size_t bytes, oclnn_
         r->t.elements = elems;
         r->t.data = data + r->begin;
     }
-    qsort(e, n, sizeof *e, cmp_begin);
+    if (n) qsort(e, n, sizeof *e, cmp_begin); /* e is NULL for an empty header */
     for (size_t i = 1; i < n; i++)
         if (e[i].begin < e[i - 1].end) {
             st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "safetensors: tensors \"%s\" and \"%s\" overlap",
