@@ -278,6 +278,77 @@ OCLNN_API size_t oclnn_op_workspace_size(const oclnn_op *op);
 /* ==== family: conv2d (issue 3) ==== */
 
 /* ==== family: detection (issue 5) ==== */
+/* The ops of region-based detectors (Fast/Faster/Mask R-CNN) with torchvision.ops semantics.
+ *
+ * Data placement. Feature maps and pooled outputs are oclnn tensors (either layout, views too).
+ * Boxes, scores, class ids, RoIs and deltas are small and are produced or consumed on the host
+ * between network stages, so they are plain host arrays of float32:
+ *   box      4 floats (x1, y1, x2, y2), image coordinates, x2 >= x1 expected but not required;
+ *   RoI      5 floats (batch_index, x1, y1, x2, y2), batch_index a whole number in [0, N).
+ * The RoI ops and NMS run on the context's backend (OpenCL kernels or the C backend); box coding,
+ * anchors, IoU, the losses and VOC AP are host functions that need no context. */
+
+/** Which pooling an RoI operator does. */
+typedef enum oclnn_roi_mode {
+    OCLNN_ROI_ALIGN = 0, /**< torchvision.ops.roi_align: bilinear samples, averaged */
+    OCLNN_ROI_POOL = 1   /**< torchvision.ops.roi_pool: max over rounded sub-windows */
+} oclnn_roi_mode;
+
+/** An RoI pooling problem; start from OCLNN_ROI_DESC_INIT. */
+typedef struct oclnn_roi_desc {
+    oclnn_roi_mode mode;
+    uint32_t pooled_h, pooled_w; /**< output size per RoI, e.g. 7x7 */
+    float spatial_scale;         /**< feature-map pixels per image pixel, e.g. 1/16 */
+    int32_t sampling_ratio;      /**< ALIGN: samples per bin side; <= 0: ceil(roi size / pooled) */
+    bool aligned;                /**< ALIGN: shift by -0.5 pixel (Detectron2's correct alignment) */
+} oclnn_roi_desc;
+#define OCLNN_ROI_DESC_INIT {OCLNN_ROI_ALIGN, 7u, 7u, 1.0f, -1, false}
+
+/**
+ * Creates an RoI pooling operator (compiles its kernels).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a zero pooled size, a
+ * spatial_scale that is not finite and positive, or an unknown mode; OCLNN_ERROR_BUILD_FAILED.
+ */
+OCLNN_API oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc,
+                                        oclnn_op **out);
+/**
+ * Pools `num_rois` RoIs of the feature map `src` (N, C, H, W) into dst (R, C, pooled_h,
+ * pooled_w), R >= num_rois; rows past num_rois are left as they are, and num_rois = 0 does
+ * nothing (torchvision's empty result). RoIs may lie partly or wholly outside the map.
+ *   [in]  rois     num_rois x 5 floats on the host (see above); read before the call returns
+ *   [out] argmax   ROI_POOL only, optional (NULL): same shape as dst, the flat index h * W + w
+ *                  of each maximum within its map plane, -1 for an empty bin (as float)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for mismatched shapes or contexts, a batch
+ * index that is not a whole number in [0, N), a coordinate that is NaN or infinite, or an
+ * argmax with ROI_ALIGN; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *rois,
+                                     size_t num_rois, oclnn_tensor *dst, oclnn_tensor *argmax);
+
+/** Non-maximum suppression settings; start from OCLNN_NMS_DESC_INIT. */
+typedef struct oclnn_nms_desc {
+    double iou_threshold;    /**< suppress when IoU > this (compared as torchvision does, in double) */
+    bool use_score_threshold;
+    float score_threshold;   /**< with use_score_threshold: boxes with score < this are dropped */
+    uint32_t top_k;          /**< keep at most this many (0: no limit) */
+} oclnn_nms_desc;
+#define OCLNN_NMS_DESC_INIT {0.7, false, 0.0f, 0u}
+
+/**
+ * Greedy NMS (torchvision.ops.nms / batched_nms): boxes are visited by descending score, ties in
+ * ascending index order (torchvision's stable sort); each kept box suppresses the later boxes
+ * whose IoU with it exceeds iou_threshold. With `classes`, boxes of different classes never
+ * suppress each other (batched_nms). Runs on the context's backend; on OpenCL the IoU bitmask is
+ * computed in parallel and the result equals the C backend's exactly.
+ *   [in]  boxes     n x 4 floats; scores n floats; classes n ids or NULL
+ *   [out] keep      room for n (or top_k) indices into the input, sorted by descending score
+ *   [out] num_kept  how many were written
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a threshold outside [0, 1],
+ * a NaN score or a NaN/infinite coordinate; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const float *boxes,
+                                 const float *scores, const int32_t *classes, size_t n,
+                                 uint32_t *keep, size_t *num_kept);
 
 /* ==== family: fc, softmax, lrn (issue 4) ==== */
 

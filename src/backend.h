@@ -38,6 +38,7 @@ typedef struct oclnn__backend {
     /* family: layers (issue 4) */
 
     /* family: detection (issue 5) */
+    const struct oclnn__detect_family *detect; /* src/ops/detect.h */
 
 } oclnn__backend;
 

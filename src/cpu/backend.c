@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
@@ -92,4 +93,5 @@ const oclnn__backend oclnn__backend_cpu = {
     .tensor_read = cpu_tensor_read,
     .tensor_copy = cpu_tensor_copy,
     .tensor_fill = cpu_tensor_fill,
+    .detect = &oclnn__detect_cpu,
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "opencl/opencl.h"
@@ -213,4 +214,5 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_read = cl_tensor_read,
     .tensor_copy = cl_tensor_copy,
     .tensor_fill = cl_tensor_fill,
+    .detect = &oclnn__detect_opencl,
 };
