@@ -350,6 +350,97 @@ OCLNN_API oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc,
                                  const float *scores, const int32_t *classes, size_t n,
                                  uint32_t *keep, size_t *num_kept);
 
+/** IoU matrix (torchvision.ops.box_iou): iou[i * nb + j] = IoU(a[i], b[j]); 0/0 gives NaN. */
+OCLNN_API oclnn_status oclnn_box_iou(const float *a, size_t na, const float *b, size_t nb,
+                                     float *iou);
+
+/** torchvision's BoxCoder parameters; OCLNN_BOX_CODER_INIT is (1, 1, 1, 1) and log(1000/16). */
+typedef struct oclnn_box_coder {
+    float weights[4];   /**< wx, wy, ww, wh; Faster R-CNN's box head uses (10, 10, 5, 5) */
+    float clip;         /**< dw, dh are clamped to at most this before exp */
+} oclnn_box_coder;
+#define OCLNN_BOX_CODER_INIT {{1.0f, 1.0f, 1.0f, 1.0f}, 4.135166556742356f}
+
+/** Encodes n boxes against n reference boxes (proposals): deltas (dx, dy, dw, dh) per box. */
+OCLNN_API oclnn_status oclnn_box_encode(const oclnn_box_coder *coder, const float *ref_boxes,
+                                        const float *boxes, size_t n, float *deltas);
+/**
+ * Decodes n x k deltas (k boxes per reference box, e.g. one per class: 4k floats per row)
+ * against n reference boxes into n x k boxes.
+ */
+OCLNN_API oclnn_status oclnn_box_decode(const oclnn_box_coder *coder, const float *ref_boxes,
+                                        const float *deltas, size_t n, size_t k, float *boxes);
+/** Clamps n boxes in place to the image: x to [0, width], y to [0, height]. */
+OCLNN_API oclnn_status oclnn_box_clip(float *boxes, size_t n, float height, float width);
+
+/**
+ * Anchors as torchvision's AnchorGenerator for one feature map: for each cell (row-major over
+ * grid_h x grid_w, shifted by the stride) the base anchors in torchvision's order (aspect ratio
+ * outer, scale inner; base anchors rounded half to even). Writes grid_h * grid_w * num_scales *
+ * num_ratios boxes (4 floats each) to `anchors`. Ratios are height / width.
+ */
+OCLNN_API oclnn_status oclnn_anchors(const float *scales, size_t num_scales, const float *ratios,
+                                     size_t num_ratios, uint32_t grid_h, uint32_t grid_w,
+                                     uint32_t stride_h, uint32_t stride_w, float *anchors);
+
+/** How a loss reduces its elements (as PyTorch's `reduction`). */
+typedef enum oclnn_reduction {
+    OCLNN_REDUCTION_NONE = 0, /**< one value per element */
+    OCLNN_REDUCTION_SUM = 1,
+    OCLNN_REDUCTION_MEAN = 2
+} oclnn_reduction;
+
+/**
+ * F.smooth_l1_loss: |d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta (beta = 0: L1), d = x - y.
+ * `out` receives n values (NONE) or one. Sums accumulate in double.
+ */
+OCLNN_API oclnn_status oclnn_smooth_l1(const float *input, const float *target, size_t n,
+                                       float beta, oclnn_reduction reduction, float *out);
+
+/**
+ * torchvision's fastrcnn_loss for n sampled RoIs: mean cross-entropy of class_logits (n x K)
+ * against labels (0 = background), and the smooth-L1 (beta) sum over the foreground RoIs of the
+ * deltas of their labelled class (box_regression n x 4K) against regression_targets (n x 4),
+ * divided by n. torchvision uses beta = 1/9.
+ */
+OCLNN_API oclnn_status oclnn_fastrcnn_loss(const float *class_logits, const float *box_regression,
+                                           const int32_t *labels, const float *regression_targets,
+                                           size_t n, uint32_t num_classes, float beta,
+                                           float *classification_loss, float *box_loss);
+
+/** A ground-truth box for VOC evaluation. */
+typedef struct oclnn_voc_gt {
+    uint32_t image, class_id;
+    float box[4];
+    bool difficult; /**< matched detections count neither as true nor as false positives */
+} oclnn_voc_gt;
+/** A detection for VOC evaluation. */
+typedef struct oclnn_voc_det {
+    uint32_t image, class_id;
+    float score;
+    float box[4];
+} oclnn_voc_det;
+/** VOC evaluation settings; OCLNN_VOC_DESC_INIT is the VOC2010+ devkit (all points, IoU 0.5). */
+typedef struct oclnn_voc_desc {
+    double iou_threshold; /**< a detection matches when IoU >= this */
+    bool eleven_point;    /**< VOC2007: mean of max precision at recall 0, 0.1, ..., 1 */
+    float pixel_offset;   /**< 1: the devkit's inclusive pixel boxes (w = x2 - x1 + 1); 0: continuous */
+} oclnn_voc_desc;
+#define OCLNN_VOC_DESC_INIT {0.5, false, 1.0f}
+
+/**
+ * VOC average precision per class and their mean. Detections are ranked by descending score
+ * (ties by input order); each is matched to the unmatched ground truth of its image and class
+ * with the highest IoU. A class without non-difficult ground truth gets AP = NaN and is left out
+ * of the mean (mAP is NaN when every class is).
+ *   [out] ap    num_classes values (may be NULL); [out] map  may be NULL
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for NULL arrays with nonzero counts, a
+ * class_id >= num_classes or a non-finite score or coordinate; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets,
+                                    size_t num_dets, const oclnn_voc_gt *gts, size_t num_gts,
+                                    uint32_t num_classes, float *ap, float *map);
+
 /* ==== family: fc, softmax, lrn (issue 4) ==== */
 
 /* ==== family: pool2d (issue 4) ==== */
