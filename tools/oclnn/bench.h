@@ -53,5 +53,9 @@ void bench_json_end(const bench_common *c);
 
 /* Subcommands: one function per op, registered in cmd_bench.c's table. */
 int cmd_bench(int argc, char **argv);
+/* bench_detect.c */
+int bench_nms(int argc, char **argv);
+int bench_roi_align(int argc, char **argv);
+int bench_roi_pool(int argc, char **argv);
 
 #endif

@@ -17,6 +17,9 @@ typedef struct bench_command {
 
 static const bench_command commands[] = {
     /* one row per op; keep alphabetical */
+    {"nms", bench_nms, "non-maximum suppression (plain or per-class)"},
+    {"roi_align", bench_roi_align, "RoIAlign (Mask R-CNN)"},
+    {"roi_pool", bench_roi_pool, "RoI max pooling (Fast R-CNN)"},
     {NULL, NULL, NULL},
 };
 
