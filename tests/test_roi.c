@@ -214,6 +214,23 @@ static void test_roi_views_and_spare_rows(void **state) {
     free(part_src);
 }
 
+/* A sampling grid too large for the C backend's per-RoI sample table (300 x 300 samples in one
+ * bin) takes its direct path; the result must not change. */
+static void test_roi_align_huge_grid(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    const oclnn_shape map = {1, 3, 10, 12};
+    float *src = alloc_random(count(map), 41, -1, 1);
+    const float rois[10] = {0, -3, 1, 40, 17, 0, 2, 2, 9, 7};
+    oclnn_roi_desc d = {OCLNN_ROI_ALIGN, 1, 1, 0.5f, 300, false};
+    float got[6], ref[6];
+    run_roi(ctx, cfg->layout, &d, map, src, rois, 2, got, NULL);
+    oclnn__ref_roi_align(map, src, OCLNN_LAYOUT_NCHW, rois, 2, 1, 1, 0.5f, 300, false, ref);
+    /* 90000 samples summed in float: the error grows with the count (~sqrt(n) ulps). */
+    assert_close(got, ref, 6, 1e-4, 1e-4, "roi_align 1x1 sampling 300");
+    free(src);
+}
+
 static void check_keep(const uint32_t *got, size_t n_got, const float *want, size_t n_want,
                        const char *what) {
     if (n_got != n_want) fail_msg("%s: kept %zu boxes, torchvision keeps %zu", what, n_got, n_want);
@@ -417,6 +434,7 @@ int main(void) {
         TEST_ALL_CFGS(test_roi_pool_golden),
         TEST_ALL_CFGS(test_roi_random_vs_ref),
         TEST_ALL_CFGS(test_roi_views_and_spare_rows),
+        TEST_ALL_CFGS(test_roi_align_huge_grid),
         TEST_ALL_CFGS(test_roi_errors),
         TEST_BACKENDS(test_nms_golden),
         TEST_BACKENDS(test_nms_random_vs_ref),

@@ -1,13 +1,31 @@
 /* SPDX-License-Identifier: MIT */
-/* RoIAlign and RoI pooling on the C backend: gathers along the plan's taps (src/ops/roi.c) with
- * torchvision's summation order, one (RoI, channel) plane per iteration of the parallel loop.
- * Strides make one loop nest serve NCHW, NHWC and channel views. */
+/* RoIAlign and RoI pooling on the C backend, gathering along the plan's taps (src/ops/roi.c) in
+ * torchvision's summation order.
+ *
+ * RoIAlign expands each RoI's separable taps once into a table of samples (four element offsets
+ * and four weights each, the same float products torchvision forms), then reuses it for every
+ * channel: per channel the work is four loads and four multiply-adds per sample, with no index
+ * arithmetic. When channels are innermost in memory (NHWC) the channel loop is the inner one,
+ * so it runs over contiguous memory and vectorizes. Work is split over (RoI, block of channels)
+ * so one large RoI still uses every thread. */
 #include <float.h>
+#include <stdlib.h>
 
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
 #include "cpu/detect.h"
+
+/* Channels per work item: enough to amortize a RoI's sample table, small enough to spread a
+ * few RoIs over the threads. */
+#define CHANNEL_BLOCK 32
+/* RoIs whose table would exceed this many samples (huge adaptive grids) use the direct path. */
+#define MAX_TABLE_SAMPLES 65536
+
+typedef struct sample {
+    int32_t o[4]; /* element offsets within a plane: (lo,lo) (lo,hi) (hi,lo) (hi,hi) */
+    float w[4];
+} sample;
 
 static void roi_destroy(oclnn_op *op) {
     oclnn__free(op->ctx->allocator, op->impl);
@@ -24,6 +42,25 @@ oclnn_status oclnn__cpu_roi_create(oclnn_op *op, const oclnn_roi_desc *desc) {
     return OCLNN_OK;
 }
 
+/* Fills the table of RoI `it`, bins in (ph, pw) order and samples (iy, ix) within a bin. */
+static void build_table(const oclnn__roi_item *it, const oclnn__roi_tap *taps, uint32_t PH,
+                        uint32_t PW, size_t sh, size_t sw, sample *t) {
+    const int gh = it->grid_h, gw = it->grid_w;
+    for (uint32_t ph = 0; ph < PH; ph++)
+        for (uint32_t pw = 0; pw < PW; pw++)
+            for (int iy = 0; iy < gh; iy++) {
+                const oclnn__roi_tap y = taps[it->y_off + ph * (uint32_t)gh + (uint32_t)iy];
+                for (int ix = 0; ix < gw; ix++) {
+                    const oclnn__roi_tap x = taps[it->x_off + pw * (uint32_t)gw + (uint32_t)ix];
+                    const int32_t y0 = (int32_t)((size_t)y.lo * sh), y1 = (int32_t)((size_t)y.hi * sh);
+                    const int32_t x0 = (int32_t)((size_t)x.lo * sw), x1 = (int32_t)((size_t)x.hi * sw);
+                    *t++ = (sample){{y0 + x0, y0 + x1, y1 + x0, y1 + x1},
+                                    {y.h * x.h, y.h * x.l, y.l * x.h, y.l * x.l}};
+                }
+            }
+}
+
+/* Direct path (no table): one bin of one channel. */
 static float align_bin(const float *plane, size_t sh, size_t sw, const oclnn__roi_tap *ty,
                        const oclnn__roi_tap *tx, int gh, int gw, float count) {
     float acc = 0.0f;
@@ -40,43 +77,140 @@ static float align_bin(const float *plane, size_t sh, size_t sw, const oclnn__ro
     return acc / count;
 }
 
-oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const oclnn__roi_plan *plan,
-                                oclnn_tensor *dst, oclnn_tensor *argmax) {
-    const oclnn_roi_desc *d = &((const oclnn__roi_op *)op->impl)->desc;
-    const float *in = oclnn__cpu_cdata(src);
-    float *out = oclnn__cpu_data(dst), *am = argmax ? oclnn__cpu_data(argmax) : NULL;
-    const size_t *is = src->stride, *os = dst->stride, *as = argmax ? argmax->stride : NULL;
-    const uint32_t C = src->shape.c, PH = d->pooled_h, PW = d->pooled_w, W = src->shape.w;
-    const ptrdiff_t planes = (ptrdiff_t)(plan->num_rois * C);
-    const bool align = d->mode == OCLNN_ROI_ALIGN;
-#pragma omp parallel for schedule(dynamic, 4) if (planes > 1)
-    for (ptrdiff_t rc = 0; rc < planes; rc++) {
-        const size_t r = (size_t)rc / C, c = (size_t)rc % C;
-        const oclnn__roi_item it = plan->items[r];
-        const float *plane = in + (size_t)it.batch * is[0] + c * is[1];
-        const oclnn__roi_tap *ty = plan->taps + it.y_off, *tx = plan->taps + it.x_off;
-        for (uint32_t ph = 0; ph < PH; ph++)
-            for (uint32_t pw = 0; pw < PW; pw++) {
-                float *o = out + r * os[0] + c * os[1] + ph * os[2] + pw * os[3];
-                if (align) {
-                    *o = align_bin(plane, is[2], is[3], ty + ph * (uint32_t)it.grid_h,
-                                   tx + pw * (uint32_t)it.grid_w, it.grid_h, it.grid_w, it.count);
-                    continue;
-                }
+typedef struct roi_job {
+    const oclnn__roi_plan *plan;
+    const float *in;
+    float *out, *am;
+    const size_t *is, *os, *as;
+    uint32_t C, PH, PW, W;
+} roi_job;
+
+/* Channels [c0, c1) of RoI r. */
+static void align_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1, sample *table) {
+    const oclnn__roi_item it = j->plan->items[r];
+    const size_t *is = j->is, *os = j->os;
+    const float *base = j->in + (size_t)it.batch * is[0];
+    const size_t per_bin = (size_t)it.grid_h * (size_t)it.grid_w;
+    const size_t bins = (size_t)j->PH * j->PW;
+    if (!table) {
+        const oclnn__roi_tap *ty = j->plan->taps + it.y_off, *tx = j->plan->taps + it.x_off;
+        for (uint32_t c = c0; c < c1; c++)
+            for (uint32_t ph = 0; ph < j->PH; ph++)
+                for (uint32_t pw = 0; pw < j->PW; pw++)
+                    j->out[r * os[0] + c * os[1] + ph * os[2] + pw * os[3]] =
+                        align_bin(base + c * is[1], is[2], is[3], ty + ph * (uint32_t)it.grid_h,
+                                  tx + pw * (uint32_t)it.grid_w, it.grid_h, it.grid_w, it.count);
+        return;
+    }
+    build_table(&it, j->plan->taps, j->PH, j->PW, is[2], is[3], table);
+    if (is[1] == 1) {
+        /* Channels contiguous: channel loop innermost, over a block of accumulators. */
+        float acc[CHANNEL_BLOCK];
+        const uint32_t nc = c1 - c0;
+        const float *p = base + c0;
+        for (size_t b = 0; b < bins; b++) {
+            for (uint32_t k = 0; k < nc; k++) acc[k] = 0.0f;
+            const sample *s = table + b * per_bin;
+            for (size_t i = 0; i < per_bin; i++) {
+                const float *q0 = p + s[i].o[0], *q1 = p + s[i].o[1], *q2 = p + s[i].o[2],
+                            *q3 = p + s[i].o[3];
+                const float w0 = s[i].w[0], w1 = s[i].w[1], w2 = s[i].w[2], w3 = s[i].w[3];
+                for (uint32_t k = 0; k < nc; k++)
+                    acc[k] += w0 * q0[k] + w1 * q1[k] + w2 * q2[k] + w3 * q3[k];
+            }
+            float *o = j->out + r * os[0] + (b / j->PW) * os[2] + (b % j->PW) * os[3];
+            for (uint32_t k = 0; k < nc; k++) o[(size_t)(c0 + k) * os[1]] = acc[k] / it.count;
+        }
+        return;
+    }
+    for (uint32_t c = c0; c < c1; c++) {
+        const float *p = base + c * is[1];
+        float *o = j->out + r * os[0] + c * os[1];
+        const sample *s = table;
+        for (uint32_t ph = 0; ph < j->PH; ph++)
+            for (uint32_t pw = 0; pw < j->PW; pw++) {
+                float acc = 0.0f;
+                for (size_t i = 0; i < per_bin; i++, s++)
+                    acc += s->w[0] * p[s->o[0]] + s->w[1] * p[s->o[1]] + s->w[2] * p[s->o[2]] +
+                           s->w[3] * p[s->o[3]];
+                o[ph * os[2] + pw * os[3]] = acc / it.count;
+            }
+    }
+}
+
+/* Channels [c0, c1) of RoI r: max over each bin's window (and its flat index when asked). */
+static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
+    const oclnn__roi_item it = j->plan->items[r];
+    const oclnn__roi_tap *ty = j->plan->taps + it.y_off, *tx = j->plan->taps + it.x_off;
+    const size_t *is = j->is, *os = j->os, *as = j->as;
+    for (uint32_t c = c0; c < c1; c++) {
+        const float *plane = j->in + (size_t)it.batch * is[0] + c * is[1];
+        for (uint32_t ph = 0; ph < j->PH; ph++)
+            for (uint32_t pw = 0; pw < j->PW; pw++) {
                 const int hs = ty[ph].lo, he = ty[ph].hi, ws = tx[pw].lo, we = tx[pw].hi;
                 float best = (he <= hs || we <= ws) ? 0.0f : -FLT_MAX;
                 int best_i = -1;
-                for (int h = hs; h < he; h++)
-                    for (int w = ws; w < we; w++) {
-                        float v = plane[(size_t)h * is[2] + (size_t)w * is[3]];
-                        if (v > best) {
-                            best = v;
-                            best_i = h * (int)W + w;
+                for (int h = hs; h < he; h++) {
+                    const float *row = plane + (size_t)h * is[2];
+                    if (j->am) {
+                        for (int w = ws; w < we; w++)
+                            if (row[(size_t)w * is[3]] > best) {
+                                best = row[(size_t)w * is[3]];
+                                best_i = h * (int)j->W + w;
+                            }
+                    } else if (is[3] == 1) {
+                        for (int w = ws; w < we; w++) best = row[w] > best ? row[w] : best;
+                    } else {
+                        for (int w = ws; w < we; w++) {
+                            const float v = row[(size_t)w * is[3]];
+                            best = v > best ? v : best;
                         }
                     }
-                *o = best;
-                if (am) am[r * as[0] + c * as[1] + ph * as[2] + pw * as[3]] = (float)best_i;
+                }
+                j->out[r * os[0] + c * os[1] + ph * os[2] + pw * os[3]] = best;
+                if (j->am) j->am[r * as[0] + c * as[1] + ph * as[2] + pw * as[3]] = (float)best_i;
             }
     }
+}
+
+oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const oclnn__roi_plan *plan,
+                                oclnn_tensor *dst, oclnn_tensor *argmax) {
+    const oclnn_roi_desc *d = &((const oclnn__roi_op *)op->impl)->desc;
+    const roi_job j = {plan,        oclnn__cpu_cdata(src), oclnn__cpu_data(dst),
+                       argmax ? oclnn__cpu_data(argmax) : NULL,
+                       src->stride, dst->stride,           argmax ? argmax->stride : NULL,
+                       src->shape.c, d->pooled_h,          d->pooled_w,
+                       src->shape.w};
+    const bool align = d->mode == OCLNN_ROI_ALIGN;
+    /* The largest table any RoI needs, when every RoI fits the limit (offsets fit int32: the
+     * plane's extent is below 2^31 elements, checked by ops/roi.c and the tensor limits). */
+    size_t table_len = 0;
+    bool use_table = align && (size_t)src->stride[OCLNN__H] * src->shape.h < INT32_MAX &&
+                     (size_t)src->stride[OCLNN__W] * src->shape.w < INT32_MAX;
+    for (size_t r = 0; use_table && r < plan->num_rois; r++) {
+        size_t n = (size_t)d->pooled_h * d->pooled_w * (size_t)plan->items[r].grid_h *
+                   (size_t)plan->items[r].grid_w;
+        if (n > MAX_TABLE_SAMPLES) use_table = false;
+        if (n > table_len) table_len = n;
+    }
+    const uint32_t blocks = (j.C + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
+    const ptrdiff_t jobs = (ptrdiff_t)(plan->num_rois * blocks);
+    bool failed = false;
+#pragma omp parallel if (jobs > 1) reduction(|| : failed)
+    {
+        sample *table = use_table ? malloc((table_len ? table_len : 1) * sizeof *table) : NULL;
+        failed = use_table && !table;
+#pragma omp for schedule(dynamic)
+        for (ptrdiff_t k = 0; k < jobs; k++) {
+            if (failed) continue;
+            const size_t r = (size_t)k / blocks;
+            const uint32_t c0 = (uint32_t)((size_t)k % blocks) * CHANNEL_BLOCK;
+            const uint32_t c1 = c0 + CHANNEL_BLOCK < j.C ? c0 + CHANNEL_BLOCK : j.C;
+            if (align) align_block(&j, r, c0, c1, table);
+            else pool_block(&j, r, c0, c1);
+        }
+        free(table);
+    }
+    if (failed) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate RoIAlign sample tables");
     return OCLNN_OK;
 }
