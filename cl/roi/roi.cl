@@ -3,10 +3,10 @@
  * torchvision's rounding: the kernels only gather and reduce, in torchvision's order.
  *
  * Required defines: none. Tunables: none (gather-bound).
- * Index mapping: one work-item per output element (roi r, channel c, bin ph, pw):
- *   c_fast = 0 (NCHW-like dst): global (bin = ph * PW + pw, c, r)
- *   c_fast = 1 (NHWC-like dst): global (c, bin, r), so neighbouring items read neighbouring
- *   channels of the same map position.
+ * Index mapping: global (c, r): one work-item per channel of an RoI, looping over its
+ *   pooled_h x pooled_w bins, so the RoI's header is read once per plane and neighbouring
+ *   work-items take neighbouring channels (contiguous reads in NHWC; CPU drivers vectorize
+ *   across them).
  * Plan: items[8 r + 0..5] = batch, grid_h, grid_w, count (float bits), y_off, x_off;
  *   taps[i] = (lo, hi, l, h) with l, h float bits. ALIGN bin ph uses y-taps
  *   y_off + ph * grid_h .. + grid_h, POOL bin ph uses the single window taps[y_off + ph]. */
@@ -18,52 +18,61 @@
 
 kernel void oclnn_roi_align(global const float *src, uint src_off, uint4 ss, global float *dst,
                             uint dst_off, uint4 ds, global const int *items,
-                            global const int4 *taps, uint C, uint PH, uint PW, uint c_fast) {
-    uint g0 = get_global_id(0), g1 = get_global_id(1), r = get_global_id(2);
-    uint c = c_fast ? g0 : g1, bin = c_fast ? g1 : g0;
-    if (c >= C || bin >= PH * PW) return;
-    uint ph = bin / PW, pw = bin % PW;
+                            global const int4 *taps, uint C, uint PH, uint PW) {
+    uint c = get_global_id(0), r = get_global_id(1);
+    if (c >= C) return;
     int batch = ITEM(r, 0), gh = ITEM(r, 1), gw = ITEM(r, 2);
     float count = as_float(ITEM(r, 3));
-    global const int4 *ty = taps + ITEM(r, 4) + ph * gh, *tx = taps + ITEM(r, 5) + pw * gw;
     global const float *plane = src + src_off + OCLNN_AT(ss, (uint)batch, c, 0u, 0u);
-    float acc = 0.0f;
-    for (int iy = 0; iy < gh; iy++) {
-        int4 y = ty[iy];
-        float yl = as_float(y.z), yh = as_float(y.w);
-        global const float *r0 = plane + (uint)y.x * ss.z, *r1 = plane + (uint)y.y * ss.z;
-        for (int ix = 0; ix < gw; ix++) {
-            int4 x = tx[ix];
-            float xl = as_float(x.z), xh = as_float(x.w);
-            float w1 = yh * xh, w2 = yh * xl, w3 = yl * xh, w4 = yl * xl;
-            acc += w1 * r0[(uint)x.x * ss.w] + w2 * r0[(uint)x.y * ss.w] +
-                   w3 * r1[(uint)x.x * ss.w] + w4 * r1[(uint)x.y * ss.w];
+    global float *out = dst + dst_off + OCLNN_AT(ds, r, c, 0u, 0u);
+    for (uint ph = 0; ph < PH; ph++) {
+        global const int4 *ty = taps + ITEM(r, 4) + ph * gh;
+        for (uint pw = 0; pw < PW; pw++) {
+            global const int4 *tx = taps + ITEM(r, 5) + pw * gw;
+            float acc = 0.0f;
+            for (int iy = 0; iy < gh; iy++) {
+                int4 y = ty[iy];
+                float yl = as_float(y.z), yh = as_float(y.w);
+                global const float *r0 = plane + (uint)y.x * ss.z, *r1 = plane + (uint)y.y * ss.z;
+                for (int ix = 0; ix < gw; ix++) {
+                    int4 x = tx[ix];
+                    float xl = as_float(x.z), xh = as_float(x.w);
+                    float w1 = yh * xh, w2 = yh * xl, w3 = yl * xh, w4 = yl * xl;
+                    acc += w1 * r0[(uint)x.x * ss.w] + w2 * r0[(uint)x.y * ss.w] +
+                           w3 * r1[(uint)x.x * ss.w] + w4 * r1[(uint)x.y * ss.w];
+                }
+            }
+            out[ph * ds.z + pw * ds.w] = acc / count;
         }
     }
-    dst[dst_off + OCLNN_AT(ds, r, c, ph, pw)] = acc / count;
 }
 
 /* argmax (when has_argmax) receives h * W + w of each maximum, -1 for an empty bin. */
 kernel void oclnn_roi_pool(global const float *src, uint src_off, uint4 ss, uint W,
                            global float *dst, uint dst_off, uint4 ds, global float *argmax,
                            uint am_off, uint4 as, uint has_argmax, global const int *items,
-                           global const int4 *taps, uint C, uint PH, uint PW, uint c_fast) {
-    uint g0 = get_global_id(0), g1 = get_global_id(1), r = get_global_id(2);
-    uint c = c_fast ? g0 : g1, bin = c_fast ? g1 : g0;
-    if (c >= C || bin >= PH * PW) return;
-    uint ph = bin / PW, pw = bin % PW;
-    int4 y = taps[ITEM(r, 4) + ph], x = taps[ITEM(r, 5) + pw];
+                           global const int4 *taps, uint C, uint PH, uint PW) {
+    uint c = get_global_id(0), r = get_global_id(1);
+    if (c >= C) return;
     global const float *plane = src + src_off + OCLNN_AT(ss, (uint)ITEM(r, 0), c, 0u, 0u);
-    float best = (y.y <= y.x || x.y <= x.x) ? 0.0f : -FLT_MAX;
-    int best_i = -1;
-    for (int h = y.x; h < y.y; h++)
-        for (int w = x.x; w < x.y; w++) {
-            float v = plane[(uint)h * ss.z + (uint)w * ss.w];
-            if (v > best) {
-                best = v;
-                best_i = h * (int)W + w;
-            }
+    global float *out = dst + dst_off + OCLNN_AT(ds, r, c, 0u, 0u);
+    global float *am = argmax + am_off + OCLNN_AT(as, r, c, 0u, 0u);
+    for (uint ph = 0; ph < PH; ph++) {
+        int4 y = taps[ITEM(r, 4) + ph];
+        for (uint pw = 0; pw < PW; pw++) {
+            int4 x = taps[ITEM(r, 5) + pw];
+            float best = (y.y <= y.x || x.y <= x.x) ? 0.0f : -FLT_MAX;
+            int best_i = -1;
+            for (int h = y.x; h < y.y; h++)
+                for (int w = x.x; w < x.y; w++) {
+                    float v = plane[(uint)h * ss.z + (uint)w * ss.w];
+                    if (v > best) {
+                        best = v;
+                        best_i = h * (int)W + w;
+                    }
+                }
+            out[ph * ds.z + pw * ds.w] = best;
+            if (has_argmax) am[ph * as.z + pw * as.w] = (float)best_i;
         }
-    dst[dst_off + OCLNN_AT(ds, r, c, ph, pw)] = best;
-    if (has_argmax) argmax[am_off + OCLNN_AT(as, r, c, ph, pw)] = (float)best_i;
+    }
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* RoIAlign and RoI pooling on OpenCL: uploads the host-built plan (src/ops/roi.c) into buffers
- * the op keeps and grows, and launches cl/roi/roi.cl with the work-item order that suits dst's
- * layout. */
+ * the op keeps and grows, and launches cl/roi/roi.cl, one work-item per (channel, RoI). */
 #include "core/alloc.h"
 #include "core/status.h"
 #include "opencl/detect.h"
@@ -71,15 +70,12 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
     cl_uint src_off = (cl_uint)src->offset, dst_off = (cl_uint)dst->offset;
     cl_uint4 ss = oclnn__cl_strides(src), ds = oclnn__cl_strides(dst);
     cl_uint C = src->shape.c, PH = d->pooled_h, PW = d->pooled_w;
-    /* Channels innermost in dst (NHWC): let neighbouring work-items take neighbouring channels. */
-    cl_uint c_fast = dst->stride[OCLNN__C] == 1 && C > 1;
-    size_t bins = (size_t)PH * PW;
-    size_t global[3] = {c_fast ? C : bins, c_fast ? bins : C, plan->num_rois};
+    size_t global[2] = {C, plan->num_rois};
     if (d->mode == OCLNN_ROI_ALIGN) {
         OCLNN__TRY(oclnn__cl_args(r->kernel, OCLNN__ARG(in), OCLNN__ARG(src_off), OCLNN__ARG(ss),
                                   OCLNN__ARG(out), OCLNN__ARG(dst_off), OCLNN__ARG(ds),
                                   OCLNN__ARG(r->items), OCLNN__ARG(r->taps), OCLNN__ARG(C),
-                                  OCLNN__ARG(PH), OCLNN__ARG(PW), OCLNN__ARG(c_fast)));
+                                  OCLNN__ARG(PH), OCLNN__ARG(PW)));
     } else {
         cl_uint W = src->shape.w, has_argmax = argmax != NULL;
         cl_mem am = argmax ? oclnn__cl_mem(argmax) : out;
@@ -89,7 +85,7 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
                                   OCLNN__ARG(W), OCLNN__ARG(out), OCLNN__ARG(dst_off), OCLNN__ARG(ds),
                                   OCLNN__ARG(am), OCLNN__ARG(am_off), OCLNN__ARG(as),
                                   OCLNN__ARG(has_argmax), OCLNN__ARG(r->items), OCLNN__ARG(r->taps),
-                                  OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW), OCLNN__ARG(c_fast)));
+                                  OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW)));
     }
-    return oclnn__cl_launch(ctx, r->kernel, 3, global, NULL);
+    return oclnn__cl_launch(ctx, r->kernel, 2, global, NULL);
 }
