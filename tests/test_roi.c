@@ -147,7 +147,9 @@ static void test_roi_random_vs_ref(void **state) {
                 d.aligned = variant == 1;
                 size_t n_out = R * map.c * d.pooled_h * d.pooled_w;
                 float *got = malloc(n_out * 4), *ref = malloc(n_out * 4);
-                float *am = m ? malloc(n_out * 4) : NULL, *ref_am = m ? malloc(n_out * 4) : NULL;
+                /* roi_pool with and without argmax (the C backend has a faster path without). */
+                const bool want_am = m && variant != 2;
+                float *am = want_am ? malloc(n_out * 4) : NULL, *ref_am = m ? malloc(n_out * 4) : NULL;
                 char problem[160];
                 snprintf(problem, sizeof problem,
                          "oclnn bench %s --map 3,16,20,24 --rois 40 --out %u,%u --scale 0.25 "
@@ -159,7 +161,7 @@ static void test_roi_random_vs_ref(void **state) {
                     oclnn__ref_roi_pool(map, src, OCLNN_LAYOUT_NCHW, rois, R, d.pooled_h, d.pooled_w,
                                         d.spatial_scale, ref, ref_am);
                     assert_close(got, ref, n_out, 0, 0, problem);
-                    assert_close(am, ref_am, n_out, 0, 0, problem);
+                    if (want_am) assert_close(am, ref_am, n_out, 0, 0, problem);
                 } else {
                     oclnn__ref_roi_align(map, src, OCLNN_LAYOUT_NCHW, rois, R, d.pooled_h,
                                          d.pooled_w, d.spatial_scale, d.sampling_ratio, d.aligned, ref);

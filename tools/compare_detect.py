@@ -5,10 +5,11 @@
 Usage: /usr/bin/python3 tools/compare_detect.py BUILD_DIR [--iters N]
 It regenerates the inputs of `oclnn bench roi_align|roi_pool|nms` (same xorshift stream), times
 torchvision.ops with 1 and 2 threads (median of N runs after warm-up), runs `oclnn bench` on the
-OpenCL device and on the C backend (--json --verify), checks that torchvision's NMS keeps as many
+OpenCL device and on the C backend with 1 and 2 threads (--json --verify), checks that torchvision's NMS keeps as many
 boxes as oclnn, and prints a Markdown table for docs/PERFORMANCE-detect.md.
 """
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -77,9 +78,10 @@ def median_ms(fn, iters):
     return statistics.median(t)
 
 
-def oclnn_ms(build, args, device, iters):
+def oclnn_ms(build, args, device, iters, threads=2):
     cmd = [f"{build}/oclnn", "bench"] + args + ["--json", "--verify", "--iters", str(iters), "--device", device]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stdout}{out.stderr}")
     r = json.loads(out.stdout)[0]
@@ -107,16 +109,18 @@ def main(argv):
             torch.set_num_threads(threads)
             tv.append(median_ms(fn, iters))
         cl, problem = oclnn_ms(build, args, "0:0", iters)
+        cpu1, _ = oclnn_ms(build, args, "cpu", iters, threads=1)
         cpu, _ = oclnn_ms(build, args, "cpu", iters)
         if name.startswith("nms"):
             kept = int(problem.split("kept")[1])
             if f"(kept {kept})" not in name:
                 raise SystemExit(f"{name}: oclnn kept {kept}")
-        rows.append((name, problem, tv[0], tv[1], cl, cpu))
-    print("| op | problem | torchvision 1 thread | torchvision 2 threads | oclnn OpenCL (PoCL) | oclnn C backend (2 threads) |")
-    print("|---|---|---|---|---|---|")
-    for name, problem, t1, t2, cl, cpu in rows:
-        print(f"| {name} | `{problem}` | {t1:.2f} ms | {t2:.2f} ms | {cl:.2f} ms | {cpu:.2f} ms |")
+        rows.append((name, problem, tv[0], tv[1], cl, cpu1, cpu))
+    print("| op | problem | torchvision 1 thread | torchvision 2 threads | oclnn OpenCL (PoCL) "
+          "| oclnn C backend 1 thread | oclnn C backend 2 threads |")
+    print("|---|---|---|---|---|---|---|")
+    for name, problem, t1, t2, cl, c1, c2 in rows:
+        print(f"| {name} | `{problem}` | {t1:.2f} ms | {t2:.2f} ms | {cl:.2f} ms | {c1:.2f} ms | {c2:.2f} ms |")
 
 
 if __name__ == "__main__":

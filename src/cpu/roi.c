@@ -6,7 +6,7 @@
  * and four weights each, the same float products torchvision forms), then reuses it for every
  * channel: per channel the work is four loads and four multiply-adds per sample, with no index
  * arithmetic. When channels are innermost in memory (NHWC) the channel loop is the inner one,
- * so it runs over contiguous memory and vectorizes. Work is split over (RoI, block of channels)
+ * so it runs over contiguous memory and vectorizes; RoI pooling does the same for NHWC. Work is split over (RoI, block of channels)
  * so one large RoI still uses every thread. */
 #include <float.h>
 #include <stdlib.h>
@@ -143,6 +143,44 @@ static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
     const oclnn__roi_item it = j->plan->items[r];
     const oclnn__roi_tap *ty = j->plan->taps + it.y_off, *tx = j->plan->taps + it.x_off;
     const size_t *is = j->is, *os = j->os, *as = j->as;
+    if (is[1] == 1) {
+        /* Channels contiguous: scan each window once for the whole block of channels, with the
+         * same strict > in the same (h, w) order, so maxima and argmax are unchanged. */
+        float best[CHANNEL_BLOCK];
+        int best_i[CHANNEL_BLOCK];
+        const uint32_t nc = c1 - c0;
+        const float *base = j->in + (size_t)it.batch * is[0] + c0;
+        for (uint32_t ph = 0; ph < j->PH; ph++)
+            for (uint32_t pw = 0; pw < j->PW; pw++) {
+                const int hs = ty[ph].lo, he = ty[ph].hi, ws = tx[pw].lo, we = tx[pw].hi;
+                const float init = (he <= hs || we <= ws) ? 0.0f : -FLT_MAX;
+                for (uint32_t k = 0; k < nc; k++) {
+                    best[k] = init;
+                    best_i[k] = -1;
+                }
+                for (int h = hs; h < he; h++)
+                    for (int w = ws; w < we; w++) {
+                        const float *p = base + (size_t)h * is[2] + (size_t)w * is[3];
+                        if (!j->am) {
+                            for (uint32_t k = 0; k < nc; k++) best[k] = p[k] > best[k] ? p[k] : best[k];
+                            continue;
+                        }
+                        const int idx = h * (int)j->W + w;
+                        for (uint32_t k = 0; k < nc; k++) {
+                            const bool more = p[k] > best[k];
+                            best[k] = more ? p[k] : best[k];
+                            best_i[k] = more ? idx : best_i[k];
+                        }
+                    }
+                float *o = j->out + r * os[0] + c0 * os[1] + ph * os[2] + pw * os[3];
+                for (uint32_t k = 0; k < nc; k++) o[k * os[1]] = best[k];
+                if (j->am) {
+                    float *a = j->am + r * as[0] + c0 * as[1] + ph * as[2] + pw * as[3];
+                    for (uint32_t k = 0; k < nc; k++) a[k * as[1]] = (float)best_i[k];
+                }
+            }
+        return;
+    }
     for (uint32_t c = c0; c < c1; c++) {
         const float *plane = j->in + (size_t)it.batch * is[0] + c * is[1];
         for (uint32_t ph = 0; ph < j->PH; ph++)
