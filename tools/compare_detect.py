@@ -3,7 +3,7 @@
 """Times the detection ops of oclnn against torchvision on the CPU, on identical inputs.
 
 Usage: /usr/bin/python3 tools/compare_detect.py BUILD_DIR [--iters N]
-It regenerates the inputs of `oclnn bench roi_align|roi_pool|nms` (same xorshift stream), times
+torchvision always runs NCHW; oclnn runs the RoI ops in both layouts. It regenerates the inputs of `oclnn bench roi_align|roi_pool|nms` (same xorshift stream), times
 torchvision.ops with 1 and 2 threads (median of N runs after warm-up), runs `oclnn bench` on the
 OpenCL device and on the C backend with 1 and 2 threads (--json --verify), checks that torchvision's NMS keeps as many
 boxes as oclnn, and prints a Markdown table for docs/PERFORMANCE-detect.md.
@@ -93,10 +93,14 @@ def main(argv):
     iters = int(argv[argv.index("--iters") + 1]) if "--iters" in argv else 20
     fmap, rois = roi_inputs(1, 256, 50, 50, 300, 0.0625)
     rows = []
-    cases = [
-        ("roi_align", ["roi_align"], lambda: torchvision.ops.roi_align(fmap, rois, (7, 7), 0.0625, 2, False)),
-        ("roi_pool", ["roi_pool"], lambda: torchvision.ops.roi_pool(fmap, rois, (7, 7), 0.0625)),
-    ]
+    cases = []
+    for layout in ("nchw", "nhwc"):
+        cases += [
+            (f"roi_align {layout.upper()}", ["roi_align", "--layout", layout],
+             lambda: torchvision.ops.roi_align(fmap, rois, (7, 7), 0.0625, 2, False)),
+            (f"roi_pool {layout.upper()}", ["roi_pool", "--layout", layout],
+             lambda: torchvision.ops.roi_pool(fmap, rois, (7, 7), 0.0625)),
+        ]
     for n, objects in ((2000, 0), (2000, 50), (12000, 0)):
         b, s = nms_inputs(n, objects)
         kept = len(torchvision.ops.nms(b, s, 0.7))

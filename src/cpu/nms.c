@@ -8,8 +8,7 @@
  * already-suppressed box changes nothing, so the result is the same, and each IoU is the same
  * sequence of IEEE float operations (vector division is correctly rounded; contraction is off
  * in ISO C mode), so the decisions are identical. */
-#include <stdlib.h>
-
+#include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/detect.h"
 
@@ -46,12 +45,12 @@ static void suppress(const float *restrict x1, const float *restrict y1, const f
 
 oclnn_status oclnn__cpu_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes, size_t n,
                             float thr, size_t max_keep, uint8_t *keep) {
-    (void)ctx;
-    float *soa = malloc(5 * n * sizeof *soa);
-    uint8_t *dead = calloc(n, 1);
+    const oclnn_allocator *a = ctx->allocator;
+    float *soa = oclnn__calloc(a, 5 * n, sizeof *soa);
+    uint8_t *dead = oclnn__calloc(a, n, 1);
     if (!soa || !dead) {
-        free(soa);
-        free(dead);
+        oclnn__free(a, soa);
+        oclnn__free(a, dead);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate NMS state for %zu boxes", n);
     }
     float *x1 = soa, *y1 = soa + n, *x2 = soa + 2 * n, *y2 = soa + 3 * n, *area = soa + 4 * n;
@@ -71,7 +70,7 @@ oclnn_status oclnn__cpu_nms(oclnn_context *ctx, const float *boxes, const int32_
         suppress(x1, y1, x2, y2, area, classes, classes ? classes[i] : 0, i + 1, n, boxes + 4 * i,
                  area[i], thr, dead);
     }
-    free(soa);
-    free(dead);
+    oclnn__free(a, soa);
+    oclnn__free(a, dead);
     return OCLNN_OK;
 }

@@ -9,7 +9,10 @@
  * so it runs over contiguous memory and vectorizes; RoI pooling does the same for NHWC. Work is split over (RoI, block of channels)
  * so one large RoI still uses every thread. */
 #include <float.h>
-#include <stdlib.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "core/alloc.h"
 #include "core/status.h"
@@ -21,6 +24,14 @@
 #define CHANNEL_BLOCK 32
 /* RoIs whose table would exceed this many samples (huge adaptive grids) use the direct path. */
 #define MAX_TABLE_SAMPLES 65536
+
+static size_t thread_index(void) {
+#ifdef _OPENMP
+    return (size_t)omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
 
 typedef struct sample {
     int32_t o[4]; /* element offsets within a plane: (lo,lo) (lo,hi) (hi,lo) (hi,hi) */
@@ -233,22 +244,25 @@ oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocl
     }
     const uint32_t blocks = (j.C + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
     const ptrdiff_t jobs = (ptrdiff_t)(plan->num_rois * blocks);
-    bool failed = false;
-#pragma omp parallel if (jobs > 1) reduction(|| : failed)
-    {
-        sample *table = use_table ? malloc((table_len ? table_len : 1) * sizeof *table) : NULL;
-        failed = use_table && !table;
-#pragma omp for schedule(dynamic)
-        for (ptrdiff_t k = 0; k < jobs; k++) {
-            if (failed) continue;
-            const size_t r = (size_t)k / blocks;
-            const uint32_t c0 = (uint32_t)((size_t)k % blocks) * CHANNEL_BLOCK;
-            const uint32_t c1 = c0 + CHANNEL_BLOCK < j.C ? c0 + CHANNEL_BLOCK : j.C;
-            if (align) align_block(&j, r, c0, c1, table);
-            else pool_block(&j, r, c0, c1);
-        }
-        free(table);
+    /* One table per thread, allocated here: the user's allocator need not be thread-safe. */
+    const size_t threads = (size_t)oclnn__cpu_threads();
+    sample *tables = NULL;
+    if (use_table) {
+        tables = oclnn__calloc(op->ctx->allocator, threads * (table_len ? table_len : 1), sizeof *tables);
+        if (!tables)
+            return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY,
+                               "cannot allocate RoIAlign sample tables (%zu samples x %zu threads)",
+                               table_len, threads);
     }
-    if (failed) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate RoIAlign sample tables");
+#pragma omp parallel for schedule(dynamic) if (jobs > 1)
+    for (ptrdiff_t k = 0; k < jobs; k++) {
+        sample *table = tables ? tables + thread_index() * (table_len ? table_len : 1) : NULL;
+        const size_t r = (size_t)k / blocks;
+        const uint32_t c0 = (uint32_t)((size_t)k % blocks) * CHANNEL_BLOCK;
+        const uint32_t c1 = c0 + CHANNEL_BLOCK < j.C ? c0 + CHANNEL_BLOCK : j.C;
+        if (align) align_block(&j, r, c0, c1, table);
+        else pool_block(&j, r, c0, c1);
+    }
+    oclnn__free(op->ctx->allocator, tables);
     return OCLNN_OK;
 }

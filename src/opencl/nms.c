@@ -2,8 +2,7 @@
 /* NMS on OpenCL: the IoU bitmask (one 64-bit word per box and 64-box block, cl/roi/nms.cl) is
  * computed in parallel; the greedy sweep over it is sequential by nature and runs on the host,
  * touching only the rows of kept boxes. The result equals the C backend's bit for bit. */
-#include <stdlib.h>
-
+#include "core/alloc.h"
 #include "opencl/detect.h"
 #include "opencl/opencl.h"
 
@@ -32,7 +31,9 @@ oclnn_status oclnn__cl_nms(oclnn_context *ctx, const float *boxes, const int32_t
     size_t mask_words = n * col_blocks;
     cl_kernel k;
     OCLNN__TRY(oclnn__cl_kernel(ctx, NMS_CL, NULL, "oclnn_nms_mask", &k));
-    uint64_t *mask = malloc(mask_words * sizeof *mask), *removed = calloc(col_blocks, sizeof *removed);
+    const oclnn_allocator *a = ctx->allocator;
+    uint64_t *mask = oclnn__calloc(a, mask_words, sizeof *mask);
+    uint64_t *removed = oclnn__calloc(a, col_blocks, sizeof *removed);
     cl_mem b_boxes = NULL, b_classes = NULL, b_mask = NULL;
     oclnn_status st = OCLNN_OK;
     cl_int err = CL_SUCCESS;
@@ -69,7 +70,7 @@ done:
     if (b_boxes) clReleaseMemObject(b_boxes);
     if (b_classes) clReleaseMemObject(b_classes);
     if (b_mask) clReleaseMemObject(b_mask);
-    free(mask);
-    free(removed);
+    oclnn__free(a, mask);
+    oclnn__free(a, removed);
     return st;
 }

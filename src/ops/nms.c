@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "backend.h"
+#include "core/alloc.h"
 #include "core/status.h"
 #include "ops/detect.h"
 
@@ -59,10 +60,11 @@ oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const flo
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the %s backend has no detection ops",
                            ctx->be->name);
 
-    ranked *order = malloc(n * sizeof *order);
-    float *sorted = malloc(n * 4 * sizeof *sorted);
-    int32_t *cls = classes ? malloc(n * sizeof *cls) : NULL;
-    uint8_t *alive = malloc(n);
+    const oclnn_allocator *a = ctx->allocator;
+    ranked *order = oclnn__calloc(a, n, sizeof *order);
+    float *sorted = oclnn__calloc(a, n * 4, sizeof *sorted);
+    int32_t *cls = classes ? oclnn__calloc(a, n, sizeof *cls) : NULL;
+    uint8_t *alive = oclnn__calloc(a, n, 1);
     oclnn_status st = OCLNN_OK;
     if (!order || !sorted || !alive || (classes && !cls)) {
         st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate NMS buffers for %zu boxes", n);
@@ -91,9 +93,9 @@ oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const flo
         *num_kept = kept;
     }
 done:
-    free(order);
-    free(sorted);
-    free(cls);
-    free(alive);
+    oclnn__free(a, order);
+    oclnn__free(a, sorted);
+    oclnn__free(a, cls);
+    oclnn__free(a, alive);
     return st;
 }

@@ -4,7 +4,6 @@
  * pre_calc_for_bilinear_interpolate, roi_pool_kernel.cpp), so both backends share it and only
  * gather and reduce. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "backend.h"
 #include "core/alloc.h"
@@ -110,7 +109,7 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
     const float scale = d->spatial_scale;
     const int height = (int)map.h, width = (int)map.w;
     /* First pass: geometry and tap counts. */
-    float *geo = malloc(num_rois * 4 * sizeof *geo);
+    float *geo = oclnn__calloc(a, num_rois * 4, sizeof *geo);
     if (!geo) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan");
     size_t taps = 0;
     for (size_t r = 0; r < num_rois; r++) {
@@ -132,7 +131,7 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
             double gh = d->sampling_ratio > 0 ? d->sampling_ratio : ceil(rh / (float)d->pooled_h);
             double gw = d->sampling_ratio > 0 ? d->sampling_ratio : ceil(rw / (float)d->pooled_w);
             if (gh > MAX_GRID || gw > MAX_GRID) {
-                free(geo);
+                oclnn__free(a, geo);
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                                    "rois[%zu] needs a %gx%g sample grid per bin (more than %d); "
                                    "check spatial_scale or set sampling_ratio",
@@ -153,14 +152,14 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
         it->x_off = (uint32_t)taps;
         taps += (size_t)d->pooled_w * (size_t)it->grid_w;
         if (taps > UINT32_MAX / 2) {
-            free(geo);
+            oclnn__free(a, geo);
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the RoIs need more than 2^31 samples");
         }
     }
     plan->num_taps = taps;
     plan->taps = oclnn__calloc(a, taps ? taps : 1, sizeof *plan->taps);
     if (!plan->taps) {
-        free(geo);
+        oclnn__free(a, geo);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan (%zu taps)", taps);
     }
     for (size_t r = 0; r < num_rois; r++) {
@@ -179,7 +178,7 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
             pool_axis(x0, (float)rw / (float)d->pooled_w, d->pooled_w, width, plan->taps + it->x_off);
         }
     }
-    free(geo);
+    oclnn__free(a, geo);
     return OCLNN_OK;
 }
 
