@@ -66,6 +66,15 @@ static void test_box_coding(void **state) {
     c.weights[2] = 0;
     assert_status(oclnn_box_encode(&c, boxes, boxes, 1, enc), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("weights[2]");
+    c.weights[2] = 5;
+    c.clip = NAN;
+    assert_status(oclnn_box_decode(&c, boxes, deltas, 1, 1, dec), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("clip is NaN");
+    c.clip = 4;
+    assert_status(oclnn_box_decode(&c, boxes, NULL, 1, 1, dec), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("deltas is NULL");
+    assert_status(oclnn_box_clip(dec, 1, -1, 640), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("image size");
     free(boxes);
     free(want_enc);
     free(deltas);
@@ -87,6 +96,8 @@ static void test_anchors(void **state) {
     const float bad = -1;
     assert_status(oclnn_anchors(s1, 3, &bad, 1, 1, 1, 1, 1, got), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("ratios[0]");
+    assert_status(oclnn_anchors(s1, 0, r, 3, 1, 1, 1, 1, got), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("num_scales 0");
 }
 
 static void test_losses(void **state) {
@@ -105,6 +116,8 @@ static void test_losses(void **state) {
     }
     assert_status(oclnn_smooth_l1(x, y, 200, -1, OCLNN_REDUCTION_SUM, got), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("beta -1");
+    assert_status(oclnn_smooth_l1(x, y, 200, 1, (oclnn_reduction)9, got), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("reduction 9");
     free(x);
     free(y);
     free(want);
@@ -124,6 +137,10 @@ static void test_losses(void **state) {
                                       &loss[1]),
                   OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("labels[3] = 5");
+    assert_status(oclnn_fastrcnn_loss(logits, regr, labels, targets, 0, (uint32_t)k, 1.0f / 9, &loss[0],
+                                      &loss[1]),
+                  OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("n = 0");
     free(in);
     free(out);
 }
@@ -176,6 +193,17 @@ static void test_voc_ap(void **state) {
     d.iou_threshold = 2;
     assert_status(oclnn_voc_ap(&d, d1, 1, g1, 1, 1, ap, &map), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("iou_threshold 2");
+    d = (oclnn_voc_desc)OCLNN_VOC_DESC_INIT;
+    d.pixel_offset = -1;
+    assert_status(oclnn_voc_ap(&d, d1, 1, g1, 1, 1, ap, &map), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("pixel_offset");
+    d.pixel_offset = 1;
+    const oclnn_voc_det nan_score[] = {{0, 0, NAN, {0, 0, 1, 1}}};
+    assert_status(oclnn_voc_ap(&d, nan_score, 1, g1, 1, 1, ap, &map), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dets[0].score");
+    /* No detections at all: AP 0 for a class with ground truth. */
+    assert_ok(oclnn_voc_ap(&d, NULL, 0, g1, 1, 1, ap, &map));
+    assert_true(ap[0] == 0.0f && map == 0.0f);
 }
 
 int main(void) {

@@ -382,7 +382,30 @@ static void test_roi_errors(void **state) {
     assert_error_mentions("rois is NULL");
     assert_status(oclnn_roi_run(op, src, roi, 1, dst, dst), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("argmax");
+    assert_status(oclnn_roi_run(op, src, roi, 1, src, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst shape");
     assert_ok(oclnn_roi_run(op, src, roi, 1, dst, NULL));
+    /* An adaptive grid that would need billions of samples is refused, naming the RoI. */
+    oclnn_op *tiny;
+    oclnn_roi_desc td = {OCLNN_ROI_ALIGN, 2, 2, 1e6f, 0, false};
+    assert_ok(oclnn_roi_create(ctx, &td, &tiny));
+    assert_status(oclnn_roi_run(tiny, src, roi, 1, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("rois[0] needs");
+    /* A pool op: argmax must not share dst's storage; an op of another kind is refused. */
+    oclnn_op *pool;
+    td = (oclnn_roi_desc){OCLNN_ROI_POOL, 2, 2, 1.0f, 0, false};
+    assert_ok(oclnn_roi_create(ctx, &td, &pool));
+    assert_status(oclnn_roi_run(pool, src, roi, 1, dst, dst), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("argmax shares storage with dst");
+    assert_status(oclnn_roi_run(pool, src, roi, 1, dst, bad), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("argmax shape");
+    oclnn_op_destroy(pool);
+    oclnn_op_destroy(tiny);
+    d.sampling_ratio = 5000;
+    assert_status(oclnn_roi_create(ctx, &d, &tiny), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("sampling_ratio 5000");
+    assert_status(oclnn_roi_create(ctx, NULL, &tiny), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("desc is NULL");
     oclnn_op_destroy(op);
     oclnn_tensor_destroy(src);
     oclnn_tensor_destroy(dst);
@@ -424,6 +447,28 @@ static void test_nms_errors(void **state) {
     assert_int_equal(kept, 2);
     assert_ok(oclnn_nms(ctx, &d, NULL, NULL, NULL, 0, NULL, &kept));
     assert_int_equal(kept, 0);
+    /* Score threshold (>= keeps), top-k, and the argument checks on them. */
+    d.iou_threshold = 0.5;
+    d.use_score_threshold = true;
+    d.score_threshold = 0.25f;
+    assert_ok(oclnn_nms(ctx, &d, b, s, NULL, 2, keep, &kept));
+    assert_int_equal(kept, 2);
+    d.score_threshold = 0.3f;
+    assert_ok(oclnn_nms(ctx, &d, b, s, NULL, 2, keep, &kept));
+    assert_int_equal(kept, 1);
+    d.use_score_threshold = false;
+    d.top_k = 1;
+    assert_ok(oclnn_nms(ctx, &d, b, s, NULL, 2, keep, &kept));
+    assert_int_equal(kept, 1);
+    assert_int_equal(keep[0], 0);
+    d.use_score_threshold = true;
+    d.score_threshold = NAN;
+    assert_status(oclnn_nms(ctx, &d, b, s, NULL, 2, keep, &kept), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("score_threshold is NaN");
+    assert_status(oclnn_nms(ctx, NULL, b, s, NULL, 2, keep, &kept), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("desc is NULL");
+    assert_status(oclnn_nms(ctx, &d, b, s, NULL, 2, keep, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("num_kept is NULL");
 }
 
 #define TEST_BACKENDS(t)                                                                          \
