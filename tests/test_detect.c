@@ -73,6 +73,12 @@ static void test_box_coding(void **state) {
     c.clip = 4;
     assert_status(oclnn_box_decode(&c, boxes, NULL, 1, 1, dec), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("deltas is NULL");
+    /* NaN propagates through the clamps, as in torch.clamp. */
+    float nan_delta[4] = {0, 0, NAN, 0}, nan_box[4];
+    assert_ok(oclnn_box_decode(&c, boxes, nan_delta, 1, 1, nan_box));
+    assert_true(isnan(nan_box[0]) && isnan(nan_box[2]) && !isnan(nan_box[1]));
+    assert_ok(oclnn_box_clip(nan_box, 1, 480, 640));
+    assert_true(isnan(nan_box[0]) && !isnan(nan_box[1]));
     assert_status(oclnn_box_clip(dec, 1, -1, 640), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("image size");
     free(boxes);

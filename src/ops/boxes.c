@@ -79,7 +79,10 @@ oclnn_status oclnn_box_decode(const oclnn_box_coder *coder, const float *ref_box
         for (size_t j = 0; j < k; j++) {
             const float *d = deltas + 4 * (i * k + j);
             float dx = d[0] / w[0], dy = d[1] / w[1];
-            float dw = fminf(d[2] / w[2], coder->clip), dh = fminf(d[3] / w[3], coder->clip);
+            /* torch.clamp(max=clip) keeps NaN (fminf would not). */
+            float dw = d[2] / w[2], dh = d[3] / w[3];
+            dw = dw > coder->clip ? coder->clip : dw;
+            dh = dh > coder->clip ? coder->clip : dh;
             float cx = dx * pw + px, cy = dy * ph + py;
             float bw = expf(dw) * pw, bh = expf(dh) * ph;
             float hw = 0.5f * bw, hh = 0.5f * bh;
@@ -100,8 +103,9 @@ oclnn_status oclnn_box_clip(float *boxes, size_t n, float height, float width) {
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "image size %gx%g must be finite and not negative", height, width);
     for (size_t i = 0; i < 4 * n; i++) {
-        float hi = i % 2 ? height : width;
-        boxes[i] = fminf(fmaxf(boxes[i], 0.0f), hi);
+        /* As torch.clamp(min=0, max=hi): NaN stays NaN. */
+        const float hi = i % 2 ? height : width, v = boxes[i];
+        boxes[i] = v < 0.0f ? 0.0f : v > hi ? hi : v;
     }
     return OCLNN_OK;
 }
