@@ -7,7 +7,8 @@
  *   pooled_h x pooled_w bins, so the RoI's header is read once per plane and neighbouring
  *   work-items take neighbouring channels (contiguous reads in NHWC; CPU drivers vectorize
  *   across them).
- * Plan: items[8 r + 0..5] = batch, grid_h, grid_w, count (float bits), y_off, x_off;
+ * Plan: items[8 r + 0..5] = batch, grid_h, grid_w, count (float bits), y_off, x_off
+ *   (items[8 r + 6]: the first expanded sample, for oclnn_roi_align_table);
  *   taps[i] = (lo, hi, l, h) with l, h float bits. ALIGN bin ph uses y-taps
  *   y_off + ph * grid_h .. + grid_h, POOL bin ph uses the single window taps[y_off + ph]. */
 #include "common/index.h"
@@ -45,6 +46,34 @@ kernel void oclnn_roi_align(global const float *src, uint src_off, uint4 ss, glo
             out[ph * ds.z + pw * ds.w] = acc / count;
         }
     }
+}
+
+/* RoIAlign from samples expanded on the host (oclnn__roi_expand): per sample four element
+ * offsets within the plane and four weights, samples[2 i] = offsets, samples[2 i + 1] = weight
+ * bits; RoI r's samples start at items[8 r + 6]. The per-sample index and weight arithmetic is
+ * done once per RoI instead of once per channel, and every work-item of a RoI reads the same
+ * sample entries. */
+kernel void oclnn_roi_align_table(global const float *src, uint src_off, uint4 ss,
+                                  global float *dst, uint dst_off, uint4 ds,
+                                  global const int *items, global const int4 *samples, uint C,
+                                  uint PH, uint PW) {
+    uint c = get_global_id(0), r = get_global_id(1);
+    if (c >= C) return;
+    int per_bin = ITEM(r, 1) * ITEM(r, 2);
+    float count = as_float(ITEM(r, 3));
+    global const int4 *s = samples + 2 * (uint)ITEM(r, 6);
+    global const float *plane = src + src_off + OCLNN_AT(ss, (uint)ITEM(r, 0), c, 0u, 0u);
+    global float *out = dst + dst_off + OCLNN_AT(ds, r, c, 0u, 0u);
+    for (uint ph = 0; ph < PH; ph++)
+        for (uint pw = 0; pw < PW; pw++) {
+            float acc = 0.0f;
+            for (int i = 0; i < per_bin; i++, s += 2) {
+                int4 o = s[0];
+                float4 w = as_float4(s[1]);
+                acc += w.x * plane[o.x] + w.y * plane[o.y] + w.z * plane[o.z] + w.w * plane[o.w];
+            }
+            out[ph * ds.z + pw * ds.w] = acc / count;
+        }
 }
 
 /* argmax (when has_argmax) receives h * W + w of each maximum, -1 for an empty bin. */

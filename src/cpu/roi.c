@@ -33,10 +33,7 @@ static size_t thread_index(void) {
 #endif
 }
 
-typedef struct sample {
-    int32_t o[4]; /* element offsets within a plane: (lo,lo) (lo,hi) (hi,lo) (hi,hi) */
-    float w[4];
-} sample;
+typedef oclnn__roi_sample sample;
 
 static void roi_destroy(oclnn_op *op) {
     oclnn__free(op->ctx->allocator, op->impl);
@@ -51,24 +48,6 @@ oclnn_status oclnn__cpu_roi_create(oclnn_op *op, const oclnn_roi_desc *desc) {
     op->impl_destroy = roi_destroy;
     op->algo = desc->mode == OCLNN_ROI_ALIGN ? "roi_align" : "roi_pool";
     return OCLNN_OK;
-}
-
-/* Fills the table of RoI `it`, bins in (ph, pw) order and samples (iy, ix) within a bin. */
-static void build_table(const oclnn__roi_item *it, const oclnn__roi_tap *taps, uint32_t PH,
-                        uint32_t PW, size_t sh, size_t sw, sample *t) {
-    const int gh = it->grid_h, gw = it->grid_w;
-    for (uint32_t ph = 0; ph < PH; ph++)
-        for (uint32_t pw = 0; pw < PW; pw++)
-            for (int iy = 0; iy < gh; iy++) {
-                const oclnn__roi_tap y = taps[it->y_off + ph * (uint32_t)gh + (uint32_t)iy];
-                for (int ix = 0; ix < gw; ix++) {
-                    const oclnn__roi_tap x = taps[it->x_off + pw * (uint32_t)gw + (uint32_t)ix];
-                    const int32_t y0 = (int32_t)((size_t)y.lo * sh), y1 = (int32_t)((size_t)y.hi * sh);
-                    const int32_t x0 = (int32_t)((size_t)x.lo * sw), x1 = (int32_t)((size_t)x.hi * sw);
-                    *t++ = (sample){{y0 + x0, y0 + x1, y1 + x0, y1 + x1},
-                                    {y.h * x.h, y.h * x.l, y.l * x.h, y.l * x.l}};
-                }
-            }
 }
 
 /* Direct path (no table): one bin of one channel. */
@@ -113,7 +92,7 @@ static void align_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1, sa
                                   tx + pw * (uint32_t)it.grid_w, it.grid_h, it.grid_w, it.count);
         return;
     }
-    build_table(&it, j->plan->taps, j->PH, j->PW, is[2], is[3], table);
+    oclnn__roi_expand(&it, j->plan->taps, j->PH, j->PW, is[2], is[3], table);
     if (is[1] == 1) {
         /* Channels contiguous: channel loop innermost, over a block of accumulators. */
         float acc[CHANNEL_BLOCK];

@@ -31,11 +31,25 @@ typedef struct oclnn__roi_item {
     uint32_t pad[2]; /* 32 bytes: kernels read it as two int4 */
 } oclnn__roi_item;
 
+/* An ALIGN sample expanded for a given map: element offsets within a plane of its four
+ * neighbours (y_lo x_lo, y_lo x_hi, y_hi x_lo, y_hi x_hi) and their weights, the products
+ * torchvision forms (w1 = hy * hx, ...). */
+typedef struct oclnn__roi_sample {
+    int32_t o[4];
+    float w[4];
+} oclnn__roi_sample;
+
 typedef struct oclnn__roi_plan {
     size_t num_rois, num_taps;
     oclnn__roi_item *items;
     oclnn__roi_tap *taps;
 } oclnn__roi_plan;
+
+/* Expands ALIGN RoI `it`'s taps into pooled_h * pooled_w * grid_h * grid_w samples (bins in
+ * (ph, pw) order, samples (iy, ix) within a bin) for a plane with row stride sh and column
+ * stride sw; offsets must fit int32 (the caller checks). */
+void oclnn__roi_expand(const oclnn__roi_item *it, const oclnn__roi_tap *taps, uint32_t pooled_h,
+                       uint32_t pooled_w, size_t sh, size_t sw, oclnn__roi_sample *out);
 
 /* State of an RoI op shared by the backends (op->impl points to a backend struct whose first
  * member is this). */
