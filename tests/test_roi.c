@@ -378,6 +378,9 @@ static void test_roi_errors(void **state) {
     roi[3] = NAN;
     assert_status(oclnn_roi_run(op, src, roi, 1, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("NaN or infinite");
+    roi[3] = 3e9f;
+    assert_status(oclnn_roi_run(op, src, roi, 1, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("beyond +-2^29");
     roi[3] = 4;
     assert_status(oclnn_roi_run(op, src, roi, 2, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("dst shape");

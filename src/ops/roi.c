@@ -45,8 +45,12 @@ oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc, oc
     return OCLNN_OK;
 }
 
-/* Checks each RoI: a whole batch index in range and finite coordinates. */
-static oclnn_status check_rois(const float *rois, size_t num_rois, uint32_t batch) {
+/* Scaled coordinates beyond this would overflow roi_pool's int arithmetic (torchvision's too). */
+#define MAX_SCALED_COORD 536870912.0f /* 2^29 */
+
+/* Checks each RoI: a whole batch index in range and finite coordinates that stay in range once
+ * scaled. */
+static oclnn_status check_rois(const float *rois, size_t num_rois, uint32_t batch, float scale) {
     for (size_t r = 0; r < num_rois; r++) {
         const float *q = rois + 5 * r;
         if (!(q[0] >= 0 && q[0] < (float)batch && q[0] == floorf(q[0])))
@@ -57,6 +61,11 @@ static oclnn_status check_rois(const float *rois, size_t num_rois, uint32_t batc
             if (!isfinite(q[i]))
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                                    "rois[%zu] coordinate %d is %g (NaN or infinite)", r, i, q[i]);
+            else if (!(fabsf(q[i] * scale) <= MAX_SCALED_COORD))
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "rois[%zu] coordinate %d is %g: times spatial_scale %g it is "
+                                   "beyond +-2^29",
+                                   r, i, q[i], scale);
     }
     return OCLNN_OK;
 }
@@ -245,7 +254,7 @@ oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *r
     if (!rois) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "rois is NULL for %zu RoIs", num_rois);
     if (src->shape.h > INT32_MAX / 2 || src->shape.w > INT32_MAX / 2)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "src is too large for RoI indexing");
-    OCLNN__TRY(check_rois(rois, num_rois, src->shape.n));
+    OCLNN__TRY(check_rois(rois, num_rois, src->shape.n, d->spatial_scale));
     oclnn_context *ctx = op->ctx;
     oclnn__roi_plan plan = {0};
     oclnn_status st = build_plan(d, src->shape, rois, num_rois, ctx->allocator, &plan);
