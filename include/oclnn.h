@@ -319,8 +319,9 @@ OCLNN_API oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc
  *   [out] argmax   ROI_POOL only, optional (NULL): same shape as dst, the flat index h * W + w
  *                  of each maximum within its map plane, -1 for an empty bin (as float)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for mismatched shapes or contexts, a batch
- * index that is not a whole number in [0, N), a coordinate that is NaN or infinite, or an
- * argmax with ROI_ALIGN; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ * index that is not a whole number in [0, N), a coordinate that is NaN, infinite or beyond
+ * +-2^29 once scaled, an adaptive sampling grid above 65536 per side, or an argmax with
+ * ROI_ALIGN; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
  */
 OCLNN_API oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *rois,
                                      size_t num_rois, oclnn_tensor *dst, oclnn_tensor *argmax);
