@@ -177,7 +177,7 @@ static void test_roi_random_vs_ref(void **state) {
 }
 
 /* src a channel view of a wider map, dst taller than num_rois: rows past num_rois untouched,
- * and num_rois = 0 writes nothing. */
+ * and num_rois = 0 writes nothing; dst a channel view of a concat buffer. */
 static void test_roi_views_and_spare_rows(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CTX(state);
@@ -205,6 +205,25 @@ static void test_roi_views_and_spare_rows(void **state) {
     const size_t per_roi = 4 * 5 * 5;
     assert_close(got, ref, 6 * per_roi, ALIGN_ATOL, ALIGN_RTOL, "roi_align from a channel view");
     for (size_t i = 6 * per_roi; i < count(os); i++) assert_true(got[i] == 42.0f);
+    /* dst a channel view too (pooling straight into a concat slice): the slice gets the same
+     * values, the channels around it stay as they were. */
+    const oclnn_shape cat_shape = {6, 7, 5, 5};
+    oclnn_tensor *cat, *slice;
+    assert_ok(oclnn_tensor_create(ctx, cat_shape, cfg->layout, &cat));
+    assert_ok(oclnn_tensor_fill(cat, -1.0f));
+    assert_ok(oclnn_tensor_view_channels(cat, 2, 4, &slice));
+    assert_ok(oclnn_roi_run(op, v, rois, 6, slice, NULL));
+    float *cat_got = malloc(count(cat_shape) * 4);
+    assert_ok(oclnn_tensor_read(cat, cat_got, OCLNN_LAYOUT_NCHW));
+    for (size_t r = 0; r < 6; r++)
+        for (size_t c = 0; c < 7; c++)
+            for (size_t i = 0; i < 25; i++) {
+                float want = c >= 2 && c < 6 ? got[(r * 4 + (c - 2)) * 25 + i] : -1.0f;
+                assert_true(cat_got[(r * 7 + c) * 25 + i] == want);
+            }
+    free(cat_got);
+    oclnn_tensor_destroy(slice);
+    oclnn_tensor_destroy(cat);
     oclnn_op_destroy(op);
     oclnn_tensor_destroy(v);
     oclnn_tensor_destroy(t);
