@@ -339,8 +339,10 @@ typedef struct oclnn_nms_desc {
  * Greedy NMS (torchvision.ops.nms / batched_nms): boxes are visited by descending score, ties in
  * ascending index order (torchvision's stable sort); each kept box suppresses the later boxes
  * whose IoU with it exceeds iou_threshold. With `classes`, boxes of different classes never
- * suppress each other (batched_nms). Runs on the context's backend; on OpenCL the IoU bitmask is
- * computed in parallel and the result equals the C backend's exactly.
+ * suppress each other: batched_nms computed per class (torchvision's _batched_nms_vanilla; its
+ * coordinate-offset shortcut for small inputs rounds the shifted boxes and can differ when an
+ * IoU is within rounding of the threshold). Runs on the context's backend; on OpenCL the IoU
+ * bitmask is computed in parallel and the result equals the C backend's exactly.
  *   [in]  boxes     n x 4 floats; scores n floats; classes n ids or NULL
  *   [out] keep      room for n (or top_k) indices into the input, sorted by descending score
  *   [out] num_kept  how many were written

@@ -19,7 +19,8 @@
 static float *golden(const char *name, size_t want) {
     size_t n = 0;
     float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py detect", name);
+    if (!p)
+        fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py detect", name);
     if (n != want) fail_msg("tests/data/%s has %zu floats, expected %zu", name, n, want);
     return p;
 }
@@ -48,7 +49,8 @@ static void test_box_iou(void **state) {
 static void test_box_coding(void **state) {
     (void)state;
     float *boxes = golden("detect_nms_boxes.bin", 3000 * 4);
-    float *want_enc = golden("detect_encode.bin", 50 * 4), *deltas = golden("detect_deltas.bin", 50 * 12);
+    float *want_enc = golden("detect_encode.bin", 50 * 4),
+          *deltas = golden("detect_deltas.bin", 50 * 12);
     float *want_dec = golden("detect_decode.bin", 150 * 4);
     float *want_clip = golden("detect_decode_clipped.bin", 150 * 4);
     float enc[200], dec[600];
@@ -120,9 +122,11 @@ static void test_losses(void **state) {
         assert_ok(oclnn_smooth_l1(x, y, 200, betas[b], OCLNN_REDUCTION_MEAN, got));
         assert_close(got, w + 201, 1, 0, LOSS_RTOL, "smooth_l1 mean");
     }
-    assert_status(oclnn_smooth_l1(x, y, 200, -1, OCLNN_REDUCTION_SUM, got), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_status(oclnn_smooth_l1(x, y, 200, -1, OCLNN_REDUCTION_SUM, got),
+                  OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("beta -1");
-    assert_status(oclnn_smooth_l1(x, y, 200, 1, (oclnn_reduction)9, got), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_status(oclnn_smooth_l1(x, y, 200, 1, (oclnn_reduction)9, got),
+                  OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("reduction 9");
     free(x);
     free(y);
@@ -131,7 +135,8 @@ static void test_losses(void **state) {
     const size_t n = 16, k = 5;
     float *in = golden("detect_frcnn_in.bin", n * k + n * 4 * k + n + n * 4);
     float *out = golden("detect_frcnn_out.bin", 2);
-    const float *logits = in, *regr = in + n * k, *flabels = regr + n * 4 * k, *targets = flabels + n;
+    const float *logits = in, *regr = in + n * k, *flabels = regr + n * 4 * k,
+                *targets = flabels + n;
     int32_t labels[16];
     for (size_t i = 0; i < n; i++) labels[i] = (int32_t)flabels[i];
     float loss[2];
@@ -139,12 +144,12 @@ static void test_losses(void **state) {
                                   &loss[1]));
     assert_close(loss, out, 2, 0, LOSS_RTOL, "fastrcnn_loss (classification, box)");
     labels[3] = 5;
-    assert_status(oclnn_fastrcnn_loss(logits, regr, labels, targets, n, (uint32_t)k, 1.0f / 9, &loss[0],
-                                      &loss[1]),
+    assert_status(oclnn_fastrcnn_loss(logits, regr, labels, targets, n, (uint32_t)k, 1.0f / 9,
+                                      &loss[0], &loss[1]),
                   OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("labels[3] = 5");
-    assert_status(oclnn_fastrcnn_loss(logits, regr, labels, targets, 0, (uint32_t)k, 1.0f / 9, &loss[0],
-                                      &loss[1]),
+    assert_status(oclnn_fastrcnn_loss(logits, regr, labels, targets, 0, (uint32_t)k, 1.0f / 9,
+                                      &loss[0], &loss[1]),
                   OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("n = 0");
     free(in);
@@ -160,13 +165,15 @@ static void test_losses(void **state) {
 static void test_voc_ap(void **state) {
     (void)state;
     const oclnn_voc_gt gts[] = {
-        {0, 0, {0, 0, 10, 10}, false}, {0, 0, {20, 0, 30, 10}, false}, {0, 0, {40, 0, 50, 10}, true},
-        {0, 2, {0, 0, 10, 10}, false}, {1, 3, {0, 0, 10, 10}, false},
+        {0, 0, {0, 0, 10, 10}, false}, {0, 0, {20, 0, 30, 10}, false},
+        {0, 0, {40, 0, 50, 10}, true}, {0, 2, {0, 0, 10, 10}, false},
+        {1, 3, {0, 0, 10, 10}, false},
     };
     const oclnn_voc_det dets[] = {
-        {0, 0, 0.6f, {20, 0, 30, 10}}, {0, 0, 0.9f, {0, 0, 10, 10}},   {0, 0, 0.5f, {100, 100, 110, 110}},
-        {0, 0, 0.8f, {0, 0, 10, 10}},  {0, 0, 0.7f, {40, 0, 50, 10}},  {0, 1, 0.9f, {0, 0, 10, 10}},
-        {1, 3, 0.4f, {0, 0, 10, 5}},   {0, 3, 0.9f, {0, 0, 10, 10}}, /* wrong image: FP */
+        {0, 0, 0.6f, {20, 0, 30, 10}},      {0, 0, 0.9f, {0, 0, 10, 10}},
+        {0, 0, 0.5f, {100, 100, 110, 110}}, {0, 0, 0.8f, {0, 0, 10, 10}},
+        {0, 0, 0.7f, {40, 0, 50, 10}},      {0, 1, 0.9f, {0, 0, 10, 10}},
+        {1, 3, 0.4f, {0, 0, 10, 5}},        {0, 3, 0.9f, {0, 0, 10, 10}}, /* wrong image: FP */
     };
     oclnn_voc_desc d = OCLNN_VOC_DESC_INIT;
     d.pixel_offset = 0;

@@ -25,7 +25,8 @@ static const oclnn_shape GOLD_MAP = {2, 5, 12, 15};
 static float *golden(const char *name, size_t want) {
     size_t n = 0;
     float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py detect", name);
+    if (!p)
+        fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py detect", name);
     if (n != want) fail_msg("tests/data/%s has %zu floats, expected %zu", name, n, want);
     return p;
 }
@@ -44,7 +45,8 @@ static void run_roi(oclnn_context *ctx, oclnn_layout layout, const oclnn_roi_des
     assert_ok(oclnn_tensor_create(ctx, os, layout, &dst));
     if (argmax_out) assert_ok(oclnn_tensor_create(ctx, os, layout, &am));
     assert_ok(oclnn_roi_create(ctx, d, &op));
-    assert_string_equal(oclnn_op_algorithm(op), d->mode == OCLNN_ROI_ALIGN ? "roi_align" : "roi_pool");
+    assert_string_equal(oclnn_op_algorithm(op),
+                        d->mode == OCLNN_ROI_ALIGN ? "roi_align" : "roi_pool");
     assert_ok(oclnn_roi_run(op, src, rois, num_rois, dst, am));
     assert_ok(oclnn_tensor_read(dst, out, OCLNN_LAYOUT_NCHW));
     if (am) assert_ok(oclnn_tensor_read(am, argmax_out, OCLNN_LAYOUT_NCHW));
@@ -76,8 +78,8 @@ static void test_roi_align_golden(void **state) {
             d.aligned = aligned;
             run_roi(ctx, cfg->layout, &d, GOLD_MAP, map, rois, GOLD_ROIS, got, NULL);
             assert_close(got, want, n_out, ALIGN_ATOL, ALIGN_RTOL, problem);
-            oclnn__ref_roi_align(GOLD_MAP, map, OCLNN_LAYOUT_NCHW, rois, GOLD_ROIS, GOLD_PH, GOLD_PW,
-                                 GOLD_SCALE, d.sampling_ratio, d.aligned, ref);
+            oclnn__ref_roi_align(GOLD_MAP, map, OCLNN_LAYOUT_NCHW, rois, GOLD_ROIS, GOLD_PH,
+                                 GOLD_PW, GOLD_SCALE, d.sampling_ratio, d.aligned, ref);
             assert_close(ref, want, n_out, ALIGN_ATOL, ALIGN_RTOL, "reference vs torchvision");
             free(want);
         }
@@ -149,7 +151,8 @@ static void test_roi_random_vs_ref(void **state) {
                 float *got = malloc(n_out * 4), *ref = malloc(n_out * 4);
                 /* roi_pool with and without argmax (the C backend has a faster path without). */
                 const bool want_am = m && variant != 2;
-                float *am = want_am ? malloc(n_out * 4) : NULL, *ref_am = m ? malloc(n_out * 4) : NULL;
+                float *am = want_am ? malloc(n_out * 4) : NULL,
+                      *ref_am = m ? malloc(n_out * 4) : NULL;
                 char problem[160];
                 snprintf(problem, sizeof problem,
                          "oclnn bench %s --map 3,16,20,24 --rois 40 --out %u,%u --scale 0.25 "
@@ -158,13 +161,14 @@ static void test_roi_random_vs_ref(void **state) {
                          d.aligned ? " --aligned" : "", cfg->name);
                 run_roi(ctx, cfg->layout, &d, map, src, rois, R, got, am);
                 if (m) {
-                    oclnn__ref_roi_pool(map, src, OCLNN_LAYOUT_NCHW, rois, R, d.pooled_h, d.pooled_w,
-                                        d.spatial_scale, ref, ref_am);
+                    oclnn__ref_roi_pool(map, src, OCLNN_LAYOUT_NCHW, rois, R, d.pooled_h,
+                                        d.pooled_w, d.spatial_scale, ref, ref_am);
                     assert_close(got, ref, n_out, 0, 0, problem);
                     if (want_am) assert_close(am, ref_am, n_out, 0, 0, problem);
                 } else {
                     oclnn__ref_roi_align(map, src, OCLNN_LAYOUT_NCHW, rois, R, d.pooled_h,
-                                         d.pooled_w, d.spatial_scale, d.sampling_ratio, d.aligned, ref);
+                                         d.pooled_w, d.spatial_scale, d.sampling_ratio, d.aligned,
+                                         ref);
                     assert_close(got, ref, n_out, ALIGN_ATOL, ALIGN_RTOL, problem);
                 }
                 free(got);
@@ -195,7 +199,8 @@ static void test_roi_views_and_spare_rows(void **state) {
     oclnn_op *op;
     assert_ok(oclnn_roi_create(ctx, &d, &op));
     assert_ok(oclnn_roi_run(op, v, rois, 0, dst, NULL));
-    float *got = malloc(count(os) * 4), *ref = malloc(count(os) * 4), *part_src = malloc(count(part) * 4);
+    float *got = malloc(count(os) * 4), *ref = malloc(count(os) * 4),
+          *part_src = malloc(count(part) * 4);
     assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
     for (size_t i = 0; i < count(os); i++) assert_true(got[i] == 42.0f);
     assert_ok(oclnn_roi_run(op, v, rois, 6, dst, NULL));
@@ -249,7 +254,8 @@ static void test_roi_align_huge_grid(void **state) {
         oclnn_roi_desc d = {OCLNN_ROI_ALIGN, 1, 1, 0.5f, ratios[i], false};
         float got[6], ref[6];
         run_roi(ctx, cfg->layout, &d, map, src, rois, 2, got, NULL);
-        oclnn__ref_roi_align(map, src, OCLNN_LAYOUT_NCHW, rois, 2, 1, 1, 0.5f, ratios[i], false, ref);
+        oclnn__ref_roi_align(map, src, OCLNN_LAYOUT_NCHW, rois, 2, 1, 1, 0.5f, ratios[i], false,
+                             ref);
         /* Up to 2^20 samples summed in float: the error grows with the count (~sqrt(n) ulps of
          * the running sum), so the bound is looser than ALIGN_ATOL. */
         assert_close(got, ref, 6, 1e-3, 1e-3, "roi_align 1x1 with a huge sampling_ratio");
@@ -268,7 +274,8 @@ static void check_keep(const uint32_t *got, size_t n_got, const float *want, siz
 static void test_nms_golden(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     const size_t n = 3000, m = 400;
-    float *boxes = golden("detect_nms_boxes.bin", n * 4), *scores = golden("detect_nms_scores.bin", n);
+    float *boxes = golden("detect_nms_boxes.bin", n * 4),
+          *scores = golden("detect_nms_scores.bin", n);
     float *fcls = golden("detect_nms_classes.bin", n);
     int32_t *cls = malloc(n * sizeof *cls);
     for (size_t i = 0; i < n; i++) cls[i] = (int32_t)fcls[i];
@@ -284,7 +291,8 @@ static void test_nms_golden(void **state) {
             assert_non_null(want);
             assert_ok(oclnn_nms(ctx, &d, boxes, scores, batched ? cls : NULL, n, keep, &kept));
             check_keep(keep, kept, want, wn, name);
-            size_t rk = oclnn__ref_nms(boxes, scores, batched ? cls : NULL, n, d.iou_threshold, ref);
+            size_t rk =
+                oclnn__ref_nms(boxes, scores, batched ? cls : NULL, n, d.iou_threshold, ref);
             check_keep(ref, rk, want, wn, "reference NMS");
             free(want);
         }

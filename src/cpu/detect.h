@@ -8,7 +8,7 @@
 oclnn_status oclnn__cpu_roi_create(oclnn_op *op, const oclnn_roi_desc *desc);
 oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const oclnn__roi_plan *plan,
                                 oclnn_tensor *dst, oclnn_tensor *argmax);
-oclnn_status oclnn__cpu_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes, size_t n,
-                            float thr, size_t max_keep, uint8_t *keep);
+oclnn_status oclnn__cpu_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes,
+                            size_t n, float thr, size_t max_keep, uint8_t *keep);
 
 #endif

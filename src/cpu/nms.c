@@ -14,9 +14,9 @@
 
 /* dead[j] |= IoU(box a, box j) > thr for j in [from, n), restricted to class `ca` when cls. */
 static void suppress(const float *restrict x1, const float *restrict y1, const float *restrict x2,
-                     const float *restrict y2, const float *restrict area, const int32_t *restrict cls,
-                     int32_t ca, size_t from, size_t n, const float a[4], float area_a, float thr,
-                     uint8_t *restrict dead) {
+                     const float *restrict y2, const float *restrict area,
+                     const int32_t *restrict cls, int32_t ca, size_t from, size_t n,
+                     const float a[4], float area_a, float thr, uint8_t *restrict dead) {
     const float ax1 = a[0], ay1 = a[1], ax2 = a[2], ay2 = a[3];
     if (cls) {
         for (size_t j = from; j < n; j++) {
@@ -43,8 +43,8 @@ static void suppress(const float *restrict x1, const float *restrict y1, const f
     }
 }
 
-oclnn_status oclnn__cpu_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes, size_t n,
-                            float thr, size_t max_keep, uint8_t *keep) {
+oclnn_status oclnn__cpu_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes,
+                            size_t n, float thr, size_t max_keep, uint8_t *keep) {
     const oclnn_allocator *a = ctx->allocator;
     float *soa = oclnn__calloc(a, 5 * n, sizeof *soa);
     uint8_t *dead = oclnn__calloc(a, n, 1);

@@ -6,8 +6,8 @@
  * and four weights each, the same float products torchvision forms), then reuses it for every
  * channel: per channel the work is four loads and four multiply-adds per sample, with no index
  * arithmetic. When channels are innermost in memory (NHWC) the channel loop is the inner one,
- * so it runs over contiguous memory and vectorizes; RoI pooling does the same for NHWC. Work is split over (RoI, block of channels)
- * so one large RoI still uses every thread. */
+ * so it runs over contiguous memory and vectorizes; RoI pooling does the same for NHWC. Work is
+ * split over (RoI, block of channels) so one large RoI still uses every thread. */
 #include <float.h>
 
 #ifdef _OPENMP
@@ -152,7 +152,8 @@ static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
                     for (int w = ws; w < we; w++) {
                         const float *p = base + (size_t)h * is[2] + (size_t)w * is[3];
                         if (!j->am) {
-                            for (uint32_t k = 0; k < nc; k++) best[k] = p[k] > best[k] ? p[k] : best[k];
+                            for (uint32_t k = 0; k < nc; k++)
+                                best[k] = p[k] > best[k] ? p[k] : best[k];
                             continue;
                         }
                         const int idx = h * (int)j->W + w;
@@ -227,7 +228,8 @@ oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocl
     const size_t threads = (size_t)oclnn__cpu_threads();
     sample *tables = NULL;
     if (use_table) {
-        tables = oclnn__calloc(op->ctx->allocator, threads * (table_len ? table_len : 1), sizeof *tables);
+        tables = oclnn__calloc(op->ctx->allocator, threads * (table_len ? table_len : 1),
+                               sizeof *tables);
         if (!tables)
             return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY,
                                "cannot allocate RoIAlign sample tables (%zu samples x %zu threads)",

@@ -9,8 +9,8 @@
 #define NMS_CL "roi/nms.cl"
 
 /* Greedy sweep: a box survives unless an earlier survivor's row has its bit. */
-static void sweep(const uint64_t *mask, size_t n, size_t col_blocks, size_t max_keep, uint64_t *removed,
-                  uint8_t *keep) {
+static void sweep(const uint64_t *mask, size_t n, size_t col_blocks, size_t max_keep,
+                  uint64_t *removed, uint8_t *keep) {
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         size_t blk = i / 64;
@@ -43,14 +43,15 @@ oclnn_status oclnn__cl_nms(oclnn_context *ctx, const float *boxes, const int32_t
                          mask_words);
         goto done;
     }
-    b_boxes = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, n * 4 * sizeof(float),
-                             (void *)boxes, &err);
+    b_boxes = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                             n * 4 * sizeof(float), (void *)boxes, &err);
     if (err == CL_SUCCESS)
         b_classes = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                                    (classes ? n : 1) * sizeof(int32_t),
                                    classes ? (void *)classes : (void *)&(int32_t){0}, &err);
     if (err == CL_SUCCESS)
-        b_mask = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, mask_words * sizeof(cl_ulong), NULL, &err);
+        b_mask = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, mask_words * sizeof(cl_ulong), NULL,
+                                &err);
     if (err != CL_SUCCESS) goto cl_failed;
     cl_uint use_classes = classes != NULL, nn = (cl_uint)n, cb = (cl_uint)col_blocks;
     st = oclnn__cl_args(k, OCLNN__ARG(b_boxes), OCLNN__ARG(b_classes), OCLNN__ARG(use_classes),

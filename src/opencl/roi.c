@@ -40,7 +40,9 @@ oclnn_status oclnn__cl_roi_create(oclnn_op *op, const oclnn_roi_desc *desc) {
     op->algo = align ? "roi_align" : "roi_pool";
     OCLNN__TRY(oclnn__cl_kernel(op->ctx, ROI_CL, NULL, align ? "oclnn_roi_align" : "oclnn_roi_pool",
                                 &r->kernel));
-    if (align) OCLNN__TRY(oclnn__cl_kernel(op->ctx, ROI_CL, NULL, "oclnn_roi_align_table", &r->table_kernel));
+    if (align)
+        OCLNN__TRY(
+            oclnn__cl_kernel(op->ctx, ROI_CL, NULL, "oclnn_roi_align_table", &r->table_kernel));
     return OCLNN_OK;
 }
 
@@ -100,11 +102,13 @@ static oclnn_status upload_samples(oclnn_context *ctx, cl_roi_op *r, const oclnn
             items[i].pad[0] = (uint32_t)at;
             oclnn__roi_expand(&items[i], plan->taps, d->pooled_h, d->pooled_w,
                               src->stride[OCLNN__H], src->stride[OCLNN__W], samples + at);
-            at += (size_t)d->pooled_h * d->pooled_w * (size_t)items[i].grid_h * (size_t)items[i].grid_w;
+            at += (size_t)d->pooled_h * d->pooled_w * (size_t)items[i].grid_h *
+                  (size_t)items[i].grid_w;
         }
         st = upload(ctx, &r->items, &r->items_bytes, items, plan->num_rois * sizeof *items);
         if (st == OCLNN_OK)
-            st = upload(ctx, &r->samples, &r->samples_bytes, samples, (total ? total : 1) * sizeof *samples);
+            st = upload(ctx, &r->samples, &r->samples_bytes, samples,
+                        (total ? total : 1) * sizeof *samples);
     }
     oclnn__free(a, items);
     oclnn__free(a, samples);
@@ -124,10 +128,10 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
         cl_uint4 ss = oclnn__cl_strides(src), ds = oclnn__cl_strides(dst);
         cl_uint C = src->shape.c, PH = d->pooled_h, PW = d->pooled_w;
         size_t global[2] = {C, plan->num_rois};
-        OCLNN__TRY(oclnn__cl_args(r->table_kernel, OCLNN__ARG(in), OCLNN__ARG(src_off), OCLNN__ARG(ss),
-                                  OCLNN__ARG(out), OCLNN__ARG(dst_off), OCLNN__ARG(ds),
-                                  OCLNN__ARG(r->items), OCLNN__ARG(r->samples), OCLNN__ARG(C),
-                                  OCLNN__ARG(PH), OCLNN__ARG(PW)));
+        OCLNN__TRY(oclnn__cl_args(r->table_kernel, OCLNN__ARG(in), OCLNN__ARG(src_off),
+                                  OCLNN__ARG(ss), OCLNN__ARG(out), OCLNN__ARG(dst_off),
+                                  OCLNN__ARG(ds), OCLNN__ARG(r->items), OCLNN__ARG(r->samples),
+                                  OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW)));
         return oclnn__cl_launch(ctx, r->table_kernel, 2, global, NULL);
     }
     OCLNN__TRY(upload(ctx, &r->items, &r->items_bytes, plan->items,
@@ -149,11 +153,11 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
         cl_mem am = argmax ? oclnn__cl_mem(argmax) : out;
         cl_uint am_off = argmax ? (cl_uint)argmax->offset : dst_off;
         cl_uint4 as = argmax ? oclnn__cl_strides(argmax) : ds;
-        OCLNN__TRY(oclnn__cl_args(r->kernel, OCLNN__ARG(in), OCLNN__ARG(src_off), OCLNN__ARG(ss),
-                                  OCLNN__ARG(W), OCLNN__ARG(out), OCLNN__ARG(dst_off), OCLNN__ARG(ds),
-                                  OCLNN__ARG(am), OCLNN__ARG(am_off), OCLNN__ARG(as),
-                                  OCLNN__ARG(has_argmax), OCLNN__ARG(r->items), OCLNN__ARG(r->taps),
-                                  OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW)));
+        OCLNN__TRY(oclnn__cl_args(
+            r->kernel, OCLNN__ARG(in), OCLNN__ARG(src_off), OCLNN__ARG(ss), OCLNN__ARG(W),
+            OCLNN__ARG(out), OCLNN__ARG(dst_off), OCLNN__ARG(ds), OCLNN__ARG(am),
+            OCLNN__ARG(am_off), OCLNN__ARG(as), OCLNN__ARG(has_argmax), OCLNN__ARG(r->items),
+            OCLNN__ARG(r->taps), OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW)));
     }
     return oclnn__cl_launch(ctx, r->kernel, 2, global, NULL);
 }

@@ -11,8 +11,9 @@
 static oclnn_status check_finite(const char *name, const float *v, size_t n, size_t per) {
     for (size_t i = 0; i < n * per; i++)
         if (!isfinite(v[i]))
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s[%zu] value %zu is %g (NaN or infinite)",
-                               name, i / per, i % per, v[i]);
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "%s[%zu] value %zu is %g (NaN or infinite)", name, i / per, i % per,
+                               v[i]);
     return OCLNN_OK;
 }
 
@@ -26,7 +27,8 @@ oclnn_status oclnn_box_iou(const float *a, size_t na, const float *b, size_t nb,
     for (size_t i = 0; i < na; i++) {
         const float area_a = oclnn__box_area(a + 4 * i);
         for (size_t j = 0; j < nb; j++)
-            iou[i * nb + j] = oclnn__iou_f32(a + 4 * i, area_a, b + 4 * j, oclnn__box_area(b + 4 * j));
+            iou[i * nb + j] =
+                oclnn__iou_f32(a + 4 * i, area_a, b + 4 * j, oclnn__box_area(b + 4 * j));
     }
     return OCLNN_OK;
 }
@@ -36,7 +38,8 @@ static oclnn_status check_coder(const oclnn_box_coder *c) {
     for (int i = 0; i < 4; i++)
         if (!isfinite(c->weights[i]) || c->weights[i] <= 0)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                               "coder->weights[%d] = %g must be finite and positive", i, c->weights[i]);
+                               "coder->weights[%d] = %g must be finite and positive", i,
+                               c->weights[i]);
     if (isnan(c->clip)) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "coder->clip is NaN");
     return OCLNN_OK;
 }

@@ -51,7 +51,8 @@ oclnn_status oclnn_fastrcnn_loss(const float *class_logits, const float *box_reg
                            "outputs must not be NULL");
     if (n == 0 || num_classes == 0)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "n = %zu RoIs and num_classes = %u must both be positive", n, num_classes);
+                           "n = %zu RoIs and num_classes = %u must both be positive", n,
+                           num_classes);
     if (!(beta >= 0) || isinf(beta))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "beta %g must be finite and >= 0", beta);
     for (size_t i = 0; i < n; i++)

@@ -19,7 +19,8 @@ oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc, oc
     if (desc->mode != OCLNN_ROI_ALIGN && desc->mode != OCLNN_ROI_POOL)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->mode %d is not an oclnn_roi_mode",
                            (int)desc->mode);
-    if (desc->pooled_h == 0 || desc->pooled_w == 0 || desc->pooled_h > 4096 || desc->pooled_w > 4096)
+    if (desc->pooled_h == 0 || desc->pooled_w == 0 || desc->pooled_h > 4096 ||
+        desc->pooled_w > 4096)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "pooled size %ux%u must be 1 to 4096 on each side", desc->pooled_h,
                            desc->pooled_w);
@@ -162,14 +163,16 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
         taps += (size_t)d->pooled_w * (size_t)it->grid_w;
         if (taps > UINT32_MAX / 2) {
             oclnn__free(a, geo);
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the RoIs need more than 2^31 samples");
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "the RoIs need more than 2^31 samples");
         }
     }
     plan->num_taps = taps;
     plan->taps = oclnn__calloc(a, taps ? taps : 1, sizeof *plan->taps);
     if (!plan->taps) {
         oclnn__free(a, geo);
-        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan (%zu taps)", taps);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan (%zu taps)",
+                           taps);
     }
     for (size_t r = 0; r < num_rois; r++) {
         const float *q = rois + 5 * r;
@@ -183,8 +186,10 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
             int x0 = (int)roundf(q[1] * scale), y0 = (int)roundf(q[2] * scale);
             int x1 = (int)roundf(q[3] * scale), y1 = (int)roundf(q[4] * scale);
             int rw = x1 - x0 + 1 > 1 ? x1 - x0 + 1 : 1, rh = y1 - y0 + 1 > 1 ? y1 - y0 + 1 : 1;
-            pool_axis(y0, (float)rh / (float)d->pooled_h, d->pooled_h, height, plan->taps + it->y_off);
-            pool_axis(x0, (float)rw / (float)d->pooled_w, d->pooled_w, width, plan->taps + it->x_off);
+            pool_axis(y0, (float)rh / (float)d->pooled_h, d->pooled_h, height,
+                      plan->taps + it->y_off);
+            pool_axis(x0, (float)rw / (float)d->pooled_w, d->pooled_w, width,
+                      plan->taps + it->x_off);
         }
     }
     oclnn__free(a, geo);
@@ -200,8 +205,10 @@ void oclnn__roi_expand(const oclnn__roi_item *it, const oclnn__roi_tap *taps, ui
                 const oclnn__roi_tap y = taps[it->y_off + ph * (uint32_t)gh + (uint32_t)iy];
                 for (int ix = 0; ix < gw; ix++) {
                     const oclnn__roi_tap x = taps[it->x_off + pw * (uint32_t)gw + (uint32_t)ix];
-                    const int32_t y0 = (int32_t)((size_t)y.lo * sh), y1 = (int32_t)((size_t)y.hi * sh);
-                    const int32_t x0 = (int32_t)((size_t)x.lo * sw), x1 = (int32_t)((size_t)x.hi * sw);
+                    const int32_t y0 = (int32_t)((size_t)y.lo * sh),
+                                  y1 = (int32_t)((size_t)y.hi * sh);
+                    const int32_t x0 = (int32_t)((size_t)x.lo * sw),
+                                  x1 = (int32_t)((size_t)x.hi * sw);
                     *out++ = (oclnn__roi_sample){{y0 + x0, y0 + x1, y1 + x0, y1 + x1},
                                                  {y.h * x.h, y.h * x.l, y.l * x.h, y.l * x.l}};
                 }
@@ -251,7 +258,8 @@ oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *r
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "argmax shares storage with dst");
     }
     if (num_rois == 0) return OCLNN_OK;
-    if (!rois) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "rois is NULL for %zu RoIs", num_rois);
+    if (!rois)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "rois is NULL for %zu RoIs", num_rois);
     if (src->shape.h > INT32_MAX / 2 || src->shape.w > INT32_MAX / 2)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "src is too large for RoI indexing");
     OCLNN__TRY(check_rois(rois, num_rois, src->shape.n, d->spatial_scale));

@@ -69,7 +69,8 @@ oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets,
     OCLNN__ENTER();
     if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     if ((num_dets && !dets) || (num_gts && !gts))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", num_dets && !dets ? "dets" : "gts");
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL",
+                           num_dets && !dets ? "dets" : "gts");
     if (num_classes == 0) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "num_classes is 0");
     if (!(desc->iou_threshold >= 0 && desc->iou_threshold <= 1))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "iou_threshold %g is outside [0, 1]",
@@ -79,24 +80,26 @@ oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets,
                            desc->pixel_offset);
     for (size_t i = 0; i < num_dets; i++) {
         if (dets[i].class_id >= num_classes)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dets[%zu].class_id %u is >= num_classes %u",
-                               i, dets[i].class_id, num_classes);
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "dets[%zu].class_id %u is >= num_classes %u", i, dets[i].class_id,
+                               num_classes);
         if (!isfinite(dets[i].score))
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dets[%zu].score is %g (not finite)", i,
-                               dets[i].score);
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dets[%zu].score is %g (not finite)",
+                               i, dets[i].score);
         for (int k = 0; k < 4; k++)
             if (!isfinite(dets[i].box[k]))
-                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dets[%zu].box[%d] is %g (not finite)",
-                                   i, k, dets[i].box[k]);
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "dets[%zu].box[%d] is %g (not finite)", i, k, dets[i].box[k]);
     }
     for (size_t i = 0; i < num_gts; i++) {
         if (gts[i].class_id >= num_classes)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "gts[%zu].class_id %u is >= num_classes %u",
-                               i, gts[i].class_id, num_classes);
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "gts[%zu].class_id %u is >= num_classes %u", i, gts[i].class_id,
+                               num_classes);
         for (int k = 0; k < 4; k++)
             if (!isfinite(gts[i].box[k]))
-                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "gts[%zu].box[%d] is %g (not finite)",
-                                   i, k, gts[i].box[k]);
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "gts[%zu].box[%d] is %g (not finite)", i, k, gts[i].box[k]);
     }
     const size_t nd = num_dets ? num_dets : 1, ng = num_gts ? num_gts : 1;
     ranked_det *order = malloc(nd * sizeof *order);

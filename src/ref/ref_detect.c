@@ -93,7 +93,8 @@ void oclnn__ref_roi_pool(oclnn_shape map, const float *src, oclnn_layout layout,
                     int best_i = -1;
                     for (int h = hs; h < he; h++)
                         for (int w = ws; w < we; w++) {
-                            float v = src[oclnn__ref_index(map, layout, n, c, (size_t)h, (size_t)w)];
+                            float v =
+                                src[oclnn__ref_index(map, layout, n, c, (size_t)h, (size_t)w)];
                             if (v > best) {
                                 best = v;
                                 best_i = h * W + w;

@@ -108,7 +108,8 @@ static int bench_roi(int argc, char **argv, oclnn_roi_mode mode) {
     for (size_t r = 0; r < num_rois; r++) {
         float *q = rois + 5 * r;
         float w = 16 + next_unit(&seed) * 384, h = 16 + next_unit(&seed) * 384;
-        float x = next_unit(&seed) * (img_w + 32) - 16 - w / 2, y = next_unit(&seed) * (img_h + 32) - 16 - h / 2;
+        float x = next_unit(&seed) * (img_w + 32) - 16 - w / 2,
+              y = next_unit(&seed) * (img_h + 32) - 16 - h / 2;
         q[0] = (float)(r % map.n);
         q[1] = x;
         q[2] = y;
@@ -140,8 +141,8 @@ static int bench_roi(int argc, char **argv, oclnn_roi_mode mode) {
             goto done;
         }
         if (mode == OCLNN_ROI_ALIGN)
-            oclnn__ref_roi_align(map, src, OCLNN_LAYOUT_NCHW, rois, num_rois, d.pooled_h, d.pooled_w,
-                                 d.spatial_scale, d.sampling_ratio, d.aligned, ref);
+            oclnn__ref_roi_align(map, src, OCLNN_LAYOUT_NCHW, rois, num_rois, d.pooled_h,
+                                 d.pooled_w, d.spatial_scale, d.sampling_ratio, d.aligned, ref);
         else
             oclnn__ref_roi_pool(map, src, OCLNN_LAYOUT_NCHW, rois, num_rois, d.pooled_h, d.pooled_w,
                                 d.spatial_scale, ref, NULL);
@@ -183,11 +184,11 @@ static oclnn_status run_nms(void *p) {
 }
 
 static void nms_usage(FILE *f) {
-    fprintf(f,
-            "usage: oclnn bench nms [--boxes B] [--iou T] [--classes K] [--objects M] [common]\n"
-            "  defaults: --boxes 2000 --iou 0.7 --classes 1 --objects 0\n"
-            "  Boxes of 20 to 200 pixels in an 800x800 image: spread out (--objects 0) or jittered\n"
-            "  around M objects; K > 1 runs batched (per-class) NMS.\n\n");
+    fprintf(
+        f, "usage: oclnn bench nms [--boxes B] [--iou T] [--classes K] [--objects M] [common]\n"
+           "  defaults: --boxes 2000 --iou 0.7 --classes 1 --objects 0\n"
+           "  Boxes of 20 to 200 pixels in an 800x800 image: spread out (--objects 0) or jittered\n"
+           "  around M objects; K > 1 runs batched (per-class) NMS.\n\n");
     bench_common_usage(f);
 }
 
@@ -235,7 +236,8 @@ int bench_nms(int argc, char **argv) {
     float *centers = alloc_floats(2 * (size_t)(objects ? objects : 1));
     int32_t *cls = classes > 1 ? malloc(n * sizeof *cls) : NULL;
     uint32_t *keep = malloc(n * sizeof *keep), *ref = c.verify ? malloc(n * sizeof *ref) : NULL;
-    if (!boxes || !scores || !centers || (classes > 1 && !cls) || !keep || (c.verify && !ref)) goto done;
+    if (!boxes || !scores || !centers || (classes > 1 && !cls) || !keep || (c.verify && !ref))
+        goto done;
     uint32_t seed = 777;
     for (unsigned o = 0; o < objects; o++) {
         centers[2 * o] = 100 + next_unit(&seed) * 600;
@@ -265,7 +267,8 @@ int bench_nms(int argc, char **argv) {
     oclnn_device_info info;
     oclnn_context_device(ctx, &info);
     char problem[96];
-    snprintf(problem, sizeof problem, "b%u_iou%g_k%u_obj%u_kept%zu", n, iou, classes, objects, a.kept);
+    snprintf(problem, sizeof problem, "b%u_iou%g_k%u_obj%u_kept%zu", n, iou, classes, objects,
+             a.kept);
     bench_result res = {"nms", info.backend == OCLNN_BACKEND_CPU ? "greedy" : "bitmask",
                         problem, ms, -1, -1, false, 0, 0, true};
     if (c.verify) {
