@@ -328,7 +328,7 @@ OCLNN_API oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, cons
 
 /** Non-maximum suppression settings; start from OCLNN_NMS_DESC_INIT. */
 typedef struct oclnn_nms_desc {
-    double iou_threshold;    /**< suppress when IoU > this (compared as torchvision does, in double) */
+    double iou_threshold;    /**< suppress when IoU > this (compared in double, as torchvision) */
     bool use_score_threshold;
     float score_threshold;   /**< with use_score_threshold: boxes with score < this are dropped */
     uint32_t top_k;          /**< keep at most this many (0: no limit) */
@@ -427,7 +427,7 @@ typedef struct oclnn_voc_det {
 typedef struct oclnn_voc_desc {
     double iou_threshold; /**< a detection matches when IoU >= this */
     bool eleven_point;    /**< VOC2007: mean of max precision at recall 0, 0.1, ..., 1 */
-    float pixel_offset;   /**< 1: the devkit's inclusive pixel boxes (w = x2 - x1 + 1); 0: continuous */
+    float pixel_offset;   /**< 1: the devkit's inclusive pixels (w = x2 - x1 + 1); 0: continuous */
 } oclnn_voc_desc;
 #define OCLNN_VOC_DESC_INIT {0.5, false, 1.0f}
 
