@@ -306,8 +306,9 @@ typedef struct oclnn_roi_desc {
 
 /**
  * Creates an RoI pooling operator (compiles its kernels).
- * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a zero pooled size, a
- * spatial_scale that is not finite and positive, or an unknown mode; OCLNN_ERROR_BUILD_FAILED.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a pooled size outside
+ * 1..4096, a spatial_scale that is not finite and positive, a sampling_ratio above 1024, or an
+ * unknown mode; OCLNN_ERROR_BUILD_FAILED.
  */
 OCLNN_API oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc,
                                         oclnn_op **out);
@@ -342,7 +343,8 @@ typedef struct oclnn_nms_desc {
  * suppress each other: batched_nms computed per class (torchvision's _batched_nms_vanilla; its
  * coordinate-offset shortcut for small inputs rounds the shifted boxes and can differ when an
  * IoU is within rounding of the threshold). Runs on the context's backend; on OpenCL the IoU
- * bitmask is computed in parallel and the result equals the C backend's exactly.
+ * bitmask is computed in parallel and the result equals the C backend's exactly on devices with
+ * fp64 (without it, an IoU within 2.5 ulp of the threshold may be decided differently).
  *   [in]  boxes     n x 4 floats; scores n floats; classes n ids or NULL
  *   [out] keep      room for n (or top_k) indices into the input, sorted by descending score
  *   [out] num_kept  how many were written
