@@ -390,6 +390,173 @@ OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, co
 /* ==== family: conv2d (issue 3) ==== */
 
 /* ==== family: detection (issue 5) ==== */
+/* The ops of region-based detectors (Fast/Faster/Mask R-CNN) with torchvision.ops semantics.
+ *
+ * Data placement. Feature maps and pooled outputs are oclnn tensors (either layout, views too).
+ * Boxes, scores, class ids, RoIs and deltas are small and are produced or consumed on the host
+ * between network stages, so they are plain host arrays of float32:
+ *   box      4 floats (x1, y1, x2, y2), image coordinates, x2 >= x1 expected but not required;
+ *   RoI      5 floats (batch_index, x1, y1, x2, y2), batch_index a whole number in [0, N).
+ * The RoI ops and NMS run on the context's backend (OpenCL kernels or the C backend); box coding,
+ * anchors, IoU, the losses and VOC AP are host functions that need no context. */
+
+/** Which pooling an RoI operator does. */
+typedef enum oclnn_roi_mode {
+    OCLNN_ROI_ALIGN = 0, /**< torchvision.ops.roi_align: bilinear samples, averaged */
+    OCLNN_ROI_POOL = 1   /**< torchvision.ops.roi_pool: max over rounded sub-windows */
+} oclnn_roi_mode;
+
+/** An RoI pooling problem; start from OCLNN_ROI_DESC_INIT. */
+typedef struct oclnn_roi_desc {
+    oclnn_roi_mode mode;
+    uint32_t pooled_h, pooled_w; /**< output size per RoI, e.g. 7x7 */
+    float spatial_scale;         /**< feature-map pixels per image pixel, e.g. 1/16 */
+    int32_t sampling_ratio;      /**< ALIGN: samples per bin side; <= 0: ceil(roi size / pooled) */
+    bool aligned;                /**< ALIGN: shift by -0.5 pixel (Detectron2's correct alignment) */
+} oclnn_roi_desc;
+#define OCLNN_ROI_DESC_INIT {OCLNN_ROI_ALIGN, 7u, 7u, 1.0f, -1, false}
+
+/**
+ * Creates an RoI pooling operator (compiles its kernels).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a pooled size outside
+ * 1..4096, a spatial_scale that is not finite and positive, a sampling_ratio above 1024, or an
+ * unknown mode; OCLNN_ERROR_BUILD_FAILED.
+ */
+OCLNN_API oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc,
+                                        oclnn_op **out);
+/**
+ * Pools `num_rois` RoIs of the feature map `src` (N, C, H, W) into dst (R, C, pooled_h,
+ * pooled_w), R >= num_rois; rows past num_rois are left as they are, and num_rois = 0 does
+ * nothing (torchvision's empty result). RoIs may lie partly or wholly outside the map.
+ *   [in]  rois     num_rois x 5 floats on the host (see above); read before the call returns
+ *   [out] argmax   ROI_POOL only, optional (NULL): same shape as dst, the flat index h * W + w
+ *                  of each maximum within its map plane, -1 for an empty bin (as float)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for mismatched shapes or contexts, a batch
+ * index that is not a whole number in [0, N), a coordinate that is NaN, infinite or beyond
+ * +-2^29 once scaled, an adaptive sampling grid above 65536 per side, or an argmax with
+ * ROI_ALIGN; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *rois,
+                                     size_t num_rois, oclnn_tensor *dst, oclnn_tensor *argmax);
+
+/** Non-maximum suppression settings; start from OCLNN_NMS_DESC_INIT. */
+typedef struct oclnn_nms_desc {
+    double iou_threshold;    /**< suppress when IoU > this (compared in double, as torchvision) */
+    bool use_score_threshold;
+    float score_threshold;   /**< with use_score_threshold: boxes with score < this are dropped */
+    uint32_t top_k;          /**< keep at most this many (0: no limit) */
+} oclnn_nms_desc;
+#define OCLNN_NMS_DESC_INIT {0.7, false, 0.0f, 0u}
+
+/**
+ * Greedy NMS (torchvision.ops.nms / batched_nms): boxes are visited by descending score, ties in
+ * ascending index order (torchvision's stable sort); each kept box suppresses the later boxes
+ * whose IoU with it exceeds iou_threshold. With `classes`, boxes of different classes never
+ * suppress each other: batched_nms computed per class (torchvision's _batched_nms_vanilla; its
+ * coordinate-offset shortcut for small inputs rounds the shifted boxes and can differ when an
+ * IoU is within rounding of the threshold). Runs on the context's backend; on OpenCL the IoU
+ * bitmask is computed in parallel and the result equals the C backend's exactly on devices with
+ * fp64 (without it, an IoU within 2.5 ulp of the threshold may be decided differently).
+ *   [in]  boxes     n x 4 floats; scores n floats; classes n ids or NULL
+ *   [out] keep      room for n (or top_k) indices into the input, sorted by descending score
+ *   [out] num_kept  how many were written
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a threshold outside [0, 1],
+ * a NaN score or a NaN/infinite coordinate; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const float *boxes,
+                                 const float *scores, const int32_t *classes, size_t n,
+                                 uint32_t *keep, size_t *num_kept);
+
+/** IoU matrix (torchvision.ops.box_iou): iou[i * nb + j] = IoU(a[i], b[j]); 0/0 gives NaN. */
+OCLNN_API oclnn_status oclnn_box_iou(const float *a, size_t na, const float *b, size_t nb,
+                                     float *iou);
+
+/** torchvision's BoxCoder parameters; OCLNN_BOX_CODER_INIT is (1, 1, 1, 1) and log(1000/16). */
+typedef struct oclnn_box_coder {
+    float weights[4];   /**< wx, wy, ww, wh; Faster R-CNN's box head uses (10, 10, 5, 5) */
+    float clip;         /**< dw, dh are clamped to at most this before exp */
+} oclnn_box_coder;
+#define OCLNN_BOX_CODER_INIT {{1.0f, 1.0f, 1.0f, 1.0f}, 4.135166556742356f}
+
+/** Encodes n boxes against n reference boxes (proposals): deltas (dx, dy, dw, dh) per box. */
+OCLNN_API oclnn_status oclnn_box_encode(const oclnn_box_coder *coder, const float *ref_boxes,
+                                        const float *boxes, size_t n, float *deltas);
+/**
+ * Decodes n x k deltas (k boxes per reference box, e.g. one per class: 4k floats per row)
+ * against n reference boxes into n x k boxes.
+ */
+OCLNN_API oclnn_status oclnn_box_decode(const oclnn_box_coder *coder, const float *ref_boxes,
+                                        const float *deltas, size_t n, size_t k, float *boxes);
+/** Clamps n boxes in place to the image: x to [0, width], y to [0, height]. */
+OCLNN_API oclnn_status oclnn_box_clip(float *boxes, size_t n, float height, float width);
+
+/**
+ * Anchors as torchvision's AnchorGenerator for one feature map: for each cell (row-major over
+ * grid_h x grid_w, shifted by the stride) the base anchors in torchvision's order (aspect ratio
+ * outer, scale inner; base anchors rounded half to even). Writes grid_h * grid_w * num_scales *
+ * num_ratios boxes (4 floats each) to `anchors`. Ratios are height / width.
+ */
+OCLNN_API oclnn_status oclnn_anchors(const float *scales, size_t num_scales, const float *ratios,
+                                     size_t num_ratios, uint32_t grid_h, uint32_t grid_w,
+                                     uint32_t stride_h, uint32_t stride_w, float *anchors);
+
+/** How a loss reduces its elements (as PyTorch's `reduction`). */
+typedef enum oclnn_reduction {
+    OCLNN_REDUCTION_NONE = 0, /**< one value per element */
+    OCLNN_REDUCTION_SUM = 1,
+    OCLNN_REDUCTION_MEAN = 2
+} oclnn_reduction;
+
+/**
+ * F.smooth_l1_loss: |d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta (beta = 0: L1), d = x - y.
+ * `out` receives n values (NONE) or one. Sums accumulate in double.
+ */
+OCLNN_API oclnn_status oclnn_smooth_l1(const float *input, const float *target, size_t n,
+                                       float beta, oclnn_reduction reduction, float *out);
+
+/**
+ * torchvision's fastrcnn_loss for n sampled RoIs: mean cross-entropy of class_logits (n x K)
+ * against labels (0 = background), and the smooth-L1 (beta) sum over the foreground RoIs of the
+ * deltas of their labelled class (box_regression n x 4K) against regression_targets (n x 4),
+ * divided by n. torchvision uses beta = 1/9.
+ */
+OCLNN_API oclnn_status oclnn_fastrcnn_loss(const float *class_logits, const float *box_regression,
+                                           const int32_t *labels, const float *regression_targets,
+                                           size_t n, uint32_t num_classes, float beta,
+                                           float *classification_loss, float *box_loss);
+
+/** A ground-truth box for VOC evaluation. */
+typedef struct oclnn_voc_gt {
+    uint32_t image, class_id;
+    float box[4];
+    bool difficult; /**< matched detections count neither as true nor as false positives */
+} oclnn_voc_gt;
+/** A detection for VOC evaluation. */
+typedef struct oclnn_voc_det {
+    uint32_t image, class_id;
+    float score;
+    float box[4];
+} oclnn_voc_det;
+/** VOC evaluation settings; OCLNN_VOC_DESC_INIT is the VOC2010+ devkit (all points, IoU 0.5). */
+typedef struct oclnn_voc_desc {
+    double iou_threshold; /**< a detection matches when IoU >= this */
+    bool eleven_point;    /**< VOC2007: mean of max precision at recall 0, 0.1, ..., 1 */
+    float pixel_offset;   /**< 1: the devkit's inclusive pixels (w = x2 - x1 + 1); 0: continuous */
+} oclnn_voc_desc;
+#define OCLNN_VOC_DESC_INIT {0.5, false, 1.0f}
+
+/**
+ * VOC average precision per class and their mean. Detections are ranked by descending score
+ * (ties by input order); each is matched to the unmatched ground truth of its image and class
+ * with the highest IoU. A class without non-difficult ground truth gets AP = NaN and is left out
+ * of the mean (mAP is NaN when every class is).
+ *   [out] ap    num_classes values (may be NULL); [out] map  may be NULL
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for NULL arrays with nonzero counts, a
+ * class_id >= num_classes or a non-finite score or coordinate; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets,
+                                    size_t num_dets, const oclnn_voc_gt *gts, size_t num_gts,
+                                    uint32_t num_classes, float *ap, float *map);
 
 /* ==== family: fc, softmax, lrn (issue 4) ==== */
 

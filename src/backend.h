@@ -39,6 +39,7 @@ typedef struct oclnn__backend {
     const struct oclnn__layers_backend *layers; /* src/ops/layers.h */
 
     /* family: detection (issue 5) */
+    const struct oclnn__detect_family *detect; /* src/ops/detect.h */
 
 } oclnn__backend;
 

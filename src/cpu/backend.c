@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
@@ -94,4 +95,5 @@ const oclnn__backend oclnn__backend_cpu = {
     .tensor_copy = cpu_tensor_copy,
     .tensor_fill = cpu_tensor_fill,
     .layers = &oclnn__layers_cpu,
+    .detect = &oclnn__detect_cpu,
 };

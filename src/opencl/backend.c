@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/fault.h"
 #include "core/log.h"
@@ -219,4 +220,5 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_copy = cl_tensor_copy,
     .tensor_fill = cl_tensor_fill,
     .layers = &oclnn__layers_opencl,
+    .detect = &oclnn__detect_opencl,
 };

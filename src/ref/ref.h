@@ -5,7 +5,9 @@
 #ifndef OCLNN_REF_REF_H
 #define OCLNN_REF_REF_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "oclnn.h"
 
@@ -41,5 +43,19 @@ void oclnn__ref_lrn(const oclnn_lrn_desc *d, oclnn_layout layout, const float *s
 /* dst[n][o] = flatten(src)[n] . weights[o] + bias[o] (bias NULL: 0); dst is n x out dense. */
 void oclnn__ref_fc(oclnn_shape in, oclnn_layout layout, const float *src, uint32_t out_features,
                    const float *weights, const float *bias, float *dst);
+/* Detection (issue 5). Feature maps are dense arrays in `layout`; outputs are dense NCHW
+ * (R, C, ph, pw); RoIs are R x 5 (batch, x1, y1, x2, y2). These follow torchvision's CPU kernels
+ * sample by sample, written independently of the library's plan, and sum in double. */
+void oclnn__ref_roi_align(oclnn_shape map, const float *src, oclnn_layout layout, const float *rois,
+                          size_t num_rois, uint32_t ph, uint32_t pw, float scale, int sampling,
+                          bool aligned, float *dst);
+/* argmax may be NULL; it receives h * W + w of the maximum, -1 for an empty bin. */
+void oclnn__ref_roi_pool(oclnn_shape map, const float *src, oclnn_layout layout, const float *rois,
+                         size_t num_rois, uint32_t ph, uint32_t pw, float scale, float *dst,
+                         float *argmax);
+/* torchvision.ops.nms (classes NULL) or per-class batched NMS: kept indices by descending score,
+ * ties by index; returns how many. */
+size_t oclnn__ref_nms(const float *boxes, const float *scores, const int32_t *classes, size_t n,
+                      double iou_threshold, uint32_t *keep);
 
 #endif

@@ -61,5 +61,9 @@ int bench_fc(int argc, char **argv);
 int bench_lrn(int argc, char **argv);
 int bench_pool(int argc, char **argv);
 int bench_softmax(int argc, char **argv);
+/* bench_detect.c */
+int bench_nms(int argc, char **argv);
+int bench_roi_align(int argc, char **argv);
+int bench_roi_pool(int argc, char **argv);
 
 #endif
