@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
+#include "ops/conv2d.h"
 
 static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
     if (out && cap >= 1) {
@@ -92,4 +93,5 @@ const oclnn__backend oclnn__backend_cpu = {
     .tensor_read = cpu_tensor_read,
     .tensor_copy = cpu_tensor_copy,
     .tensor_fill = cpu_tensor_fill,
+    .conv2d = &oclnn__conv2d_cpu,
 };

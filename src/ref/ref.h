@@ -16,4 +16,10 @@ size_t oclnn__ref_index(oclnn_shape s, oclnn_layout layout, size_t n, size_t c, 
 void oclnn__ref_convert_layout(oclnn_shape s, const float *src, oclnn_layout sl, float *dst,
                                oclnn_layout dl);
 
+/* 2-D convolution of desc (padding resolved here independently of the library), accumulating in
+ * double: dst = act(conv(src, weights) + bias + residual). src, residual and dst are dense arrays
+ * in `layout`; weights are K x C/groups x R x S; bias and residual may be NULL. */
+void oclnn__ref_conv2d(const oclnn_conv2d_desc *desc, const float *src, oclnn_layout layout,
+                       const float *weights, const float *bias, const float *residual, float *dst);
+
 #endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Single-precision GEMM for the C backend: a BLAS loaded at run time with dlopen (so the library
+ * neither links one nor needs its headers), with a plain C fallback when none is installed. */
+#ifndef OCLNN_CPU_BLAS_H
+#define OCLNN_CPU_BLAS_H
+
+#include <stddef.h>
+
+/* C = A * B + beta * C, row-major: A is m x k (lda), B is k x n (ldb), C is m x n (ldc).
+ * Call it from outside OpenMP parallel regions: the BLAS threads on its own. */
+void oclnn__cpu_sgemm(size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
+                      size_t ldb, float beta, float *c, size_t ldc);
+
+/* The BLAS in use: its library file name, or "builtin" for the C fallback. */
+const char *oclnn__cpu_blas_name(void);
+
+#endif
