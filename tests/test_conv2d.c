@@ -319,6 +319,9 @@ static void test_find(void **state) {
     assert_int_equal(n, OCLNN_CONV_ALGO_COUNT - 1);
     oclnn_conv2d_perf perf[OCLNN_CONV_ALGO_COUNT - 1];
     assert_ok(oclnn_conv2d_find(ctx, &d, perf, n, &n));
+    for (size_t i = 0; i < n; i++)
+        print_message("%s: find %-14s %-12s %.3f ms\n", TEST_CFG(state)->name, oclnn_conv_algo_name(perf[i].algo),
+                      oclnn_status_string(perf[i].status), perf[i].ms);
     assert_int_equal(perf[0].status, OCLNN_OK);
     for (size_t i = 1; i < n; i++) {
         if (perf[i].status != OCLNN_OK) continue;

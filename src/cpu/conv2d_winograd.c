@@ -16,17 +16,10 @@
 #define MAX_ALPHA 6
 
 static const float BT2[4][4] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-static const double G2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 static const float AT2[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 static const float BT4[6][6] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
                                 {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
-static const double G4[6][3] = {{1.0 / 4, 0, 0},
-                                {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-                                {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                                {1.0 / 24, 1.0 / 12, 1.0 / 6},
-                                {1.0 / 24, -1.0 / 12, 1.0 / 6},
-                                {0, 0, 1}};
 static const float AT4[4][6] = {
     {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
 
@@ -54,23 +47,7 @@ oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv
     size_t alpha = cv->m + 2, kc = (size_t)pb->k * pb->c;
     cv->u = oclnn__alloc(ctx->allocator, alpha * alpha * kc * sizeof(float));
     if (!cv->u) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the transformed filters");
-    for (size_t k = 0; k < pb->k; k++)
-        for (size_t c = 0; c < pb->c; c++) {
-            const float *g = cv->w + (k * pb->c + c) * 9;
-            double t[MAX_ALPHA][3];
-            for (size_t i = 0; i < alpha; i++)
-                for (size_t j = 0; j < 3; j++) {
-                    double a = 0;
-                    for (size_t l = 0; l < 3; l++) a += (cv->m == 2 ? G2[i][l] : G4[i][l]) * g[l * 3 + j];
-                    t[i][j] = a;
-                }
-            for (size_t i = 0; i < alpha; i++)
-                for (size_t j = 0; j < alpha; j++) {
-                    double a = 0;
-                    for (size_t l = 0; l < 3; l++) a += t[i][l] * (cv->m == 2 ? G2[j][l] : G4[j][l]);
-                    cv->u[(i * alpha + j) * kc + k * pb->c + c] = (float)a;
-                }
-        }
+    oclnn__conv2d_winograd_filter(pb, cv->m, cv->w, cv->u);
     return OCLNN_OK;
 }
 

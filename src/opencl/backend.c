@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include "opencl/opencl.h"
+#include "ops/conv2d.h"
 #include "opencl/registry.h"
 
 #define COPY_CL "tensor/copy.cl"
@@ -213,4 +214,5 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_read = cl_tensor_read,
     .tensor_copy = cl_tensor_copy,
     .tensor_fill = cl_tensor_fill,
+    .conv2d = &oclnn__conv2d_opencl,
 };

@@ -144,11 +144,20 @@ struct oclnn__conv2d_memo {
     size_t n, cap;
 };
 
-/* Problems are always built by oclnn__conv2d_resolve (zeroed first), so memcmp is exact. */
+/* Field by field: struct copies need not preserve padding bytes, so memcmp could miss. */
+static bool problem_eq(const oclnn__conv2d_problem *a, const oclnn__conv2d_problem *b) {
+    return a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w && a->k == b->k &&
+           a->r == b->r && a->s == b->s && a->p == b->p && a->q == b->q &&
+           a->stride_h == b->stride_h && a->stride_w == b->stride_w && a->dil_h == b->dil_h &&
+           a->dil_w == b->dil_w && a->pad_top == b->pad_top && a->pad_bottom == b->pad_bottom &&
+           a->pad_left == b->pad_left && a->pad_right == b->pad_right && a->groups == b->groups &&
+           a->act == b->act && a->has_bias == b->has_bias && a->residual == b->residual;
+}
+
 static const memo_entry *memo_find(const oclnn_context *ctx, const oclnn__conv2d_problem *pb) {
     const struct oclnn__conv2d_memo *m = ctx->conv2d_memo;
     for (size_t i = 0; m && i < m->n; i++)
-        if (!memcmp(&m->e[i].pb, pb, sizeof *pb)) return &m->e[i];
+        if (problem_eq(&m->e[i].pb, pb)) return &m->e[i];
     return NULL;
 }
 

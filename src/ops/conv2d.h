@@ -63,6 +63,11 @@ oclnn_status oclnn__conv2d_resolve(const oclnn_conv2d_desc *d, oclnn__conv2d_pro
 /* "n1c64h56w56k64r3s3st1x1pad1,1,1,1dil1x1g1" (benchdnn-style, for keys and messages). */
 void oclnn__conv2d_problem_str(const oclnn__conv2d_problem *pb, char *buf, size_t size);
 
+/* Winograd F(m x m, 3x3) filter transform (m = 2 or 4; groups == 1, 3x3): w is K x C x 3 x 3,
+ * u receives (m+2)^2 x K x C floats, U[xi][k][c]. */
+void oclnn__conv2d_winograd_filter(const oclnn__conv2d_problem *pb, uint32_t m, const float *w,
+                                   float *u);
+
 /* The context's memory of find results (freed with the context). */
 void oclnn__conv2d_memo_free(oclnn_context *ctx);
 

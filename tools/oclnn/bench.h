@@ -53,5 +53,6 @@ void bench_json_end(const bench_common *c);
 
 /* Subcommands: one function per op, registered in cmd_bench.c's table. */
 int cmd_bench(int argc, char **argv);
+int cmd_bench_conv(int argc, char **argv);
 
 #endif

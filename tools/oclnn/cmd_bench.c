@@ -17,6 +17,7 @@ typedef struct bench_command {
 
 static const bench_command commands[] = {
     /* one row per op; keep alphabetical */
+    {"conv", cmd_bench_conv, "2-D convolution: every algorithm, GFLOP/s, --verify"},
     {NULL, NULL, NULL},
 };
 
