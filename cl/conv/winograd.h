@@ -10,14 +10,17 @@
  *   V[xi][c][t]  = (BT d B)[xi], d the ALPHA x ALPHA input patch at (ty*m - pt, tx*m - pl)
  *   M[xi][k][t]  = sum_c U[xi][k][c] V[xi][c][t]   (the batched GEMM in gemm.cl)
  *   dst          = AT M A per tile, cropped to P x Q, through the epilogue
+ * V and M are addressed with strides (xi, channel, tile) given by the host, so the GEMM can take
+ * tiles as columns (many tiles) or as rows (few tiles: V[xi][t][c], M[xi][t][k]).
  * Index mapping: input global (T, C); output global (T, K). */
 #include "conv/epilogue.h"
 
 #define ALPHA (WINO_M + 2)
 
 /* shape = (N, C, H, W); tiles = (tiles_h, tiles_w, T, 0); pad = (pt, pl) */
+/* vs = (xi, c, t) strides of V */
 kernel void WINO_INPUT(global const float *src, uint src_off, uint4 src_stride, uint4 shape,
-                       uint4 tiles, uint2 pad, global float *v, uint v_off) {
+                       uint4 tiles, uint2 pad, global float *v, uint v_off, uint4 vs) {
     const uint t = get_global_id(0), c = get_global_id(1);
     if (t >= tiles.z || c >= shape.y) return;
     const uint img = t / (tiles.x * tiles.y), ty = t / tiles.y % tiles.x, tx = t % tiles.y;
@@ -34,8 +37,8 @@ kernel void WINO_INPUT(global const float *src, uint src_off, uint4 src_stride, 
     /* columns: tmp[j] = BT * d[.][j]  (d is stored transposed: d[j] is column j) */
     for (int j = 0; j < ALPHA; j++) BT_APPLY(d[j], tmp[j]);
     /* rows: out[i][.] = BT * tmp[.][i] */
-    const uint stride = shape.y * tiles.z;
-    global float *out = v + v_off + c * tiles.z + t;
+    const uint stride = vs.x;
+    global float *out = v + v_off + c * vs.y + t * vs.z;
     for (int i = 0; i < ALPHA; i++) {
         float row[ALPHA], o[ALPHA];
         for (int j = 0; j < ALPHA; j++) row[j] = tmp[j][i];
@@ -44,13 +47,14 @@ kernel void WINO_INPUT(global const float *src, uint src_off, uint4 src_stride, 
     }
 }
 
-/* misc = (K, P, Q, 0); tiles as for the input */
-kernel void WINO_OUTPUT(global const float *m, uint m_off, uint4 misc, uint4 tiles, EPI_PARAMS) {
+/* misc = (K, P, Q, 0); tiles as for the input; ms = (xi, k, t) strides of M */
+kernel void WINO_OUTPUT(global const float *m, uint m_off, uint4 misc, uint4 tiles, uint4 ms,
+                        EPI_PARAMS) {
     const uint t = get_global_id(0), k = get_global_id(1);
     if (t >= tiles.z || k >= misc.x) return;
     const uint img = t / (tiles.x * tiles.y), ty = t / tiles.y % tiles.x, tx = t % tiles.y;
-    const uint stride = misc.x * tiles.z;
-    const global float *in = m + m_off + k * tiles.z + t;
+    const uint stride = ms.x;
+    const global float *in = m + m_off + k * ms.y + t * ms.z;
     float tmp[ALPHA][WINO_M]; /* tmp[j][i] = (AT * M[.][j])[i] */
     for (int j = 0; j < ALPHA; j++) {
         float col[ALPHA];

@@ -4,8 +4,10 @@
  * misdetects recent AVX-512 CPUs as Prescott and runs ~5x slower; its OPENBLAS_CORETYPE variable
  * fixes that but is read once, when the library initializes. So when the variable is unset and the
  * CPU has AVX-512F, it is set to SkylakeX just before the dlopen (the process environment is
- * changed; set OPENBLAS_CORETYPE yourself to choose otherwise). Without any BLAS, a cache-blocked
- * C loop nest with OpenMP is used. */
+ * changed; set OPENBLAS_CORETYPE yourself to choose otherwise). OpenBLAS's OpenMP build comes
+ * first when CMake found it (OCLNN_OPENBLAS_OPENMP): the pthread build's threads compete with
+ * OpenMP's spinning workers on small machines (measured 10x slower). Without any BLAS, a
+ * cache-blocked C loop nest with OpenMP is used. */
 #include "cpu/blas.h"
 
 #include <dlfcn.h>
@@ -29,7 +31,11 @@ static cblas_sgemm_fn sgemm_fn;
 static const char *blas_name = "builtin";
 
 static void load(void) {
-    static const char *const candidates[] = {"libopenblas.so.0", "libblis.so.4", "libblas.so.3"};
+    static const char *const candidates[] = {
+#ifdef OCLNN_OPENBLAS_OPENMP
+        OCLNN_OPENBLAS_OPENMP, /* found by CMake; shares our OpenMP runtime */
+#endif
+        "libopenblas.so.0", "libblis.so.4", "libblas.so.3"};
     const char *want = getenv("OCLNN_BLAS");
     if (want && !strcmp(want, "builtin")) return;
 #if defined(__x86_64__) && defined(__GNUC__)

@@ -6,10 +6,9 @@
 #include "core/alloc.h"
 #include "opencl/clblast.h"
 
-#define GEMM_CL "conv/gemm.cl"
-/* Must match TM and NV*VW in cl/conv/gemm.cl (the defaults are used). */
+/* Must match TM and NV*VW in cl/conv/gemm.cl (its defaults are used). */
 #define GEMM_TM 8
-#define GEMM_TN 32
+#define GEMM_TN 16
 
 static void cl_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {
     (void)ctx;

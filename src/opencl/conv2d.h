@@ -13,7 +13,8 @@ typedef struct oclnn__cl_conv {
     cl_mem wt;   /* gemm1x1: G x Cg x Kg, for sources whose pixels are rows (NHWC) */
     cl_mem bias; /* K floats, or NULL */
     cl_kernel main, aux, aux2;
-    uint32_t kb; /* direct: output channels per work-item */
+    uint32_t kb;    /* direct: output channels per work-item */
+    bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
 } oclnn__cl_conv;
 
 /* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */

@@ -82,7 +82,7 @@ static oclnn_status run_im2col(oclnn_context *ctx, const oclnn__cl_conv *cv, con
              pad = {{pb->pad_top, pb->pad_left, pb->n * pb->p * pb->q, 0}};
     OCLNN__TRY(oclnn__cl_args(cv->aux, OCLNN__ARG(s), OCLNN__ARG(off), OCLNN__ARG(stride), OCLNN__ARG(shape),
                               OCLNN__ARG(kern), OCLNN__ARG(conv), OCLNN__ARG(pad), OCLNN__ARG(col)));
-    size_t global[2] = {(size_t)pb->n * pb->p * pb->q, (size_t)pb->c * pb->r * pb->s};
+    size_t global[2] = {(size_t)pb->n * pb->p, (size_t)pb->c * pb->r * pb->s};
     return oclnn__cl_launch(ctx, cv->aux, 2, global, NULL);
 }
 

@@ -2,7 +2,10 @@
 /* Winograd F(2x2,3x3) and F(4x4,3x3) on OpenCL: filters transformed once at create (on the host,
  * in double) into U[alpha^2][K][C]; a run is the input transform kernel into V[alpha^2][C][T],
  * one batched GEMM (cl/conv/gemm.cl, alpha^2 batches, M = U * V into scratch) and the output
- * transform kernel with the epilogue. Scratch: alpha^2 * T * (C + K) floats. */
+ * transform kernel with the epilogue. Scratch: alpha^2 * T * (C + K) floats.
+ * With fewer tiles T than output channels (late ResNet layers at batch 1: T = 4 for 7x7) the
+ * tiles become the GEMM's rows (V[xi][t][c] * U^T[xi][c][k]) so that the GEMM's vectorized
+ * columns run over the channels instead of four tiles. */
 #include "opencl/conv2d.h"
 
 #include "core/alloc.h"
@@ -36,6 +39,20 @@ oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *
     float *u = oclnn__alloc(ctx->allocator, un * sizeof *u);
     if (!u) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the transformed filters");
     oclnn__conv2d_winograd_filter(pb, g.m, w, u);
+    cv->wino_rows = g.tiles < pb->k;
+    if (cv->wino_rows) { /* U^T: [xi][c][k] */
+        float *ut = oclnn__alloc(ctx->allocator, un * sizeof *ut);
+        if (!ut) {
+            oclnn__free(ctx->allocator, u);
+            return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the transformed filters");
+        }
+        size_t kc = (size_t)pb->k * pb->c;
+        for (size_t x = 0; x < a2; x++)
+            for (size_t k = 0; k < pb->k; k++)
+                for (size_t c = 0; c < pb->c; c++) ut[x * kc + c * pb->k + k] = u[x * kc + k * pb->c + c];
+        oclnn__free(ctx->allocator, u);
+        u = ut;
+    }
     oclnn_status st = oclnn__cl_conv_upload(ctx, u, un, &cv->w);
     oclnn__free(ctx->allocator, u);
     OCLNN__TRY(st);
@@ -65,17 +82,27 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     cl_uint4 stride = oclnn__cl_strides(src), shape = {{pb->n, pb->c, pb->h, pb->w}},
              tiles = {{g.th, g.tw, T, 0}};
     cl_uint2 pad = {{pb->pad_top, pb->pad_left}};
+    cl_uint C = pb->c, K = pb->k;
+    cl_uint4 vs = cv->wino_rows ? (cl_uint4){{T * C, 1, C, 0}} : (cl_uint4){{C * T, T, 1, 0}};
+    cl_uint4 ms = cv->wino_rows ? (cl_uint4){{T * K, 1, K, 0}} : (cl_uint4){{K * T, T, 1, 0}};
     OCLNN__TRY(oclnn__cl_args(cv->aux, OCLNN__ARG(s), OCLNN__ARG(off), OCLNN__ARG(stride), OCLNN__ARG(shape),
-                              OCLNN__ARG(tiles), OCLNN__ARG(pad), OCLNN__ARG(buf), OCLNN__ARG(v_off)));
+                              OCLNN__ARG(tiles), OCLNN__ARG(pad), OCLNN__ARG(buf), OCLNN__ARG(v_off),
+                              OCLNN__ARG(vs)));
     size_t gin[2] = {T, pb->c};
     OCLNN__TRY(oclnn__cl_launch(ctx, cv->aux, 2, gin, NULL));
 
     oclnn__cl_gemm gm = {0};
-    gm.a = cv->w, gm.a_img = pb->k * pb->c, gm.lda = pb->c;
-    gm.b = buf, gm.b_off = v_off, gm.b_img = pb->c * T, gm.ldb = T;
-    gm.m = pb->k, gm.n = T, gm.k = pb->c, gm.batches = a2;
+    if (cv->wino_rows) {
+        gm.a = buf, gm.a_off = v_off, gm.a_img = T * C, gm.lda = C;
+        gm.b = cv->w, gm.b_img = C * K, gm.ldb = K;
+        gm.m = T, gm.n = K, gm.plain = (cl_uint2){{T * K, K}};
+    } else {
+        gm.a = cv->w, gm.a_img = K * C, gm.lda = C;
+        gm.b = buf, gm.b_off = v_off, gm.b_img = C * T, gm.ldb = T;
+        gm.m = K, gm.n = T, gm.plain = (cl_uint2){{K * T, T}};
+    }
+    gm.k = C, gm.batches = a2;
     gm.geo = (cl_uint4){{1, 1, OCLNN__GEMM_PLAIN, 1}};
-    gm.plain = (cl_uint2){{pb->k * T, T}};
     oclnn__cl_epi plain = {0};
     plain.dst = buf;
     plain.dst_off = m_off;
@@ -90,6 +117,7 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     args[n++] = OCLNN__ARG(m_off);
     args[n++] = OCLNN__ARG(misc);
     args[n++] = OCLNN__ARG(tiles);
+    args[n++] = OCLNN__ARG(ms);
     oclnn__cl_conv_epi_args(&epi, args, &n);
     OCLNN__TRY(oclnn__cl_set_args(cv->aux2, n, args));
     size_t gout[2] = {T, pb->k};
