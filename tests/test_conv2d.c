@@ -362,23 +362,26 @@ static void test_choose_table(void **state) {
     (void)state;
     static const struct {
         const char *shape;
-        oclnn_conv_algo want;
+        oclnn_conv_algo want_cl, want_cpu;
     } table[] = {
-        {"vgg_conv3x3_64", OCLNN_CONV_ALGO_WINOGRAD_4X4},
-        {"vgg_conv3x3_128_b3", OCLNN_CONV_ALGO_WINOGRAD_4X4},
-        {"googlenet_stem_7x7s2", OCLNN_CONV_ALGO_IM2COL},
-        {"googlenet_1x1_reduce", OCLNN_CONV_ALGO_GEMM1X1},
-        {"googlenet_5x5", OCLNN_CONV_ALGO_IM2COL},
-        {"inception3_1x7", OCLNN_CONV_ALGO_IM2COL},
-        {"inception3_3x3s2_valid", OCLNN_CONV_ALGO_IM2COL},
-        {"resnet_1x1s2_projection", OCLNN_CONV_ALGO_IM2COL},
-        {"resnet_bottleneck_1x1_res", OCLNN_CONV_ALGO_GEMM1X1},
-        {"resnext_3x3_g32", OCLNN_CONV_ALGO_DIRECT},
-        {"depthwise_3x3", OCLNN_CONV_ALGO_DEPTHWISE},
-        {"depthwise_mult2_s2_same", OCLNN_CONV_ALGO_DEPTHWISE},
-        {"dilated_3x3_d2", OCLNN_CONV_ALGO_IM2COL},
-        {"odd_3x3_b3", OCLNN_CONV_ALGO_IM2COL}, /* 7 -> 5 channels: transforms would dominate */
-        {"conv1d_1x5", OCLNN_CONV_ALGO_IM2COL},
+#define BOTH(a) OCLNN_CONV_ALGO_##a, OCLNN_CONV_ALGO_##a
+        {"vgg_conv3x3_64", BOTH(WINOGRAD_4X4)}, /* 16 output tiles of 4x4 */
+        {"vgg_conv3x3_128_b3", BOTH(WINOGRAD_4X4)},
+        {"resnet_conv5_3x3_7x7", OCLNN_CONV_ALGO_WINOGRAD_2X2, OCLNN_CONV_ALGO_IM2COL}, /* 4 tiles */
+        {"googlenet_stem_7x7s2", BOTH(IM2COL)},
+        {"googlenet_1x1_reduce", BOTH(GEMM1X1)},
+        {"googlenet_5x5", BOTH(IM2COL)},
+        {"inception3_1x7", BOTH(IM2COL)},
+        {"inception3_3x3s2_valid", BOTH(IM2COL)},
+        {"resnet_1x1s2_projection", BOTH(IM2COL)},
+        {"resnet_bottleneck_1x1_res", BOTH(GEMM1X1)},
+        {"resnext_3x3_g32", BOTH(DIRECT)},
+        {"depthwise_3x3", BOTH(DEPTHWISE)},
+        {"depthwise_mult2_s2_same", BOTH(DEPTHWISE)},
+        {"dilated_3x3_d2", BOTH(IM2COL)},
+        {"odd_3x3_b3", BOTH(IM2COL)}, /* 7 -> 5 channels: transforms would dominate */
+        {"conv1d_1x5", BOTH(IM2COL)},
+#undef BOTH
     };
     for (int b = 0; b < 2; b++) {
         oclnn__conv2d_caps caps = {b ? OCLNN_BACKEND_CPU : OCLNN_BACKEND_OPENCL, false};
@@ -389,9 +392,10 @@ static void test_choose_table(void **state) {
             assert_non_null(row);
             oclnn__conv2d_problem pb = problem(&row->d);
             oclnn_conv_algo got = oclnn__conv2d_choose(&pb, &caps);
-            if (got != table[t].want)
-                fail_msg("%s: chose %s, want %s", row->name, oclnn_conv_algo_name(got),
-                         oclnn_conv_algo_name(table[t].want));
+            oclnn_conv_algo want = b ? table[t].want_cpu : table[t].want_cl;
+            if (got != want)
+                fail_msg("%s on %s: chose %s, want %s", row->name, b ? "cpu" : "opencl",
+                         oclnn_conv_algo_name(got), oclnn_conv_algo_name(want));
             assert_null(oclnn__conv2d_applies(&pb, got, &caps));
         }
         oclnn__conv2d_problem pb = problem(&SHAPES[0].d);

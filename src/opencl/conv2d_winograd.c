@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 
 #define GEMM_CL "conv/gemm.cl"
+#define CB 4 /* channels per transform work-item: CB in cl/conv/winograd.h */
 
 typedef struct geometry {
     cl_uint m, alpha, th, tw, tiles;
@@ -88,7 +89,7 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     OCLNN__TRY(oclnn__cl_args(cv->aux, OCLNN__ARG(s), OCLNN__ARG(off), OCLNN__ARG(stride), OCLNN__ARG(shape),
                               OCLNN__ARG(tiles), OCLNN__ARG(pad), OCLNN__ARG(buf), OCLNN__ARG(v_off),
                               OCLNN__ARG(vs)));
-    size_t gin[2] = {T, pb->c};
+    size_t gin[2] = {T, (pb->c + CB - 1) / CB};
     OCLNN__TRY(oclnn__cl_launch(ctx, cv->aux, 2, gin, NULL));
 
     oclnn__cl_gemm gm = {0};
@@ -120,6 +121,6 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     args[n++] = OCLNN__ARG(ms);
     oclnn__cl_conv_epi_args(&epi, args, &n);
     OCLNN__TRY(oclnn__cl_set_args(cv->aux2, n, args));
-    size_t gout[2] = {T, pb->k};
+    size_t gout[2] = {T, (pb->k + CB - 1) / CB};
     return oclnn__cl_launch(ctx, cv->aux2, 2, gout, NULL);
 }
