@@ -68,7 +68,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--batches", default="1,8")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--device", default="0:0", help="the OpenCL device (oclnn --device)")
+    ap.add_argument("--device", default="0:0", help="the OpenCL device (oclnn --device); none: skip")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", help="also write the raw results here")
     args = ap.parse_args()
@@ -85,8 +85,11 @@ def main():
                 pt.append(torch_ms(torch, n, c, hw, 20))
                 r, cmd_cpu = oclnn_ms(tool, "cpu", n, c, hw, 20, "all")
                 cpu.append(r)
-                r, cmd_cl = oclnn_ms(tool, args.device, n, c, hw, iters_cl, "all")
-                cl.append(r)
+                if args.device != "none":
+                    r, cmd_cl = oclnn_ms(tool, args.device, n, c, hw, iters_cl, "all")
+                    cl.append(r)
+                else:
+                    cmd_cl = "(OpenCL skipped)"
             row = {"layer": name, "n": n, "c": c, "hw": hw, "gflop": f / 1e9,
                    "torch_ms": min(pt), "cpu": best(cpu), "opencl": best(cl),
                    "cmd_cpu": cmd_cpu, "cmd_opencl": cmd_cl}
@@ -110,6 +113,8 @@ def main():
         others = ", ".join(f"{k} {g(v, f):.0f}" for k, v in sorted(r["cpu"].items(), key=lambda kv: kv[1]))
         print(f"| {r['layer']} {r['c']}x{r['hw']}x{r['hw']} | {r['n']} | {r['torch_ms']:.2f} ({g(r['torch_ms'], f):.0f}) "
               f"| {a}, {ms:.2f} ({g(ms, f):.0f}, {100 * g(ms, f) / PEAK_GFLOPS:.0f}%) | {ms / r['torch_ms']:.2f} | {others} |")
+    if args.device == "none":
+        return
     print("\n### OpenCL (PoCL) algorithms\n")
     print("| layer | N | " + " | ".join(["winograd4", "winograd2", "im2col", "direct", "im2col-clblast"])
           + " | winograd4 / best non-Winograd | best / CLBlast |")

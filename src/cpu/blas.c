@@ -58,6 +58,14 @@ static void load(void) {
     oclnn__log(OCLNN__LOG_INFO, "C backend SGEMM: %s", blas_name);
 }
 
+bool oclnn__cpu_blas_nests(void) {
+    call_once(&once, load);
+#ifdef OCLNN_OPENBLAS_OPENMP
+    if (!strcmp(blas_name, OCLNN_OPENBLAS_OPENMP)) return true;
+#endif
+    return sgemm_fn == NULL;
+}
+
 const char *oclnn__cpu_blas_name(void) {
     call_once(&once, load);
     return blas_name;

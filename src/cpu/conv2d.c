@@ -57,9 +57,9 @@ static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const 
                 for (size_t i = 0; i < rs; i++)
                     cv->wt[(g * crs + i * pb->cg + c) * pb->kg + kk] = weights[(k * pb->cg + c) * rs + i];
         }
-        /* the im2col matrix of one image and group (gemm1x1 needs it only when src and dst
+        /* the im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst
          * differ in layout) */
-        *workspace_bytes = crs * pb->p * pb->q * sizeof(float);
+        *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
         (void)oclnn__cpu_blas_name(); /* load the BLAS now, not during the first run */
         break;
     }

@@ -2,7 +2,7 @@
 /* im2col + SGEMM and 1x1 convolution as SGEMM on the C backend. The GEMM's orientation follows
  * dst's layout so that the BLAS writes straight into dst (views included): for NCHW, rows are
  * output channels (C[Kg x PQ] = W[Kg x CgRS] * col[CgRS x PQ]); for NHWC, rows are output pixels
- * (C[PQ x Kg] = col[PQ x RSCg] * Wt[RSCg x Kg]). A 1x1 unpadded stride-1 convolution whose src has
+ * (C[PQ x Kg] = col[PQ x RSCg] * Wt[RSCg x Kg]). One im2col per image serves all groups. A 1x1 unpadded stride-1 convolution whose src has
  * dst's layout uses src itself as the GEMM operand (no im2col). */
 #include <string.h>
 
@@ -12,11 +12,12 @@
 #include "cpu/conv2d.h"
 #include "cpu/cpu.h"
 
-/* col[(c*R + r)*S + s][p*Q + q] for image n, channels [c0, c0 + Cg). */
+/* col[(c*R + r)*S + s][p*Q + q] for image n, all channels (group g's rows start at g*Cg*R*S). */
 OCLNN__CPU_CLONES
 static void im2col_rows_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
-                                 size_t n, size_t c0, float *col) {
-    long rows = (long)pb->cg * pb->r * pb->s;
+                                 size_t n, float *col) {
+    const size_t c0 = 0;
+    long rows = (long)pb->c * pb->r * pb->s;
     size_t pq = (size_t)pb->p * pb->q;
 #pragma omp parallel for
     for (long row = 0; row < rows; row++) {
@@ -39,16 +40,17 @@ static void im2col_rows_channels(const oclnn__conv2d_problem *pb, const float *s
     }
 }
 
-/* col[p*Q + q][(r*S + s)*Cg + c] for image n, channels [c0, c0 + Cg). */
+/* col[p*Q + q][g][(r*S + s)*Cg + c] for image n, all groups g (row length C*R*S). */
 OCLNN__CPU_CLONES
 static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
-                                 size_t n, size_t c0, float *col) {
-    size_t width = (size_t)pb->r * pb->s * pb->cg;
+                                 size_t n, float *col) {
+    size_t width = (size_t)pb->r * pb->s * pb->c;
     long pixels = (long)pb->p * pb->q;
 #pragma omp parallel for
     for (long px = 0; px < pixels; px++) {
         size_t p = (size_t)px / pb->q, q = (size_t)px % pb->q;
         float *out = col + (size_t)px * width;
+        for (size_t c0 = 0; c0 < pb->c; c0 += pb->cg)
         for (size_t r = 0; r < pb->r; r++) {
             long y = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
             for (size_t s = 0; s < pb->s; s++, out += pb->cg) {
@@ -76,7 +78,7 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
     float *col = NULL;
     if (!no_col) {
         oclnn__storage *scratch;
-        OCLNN__TRY(oclnn__context_scratch(ctx, crs * pq * sizeof(float), &scratch));
+        OCLNN__TRY(oclnn__context_scratch(ctx, pb->groups * crs * pq * sizeof(float), &scratch));
         col = scratch->mem;
     }
     if (no_col && !rows_channels && ss[OCLNN__N] == pb->h * ss[OCLNN__H] &&
@@ -86,29 +88,31 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
             oclnn__cpu_sgemm(pb->n * pq, pb->kg, pb->cg, x + g * pb->cg, ss[OCLNN__W],
                              cv->wt + g * crs * pb->kg, pb->kg, 0.0f, y + g * pb->kg, ds[OCLNN__W]);
     } else {
-        for (size_t n = 0; n < pb->n; n++)
-            for (size_t g = 0; g < pb->groups; g++) {
-                size_t c0 = g * pb->cg, k0 = g * pb->kg;
+        /* Per image: one im2col for all groups, then the groups' GEMMs, spread over the threads
+         * (each single-threaded) when there are several and the BLAS allows it. */
+        bool nest = pb->groups > 1 && oclnn__cpu_blas_nests();
+        size_t ldcol = rows_channels ? pq : pb->groups * crs;
+        for (size_t n = 0; n < pb->n; n++) {
+            if (!no_col) {
+                if (rows_channels) im2col_rows_channels(pb, x, ss, n, col);
+                else im2col_cols_channels(pb, x, ss, n, col);
+            }
+#pragma omp parallel for schedule(dynamic) if (nest)
+            for (long gl = 0; gl < (long)pb->groups; gl++) {
+                size_t g = (size_t)gl, c0 = g * pb->cg, k0 = g * pb->kg;
                 if (rows_channels) {
-                    const float *b = x + n * ss[OCLNN__N] + c0 * ss[OCLNN__C];
-                    size_t ldb = ss[OCLNN__C];
-                    if (!no_col) {
-                        im2col_rows_channels(pb, x, ss, n, c0, col);
-                        b = col, ldb = pq;
-                    }
+                    const float *b = no_col ? x + n * ss[OCLNN__N] + c0 * ss[OCLNN__C] : col + g * crs * pq;
+                    size_t ldb = no_col ? ss[OCLNN__C] : pq;
                     oclnn__cpu_sgemm(pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, 0.0f,
                                      y + n * ds[OCLNN__N] + k0 * ds[OCLNN__C], ds[OCLNN__C]);
                 } else {
-                    const float *a = x + n * ss[OCLNN__N] + c0;
-                    size_t lda = ss[OCLNN__W];
-                    if (!no_col) {
-                        im2col_cols_channels(pb, x, ss, n, c0, col);
-                        a = col, lda = crs;
-                    }
+                    const float *a = no_col ? x + n * ss[OCLNN__N] + c0 : col + g * crs;
+                    size_t lda = no_col ? ss[OCLNN__W] : ldcol;
                     oclnn__cpu_sgemm(pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, 0.0f,
                                      y + n * ds[OCLNN__N] + k0, ds[OCLNN__W]);
                 }
             }
+        }
     }
     oclnn__cpu_conv_epilogue(cv, residual, dst);
     return OCLNN_OK;

@@ -170,7 +170,11 @@ oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv 
     size_t a2 = w.alpha * w.alpha, T = w.tiles;
     float *v = scratch->mem, *mm = v + a2 * pb->c * T;
     input_transform(cv, &w, src, v);
-    for (size_t e = 0; e < a2; e++)
+    /* The alpha^2 GEMMs are small (K x T x C with T often < 100): spread them over the threads,
+     * each single-threaded, when the BLAS allows it. */
+    bool nest = oclnn__cpu_blas_nests();
+#pragma omp parallel for schedule(dynamic) if (nest)
+    for (long e = 0; e < (long)a2; e++)
         oclnn__cpu_sgemm(pb->k, T, pb->c, cv->u + e * pb->k * pb->c, pb->c, v + e * pb->c * T, T, 0.0f,
                          mm + e * pb->k * T, T);
     output_transform(cv, &w, mm, residual, dst);
