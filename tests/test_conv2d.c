@@ -512,9 +512,10 @@ static void test_errors(void **state) {
     good.fuse_residual = false;
     assert_ok(oclnn_conv2d_create(ctx, &good, w, NULL, &plain));
     EXPECT(oclnn_conv2d_run(plain, src, dst, res), OCLNN_ERROR_INVALID_ARGUMENT, "without fuse_residual");
-    /* a destroyed op */
     oclnn_op_destroy(plain);
-    EXPECT(oclnn_conv2d_run(plain, src, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT, "not a live operator");
+    /* something that is not an operator (a tensor handle): its magic does not match */
+    EXPECT(oclnn_conv2d_run((oclnn_op *)src, src, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT,
+           "not a live operator");
     EXPECT(oclnn_conv2d_find(ctx, &good, NULL, 0, NULL), OCLNN_ERROR_INVALID_ARGUMENT, "count is NULL");
     size_t n;
     EXPECT(oclnn_conv2d_find(ctx, &good, NULL, 3, &n), OCLNN_ERROR_INVALID_ARGUMENT, "results is NULL");

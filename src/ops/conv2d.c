@@ -399,7 +399,8 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
     size_t wn = (size_t)pb.k * pb.cg * pb.r * pb.s;
-    float *w = malloc(wn * sizeof *w), *bias = malloc((size_t)pb.k * sizeof *bias);
+    float *w = oclnn__alloc(ctx->allocator, wn * sizeof *w);
+    float *bias = oclnn__alloc(ctx->allocator, (size_t)pb.k * sizeof *bias);
     oclnn_tensor *src = NULL, *dst = NULL, *res = NULL;
     oclnn_conv2d_perf all[OCLNN_CONV_ALGO_COUNT - 1];
     oclnn_status st = OCLNN_OK;
@@ -415,8 +416,9 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
     if (st == OCLNN_OK && pb.residual) st = oclnn_tensor_create(ctx, out, OCLNN_LAYOUT_AUTO, &res);
     if (st == OCLNN_OK) st = oclnn_tensor_fill(src, 0.5f);
     if (st == OCLNN_OK && res) st = oclnn_tensor_fill(res, 0.25f);
+    if (st != OCLNN_OK) goto done; /* the tensor call's message stands */
+    /* The public tensor calls above renamed the current API; failures below are find's. */
     oclnn__enter("oclnn_conv2d_find");
-    if (st != OCLNN_OK) goto done;
     size_t ok = 0;
     for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
         oclnn_conv2d_perf *p = &all[a - 1];
@@ -448,8 +450,8 @@ done:
     oclnn_tensor_destroy(src);
     oclnn_tensor_destroy(dst);
     oclnn_tensor_destroy(res);
-    free(w);
-    free(bias);
-    if (st == OCLNN_OK) oclnn__enter("oclnn_conv2d_find");
+    oclnn__free(ctx->allocator, w);
+    oclnn__free(ctx->allocator, bias);
+    if (st == OCLNN_OK) oclnn__enter("oclnn_conv2d_find"); /* success leaves no message */
     return st;
 }
