@@ -21,7 +21,7 @@
 #include <omp.h>
 #endif
 
-enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111 };
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 typedef void (*cblas_sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
                                const float *a, int lda, const float *b, int ldb, float beta,
                                float *c, int ldc);
@@ -76,8 +76,21 @@ const char *oclnn__cpu_blas_name(void) {
 
 /* The fallback: blocks of MB rows x KB depth, the inner loop over contiguous columns of B and C,
  * which compilers vectorize. */
-static void builtin_sgemm(size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
-                          size_t ldb, float beta, float *c, size_t ldc) {
+static void builtin_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                          const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+    if (trans_b) { /* dot products along contiguous rows of A and B */
+#pragma omp parallel for
+        for (long il = 0; il < (long)m; il++) {
+            size_t i = (size_t)il;
+            for (size_t j = 0; j < n; j++) {
+                const float *restrict ai = a + i * lda, *restrict bj = b + j * ldb;
+                float s = 0.0f;
+                for (size_t p = 0; p < k; p++) s += ai[p] * bj[p];
+                c[i * ldc + j] = s + (beta == 0.0f ? 0.0f : beta * c[i * ldc + j]);
+            }
+        }
+        return;
+    }
     long blocks = (long)((m + MB - 1) / MB);
 #pragma omp parallel for schedule(dynamic)
     for (long blk = 0; blk < blocks; blk++) {
@@ -102,15 +115,16 @@ static void builtin_sgemm(size_t m, size_t n, size_t k, const float *a, size_t l
     }
 }
 
-void oclnn__cpu_sgemm(size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
-                      size_t ldb, float beta, float *c, size_t ldc) {
+void oclnn__cpu_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                      const float *b, size_t ldb, float beta, float *c, size_t ldc) {
     call_once(&once, load);
     if (!m || !n) return;
     if (sgemm_fn && m <= 0x7fffffff && n <= 0x7fffffff && k <= 0x7fffffff && lda <= 0x7fffffff &&
         ldb <= 0x7fffffff && ldc <= 0x7fffffff) {
-        sgemm_fn(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int)m, (int)n, (int)k, 1.0f, a,
+        sgemm_fn(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m,
+                 (int)n, (int)k, 1.0f, a,
                  (int)lda, b, (int)ldb, beta, c, (int)ldc);
         return;
     }
-    builtin_sgemm(m, n, k, a, lda, b, ldb, beta, c, ldc);
+    builtin_sgemm(trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }

@@ -7,10 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* C = A * B + beta * C, row-major: A is m x k (lda), B is k x n (ldb), C is m x n (ldc).
- * Call it from outside OpenMP parallel regions: the BLAS threads on its own. */
-void oclnn__cpu_sgemm(size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
-                      size_t ldb, float beta, float *c, size_t ldc);
+/* C = A * op(B) + beta * C, row-major: A is m x k (lda), C is m x n (ldc); B is k x n (ldb), or
+ * with trans_b n x k (op(B) = B^T). The BLAS threads on its own; inside an OpenMP parallel region
+ * only when oclnn__cpu_blas_nests(). */
+void oclnn__cpu_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                      const float *b, size_t ldb, float beta, float *c, size_t ldc);
 
 /* True when the BLAS may be called from inside an OpenMP parallel region, each call then running
  * single-threaded (OpenBLAS's OpenMP build, or the builtin loop nest): many small GEMMs are then

@@ -21,6 +21,7 @@ static void cpu_destroy(oclnn_context *ctx, void *state) {
     if (!cv) return;
     oclnn__free(ctx->allocator, cv->w);
     oclnn__free(ctx->allocator, cv->wt);
+    oclnn__free(ctx->allocator, cv->wp);
     oclnn__free(ctx->allocator, cv->bias);
     oclnn__free(ctx->allocator, cv->u);
     oclnn__free(ctx->allocator, cv);
@@ -70,8 +71,18 @@ static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const 
         *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
         (void)oclnn__cpu_blas_name();
         break;
-    case OCLNN_CONV_ALGO_DIRECT:
     case OCLNN_CONV_ALGO_DEPTHWISE: break;
+    case OCLNN_CONV_ALGO_DIRECT: {
+        if (pb->groups > 1) break; /* the pixel nest is for dense convolutions only */
+        cv->wp = oclnn__alloc(ctx->allocator, wn * sizeof(float));
+        if (!cv->wp) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
+        size_t rs = (size_t)pb->r * pb->s;
+        for (size_t k = 0; k < pb->k; k++)
+            for (size_t c = 0; c < pb->cg; c++)
+                for (size_t i = 0; i < rs; i++)
+                    cv->wp[(i * pb->cg + c) * pb->k + k] = weights[(k * pb->cg + c) * rs + i];
+        break;
+    }
     case OCLNN_CONV_ALGO_AUTO:
     case OCLNN_CONV_ALGO_IM2COL_CLBLAST:
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s",

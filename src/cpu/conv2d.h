@@ -19,6 +19,7 @@ typedef struct oclnn__cpu_conv {
     oclnn_conv_algo algo;
     float *w;    /* K x (Cg*R*S), the user's layout: GEMM rows = channels, direct, depthwise */
     float *wt;   /* G x (R*S*Cg) x Kg: GEMM columns = channels (NHWC destinations) */
+    float *wp;   /* dense direct: R x S x C x K, for NHWC (one output pixel's K channels) */
     float *bias; /* K, or NULL */
     float *u;    /* Winograd: alpha^2 x K x C transformed filters */
     uint32_t m;  /* Winograd output tile (2 or 4) */

@@ -85,7 +85,7 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
         ds[OCLNN__N] == pb->p * ds[OCLNN__H]) {
         /* NHWC 1x1: every image's pixels are rows of one matrix. */
         for (size_t g = 0; g < pb->groups; g++)
-            oclnn__cpu_sgemm(pb->n * pq, pb->kg, pb->cg, x + g * pb->cg, ss[OCLNN__W],
+            oclnn__cpu_sgemm(false, pb->n * pq, pb->kg, pb->cg, x + g * pb->cg, ss[OCLNN__W],
                              cv->wt + g * crs * pb->kg, pb->kg, 0.0f, y + g * pb->kg, ds[OCLNN__W]);
     } else {
         /* Per image: one im2col for all groups, then the groups' GEMMs, spread over the threads
@@ -103,12 +103,12 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                 if (rows_channels) {
                     const float *b = no_col ? x + n * ss[OCLNN__N] + c0 * ss[OCLNN__C] : col + g * crs * pq;
                     size_t ldb = no_col ? ss[OCLNN__C] : pq;
-                    oclnn__cpu_sgemm(pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, 0.0f,
+                    oclnn__cpu_sgemm(false, pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, 0.0f,
                                      y + n * ds[OCLNN__N] + k0 * ds[OCLNN__C], ds[OCLNN__C]);
                 } else {
                     const float *a = no_col ? x + n * ss[OCLNN__N] + c0 : col + g * crs;
                     size_t lda = no_col ? ss[OCLNN__W] : ldcol;
-                    oclnn__cpu_sgemm(pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, 0.0f,
+                    oclnn__cpu_sgemm(false, pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, 0.0f,
                                      y + n * ds[OCLNN__N] + k0, ds[OCLNN__W]);
                 }
             }

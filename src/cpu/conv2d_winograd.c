@@ -3,7 +3,9 @@
  * transformed once at create into U[alpha^2][K][C] (in double). A run transforms the input into
  * V[alpha^2][C][T] (T = N * tiles), does alpha^2 SGEMMs M = U * V, and transforms M back into dst
  * with bias, residual and activation. The transforms work on LANES tiles at a time so that the
- * innermost loops run across tiles and vectorize. */
+ * innermost loops run across tiles and vectorize; for channels-last (NHWC) sources the lanes are
+ * 16 consecutive channels instead, V is [alpha^2][T][C] and M = V * U^T is [alpha^2][T][K], so
+ * every load and store of the transforms is contiguous. */
 #include <string.h>
 
 #include "core/alloc.h"
@@ -57,21 +59,85 @@ size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv) {
     return w.alpha * w.alpha * w.tiles * ((size_t)cv->pb.c + cv->pb.k) * sizeof(float);
 }
 
+/* o = BT d B for LANES independent tiles (lanes are tiles or channels). */
+static inline void bt_apply(const wino *w, float d[MAX_ALPHA][MAX_ALPHA][LANES],
+                            float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
+    const size_t alpha = w->alpha;
+    float t[MAX_ALPHA][MAX_ALPHA][LANES];
+    for (size_t i = 0; i < alpha; i++)
+        for (size_t j = 0; j < alpha; j++) {
+            float acc[LANES] = {0};
+            for (size_t k = 0; k < alpha; k++) {
+                float b = w->bt[i][k];
+                if (b != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += b * d[k][j][l];
+            }
+            memcpy(t[i][j], acc, sizeof acc);
+        }
+    for (size_t i = 0; i < alpha; i++)
+        for (size_t j = 0; j < alpha; j++) {
+            float acc[LANES] = {0};
+            for (size_t k = 0; k < alpha; k++) {
+                float b = w->bt[j][k];
+                if (b != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += b * t[i][k][l];
+            }
+            memcpy(o[i][j], acc, sizeof acc);
+        }
+}
+
+/* o = AT mm A (m x m) for LANES tiles or channels. */
+static inline void at_apply(const wino *w, float mm[MAX_ALPHA][MAX_ALPHA][LANES],
+                            float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
+    const size_t alpha = w->alpha, m = w->m;
+    float t[MAX_ALPHA][MAX_ALPHA][LANES];
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < alpha; j++) {
+            float acc[LANES] = {0};
+            for (size_t e = 0; e < alpha; e++) {
+                float a = w->at[i][e];
+                if (a != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += a * mm[e][j][l];
+            }
+            memcpy(t[i][j], acc, sizeof acc);
+        }
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++) {
+            float acc[LANES] = {0};
+            for (size_t e = 0; e < alpha; e++) {
+                float a = w->at[j][e];
+                if (a != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += a * t[i][e][l];
+            }
+            memcpy(o[i][j], acc, sizeof acc);
+        }
+}
+
+static void tile_pos(const wino *w, size_t tile, size_t *n, size_t *ty, size_t *tx) {
+    *n = tile / (w->th * w->tw);
+    *ty = tile / w->tw % w->th;
+    *tx = tile % w->tw;
+}
+
+/* V = BT d B. Channels-last sources (cl) put channels in the lanes and write V[xi][t][c];
+ * others put tiles in the lanes and write V[xi][c][t]. Either way the loads of a lane group are
+ * contiguous in the common case. */
 OCLNN__CPU_CLONES
-static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src, float *v) {
+static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
+                            bool cl, float *v) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
     const size_t *ss = src->stride, alpha = w->alpha, T = w->tiles, C = pb->c;
-    size_t blocks = (T + LANES - 1) / LANES;
-    long jobs = (long)(C * blocks);
+    const size_t outer = cl ? T : C, inner = cl ? C : T, blocks = (inner + LANES - 1) / LANES;
+    long jobs = (long)(outer * blocks);
 #pragma omp parallel for schedule(static)
     for (long job = 0; job < jobs; job++) {
-        size_t c = (size_t)job / blocks, t0 = (size_t)job % blocks * LANES;
-        size_t lanes = T - t0 < LANES ? T - t0 : LANES;
-        float d[MAX_ALPHA][MAX_ALPHA][LANES], t[MAX_ALPHA][MAX_ALPHA][LANES];
+        size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
+        size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
+        float d[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
         for (size_t l = 0; l < LANES; l++) {
-            size_t tile = t0 + (l < lanes ? l : 0);
-            size_t n = tile / (w->th * w->tw), ty = tile / w->tw % w->th, tx = tile % w->tw;
+            size_t ll = l < lanes ? l : 0, tile = cl ? o0 : i0 + ll, c = cl ? i0 + ll : o0, n, ty, tx;
+            tile_pos(w, tile, &n, &ty, &tx);
             const float *plane = x + n * ss[0] + c * ss[1];
             for (size_t i = 0; i < alpha; i++) {
                 long iy = (long)(ty * w->m + i) - (long)pb->pad_top;
@@ -83,70 +149,41 @@ static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const ocln
                 }
             }
         }
+        bt_apply(w, d, o);
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
-                float acc[LANES] = {0};
-                for (size_t k = 0; k < alpha; k++) {
-                    float b = w->bt[i][k];
-                    if (b != 0.0f)
-                        for (size_t l = 0; l < LANES; l++) acc[l] += b * d[k][j][l];
-                }
-                memcpy(t[i][j], acc, sizeof acc);
-            }
-        for (size_t i = 0; i < alpha; i++)
-            for (size_t j = 0; j < alpha; j++) {
-                float acc[LANES] = {0};
-                for (size_t k = 0; k < alpha; k++) {
-                    float b = w->bt[j][k];
-                    if (b != 0.0f)
-                        for (size_t l = 0; l < LANES; l++) acc[l] += b * t[i][k][l];
-                }
-                float *out = v + ((i * alpha + j) * C + c) * T + t0;
-                for (size_t l = 0; l < lanes; l++) out[l] = acc[l];
+                float *out = v + ((i * alpha + j) * outer + o0) * inner + i0;
+                for (size_t l = 0; l < lanes; l++) out[l] = o[i][j][l];
             }
     }
 }
 
+/* dst = AT M A with the epilogue; M is [xi][t][k] for cl, else [xi][k][t] (lanes follow). */
 OCLNN__CPU_CLONES
-static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
+static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm, bool cl,
                              const oclnn_tensor *residual, oclnn_tensor *dst) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const size_t alpha = w->alpha, m = w->m, T = w->tiles, K = pb->k;
-    size_t blocks = (T + LANES - 1) / LANES;
-    long jobs = (long)(K * blocks);
+    const size_t outer = cl ? T : K, inner = cl ? K : T, blocks = (inner + LANES - 1) / LANES;
+    long jobs = (long)(outer * blocks);
 #pragma omp parallel for schedule(static)
     for (long job = 0; job < jobs; job++) {
-        size_t k = (size_t)job / blocks, t0 = (size_t)job % blocks * LANES;
-        size_t lanes = T - t0 < LANES ? T - t0 : LANES;
-        float t[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
-        for (size_t i = 0; i < m; i++)
+        size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
+        size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
+        float in[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
+        for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
-                float acc[LANES] = {0};
-                for (size_t e = 0; e < alpha; e++) {
-                    float a = w->at[i][e];
-                    if (a == 0.0f) continue;
-                    const float *in = mm + ((e * alpha + j) * K + k) * T + t0;
-                    for (size_t l = 0; l < lanes; l++) acc[l] += a * in[l];
-                }
-                memcpy(t[i][j], acc, sizeof acc);
+                const float *src = mm + ((i * alpha + j) * outer + o0) * inner + i0;
+                for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
             }
-        for (size_t i = 0; i < m; i++)
-            for (size_t j = 0; j < m; j++) {
-                float acc[LANES] = {0};
-                for (size_t e = 0; e < alpha; e++) {
-                    float a = w->at[j][e];
-                    if (a != 0.0f)
-                        for (size_t l = 0; l < LANES; l++) acc[l] += a * t[i][e][l];
-                }
-                memcpy(o[i][j], acc, sizeof acc);
-            }
-        float b = cv->bias ? cv->bias[k] : 0.0f;
+        at_apply(w, in, o);
         for (size_t l = 0; l < lanes; l++) {
-            size_t tile = t0 + l;
-            size_t n = tile / (w->th * w->tw), ty = tile / w->tw % w->th, tx = tile % w->tw;
+            size_t tile = cl ? o0 : i0 + l, k = cl ? i0 + l : o0, n, ty, tx;
+            tile_pos(w, tile, &n, &ty, &tx);
+            float b = cv->bias ? cv->bias[k] : 0.0f;
             for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
                 for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
                     size_t p = ty * m + i, q = tx * m + j;
@@ -167,16 +204,21 @@ oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv 
     wino_init(cv, &w);
     oclnn__storage *scratch;
     OCLNN__TRY(oclnn__context_scratch(ctx, oclnn__cpu_winograd_workspace(cv), &scratch));
-    size_t a2 = w.alpha * w.alpha, T = w.tiles;
-    float *v = scratch->mem, *mm = v + a2 * pb->c * T;
-    input_transform(cv, &w, src, v);
-    /* The alpha^2 GEMMs are small (K x T x C with T often < 100): spread them over the threads,
-     * each single-threaded, when the BLAS allows it. */
+    const size_t a2 = w.alpha * w.alpha, T = w.tiles, C = pb->c, K = pb->k;
+    float *v = scratch->mem, *mm = v + a2 * C * T;
+    /* NHWC-like sources: channels in the lanes, tiles as GEMM rows: M[xi] = V[xi] * U[xi]^T. */
+    const bool cl = src->stride[OCLNN__C] == 1;
+    input_transform(cv, &w, src, cl, v);
+    /* The alpha^2 GEMMs are small (T often < 100): spread them over the threads, each
+     * single-threaded, when the BLAS allows it. */
     bool nest = oclnn__cpu_blas_nests();
 #pragma omp parallel for schedule(dynamic) if (nest)
-    for (long e = 0; e < (long)a2; e++)
-        oclnn__cpu_sgemm(pb->k, T, pb->c, cv->u + e * pb->k * pb->c, pb->c, v + e * pb->c * T, T, 0.0f,
-                         mm + e * pb->k * T, T);
-    output_transform(cv, &w, mm, residual, dst);
+    for (long e = 0; e < (long)a2; e++) {
+        const float *u = cv->u + (size_t)e * K * C, *ve = v + (size_t)e * C * T;
+        float *me = mm + (size_t)e * K * T;
+        if (cl) oclnn__cpu_sgemm(true, T, K, C, ve, C, u, C, 0.0f, me, K);
+        else oclnn__cpu_sgemm(false, K, T, C, u, C, ve, T, 0.0f, me, T);
+    }
+    output_transform(cv, &w, mm, cl, residual, dst);
     return OCLNN_OK;
 }
