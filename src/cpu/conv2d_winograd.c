@@ -17,17 +17,18 @@
 #define LANES 16
 #define MAX_ALPHA 6
 
-static const float BT2[4][4] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-static const float AT2[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+/* Padded to 6x6 so that both sizes share one type; the transforms are compiled once per size with
+ * constant tables, so the zero coefficients and the loops disappear at compile time. */
+static const float BT2[6][6] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+static const float AT2[6][6] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 static const float BT4[6][6] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
                                 {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
-static const float AT4[4][6] = {
+static const float AT4[6][6] = {
     {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
 
 typedef struct wino {
     size_t m, alpha, th, tw, tiles; /* tiles = N * th * tw */
-    float bt[MAX_ALPHA][MAX_ALPHA], at[MAX_ALPHA][MAX_ALPHA];
 } wino;
 
 static void wino_init(const oclnn__cpu_conv *cv, wino *w) {
@@ -38,10 +39,6 @@ static void wino_init(const oclnn__cpu_conv *cv, wino *w) {
     w->th = (pb->p + w->m - 1) / w->m;
     w->tw = (pb->q + w->m - 1) / w->m;
     w->tiles = pb->n * w->th * w->tw;
-    for (size_t i = 0; i < w->alpha; i++)
-        for (size_t j = 0; j < w->alpha; j++) w->bt[i][j] = w->m == 2 ? BT2[i][j] : BT4[i][j];
-    for (size_t i = 0; i < w->m; i++)
-        for (size_t j = 0; j < w->alpha; j++) w->at[i][j] = w->m == 2 ? AT2[i][j] : AT4[i][j];
 }
 
 oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv) {
@@ -60,15 +57,16 @@ size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv) {
 }
 
 /* o = BT d B for LANES independent tiles (lanes are tiles or channels). */
-static inline void bt_apply(const wino *w, float d[MAX_ALPHA][MAX_ALPHA][LANES],
+static inline void bt_apply(const size_t m, float d[MAX_ALPHA][MAX_ALPHA][LANES],
                             float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
-    const size_t alpha = w->alpha;
+    const size_t alpha = m + 2;
+    const float(*bt)[6] = m == 2 ? BT2 : BT4;
     float t[MAX_ALPHA][MAX_ALPHA][LANES];
     for (size_t i = 0; i < alpha; i++)
         for (size_t j = 0; j < alpha; j++) {
             float acc[LANES] = {0};
             for (size_t k = 0; k < alpha; k++) {
-                float b = w->bt[i][k];
+                float b = bt[i][k];
                 if (b != 0.0f)
                     for (size_t l = 0; l < LANES; l++) acc[l] += b * d[k][j][l];
             }
@@ -78,7 +76,7 @@ static inline void bt_apply(const wino *w, float d[MAX_ALPHA][MAX_ALPHA][LANES],
         for (size_t j = 0; j < alpha; j++) {
             float acc[LANES] = {0};
             for (size_t k = 0; k < alpha; k++) {
-                float b = w->bt[j][k];
+                float b = bt[j][k];
                 if (b != 0.0f)
                     for (size_t l = 0; l < LANES; l++) acc[l] += b * t[i][k][l];
             }
@@ -87,15 +85,16 @@ static inline void bt_apply(const wino *w, float d[MAX_ALPHA][MAX_ALPHA][LANES],
 }
 
 /* o = AT mm A (m x m) for LANES tiles or channels. */
-static inline void at_apply(const wino *w, float mm[MAX_ALPHA][MAX_ALPHA][LANES],
+static inline void at_apply(const size_t m, float mm[MAX_ALPHA][MAX_ALPHA][LANES],
                             float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
-    const size_t alpha = w->alpha, m = w->m;
+    const size_t alpha = m + 2;
+    const float(*at)[6] = m == 2 ? AT2 : AT4;
     float t[MAX_ALPHA][MAX_ALPHA][LANES];
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < alpha; j++) {
             float acc[LANES] = {0};
             for (size_t e = 0; e < alpha; e++) {
-                float a = w->at[i][e];
+                float a = at[i][e];
                 if (a != 0.0f)
                     for (size_t l = 0; l < LANES; l++) acc[l] += a * mm[e][j][l];
             }
@@ -105,7 +104,7 @@ static inline void at_apply(const wino *w, float mm[MAX_ALPHA][MAX_ALPHA][LANES]
         for (size_t j = 0; j < m; j++) {
             float acc[LANES] = {0};
             for (size_t e = 0; e < alpha; e++) {
-                float a = w->at[j][e];
+                float a = at[j][e];
                 if (a != 0.0f)
                     for (size_t l = 0; l < LANES; l++) acc[l] += a * t[i][e][l];
             }
@@ -122,12 +121,11 @@ static void tile_pos(const wino *w, size_t tile, size_t *n, size_t *ty, size_t *
 /* V = BT d B. Channels-last sources (cl) put channels in the lanes and write V[xi][t][c];
  * others put tiles in the lanes and write V[xi][c][t]. Either way the loads of a lane group are
  * contiguous in the common case. */
-OCLNN__CPU_CLONES
-static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
-                            bool cl, float *v) {
+static inline void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
+                                     bool cl, float *v, const size_t m) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
-    const size_t *ss = src->stride, alpha = w->alpha, T = w->tiles, C = pb->c;
+    const size_t *ss = src->stride, alpha = m + 2, T = w->tiles, C = pb->c;
     const size_t outer = cl ? T : C, inner = cl ? C : T, blocks = (inner + LANES - 1) / LANES;
     long jobs = (long)(outer * blocks);
 #pragma omp parallel for schedule(static)
@@ -140,16 +138,16 @@ static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const ocln
             tile_pos(w, tile, &n, &ty, &tx);
             const float *plane = x + n * ss[0] + c * ss[1];
             for (size_t i = 0; i < alpha; i++) {
-                long iy = (long)(ty * w->m + i) - (long)pb->pad_top;
+                long iy = (long)(ty * m + i) - (long)pb->pad_top;
                 for (size_t j = 0; j < alpha; j++) {
-                    long ix = (long)(tx * w->m + j) - (long)pb->pad_left;
+                    long ix = (long)(tx * m + j) - (long)pb->pad_left;
                     d[i][j][l] = iy >= 0 && iy < (long)pb->h && ix >= 0 && ix < (long)pb->w
                                      ? plane[(size_t)iy * ss[2] + (size_t)ix * ss[3]]
                                      : 0.0f;
                 }
             }
         }
-        bt_apply(w, d, o);
+        bt_apply(m, d, o);
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
                 float *out = v + ((i * alpha + j) * outer + o0) * inner + i0;
@@ -158,15 +156,22 @@ static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const ocln
     }
 }
 
-/* dst = AT M A with the epilogue; M is [xi][t][k] for cl, else [xi][k][t] (lanes follow). */
 OCLNN__CPU_CLONES
-static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm, bool cl,
-                             const oclnn_tensor *residual, oclnn_tensor *dst) {
+static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
+                            bool cl, float *v) {
+    if (w->m == 2) input_transform_m(cv, w, src, cl, v, 2);
+    else input_transform_m(cv, w, src, cl, v, 4);
+}
+
+/* dst = AT M A with the epilogue; M is [xi][t][k] for cl, else [xi][k][t] (lanes follow). */
+static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
+                                      bool cl, const oclnn_tensor *residual, oclnn_tensor *dst,
+                                      const size_t m) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
-    const size_t alpha = w->alpha, m = w->m, T = w->tiles, K = pb->k;
+    const size_t alpha = m + 2, T = w->tiles, K = pb->k;
     const size_t outer = cl ? T : K, inner = cl ? K : T, blocks = (inner + LANES - 1) / LANES;
     long jobs = (long)(outer * blocks);
 #pragma omp parallel for schedule(static)
@@ -179,7 +184,7 @@ static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const flo
                 const float *src = mm + ((i * alpha + j) * outer + o0) * inner + i0;
                 for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
             }
-        at_apply(w, in, o);
+        at_apply(m, in, o);
         for (size_t l = 0; l < lanes; l++) {
             size_t tile = cl ? o0 : i0 + l, k = cl ? i0 + l : o0, n, ty, tx;
             tile_pos(w, tile, &n, &ty, &tx);
@@ -194,6 +199,13 @@ static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const flo
                 }
         }
     }
+}
+
+OCLNN__CPU_CLONES
+static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm, bool cl,
+                             const oclnn_tensor *residual, oclnn_tensor *dst) {
+    if (w->m == 2) output_transform_m(cv, w, mm, cl, residual, dst, 2);
+    else output_transform_m(cv, w, mm, cl, residual, dst, 4);
 }
 
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
