@@ -12,12 +12,13 @@
  *   dst          = AT M A per tile, cropped to P x Q, through the epilogue
  * V and M are addressed with strides (xi, channel, tile) given by the host, so the GEMM can take
  * tiles as columns (many tiles) or as rows (few tiles: V[xi][t][c], M[xi][t][k]).
- * Index mapping: input global (T, ceil(C/CB)); output global (T, ceil(K/CB)). */
+ * Index mapping: input global (T, ceil(C/CB)); output global (T, ceil(K/CB)); the two swap when
+ * tiles.w is set (channels-last tensors). */
 #include "conv/epilogue.h"
 
 #define ALPHA (WINO_M + 2)
 
-/* shape = (N, C, H, W); tiles = (tiles_h, tiles_w, T, 0); pad = (pt, pl) */
+/* shape = (N, C, H, W); tiles = (tiles_h, tiles_w, T, channels along dimension 0); pad = (pt, pl) */
 #ifndef CB
 #define CB 4 /* channels per work-item (tunable: 1..8); amortizes the tile's index arithmetic */
 #endif
@@ -25,7 +26,9 @@
 /* vs = (xi, c, t) strides of V */
 kernel void WINO_INPUT(global const float *src, uint src_off, uint4 src_stride, uint4 shape,
                        uint4 tiles, uint2 pad, global float *v, uint v_off, uint4 vs) {
-    const uint t = get_global_id(0), c0 = get_global_id(1) * CB;
+    /* tiles.w: channel blocks run along global dimension 0 (for channels-last sources, so that
+     * neighbouring work-items read neighbouring memory), else tiles do */
+    const uint t = get_global_id(tiles.w ? 1 : 0), c0 = get_global_id(tiles.w ? 0 : 1) * CB;
     if (t >= tiles.z || c0 >= shape.y) return;
     const uint img = t / (tiles.x * tiles.y), ty = t / tiles.y % tiles.x, tx = t % tiles.y;
     const int y0 = (int)(ty * WINO_M) - (int)pad.x, x0 = (int)(tx * WINO_M) - (int)pad.y;
@@ -57,7 +60,7 @@ kernel void WINO_INPUT(global const float *src, uint src_off, uint4 src_stride, 
 /* misc = (K, P, Q, 0); tiles as for the input; ms = (xi, k, t) strides of M */
 kernel void WINO_OUTPUT(global const float *m, uint m_off, uint4 misc, uint4 tiles, uint4 ms,
                         EPI_PARAMS) {
-    const uint t = get_global_id(0), k0 = get_global_id(1) * CB;
+    const uint t = get_global_id(tiles.w ? 1 : 0), k0 = get_global_id(tiles.w ? 0 : 1) * CB;
     if (t >= tiles.z || k0 >= misc.x) return;
     const uint img = t / (tiles.x * tiles.y), ty = t / tiles.y % tiles.x, tx = t % tiles.y;
     const uint kn = min((uint)CB, misc.x - k0);

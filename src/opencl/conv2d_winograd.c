@@ -80,8 +80,9 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
 
     cl_mem s = oclnn__cl_mem(src);
     cl_uint off = (cl_uint)src->offset;
+    const bool src_cl = src->stride[OCLNN__C] == 1, dst_cl = dst->stride[OCLNN__C] == 1;
     cl_uint4 stride = oclnn__cl_strides(src), shape = {{pb->n, pb->c, pb->h, pb->w}},
-             tiles = {{g.th, g.tw, T, 0}};
+             tiles = {{g.th, g.tw, T, src_cl}}, tiles_out = {{g.th, g.tw, T, dst_cl}};
     cl_uint2 pad = {{pb->pad_top, pb->pad_left}};
     cl_uint C = pb->c, K = pb->k;
     cl_uint4 vs = cv->wino_rows ? (cl_uint4){{T * C, 1, C, 0}} : (cl_uint4){{C * T, T, 1, 0}};
@@ -90,6 +91,7 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
                               OCLNN__ARG(tiles), OCLNN__ARG(pad), OCLNN__ARG(buf), OCLNN__ARG(v_off),
                               OCLNN__ARG(vs)));
     size_t gin[2] = {T, (pb->c + CB - 1) / CB};
+    if (src_cl) gin[0] = gin[1], gin[1] = T;
     OCLNN__TRY(oclnn__cl_launch(ctx, cv->aux, 2, gin, NULL));
 
     oclnn__cl_gemm gm = {0};
@@ -117,10 +119,11 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     args[n++] = OCLNN__ARG(buf);
     args[n++] = OCLNN__ARG(m_off);
     args[n++] = OCLNN__ARG(misc);
-    args[n++] = OCLNN__ARG(tiles);
+    args[n++] = OCLNN__ARG(tiles_out);
     args[n++] = OCLNN__ARG(ms);
     oclnn__cl_conv_epi_args(&epi, args, &n);
     OCLNN__TRY(oclnn__cl_set_args(cv->aux2, n, args));
     size_t gout[2] = {T, (pb->k + CB - 1) / CB};
+    if (dst_cl) gout[0] = gout[1], gout[1] = T;
     return oclnn__cl_launch(ctx, cv->aux2, 2, gout, NULL);
 }
