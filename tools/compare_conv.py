@@ -8,7 +8,7 @@ Run with Debian's interpreter from the repository root after building:
         [--device 0:0] [--threads 2] [--json out.json]
 
 The machine is shared and noisy, so each measurement is repeated --rounds times, interleaved
-(PyTorch, C backend, OpenCL, PyTorch, ...), and the best median of each is kept. GFLOP/s counts
+(every layer in turn, each as PyTorch, C backend, OpenCL), and the best median of each is kept. GFLOP/s counts
 2*N*K*C*R*S*P*Q per convolution (no Winograd discount), so it is an *effective* rate.
 """
 import argparse
@@ -78,23 +78,29 @@ def main():
     rows = []
     for n in [int(b) for b in args.batches.split(",")]:
         for name, c, hw in LAYERS:
-            f = flops(n, c, hw)
-            iters_cl = 5 if n > 1 else 10
-            pt, cpu, cl = [], [], []
-            for _ in range(args.rounds):
-                pt.append(torch_ms(torch, n, c, hw, 20))
-                r, cmd_cpu = oclnn_ms(tool, "cpu", n, c, hw, 20, "all")
-                cpu.append(r)
-                if args.device != "none":
-                    r, cmd_cl = oclnn_ms(tool, args.device, n, c, hw, iters_cl, "all")
-                    cl.append(r)
-                else:
-                    cmd_cl = "(OpenCL skipped)"
-            row = {"layer": name, "n": n, "c": c, "hw": hw, "gflop": f / 1e9,
-                   "torch_ms": min(pt), "cpu": best(cpu), "opencl": best(cl),
-                   "cmd_cpu": cmd_cpu, "cmd_opencl": cmd_cl}
-            rows.append(row)
-            print(f"measured {name} batch {n}", file=sys.stderr)
+            rows.append({"layer": name, "n": n, "c": c, "hw": hw, "gflop": flops(n, c, hw) / 1e9,
+                         "pt": [], "cpu_runs": [], "cl_runs": []})
+    # Rounds go over the whole list, so a burst of load from elsewhere hits one round of each
+    # layer rather than every round of one layer.
+    for rnd in range(args.rounds):
+        for row in rows:
+            n, c, hw = row["n"], row["c"], row["hw"]
+            row["pt"].append(torch_ms(torch, n, c, hw, 20))
+            # PyTorch's OpenMP workers keep spinning for a while after the last op; let them
+            # stop before oclnn starts, or its first runs compete with them for the two cores.
+            time.sleep(1.0)
+            r, row["cmd_cpu"] = oclnn_ms(tool, "cpu", n, c, hw, 20, "all")
+            row["cpu_runs"].append(r)
+            if args.device != "none":
+                r, row["cmd_opencl"] = oclnn_ms(tool, args.device, n, c, hw, 5 if n > 1 else 10, "all")
+                row["cl_runs"].append(r)
+            else:
+                row["cmd_opencl"] = "(OpenCL skipped)"
+            print(f"round {rnd + 1}: {row['layer']} batch {n}", file=sys.stderr)
+    for row in rows:
+        row["torch_ms"] = min(row.pop("pt"))
+        row["cpu"] = best(row.pop("cpu_runs"))
+        row["opencl"] = best(row.pop("cl_runs"))
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=1)
