@@ -91,6 +91,7 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
         /* Per image: one im2col for all groups, then the groups' GEMMs, spread over the threads
          * (each single-threaded) when there are several and the BLAS allows it. */
         bool nest = pb->groups > 1 && oclnn__cpu_blas_nests();
+        (void)nest; /* unused without OpenMP */
         size_t ldcol = rows_channels ? pq : pb->groups * crs;
         for (size_t n = 0; n < pb->n; n++) {
             if (!no_col) {

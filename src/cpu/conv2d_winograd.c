@@ -224,6 +224,7 @@ oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv 
     /* The alpha^2 GEMMs are small (T often < 100): spread them over the threads, each
      * single-threaded, when the BLAS allows it. */
     bool nest = oclnn__cpu_blas_nests();
+    (void)nest; /* unused without OpenMP */
 #pragma omp parallel for schedule(dynamic) if (nest)
     for (long e = 0; e < (long)a2; e++) {
         const float *u = cv->u + (size_t)e * K * C, *ve = v + (size_t)e * C * T;
