@@ -71,7 +71,24 @@ def main():
     ap.add_argument("--device", default="0:0", help="the OpenCL device (oclnn --device); none: skip")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--merge", nargs="+", metavar="JSON",
+                    help="measure nothing: print the best of earlier --json runs, cell by cell")
     args = ap.parse_args()
+    if args.merge:
+        merged = {}
+        for path in args.merge:
+            with open(path) as fh:
+                for row in json.load(fh):
+                    key = (row["layer"], row["n"])
+                    if key not in merged:
+                        merged[key] = row
+                        continue
+                    m = merged[key]
+                    m["torch_ms"] = min(m["torch_ms"], row["torch_ms"])
+                    m["cpu"] = best([m["cpu"], row["cpu"]])
+                    m["opencl"] = best([m["opencl"], row["opencl"]])
+        report(list(merged.values()), f"best of {len(args.merge)} runs", "?", args)
+        return
     import torch
     torch.set_num_threads(args.threads)
     tool = os.path.join(args.build, "oclnn")
@@ -104,12 +121,15 @@ def main():
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=1)
+    report(rows, f"best of {args.rounds} interleaved rounds", torch.__version__, args)
 
+
+def report(rows, how, torch_version, args):
     def g(ms, f):
         return f / (ms * 1e6)
 
-    print(f"PyTorch {torch.__version__} ({args.threads} threads) vs oclnn; effective GFLOP/s "
-          f"(fraction of the {PEAK_GFLOPS:.0f} GFLOP/s peak); best of {args.rounds} interleaved rounds.\n")
+    print(f"PyTorch {torch_version} ({args.threads} threads) vs oclnn; effective GFLOP/s "
+          f"(fraction of the {PEAK_GFLOPS:.0f} GFLOP/s peak); {how}.\n")
     print("### C backend vs PyTorch CPU\n")
     print("| layer | N | PyTorch ms (GFLOP/s) | oclnn best: algo, ms (GFLOP/s, % peak) | oclnn / PyTorch time | all C-backend algos (GFLOP/s) |")
     print("|---|---|---|---|---|---|")
@@ -119,7 +139,7 @@ def main():
         others = ", ".join(f"{k} {g(v, f):.0f}" for k, v in sorted(r["cpu"].items(), key=lambda kv: kv[1]))
         print(f"| {r['layer']} {r['c']}x{r['hw']}x{r['hw']} | {r['n']} | {r['torch_ms']:.2f} ({g(r['torch_ms'], f):.0f}) "
               f"| {a}, {ms:.2f} ({g(ms, f):.0f}, {100 * g(ms, f) / PEAK_GFLOPS:.0f}%) | {ms / r['torch_ms']:.2f} | {others} |")
-    if args.device == "none":
+    if not any(r["opencl"] for r in rows):
         return
     print("\n### OpenCL (PoCL) algorithms\n")
     print("| layer | N | " + " | ".join(["winograd4", "winograd2", "im2col", "direct", "im2col-clblast"])
