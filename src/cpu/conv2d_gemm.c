@@ -66,6 +66,26 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
     }
 }
 
+/* Group g of image n: C = W * col (rows are channels) or col * Wt (columns are channels). */
+static void group_gemm(const oclnn__cpu_conv *cv, const float *x, const size_t ss[4], float *y,
+                       const size_t ds[4], size_t n, size_t g, const float *col, bool no_col,
+                       bool rows_channels) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t crs = (size_t)pb->cg * pb->r * pb->s, pq = (size_t)pb->p * pb->q;
+    const size_t c0 = g * pb->cg, k0 = g * pb->kg;
+    if (rows_channels) {
+        const float *b = no_col ? x + n * ss[OCLNN__N] + c0 * ss[OCLNN__C] : col + g * crs * pq;
+        size_t ldb = no_col ? ss[OCLNN__C] : pq;
+        oclnn__cpu_sgemm(false, pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, 0.0f,
+                         y + n * ds[OCLNN__N] + k0 * ds[OCLNN__C], ds[OCLNN__C]);
+    } else {
+        const float *a = no_col ? x + n * ss[OCLNN__N] + c0 : col + g * crs;
+        size_t lda = no_col ? ss[OCLNN__W] : pb->groups * crs;
+        oclnn__cpu_sgemm(false, pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, 0.0f,
+                         y + n * ds[OCLNN__N] + k0, ds[OCLNN__W]);
+    }
+}
+
 oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv, const oclnn_tensor *src,
                                   oclnn_tensor *dst, const oclnn_tensor *residual) {
     const oclnn__conv2d_problem *pb = &cv->pb;
@@ -89,29 +109,19 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                              cv->wt + g * crs * pb->kg, pb->kg, 0.0f, y + g * pb->kg, ds[OCLNN__W]);
     } else {
         /* Per image: one im2col for all groups, then the groups' GEMMs, spread over the threads
-         * (each single-threaded) when there are several and the BLAS allows it. */
-        bool nest = pb->groups > 1 && oclnn__cpu_blas_nests();
-        (void)nest; /* unused without OpenMP */
-        size_t ldcol = rows_channels ? pq : pb->groups * crs;
+         * (each single-threaded) when there are several and the BLAS allows it; otherwise the
+         * BLAS threads each GEMM itself, outside any parallel region of ours. */
+        const bool nest = pb->groups > 1 && oclnn__cpu_blas_nests();
         for (size_t n = 0; n < pb->n; n++) {
             if (!no_col) {
                 if (rows_channels) im2col_rows_channels(pb, x, ss, n, col);
                 else im2col_cols_channels(pb, x, ss, n, col);
             }
-#pragma omp parallel for schedule(dynamic) if (nest)
-            for (long gl = 0; gl < (long)pb->groups; gl++) {
-                size_t g = (size_t)gl, c0 = g * pb->cg, k0 = g * pb->kg;
-                if (rows_channels) {
-                    const float *b = no_col ? x + n * ss[OCLNN__N] + c0 * ss[OCLNN__C] : col + g * crs * pq;
-                    size_t ldb = no_col ? ss[OCLNN__C] : pq;
-                    oclnn__cpu_sgemm(false, pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, 0.0f,
-                                     y + n * ds[OCLNN__N] + k0 * ds[OCLNN__C], ds[OCLNN__C]);
-                } else {
-                    const float *a = no_col ? x + n * ss[OCLNN__N] + c0 : col + g * crs;
-                    size_t lda = no_col ? ss[OCLNN__W] : ldcol;
-                    oclnn__cpu_sgemm(false, pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, 0.0f,
-                                     y + n * ds[OCLNN__N] + k0, ds[OCLNN__W]);
-                }
+            if (nest) {
+#pragma omp parallel for schedule(dynamic)
+                for (long g = 0; g < (long)pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, (size_t)g, col, no_col, rows_channels);
+            } else {
+                for (size_t g = 0; g < pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, g, col, no_col, rows_channels);
             }
         }
     }

@@ -208,6 +208,16 @@ static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const flo
     else output_transform_m(cv, w, mm, cl, residual, dst, 4);
 }
 
+/* The product of one of the alpha^2 Winograd points: M[e] = U[e] * V[e] (or V[e] * U[e]^T). */
+static void point_gemm(const oclnn__cpu_conv *cv, const wino *w, bool cl, size_t e, const float *v,
+                       float *mm) {
+    const size_t T = w->tiles, C = cv->pb.c, K = cv->pb.k;
+    const float *u = cv->u + e * K * C, *ve = v + e * C * T;
+    float *me = mm + e * K * T;
+    if (cl) oclnn__cpu_sgemm(true, T, K, C, ve, C, u, C, 0.0f, me, K);
+    else oclnn__cpu_sgemm(false, K, T, C, u, C, ve, T, 0.0f, me, T);
+}
+
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                                       const oclnn_tensor *src, oclnn_tensor *dst,
                                       const oclnn_tensor *residual) {
@@ -216,21 +226,19 @@ oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv 
     wino_init(cv, &w);
     oclnn__storage *scratch;
     OCLNN__TRY(oclnn__context_scratch(ctx, oclnn__cpu_winograd_workspace(cv), &scratch));
-    const size_t a2 = w.alpha * w.alpha, T = w.tiles, C = pb->c, K = pb->k;
+    const size_t a2 = w.alpha * w.alpha, T = w.tiles, C = pb->c;
     float *v = scratch->mem, *mm = v + a2 * C * T;
     /* NHWC-like sources: channels in the lanes, tiles as GEMM rows: M[xi] = V[xi] * U[xi]^T. */
     const bool cl = src->stride[OCLNN__C] == 1;
     input_transform(cv, &w, src, cl, v);
     /* The alpha^2 GEMMs are small (T often < 100): spread them over the threads, each
      * single-threaded, when the BLAS allows it. */
-    bool nest = oclnn__cpu_blas_nests();
-    (void)nest; /* unused without OpenMP */
-#pragma omp parallel for schedule(dynamic) if (nest)
-    for (long e = 0; e < (long)a2; e++) {
-        const float *u = cv->u + (size_t)e * K * C, *ve = v + (size_t)e * C * T;
-        float *me = mm + (size_t)e * K * T;
-        if (cl) oclnn__cpu_sgemm(true, T, K, C, ve, C, u, C, 0.0f, me, K);
-        else oclnn__cpu_sgemm(false, K, T, C, u, C, ve, T, 0.0f, me, T);
+    const bool nest = oclnn__cpu_blas_nests(); /* else the BLAS threads each GEMM */
+    if (nest) {
+#pragma omp parallel for schedule(dynamic)
+        for (long e = 0; e < (long)a2; e++) point_gemm(cv, &w, cl, (size_t)e, v, mm);
+    } else {
+        for (size_t e = 0; e < a2; e++) point_gemm(cv, &w, cl, e, v, mm);
     }
     output_transform(cv, &w, mm, cl, residual, dst);
     return OCLNN_OK;
