@@ -133,17 +133,38 @@ static inline void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, c
         size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
         size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
         float d[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
-        for (size_t l = 0; l < LANES; l++) {
-            size_t ll = l < lanes ? l : 0, tile = cl ? o0 : i0 + ll, c = cl ? i0 + ll : o0, n, ty, tx;
-            tile_pos(w, tile, &n, &ty, &tx);
-            const float *plane = x + n * ss[0] + c * ss[1];
+        if (cl) { /* one tile, LANES consecutive channels: contiguous loads */
+            size_t n, ty, tx;
+            tile_pos(w, o0, &n, &ty, &tx);
+            const float *base = x + n * ss[0] + i0 * ss[1];
             for (size_t i = 0; i < alpha; i++) {
                 long iy = (long)(ty * m + i) - (long)pb->pad_top;
                 for (size_t j = 0; j < alpha; j++) {
                     long ix = (long)(tx * m + j) - (long)pb->pad_left;
-                    d[i][j][l] = iy >= 0 && iy < (long)pb->h && ix >= 0 && ix < (long)pb->w
-                                     ? plane[(size_t)iy * ss[2] + (size_t)ix * ss[3]]
-                                     : 0.0f;
+                    if (iy < 0 || iy >= (long)pb->h || ix < 0 || ix >= (long)pb->w) {
+                        memset(d[i][j], 0, sizeof d[i][j]);
+                        continue;
+                    }
+                    const float *in = base + (size_t)iy * ss[2] + (size_t)ix * ss[3];
+                    if (lanes == LANES)
+                        for (size_t l = 0; l < LANES; l++) d[i][j][l] = in[l];
+                    else
+                        for (size_t l = 0; l < LANES; l++) d[i][j][l] = l < lanes ? in[l] : 0.0f;
+                }
+            }
+        } else { /* one channel, LANES consecutive tiles */
+            for (size_t l = 0; l < LANES; l++) {
+                size_t tile = i0 + (l < lanes ? l : 0), n, ty, tx;
+                tile_pos(w, tile, &n, &ty, &tx);
+                const float *plane = x + n * ss[0] + o0 * ss[1];
+                for (size_t i = 0; i < alpha; i++) {
+                    long iy = (long)(ty * m + i) - (long)pb->pad_top;
+                    for (size_t j = 0; j < alpha; j++) {
+                        long ix = (long)(tx * m + j) - (long)pb->pad_left;
+                        d[i][j][l] = iy >= 0 && iy < (long)pb->h && ix >= 0 && ix < (long)pb->w
+                                         ? plane[(size_t)iy * ss[2] + (size_t)ix * ss[3]]
+                                         : 0.0f;
+                    }
                 }
             }
         }
@@ -185,8 +206,25 @@ static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, 
                 for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
             }
         at_apply(m, in, o);
+        if (cl) { /* one tile, LANES consecutive output channels */
+            size_t n, ty, tx;
+            tile_pos(w, o0, &n, &ty, &tx);
+            float b[LANES];
+            for (size_t l = 0; l < LANES; l++) b[l] = cv->bias && l < lanes ? cv->bias[i0 + l] : 0.0f;
+            for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
+                for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
+                    size_t p = ty * m + i, q = tx * m + j;
+                    float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
+                    const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
+                    for (size_t l = 0; l < lanes; l++) {
+                        float v = o[i][j][l] + b[l] + (ro ? ro[l * rs[1]] : 0.0f);
+                        out[l * ds[1]] = pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f ? 0.0f : v;
+                    }
+                }
+            continue;
+        }
         for (size_t l = 0; l < lanes; l++) {
-            size_t tile = cl ? o0 : i0 + l, k = cl ? i0 + l : o0, n, ty, tx;
+            size_t tile = i0 + l, k = o0, n, ty, tx;
             tile_pos(w, tile, &n, &ty, &tx);
             float b = cv->bias ? cv->bias[k] : 0.0f;
             for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
