@@ -17,10 +17,6 @@
 
 #include "core/log.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 typedef void (*cblas_sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
                                const float *a, int lda, const float *b, int ldb, float beta,

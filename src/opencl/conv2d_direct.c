@@ -4,8 +4,6 @@
  * work-item loads the KB channels of a tap as one vector; depthwise keeps the user's layout. */
 #include "opencl/conv2d.h"
 
-#include <string.h>
-
 #include "core/alloc.h"
 
 #define DIRECT_CL "conv/direct.cl"

@@ -45,8 +45,8 @@ const char *oclnn__conv2d_applies(const oclnn__conv2d_problem *pb, oclnn_conv_al
  *     multiplications; with fewer channels the transforms dominate) when there are at least 16
  *     of its 4x4 output tiles. With fewer (ResNet's 7x7 layers at batch 1: 4 tiles) the 36
  *     transformed K x C filter matrices are read for very little work, and winograd2 (16 tiles)
- *     measured faster on both backends: PoCL 68 vs 39 (winograd4) and 38 (im2col) GFLOP/s,
- *     C backend 210 vs 133 and 94 (docs/PERFORMANCE-conv.md).
+ *     measured faster on both backends: PoCL 134 vs 46 (winograd4) and 71 (im2col) GFLOP/s,
+ *     C backend 245 vs 174 and 217 (docs/PERFORMANCE-conv.md).
  *  5. everything else: im2col + GEMM. */
 oclnn_conv_algo oclnn__conv2d_choose(const oclnn__conv2d_problem *pb, const oclnn__conv2d_caps *caps) {
     (void)caps; /* the rules are the same on both backends today */
