@@ -111,6 +111,9 @@ static void test_lrn_shapes(void **state) {
         {{3, 5, 7, 9}, 3, 0.9f, 0.5f, 1.5f},        /* odd, strong normalization */
         {{2, 9, 4, 3}, 6, 0.3f, 1.2f, 0.5f},        /* even window: one more channel before */
         {{1, 3, 2, 2}, 11, 1.0f, 0.75f, 1.0f},      /* window wider than the channels */
+        /* a huge window covers every channel; it must cost no more than one of 2C (found by the
+         * ops fuzzer: the NHWC path looped over the whole window) */
+        {{2, 7, 3, 5}, 2000000001u, 3e8f, 0.75f, 1.0f},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const oclnn_lrn_desc *d = &cases[i];

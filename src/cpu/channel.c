@@ -55,7 +55,11 @@ oclnn_status oclnn__cpu_lrn(const oclnn_lrn_desc *d, const oclnn_tensor *src, oc
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
     const size_t *xs = src->stride, *ys = dst->stride;
-    const long C = s.c, before = d->size / 2, after = (d->size - 1) / 2;
+    /* Window halves beyond the channel count add nothing: clip them, so a huge `size` costs no
+     * more than size = 2C (it once looped over the whole window per pixel). */
+    const long C = s.c;
+    const long before = d->size / 2 < (uint32_t)C ? (long)(d->size / 2) : C - 1;
+    const long after = (d->size - 1) / 2 < (uint32_t)C ? (long)((d->size - 1) / 2) : C - 1;
     const float alpha = d->alpha / (float)d->size, beta = d->beta, k = d->k;
     const bool tq = beta == 0.75f;
     const bool c_inner = xs[OCLNN__C] < xs[OCLNN__W];

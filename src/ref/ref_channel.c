@@ -28,8 +28,9 @@ void oclnn__ref_lrn(const oclnn_lrn_desc *d, oclnn_layout layout, const float *s
             for (size_t w = 0; w < s.w; w++)
                 for (long c = 0; c < C; c++) {
                     double sq = 0;
-                    for (long j = c - lo; j <= c + hi; j++) {
-                        if (j < 0 || j >= C) continue;
+                    /* the window clipped to the channels that exist */
+                    const long j0 = c - lo > 0 ? c - lo : 0, j1 = c + hi < C - 1 ? c + hi : C - 1;
+                    for (long j = j0; j <= j1; j++) {
                         double v = src[oclnn__ref_index(s, layout, n, (size_t)j, h, w)];
                         sq += v * v;
                     }
