@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: MIT */
+/* Compiling a graph for a context, and running it. Backend-neutral: every op goes through the
+ * public op API, so the same code runs on OpenCL and on the C backend.
+ *
+ * Compilation, in order:
+ *   1. shapes: oclnn_graph_infer_shapes;
+ *   2. fusion, in node order: a convolution absorbs the batch norm that is its only consumer
+ *      (folded into weights and bias), then an add that is the only consumer (the other operand
+ *      becomes the fused residual), then a ReLU (the fused activation); an add absorbs a ReLU.
+ *      A fused step runs at the position of the last node it absorbs, so a residual computed
+ *      later in node order (ResNet's downsample) is ready;
+ *   3. concat: an input whose only reader is the concat is written straight into its channel
+ *      slice of the output (a view); the others are copied by a concat op;
+ *   4. memory: each value lives from the step that writes it to the last step that reads it;
+ *      oclnn__plan_memory shares buffers between values whose lifetimes do not overlap, and each
+ *      value gets a tensor of its shape over its buffer. The input and output are dedicated. */
+#include "graph/net.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/context.h"
+#include "core/status.h"
+#include "core/tensor.h"
+#include "graph/alias.h"
+#include "graph/plan.h"
+
+/* Compilation calls public functions, which rename the current call: failures are reported under
+ * this call's name. */
+#define NET_FAIL(...) (oclnn__enter("oclnn_net_create"), oclnn__fail(__VA_ARGS__))
+
+/* Re-labels a failure of an inner public call as this call's, naming the node. */
+static oclnn_status wrap(oclnn_status st, const char *node) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", oclnn_last_error());
+    oclnn__enter("oclnn_net_create");
+    if (node) return oclnn__fail(st, "node \"%s\": %s", node, msg);
+    return oclnn__fail(st, "%s", msg);
+}
+
+typedef struct compiler {
+    oclnn_net *net;
+    const oclnn_graph *g;
+    const oclnn_shape *shapes;
+    int *uses, *consumer;
+    bool *absorbed;
+    size_t weight_floats;
+} compiler;
+
+static bool sole_consumer(const compiler *c, int i, oclnn_node_op op) {
+    int j = c->consumer[i];
+    return c->uses[i] == 1 && j >= 0 && !c->absorbed[j] && c->g->nodes[j].desc.op == op;
+}
+
+static const float *param(const oclnn__node *n, const char *suffix) {
+    const oclnn__param *p = oclnn__node_param(n, suffix);
+    return p ? p->data : NULL;
+}
+
+static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
+    const oclnn_allocator *al = c->net->ctx->allocator;
+    const oclnn__node *n = &c->g->nodes[i];
+    const oclnn_node_desc *d = &n->desc;
+    const oclnn__param *wp = oclnn__node_param(n, "weight");
+    uint32_t k = d->channels;
+    size_t per = wp->count / k;
+    float *w = oclnn__alloc(al, wp->count * sizeof *w), *b = oclnn__calloc(al, k, sizeof *b);
+    if (!w || !b) {
+        oclnn__free(al, w);
+        oclnn__free(al, b);
+        return NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "node \"%s\": cannot copy the weights", n->name);
+    }
+    memcpy(w, wp->data, wp->count * sizeof *w);
+    if (d->bias) memcpy(b, param(n, "bias"), k * sizeof *b);
+    bool has_bias = d->bias;
+    int cur = i;
+    strcpy(s->label, "conv");
+    oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
+    if (sole_consumer(c, cur, OCLNN_NODE_BATCHNORM)) {
+        int j = c->consumer[cur];
+        const oclnn__node *bn = &c->g->nodes[j];
+        oclnn_status st = oclnn_batchnorm_fold(k, per, param(bn, "weight"), param(bn, "bias"),
+                                               param(bn, "running_mean"), param(bn, "running_var"),
+                                               bn->desc.eps, w, b);
+        if (st != OCLNN_OK) {
+            oclnn__free(al, w);
+            oclnn__free(al, b);
+            return wrap(st, bn->name);
+        }
+        has_bias = true;
+        c->absorbed[j] = true;
+        c->net->rep[j] = i;
+        cur = j;
+        strcat(s->label, "+bn");
+    }
+    if (sole_consumer(c, cur, OCLNN_NODE_ADD)) {
+        int j = c->consumer[cur];
+        const oclnn__node *add = &c->g->nodes[j];
+        s->src[1] = add->inputs[0] == cur ? add->inputs[1] : add->inputs[0];
+        cd.fuse_residual = true;
+        c->absorbed[j] = true;
+        c->net->rep[j] = i;
+        cur = j;
+        strcat(s->label, "+add");
+    }
+    if (sole_consumer(c, cur, OCLNN_NODE_RELU)) {
+        int j = c->consumer[cur];
+        cd.activation = OCLNN_ACTIVATION_RELU;
+        c->absorbed[j] = true;
+        c->net->rep[j] = i;
+        cur = j;
+        strcat(s->label, "+relu");
+    }
+    s->position = cur;
+    cd.input = c->shapes[n->inputs[0]];
+    cd.out_channels = k;
+    cd.kernel_h = d->kernel_h;
+    cd.kernel_w = d->kernel_w;
+    cd.stride_h = d->stride_h;
+    cd.stride_w = d->stride_w;
+    cd.dilation_h = d->dilation_h;
+    cd.dilation_w = d->dilation_w;
+    cd.groups = d->groups;
+    cd.padding.mode = OCLNN_PAD_EXPLICIT;
+    cd.padding.top = cd.padding.bottom = d->pad_h;
+    cd.padding.left = cd.padding.right = d->pad_w;
+    cd.has_bias = has_bias;
+    oclnn_status st = oclnn_conv2d_create(c->net->ctx, &cd, w, has_bias ? b : NULL, &s->op);
+    oclnn__free(al, w);
+    oclnn__free(al, b);
+    if (st != OCLNN_OK) return wrap(st, n->name);
+    c->weight_floats += wp->count + (has_bias ? k : 0);
+    oclnn_shape o = c->shapes[i];
+    s->flops = 2.0 * o.n * o.c * o.h * o.w * (double)per;
+    return OCLNN_OK;
+}
+
+static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
+    const oclnn_allocator *al = c->net->ctx->allocator;
+    const oclnn__node *n = &c->g->nodes[i];
+    const oclnn_node_desc *d = &n->desc;
+    oclnn_context *ctx = c->net->ctx;
+    oclnn_shape in = n->input_count ? c->shapes[n->inputs[0]] : c->shapes[i], o = c->shapes[i];
+    oclnn_status st = OCLNN_OK;
+    s->node = s->position = i;
+    s->dst = i;
+    s->src[0] = n->input_count ? n->inputs[0] : -1;
+    s->src[1] = -1;
+    snprintf(s->label, sizeof s->label, "%s", oclnn_node_op_name(d->op));
+    switch (d->op) {
+    case OCLNN_NODE_INPUT: return OCLNN_OK;
+    case OCLNN_NODE_CONV: s->kind = STEP_CONV; return make_conv(c, i, s);
+    case OCLNN_NODE_BATCHNORM: {
+        s->kind = STEP_BATCHNORM;
+        oclnn_batchnorm_desc bd = OCLNN_BATCHNORM_DESC_INIT;
+        bd.shape = in;
+        bd.eps = d->eps;
+        st = oclnn_batchnorm_create(ctx, &bd, param(n, "weight"), param(n, "bias"), param(n, "running_mean"),
+                                    param(n, "running_var"), &s->op);
+        c->weight_floats += 4u * in.c;
+        break;
+    }
+    case OCLNN_NODE_RELU:
+    case OCLNN_NODE_ADD: {
+        s->kind = STEP_ELTWISE;
+        oclnn_eltwise_desc ed = OCLNN_ELTWISE_DESC_INIT;
+        ed.shape = in;
+        ed.op = d->op == OCLNN_NODE_RELU ? OCLNN_ELTWISE_RELU : OCLNN_ELTWISE_ADD;
+        if (d->op == OCLNN_NODE_ADD) {
+            s->src[1] = n->inputs[1];
+            if (sole_consumer(c, i, OCLNN_NODE_RELU)) {
+                int j = c->consumer[i];
+                ed.op = OCLNN_ELTWISE_ADD_RELU;
+                c->absorbed[j] = true;
+                c->net->rep[j] = i;
+                s->position = j;
+                strcpy(s->label, "add+relu");
+            }
+        }
+        st = oclnn_eltwise_create(ctx, &ed, NULL, NULL, &s->op);
+        break;
+    }
+    case OCLNN_NODE_MAX_POOL:
+    case OCLNN_NODE_AVG_POOL:
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
+        s->kind = STEP_POOL;
+        oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
+        pd.input = in;
+        if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+            if (o.h == 1 && o.w == 1) {
+                pd.kind = OCLNN_POOL_GLOBAL_AVG;
+            } else {
+                pd.kind = OCLNN_POOL_AVG;
+                pd.kernel_h = pd.stride_h = in.h / o.h;
+                pd.kernel_w = pd.stride_w = in.w / o.w;
+            }
+        } else {
+            pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+            pd.kernel_h = d->kernel_h;
+            pd.kernel_w = d->kernel_w;
+            pd.stride_h = d->stride_h;
+            pd.stride_w = d->stride_w;
+            pd.pad_h = d->pad_h;
+            pd.pad_w = d->pad_w;
+            pd.ceil_mode = d->ceil_mode;
+            pd.count_include_pad = d->count_include_pad;
+        }
+        st = oclnn_pool2d_create(ctx, &pd, &s->op);
+        break;
+    }
+    case OCLNN_NODE_CONCAT: {
+        s->kind = STEP_CONCAT;
+        s->src[0] = -1; /* its sources are all in srcs */
+        s->nsrcs = n->input_count;
+        s->srcs = oclnn__alloc(al, n->input_count * sizeof *s->srcs);
+        oclnn_shape *ins = oclnn__alloc(al, n->input_count * sizeof *ins);
+        if (!s->srcs || !ins) {
+            oclnn__free(al, ins);
+            return NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "node \"%s\": out of memory", n->name);
+        }
+        for (size_t k = 0; k < n->input_count; k++) {
+            s->srcs[k] = n->inputs[k];
+            ins[k] = c->shapes[n->inputs[k]];
+        }
+        st = oclnn_concat_create(ctx, ins, n->input_count, &s->op);
+        oclnn__free(al, ins);
+        break;
+    }
+    case OCLNN_NODE_FC: {
+        s->kind = STEP_FC;
+        oclnn_fc_desc fd = OCLNN_FC_DESC_INIT;
+        fd.input = in;
+        fd.out_features = d->channels;
+        fd.has_bias = d->bias;
+        st = oclnn_fc_create(ctx, &fd, param(n, "weight"), d->bias ? param(n, "bias") : NULL, &s->op);
+        size_t in_features = (size_t)in.c * in.h * in.w;
+        c->weight_floats += (size_t)d->channels * in_features + (d->bias ? d->channels : 0);
+        s->flops = 2.0 * in.n * d->channels * (double)in_features;
+        break;
+    }
+    case OCLNN_NODE_SOFTMAX: {
+        s->kind = STEP_SOFTMAX;
+        oclnn_softmax_desc sd = OCLNN_SOFTMAX_DESC_INIT;
+        sd.shape = in;
+        st = oclnn_softmax_create(ctx, &sd, &s->op);
+        break;
+    }
+    }
+    return st == OCLNN_OK ? OCLNN_OK : wrap(st, n->name);
+}
+
+static int root_of(const oclnn_net *net, int v) {
+    while (net->values[v].view_of >= 0) v = net->values[v].view_of;
+    return v;
+}
+
+static int cmp_position(const void *a, const void *b) {
+    const oclnn__step *x = a, *y = b;
+    return (x->position > y->position) - (x->position < y->position);
+}
+
+/* Marks concat inputs that can be written in place as views of the concat output. */
+static void assign_views(oclnn_net *net) {
+    for (size_t k = net->step_count; k-- > 0;) {
+        oclnn__step *s = &net->steps[k];
+        if (s->kind != STEP_CONCAT) continue;
+        uint32_t offset = 0;
+        size_t copied = 0;
+        for (size_t q = 0; q < s->nsrcs; q++) {
+            int r = s->srcs[q];
+            oclnn__value *v = &net->values[r];
+            bool twice = false;
+            for (size_t p = 0; p < s->nsrcs; p++) twice |= p != q && s->srcs[p] == r;
+            if (r != net->input && r != net->output && v->view_of < 0 && v->uses == 1 && !twice) {
+                v->view_of = s->dst;
+                v->c_offset = offset;
+            } else {
+                copied++;
+            }
+            offset += v->shape.c;
+        }
+        if (!copied) { /* every branch writes its slice: nothing left to run */
+            oclnn_op_destroy(s->op);
+            s->op = NULL;
+        }
+    }
+}
+
+static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
+    const oclnn_allocator *al = net->ctx->allocator;
+    size_t n = net->node_count;
+    oclnn__plan_value *pv = oclnn__alloc(al, n * sizeof *pv);
+    int *pv_value = oclnn__alloc(al, n * sizeof *pv_value);
+    size_t *bytes = oclnn__alloc(al, n * sizeof *bytes);
+    oclnn_status st = OCLNN_OK;
+    if (!pv || !pv_value || !bytes) {
+        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot plan the memory");
+        goto done;
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        oclnn__value *v = &net->values[i];
+        if (net->rep[i] != (int)i || v->view_of >= 0 || (int)i == net->input || (int)i == net->output) continue;
+        if (v->first == INT_MAX) continue; /* not written by any step */
+        oclnn__shape_bytes(v->shape, NULL, &pv[count].bytes);
+        pv[count].first = v->first;
+        pv[count].last = v->last < v->first ? v->first : v->last;
+        pv_value[count++] = (int)i;
+    }
+    oclnn__plan_result r;
+    if (!oclnn__plan_memory(pv, count, bytes, &r)) {
+        st = NET_FAIL(OCLNN_ERROR_INVALID_ARGUMENT, "memory plan failed (sizes overflow)");
+        goto done;
+    }
+    net->buffers = oclnn__calloc(al, r.buffers ? r.buffers : 1, sizeof *net->buffers);
+    if (!net->buffers) {
+        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the buffer list");
+        goto done;
+    }
+    net->buffer_count = r.buffers;
+    for (size_t b = 0; b < r.buffers && st == OCLNN_OK; b++) {
+        oclnn_shape s = {1, (uint32_t)(bytes[b] / sizeof(float)), 1, 1};
+        if (bytes[b] / sizeof(float) > UINT32_MAX) s = (oclnn_shape){(uint32_t)(bytes[b] / sizeof(float) / 4096), 4096, 1, 1};
+        st = oclnn_tensor_create(net->ctx, s, OCLNN_LAYOUT_NCHW, &net->buffers[b]);
+        if (st != OCLNN_OK) st = wrap(st, NULL);
+    }
+    for (size_t k = 0; k < count && st == OCLNN_OK; k++) {
+        oclnn__value *v = &net->values[pv_value[k]];
+        v->buffer = pv[k].buffer;
+        oclnn__enter("oclnn_net_create"); /* names the alias's failure */
+        st = oclnn__tensor_alias(net->buffers[v->buffer], v->shape, net->layout, &v->t);
+    }
+    net->mem.activations = r.total_bytes;
+    net->mem.activations_live = r.live_peak;
+    for (int io = 0; io < 2 && st == OCLNN_OK; io++) {
+        oclnn__value *v = &net->values[io ? net->output : net->input];
+        st = oclnn_tensor_create(net->ctx, v->shape, net->layout, &v->t);
+        if (st != OCLNN_OK) st = wrap(st, NULL);
+        size_t b;
+        oclnn__shape_bytes(v->shape, NULL, &b);
+        net->mem.io += b;
+    }
+    /* Views, outer concats first so nested ones can view a view. */
+    for (size_t i = n; i-- > 0 && st == OCLNN_OK;) {
+        if (g->nodes[i].desc.op != OCLNN_NODE_CONCAT || net->rep[i] != (int)i) continue;
+        for (size_t q = 0; q < g->nodes[i].input_count && st == OCLNN_OK; q++) {
+            oclnn__value *v = &net->values[net->rep[g->nodes[i].inputs[q]]];
+            if (v->view_of != (int)i || v->t) continue;
+            st = oclnn_tensor_view_channels(net->values[i].t, v->c_offset, v->shape.c, &v->t);
+            if (st != OCLNN_OK) st = wrap(st, g->nodes[i].name);
+        }
+    }
+done:
+    oclnn__free(al, pv);
+    oclnn__free(al, pv_value);
+    oclnn__free(al, bytes);
+    return st;
+}
+
+static oclnn_status compile(compiler *c) {
+    const oclnn_allocator *al = c->net->ctx->allocator;
+    oclnn_net *net = c->net;
+    const oclnn_graph *g = c->g;
+    size_t n = g->count;
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < g->nodes[j].input_count; k++) {
+            c->uses[g->nodes[j].inputs[k]]++;
+            c->consumer[g->nodes[j].inputs[k]] = (int)j;
+        }
+    c->uses[n - 1]++; /* the output is read by the caller */
+    c->consumer[n - 1] = -1;
+    for (size_t i = 0; i < n; i++) {
+        net->rep[i] = (int)i;
+        net->values[i] = (oclnn__value){c->shapes[i], -1, 0, INT_MAX, -1, 0, -1, NULL};
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (c->absorbed[i] || g->nodes[i].desc.op == OCLNN_NODE_INPUT) continue;
+        const oclnn__node *nd = &g->nodes[i];
+        /* Adaptive pooling to the size it already has is the identity: no step. */
+        if (nd->desc.op == OCLNN_NODE_ADAPTIVE_AVG_POOL && oclnn__shape_eq(c->shapes[i], c->shapes[nd->inputs[0]]) &&
+            (int)i != (int)n - 1) {
+            net->rep[i] = net->rep[nd->inputs[0]];
+            continue;
+        }
+        oclnn__step *s = &net->steps[net->step_count];
+        memset(s, 0, sizeof *s);
+        OCLNN__TRY(make_step(c, (int)i, s));
+        net->step_count++;
+    }
+    /* Sources were recorded as node ids: map them to values now that every rep is known. */
+    net->input = 0;
+    net->output = net->rep[n - 1];
+    if (net->output == net->input)
+        return NET_FAIL(OCLNN_ERROR_UNSUPPORTED, "the network's output is its input; nothing to compile");
+    for (size_t k = 0; k < net->step_count; k++) {
+        oclnn__step *s = &net->steps[k];
+        for (int q = 0; q < 2; q++)
+            if (s->src[q] >= 0) net->values[s->src[q] = net->rep[s->src[q]]].uses++;
+        for (size_t q = 0; q < s->nsrcs; q++) net->values[s->srcs[q] = net->rep[s->srcs[q]]].uses++;
+    }
+    net->values[net->output].uses++;
+    qsort(net->steps, net->step_count, sizeof *net->steps, cmp_position);
+    assign_views(net);
+    /* Lifetimes on roots, at step positions. */
+    for (size_t k = 0; k < net->step_count; k++) {
+        oclnn__step *s = &net->steps[k];
+        oclnn__value *d = &net->values[root_of(net, s->dst)];
+        if (s->position < d->first) d->first = s->position;
+        if (s->position > d->last) d->last = s->position;
+        for (int q = 0; q < 2; q++)
+            if (s->src[q] >= 0) {
+                oclnn__value *v = &net->values[root_of(net, s->src[q])];
+                if (s->position > v->last) v->last = s->position;
+            }
+        for (size_t q = 0; q < s->nsrcs; q++) {
+            oclnn__value *v = &net->values[root_of(net, s->srcs[q])];
+            if (s->position > v->last) v->last = s->position;
+        }
+    }
+    OCLNN__TRY(make_tensors(net, g));
+    /* Drop the steps that have nothing to run (concats written in place). */
+    size_t kept = 0;
+    for (size_t k = 0; k < net->step_count; k++) {
+        if (net->steps[k].op) net->steps[kept++] = net->steps[k];
+        else oclnn__free(al, net->steps[k].srcs);
+    }
+    memset(net->steps + kept, 0, (net->step_count - kept) * sizeof *net->steps);
+    net->step_count = kept;
+    net->mem.weights = c->weight_floats * sizeof(float);
+    for (size_t k = 0; k < net->step_count; k++) {
+        size_t w = oclnn_op_workspace_size(net->steps[k].op);
+        if (w > net->mem.workspace) net->mem.workspace = w;
+    }
+    net->mem.peak = net->mem.activations + net->mem.io + net->mem.weights + net->mem.workspace;
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, oclnn_net **out) {
+    OCLNN__ENTER();
+    if (out) *out = NULL;
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    OCLNN__TRY(oclnn__graph_check(g, "g"));
+    if (!out) return NET_FAIL(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    size_t n = g->count;
+    if (n < 2) return NET_FAIL(OCLNN_ERROR_INVALID_ARGUMENT, "the graph has %zu node(s); it needs an input and an op", n);
+    compiler c = {0};
+    const oclnn_allocator *al = ctx->allocator;
+    oclnn_shape *shapes = oclnn__alloc(al, n * sizeof *shapes);
+    oclnn_net *net = oclnn__calloc(al, 1, sizeof *net);
+    c.uses = oclnn__calloc(al, n, sizeof *c.uses);
+    c.consumer = oclnn__calloc(al, n, sizeof *c.consumer);
+    c.absorbed = oclnn__calloc(al, n, sizeof *c.absorbed);
+    oclnn_status st = OCLNN_OK;
+    if (!shapes || !net || !c.uses || !c.consumer || !c.absorbed) {
+        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
+        goto fail;
+    }
+    net->magic = OCLNN__MAGIC_NET;
+    net->ctx = ctx;
+    oclnn__context_retain(ctx);
+    net->layout = ctx->layout;
+    net->node_count = n;
+    net->names = oclnn__alloc(al, n * sizeof *net->names);
+    net->rep = oclnn__alloc(al, n * sizeof *net->rep);
+    net->values = oclnn__calloc(al, n, sizeof *net->values);
+    net->steps = oclnn__calloc(al, n, sizeof *net->steps);
+    if (!net->names || !net->rep || !net->values || !net->steps) {
+        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) memcpy(net->names[i], g->nodes[i].name, OCLNN__NAME_MAX);
+    st = oclnn_graph_infer_shapes(g, input, shapes);
+    if (st != OCLNN_OK) { /* its message names the node: keep it, under this call's name */
+        char msg[512];
+        const char *colon = strstr(oclnn_last_error(), ": ");
+        snprintf(msg, sizeof msg, "%s", colon ? colon + 2 : oclnn_last_error());
+        oclnn__enter("oclnn_net_create");
+        st = NET_FAIL(st, "%s", msg);
+        goto fail;
+    }
+    c.net = net;
+    c.g = g;
+    c.shapes = shapes;
+    st = compile(&c);
+    if (st != OCLNN_OK) goto fail;
+    oclnn__free(al, shapes);
+    oclnn__free(al, c.uses);
+    oclnn__free(al, c.consumer);
+    oclnn__free(al, c.absorbed);
+    oclnn__enter("oclnn_net_create");
+    *out = net;
+    return OCLNN_OK;
+fail:
+    oclnn__free(al, shapes);
+    oclnn__free(al, c.uses);
+    oclnn__free(al, c.consumer);
+    oclnn__free(al, c.absorbed);
+    /* Destroying never touches this thread's message, so the failure's text survives. */
+    if (net && net->magic == OCLNN__MAGIC_NET) oclnn_net_destroy(net);
+    else oclnn__free(al, net);
+    return st;
+}
+
+void oclnn_net_destroy(oclnn_net *net) {
+    if (!net || net->magic != OCLNN__MAGIC_NET) return;
+    const oclnn_allocator *al = net->ctx->allocator;
+    if (net->steps)
+        for (size_t k = 0; k < net->node_count; k++) {
+            oclnn_op_destroy(net->steps[k].op);
+            oclnn__free(al, net->steps[k].srcs);
+        }
+    if (net->values) /* views first, then aliases and dedicated tensors, then the buffers */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < net->node_count; i++)
+                if ((net->values[i].view_of >= 0) == (pass == 0)) oclnn_tensor_destroy(net->values[i].t);
+    for (size_t b = 0; b < net->buffer_count; b++) oclnn_tensor_destroy(net->buffers[b]);
+    oclnn__free(al, net->buffers);
+    oclnn__free(al, net->steps);
+    oclnn__free(al, net->values);
+    oclnn__free(al, net->rep);
+    oclnn__free(al, net->names);
+    oclnn_context *ctx = net->ctx;
+    net->magic = 0xdeadbeefu;
+    oclnn__free(al, net);
+    if (ctx) oclnn__context_release(ctx);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* The compiled network: steps (one op each, a fused group of nodes), the value of each node
+ * (which tensor holds it), and the planned buffers. */
+#ifndef OCLNN_GRAPH_NET_H
+#define OCLNN_GRAPH_NET_H
+
+#include "graph/graph.h"
+
+#define OCLNN__MAGIC_NET 0x6f4e6574u /* "oNet" */
+
+typedef enum step_kind {
+    STEP_CONV,
+    STEP_BATCHNORM,
+    STEP_ELTWISE, /* relu, add, add+relu */
+    STEP_POOL,
+    STEP_CONCAT, /* copies the inputs that are not already views of the output */
+    STEP_FC,
+    STEP_SOFTMAX
+} step_kind;
+
+typedef struct oclnn__step {
+    step_kind kind;
+    oclnn_op *op;
+    int node;      /* the main node (its name names the layer) */
+    int position;  /* the last node the step absorbs: it runs in that order */
+    int src[2];    /* values read (src[1]: residual or second operand), -1 if none */
+    int *srcs;     /* concat: all inputs' values */
+    size_t nsrcs;
+    int dst;       /* value written */
+    char label[48];
+    double flops, ms;
+} oclnn__step;
+
+typedef struct oclnn__value {
+    oclnn_shape shape;
+    int view_of;       /* value whose channel slice this is, or -1 */
+    uint32_t c_offset; /* in view_of */
+    int first, last;   /* step positions (on the root) */
+    int uses;
+    int buffer;        /* planned buffer, -1 for dedicated (input, output) or views */
+    oclnn_tensor *t;
+} oclnn__value;
+
+struct oclnn_net {
+    uint32_t magic;
+    oclnn_context *ctx;
+    oclnn_layout layout;
+    size_t node_count;
+    char (*names)[OCLNN__NAME_MAX]; /* node names, for layer info */
+    int *rep;                       /* node -> value (the node whose tensor holds its result) */
+    oclnn__value *values;           /* indexed by node; only rep nodes are used */
+    oclnn__step *steps;
+    size_t step_count;
+    oclnn_tensor **buffers;
+    size_t buffer_count;
+    int input, output; /* values */
+    oclnn_net_memory_info mem;
+};
+
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* Running a compiled net, per-layer timing, and the queries on it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/context.h"
+#include "core/status.h"
+#include "graph/net.h"
+
+static oclnn_status check_net(const oclnn_net *net) {
+    if (!net) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is NULL");
+    if (net->magic != OCLNN__MAGIC_NET) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is not a live net");
+    return oclnn__context_check(net->ctx, "net's context");
+}
+
+static oclnn_tensor *tensor(oclnn_net *net, int v) { return v >= 0 ? net->values[v].t : NULL; }
+
+static oclnn_status run_step(oclnn_net *net, oclnn__step *s) {
+    oclnn_tensor *dst = tensor(net, s->dst), *a = tensor(net, s->src[0]), *b = tensor(net, s->src[1]);
+    switch (s->kind) {
+    case STEP_CONV: return oclnn_conv2d_run(s->op, a, dst, b);
+    case STEP_BATCHNORM: return oclnn_batchnorm_run(s->op, a, dst);
+    case STEP_ELTWISE: return oclnn_eltwise_run(s->op, a, b, dst);
+    case STEP_POOL: return oclnn_pool2d_run(s->op, a, dst, NULL);
+    case STEP_FC: return oclnn_fc_run(s->op, a, dst);
+    case STEP_SOFTMAX: return oclnn_softmax_run(s->op, a, dst);
+    case STEP_CONCAT: {
+        const oclnn_tensor **list = oclnn__alloc(net->ctx->allocator, s->nsrcs * sizeof *list);
+        if (!list) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "out of memory");
+        for (size_t q = 0; q < s->nsrcs; q++) list[q] = tensor(net, s->srcs[q]);
+        oclnn_status st = oclnn_concat_run(s->op, list, dst);
+        oclnn__free(net->ctx->allocator, list);
+        return st;
+    }
+    }
+    return OCLNN_ERROR_INVALID_ARGUMENT;
+}
+
+/* Re-labels an op's failure as the net's, naming the layer. */
+static oclnn_status layer_failed(const oclnn_net *net, const oclnn__step *s, oclnn_status st, const char *api) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", oclnn_last_error());
+    oclnn__enter(api);
+    return oclnn__fail(st, "layer \"%s\": %s", net->names[s->node], msg);
+}
+
+oclnn_status oclnn_net_run(oclnn_net *net) {
+    OCLNN__ENTER();
+    OCLNN__TRY(check_net(net));
+    for (size_t k = 0; k < net->step_count; k++) {
+        oclnn_status st = run_step(net, &net->steps[k]);
+        if (st != OCLNN_OK) return layer_failed(net, &net->steps[k], st, "oclnn_net_run");
+    }
+    oclnn__enter("oclnn_net_run");
+    return OCLNN_OK;
+}
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
+    OCLNN__ENTER();
+    OCLNN__TRY(check_net(net));
+    oclnn_status st = oclnn_context_finish(net->ctx);
+    if (st != OCLNN_OK) return st;
+    for (size_t k = 0; k < net->step_count; k++) {
+        oclnn__step *s = &net->steps[k];
+        double t0 = now_ms();
+        st = run_step(net, s);
+        if (st == OCLNN_OK) st = oclnn_context_finish(net->ctx);
+        if (st != OCLNN_OK) return layer_failed(net, s, st, "oclnn_net_run_profiled");
+        s->ms = now_ms() - t0;
+    }
+    oclnn__enter("oclnn_net_run_profiled");
+    return OCLNN_OK;
+}
+
+oclnn_tensor *oclnn_net_input(oclnn_net *net) {
+    OCLNN__ENTER();
+    return check_net(net) == OCLNN_OK ? net->values[net->input].t : NULL;
+}
+
+oclnn_tensor *oclnn_net_output(oclnn_net *net) {
+    OCLNN__ENTER();
+    return check_net(net) == OCLNN_OK ? net->values[net->output].t : NULL;
+}
+
+size_t oclnn_net_layer_count(const oclnn_net *net) {
+    OCLNN__ENTER();
+    return check_net(net) == OCLNN_OK ? net->step_count : 0;
+}
+
+oclnn_status oclnn_net_layer(const oclnn_net *net, size_t index, oclnn_net_layer_info *info) {
+    OCLNN__ENTER();
+    OCLNN__TRY(check_net(net));
+    if (!info) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "info is NULL");
+    if (index >= net->step_count)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "index (%zu) is not below the layer count (%zu)", index,
+                           net->step_count);
+    const oclnn__step *s = &net->steps[index];
+    info->name = net->names[s->node];
+    info->op = s->label;
+    info->algo = oclnn_op_algorithm(s->op);
+    info->shape = net->values[s->dst].shape;
+    info->flops = s->flops;
+    info->ms = s->ms;
+    oclnn__enter("oclnn_net_layer");
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_net_memory(const oclnn_net *net, oclnn_net_memory_info *info) {
+    OCLNN__ENTER();
+    OCLNN__TRY(check_net(net));
+    if (!info) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "info is NULL");
+    *info = net->mem;
+    return OCLNN_OK;
+}

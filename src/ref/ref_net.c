@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* Reference execution of a graph, node by node, in NCHW host arrays (see ref_net.h). Each
+ * node's output is freed after its last reader. */
+#include "ref/ref_net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ref/ref.h"
+
+static const float *param(oclnn_graph *g, const char *node, const char *suffix) {
+    char name[256];
+    snprintf(name, sizeof name, "%s.%s", node, suffix);
+    float *p = NULL;
+    size_t n;
+    return oclnn_graph_param(g, name, &p, &n) == OCLNN_OK ? p : NULL;
+}
+
+static size_t elems(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
+
+static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shape *shapes, int i, float **out,
+                     const float *in0, const float *in1) {
+    const oclnn_node_desc *d = &ni->desc;
+    oclnn_shape in = ni->input_count ? shapes[ni->inputs[0]] : shapes[i], o = shapes[i];
+    float *dst = out[i];
+    switch (d->op) {
+    case OCLNN_NODE_INPUT: break;
+    case OCLNN_NODE_CONV: {
+        oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
+        cd.input = in;
+        cd.out_channels = d->channels;
+        cd.kernel_h = d->kernel_h;
+        cd.kernel_w = d->kernel_w;
+        cd.stride_h = d->stride_h;
+        cd.stride_w = d->stride_w;
+        cd.dilation_h = d->dilation_h;
+        cd.dilation_w = d->dilation_w;
+        cd.groups = d->groups;
+        cd.padding.mode = OCLNN_PAD_EXPLICIT;
+        cd.padding.top = cd.padding.bottom = d->pad_h;
+        cd.padding.left = cd.padding.right = d->pad_w;
+        cd.has_bias = d->bias;
+        oclnn__ref_conv2d(&cd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
+                          d->bias ? param(g, ni->name, "bias") : NULL, NULL, dst);
+        break;
+    }
+    case OCLNN_NODE_BATCHNORM:
+        oclnn__ref_batchnorm(in, OCLNN_LAYOUT_NCHW, in0, param(g, ni->name, "weight"), param(g, ni->name, "bias"),
+                             param(g, ni->name, "running_mean"), param(g, ni->name, "running_var"), d->eps, dst);
+        break;
+    case OCLNN_NODE_RELU:
+        oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_RELU, in0, NULL, NULL, NULL, dst);
+        break;
+    case OCLNN_NODE_ADD:
+        oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_ADD, in0, in1, NULL, NULL, dst);
+        break;
+    case OCLNN_NODE_MAX_POOL:
+    case OCLNN_NODE_AVG_POOL:
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
+        oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
+        pd.input = in;
+        if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+            pd.kind = OCLNN_POOL_AVG;
+            pd.kernel_h = pd.stride_h = in.h / o.h;
+            pd.kernel_w = pd.stride_w = in.w / o.w;
+        } else {
+            pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+            pd.kernel_h = d->kernel_h;
+            pd.kernel_w = d->kernel_w;
+            pd.stride_h = d->stride_h;
+            pd.stride_w = d->stride_w;
+            pd.pad_h = d->pad_h;
+            pd.pad_w = d->pad_w;
+            pd.ceil_mode = d->ceil_mode;
+            pd.count_include_pad = d->count_include_pad;
+        }
+        oclnn__ref_pool2d(&pd, OCLNN_LAYOUT_NCHW, in0, dst, NULL);
+        break;
+    }
+    case OCLNN_NODE_CONCAT: {
+        size_t plane = (size_t)o.h * o.w, c0 = 0;
+        for (size_t k = 0; k < ni->input_count; k++) {
+            oclnn_shape s = shapes[ni->inputs[k]];
+            const float *src = out[ni->inputs[k]];
+            for (size_t n = 0; n < o.n; n++)
+                memcpy(dst + (n * o.c + c0) * plane, src + n * s.c * plane, s.c * plane * sizeof *dst);
+            c0 += s.c;
+        }
+        break;
+    }
+    case OCLNN_NODE_FC:
+        oclnn__ref_fc(in, OCLNN_LAYOUT_NCHW, in0, d->channels, param(g, ni->name, "weight"),
+                      d->bias ? param(g, ni->name, "bias") : NULL, dst);
+        break;
+    case OCLNN_NODE_SOFTMAX: oclnn__ref_softmax(in, OCLNN_LAYOUT_NCHW, in0, dst); break;
+    }
+}
+
+oclnn_status oclnn__ref_net(oclnn_graph *g, oclnn_shape input, const float *src, float *dst) {
+    size_t n = oclnn_graph_node_count(g);
+    if (n == 0) return OCLNN_ERROR_INVALID_ARGUMENT;
+    oclnn_shape *shapes = malloc(n * sizeof *shapes);
+    float **out = calloc(n, sizeof *out);
+    size_t *last = calloc(n, sizeof *last);
+    oclnn_status st = OCLNN_ERROR_OUT_OF_MEMORY;
+    if (!shapes || !out || !last) goto done;
+    st = oclnn_graph_infer_shapes(g, input, shapes);
+    if (st != OCLNN_OK) goto done;
+    oclnn_node_info ni;
+    for (size_t i = 0; i < n; i++) {
+        oclnn_graph_node(g, (int)i, &ni);
+        for (size_t k = 0; k < ni.input_count; k++) last[ni.inputs[k]] = i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        oclnn_graph_node(g, (int)i, &ni);
+        out[i] = malloc(elems(shapes[i]) * sizeof(float));
+        if (!out[i]) {
+            st = OCLNN_ERROR_OUT_OF_MEMORY;
+            goto done;
+        }
+        if (i == 0) memcpy(out[0], src, elems(shapes[0]) * sizeof(float));
+        run_node(g, &ni, shapes, (int)i, out, ni.input_count ? out[ni.inputs[0]] : NULL,
+                 ni.input_count > 1 ? out[ni.inputs[1]] : NULL);
+        for (size_t k = 0; k < ni.input_count; k++)
+            if (last[ni.inputs[k]] == i && (size_t)ni.inputs[k] != n - 1) {
+                free(out[ni.inputs[k]]);
+                out[ni.inputs[k]] = NULL;
+            }
+    }
+    memcpy(dst, out[n - 1], elems(shapes[n - 1]) * sizeof(float));
+    st = OCLNN_OK;
+done:
+    if (out)
+        for (size_t i = 0; i < n; i++) free(out[i]);
+    free(out);
+    free(shapes);
+    free(last);
+    return st;
+}
