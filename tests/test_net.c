@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/* Whole networks end to end: ResNet-18 and GoogLeNet from torchvision (tools/golden/net.py) with
+ * every weight set by oclnn's generator, in both backends and both layouts, against PyTorch's
+ * float64 logits; plus fusion, concat-in-place and memory planning checks, repeat runs and
+ * compile errors. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fault.h"
+#include "support/harness.h"
+
+#define MAX_FAULT_STEPS 120
+
+/* PyTorch ran in float64; oclnn runs ~20 float32 layers (Winograd among them), each adding
+ * relative error ~1e-6..1e-4 of the activations' magnitude. The logits reach |x| ~ 40, so errors
+ * are measured against the output's largest magnitude: 2e-3 of it absolute, and 1e-2 relative. */
+#define NET_ATOL_FRACTION 2e-3
+#define NET_RTOL 1e-2
+
+static const oclnn_shape INPUT = {2, 3, 64, 64};
+
+static void run_golden(void **state, const char *name) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_builtin(name, &g));
+    assert_ok(oclnn_graph_init_random(g, 0));
+    oclnn_net *net;
+    assert_ok(oclnn_net_create(ctx, g, INPUT, &net));
+    oclnn_graph_destroy(g); /* the net does not need the graph */
+    size_t in_n = (size_t)INPUT.n * INPUT.c * INPUT.h * INPUT.w;
+    float *x = malloc(in_n * sizeof *x), *y = malloc(2000 * sizeof *y), *y2 = malloc(2000 * sizeof *y2);
+    assert_ok(oclnn_random_uniform("input", 0, -1.0, 1.0, x, in_n));
+    assert_ok(oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_net_run(net));
+    oclnn_shape os = oclnn_tensor_shape(oclnn_net_output(net));
+    assert_true(os.n == 2 && os.c == 1000 && os.h == 1 && os.w == 1);
+    assert_ok(oclnn_tensor_read(oclnn_net_output(net), y, OCLNN_LAYOUT_NCHW));
+    char file[64];
+    snprintf(file, sizeof file, "net_%s_n2h64w64.bin", name);
+    size_t count = 0;
+    float *ref = load_golden(file, &count);
+    assert_non_null(ref);
+    assert_int_equal(count, 2000);
+    double scale = 0;
+    for (size_t i = 0; i < count; i++) scale = fmax(scale, fabs(ref[i]));
+    char problem[128];
+    snprintf(problem, sizeof problem, "oclnn bench net %s --batch 2 --size 64 (%s)", name, TEST_CFG(state)->name);
+    assert_close(y, ref, count, NET_ATOL_FRACTION * scale, NET_RTOL, problem);
+    /* A second run (profiled) on the same input gives the same logits: no buffer is clobbered
+     * between runs, and the input is not overwritten. */
+    assert_ok(oclnn_net_run_profiled(net));
+    assert_ok(oclnn_tensor_read(oclnn_net_output(net), y2, OCLNN_LAYOUT_NCHW));
+    assert_memory_equal(y, y2, count * sizeof *y);
+    /* Every layer has a name, an op, an algorithm and a time. */
+    size_t layers = oclnn_net_layer_count(net);
+    assert_true(layers > 10);
+    bool residual = false, folded = false;
+    double total = 0;
+    for (size_t i = 0; i < layers; i++) {
+        oclnn_net_layer_info li;
+        assert_ok(oclnn_net_layer(net, i, &li));
+        assert_true(strlen(li.name) > 0 && strlen(li.op) > 0);
+        assert_true(li.ms >= 0);
+        total += li.ms;
+        residual |= !strcmp(li.op, "conv+bn+add+relu");
+        folded |= !strcmp(li.op, "conv+bn+relu");
+        assert_true(strcmp(li.op, "batchnorm") && strcmp(li.op, "relu")); /* all fused away */
+        if (!strcmp(name, "googlenet")) assert_string_not_equal(li.op, "concat"); /* all in place */
+    }
+    assert_true(total > 0);
+    assert_true(folded);
+    assert_true(residual == !strcmp(name, "resnet18"));
+    oclnn_net_layer_info li;
+    assert_status(oclnn_net_layer(net, layers, &li), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("layer count");
+    /* Memory: buffers shared by lifetime stay close to the live lower bound. */
+    oclnn_net_memory_info mem;
+    assert_ok(oclnn_net_memory(net, &mem));
+    assert_true(mem.activations >= mem.activations_live);
+    assert_true(mem.activations <= 3 * mem.activations_live / 2);
+    assert_true(mem.peak == mem.activations + mem.io + mem.weights + mem.workspace);
+    assert_true(mem.weights > 4000000);
+    free(ref);
+    free(x);
+    free(y);
+    free(y2);
+    oclnn_net_destroy(net);
+}
+
+static void test_resnet18(void **state) { run_golden(state, "resnet18"); }
+static void test_googlenet(void **state) { run_golden(state, "googlenet"); }
+
+static void test_net_errors(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_builtin("googlenet", &g));
+    oclnn_net *net = (oclnn_net *)g; /* garbage that must be replaced by NULL */
+    assert_status(oclnn_net_create(ctx, g, (oclnn_shape){1, 3, 8, 8}, &net), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("oclnn_net_create: node \"maxpool2\"");
+    assert_null(net);
+    assert_status(oclnn_net_create(ctx, g, (oclnn_shape){1, 1, 64, 64}, &net), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("1 channels");
+    assert_status(oclnn_net_create(NULL, g, INPUT, &net), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("ctx");
+    assert_status(oclnn_net_create(ctx, NULL, INPUT, &net), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("g is NULL");
+    assert_status(oclnn_net_run(NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_null(oclnn_net_input(NULL));
+    assert_int_equal(oclnn_net_layer_count(NULL), 0);
+    oclnn_net_destroy(NULL);
+    oclnn_graph_destroy(g);
+}
+
+/* A hand-built graph exercising what the networks do not: a standalone batch norm, ReLU and
+ * add, average pooling, a nested concat, an input read twice by a concat (copied), softmax. */
+static oclnn_graph *small_graph(void) {
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    int x, a, b, c, e, cat1, cat2;
+    d.op = OCLNN_NODE_INPUT;
+    d.channels = 3;
+    assert_ok(oclnn_graph_add(g, "input", &d, NULL, 0, &x));
+    d.op = OCLNN_NODE_BATCHNORM;
+    assert_ok(oclnn_graph_add(g, "bn", &d, &x, 1, &a));
+    d.op = OCLNN_NODE_RELU;
+    assert_ok(oclnn_graph_add(g, "relu", &d, &a, 1, &b));
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_AVG_POOL;
+    d.kernel_h = d.kernel_w = 3;
+    d.stride_h = d.stride_w = 1;
+    d.pad_h = d.pad_w = 1;
+    d.count_include_pad = false;
+    assert_ok(oclnn_graph_add(g, "avg", &d, &x, 1, &c));
+    int pair[2] = {b, c};
+    d.op = OCLNN_NODE_ADD;
+    assert_ok(oclnn_graph_add(g, "add", &d, pair, 2, &e));
+    int in1[3] = {e, x, b};
+    d.op = OCLNN_NODE_CONCAT;
+    assert_ok(oclnn_graph_add(g, "cat1", &d, in1, 3, &cat1));
+    int in2[2] = {cat1, c};
+    assert_ok(oclnn_graph_add(g, "cat2", &d, in2, 2, &cat2));
+    d.op = OCLNN_NODE_SOFTMAX;
+    assert_ok(oclnn_graph_add(g, "softmax", &d, &cat2, 1, NULL));
+    assert_ok(oclnn_graph_init_random(g, 3));
+    return g;
+}
+
+static void test_small_graph(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_graph *g = small_graph();
+    oclnn_shape s = {2, 3, 5, 6};
+    oclnn_net *net;
+    assert_ok(oclnn_net_create(ctx, g, s, &net));
+    size_t n = 2 * 3 * 5 * 6, hw = 30;
+    float *in = alloc_random(n, 11, -2, 2), *out = malloc(5 * n * sizeof *out), *ref = malloc(5 * n * sizeof *ref);
+    assert_ok(oclnn_tensor_write(oclnn_net_input(net), in, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_net_run(net));
+    assert_ok(oclnn_tensor_read(oclnn_net_output(net), out, OCLNN_LAYOUT_NCHW));
+    /* The same computation in plain double loops. */
+    float *gm, *bt, *mu, *var;
+    size_t cnt;
+    assert_ok(oclnn_graph_param(g, "bn.weight", &gm, &cnt));
+    assert_ok(oclnn_graph_param(g, "bn.bias", &bt, &cnt));
+    assert_ok(oclnn_graph_param(g, "bn.running_mean", &mu, &cnt));
+    assert_ok(oclnn_graph_param(g, "bn.running_var", &var, &cnt));
+    for (size_t i = 0; i < 2; i++) {
+        double cat[15][30];
+        for (size_t ch = 0; ch < 3; ch++)
+            for (size_t y = 0; y < 5; y++)
+                for (size_t xx = 0; xx < 6; xx++) {
+                    const float *p = in + (i * 3 + ch) * hw;
+                    double v = p[y * 6 + xx];
+                    double r = fmax(0, (v - mu[ch]) / sqrt(var[ch] + 1e-5) * gm[ch] + bt[ch]);
+                    double sum = 0;
+                    int k = 0;
+                    for (int dy = -1; dy <= 1; dy++)
+                        for (int dx = -1; dx <= 1; dx++) {
+                            int yy = (int)y + dy, xq = (int)xx + dx;
+                            if (yy < 0 || yy >= 5 || xq < 0 || xq >= 6) continue;
+                            sum += p[yy * 6 + xq];
+                            k++;
+                        }
+                    double avg = sum / k;
+                    size_t o = y * 6 + xx;
+                    cat[ch][o] = r + avg;
+                    cat[3 + ch][o] = v;
+                    cat[6 + ch][o] = r;
+                    cat[9 + ch][o] = avg;
+                }
+        for (size_t o = 0; o < hw; o++) {
+            double m = -INFINITY, z = 0;
+            for (size_t ch = 0; ch < 12; ch++) m = fmax(m, cat[ch][o]);
+            for (size_t ch = 0; ch < 12; ch++) z += exp(cat[ch][o] - m);
+            for (size_t ch = 0; ch < 12; ch++) ref[(i * 12 + ch) * hw + o] = (float)(exp(cat[ch][o] - m) / z);
+        }
+    }
+    assert_close(out, ref, 2 * 12 * hw, 1e-5, 1e-4, "small graph");
+    free(in);
+    free(out);
+    free(ref);
+    oclnn_net_destroy(net);
+    oclnn_graph_destroy(g);
+}
+
+/* Every host and device allocation of a compile fails in turn: each failure is a clean
+ * out-of-memory status with a message and no net, nothing leaks (the sanitizer and valgrind runs
+ * check), and the context still compiles and runs the net afterwards. */
+static void test_net_faults(void **state) {
+#if OCLNN__FAULT_INJECTION_ENABLED
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_graph *g = small_graph();
+    oclnn_shape s = {2, 3, 5, 6};
+    for (int kind = 0; kind < 2; kind++) {
+        int failures = 0;
+        for (unsigned long n = 1; n <= MAX_FAULT_STEPS; n++) {
+            oclnn_net *net = (oclnn_net *)g;
+            oclnn__fault_arm((oclnn__fault_kind)kind, n, false);
+            oclnn_status st = oclnn_net_create(ctx, g, s, &net);
+            oclnn__fault_arm((oclnn__fault_kind)kind, 0, false);
+            if (st == OCLNN_OK) {
+                oclnn_net_destroy(net);
+                continue;
+            }
+            failures++;
+            if (st != OCLNN_ERROR_OUT_OF_MEMORY && st != OCLNN_ERROR_DEVICE_OUT_OF_MEMORY)
+                fail_msg("allocation %lu (%s): status %d: %s", n, kind ? "device" : "host", (int)st, oclnn_last_error());
+            assert_null(net);
+            assert_error_mentions("oclnn_net_create: ");
+        }
+        assert_true(failures > 0 || kind == 1); /* the C backend's device memory is host memory */
+    }
+    oclnn_net *net;
+    assert_ok(oclnn_net_create(ctx, g, s, &net));
+    assert_ok(oclnn_net_run(net));
+    oclnn_net_destroy(net);
+    oclnn_graph_destroy(g);
+#else
+    (void)state;
+    skip();
+#endif
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        TEST_ALL_CFGS(test_resnet18),
+        TEST_ALL_CFGS(test_googlenet),
+        TEST_ALL_CFGS(test_small_graph),
+        TEST_ALL_CFGS(test_net_errors),
+        TEST_ALL_CFGS(test_net_faults),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
