@@ -59,6 +59,7 @@ int bench_bn(int argc, char **argv);
 int bench_concat(int argc, char **argv);
 int bench_fc(int argc, char **argv);
 int bench_lrn(int argc, char **argv);
+int bench_net(int argc, char **argv);
 int bench_pool(int argc, char **argv);
 int bench_softmax(int argc, char **argv);
 /* bench_detect.c */

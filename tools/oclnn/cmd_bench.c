@@ -23,6 +23,7 @@ static const bench_command commands[] = {
     {"conv", cmd_bench_conv, "2-D convolution: every algorithm, GFLOP/s, --verify"},
     {"fc", bench_fc, "N,IN OUT [--bias]: fully connected"},
     {"lrn", bench_lrn, "N,C,H,W [--size 5] [--alpha A] [--beta B] [--k K]: LRN across channels"},
+    {"net", bench_net, "NAME [--batch N] [--size H[,W]] [--weights F] [--input F.npy] [--output F.npy]: a whole network"},
     {"nms", bench_nms, "non-maximum suppression (plain or per-class)"},
     {"pool", bench_pool,
      "N,C,H,W --max|--avg|--global [--window K|KH,KW] [--stride S] [--pad P] [--ceil] [--exclude-pad]"},

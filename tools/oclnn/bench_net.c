@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/* `oclnn bench net NAME`: compiles a built-in network for the device, times whole runs (median),
+ * profiles one run layer by layer, reports memory, and with --verify compares the output with
+ * the reference executor (double accumulation, unfused). --input/--output exchange .npy files
+ * with PyTorch (tools/export_weights.py writes matching ones). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "npy.h"
+#include "ref/ref_net.h"
+
+/* Same bound as tests/test_net.c: float32 through tens of layers against a double reference. */
+#define VERIFY_ATOL_FRACTION 2e-3
+
+typedef struct net_args {
+    const char *name, *weights, *input, *output;
+    unsigned batch, h, w;
+    unsigned long long seed;
+    bool find;
+} net_args;
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: oclnn bench net NAME [--batch N] [--size H[,W]] [--weights FILE.safetensors]\n"
+               "                          [--input FILE.npy] [--output FILE.npy] [--seed S] [common options]\n"
+               "networks:");
+    for (const char *const *n = oclnn_graph_builtin_names(); *n; n++) fprintf(f, " %s", *n);
+    fprintf(f, "\n  --batch N      images per run (default 1; --input sets it)\n"
+               "  --size H[,W]   input size (default 224; --input sets it)\n"
+               "  --weights F    PyTorch state_dict in .safetensors (tools/export_weights.py); default:\n"
+               "                 oclnn's seeded generator (oclnn_graph_init_random, --seed, default 0)\n"
+               "  --input F      input as float32 (N,3,H,W) .npy; default: seeded uniform [-1, 1)\n"
+               "  --output F     write the output (N,classes) as .npy\n"
+               "  --find         time every convolution algorithm per layer first (oclnn_conv2d_find);\n"
+               "                 the net then uses the fastest of each\n\n");
+    bench_common_usage(f);
+}
+
+static int parse(int argc, char **argv, net_args *a, bench_common *c) {
+    memset(a, 0, sizeof *a);
+    a->batch = 1;
+    a->h = a->w = 224;
+    bench_common_init(c);
+    for (int i = 1; i < argc; i++) {
+        int r = bench_common_arg(c, argc, argv, &i);
+        if (r < 0) return TOOL_USAGE;
+        if (r > 0) continue;
+        const char *v;
+        unsigned u[2];
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return -1;
+        } else if (arg_value(argc, argv, &i, "--batch", &v)) {
+            if (!v || parse_uints(v, u, 1) != 1 || !u[0]) goto bad;
+            a->batch = u[0];
+        } else if (arg_value(argc, argv, &i, "--size", &v)) {
+            int k = v ? parse_uints(v, u, 2) : -1;
+            if (k < 1 || !u[0] || !u[k - 1]) goto bad;
+            a->h = u[0];
+            a->w = u[k - 1];
+        } else if (arg_value(argc, argv, &i, "--seed", &v)) {
+            char *end;
+            if (!v || !*v) goto bad;
+            a->seed = strtoull(v, &end, 10);
+            if (*end) goto bad;
+        } else if (arg_flag(argv[i], "--find")) {
+            a->find = true;
+        } else if (arg_value(argc, argv, &i, "--weights", &v)) {
+            if (!(a->weights = v)) goto bad;
+        } else if (arg_value(argc, argv, &i, "--input", &v)) {
+            if (!(a->input = v)) goto bad;
+        } else if (arg_value(argc, argv, &i, "--output", &v)) {
+            if (!(a->output = v)) goto bad;
+        } else if (argv[i][0] != '-' && !a->name) {
+            a->name = argv[i];
+        } else {
+            fprintf(stderr, "oclnn bench net: unknown argument \"%s\"\n\n", argv[i]);
+            usage(stderr);
+            return TOOL_USAGE;
+        }
+        continue;
+    bad:
+        fprintf(stderr, "oclnn bench net: bad or missing value for %s\n", argv[i]);
+        return TOOL_USAGE;
+    }
+    if (!a->name) {
+        fprintf(stderr, "oclnn bench net: which network?\n\n");
+        usage(stderr);
+        return TOOL_USAGE;
+    }
+    return 0;
+}
+
+/* Runs oclnn_conv2d_find on every convolution of g, so the compile that follows picks the
+ * fastest algorithm of each (the context remembers them). */
+static bool find_convs(oclnn_context *ctx, oclnn_graph *g, oclnn_shape input) {
+    size_t n = oclnn_graph_node_count(g);
+    oclnn_shape *shapes = malloc(n * sizeof *shapes);
+    bool ok = shapes && oclnn_graph_infer_shapes(g, input, shapes) == OCLNN_OK;
+    for (size_t i = 0; i < n && ok; i++) {
+        oclnn_node_info ni;
+        oclnn_graph_node(g, (int)i, &ni);
+        if (ni.desc.op != OCLNN_NODE_CONV) continue;
+        oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
+        cd.input = shapes[ni.inputs[0]];
+        cd.out_channels = ni.desc.channels;
+        cd.kernel_h = ni.desc.kernel_h;
+        cd.kernel_w = ni.desc.kernel_w;
+        cd.stride_h = ni.desc.stride_h;
+        cd.stride_w = ni.desc.stride_w;
+        cd.dilation_h = ni.desc.dilation_h;
+        cd.dilation_w = ni.desc.dilation_w;
+        cd.groups = ni.desc.groups;
+        cd.padding.top = cd.padding.bottom = ni.desc.pad_h;
+        cd.padding.left = cd.padding.right = ni.desc.pad_w;
+        cd.has_bias = true; /* as after batch-norm folding */
+        size_t count;
+        oclnn_conv2d_perf best;
+        ok = oclnn_conv2d_find(ctx, &cd, &best, 1, &count) == OCLNN_OK;
+        if (ok) fprintf(stderr, "find: %-28s %-10s %8.3f ms\n", ni.name, oclnn_conv_algo_name(best.algo), best.ms);
+    }
+    if (!ok) fprintf(stderr, "oclnn bench net: %s\n", shapes ? oclnn_last_error() : "out of memory");
+    free(shapes);
+    return ok;
+}
+
+static oclnn_status run_net(void *arg) { return oclnn_net_run(arg); }
+
+static size_t elems(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
+
+static void print_layers(const bench_common *c, oclnn_net *net, double total_ms) {
+    size_t n = oclnn_net_layer_count(net);
+    if (!c->json) printf("%-28s %-18s %-18s %-12s %9s %9s %6s\n", "layer", "op", "output", "algo", "ms", "GFLOP/s", "share");
+    for (size_t i = 0; i < n; i++) {
+        oclnn_net_layer_info li;
+        oclnn_net_layer(net, i, &li);
+        char shape[64];
+        snprintf(shape, sizeof shape, "n%uc%uh%uw%u", li.shape.n, li.shape.c, li.shape.h, li.shape.w);
+        double gflops = li.flops > 0 && li.ms > 0 ? li.flops / li.ms / 1e6 : -1;
+        if (c->json) {
+            printf("%s\n    {\"name\": ", i ? "," : "");
+            json_string(stdout, li.name);
+            printf(", \"op\": ");
+            json_string(stdout, li.op);
+            printf(", \"algo\": ");
+            json_string(stdout, li.algo);
+            printf(", \"shape\": [%u, %u, %u, %u], \"ms\": %.4f", li.shape.n, li.shape.c, li.shape.h, li.shape.w,
+                   li.ms);
+            if (gflops >= 0) printf(", \"gflops\": %.2f", gflops);
+            printf("}");
+        } else {
+            printf("%-28s %-18s %-18s %-12s %9.3f ", li.name, li.op, shape, li.algo, li.ms);
+            if (gflops >= 0) printf("%9.1f", gflops);
+            else printf("%9s", "-");
+            printf(" %5.1f%%\n", total_ms > 0 ? 100.0 * li.ms / total_ms : 0.0);
+        }
+    }
+}
+
+int bench_net(int argc, char **argv) {
+    net_args a;
+    bench_common c;
+    int rc = parse(argc, argv, &a, &c);
+    if (rc) return rc < 0 ? TOOL_OK : rc;
+    rc = TOOL_FAIL;
+    oclnn_graph *g = NULL;
+    oclnn_context *ctx = NULL;
+    oclnn_net *net = NULL;
+    float *x = NULL, *y = NULL, *ref = NULL;
+    npy_array in = {0};
+    char err[512];
+    if (oclnn_graph_builtin(a.name, &g) != OCLNN_OK) {
+        fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
+        return TOOL_USAGE;
+    }
+    size_t unused = 0;
+    if (a.weights ? oclnn_graph_load_safetensors(g, a.weights, &unused) : oclnn_graph_init_random(g, a.seed)) {
+        fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
+        goto done;
+    }
+    oclnn_shape shape = {a.batch, 3, a.h, a.w};
+    if (a.input) {
+        if (!npy_read(a.input, &in, err, sizeof err)) {
+            fprintf(stderr, "oclnn bench net: %s\n", err);
+            goto done;
+        }
+        if (in.ndim != 4 || in.shape[1] != 3 || !in.shape[0] || !in.shape[2] || !in.shape[3] ||
+            in.shape[0] > 65535 || in.shape[2] > 65535 || in.shape[3] > 65535) {
+            fprintf(stderr, "oclnn bench net: %s must hold an (N, 3, H, W) array\n", a.input);
+            goto done;
+        }
+        shape = (oclnn_shape){(uint32_t)in.shape[0], 3, (uint32_t)in.shape[2], (uint32_t)in.shape[3]};
+        x = in.data;
+        in.data = NULL;
+    } else {
+        x = malloc(elems(shape) * sizeof *x);
+        if (!x || oclnn_random_uniform("input", a.seed, -1.0, 1.0, x, elems(shape))) {
+            fprintf(stderr, "oclnn bench net: out of memory\n");
+            goto done;
+        }
+    }
+    if (!(ctx = bench_context(&c))) goto done;
+    oclnn_device_info dev;
+    oclnn_context_device(ctx, &dev);
+    if (a.find && !find_convs(ctx, g, shape)) goto done;
+    fprintf(stderr, "compiling %s for n%uc%uh%uw%u on %s...\n", a.name, shape.n, shape.c, shape.h, shape.w, dev.name);
+    if (oclnn_net_create(ctx, g, shape, &net) || oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW)) {
+        fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
+        goto done;
+    }
+    double median = bench_time(ctx, &c, run_net, net);
+    if (median < 0) goto done;
+    if (oclnn_net_run_profiled(net)) {
+        fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
+        goto done;
+    }
+    oclnn_shape os = oclnn_tensor_shape(oclnn_net_output(net));
+    size_t on = elems(os);
+    y = malloc(on * sizeof *y);
+    if (!y || oclnn_tensor_read(oclnn_net_output(net), y, OCLNN_LAYOUT_NCHW)) {
+        fprintf(stderr, "oclnn bench net: %s\n", y ? oclnn_last_error() : "out of memory");
+        goto done;
+    }
+    if (a.output) {
+        uint64_t dims[4] = {os.n, os.c, os.h, os.w};
+        if (!npy_write(a.output, y, os.h == 1 && os.w == 1 ? 2 : 4, dims, err, sizeof err)) {
+            fprintf(stderr, "oclnn bench net: %s\n", err);
+            goto done;
+        }
+    }
+    double max_abs = 0, max_rel = 0, scale = 0;
+    bool ok = true;
+    if (c.verify) {
+        fprintf(stderr, "verifying with the reference executor...\n");
+        ref = malloc(on * sizeof *ref);
+        if (!ref || oclnn__ref_net(g, shape, x, ref)) {
+            fprintf(stderr, "oclnn bench net: reference run failed: %s\n", ref ? oclnn_last_error() : "out of memory");
+            goto done;
+        }
+        bench_errors(y, ref, on, &max_abs, &max_rel);
+        for (size_t i = 0; i < on; i++) scale = fmax(scale, fabs(ref[i]));
+        ok = max_abs <= VERIFY_ATOL_FRACTION * scale;
+    }
+    double total = 0, gflop = 0;
+    for (size_t i = 0; i < oclnn_net_layer_count(net); i++) {
+        oclnn_net_layer_info li;
+        oclnn_net_layer(net, i, &li);
+        total += li.ms;
+        gflop += li.flops / 1e9;
+    }
+    oclnn_net_memory_info mem;
+    oclnn_net_memory(net, &mem);
+    double ips = shape.n / (median / 1e3);
+    if (c.json) {
+        printf("{\"net\": ");
+        json_string(stdout, a.name);
+        printf(", \"batch\": %u, \"input\": [%u, %u, %u, %u], \"device\": ", shape.n, shape.n, shape.c, shape.h, shape.w);
+        json_string(stdout, dev.name);
+        printf(", \"backend\": \"%s\", \"layout\": \"%s\", \"weights\": ", dev.backend == OCLNN_BACKEND_CPU ? "cpu" : "opencl",
+               layout_name(oclnn_context_layout(ctx)));
+        json_string(stdout, a.weights ? a.weights : "random");
+        printf(", \"iters\": %d, \"median_ms\": %.4f, \"images_per_s\": %.3f, \"gflop\": %.4f, \"gflops\": %.2f, "
+               "\"peak_device_bytes\": %zu, \"memory\": {\"activations\": %zu, \"activations_live\": %zu, \"io\": %zu, "
+               "\"weights\": %zu, \"workspace\": %zu}, \"profiled_total_ms\": %.4f",
+               c.iters, median, ips, gflop, gflop / (median / 1e3), mem.peak, mem.activations, mem.activations_live,
+               mem.io, mem.weights, mem.workspace, total);
+        if (c.verify)
+            printf(", \"max_abs_err\": %.3g, \"max_rel_err\": %.3g, \"ok\": %s", max_abs, max_rel, ok ? "true" : "false");
+        printf(", \"layers\": [");
+        print_layers(&c, net, total);
+        printf("\n  ]}\n");
+    } else {
+        print_layers(&c, net, total);
+        printf("\n%s on %s (%s), input n%uc%uh%uw%u, weights %s\n", a.name, dev.name, layout_name(oclnn_context_layout(ctx)),
+               shape.n, shape.c, shape.h, shape.w, a.weights ? a.weights : "random (seeded)");
+        printf("latency     %.3f ms median of %d runs (%.3f ms summed over layers when profiled)\n", median, c.iters,
+               total);
+        printf("throughput  %.2f images/s, %.1f GFLOP/s (%.3f GFLOP per run)\n", ips, gflop / (median / 1e3), gflop);
+        printf("memory      %.1f MiB peak: activations %.1f MiB (live lower bound %.1f), input+output %.1f, "
+               "weights %.1f, workspace %.1f\n",
+               mem.peak / 1048576.0, mem.activations / 1048576.0, mem.activations_live / 1048576.0, mem.io / 1048576.0,
+               mem.weights / 1048576.0, mem.workspace / 1048576.0);
+        if (a.weights && unused) printf("weights     %zu tensors in the file are not used by the net\n", unused);
+        if (c.verify)
+            printf("verify      max abs error %.3g (bound %.3g = %g x max|ref| %.3g), max rel error %.3g: %s\n", max_abs,
+                   VERIFY_ATOL_FRACTION * scale, VERIFY_ATOL_FRACTION, scale, max_rel, ok ? "ok" : "MISMATCH");
+    }
+    rc = ok ? TOOL_OK : TOOL_FAIL;
+done:
+    oclnn_net_destroy(net);
+    oclnn_context_destroy(ctx);
+    oclnn_graph_destroy(g);
+    free(x);
+    free(y);
+    free(ref);
+    free(in.data);
+    return rc;
+}
