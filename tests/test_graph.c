@@ -201,6 +201,65 @@ static void test_graph_errors(void **state) {
     assert_int_equal(n, 8 * 4 * 3 * 3);
     assert_status(oclnn_graph_param(g, "c.bias", &w, &n), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("no parameter \"c.bias\"");
+    /* Every other validation branch of oclnn_graph_add, each naming its field. */
+    static const struct {
+        oclnn_node_op op;
+        int field; /* which field to spoil */
+        size_t count;
+        const char *keyword;
+    } bad_nodes[] = {
+        {OCLNN_NODE_CONCAT, 0, 1, "concat needs 2 or more inputs"},
+        {OCLNN_NODE_BATCHNORM, 1, 1, "eps (0) must be positive"},
+        {OCLNN_NODE_MAX_POOL, 2, 1, "more than half the kernel"},
+        {OCLNN_NODE_AVG_POOL, 3, 1, "kernel (0x3) has a zero size"},
+        {OCLNN_NODE_ADAPTIVE_AVG_POOL, 4, 1, "output size (0x1)"},
+        {OCLNN_NODE_FC, 5, 1, "channels (out_features) is 0"},
+        {OCLNN_NODE_FC, 3, 1, "the input's spatial size"},
+        {OCLNN_NODE_CONV, 6, 1, "must be positive"},
+        {OCLNN_NODE_RELU, 0, 2, "relu takes 1 input(s), not 2"},
+    };
+    for (size_t i = 0; i < sizeof bad_nodes / sizeof bad_nodes[0]; i++) {
+        oclnn_node_desc b = oclnn_node_desc_default();
+        b.op = bad_nodes[i].op;
+        b.channels = 4;
+        b.kernel_h = b.kernel_w = 3;
+        if (bad_nodes[i].field == 1) b.eps = 0;
+        if (bad_nodes[i].field == 2) b.pad_h = 2;
+        if (bad_nodes[i].field == 3) b.kernel_h = 0;
+        if (bad_nodes[i].field == 4) b.out_h = 0;
+        if (bad_nodes[i].field == 5) b.channels = 0;
+        if (bad_nodes[i].field == 6) b.stride_w = 0;
+        int two[2] = {x, x};
+        oclnn_status st = oclnn_graph_add(g, "bad", &b, two, bad_nodes[i].count, NULL);
+        if (st != OCLNN_ERROR_INVALID_ARGUMENT || !strstr(oclnn_last_error(), bad_nodes[i].keyword))
+            fail_msg("bad node %zu: status %d, \"%s\", wanted \"%s\"", i, (int)st, oclnn_last_error(),
+                     bad_nodes[i].keyword);
+    }
+    char long_name[200];
+    memset(long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_RELU;
+    assert_status(oclnn_graph_add(g, long_name, &d, &x, 1, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("1 to 127 characters");
+    assert_status(oclnn_graph_add(g, "r", &d, NULL, 1, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("inputs is NULL");
+    assert_status(oclnn_graph_add(g, "r", NULL, &x, 1, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("desc is NULL");
+    assert_status(oclnn_graph_add(NULL, "r", &d, &x, 1, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("g is NULL");
+    oclnn_node_info info;
+    assert_status(oclnn_graph_node(g, 7, &info), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("id (7)");
+    assert_ok(oclnn_graph_node(g, 1, &info));
+    assert_string_equal(info.name, "c");
+    assert_int_equal(info.out_channels, 8);
+    assert_true(info.input_count == 1 && info.inputs[0] == x);
+    float f[2];
+    assert_status(oclnn_random_uniform("x", 0, 1.0, -1.0, f, 2), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("range [1, -1)");
+    assert_string_equal(oclnn_node_op_name(OCLNN_NODE_ADAPTIVE_AVG_POOL), "adaptive_avg_pool");
+    assert_string_equal(oclnn_node_op_name((oclnn_node_op)42), "");
     oclnn_graph_destroy(g);
     oclnn_graph_destroy(NULL);
 }

@@ -197,6 +197,19 @@ static void test_small_graph(void **state) {
         }
     }
     assert_close(out, ref, 2 * 12 * hw, 1e-5, 1e-4, "small graph");
+    /* cat1 copies x and b (both read elsewhere) while add writes its slice in place; cat2 copies
+     * avg (also read by add) while cat1 is itself a view of cat2: two concat layers remain. */
+    size_t concats = 0;
+    for (size_t i = 0; i < oclnn_net_layer_count(net); i++) {
+        oclnn_net_layer_info li;
+        assert_ok(oclnn_net_layer(net, i, &li));
+        concats += !strcmp(li.op, "concat");
+    }
+    assert_int_equal(concats, 2);
+    assert_status(oclnn_net_layer(net, 0, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("info is NULL");
+    assert_status(oclnn_net_memory(net, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("info is NULL");
     free(in);
     free(out);
     free(ref);
