@@ -18,7 +18,7 @@ typedef struct net_args {
     const char *name, *weights, *input, *output;
     unsigned batch, h, w;
     unsigned long long seed;
-    bool find;
+    bool find, size_given;
 } net_args;
 
 static void usage(FILE *f) {
@@ -27,7 +27,7 @@ static void usage(FILE *f) {
                "networks:");
     for (const char *const *n = oclnn_graph_builtin_names(); *n; n++) fprintf(f, " %s", *n);
     fprintf(f, "\n  --batch N      images per run (default 1; --input sets it)\n"
-               "  --size H[,W]   input size (default 224; --input sets it)\n"
+               "  --size H[,W]   input size (default 224, inception_v3 299; --input sets it)\n"
                "  --weights F    PyTorch state_dict in .safetensors (tools/export_weights.py); default:\n"
                "                 oclnn's seeded generator (oclnn_graph_init_random, --seed, default 0)\n"
                "  --input F      input as float32 (N,3,H,W) .npy; default: seeded uniform [-1, 1)\n"
@@ -59,6 +59,7 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
             if (k < 1 || !u[0] || !u[k - 1]) goto bad;
             a->h = u[0];
             a->w = u[k - 1];
+            a->size_given = true;
         } else if (arg_value(argc, argv, &i, "--seed", &v)) {
             char *end;
             if (!v || !*v) goto bad;
@@ -84,6 +85,7 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
         fprintf(stderr, "oclnn bench net: bad or missing value for %s\n", argv[i]);
         return TOOL_USAGE;
     }
+    if (a->name && !a->size_given && !strcmp(a->name, "inception_v3")) a->h = a->w = 299; /* its size */
     if (!a->name) {
         fprintf(stderr, "oclnn bench net: which network?\n\n");
         usage(stderr);
