@@ -276,15 +276,400 @@ OCLNN_API size_t oclnn_op_workspace_size(const oclnn_op *op);
 
 /* ==== family: batchnorm (issue 4) ==== */
 
+/**
+ * Batch normalization per channel, as torch.nn.functional.batch_norm.
+ *   Inference (training = false): dst = gamma * (src - running_mean) / sqrt(running_var + eps) + beta.
+ *   Training forward (training = true): each run normalizes with the mini-batch statistics (mean
+ *   and biased variance over n, h, w), then updates the running statistics as
+ *   running = (1 - momentum) * running + momentum * batch, using the unbiased batch variance for
+ *   running_var, as PyTorch does. The statistics stay in the operator: read them back with
+ *   oclnn_batchnorm_stats. dst may be src (in place).
+ */
+typedef struct oclnn_batchnorm_desc {
+    oclnn_shape shape; /**< of src and dst */
+    float eps;         /**< added to the variance; PyTorch's default 1e-5 */
+    float momentum;    /**< in [0, 1]; PyTorch's default 0.1 (training only) */
+    bool training;     /**< false: fixed statistics; true: batch statistics + running update */
+} oclnn_batchnorm_desc;
+
+#define OCLNN_BATCHNORM_DESC_INIT {{0, 0, 0, 0}, 1e-5f, 0.1f, false}
+OCLNN_API oclnn_batchnorm_desc oclnn_batchnorm_desc_default(void);
+
+/**
+ * Creates a batch-norm operator. Every array holds shape.c floats and is copied.
+ *   [in] gamma, beta          scale and shift; NULL: 1 and 0 (PyTorch's affine=False)
+ *   [in] running_mean/var     initial statistics; NULL: 0 and 1 (a fresh PyTorch layer)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a zero dimension, eps <= 0, momentum outside
+ * [0, 1], a negative running variance, or training with one value per channel (n*h*w == 1);
+ * OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_batchnorm_create(oclnn_context *ctx, const oclnn_batchnorm_desc *desc,
+                                              const float *gamma, const float *beta,
+                                              const float *running_mean, const float *running_var,
+                                              oclnn_op **out);
+/** Normalizes src into dst (same shape; any layouts or channel views; dst may be src). */
+OCLNN_API oclnn_status oclnn_batchnorm_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+/**
+ * Reads a training operator's statistics into host arrays of shape.c floats (each may be NULL):
+ * the running mean and variance, and the last run's batch mean and biased variance.
+ * Returns OCLNN_ERROR_INVALID_ARGUMENT for an inference operator (its statistics are folded into
+ * a scale and shift at create) or for batch statistics before the first run.
+ */
+OCLNN_API oclnn_status oclnn_batchnorm_stats(oclnn_op *op, float *running_mean, float *running_var,
+                                             float *batch_mean, float *batch_var);
+/**
+ * Folds inference batch norm into the convolution before it, on host arrays: for each output
+ * channel k, s = gamma[k] / sqrt(var[k] + eps); weights[k][*] *= s; bias[k] = (bias[k] - mean[k])
+ * * s + beta[k]. `weights` holds channels * weights_per_channel floats (KCRS order: the
+ * channel's weights are contiguous); `bias` holds channels floats (zeros if the conv had none).
+ * gamma/beta NULL mean 1/0. Computed in double.
+ * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT (NULL array, zero count, eps <= 0, var < 0).
+ */
+OCLNN_API oclnn_status oclnn_batchnorm_fold(uint32_t channels, size_t weights_per_channel,
+                                            const float *gamma, const float *beta,
+                                            const float *mean, const float *var, float eps,
+                                            float *weights, float *bias);
+
 /* ==== family: concat and eltwise (issue 4) ==== */
+
+/**
+ * Depth concatenation (torch.cat along channels). The zero-copy way needs no operator: create the
+ * output first and let each branch write into oclnn_tensor_view_channels(dst, offset, c) (every
+ * op here and the tensor calls accept views as dst). This operator is for inputs that already
+ * exist elsewhere: it copies each into its channel slice of dst.
+ *   [in] inputs   `count` shapes that agree in n, h, w; copied
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for count 0, a zero dimension, mismatched
+ * n/h/w or more than 2^32-1 channels in total; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_concat_create(oclnn_context *ctx, const oclnn_shape *inputs,
+                                           size_t count, oclnn_op **out);
+/** The shape of the concatenation of `inputs` (same checks as oclnn_concat_create). */
+OCLNN_API oclnn_status oclnn_concat_output_shape(const oclnn_shape *inputs, size_t count,
+                                                 oclnn_shape *out);
+/** Copies srcs[0..count) into consecutive channel slices of dst. A src that is already its own
+ * slice (a view written in place) is skipped; any other overlap with dst is refused. */
+OCLNN_API oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs,
+                                        oclnn_tensor *dst);
+
+/** Element-wise operations (named apart from the convolution's fused oclnn_activation). */
+typedef enum oclnn_eltwise_op {
+    OCLNN_ELTWISE_ADD = 0,      /**< dst = a + b (residual) */
+    OCLNN_ELTWISE_ADD_RELU = 1, /**< dst = max(a + b, 0) */
+    OCLNN_ELTWISE_SCALE = 2,    /**< dst = a * scale[c] + shift[c] (shift NULL: 0) */
+    OCLNN_ELTWISE_RELU = 3,     /**< dst = max(a, 0) */
+    OCLNN_ELTWISE_RELU6 = 4,    /**< dst = min(max(a, 0), 6) */
+    OCLNN_ELTWISE_SIGMOID = 5,  /**< dst = 1 / (1 + exp(-a)) */
+    OCLNN_ELTWISE_TANH = 6      /**< dst = tanh(a) */
+} oclnn_eltwise_op;
+
+typedef struct oclnn_eltwise_desc {
+    oclnn_shape shape; /**< of a, b and dst */
+    oclnn_eltwise_op op;
+} oclnn_eltwise_desc;
+
+#define OCLNN_ELTWISE_DESC_INIT {{0, 0, 0, 0}, OCLNN_ELTWISE_ADD}
+OCLNN_API oclnn_eltwise_desc oclnn_eltwise_desc_default(void);
+
+/**
+ * Creates an element-wise operator.
+ *   [in] scale, shift   OCLNN_ELTWISE_SCALE only: shape.c floats each (shift may be NULL),
+ *                       copied; must be NULL for the other ops
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad op, a zero dimension, a missing scale
+ * or a scale given to another op; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *desc,
+                                            const float *scale, const float *shift, oclnn_op **out);
+/**
+ * Runs it: b is the second operand of ADD/ADD_RELU and must be NULL otherwise. Tensors may have
+ * any layouts and be channel views. In place is safe: dst may be a or b (the same tensor, or a
+ * view of exactly the same elements); any other overlap is refused.
+ */
+OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_tensor *b,
+                                         oclnn_tensor *dst);
 
 /* ==== family: conv2d (issue 3) ==== */
 
 /* ==== family: detection (issue 5) ==== */
+/* The ops of region-based detectors (Fast/Faster/Mask R-CNN) with torchvision.ops semantics.
+ *
+ * Data placement. Feature maps and pooled outputs are oclnn tensors (either layout, views too).
+ * Boxes, scores, class ids, RoIs and deltas are small and are produced or consumed on the host
+ * between network stages, so they are plain host arrays of float32:
+ *   box      4 floats (x1, y1, x2, y2), image coordinates, x2 >= x1 expected but not required;
+ *   RoI      5 floats (batch_index, x1, y1, x2, y2), batch_index a whole number in [0, N).
+ * The RoI ops and NMS run on the context's backend (OpenCL kernels or the C backend); box coding,
+ * anchors, IoU, the losses and VOC AP are host functions that need no context. */
+
+/** Which pooling an RoI operator does. */
+typedef enum oclnn_roi_mode {
+    OCLNN_ROI_ALIGN = 0, /**< torchvision.ops.roi_align: bilinear samples, averaged */
+    OCLNN_ROI_POOL = 1   /**< torchvision.ops.roi_pool: max over rounded sub-windows */
+} oclnn_roi_mode;
+
+/** An RoI pooling problem; start from OCLNN_ROI_DESC_INIT. */
+typedef struct oclnn_roi_desc {
+    oclnn_roi_mode mode;
+    uint32_t pooled_h, pooled_w; /**< output size per RoI, e.g. 7x7 */
+    float spatial_scale;         /**< feature-map pixels per image pixel, e.g. 1/16 */
+    int32_t sampling_ratio;      /**< ALIGN: samples per bin side; <= 0: ceil(roi size / pooled) */
+    bool aligned;                /**< ALIGN: shift by -0.5 pixel (Detectron2's correct alignment) */
+} oclnn_roi_desc;
+#define OCLNN_ROI_DESC_INIT {OCLNN_ROI_ALIGN, 7u, 7u, 1.0f, -1, false}
+
+/**
+ * Creates an RoI pooling operator (compiles its kernels).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a pooled size outside
+ * 1..4096, a spatial_scale that is not finite and positive, a sampling_ratio above 1024, or an
+ * unknown mode; OCLNN_ERROR_BUILD_FAILED.
+ */
+OCLNN_API oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc,
+                                        oclnn_op **out);
+/**
+ * Pools `num_rois` RoIs of the feature map `src` (N, C, H, W) into dst (R, C, pooled_h,
+ * pooled_w), R >= num_rois; rows past num_rois are left as they are, and num_rois = 0 does
+ * nothing (torchvision's empty result). RoIs may lie partly or wholly outside the map.
+ *   [in]  rois     num_rois x 5 floats on the host (see above); read before the call returns
+ *   [out] argmax   ROI_POOL only, optional (NULL): same shape as dst, the flat index h * W + w
+ *                  of each maximum within its map plane, -1 for an empty bin (as float)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for mismatched shapes or contexts, a batch
+ * index that is not a whole number in [0, N), a coordinate that is NaN, infinite or beyond
+ * +-2^29 once scaled, an adaptive sampling grid above 65536 per side, or an argmax with
+ * ROI_ALIGN; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *rois,
+                                     size_t num_rois, oclnn_tensor *dst, oclnn_tensor *argmax);
+
+/** Non-maximum suppression settings; start from OCLNN_NMS_DESC_INIT. */
+typedef struct oclnn_nms_desc {
+    double iou_threshold;    /**< suppress when IoU > this (compared in double, as torchvision) */
+    bool use_score_threshold;
+    float score_threshold;   /**< with use_score_threshold: boxes with score < this are dropped */
+    uint32_t top_k;          /**< keep at most this many (0: no limit) */
+} oclnn_nms_desc;
+#define OCLNN_NMS_DESC_INIT {0.7, false, 0.0f, 0u}
+
+/**
+ * Greedy NMS (torchvision.ops.nms / batched_nms): boxes are visited by descending score, ties in
+ * ascending index order (torchvision's stable sort); each kept box suppresses the later boxes
+ * whose IoU with it exceeds iou_threshold. With `classes`, boxes of different classes never
+ * suppress each other: batched_nms computed per class (torchvision's _batched_nms_vanilla; its
+ * coordinate-offset shortcut for small inputs rounds the shifted boxes and can differ when an
+ * IoU is within rounding of the threshold). Runs on the context's backend; on OpenCL the IoU
+ * bitmask is computed in parallel and the result equals the C backend's exactly on devices with
+ * fp64 (without it, an IoU within 2.5 ulp of the threshold may be decided differently).
+ *   [in]  boxes     n x 4 floats; scores n floats; classes n ids or NULL
+ *   [out] keep      room for n (or top_k) indices into the input, sorted by descending score
+ *   [out] num_kept  how many were written
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer, a threshold outside [0, 1],
+ * a NaN score or a NaN/infinite coordinate; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const float *boxes,
+                                 const float *scores, const int32_t *classes, size_t n,
+                                 uint32_t *keep, size_t *num_kept);
+
+/** IoU matrix (torchvision.ops.box_iou): iou[i * nb + j] = IoU(a[i], b[j]); 0/0 gives NaN. */
+OCLNN_API oclnn_status oclnn_box_iou(const float *a, size_t na, const float *b, size_t nb,
+                                     float *iou);
+
+/** torchvision's BoxCoder parameters; OCLNN_BOX_CODER_INIT is (1, 1, 1, 1) and log(1000/16). */
+typedef struct oclnn_box_coder {
+    float weights[4];   /**< wx, wy, ww, wh; Faster R-CNN's box head uses (10, 10, 5, 5) */
+    float clip;         /**< dw, dh are clamped to at most this before exp */
+} oclnn_box_coder;
+#define OCLNN_BOX_CODER_INIT {{1.0f, 1.0f, 1.0f, 1.0f}, 4.135166556742356f}
+
+/** Encodes n boxes against n reference boxes (proposals): deltas (dx, dy, dw, dh) per box. */
+OCLNN_API oclnn_status oclnn_box_encode(const oclnn_box_coder *coder, const float *ref_boxes,
+                                        const float *boxes, size_t n, float *deltas);
+/**
+ * Decodes n x k deltas (k boxes per reference box, e.g. one per class: 4k floats per row)
+ * against n reference boxes into n x k boxes.
+ */
+OCLNN_API oclnn_status oclnn_box_decode(const oclnn_box_coder *coder, const float *ref_boxes,
+                                        const float *deltas, size_t n, size_t k, float *boxes);
+/** Clamps n boxes in place to the image: x to [0, width], y to [0, height]. */
+OCLNN_API oclnn_status oclnn_box_clip(float *boxes, size_t n, float height, float width);
+
+/**
+ * Anchors as torchvision's AnchorGenerator for one feature map: for each cell (row-major over
+ * grid_h x grid_w, shifted by the stride) the base anchors in torchvision's order (aspect ratio
+ * outer, scale inner; base anchors rounded half to even). Writes grid_h * grid_w * num_scales *
+ * num_ratios boxes (4 floats each) to `anchors`. Ratios are height / width.
+ */
+OCLNN_API oclnn_status oclnn_anchors(const float *scales, size_t num_scales, const float *ratios,
+                                     size_t num_ratios, uint32_t grid_h, uint32_t grid_w,
+                                     uint32_t stride_h, uint32_t stride_w, float *anchors);
+
+/** How a loss reduces its elements (as PyTorch's `reduction`). */
+typedef enum oclnn_reduction {
+    OCLNN_REDUCTION_NONE = 0, /**< one value per element */
+    OCLNN_REDUCTION_SUM = 1,
+    OCLNN_REDUCTION_MEAN = 2
+} oclnn_reduction;
+
+/**
+ * F.smooth_l1_loss: |d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta (beta = 0: L1), d = x - y.
+ * `out` receives n values (NONE) or one. Sums accumulate in double.
+ */
+OCLNN_API oclnn_status oclnn_smooth_l1(const float *input, const float *target, size_t n,
+                                       float beta, oclnn_reduction reduction, float *out);
+
+/**
+ * torchvision's fastrcnn_loss for n sampled RoIs: mean cross-entropy of class_logits (n x K)
+ * against labels (0 = background), and the smooth-L1 (beta) sum over the foreground RoIs of the
+ * deltas of their labelled class (box_regression n x 4K) against regression_targets (n x 4),
+ * divided by n. torchvision uses beta = 1/9.
+ */
+OCLNN_API oclnn_status oclnn_fastrcnn_loss(const float *class_logits, const float *box_regression,
+                                           const int32_t *labels, const float *regression_targets,
+                                           size_t n, uint32_t num_classes, float beta,
+                                           float *classification_loss, float *box_loss);
+
+/** A ground-truth box for VOC evaluation. */
+typedef struct oclnn_voc_gt {
+    uint32_t image, class_id;
+    float box[4];
+    bool difficult; /**< matched detections count neither as true nor as false positives */
+} oclnn_voc_gt;
+/** A detection for VOC evaluation. */
+typedef struct oclnn_voc_det {
+    uint32_t image, class_id;
+    float score;
+    float box[4];
+} oclnn_voc_det;
+/** VOC evaluation settings; OCLNN_VOC_DESC_INIT is the VOC2010+ devkit (all points, IoU 0.5). */
+typedef struct oclnn_voc_desc {
+    double iou_threshold; /**< a detection matches when IoU >= this */
+    bool eleven_point;    /**< VOC2007: mean of max precision at recall 0, 0.1, ..., 1 */
+    float pixel_offset;   /**< 1: the devkit's inclusive pixels (w = x2 - x1 + 1); 0: continuous */
+} oclnn_voc_desc;
+#define OCLNN_VOC_DESC_INIT {0.5, false, 1.0f}
+
+/**
+ * VOC average precision per class and their mean. Detections are ranked by descending score
+ * (ties by input order); each is matched to the unmatched ground truth of its image and class
+ * with the highest IoU. A class without non-difficult ground truth gets AP = NaN and is left out
+ * of the mean (mAP is NaN when every class is).
+ *   [out] ap    num_classes values (may be NULL); [out] map  may be NULL
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for NULL arrays with nonzero counts, a
+ * class_id >= num_classes or a non-finite score or coordinate; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets,
+                                    size_t num_dets, const oclnn_voc_gt *gts, size_t num_gts,
+                                    uint32_t num_classes, float *ap, float *map);
 
 /* ==== family: fc, softmax, lrn (issue 4) ==== */
 
+/**
+ * Fully connected (torch.nn.functional.linear over torch.flatten(src, 1)): dst[n][o] =
+ * sum_k x[n][k] * weights[o][k] + bias[o], where x[n] is src's sample n flattened in (c, h, w)
+ * order whatever its layout. dst has shape (n, out_features, 1, 1). Dropout at inference is the
+ * identity and needs no operator; flattening is done here.
+ */
+typedef struct oclnn_fc_desc {
+    oclnn_shape input;     /**< src shape; in_features = c * h * w */
+    uint32_t out_features;
+    bool has_bias;
+} oclnn_fc_desc;
+
+#define OCLNN_FC_DESC_INIT {{0, 0, 0, 0}, 0u, false}
+OCLNN_API oclnn_fc_desc oclnn_fc_desc_default(void);
+
+/**
+ * Creates a fully connected operator. On OpenCL GPUs the product goes through CLBlast when
+ * libclblast.so.1 can be loaded (oclnn_op_algorithm: "clblast"), else through oclnn's own kernel
+ * ("gemm"); the environment variable OCLNN_CLBLAST=1 forces CLBlast on any OpenCL device, =0
+ * disables it.
+ *   [in] weights   out_features x (c*h*w) floats, row-major as torch's weight; copied
+ *   [in] bias      out_features floats when has_bias, else NULL
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a zero size, a NULL weights, a bias that
+ * disagrees with has_bias, or a weight matrix over 2^32 floats; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_fc_create(oclnn_context *ctx, const oclnn_fc_desc *desc,
+                                       const float *weights, const float *bias, oclnn_op **out);
+/** dst = linear(flatten(src)); dst is (n, out_features, 1, 1), any layout or a channel view. */
+OCLNN_API oclnn_status oclnn_fc_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/** Softmax over channels (dim 1), numerically stable (the channel maximum is subtracted). */
+typedef struct oclnn_softmax_desc {
+    oclnn_shape shape; /**< of src and dst */
+} oclnn_softmax_desc;
+
+#define OCLNN_SOFTMAX_DESC_INIT {{0, 0, 0, 0}}
+OCLNN_API oclnn_softmax_desc oclnn_softmax_desc_default(void);
+/** Returns OCLNN_ERROR_INVALID_ARGUMENT for a NULL desc or a zero dimension. */
+OCLNN_API oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_desc *desc,
+                                            oclnn_op **out);
+/** dst = softmax(src, dim=1); dst may be src. */
+OCLNN_API oclnn_status oclnn_softmax_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/**
+ * Local response normalization across channels (torch.nn.functional.local_response_norm):
+ * dst = src / (k + alpha / size * sum of src^2 over channels [c - size/2, c + (size-1)/2])^beta,
+ * channels outside [0, C) counting as zero. Note that PyTorch divides alpha by size (Caffe's
+ * convention); pass alpha as you would to PyTorch.
+ */
+typedef struct oclnn_lrn_desc {
+    oclnn_shape shape; /**< of src and dst */
+    uint32_t size;     /**< window, >= 1 */
+    float alpha, beta, k;
+} oclnn_lrn_desc;
+
+#define OCLNN_LRN_DESC_INIT {{0, 0, 0, 0}, 5u, 1e-4f, 0.75f, 1.0f}
+OCLNN_API oclnn_lrn_desc oclnn_lrn_desc_default(void);
+/** Returns OCLNN_ERROR_INVALID_ARGUMENT for a zero dimension, size 0, k <= 0 or beta < 0. */
+OCLNN_API oclnn_status oclnn_lrn_create(oclnn_context *ctx, const oclnn_lrn_desc *desc,
+                                        oclnn_op **out);
+/** dst = LRN(src); dst must not overlap src (each output reads neighbouring channels). */
+OCLNN_API oclnn_status oclnn_lrn_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
 /* ==== family: pool2d (issue 4) ==== */
+
+/** Pooling kinds. Global kinds pool the whole plane (window, stride and padding are ignored). */
+typedef enum oclnn_pool_kind {
+    OCLNN_POOL_MAX = 0,
+    OCLNN_POOL_AVG = 1,
+    OCLNN_POOL_GLOBAL_AVG = 2,
+    OCLNN_POOL_GLOBAL_MAX = 3
+} oclnn_pool_kind;
+
+/**
+ * 2-D pooling as torch.nn.functional.max_pool2d / avg_pool2d (dilation 1). Output size per axis:
+ * floor_or_ceil((in + 2 * pad - kernel) / stride) + 1, and in ceil mode the last window must
+ * start inside the input or the left padding (PyTorch's rule), else it is dropped. Padding is
+ * symmetric and at most half the window.
+ */
+typedef struct oclnn_pool2d_desc {
+    oclnn_shape input;
+    oclnn_pool_kind kind;
+    uint32_t kernel_h, kernel_w;
+    uint32_t stride_h, stride_w; /**< 0: the window size (PyTorch's default) */
+    uint32_t pad_h, pad_w;
+    bool ceil_mode;
+    bool count_include_pad; /**< average only: divide by the window clipped to input + padding
+                                 (true, PyTorch's default) or by the input elements it covers */
+} oclnn_pool2d_desc;
+
+#define OCLNN_POOL2D_DESC_INIT {{0, 0, 0, 0}, OCLNN_POOL_MAX, 1u, 1u, 0u, 0u, 0u, 0u, false, true}
+OCLNN_API oclnn_pool2d_desc oclnn_pool2d_desc_default(void);
+
+/** The output shape for `desc`; same checks as oclnn_pool2d_create. */
+OCLNN_API oclnn_status oclnn_pool2d_output_shape(const oclnn_pool2d_desc *desc, oclnn_shape *out);
+/**
+ * Creates a pooling operator.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad kind, a zero dimension or window, a
+ * padding over half the window, or an empty output; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_desc *desc,
+                                           oclnn_op **out);
+/**
+ * Pools src into dst (the output shape). argmax (max kinds only, else NULL; may be NULL) receives,
+ * per output element, the position of the maximum in its input plane as the float value
+ * h * W + w (PyTorch's return_indices; exact since planes hold < 2^24 elements). The first
+ * maximum wins ties, and NaN propagates as in PyTorch.
+ */
+OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                        oclnn_tensor *argmax);
 
 /* ==== family: tuning (issue 7) ==== */
 /* Tuned kernel parameters. `oclnn tune` measures, per device, the compile-time parameters of the

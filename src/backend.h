@@ -36,8 +36,10 @@ typedef struct oclnn__backend {
     /* family: conv2d (issue 3) */
 
     /* family: layers (issue 4) */
+    const struct oclnn__layers_backend *layers; /* src/ops/layers.h */
 
     /* family: detection (issue 5) */
+    const struct oclnn__detect_family *detect; /* src/ops/detect.h */
 
 } oclnn__backend;
 

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
+#include "ops/layers.h"
 
 static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
     if (out && cap >= 1) {
@@ -92,4 +94,6 @@ const oclnn__backend oclnn__backend_cpu = {
     .tensor_read = cpu_tensor_read,
     .tensor_copy = cpu_tensor_copy,
     .tensor_fill = cpu_tensor_fill,
+    .layers = &oclnn__layers_cpu,
+    .detect = &oclnn__detect_cpu,
 };

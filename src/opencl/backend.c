@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "backend.h"
+#include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/fault.h"
 #include "core/log.h"
+#include "ops/layers.h"
 #include "opencl/opencl.h"
 #include "opencl/registry.h"
 
@@ -217,4 +219,6 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_read = cl_tensor_read,
     .tensor_copy = cl_tensor_copy,
     .tensor_fill = cl_tensor_fill,
+    .layers = &oclnn__layers_opencl,
+    .detect = &oclnn__detect_opencl,
 };

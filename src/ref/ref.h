@@ -5,7 +5,9 @@
 #ifndef OCLNN_REF_REF_H
 #define OCLNN_REF_REF_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "oclnn.h"
 
@@ -15,5 +17,45 @@ size_t oclnn__ref_index(oclnn_shape s, oclnn_layout layout, size_t n, size_t c, 
 /* dst (layout dl) = src (layout sl), both dense arrays of shape s. */
 void oclnn__ref_convert_layout(oclnn_shape s, const float *src, oclnn_layout sl, float *dst,
                                oclnn_layout dl);
+
+/* ---- layers (issue 4); all arrays dense in `layout`, per-channel arrays of s.c floats ---- */
+
+/* dst = op(a, b) with scale/shift for OCLNN_ELTWISE_SCALE (shift NULL: 0); b NULL if unused. */
+void oclnn__ref_eltwise(oclnn_shape s, oclnn_layout layout, oclnn_eltwise_op op, const float *a,
+                        const float *b, const float *scale, const float *shift, float *dst);
+/* Inference batch norm (gamma/beta NULL: 1/0). */
+void oclnn__ref_batchnorm(oclnn_shape s, oclnn_layout layout, const float *src, const float *gamma,
+                          const float *beta, const float *mean, const float *var, double eps,
+                          float *dst);
+/* Training batch norm: writes dst, batch_mean, batch_var (biased), and updates running_mean and
+ * running_var in place (unbiased variance, momentum), as torch's batch_norm(training=True). */
+void oclnn__ref_batchnorm_train(oclnn_shape s, oclnn_layout layout, const float *src,
+                                const float *gamma, const float *beta, double eps, double momentum,
+                                float *running_mean, float *running_var, float *batch_mean,
+                                float *batch_var, float *dst);
+/* Pooling output shape by PyTorch's rule (global kinds: 1x1; stride 0: the window). */
+oclnn_shape oclnn__ref_pool2d_shape(const oclnn_pool2d_desc *d);
+/* Pooling of d->input into dst (the output shape); argmax (max kinds) may be NULL. */
+void oclnn__ref_pool2d(const oclnn_pool2d_desc *d, oclnn_layout layout, const float *src,
+                       float *dst, float *argmax);
+void oclnn__ref_softmax(oclnn_shape s, oclnn_layout layout, const float *src, float *dst);
+void oclnn__ref_lrn(const oclnn_lrn_desc *d, oclnn_layout layout, const float *src, float *dst);
+/* dst[n][o] = flatten(src)[n] . weights[o] + bias[o] (bias NULL: 0); dst is n x out dense. */
+void oclnn__ref_fc(oclnn_shape in, oclnn_layout layout, const float *src, uint32_t out_features,
+                   const float *weights, const float *bias, float *dst);
+/* Detection (issue 5). Feature maps are dense arrays in `layout`; outputs are dense NCHW
+ * (R, C, ph, pw); RoIs are R x 5 (batch, x1, y1, x2, y2). These follow torchvision's CPU kernels
+ * sample by sample, written independently of the library's plan, and sum in double. */
+void oclnn__ref_roi_align(oclnn_shape map, const float *src, oclnn_layout layout, const float *rois,
+                          size_t num_rois, uint32_t ph, uint32_t pw, float scale, int sampling,
+                          bool aligned, float *dst);
+/* argmax may be NULL; it receives h * W + w of the maximum, -1 for an empty bin. */
+void oclnn__ref_roi_pool(oclnn_shape map, const float *src, oclnn_layout layout, const float *rois,
+                         size_t num_rois, uint32_t ph, uint32_t pw, float scale, float *dst,
+                         float *argmax);
+/* torchvision.ops.nms (classes NULL) or per-class batched NMS: kept indices by descending score,
+ * ties by index; returns how many. */
+size_t oclnn__ref_nms(const float *boxes, const float *scores, const int32_t *classes, size_t n,
+                      double iou_threshold, uint32_t *keep);
 
 #endif

@@ -53,5 +53,17 @@ void bench_json_end(const bench_common *c);
 
 /* Subcommands: one function per op, registered in cmd_bench.c's table. */
 int cmd_bench(int argc, char **argv);
+/* The layers of issue 4 (bench_layers.c). */
+int bench_add(int argc, char **argv);
+int bench_bn(int argc, char **argv);
+int bench_concat(int argc, char **argv);
+int bench_fc(int argc, char **argv);
+int bench_lrn(int argc, char **argv);
+int bench_pool(int argc, char **argv);
+int bench_softmax(int argc, char **argv);
+/* bench_detect.c */
+int bench_nms(int argc, char **argv);
+int bench_roi_align(int argc, char **argv);
+int bench_roi_pool(int argc, char **argv);
 
 #endif

@@ -17,6 +17,17 @@ typedef struct bench_command {
 
 static const bench_command commands[] = {
     /* one row per op; keep alphabetical */
+    {"add", bench_add, "N,C,H,W [--relu]: residual add (+ ReLU)"},
+    {"bn", bench_bn, "N,C,H,W [--training] [--eps E] [--momentum M]: batch norm"},
+    {"concat", bench_concat, "N,C1,H,W N,C2,H,W ...: explicit depth concat"},
+    {"fc", bench_fc, "N,IN OUT [--bias]: fully connected"},
+    {"lrn", bench_lrn, "N,C,H,W [--size 5] [--alpha A] [--beta B] [--k K]: LRN across channels"},
+    {"nms", bench_nms, "non-maximum suppression (plain or per-class)"},
+    {"pool", bench_pool,
+     "N,C,H,W --max|--avg|--global [--window K|KH,KW] [--stride S] [--pad P] [--ceil] [--exclude-pad]"},
+    {"roi_align", bench_roi_align, "RoIAlign (Mask R-CNN)"},
+    {"roi_pool", bench_roi_pool, "RoI max pooling (Fast R-CNN)"},
+    {"softmax", bench_softmax, "N,C,H,W: softmax over channels"},
     {NULL, NULL, NULL},
 };
 

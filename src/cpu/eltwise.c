@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* Element-wise ops on the C backend. The loop nest follows dst's strides (innermost: its unit
+ * stride), so NCHW, NHWC and channel views all write sequentially; rows whose operands are all
+ * contiguous take a plain loop the compiler vectorizes. */
+#include <math.h>
+
+#include "cpu/cpu.h"
+#include "cpu/layers.h"
+
+/* max(v, 0) that keeps NaN (as torch.relu) and compiles to a compare and blend; fmaxf would
+ * drop NaN and, with its exact semantics, is a library call per element. */
+#define RELU(v) ((v) < 0.0f ? 0.0f : (v))
+
+typedef struct row_args {
+    oclnn_eltwise_op op;
+    const float *a, *b;
+    float *d;
+    size_t sa, sb, sd, len;
+    /* per-channel factors: per element (stride 1) when the row walks channels, else constant */
+    const float *scale, *shift;
+    size_t sc;
+} row_args;
+
+static inline float act(oclnn_eltwise_op op, float v) {
+    switch (op) {
+    case OCLNN_ELTWISE_ADD_RELU:
+    case OCLNN_ELTWISE_RELU: return RELU(v);
+    case OCLNN_ELTWISE_RELU6: return v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
+    case OCLNN_ELTWISE_SIGMOID: return 1.0f / (1.0f + expf(-v));
+    case OCLNN_ELTWISE_TANH: return tanhf(v);
+    case OCLNN_ELTWISE_ADD:
+    case OCLNN_ELTWISE_SCALE: return v;
+    }
+    return v;
+}
+
+static void row(const row_args *r) {
+    const size_t n = r->len, sa = r->sa, sb = r->sb, sd = r->sd, sc = r->sc;
+    const float *a = r->a, *b = r->b;
+    float *d = r->d;
+    switch (r->op) {
+    case OCLNN_ELTWISE_ADD:
+        if (sa == 1 && sb == 1 && sd == 1)
+            for (size_t i = 0; i < n; i++) d[i] = a[i] + b[i];
+        else
+            for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] + b[i * sb];
+        return;
+    case OCLNN_ELTWISE_ADD_RELU:
+        if (sa == 1 && sb == 1 && sd == 1)
+            for (size_t i = 0; i < n; i++) d[i] = RELU(a[i] + b[i]);
+        else
+            for (size_t i = 0; i < n; i++) d[i * sd] = RELU(a[i * sa] + b[i * sb]);
+        return;
+    case OCLNN_ELTWISE_SCALE: {
+        const float *s = r->scale, *t = r->shift;
+        if (t && sa == 1 && sd == 1 && sc == 0) { /* a plane of one channel (NCHW) */
+            const float k = s[0], m = t[0];
+            for (size_t i = 0; i < n; i++) d[i] = a[i] * k + m;
+        } else if (t && sa == 1 && sd == 1) { /* the channels of one pixel (NHWC) */
+            for (size_t i = 0; i < n; i++) d[i] = a[i] * s[i] + t[i];
+        } else if (t)
+            for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] * s[i * sc] + t[i * sc];
+        else
+            for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] * s[i * sc];
+        return;
+    }
+    case OCLNN_ELTWISE_RELU:
+        if (sa == 1 && sd == 1)
+            for (size_t i = 0; i < n; i++) d[i] = RELU(a[i]);
+        else
+            for (size_t i = 0; i < n; i++) d[i * sd] = RELU(a[i * sa]);
+        return;
+    case OCLNN_ELTWISE_RELU6:
+    case OCLNN_ELTWISE_SIGMOID:
+    case OCLNN_ELTWISE_TANH:
+        for (size_t i = 0; i < n; i++) d[i * sd] = act(r->op, a[i * sa]);
+        return;
+    }
+}
+
+oclnn_status oclnn__cpu_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, const oclnn_tensor *b,
+                                const oclnn_tensor *scale, const oclnn_tensor *shift,
+                                oclnn_tensor *dst) {
+    size_t dims[4] = {dst->shape.n, dst->shape.c, dst->shape.h, dst->shape.w};
+    int o[4] = {0, 1, 2, 3};
+    for (int i = 1; i < 4; i++) /* axes by decreasing dst stride; ties keep logical order */
+        for (int j = i; j > 0 && dst->stride[o[j]] > dst->stride[o[j - 1]]; j--) {
+            int t = o[j];
+            o[j] = o[j - 1];
+            o[j - 1] = t;
+        }
+    /* Strides in walk order (outermost first); the innermost row grows by folding in the next
+     * axis while every operand has it back to back (a channel view in NCHW still has whole
+     * planes), except across the channel axis when the op reads per-channel factors. */
+    const oclnn_tensor *ops[3] = {a, b, dst};
+    size_t st[3][4], len[4];
+    for (int t = 0; t < 3; t++)
+        for (int i = 0; i < 4; i++) st[t][i] = ops[t] ? ops[t]->stride[o[i]] : 0;
+    for (int i = 0; i < 4; i++) len[i] = dims[o[i]];
+    int inner = 3;
+    bool c_in_row = o[3] == OCLNN__C;
+    while (inner > 0 && !(scale && (o[inner - 1] == OCLNN__C || c_in_row))) {
+        bool ok = true;
+        for (int t = 0; t < 3; t++)
+            if (ops[t] && st[t][inner - 1] != len[inner] * st[t][inner]) ok = false;
+        if (!ok) break;
+        len[inner - 1] *= len[inner];
+        for (int t = 0; t < 3; t++) st[t][inner - 1] = st[t][inner];
+        inner--;
+    }
+    /* now axes 0 .. inner-1 are outer loops, axis `inner` is the row */
+    size_t outer = 1;
+    for (int i = 0; i < inner; i++) outer *= len[i];
+    const size_t row_len = len[inner];
+    const float *pa = oclnn__cpu_cdata(a), *pb = b ? oclnn__cpu_cdata(b) : NULL;
+    const float *ps = scale ? oclnn__cpu_cdata(scale) : NULL, *pt = shift ? oclnn__cpu_cdata(shift) : NULL;
+    float *pd = oclnn__cpu_data(dst);
+OCLNN__OMP(omp parallel for schedule(static) if (outer > 1 && outer * row_len > 32768))
+    for (ptrdiff_t r = 0; r < (ptrdiff_t)outer; r++) {
+        size_t rem = (size_t)r, off[3] = {0, 0, 0}, c = 0;
+        for (int i = inner - 1; i >= 0; i--) {
+            size_t idx = rem % len[i];
+            rem /= len[i];
+            for (int t = 0; t < 3; t++) off[t] += idx * st[t][i];
+            if (o[i] == OCLNN__C) c = idx;
+        }
+        row_args ra = {op, pa + off[0], b ? pb + off[1] : NULL, pd + off[2], st[0][inner],
+                       b ? st[1][inner] : 0, st[2][inner], row_len,
+                       ps ? ps + c : NULL, pt ? pt + c : NULL, c_in_row ? 1 : 0};
+        row(&ra);
+    }
+    return OCLNN_OK;
+}

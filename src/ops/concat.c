@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* The explicit depth concatenation: each input is copied into its channel slice of dst by the
+ * backend (block copies where the slice is contiguous per sample, else the strided copy). The zero-copy path
+ * needs no operator: producers write into oclnn_tensor_view_channels of the output. */
+#include <stdio.h>
+
+#include "backend.h"
+#include "core/alloc.h"
+#include "core/status.h"
+#include "ops/layers.h"
+
+typedef struct concat_impl {
+    size_t count;
+    oclnn_shape out;
+    oclnn_shape inputs[]; /* count */
+} concat_impl;
+
+static oclnn_status concat_shape(const oclnn_shape *inputs, size_t count, oclnn_shape *out) {
+    if (!inputs) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "inputs is NULL");
+    if (!count) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "count is 0");
+    uint64_t c = 0;
+    for (size_t i = 0; i < count; i++) {
+        oclnn_shape s = inputs[i];
+        if (!s.n || !s.c || !s.h || !s.w)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "inputs[%zu] (%u,%u,%u,%u) has a zero dimension", i, s.n, s.c, s.h, s.w);
+        if (s.n != inputs[0].n || s.h != inputs[0].h || s.w != inputs[0].w)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "inputs[%zu] has n,h,w %u,%u,%u but inputs[0] has %u,%u,%u", i, s.n,
+                               s.h, s.w, inputs[0].n, inputs[0].h, inputs[0].w);
+        c += s.c;
+    }
+    if (c > UINT32_MAX)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%llu channels in total is too many",
+                           (unsigned long long)c);
+    *out = (oclnn_shape){inputs[0].n, (uint32_t)c, inputs[0].h, inputs[0].w};
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_concat_output_shape(const oclnn_shape *inputs, size_t count, oclnn_shape *out) {
+    OCLNN__ENTER();
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    return concat_shape(inputs, count, out);
+}
+
+static void concat_destroy(oclnn_op *op) {
+    oclnn__free(op->ctx->allocator, op->impl);
+    op->impl = NULL;
+}
+
+oclnn_status oclnn_concat_create(oclnn_context *ctx, const oclnn_shape *inputs, size_t count,
+                                 oclnn_op **out) {
+    OCLNN__ENTER();
+    if (out) *out = NULL;
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    oclnn_shape os;
+    OCLNN__TRY(concat_shape(inputs, count, &os));
+    oclnn_op *op;
+    OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_CONCAT, &op));
+    concat_impl *c = oclnn__calloc(ctx->allocator, 1, sizeof *c + count * sizeof *inputs);
+    if (!c) {
+        oclnn__op_free(op);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the operator state");
+    }
+    c->count = count;
+    c->out = os;
+    for (size_t i = 0; i < count; i++) c->inputs[i] = inputs[i];
+    op->impl = c;
+    op->impl_destroy = concat_destroy;
+    op->algo = "copy";
+    *out = op;
+    return OCLNN_OK;
+}
+
+/* A src that already is its slice of dst (a branch that wrote through a view) needs no copy. */
+static bool in_place(const oclnn_tensor *src, const oclnn_tensor *slice) {
+    if (src->storage != slice->storage || src->offset != slice->offset) return false;
+    for (int i = 0; i < 4; i++)
+        if (src->stride[i] != slice->stride[i]) return false;
+    return true;
+}
+
+oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs, oclnn_tensor *dst) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_CONCAT, "op"));
+    concat_impl *c = op->impl;
+    if (!srcs) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "srcs is NULL");
+    OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", c->out));
+    for (size_t i = 0, c0 = 0; i < c->count; c0 += c->inputs[i].c, i++) {
+        char name[32];
+        snprintf(name, sizeof name, "srcs[%zu]", i);
+        OCLNN__TRY(oclnn__check_run_tensor(op, srcs[i], name, c->inputs[i]));
+        oclnn_tensor slice = oclnn__channel_slice(dst, (uint32_t)c0, c->inputs[i].c);
+        if (!in_place(srcs[i], &slice)) OCLNN__TRY(oclnn__check_alias(srcs[i], name, dst, "dst", false));
+    }
+    oclnn_context *ctx = op->ctx;
+    oclnn_status st = OCLNN_OK;
+    uint32_t c0 = 0;
+    mtx_lock(&ctx->lock);
+    for (size_t i = 0; i < c->count && st == OCLNN_OK; i++) {
+        oclnn_tensor slice = oclnn__channel_slice(dst, c0, c->inputs[i].c);
+        if (!in_place(srcs[i], &slice)) st = ctx->be->layers->concat_copy(srcs[i], &slice);
+        c0 += c->inputs[i].c;
+    }
+    mtx_unlock(&ctx->lock);
+    return st;
+}

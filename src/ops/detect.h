@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* The detection family's internal table and the data the backend-neutral code hands to it.
+ *
+ * RoI pooling is split in two: src/ops/roi.c turns each RoI into a plan with torchvision's exact
+ * float arithmetic (bin boundaries for roi_pool; per-axis bilinear samples for roi_align, which
+ * are separable because a sample is dropped when either of its coordinates is out of range), and
+ * a backend only gathers and reduces. So the rounding-sensitive part is written once, and the
+ * kernels need no division. NMS is split likewise: src/ops/nms.c filters and stable-sorts, a
+ * backend decides which of the sorted boxes survive. */
+#ifndef OCLNN_OPS_DETECT_H
+#define OCLNN_OPS_DETECT_H
+
+#include <stdint.h>
+
+#include "core/op.h"
+#include "core/tensor.h"
+
+/* One sample position along an axis (ALIGN) or one bin's [lo, hi) window (POOL).
+ * ALIGN: the value is h * v[lo] + l * v[hi] along this axis; l = h = 0 for a dropped sample. */
+typedef struct oclnn__roi_tap {
+    int32_t lo, hi;
+    float l, h;
+} oclnn__roi_tap;
+
+/* Per RoI: its image, its sample grid per bin (1 x 1 for POOL), the divisor (ALIGN) and where
+ * its taps start: pooled_h * grid_h y-taps at y_off, pooled_w * grid_w x-taps at x_off. */
+typedef struct oclnn__roi_item {
+    int32_t batch, grid_h, grid_w;
+    float count;
+    uint32_t y_off, x_off;
+    uint32_t pad[2]; /* 32 bytes: kernels read it as two int4 */
+} oclnn__roi_item;
+
+/* An ALIGN sample expanded for a given map: element offsets within a plane of its four
+ * neighbours (y_lo x_lo, y_lo x_hi, y_hi x_lo, y_hi x_hi) and their weights, the products
+ * torchvision forms (w1 = hy * hx, ...). */
+typedef struct oclnn__roi_sample {
+    int32_t o[4];
+    float w[4];
+} oclnn__roi_sample;
+
+typedef struct oclnn__roi_plan {
+    size_t num_rois, num_taps;
+    oclnn__roi_item *items;
+    oclnn__roi_tap *taps;
+} oclnn__roi_plan;
+
+/* Expands ALIGN RoI `it`'s taps into pooled_h * pooled_w * grid_h * grid_w samples (bins in
+ * (ph, pw) order, samples (iy, ix) within a bin) for a plane with row stride sh and column
+ * stride sw; offsets must fit int32 (the caller checks). */
+void oclnn__roi_expand(const oclnn__roi_item *it, const oclnn__roi_tap *taps, uint32_t pooled_h,
+                       uint32_t pooled_w, size_t sh, size_t sw, oclnn__roi_sample *out);
+
+/* State of an RoI op shared by the backends (op->impl points to a backend struct whose first
+ * member is this). */
+typedef struct oclnn__roi_op {
+    oclnn_roi_desc desc;
+} oclnn__roi_op;
+
+/* Torchvision's IoU of two boxes in float, the exact operation order of its CPU nms kernel:
+ * areas first, then (area_i + area_j) - inter, one correctly rounded division. */
+static inline float oclnn__box_area(const float *b) { return (b[2] - b[0]) * (b[3] - b[1]); }
+static inline float oclnn__iou_f32(const float *a, float area_a, const float *b, float area_b) {
+    float xx1 = a[0] > b[0] ? a[0] : b[0], yy1 = a[1] > b[1] ? a[1] : b[1];
+    float xx2 = a[2] < b[2] ? a[2] : b[2], yy2 = a[3] < b[3] ? a[3] : b[3];
+    float w = xx2 - xx1, h = yy2 - yy1;
+    w = w > 0.0f ? w : 0.0f;
+    h = h > 0.0f ? h : 0.0f;
+    float inter = w * h;
+    return inter / (area_a + area_b - inter);
+}
+
+typedef struct oclnn__detect_family {
+    /* Fills op->impl / op->impl_destroy / op->algo for an RoI op (desc already validated). */
+    oclnn_status (*roi_create)(oclnn_op *op, const oclnn_roi_desc *desc);
+    /* dst rows [0, plan->num_rois) from src; argmax may be NULL. */
+    oclnn_status (*roi_run)(oclnn_op *op, const oclnn_tensor *src, const oclnn__roi_plan *plan,
+                            oclnn_tensor *dst, oclnn_tensor *argmax);
+    /* Greedy NMS over n boxes already sorted by rank: sets keep[i] = 1 for survivors, 0 for the
+     * rest, stopping once max_keep are kept (the rest get 0). classes may be NULL. A box
+     * suppresses a later one when iou_f32 > thr (thr: the float threshold equivalent to
+     * torchvision's double comparison). */
+    oclnn_status (*nms)(oclnn_context *ctx, const float *boxes, const int32_t *classes, size_t n,
+                        float thr, size_t max_keep, uint8_t *keep);
+} oclnn__detect_family;
+
+extern const oclnn__detect_family oclnn__detect_opencl, oclnn__detect_cpu;
+
+#endif

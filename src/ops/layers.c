@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the layers family's public functions: operator-owned parameter tensors,
+ * channel slices as values, and the run-time tensor and aliasing checks. */
+#include "ops/layers.h"
+
+#include <string.h>
+
+#include "backend.h"
+#include "core/alloc.h"
+#include "core/status.h"
+
+oclnn_status oclnn__param_init(oclnn_context *ctx, oclnn__param *p, oclnn_shape shape,
+                               const float *host) {
+    memset(p, 0, sizeof *p);
+    size_t bytes;
+    if (!oclnn__shape_bytes(shape, NULL, &bytes))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "a parameter of %u x %u floats is too large",
+                           shape.n, shape.c);
+    p->s.refs = 1;
+    p->s.bytes = bytes;
+    OCLNN__TRY(ctx->be->storage_alloc(ctx, &p->s));
+    p->t.magic = OCLNN__MAGIC_TENSOR;
+    p->t.ctx = ctx;
+    p->t.shape = shape;
+    p->t.layout = OCLNN_LAYOUT_NCHW;
+    oclnn__dense_strides(shape, shape.c, OCLNN_LAYOUT_NCHW, p->t.stride);
+    p->t.storage = &p->s;
+    if (host) {
+        oclnn_status st = ctx->be->tensor_write(&p->t, host, OCLNN_LAYOUT_NCHW);
+        if (st != OCLNN_OK) {
+            oclnn__param_fini(ctx, p);
+            return st;
+        }
+    }
+    return OCLNN_OK;
+}
+
+void oclnn__param_fini(oclnn_context *ctx, oclnn__param *p) {
+    if (p->s.mem) ctx->be->storage_free(ctx, &p->s);
+    memset(p, 0, sizeof *p);
+}
+
+oclnn_tensor oclnn__channel_slice(const oclnn_tensor *t, uint32_t c0, uint32_t c) {
+    oclnn_tensor v = *t;
+    v.shape.c = c;
+    v.offset = t->offset + (size_t)c0 * t->stride[OCLNN__C];
+    v.is_view = true;
+    return v;
+}
+
+oclnn_status oclnn__check_run_tensor(const oclnn_op *op, const oclnn_tensor *t, const char *name,
+                                     oclnn_shape shape) {
+    OCLNN__TRY(oclnn__tensor_check(t, name));
+    if (t->ctx != op->ctx)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s belongs to another context than op",
+                           name);
+    if (!oclnn__shape_eq(t->shape, shape)) {
+        char got[64], want[64];
+        oclnn__shape_str(t->shape, got, sizeof got);
+        oclnn__shape_str(shape, want, sizeof want);
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s shape %s differs from the expected %s",
+                           name, got, want);
+    }
+    return OCLNN_OK;
+}
+
+/* Highest element offset t addresses, plus one. */
+static size_t extent_end(const oclnn_tensor *t) {
+    const uint32_t d[4] = {t->shape.n, t->shape.c, t->shape.h, t->shape.w};
+    size_t end = t->offset;
+    for (int i = 0; i < 4; i++) end += (size_t)(d[i] - 1) * t->stride[i];
+    return end + 1;
+}
+
+oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
+                                const oclnn_tensor *dst, const char *dst_name, bool in_place_ok) {
+    if (src->storage != dst->storage) return OCLNN_OK;
+    bool same_strides = true;
+    for (int i = 0; i < 4; i++) same_strides = same_strides && src->stride[i] == dst->stride[i];
+    if (same_strides && src->offset == dst->offset) {
+        if (in_place_ok) return OCLNN_OK;
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "%s is %s: this op cannot run in place", dst_name, src_name);
+    }
+    /* Two channel slices of one tensor: disjoint when their channel ranges are. */
+    size_t cs = src->stride[OCLNN__C];
+    if (same_strides && cs > 0) {
+        size_t lo = src->offset < dst->offset ? src->offset : dst->offset;
+        size_t hi = src->offset < dst->offset ? dst->offset : src->offset;
+        const oclnn_tensor *first = src->offset < dst->offset ? src : dst;
+        if ((hi - lo) % cs == 0 && (hi - lo) / cs >= first->shape.c) return OCLNN_OK;
+    } else if (extent_end(src) <= dst->offset || extent_end(dst) <= src->offset) {
+        return OCLNN_OK;
+    }
+    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s overlaps %s in memory", dst_name, src_name);
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/* RoI pooling (torchvision.ops.roi_align / roi_pool): argument checks and the per-RoI plan. The
+ * plan reproduces torchvision's CPU kernels' float arithmetic step by step (roi_align_kernel.cpp
+ * pre_calc_for_bilinear_interpolate, roi_pool_kernel.cpp), so both backends share it and only
+ * gather and reduce. */
+#include <math.h>
+
+#include "backend.h"
+#include "core/alloc.h"
+#include "core/status.h"
+#include "ops/detect.h"
+
+oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc, oclnn_op **out) {
+    OCLNN__ENTER();
+    if (out) *out = NULL;
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    if (desc->mode != OCLNN_ROI_ALIGN && desc->mode != OCLNN_ROI_POOL)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->mode %d is not an oclnn_roi_mode",
+                           (int)desc->mode);
+    if (desc->pooled_h == 0 || desc->pooled_w == 0 || desc->pooled_h > 4096 ||
+        desc->pooled_w > 4096)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "pooled size %ux%u must be 1 to 4096 on each side", desc->pooled_h,
+                           desc->pooled_w);
+    if (!isfinite(desc->spatial_scale) || desc->spatial_scale <= 0)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "spatial_scale %g must be finite and positive", desc->spatial_scale);
+    if (desc->sampling_ratio > 1024)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "sampling_ratio %d is above 1024",
+                           (int)desc->sampling_ratio);
+    if (!ctx->be->detect)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the %s backend has no detection ops",
+                           ctx->be->name);
+    oclnn_op *op;
+    OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_ROI, &op));
+    mtx_lock(&ctx->lock);
+    oclnn_status st = ctx->be->detect->roi_create(op, desc);
+    mtx_unlock(&ctx->lock);
+    if (st != OCLNN_OK) {
+        oclnn__op_free(op);
+        return st;
+    }
+    *out = op;
+    return OCLNN_OK;
+}
+
+/* Scaled coordinates beyond this would overflow roi_pool's int arithmetic (torchvision's too). */
+#define MAX_SCALED_COORD 536870912.0f /* 2^29 */
+
+/* Checks each RoI: a whole batch index in range and finite coordinates that stay in range once
+ * scaled. */
+static oclnn_status check_rois(const float *rois, size_t num_rois, uint32_t batch, float scale) {
+    for (size_t r = 0; r < num_rois; r++) {
+        const float *q = rois + 5 * r;
+        if (!(q[0] >= 0 && q[0] < (float)batch && q[0] == floorf(q[0])))
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "rois[%zu] batch index %g is not a whole number in [0, %u)", r,
+                               q[0], batch);
+        for (int i = 1; i < 5; i++)
+            if (!isfinite(q[i]))
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "rois[%zu] coordinate %d is %g (NaN or infinite)", r, i, q[i]);
+            else if (!(fabsf(q[i] * scale) <= MAX_SCALED_COORD))
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "rois[%zu] coordinate %d is %g: times spatial_scale %g it is "
+                                   "beyond +-2^29",
+                                   r, i, q[i], scale);
+    }
+    return OCLNN_OK;
+}
+
+/* roi_align's sample positions along one axis, as pre_calc_for_bilinear_interpolate computes
+ * them: start + p * bin + (i + .5f) * bin / grid, dropped outside [-1, size], clamped, split
+ * into low/high neighbours with their weights. */
+static void align_axis(float start, float bin, int grid, uint32_t pooled, int size,
+                       oclnn__roi_tap *taps) {
+    for (uint32_t p = 0; p < pooled; p++)
+        for (int i = 0; i < grid; i++) {
+            oclnn__roi_tap *t = taps + p * (uint32_t)grid + (uint32_t)i;
+            float v = start + (float)p * bin + ((float)i + .5f) * bin / (float)grid;
+            if (v < -1.0f || v > (float)size) {
+                *t = (oclnn__roi_tap){0, 0, 0.0f, 0.0f};
+                continue;
+            }
+            if (v <= 0) v = 0;
+            int lo = (int)v, hi;
+            if (lo >= size - 1) {
+                hi = lo = size - 1;
+                v = (float)lo;
+            } else {
+                hi = lo + 1;
+            }
+            float l = v - (float)lo;
+            *t = (oclnn__roi_tap){lo, hi, l, 1.0f - l};
+        }
+}
+
+/* roi_pool's window of bin p: floor/ceil of p * bin, shifted by start and clamped to [0, size]. */
+static void pool_axis(int start, float bin, uint32_t pooled, int size, oclnn__roi_tap *taps) {
+    for (uint32_t p = 0; p < pooled; p++) {
+        int lo = (int)floorf((float)p * bin), hi = (int)ceilf((float)(p + 1) * bin);
+        lo = lo + start < 0 ? 0 : lo + start > size ? size : lo + start;
+        hi = hi + start < 0 ? 0 : hi + start > size ? size : hi + start;
+        taps[p] = (oclnn__roi_tap){lo, hi, 0.0f, 0.0f};
+    }
+}
+
+/* The adaptive grid can be large for a huge RoI; cap what one RoI may ask for so the plan stays
+ * bounded (torchvision would take minutes on such a RoI anyway). */
+#define MAX_GRID 65536
+
+static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const float *rois,
+                               size_t num_rois, const oclnn_allocator *a, oclnn__roi_plan *plan) {
+    plan->num_rois = num_rois;
+    plan->items = oclnn__calloc(a, num_rois, sizeof *plan->items);
+    if (!plan->items) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan");
+    const float scale = d->spatial_scale;
+    const int height = (int)map.h, width = (int)map.w;
+    /* First pass: geometry and tap counts. */
+    float *geo = oclnn__calloc(a, num_rois * 4, sizeof *geo);
+    if (!geo) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan");
+    size_t taps = 0;
+    for (size_t r = 0; r < num_rois; r++) {
+        const float *q = rois + 5 * r;
+        oclnn__roi_item *it = plan->items + r;
+        it->batch = (int32_t)q[0];
+        it->grid_h = it->grid_w = 1;
+        it->count = 1.0f;
+        if (d->mode == OCLNN_ROI_ALIGN) {
+            const float offset = d->aligned ? 0.5f : 0.0f;
+            float x0 = q[1] * scale - offset, y0 = q[2] * scale - offset;
+            float x1 = q[3] * scale - offset, y1 = q[4] * scale - offset;
+            float rw = x1 - x0, rh = y1 - y0;
+            if (!d->aligned) {
+                rw = fmaxf(rw, 1.0f);
+                rh = fmaxf(rh, 1.0f);
+            }
+            float bh = rh / (float)d->pooled_h, bw = rw / (float)d->pooled_w;
+            double gh = d->sampling_ratio > 0 ? d->sampling_ratio : ceil(rh / (float)d->pooled_h);
+            double gw = d->sampling_ratio > 0 ? d->sampling_ratio : ceil(rw / (float)d->pooled_w);
+            if (gh > MAX_GRID || gw > MAX_GRID) {
+                oclnn__free(a, geo);
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "rois[%zu] needs a %gx%g sample grid per bin (more than %d); "
+                                   "check spatial_scale or set sampling_ratio",
+                                   r, gh, gw, MAX_GRID);
+            }
+            int igh = (int)gh, igw = (int)gw;
+            int count = igh * igw;
+            it->count = (float)(count > 1 ? count : 1);
+            it->grid_h = igh > 0 ? igh : 0;
+            it->grid_w = igw > 0 ? igw : 0;
+            geo[4 * r + 0] = y0;
+            geo[4 * r + 1] = bh;
+            geo[4 * r + 2] = x0;
+            geo[4 * r + 3] = bw;
+        }
+        it->y_off = (uint32_t)taps;
+        taps += (size_t)d->pooled_h * (size_t)it->grid_h;
+        it->x_off = (uint32_t)taps;
+        taps += (size_t)d->pooled_w * (size_t)it->grid_w;
+        if (taps > UINT32_MAX / 2) {
+            oclnn__free(a, geo);
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "the RoIs need more than 2^31 samples");
+        }
+    }
+    plan->num_taps = taps;
+    plan->taps = oclnn__calloc(a, taps ? taps : 1, sizeof *plan->taps);
+    if (!plan->taps) {
+        oclnn__free(a, geo);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan (%zu taps)",
+                           taps);
+    }
+    for (size_t r = 0; r < num_rois; r++) {
+        const float *q = rois + 5 * r;
+        oclnn__roi_item *it = plan->items + r;
+        if (d->mode == OCLNN_ROI_ALIGN) {
+            align_axis(geo[4 * r + 0], geo[4 * r + 1], it->grid_h, d->pooled_h, height,
+                       plan->taps + it->y_off);
+            align_axis(geo[4 * r + 2], geo[4 * r + 3], it->grid_w, d->pooled_w, width,
+                       plan->taps + it->x_off);
+        } else {
+            int x0 = (int)roundf(q[1] * scale), y0 = (int)roundf(q[2] * scale);
+            int x1 = (int)roundf(q[3] * scale), y1 = (int)roundf(q[4] * scale);
+            int rw = x1 - x0 + 1 > 1 ? x1 - x0 + 1 : 1, rh = y1 - y0 + 1 > 1 ? y1 - y0 + 1 : 1;
+            pool_axis(y0, (float)rh / (float)d->pooled_h, d->pooled_h, height,
+                      plan->taps + it->y_off);
+            pool_axis(x0, (float)rw / (float)d->pooled_w, d->pooled_w, width,
+                      plan->taps + it->x_off);
+        }
+    }
+    oclnn__free(a, geo);
+    return OCLNN_OK;
+}
+
+void oclnn__roi_expand(const oclnn__roi_item *it, const oclnn__roi_tap *taps, uint32_t pooled_h,
+                       uint32_t pooled_w, size_t sh, size_t sw, oclnn__roi_sample *out) {
+    const int gh = it->grid_h, gw = it->grid_w;
+    for (uint32_t ph = 0; ph < pooled_h; ph++)
+        for (uint32_t pw = 0; pw < pooled_w; pw++)
+            for (int iy = 0; iy < gh; iy++) {
+                const oclnn__roi_tap y = taps[it->y_off + ph * (uint32_t)gh + (uint32_t)iy];
+                for (int ix = 0; ix < gw; ix++) {
+                    const oclnn__roi_tap x = taps[it->x_off + pw * (uint32_t)gw + (uint32_t)ix];
+                    const int32_t y0 = (int32_t)((size_t)y.lo * sh),
+                                  y1 = (int32_t)((size_t)y.hi * sh);
+                    const int32_t x0 = (int32_t)((size_t)x.lo * sw),
+                                  x1 = (int32_t)((size_t)x.hi * sw);
+                    *out++ = (oclnn__roi_sample){{y0 + x0, y0 + x1, y1 + x0, y1 + x1},
+                                                 {y.h * x.h, y.h * x.l, y.l * x.h, y.l * x.l}};
+                }
+            }
+}
+
+static void free_plan(const oclnn_allocator *a, oclnn__roi_plan *plan) {
+    oclnn__free(a, plan->items);
+    oclnn__free(a, plan->taps);
+}
+
+static oclnn_status check_out(const char *name, const oclnn_tensor *t, const oclnn_tensor *src,
+                              const oclnn_roi_desc *d, size_t num_rois) {
+    OCLNN__TRY(oclnn__tensor_check(t, name));
+    if (t->ctx != src->ctx)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s and src belong to different contexts",
+                           name);
+    oclnn_shape s = t->shape;
+    if (s.c != src->shape.c || s.h != d->pooled_h || s.w != d->pooled_w || s.n < num_rois) {
+        char a[64];
+        oclnn__shape_str(s, a, sizeof a);
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "%s shape %s must be (R >= %zu, %u, %u, %u): num_rois, src channels, "
+                           "pooled size",
+                           name, a, num_rois, src->shape.c, d->pooled_h, d->pooled_w);
+    }
+    if (t->storage == src->storage)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s shares storage with src", name);
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *rois,
+                           size_t num_rois, oclnn_tensor *dst, oclnn_tensor *argmax) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_ROI, "op"));
+    OCLNN__TRY(oclnn__tensor_check(src, "src"));
+    if (src->ctx != op->ctx)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src belongs to another context than op");
+    const oclnn__roi_op *ro = op->impl;
+    const oclnn_roi_desc *d = &ro->desc;
+    OCLNN__TRY(check_out("dst", dst, src, d, num_rois));
+    if (argmax) {
+        if (d->mode != OCLNN_ROI_POOL)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "argmax is only for OCLNN_ROI_POOL");
+        OCLNN__TRY(check_out("argmax", argmax, src, d, num_rois));
+        if (argmax->storage == dst->storage)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "argmax shares storage with dst");
+    }
+    if (num_rois == 0) return OCLNN_OK;
+    if (!rois)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "rois is NULL for %zu RoIs", num_rois);
+    if (src->shape.h > INT32_MAX / 2 || src->shape.w > INT32_MAX / 2)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "src is too large for RoI indexing");
+    OCLNN__TRY(check_rois(rois, num_rois, src->shape.n, d->spatial_scale));
+    oclnn_context *ctx = op->ctx;
+    oclnn__roi_plan plan = {0};
+    oclnn_status st = build_plan(d, src->shape, rois, num_rois, ctx->allocator, &plan);
+    if (st == OCLNN_OK) {
+        mtx_lock(&ctx->lock);
+        st = ctx->be->detect->roi_run(op, src, &plan, dst, argmax);
+        mtx_unlock(&ctx->lock);
+    }
+    free_plan(ctx->allocator, &plan);
+    return st;
+}
