@@ -389,6 +389,119 @@ OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, co
 
 /* ==== family: conv2d (issue 3) ==== */
 
+/** Activation fused at the end of an operator (after bias and residual). */
+typedef enum oclnn_activation {
+    OCLNN_ACTIVATION_NONE = 0,
+    OCLNN_ACTIVATION_RELU = 1 /**< max(x, 0) */
+} oclnn_activation;
+
+/** How the padding of a convolution (or pooling) is given. */
+typedef enum oclnn_pad_mode {
+    OCLNN_PAD_EXPLICIT = 0, /**< top, bottom, left, right as given */
+    OCLNN_PAD_SAME = 1,     /**< output = ceil(input / stride); the odd extra pixel goes bottom/right */
+    OCLNN_PAD_VALID = 2     /**< no padding */
+} oclnn_pad_mode;
+
+/** Padding of the input, in pixels per side (used only with OCLNN_PAD_EXPLICIT). */
+typedef struct oclnn_padding {
+    oclnn_pad_mode mode;
+    uint32_t top, bottom, left, right;
+} oclnn_padding;
+
+/** Convolution algorithms. The names oclnn_conv_algo_name gives are in quotes. */
+typedef enum oclnn_conv_algo {
+    OCLNN_CONV_ALGO_AUTO = 0,           /**< the remembered find result, else the heuristic */
+    OCLNN_CONV_ALGO_DIRECT = 1,         /**< "direct": any shape */
+    OCLNN_CONV_ALGO_IM2COL = 2,         /**< "im2col": im2col + GEMM (OpenCL: oclnn's GEMM); any shape */
+    OCLNN_CONV_ALGO_GEMM1X1 = 3,        /**< "gemm1x1": 1x1, stride 1, no padding; GEMM, no im2col */
+    OCLNN_CONV_ALGO_WINOGRAD_2X2 = 4,   /**< "winograd2": F(2x2,3x3); 3x3, stride 1, dilation 1, groups 1 */
+    OCLNN_CONV_ALGO_WINOGRAD_4X4 = 5,   /**< "winograd4": F(4x4,3x3); same conditions */
+    OCLNN_CONV_ALGO_DEPTHWISE = 6,      /**< "depthwise": groups == input channels (any multiplier) */
+    OCLNN_CONV_ALGO_IM2COL_CLBLAST = 7  /**< "im2col-clblast": im2col + CLBlast's SGEMM (OpenCL only,
+                                             needs libclblast.so.1) */
+} oclnn_conv_algo;
+#define OCLNN_CONV_ALGO_COUNT 8
+
+/**
+ * A 2-D convolution. Start from OCLNN_CONV2D_DESC_INIT (or oclnn_conv2d_desc_default()).
+ * dst = act(conv(src, weights) + bias + residual). Output size per axis:
+ *   P = (H + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1) / stride_h + 1.
+ */
+typedef struct oclnn_conv2d_desc {
+    oclnn_shape input;      /**< n, c, h, w of src */
+    uint32_t out_channels;  /**< K; a multiple of groups */
+    uint32_t kernel_h, kernel_w;
+    uint32_t stride_h, stride_w;
+    uint32_t dilation_h, dilation_w;
+    uint32_t groups;        /**< divides c and out_channels; c == groups is depthwise */
+    oclnn_padding padding;
+    oclnn_activation activation;
+    bool has_bias;          /**< bias: out_channels floats at create */
+    bool fuse_residual;     /**< run adds a residual tensor of dst's shape before the activation */
+    oclnn_conv_algo algo;
+} oclnn_conv2d_desc;
+
+#define OCLNN_CONV2D_DESC_INIT                                                                   \
+    {{0, 0, 0, 0}, 0, 0, 0, 1, 1, 1, 1, 1, {OCLNN_PAD_EXPLICIT, 0, 0, 0, 0},                    \
+     OCLNN_ACTIVATION_NONE, false, false, OCLNN_CONV_ALGO_AUTO}
+OCLNN_API oclnn_conv2d_desc oclnn_conv2d_desc_default(void);
+
+/** "direct", "winograd4", ... ("auto" for AUTO); "" for a value out of range. */
+OCLNN_API const char *oclnn_conv_algo_name(oclnn_conv_algo algo);
+
+/**
+ * The output shape of `desc` (n, out_channels, P, Q).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for any invalid field (named in the message).
+ */
+OCLNN_API oclnn_status oclnn_conv2d_output_shape(const oclnn_conv2d_desc *desc, oclnn_shape *out);
+
+/**
+ * Creates a convolution: validates `desc`, chooses the algorithm (desc->algo, or for AUTO the
+ * result of an earlier oclnn_conv2d_find on this context and problem, else the heuristic),
+ * compiles its kernels and re-lays out or transforms the weights once.
+ *   [in]  weights_kcrs  K x (C/groups) x kernel_h x kernel_w floats (PyTorch's layout); copied
+ *   [in]  bias          out_channels floats when desc->has_bias, else must be NULL; copied
+ *   [out] out           the operator
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad field, NULL weights, bias given or missing,
+ * sizes that overflow); OCLNN_ERROR_UNSUPPORTED when an explicit algorithm does not apply (the
+ * message says why); OCLNN_ERROR_BUILD_FAILED; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2d_desc *desc,
+                                           const float *weights_kcrs, const float *bias,
+                                           oclnn_op **out);
+
+/**
+ * Enqueues the convolution. src must have desc->input's shape; dst (and residual) the output
+ * shape. Any layout and channel views are fine for each tensor, independently; all tensors must
+ * belong to the operator's context, and dst must not overlap src or residual.
+ *   [in] residual  a tensor of dst's shape when the op fuses a residual, else NULL
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad handle, shape mismatch, foreign tensor,
+ * residual given or missing, overlap); OCLNN_ERROR_DEVICE(_OUT_OF_MEMORY) for scratch or launch.
+ */
+OCLNN_API oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                        const oclnn_tensor *residual);
+
+/** One algorithm's result from oclnn_conv2d_find. */
+typedef struct oclnn_conv2d_perf {
+    oclnn_conv_algo algo;
+    oclnn_status status; /**< OCLNN_OK, or why it could not run (UNSUPPORTED for inapplicable) */
+    double ms;           /**< median time of one run; valid when status is OCLNN_OK */
+} oclnn_conv2d_perf;
+
+/**
+ * Runs every algorithm on the problem of `desc` (its algo field is ignored) with scratch data on
+ * the context's layout, and returns them ranked: runnable ones by increasing time, then the
+ * others. The fastest is remembered in the context for this problem, so later creates with
+ * OCLNN_CONV_ALGO_AUTO use it. Weights values do not affect timing, so none are needed.
+ *   [out] results   up to `capacity` entries (NULL with capacity 0 to get the count)
+ *   [out] count     number of algorithms tried (OCLNN_CONV_ALGO_COUNT - 1)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad desc or count NULL; OCLNN_ERROR_UNSUPPORTED
+ * when no algorithm runs; memory errors.
+ */
+OCLNN_API oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc,
+                                         oclnn_conv2d_perf *results, size_t capacity,
+                                         size_t *count);
+
 /* ==== family: detection (issue 5) ==== */
 /* The ops of region-based detectors (Fast/Faster/Mask R-CNN) with torchvision.ops semantics.
  *

@@ -34,6 +34,7 @@ typedef struct oclnn__backend {
 
     /* Op families (one pointer each; see src/ops/<family>.h). */
     /* family: conv2d (issue 3) */
+    const struct oclnn__conv2d_family *conv2d;
 
     /* family: layers (issue 4) */
     const struct oclnn__layers_backend *layers; /* src/ops/layers.h */

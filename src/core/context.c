@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "core/tensor.h"
 #include "tune/tune.h"
+#include "ops/conv2d.h"
 
 oclnn_context_options oclnn_context_options_default(void) {
     oclnn_context_options o = OCLNN_CONTEXT_OPTIONS_INIT;
@@ -32,6 +33,7 @@ oclnn_status oclnn__context_check(const oclnn_context *ctx, const char *arg_name
 }
 
 static void context_free(oclnn_context *ctx) {
+    oclnn__conv2d_memo_free(ctx);
     if (ctx->scratch) {
         ctx->be->storage_free(ctx, ctx->scratch);
         oclnn__free(ctx->allocator, ctx->scratch);

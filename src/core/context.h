@@ -15,6 +15,7 @@
 struct oclnn__backend;
 struct oclnn__storage;
 struct oclnn__tune_state;
+struct oclnn__conv2d_memo;
 
 struct oclnn_context {
     uint32_t magic;
@@ -36,6 +37,7 @@ struct oclnn_context {
     oclnn_cache_stats stats;
     char *build_log; /* last failed build's log, or NULL */
     struct oclnn__storage *scratch;
+    struct oclnn__conv2d_memo *conv2d_memo; /* family conv2d: oclnn_conv2d_find results */
 };
 
 /* Checks a context handle given to a public call (magic, alive); sets the message on failure. */

@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "cpu/cpu.h"
 #include "ops/layers.h"
+#include "ops/conv2d.h"
 
 static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
     if (out && cap >= 1) {
@@ -96,4 +97,5 @@ const oclnn__backend oclnn__backend_cpu = {
     .tensor_fill = cpu_tensor_fill,
     .layers = &oclnn__layers_cpu,
     .detect = &oclnn__detect_cpu,
+    .conv2d = &oclnn__conv2d_cpu,
 };

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "ops/layers.h"
 #include "opencl/opencl.h"
+#include "ops/conv2d.h"
 #include "opencl/registry.h"
 
 #define COPY_CL "tensor/copy.cl"
@@ -221,4 +222,5 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_fill = cl_tensor_fill,
     .layers = &oclnn__layers_opencl,
     .detect = &oclnn__detect_opencl,
+    .conv2d = &oclnn__conv2d_opencl,
 };

@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 #include <stdlib.h>
+#include <string.h>
 #include <threads.h>
 
 #include "core/log.h"
@@ -20,21 +21,13 @@ static sgemm_fn sgemm;
 static once_flag once = ONCE_FLAG_INIT;
 
 static void load(void) {
-    const char *names[] = {getenv("OCLNN_CLBLAST_LIBRARY"), "libclblast.so.1"};
-    void *library = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof *names && !library; i++)
-        if (names[i] && *names[i]) library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!library) {
-        oclnn__log(OCLNN__LOG_INFO, "CLBlast not found (%s); FC uses oclnn's own kernel", dlerror());
-        return;
-    }
-    *(void **)(&sgemm) = dlsym(library, "CLBlastSgemm");
-    if (!sgemm) {
-        oclnn__log(OCLNN__LOG_INFO, "the CLBlast library lacks CLBlastSgemm; not used");
-        dlclose(library);
-        return;
-    }
-    oclnn__log(OCLNN__LOG_INFO, "CLBlast loaded"); /* kept open for the process's lifetime */
+    const char *name = getenv("OCLNN_CLBLAST_LIBRARY");
+    if (!name || !*name) name = "libclblast.so.1";
+    void *library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    void *sym = library ? dlsym(library, "CLBlastSgemm") : NULL;
+    if (sym) memcpy(&sgemm, &sym, sizeof sgemm); /* kept open for the process's lifetime */
+    else if (library) dlclose(library);
+    oclnn__log(OCLNN__LOG_INFO, "CLBlast: %s", sym ? name : "not available");
 }
 
 bool oclnn__clblast_available(void) {
@@ -42,11 +35,11 @@ bool oclnn__clblast_available(void) {
     return sgemm != NULL;
 }
 
-int oclnn__clblast_sgemm_abt(oclnn_context *ctx, size_t m, size_t n, size_t k, cl_mem a,
-                             size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb, cl_mem c,
-                             size_t c_off, size_t ldc) {
+int oclnn__clblast_sgemm(cl_command_queue queue, bool b_transposed, size_t m, size_t n, size_t k,
+                         cl_mem a, size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb,
+                         cl_mem c, size_t c_off, size_t ldc) {
     if (!oclnn__clblast_available()) return -1;
-    cl_command_queue queue = oclnn__cl_state_of(ctx)->queue;
-    return sgemm(CLBLAST_ROW_MAJOR, CLBLAST_NO_TRANSPOSE, CLBLAST_TRANSPOSE, m, n, k, 1.0f, a, a_off,
+    return sgemm(CLBLAST_ROW_MAJOR, CLBLAST_NO_TRANSPOSE,
+                 b_transposed ? CLBLAST_TRANSPOSE : CLBLAST_NO_TRANSPOSE, m, n, k, 1.0f, a, a_off,
                  lda, b, b_off, ldb, 0.0f, c, c_off, ldc, &queue, NULL);
 }

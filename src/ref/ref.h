@@ -57,5 +57,10 @@ void oclnn__ref_roi_pool(oclnn_shape map, const float *src, oclnn_layout layout,
  * ties by index; returns how many. */
 size_t oclnn__ref_nms(const float *boxes, const float *scores, const int32_t *classes, size_t n,
                       double iou_threshold, uint32_t *keep);
+/* 2-D convolution of desc (padding resolved here independently of the library), accumulating in
+ * double: dst = act(conv(src, weights) + bias + residual). src, residual and dst are dense arrays
+ * in `layout`; weights are K x C/groups x R x S; bias and residual may be NULL. */
+void oclnn__ref_conv2d(const oclnn_conv2d_desc *desc, const float *src, oclnn_layout layout,
+                       const float *weights, const float *bias, const float *residual, float *dst);
 
 #endif

@@ -251,6 +251,41 @@ static void fuzz_detect(oclnn_context *ctx, reader *r) {
     }
 }
 
+static void fuzz_conv(oclnn_context *ctx, reader *r) {
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.input = shape(r);
+    d.out_channels = dim(r), d.kernel_h = dim(r), d.kernel_w = dim(r);
+    d.stride_h = dim(r), d.stride_w = dim(r), d.dilation_h = dim(r), d.dilation_w = dim(r);
+    d.groups = dim(r);
+    d.padding.mode = (oclnn_pad_mode)(u8(r) % 4);
+    d.padding.top = dim(r), d.padding.bottom = dim(r), d.padding.left = dim(r), d.padding.right = dim(r);
+    d.activation = (oclnn_activation)(u8(r) % 3);
+    d.has_bias = u8(r) & 1, d.fuse_residual = u8(r) & 1;
+    d.algo = (oclnn_conv_algo)(u8(r) % (OCLNN_CONV_ALGO_COUNT + 1));
+    /* The weights are the caller's array of K * C/groups * R * S floats: give one only when that
+     * is small (and valid to compute); otherwise NULL, which create must refuse. */
+    uint64_t nw = d.groups ? (uint64_t)d.out_channels * (d.input.c / d.groups) : 0;
+    nw = nw <= RUN_LIMIT ? nw * d.kernel_h * d.kernel_w : UINT64_MAX;
+    if (d.out_channels > PARAM_CHANNEL_LIMIT) return;
+    float *w = nw && nw <= RUN_LIMIT ? floats(r, (size_t)nw) : NULL;
+    float *b = floats(r, d.out_channels < 64 ? d.out_channels : 0);
+    oclnn_op *op = NULL;
+    oclnn_status st = oclnn_conv2d_create(ctx, &d, w, d.out_channels < 64 ? b : NULL, &op);
+    check_refusal(st, op);
+    if (st == OCLNN_OK) {
+        oclnn_shape os;
+        if (oclnn_conv2d_output_shape(&d, &os) != OCLNN_OK) abort();
+        oclnn_tensor *src = tensor(ctx, d.input, r), *dst = tensor(ctx, os, r);
+        oclnn_tensor *res = d.fuse_residual ? tensor(ctx, os, r) : NULL;
+        if (src && dst) oclnn_conv2d_run(op, src, dst, res);
+        oclnn_tensor_destroy(res);
+        oclnn_tensor_destroy(src);
+        oclnn_tensor_destroy(dst);
+        oclnn_op_destroy(op);
+    }
+    free(w), free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static oclnn_context *ctx;
     if (!ctx) {
@@ -259,7 +294,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (oclnn_context_create(&o, &ctx) != OCLNN_OK) abort();
     }
     reader r = {data, size};
-    switch (u8(&r) % 6) {
+    switch (u8(&r) % 7) {
+    case 6: fuzz_conv(ctx, &r); break;
     case 0: fuzz_pool(ctx, &r); break;
     case 1: fuzz_bn(ctx, &r); break;
     case 2: fuzz_eltwise(ctx, &r); break;

@@ -65,5 +65,6 @@ int bench_softmax(int argc, char **argv);
 int bench_nms(int argc, char **argv);
 int bench_roi_align(int argc, char **argv);
 int bench_roi_pool(int argc, char **argv);
+int cmd_bench_conv(int argc, char **argv);
 
 #endif

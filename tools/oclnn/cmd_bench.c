@@ -20,6 +20,7 @@ static const bench_command commands[] = {
     {"add", bench_add, "N,C,H,W [--relu]: residual add (+ ReLU)"},
     {"bn", bench_bn, "N,C,H,W [--training] [--eps E] [--momentum M]: batch norm"},
     {"concat", bench_concat, "N,C1,H,W N,C2,H,W ...: explicit depth concat"},
+    {"conv", cmd_bench_conv, "2-D convolution: every algorithm, GFLOP/s, --verify"},
     {"fc", bench_fc, "N,IN OUT [--bias]: fully connected"},
     {"lrn", bench_lrn, "N,C,H,W [--size 5] [--alpha A] [--beta B] [--k K]: LRN across channels"},
     {"nms", bench_nms, "non-maximum suppression (plain or per-class)"},

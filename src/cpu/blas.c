@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/* The C backend's SGEMM. The first call looks for a CBLAS with dlopen: OCLNN_BLAS (a file name or
+ * "builtin"), else OpenBLAS, BLIS, then the system's libblas.so.3. Debian's OpenBLAS 0.3.21
+ * misdetects recent AVX-512 CPUs as Prescott and runs ~5x slower; its OPENBLAS_CORETYPE variable
+ * fixes that but is read once, when the library initializes. So when the variable is unset and the
+ * CPU has AVX-512F, it is set to SkylakeX just before the dlopen (the process environment is
+ * changed; set OPENBLAS_CORETYPE yourself to choose otherwise). OpenBLAS's OpenMP build comes
+ * first when CMake found it (OCLNN_OPENBLAS_OPENMP): the pthread build's threads compete with
+ * OpenMP's spinning workers on small machines (measured 10x slower). Without any BLAS, a
+ * cache-blocked C loop nest with OpenMP is used. */
+#include "cpu/blas.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+
+#include "core/log.h"
+
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
+typedef void (*cblas_sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
+                               const float *a, int lda, const float *b, int ldb, float beta,
+                               float *c, int ldc);
+
+static once_flag once = ONCE_FLAG_INIT;
+static cblas_sgemm_fn sgemm_fn;
+static const char *blas_name = "builtin";
+
+static void load(void) {
+    static const char *const candidates[] = {
+#ifdef OCLNN_OPENBLAS_OPENMP
+        OCLNN_OPENBLAS_OPENMP, /* found by CMake; shares our OpenMP runtime */
+#endif
+        "libopenblas.so.0", "libblis.so.4", "libblas.so.3"};
+    const char *want = getenv("OCLNN_BLAS");
+    if (want && !strcmp(want, "builtin")) return;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!getenv("OPENBLAS_CORETYPE") && __builtin_cpu_supports("avx512f"))
+        setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
+#endif
+    for (size_t i = 0; i < (want && *want ? 1 : sizeof candidates / sizeof *candidates); i++) {
+        const char *name = want && *want ? want : candidates[i];
+        void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+        if (!h) continue;
+        void *sym = dlsym(h, "cblas_sgemm");
+        if (!sym) {
+            dlclose(h);
+            continue;
+        }
+        memcpy(&sgemm_fn, &sym, sizeof sgemm_fn); /* object to function pointer, ISO-clean */
+        blas_name = name;
+        break;
+    }
+    oclnn__log(OCLNN__LOG_INFO, "C backend SGEMM: %s", blas_name);
+}
+
+bool oclnn__cpu_blas_nests(void) {
+    call_once(&once, load);
+#ifdef OCLNN_OPENBLAS_OPENMP
+    if (!strcmp(blas_name, OCLNN_OPENBLAS_OPENMP)) return true;
+#endif
+    return sgemm_fn == NULL;
+}
+
+const char *oclnn__cpu_blas_name(void) {
+    call_once(&once, load);
+    return blas_name;
+}
+
+#define MB 64
+#define KB 256
+
+/* The fallback: blocks of MB rows x KB depth, the inner loop over contiguous columns of B and C,
+ * which compilers vectorize. */
+static void builtin_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                          const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+    if (trans_b) { /* dot products along contiguous rows of A and B */
+#pragma omp parallel for
+        for (long il = 0; il < (long)m; il++) {
+            size_t i = (size_t)il;
+            for (size_t j = 0; j < n; j++) {
+                const float *restrict ai = a + i * lda, *restrict bj = b + j * ldb;
+                float s = 0.0f;
+                for (size_t p = 0; p < k; p++) s += ai[p] * bj[p];
+                c[i * ldc + j] = s + (beta == 0.0f ? 0.0f : beta * c[i * ldc + j]);
+            }
+        }
+        return;
+    }
+    long blocks = (long)((m + MB - 1) / MB);
+#pragma omp parallel for schedule(dynamic)
+    for (long blk = 0; blk < blocks; blk++) {
+        size_t i0 = (size_t)blk * MB, i1 = i0 + MB < m ? i0 + MB : m;
+        for (size_t i = i0; i < i1; i++) {
+            float *ci = c + i * ldc;
+            if (beta == 0.0f) memset(ci, 0, n * sizeof *ci);
+            else if (beta != 1.0f)
+                for (size_t j = 0; j < n; j++) ci[j] *= beta;
+        }
+        for (size_t p0 = 0; p0 < k; p0 += KB) {
+            size_t p1 = p0 + KB < k ? p0 + KB : k;
+            for (size_t i = i0; i < i1; i++) {
+                float *restrict ci = c + i * ldc;
+                for (size_t p = p0; p < p1; p++) {
+                    const float aip = a[i * lda + p];
+                    const float *restrict bp = b + p * ldb;
+                    for (size_t j = 0; j < n; j++) ci[j] += aip * bp[j];
+                }
+            }
+        }
+    }
+}
+
+void oclnn__cpu_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                      const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+    call_once(&once, load);
+    if (!m || !n) return;
+    if (sgemm_fn && m <= 0x7fffffff && n <= 0x7fffffff && k <= 0x7fffffff && lda <= 0x7fffffff &&
+        ldb <= 0x7fffffff && ldc <= 0x7fffffff) {
+        sgemm_fn(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m,
+                 (int)n, (int)k, 1.0f, a,
+                 (int)lda, b, (int)ldb, beta, c, (int)ldc);
+        return;
+    }
+    builtin_sgemm(trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* The C backend's conv2d family: weight re-layout at create, dispatch to the algorithm files,
+ * and the shared epilogue. */
+#include "cpu/conv2d.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/status.h"
+#include "cpu/blas.h"
+#include "cpu/cpu.h"
+
+static void cpu_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {
+    (void)ctx;
+    caps->backend = OCLNN_BACKEND_CPU;
+    caps->clblast = false;
+}
+
+static void cpu_destroy(oclnn_context *ctx, void *state) {
+    oclnn__cpu_conv *cv = state;
+    if (!cv) return;
+    oclnn__free(ctx->allocator, cv->w);
+    oclnn__free(ctx->allocator, cv->wt);
+    oclnn__free(ctx->allocator, cv->wp);
+    oclnn__free(ctx->allocator, cv->bias);
+    oclnn__free(ctx->allocator, cv->u);
+    oclnn__free(ctx->allocator, cv);
+}
+
+static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
+                               const float *bias, size_t *workspace_bytes) {
+    const oclnn__conv2d_problem *pb = &cop->pb;
+    oclnn__cpu_conv *cv = oclnn__calloc(ctx->allocator, 1, sizeof *cv);
+    if (!cv) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution");
+    cop->state = cv;
+    cop->state_destroy = cpu_destroy;
+    cv->pb = *pb;
+    cv->algo = cop->algo;
+    size_t crs = (size_t)pb->cg * pb->r * pb->s, wn = (size_t)pb->k * crs;
+    cv->w = oclnn__alloc(ctx->allocator, wn * sizeof(float));
+    if (!cv->w) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
+    memcpy(cv->w, weights, wn * sizeof(float));
+    if (bias) {
+        cv->bias = oclnn__alloc(ctx->allocator, pb->k * sizeof(float));
+        if (!cv->bias) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the bias");
+        memcpy(cv->bias, bias, pb->k * sizeof(float));
+    }
+    *workspace_bytes = 0;
+    switch (cv->algo) {
+    case OCLNN_CONV_ALGO_IM2COL:
+    case OCLNN_CONV_ALGO_GEMM1X1: {
+        cv->wt = oclnn__alloc(ctx->allocator, wn * sizeof(float));
+        if (!cv->wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
+        size_t rs = (size_t)pb->r * pb->s;
+        for (uint32_t k = 0; k < pb->k; k++) {
+            size_t g = k / pb->kg, kk = k % pb->kg;
+            for (uint32_t c = 0; c < pb->cg; c++)
+                for (size_t i = 0; i < rs; i++)
+                    cv->wt[(g * crs + i * pb->cg + c) * pb->kg + kk] = weights[(k * pb->cg + c) * rs + i];
+        }
+        /* the im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst
+         * differ in layout) */
+        *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
+        (void)oclnn__cpu_blas_name(); /* load the BLAS now, not during the first run */
+        break;
+    }
+    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
+    case OCLNN_CONV_ALGO_WINOGRAD_4X4:
+        cv->m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : 4;
+        OCLNN__TRY(oclnn__cpu_winograd_prepare(ctx, cv));
+        *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
+        (void)oclnn__cpu_blas_name();
+        break;
+    case OCLNN_CONV_ALGO_DEPTHWISE: break;
+    case OCLNN_CONV_ALGO_DIRECT: {
+        if (pb->groups > 1) break; /* the pixel nest is for dense convolutions only */
+        cv->wp = oclnn__alloc(ctx->allocator, wn * sizeof(float));
+        if (!cv->wp) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
+        size_t rs = (size_t)pb->r * pb->s;
+        for (size_t k = 0; k < pb->k; k++)
+            for (size_t c = 0; c < pb->cg; c++)
+                for (size_t i = 0; i < rs; i++)
+                    cv->wp[(i * pb->cg + c) * pb->k + k] = weights[(k * pb->cg + c) * rs + i];
+        break;
+    }
+    case OCLNN_CONV_ALGO_AUTO:
+    case OCLNN_CONV_ALGO_IM2COL_CLBLAST:
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s",
+                           oclnn_conv_algo_name(cv->algo));
+    }
+    return OCLNN_OK;
+}
+
+static oclnn_status cpu_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
+                            oclnn_tensor *dst, const oclnn_tensor *residual) {
+    const oclnn__cpu_conv *cv = cop->state;
+    switch (cv->algo) {
+    case OCLNN_CONV_ALGO_IM2COL:
+    case OCLNN_CONV_ALGO_GEMM1X1: return oclnn__cpu_conv_gemm(ctx, cv, src, dst, residual);
+    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
+    case OCLNN_CONV_ALGO_WINOGRAD_4X4: return oclnn__cpu_conv_winograd(ctx, cv, src, dst, residual);
+    case OCLNN_CONV_ALGO_DIRECT: oclnn__cpu_conv_direct(cv, src, dst, residual); return OCLNN_OK;
+    case OCLNN_CONV_ALGO_DEPTHWISE: oclnn__cpu_conv_depthwise(cv, src, dst, residual); return OCLNN_OK;
+    case OCLNN_CONV_ALGO_AUTO:
+    case OCLNN_CONV_ALGO_IM2COL_CLBLAST: break;
+    }
+    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s", oclnn_conv_algo_name(cv->algo));
+}
+
+OCLNN__CPU_CLONES
+void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *residual, oclnn_tensor *dst) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    if (!cv->bias && !residual && pb->act == OCLNN_ACTIVATION_NONE) return;
+    float *d = oclnn__cpu_data(dst);
+    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
+    const size_t *ds = dst->stride, *rs = residual ? residual->stride : dst->stride;
+    const float *bias = cv->bias;
+    bool relu = pb->act == OCLNN_ACTIVATION_RELU;
+    long rows = (long)pb->n * pb->p;
+    bool nhwc = ds[OCLNN__C] == 1;
+#pragma omp parallel for
+    for (long row = 0; row < rows; row++) {
+        size_t n = (size_t)row / pb->p, p = (size_t)row % pb->p;
+        for (size_t a = 0; a < (nhwc ? pb->q : pb->k); a++)
+            for (size_t b = 0; b < (nhwc ? pb->k : pb->q); b++) {
+                size_t q = nhwc ? a : b, k = nhwc ? b : a;
+                float *o = d + n * ds[0] + k * ds[1] + p * ds[2] + q * ds[3];
+                float v = *o + (bias ? bias[k] : 0.0f);
+                if (res) v += res[n * rs[0] + k * rs[1] + p * rs[2] + q * rs[3]];
+                *o = relu && v < 0.0f ? 0.0f : v;
+            }
+    }
+}
+
+const oclnn__conv2d_family oclnn__conv2d_cpu = {
+    .caps = cpu_caps,
+    .create = cpu_create,
+    .run = cpu_run,
+};

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The C backend's convolution state and the entry points of its algorithm files. */
+#ifndef OCLNN_CPU_CONV2D_H
+#define OCLNN_CPU_CONV2D_H
+
+#include "core/context.h"
+#include "core/tensor.h"
+#include "ops/conv2d.h"
+
+/* Hot loops get AVX-512 / AVX2 clones picked at load time (the build targets baseline x86-64). */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define OCLNN__CPU_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define OCLNN__CPU_CLONES
+#endif
+
+typedef struct oclnn__cpu_conv {
+    oclnn__conv2d_problem pb;
+    oclnn_conv_algo algo;
+    float *w;    /* K x (Cg*R*S), the user's layout: GEMM rows = channels, direct, depthwise */
+    float *wt;   /* G x (R*S*Cg) x Kg: GEMM columns = channels (NHWC destinations) */
+    float *wp;   /* dense direct: R x S x C x K, for NHWC (one output pixel's K channels) */
+    float *bias; /* K, or NULL */
+    float *u;    /* Winograd: alpha^2 x K x C transformed filters */
+    uint32_t m;  /* Winograd output tile (2 or 4) */
+} oclnn__cpu_conv;
+
+/* dst = act(dst + bias + residual) over the whole tensor (after a GEMM wrote the raw sums). */
+void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *residual, oclnn_tensor *dst);
+
+/* The algorithms. Each writes the finished result (bias, residual, activation applied). */
+oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv, const oclnn_tensor *src,
+                                  oclnn_tensor *dst, const oclnn_tensor *residual);
+void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                            const oclnn_tensor *residual);
+void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                               const oclnn_tensor *residual);
+/* Winograd F(m x m, 3x3): filter transform at create, the rest at run. */
+oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv);
+size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv);
+oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
+                                      const oclnn_tensor *src, oclnn_tensor *dst,
+                                      const oclnn_tensor *residual);
+
+#endif

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/* im2col + SGEMM and 1x1 convolution as SGEMM on the C backend. The GEMM's orientation follows
+ * dst's layout so that the BLAS writes straight into dst (views included): for NCHW, rows are
+ * output channels (C[Kg x PQ] = W[Kg x CgRS] * col[CgRS x PQ]); for NHWC, rows are output pixels
+ * (C[PQ x Kg] = col[PQ x RSCg] * Wt[RSCg x Kg]). One im2col per image serves all groups. A 1x1 unpadded stride-1 convolution whose src has
+ * dst's layout uses src itself as the GEMM operand (no im2col). */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/status.h"
+#include "cpu/blas.h"
+#include "cpu/conv2d.h"
+#include "cpu/cpu.h"
+
+/* col[(c*R + r)*S + s][p*Q + q] for image n, all channels (group g's rows start at g*Cg*R*S). */
+OCLNN__CPU_CLONES
+static void im2col_rows_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
+                                 size_t n, float *col) {
+    const size_t c0 = 0;
+    long rows = (long)pb->c * pb->r * pb->s;
+    size_t pq = (size_t)pb->p * pb->q;
+#pragma omp parallel for
+    for (long row = 0; row < rows; row++) {
+        size_t c = (size_t)row / (pb->r * pb->s), r = (size_t)row / pb->s % pb->r, s = (size_t)row % pb->s;
+        float *out = col + (size_t)row * pq;
+        const float *plane = src + n * ss[0] + (c0 + c) * ss[1];
+        for (size_t p = 0; p < pb->p; p++) {
+            long y = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
+            float *o = out + p * pb->q;
+            if (y < 0 || y >= (long)pb->h) {
+                memset(o, 0, pb->q * sizeof *o);
+                continue;
+            }
+            const float *line = plane + (size_t)y * ss[2];
+            for (size_t q = 0; q < pb->q; q++) {
+                long x = (long)(q * pb->stride_w + s * pb->dil_w) - (long)pb->pad_left;
+                o[q] = x >= 0 && x < (long)pb->w ? line[(size_t)x * ss[3]] : 0.0f;
+            }
+        }
+    }
+}
+
+/* col[p*Q + q][g][(r*S + s)*Cg + c] for image n, all groups g (row length C*R*S). */
+OCLNN__CPU_CLONES
+static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
+                                 size_t n, float *col) {
+    size_t width = (size_t)pb->r * pb->s * pb->c;
+    long pixels = (long)pb->p * pb->q;
+#pragma omp parallel for
+    for (long px = 0; px < pixels; px++) {
+        size_t p = (size_t)px / pb->q, q = (size_t)px % pb->q;
+        float *out = col + (size_t)px * width;
+        for (size_t c0 = 0; c0 < pb->c; c0 += pb->cg)
+        for (size_t r = 0; r < pb->r; r++) {
+            long y = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
+            for (size_t s = 0; s < pb->s; s++, out += pb->cg) {
+                long x = (long)(q * pb->stride_w + s * pb->dil_w) - (long)pb->pad_left;
+                if (y < 0 || y >= (long)pb->h || x < 0 || x >= (long)pb->w) {
+                    memset(out, 0, pb->cg * sizeof *out);
+                    continue;
+                }
+                const float *in = src + n * ss[0] + c0 * ss[1] + (size_t)y * ss[2] + (size_t)x * ss[3];
+                for (size_t c = 0; c < pb->cg; c++) out[c] = in[c * ss[1]];
+            }
+        }
+    }
+}
+
+/* Group g of image n: C = W * col (rows are channels) or col * Wt (columns are channels). */
+static void group_gemm(const oclnn__cpu_conv *cv, const float *x, const size_t ss[4], float *y,
+                       const size_t ds[4], size_t n, size_t g, const float *col, bool no_col,
+                       bool rows_channels) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t crs = (size_t)pb->cg * pb->r * pb->s, pq = (size_t)pb->p * pb->q;
+    const size_t c0 = g * pb->cg, k0 = g * pb->kg;
+    if (rows_channels) {
+        const float *b = no_col ? x + n * ss[OCLNN__N] + c0 * ss[OCLNN__C] : col + g * crs * pq;
+        size_t ldb = no_col ? ss[OCLNN__C] : pq;
+        oclnn__cpu_sgemm(false, pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, 0.0f,
+                         y + n * ds[OCLNN__N] + k0 * ds[OCLNN__C], ds[OCLNN__C]);
+    } else {
+        const float *a = no_col ? x + n * ss[OCLNN__N] + c0 : col + g * crs;
+        size_t lda = no_col ? ss[OCLNN__W] : pb->groups * crs;
+        oclnn__cpu_sgemm(false, pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, 0.0f,
+                         y + n * ds[OCLNN__N] + k0, ds[OCLNN__W]);
+    }
+}
+
+oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv, const oclnn_tensor *src,
+                                  oclnn_tensor *dst, const oclnn_tensor *residual) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const float *x = oclnn__cpu_cdata(src);
+    float *y = oclnn__cpu_data(dst);
+    const size_t *ss = src->stride, *ds = dst->stride;
+    size_t crs = (size_t)pb->cg * pb->r * pb->s, pq = (size_t)pb->p * pb->q;
+    bool rows_channels = dst->layout == OCLNN_LAYOUT_NCHW;
+    bool no_col = cv->algo == OCLNN_CONV_ALGO_GEMM1X1 && src->layout == dst->layout;
+    float *col = NULL;
+    if (!no_col) {
+        oclnn__storage *scratch;
+        OCLNN__TRY(oclnn__context_scratch(ctx, pb->groups * crs * pq * sizeof(float), &scratch));
+        col = scratch->mem;
+    }
+    if (no_col && !rows_channels && ss[OCLNN__N] == pb->h * ss[OCLNN__H] &&
+        ds[OCLNN__N] == pb->p * ds[OCLNN__H]) {
+        /* NHWC 1x1: every image's pixels are rows of one matrix. */
+        for (size_t g = 0; g < pb->groups; g++)
+            oclnn__cpu_sgemm(false, pb->n * pq, pb->kg, pb->cg, x + g * pb->cg, ss[OCLNN__W],
+                             cv->wt + g * crs * pb->kg, pb->kg, 0.0f, y + g * pb->kg, ds[OCLNN__W]);
+    } else {
+        /* Per image: one im2col for all groups, then the groups' GEMMs, spread over the threads
+         * (each single-threaded) when there are several and the BLAS allows it; otherwise the
+         * BLAS threads each GEMM itself, outside any parallel region of ours. */
+        const bool nest = pb->groups > 1 && oclnn__cpu_blas_nests();
+        for (size_t n = 0; n < pb->n; n++) {
+            if (!no_col) {
+                if (rows_channels) im2col_rows_channels(pb, x, ss, n, col);
+                else im2col_cols_channels(pb, x, ss, n, col);
+            }
+            if (nest) {
+#pragma omp parallel for schedule(dynamic)
+                for (long g = 0; g < (long)pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, (size_t)g, col, no_col, rows_channels);
+            } else {
+                for (size_t g = 0; g < pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, g, col, no_col, rows_channels);
+            }
+        }
+    }
+    oclnn__cpu_conv_epilogue(cv, residual, dst);
+    return OCLNN_OK;
+}

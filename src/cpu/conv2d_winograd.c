@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/* Winograd F(2x2,3x3) and F(4x4,3x3) on the C backend (Lavin & Gray's matrices). Filters are
+ * transformed once at create into U[alpha^2][K][C] (in double). A run transforms the input into
+ * V[alpha^2][C][T] (T = N * tiles), does alpha^2 SGEMMs M = U * V, and transforms M back into dst
+ * with bias, residual and activation. The transforms work on LANES tiles at a time so that the
+ * innermost loops run across tiles and vectorize; for channels-last (NHWC) sources the lanes are
+ * 16 consecutive channels instead, V is [alpha^2][T][C] and M = V * U^T is [alpha^2][T][K], so
+ * every load and store of the transforms is contiguous. */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/status.h"
+#include "cpu/blas.h"
+#include "cpu/conv2d.h"
+#include "cpu/cpu.h"
+
+#define LANES 16
+#define MAX_ALPHA 6
+
+/* Padded to 6x6 so that both sizes share one type; the transforms are compiled once per size with
+ * constant tables, so the zero coefficients and the loops disappear at compile time. */
+static const float BT2[6][6] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+static const float AT2[6][6] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+static const float BT4[6][6] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
+                                {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
+static const float AT4[6][6] = {
+    {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+
+typedef struct wino {
+    size_t m, alpha, th, tw, tiles; /* tiles = N * th * tw */
+} wino;
+
+static void wino_init(const oclnn__cpu_conv *cv, wino *w) {
+    memset(w, 0, sizeof *w);
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    w->m = cv->m;
+    w->alpha = w->m + 2;
+    w->th = (pb->p + w->m - 1) / w->m;
+    w->tw = (pb->q + w->m - 1) / w->m;
+    w->tiles = pb->n * w->th * w->tw;
+}
+
+oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    size_t alpha = cv->m + 2, kc = (size_t)pb->k * pb->c;
+    cv->u = oclnn__alloc(ctx->allocator, alpha * alpha * kc * sizeof(float));
+    if (!cv->u) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the transformed filters");
+    oclnn__conv2d_winograd_filter(pb, cv->m, cv->w, cv->u);
+    return OCLNN_OK;
+}
+
+size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv) {
+    wino w;
+    wino_init(cv, &w);
+    return w.alpha * w.alpha * w.tiles * ((size_t)cv->pb.c + cv->pb.k) * sizeof(float);
+}
+
+/* o = BT d B for LANES independent tiles (lanes are tiles or channels). */
+static inline void bt_apply(const size_t m, float d[MAX_ALPHA][MAX_ALPHA][LANES],
+                            float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
+    const size_t alpha = m + 2;
+    const float(*bt)[6] = m == 2 ? BT2 : BT4;
+    float t[MAX_ALPHA][MAX_ALPHA][LANES];
+    for (size_t i = 0; i < alpha; i++)
+        for (size_t j = 0; j < alpha; j++) {
+            float acc[LANES] = {0};
+            for (size_t k = 0; k < alpha; k++) {
+                float b = bt[i][k];
+                if (b != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += b * d[k][j][l];
+            }
+            memcpy(t[i][j], acc, sizeof acc);
+        }
+    for (size_t i = 0; i < alpha; i++)
+        for (size_t j = 0; j < alpha; j++) {
+            float acc[LANES] = {0};
+            for (size_t k = 0; k < alpha; k++) {
+                float b = bt[j][k];
+                if (b != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += b * t[i][k][l];
+            }
+            memcpy(o[i][j], acc, sizeof acc);
+        }
+}
+
+/* o = AT mm A (m x m) for LANES tiles or channels. */
+static inline void at_apply(const size_t m, float mm[MAX_ALPHA][MAX_ALPHA][LANES],
+                            float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
+    const size_t alpha = m + 2;
+    const float(*at)[6] = m == 2 ? AT2 : AT4;
+    float t[MAX_ALPHA][MAX_ALPHA][LANES];
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < alpha; j++) {
+            float acc[LANES] = {0};
+            for (size_t e = 0; e < alpha; e++) {
+                float a = at[i][e];
+                if (a != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += a * mm[e][j][l];
+            }
+            memcpy(t[i][j], acc, sizeof acc);
+        }
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++) {
+            float acc[LANES] = {0};
+            for (size_t e = 0; e < alpha; e++) {
+                float a = at[j][e];
+                if (a != 0.0f)
+                    for (size_t l = 0; l < LANES; l++) acc[l] += a * t[i][e][l];
+            }
+            memcpy(o[i][j], acc, sizeof acc);
+        }
+}
+
+static void tile_pos(const wino *w, size_t tile, size_t *n, size_t *ty, size_t *tx) {
+    *n = tile / (w->th * w->tw);
+    *ty = tile / w->tw % w->th;
+    *tx = tile % w->tw;
+}
+
+/* V = BT d B. Channels-last sources (cl) put channels in the lanes and write V[xi][t][c];
+ * others put tiles in the lanes and write V[xi][c][t]. Either way the loads of a lane group are
+ * contiguous in the common case. */
+static inline void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
+                                     bool cl, float *v, const size_t m) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const float *x = oclnn__cpu_cdata(src);
+    const size_t *ss = src->stride, alpha = m + 2, T = w->tiles, C = pb->c;
+    const size_t outer = cl ? T : C, inner = cl ? C : T, blocks = (inner + LANES - 1) / LANES;
+    long jobs = (long)(outer * blocks);
+#pragma omp parallel for schedule(static)
+    for (long job = 0; job < jobs; job++) {
+        size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
+        size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
+        float d[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
+        if (cl) { /* one tile, LANES consecutive channels: contiguous loads */
+            size_t n, ty, tx;
+            tile_pos(w, o0, &n, &ty, &tx);
+            const float *base = x + n * ss[0] + i0 * ss[1];
+            for (size_t i = 0; i < alpha; i++) {
+                long iy = (long)(ty * m + i) - (long)pb->pad_top;
+                for (size_t j = 0; j < alpha; j++) {
+                    long ix = (long)(tx * m + j) - (long)pb->pad_left;
+                    if (iy < 0 || iy >= (long)pb->h || ix < 0 || ix >= (long)pb->w) {
+                        memset(d[i][j], 0, sizeof d[i][j]);
+                        continue;
+                    }
+                    const float *in = base + (size_t)iy * ss[2] + (size_t)ix * ss[3];
+                    if (lanes == LANES)
+                        for (size_t l = 0; l < LANES; l++) d[i][j][l] = in[l];
+                    else
+                        for (size_t l = 0; l < LANES; l++) d[i][j][l] = l < lanes ? in[l] : 0.0f;
+                }
+            }
+        } else { /* one channel, LANES consecutive tiles */
+            for (size_t l = 0; l < LANES; l++) {
+                size_t tile = i0 + (l < lanes ? l : 0), n, ty, tx;
+                tile_pos(w, tile, &n, &ty, &tx);
+                const float *plane = x + n * ss[0] + o0 * ss[1];
+                for (size_t i = 0; i < alpha; i++) {
+                    long iy = (long)(ty * m + i) - (long)pb->pad_top;
+                    for (size_t j = 0; j < alpha; j++) {
+                        long ix = (long)(tx * m + j) - (long)pb->pad_left;
+                        d[i][j][l] = iy >= 0 && iy < (long)pb->h && ix >= 0 && ix < (long)pb->w
+                                         ? plane[(size_t)iy * ss[2] + (size_t)ix * ss[3]]
+                                         : 0.0f;
+                    }
+                }
+            }
+        }
+        bt_apply(m, d, o);
+        for (size_t i = 0; i < alpha; i++)
+            for (size_t j = 0; j < alpha; j++) {
+                float *out = v + ((i * alpha + j) * outer + o0) * inner + i0;
+                for (size_t l = 0; l < lanes; l++) out[l] = o[i][j][l];
+            }
+    }
+}
+
+OCLNN__CPU_CLONES
+static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
+                            bool cl, float *v) {
+    if (w->m == 2) input_transform_m(cv, w, src, cl, v, 2);
+    else input_transform_m(cv, w, src, cl, v, 4);
+}
+
+/* dst = AT M A with the epilogue; M is [xi][t][k] for cl, else [xi][k][t] (lanes follow). */
+static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
+                                      bool cl, const oclnn_tensor *residual, oclnn_tensor *dst,
+                                      const size_t m) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    float *y = oclnn__cpu_data(dst);
+    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
+    const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
+    const size_t alpha = m + 2, T = w->tiles, K = pb->k;
+    const size_t outer = cl ? T : K, inner = cl ? K : T, blocks = (inner + LANES - 1) / LANES;
+    long jobs = (long)(outer * blocks);
+#pragma omp parallel for schedule(static)
+    for (long job = 0; job < jobs; job++) {
+        size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
+        size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
+        float in[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
+        for (size_t i = 0; i < alpha; i++)
+            for (size_t j = 0; j < alpha; j++) {
+                const float *src = mm + ((i * alpha + j) * outer + o0) * inner + i0;
+                for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
+            }
+        at_apply(m, in, o);
+        if (cl) { /* one tile, LANES consecutive output channels */
+            size_t n, ty, tx;
+            tile_pos(w, o0, &n, &ty, &tx);
+            float b[LANES];
+            for (size_t l = 0; l < LANES; l++) b[l] = cv->bias && l < lanes ? cv->bias[i0 + l] : 0.0f;
+            for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
+                for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
+                    size_t p = ty * m + i, q = tx * m + j;
+                    float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
+                    const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
+                    for (size_t l = 0; l < lanes; l++) {
+                        float v = o[i][j][l] + b[l] + (ro ? ro[l * rs[1]] : 0.0f);
+                        out[l * ds[1]] = pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f ? 0.0f : v;
+                    }
+                }
+            continue;
+        }
+        for (size_t l = 0; l < lanes; l++) {
+            size_t tile = i0 + l, k = o0, n, ty, tx;
+            tile_pos(w, tile, &n, &ty, &tx);
+            float b = cv->bias ? cv->bias[k] : 0.0f;
+            for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
+                for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
+                    size_t p = ty * m + i, q = tx * m + j;
+                    float v = o[i][j][l] + b;
+                    if (res) v += res[n * rs[0] + k * rs[1] + p * rs[2] + q * rs[3]];
+                    if (pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f) v = 0.0f;
+                    y[n * ds[0] + k * ds[1] + p * ds[2] + q * ds[3]] = v;
+                }
+        }
+    }
+}
+
+OCLNN__CPU_CLONES
+static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm, bool cl,
+                             const oclnn_tensor *residual, oclnn_tensor *dst) {
+    if (w->m == 2) output_transform_m(cv, w, mm, cl, residual, dst, 2);
+    else output_transform_m(cv, w, mm, cl, residual, dst, 4);
+}
+
+/* The product of one of the alpha^2 Winograd points: M[e] = U[e] * V[e] (or V[e] * U[e]^T). */
+static void point_gemm(const oclnn__cpu_conv *cv, const wino *w, bool cl, size_t e, const float *v,
+                       float *mm) {
+    const size_t T = w->tiles, C = cv->pb.c, K = cv->pb.k;
+    const float *u = cv->u + e * K * C, *ve = v + e * C * T;
+    float *me = mm + e * K * T;
+    if (cl) oclnn__cpu_sgemm(true, T, K, C, ve, C, u, C, 0.0f, me, K);
+    else oclnn__cpu_sgemm(false, K, T, C, u, C, ve, T, 0.0f, me, T);
+}
+
+oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
+                                      const oclnn_tensor *src, oclnn_tensor *dst,
+                                      const oclnn_tensor *residual) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    wino w;
+    wino_init(cv, &w);
+    oclnn__storage *scratch;
+    OCLNN__TRY(oclnn__context_scratch(ctx, oclnn__cpu_winograd_workspace(cv), &scratch));
+    const size_t a2 = w.alpha * w.alpha, T = w.tiles, C = pb->c;
+    float *v = scratch->mem, *mm = v + a2 * C * T;
+    /* NHWC-like sources: channels in the lanes, tiles as GEMM rows: M[xi] = V[xi] * U[xi]^T. */
+    const bool cl = src->stride[OCLNN__C] == 1;
+    input_transform(cv, &w, src, cl, v);
+    /* The alpha^2 GEMMs are small (T often < 100): spread them over the threads, each
+     * single-threaded, when the BLAS allows it. */
+    const bool nest = oclnn__cpu_blas_nests(); /* else the BLAS threads each GEMM */
+    if (nest) {
+#pragma omp parallel for schedule(dynamic)
+        for (long e = 0; e < (long)a2; e++) point_gemm(cv, &w, cl, (size_t)e, v, mm);
+    } else {
+        for (size_t e = 0; e < a2; e++) point_gemm(cv, &w, cl, e, v, mm);
+    }
+    output_transform(cv, &w, mm, cl, residual, dst);
+    return OCLNN_OK;
+}

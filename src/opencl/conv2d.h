@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* The OpenCL backend's convolution state and the entry points of its algorithm files. */
+#ifndef OCLNN_OPENCL_CONV2D_H
+#define OCLNN_OPENCL_CONV2D_H
+
+#include "ops/conv2d.h"
+#include "opencl/opencl.h"
+
+typedef struct oclnn__cl_conv {
+    oclnn__conv2d_problem pb;
+    oclnn_conv_algo algo;
+    cl_mem w;    /* the algorithm's weight layout (see each file) */
+    cl_mem wt;   /* gemm1x1: G x Cg x Kg, for sources whose pixels are rows (NHWC) */
+    cl_mem bias; /* K floats, or NULL */
+    cl_kernel main, aux, aux2;
+    uint32_t kb;    /* direct: output channels per work-item */
+    bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
+} oclnn__cl_conv;
+
+/* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */
+typedef struct oclnn__cl_epi {
+    cl_mem dst;
+    cl_uint dst_off;
+    cl_uint4 dst_stride;
+    cl_mem bias, res;
+    cl_uint res_off;
+    cl_uint4 res_stride;
+    cl_uint flags;
+} oclnn__cl_epi;
+void oclnn__cl_conv_epi(const oclnn__cl_conv *cv, oclnn_tensor *dst, const oclnn_tensor *res,
+                        oclnn__cl_epi *e);
+/* Appends the 8 epilogue arguments to args[*n]. */
+void oclnn__cl_conv_epi_args(const oclnn__cl_epi *e, oclnn__cl_arg *args, size_t *n);
+
+/* A read-only buffer holding a copy of `count` host floats. */
+oclnn_status oclnn__cl_conv_upload(oclnn_context *ctx, const float *host, size_t count, cl_mem *out);
+
+/* Per algorithm: create (weights re-laid out and uploaded, kernels fetched) and run. */
+oclnn_status oclnn__cl_conv_gemm_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
+                                        size_t *workspace);
+oclnn_status oclnn__cl_conv_gemm_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
+                                     const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res);
+oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
+oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
+                                       const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res);
+oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
+                                            size_t *workspace);
+oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
+                                         const oclnn_tensor *src, oclnn_tensor *dst,
+                                         const oclnn_tensor *res);
+
+/* GEMM launch (cl/conv/gemm.cl): see the kernel's comment for the parameters. */
+typedef struct oclnn__cl_gemm {
+    cl_mem a, b;
+    cl_uint a_off, a_img, a_grp, lda, b_off, b_img, b_grp, ldb;
+    cl_uint m, n, k, batches;
+    cl_uint4 geo;    /* (P*Q, Q, mode, groups) */
+    cl_uint2 plain;  /* MODE_PLAIN: (batch stride, ldc) of C in epi.dst */
+} oclnn__cl_gemm;
+enum { OCLNN__GEMM_PLAIN = 0, OCLNN__GEMM_ROWS_CHANNELS = 1, OCLNN__GEMM_COLS_CHANNELS = 2 };
+oclnn_status oclnn__cl_gemm_launch(oclnn_context *ctx, cl_kernel k, const oclnn__cl_gemm *g,
+                                   const oclnn__cl_epi *epi);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* Direct and depthwise convolution on OpenCL (cl/conv/direct.cl, cl/conv/depthwise.cl).
+ * Direct weights are blocked at create as w[g][kb][c][r][s][KB] (zero-padded past Kg) so each
+ * work-item loads the KB channels of a tap as one vector; depthwise keeps the user's layout. */
+#include "opencl/conv2d.h"
+
+#include "core/alloc.h"
+
+#define DIRECT_CL "conv/direct.cl"
+#define DEPTHWISE_CL "conv/depthwise.cl"
+/* The kernels' defaults (KB, QB in the .cl files): one program each. */
+#define KB 4
+#define QB 8
+
+oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    size_t rs = (size_t)pb->r * pb->s;
+    if (cv->algo == OCLNN_CONV_ALGO_DEPTHWISE) {
+        OCLNN__TRY(oclnn__cl_conv_upload(ctx, w, pb->k * rs, &cv->w));
+        return oclnn__cl_kernel(ctx, DEPTHWISE_CL, NULL, "oclnn_conv_depthwise", &cv->main);
+    }
+    cv->kb = KB;
+    size_t blocks = (pb->kg + KB - 1) / KB, crs = pb->cg * rs;
+    size_t count = (size_t)pb->groups * blocks * crs * KB;
+    float *blk = oclnn__calloc(ctx->allocator, count, sizeof *blk);
+    if (!blk) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", count);
+    for (size_t k = 0; k < pb->k; k++) {
+        size_t g = k / pb->kg, kk = k % pb->kg, kb = kk / KB, i = kk % KB;
+        for (size_t t = 0; t < crs; t++) blk[((g * blocks + kb) * crs + t) * KB + i] = w[k * crs + t];
+    }
+    oclnn_status st = oclnn__cl_conv_upload(ctx, blk, count, &cv->w);
+    oclnn__free(ctx->allocator, blk);
+    OCLNN__TRY(st);
+    return oclnn__cl_kernel(ctx, DIRECT_CL, NULL, "oclnn_conv_direct", &cv->main);
+}
+
+oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
+                                       const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    oclnn__cl_epi epi;
+    oclnn__cl_conv_epi(cv, dst, res, &epi);
+    cl_mem s = oclnn__cl_mem(src), w = cv->w;
+    cl_uint off = (cl_uint)src->offset;
+    cl_uint4 stride = oclnn__cl_strides(src), shape = {{pb->n, pb->c, pb->h, pb->w}},
+             kern = {{pb->r, pb->s, pb->p, pb->q}},
+             conv = {{pb->stride_h, pb->stride_w, pb->dil_h, pb->dil_w}};
+    oclnn__cl_arg args[24];
+    size_t n = 0;
+    args[n++] = OCLNN__ARG(s);
+    args[n++] = OCLNN__ARG(off);
+    args[n++] = OCLNN__ARG(stride);
+    args[n++] = OCLNN__ARG(shape);
+    args[n++] = OCLNN__ARG(kern);
+    args[n++] = OCLNN__ARG(conv);
+    size_t global[3] = {(pb->q + QB - 1) / QB, pb->p, 0};
+    cl_uint4 grp, misc;
+    cl_uint2 pad = {{pb->pad_top, pb->pad_left}};
+    if (cv->algo == OCLNN_CONV_ALGO_DEPTHWISE) {
+        misc = (cl_uint4){{pb->pad_top, pb->pad_left, pb->k, pb->kg}};
+        args[n++] = OCLNN__ARG(misc);
+        global[2] = (size_t)pb->n * pb->k;
+    } else {
+        cl_uint blocks = (pb->kg + KB - 1) / KB;
+        grp = (cl_uint4){{pb->groups, pb->cg, pb->kg, blocks}};
+        args[n++] = OCLNN__ARG(grp);
+        args[n++] = OCLNN__ARG(pad);
+        global[2] = (size_t)pb->n * pb->groups * blocks;
+    }
+    args[n++] = OCLNN__ARG(w);
+    oclnn__cl_conv_epi_args(&epi, args, &n);
+    OCLNN__TRY(oclnn__cl_set_args(cv->main, n, args));
+    return oclnn__cl_launch(ctx, cv->main, 3, global, NULL);
+}

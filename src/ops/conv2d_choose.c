@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* The pure algorithm rules of conv2d: when each algorithm applies, and the heuristic behind
+ * OCLNN_CONV_ALGO_AUTO. Both depend only on the problem and the device's capabilities, so the
+ * table test in tests/test_conv2d.c pins them down. */
+#include "ops/conv2d.h"
+
+static bool is_3x3_unit(const oclnn__conv2d_problem *pb) {
+    return pb->r == 3 && pb->s == 3 && pb->stride_h == 1 && pb->stride_w == 1 && pb->dil_h == 1 &&
+           pb->dil_w == 1;
+}
+
+static bool is_1x1_unit(const oclnn__conv2d_problem *pb) {
+    return pb->r == 1 && pb->s == 1 && pb->stride_h == 1 && pb->stride_w == 1 && !pb->pad_top &&
+           !pb->pad_bottom && !pb->pad_left && !pb->pad_right;
+}
+
+const char *oclnn__conv2d_applies(const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
+                                  const oclnn__conv2d_caps *caps) {
+    switch (algo) {
+    case OCLNN_CONV_ALGO_AUTO:
+    case OCLNN_CONV_ALGO_DIRECT:
+    case OCLNN_CONV_ALGO_IM2COL: return NULL;
+    case OCLNN_CONV_ALGO_GEMM1X1:
+        return is_1x1_unit(pb) ? NULL : "gemm1x1 needs a 1x1 kernel, stride 1 and no padding";
+    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
+    case OCLNN_CONV_ALGO_WINOGRAD_4X4:
+        if (!is_3x3_unit(pb)) return "Winograd needs a 3x3 kernel, stride 1 and dilation 1";
+        if (pb->groups != 1) return "Winograd needs groups == 1";
+        return NULL;
+    case OCLNN_CONV_ALGO_DEPTHWISE:
+        return pb->cg == 1 ? NULL : "depthwise needs groups == input channels";
+    case OCLNN_CONV_ALGO_IM2COL_CLBLAST:
+        if (caps->backend != OCLNN_BACKEND_OPENCL) return "CLBlast is an OpenCL library";
+        return caps->clblast ? NULL : "libclblast.so.1 could not be loaded";
+    }
+    return "unknown algorithm";
+}
+
+/* The rules, in order, with the measurements behind them (docs/PERFORMANCE-conv.md):
+ *  1. groups == channels: the depthwise kernels (a GEMM per channel would be 1 x R*S).
+ *  2. other grouped convolutions: direct (ResNeXt's per-group GEMMs are 4 x 36 x P*Q; on its
+ *     3x3 g32 layer direct measured 16-18 GFLOP/s on PoCL against 9-14 for im2col).
+ *  3. 1x1, stride 1, unpadded: gemm1x1 (the input already is the GEMM operand).
+ *  4. 3x3 stride 1 with at least 16 input and output channels: winograd4 (4x fewer
+ *     multiplications; with fewer channels the transforms dominate) when there are at least 16
+ *     of its 4x4 output tiles. With fewer (ResNet's 7x7 layers at batch 1: 4 tiles) the 36
+ *     transformed K x C filter matrices are read for very little work, and winograd2 (16 tiles)
+ *     measured faster on both backends: PoCL 134 vs 46 (winograd4) and 71 (im2col) GFLOP/s,
+ *     C backend 245 vs 174 and 217 (docs/PERFORMANCE-conv.md).
+ *  5. everything else: im2col + GEMM. */
+oclnn_conv_algo oclnn__conv2d_choose(const oclnn__conv2d_problem *pb, const oclnn__conv2d_caps *caps) {
+    (void)caps; /* the rules are the same on both backends today */
+    if (pb->groups > 1 && pb->cg == 1) return OCLNN_CONV_ALGO_DEPTHWISE;
+    if (pb->groups > 1) return OCLNN_CONV_ALGO_DIRECT;
+    if (is_1x1_unit(pb)) return OCLNN_CONV_ALGO_GEMM1X1;
+    if (is_3x3_unit(pb) && pb->c >= 16 && pb->k >= 16) {
+        uint64_t tiles4 = (uint64_t)pb->n * ((pb->p + 3) / 4) * ((pb->q + 3) / 4);
+        return tiles4 >= 16 ? OCLNN_CONV_ALGO_WINOGRAD_4X4 : OCLNN_CONV_ALGO_WINOGRAD_2X2;
+    }
+    return OCLNN_CONV_ALGO_IM2COL;
+}

@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: MIT */
+/* 2-D convolution: every algorithm on both backends and layouts against the double-precision
+ * reference over network-derived and odd shapes; mixed layouts and channel-view destinations;
+ * PyTorch golden data; find; the algorithm chooser's table; and every error path. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops/conv2d.h"
+#include "ref/ref.h"
+#include "shapes/conv2d.h"
+#include "support/harness.h"
+
+/* Direct, im2col, 1x1 and depthwise sum at most a few thousand products of O(1/sqrt(n)) terms
+ * in float, in another order than the reference: a few float ulps of the O(1) outputs (measured
+ * max |error| over these shapes: 2.0e-6, printed by test_all_algorithms). */
+#define TOL_ATOL 2e-5
+#define TOL_RTOL 1e-4
+/* Winograd F(2x2,3x3) adds transforms with coefficients up to 1 (measured max |error| 4.2e-7). */
+#define TOL_WINOGRAD2_ATOL 5e-5
+/* Winograd F(4x4,3x3)'s transforms have coefficients up to 8 and 1/24; its error grows with the
+ * channel count. Measured max |error| over these shapes: 8.0e-6 on both backends; on ResNet's
+ * 512-channel layer `oclnn bench conv --verify` measures 6e-5 (max_rel 4e-3). Bound: 2e-4. */
+#define TOL_WINOGRAD4_ATOL 2e-4
+/* PyTorch (oneDNN) golden outputs: another summation order and its own Winograd-free kernels. */
+#define TOL_GOLDEN_ATOL 1e-4
+
+typedef struct shape_row {
+    const char *name;
+    oclnn_conv2d_desc d;
+} shape_row;
+
+#define ROW(name, n, c, h, w, k, r, s, sh, sw, mode, t, b, l, rr, dh, dw, g, bias, relu, res)      \
+    {#name,                                                                                        \
+     {{n, c, h, w}, k, r, s, sh, sw, dh, dw, g, {OCLNN_PAD_##mode, t, b, l, rr},                  \
+      (relu) ? OCLNN_ACTIVATION_RELU : OCLNN_ACTIVATION_NONE, bias, res, OCLNN_CONV_ALGO_AUTO}},
+static const shape_row SHAPES[] = {CONV2D_SHAPES(ROW)};
+#define N_SHAPES (sizeof SHAPES / sizeof *SHAPES)
+
+static double max_err[OCLNN_CONV_ALGO_COUNT]; /* per algorithm, over all shapes */
+
+static size_t count(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
+
+static oclnn_layout other(oclnn_layout l) {
+    return l == OCLNN_LAYOUT_NCHW ? OCLNN_LAYOUT_NHWC : OCLNN_LAYOUT_NCHW;
+}
+
+/* Whether `a` should apply to row `d` (mirrors the documented rules; CLBlast is checked apart). */
+static bool expect_applies(const oclnn_conv2d_desc *d, oclnn_conv_algo a) {
+    oclnn_shape out;
+    assert_ok(oclnn_conv2d_output_shape(d, &out));
+    bool unpadded = d->padding.mode == OCLNN_PAD_VALID ||
+                    (d->padding.mode == OCLNN_PAD_EXPLICIT && !d->padding.top && !d->padding.bottom &&
+                     !d->padding.left && !d->padding.right) ||
+                    (d->padding.mode == OCLNN_PAD_SAME && d->kernel_h == 1 && d->kernel_w == 1 &&
+                     d->stride_h == 1 && d->stride_w == 1);
+    bool unit = d->stride_h == 1 && d->stride_w == 1;
+    switch (a) {
+    case OCLNN_CONV_ALGO_GEMM1X1: return d->kernel_h == 1 && d->kernel_w == 1 && unit && unpadded;
+    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
+    case OCLNN_CONV_ALGO_WINOGRAD_4X4:
+        return d->kernel_h == 3 && d->kernel_w == 3 && unit && d->dilation_h == 1 &&
+               d->dilation_w == 1 && d->groups == 1;
+    case OCLNN_CONV_ALGO_DEPTHWISE: return d->groups == d->input.c;
+    default: return true;
+    }
+}
+
+typedef struct problem_data {
+    oclnn_shape in, out;
+    float *src, *w, *bias, *res, *ref; /* host data in NCHW; ref computed once */
+} problem_data;
+
+static void data_make(const oclnn_conv2d_desc *d, uint32_t seed, problem_data *pd) {
+    pd->in = d->input;
+    assert_ok(oclnn_conv2d_output_shape(d, &pd->out));
+    size_t wn = (size_t)d->out_channels * (d->input.c / d->groups) * d->kernel_h * d->kernel_w;
+    float scale = 1.0f / sqrtf((float)(wn / d->out_channels));
+    pd->src = alloc_random(count(pd->in), seed, -1, 1);
+    pd->w = alloc_random(wn, seed + 1, -scale, scale);
+    pd->bias = d->has_bias ? alloc_random(d->out_channels, seed + 2, -0.5f, 0.5f) : NULL;
+    pd->res = d->fuse_residual ? alloc_random(count(pd->out), seed + 3, -1, 1) : NULL;
+    pd->ref = malloc(count(pd->out) * sizeof(float));
+    oclnn__ref_conv2d(d, pd->src, OCLNN_LAYOUT_NCHW, pd->w, pd->bias, pd->res, pd->ref);
+}
+
+static void data_free(problem_data *pd) {
+    free(pd->src);
+    free(pd->w);
+    free(pd->bias);
+    free(pd->res);
+    free(pd->ref);
+}
+
+static double tolerance(oclnn_conv_algo a) {
+    return a == OCLNN_CONV_ALGO_WINOGRAD_4X4   ? TOL_WINOGRAD4_ATOL
+           : a == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? TOL_WINOGRAD2_ATOL
+                                               : TOL_ATOL;
+}
+
+static double max_abs_diff(const float *a, const float *b, size_t n) {
+    double m = 0;
+    for (size_t i = 0; i < n; i++) m = fmax(m, fabs((double)a[i] - b[i]));
+    return m;
+}
+
+/* Creates the op with algorithm `a` and runs it with src/dst in the given layouts; returns the
+ * create status (UNSUPPORTED is passed back for the caller to judge). */
+static oclnn_status run_one(oclnn_context *ctx, const shape_row *row, const problem_data *pd,
+                            oclnn_conv_algo a, oclnn_layout src_layout, oclnn_layout dst_layout) {
+    oclnn_conv2d_desc d = row->d;
+    d.algo = a;
+    oclnn_op *op;
+    oclnn_status st = oclnn_conv2d_create(ctx, &d, pd->w, pd->bias, &op);
+    if (st != OCLNN_OK) return st;
+    if (a != OCLNN_CONV_ALGO_AUTO) assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name(a));
+    oclnn_tensor *src, *dst, *res = NULL;
+    assert_ok(oclnn_tensor_create(ctx, pd->in, src_layout, &src));
+    assert_ok(oclnn_tensor_create(ctx, pd->out, dst_layout, &dst));
+    assert_ok(oclnn_tensor_write(src, pd->src, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_tensor_fill(dst, NAN));
+    if (pd->res) {
+        assert_ok(oclnn_tensor_create(ctx, pd->out, src_layout, &res));
+        assert_ok(oclnn_tensor_write(res, pd->res, OCLNN_LAYOUT_NCHW));
+    }
+    assert_ok(oclnn_conv2d_run(op, src, dst, res));
+    size_t n = count(pd->out);
+    float *got = malloc(n * sizeof *got);
+    assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
+    char problem[256];
+    snprintf(problem, sizeof problem, "%s algo=%s src=%s dst=%s", row->name, oclnn_op_algorithm(op),
+             src_layout == OCLNN_LAYOUT_NCHW ? "nchw" : "nhwc",
+             dst_layout == OCLNN_LAYOUT_NCHW ? "nchw" : "nhwc");
+    max_err[a] = fmax(max_err[a], max_abs_diff(got, pd->ref, n));
+    assert_close(got, pd->ref, n, tolerance(a), TOL_RTOL, problem);
+    free(got);
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    oclnn_tensor_destroy(res);
+    oclnn_op_destroy(op);
+    return OCLNN_OK;
+}
+
+/* Every shape x every algorithm, src and dst in the configuration's layout. */
+static void test_all_algorithms(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    for (size_t i = 0; i < N_SHAPES; i++) {
+        problem_data pd;
+        data_make(&SHAPES[i].d, (uint32_t)i * 10 + 1, &pd);
+        for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++) {
+            bool applies = expect_applies(&SHAPES[i].d, (oclnn_conv_algo)a);
+            oclnn_status st = run_one(ctx, &SHAPES[i], &pd, (oclnn_conv_algo)a, cfg->layout, cfg->layout);
+            if (a == OCLNN_CONV_ALGO_IM2COL_CLBLAST) {
+                if (cfg->backend == OCLNN_BACKEND_CPU || st == OCLNN_ERROR_UNSUPPORTED) {
+                    assert_status(st, cfg->backend == OCLNN_BACKEND_CPU ? OCLNN_ERROR_UNSUPPORTED : st);
+                    continue;
+                }
+            }
+            if (applies) {
+                if (st != OCLNN_OK) fail_msg("%s: %s: %s", SHAPES[i].name, oclnn_conv_algo_name(a), oclnn_last_error());
+            } else {
+                assert_status(st, OCLNN_ERROR_UNSUPPORTED);
+                assert_error_mentions(oclnn_conv_algo_name(a));
+            }
+        }
+        data_free(&pd);
+    }
+    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++)
+        if (max_err[a] > 0)
+            print_message("%s: %s max |error| %.2g (bound %.2g)\n", cfg->name,
+                          oclnn_conv_algo_name((oclnn_conv_algo)a), max_err[a], tolerance((oclnn_conv_algo)a));
+    memset(max_err, 0, sizeof max_err);
+}
+
+/* src in the other layout than dst, for the default algorithm and each GEMM-shaped one. */
+static void test_mixed_layouts(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    static const char *const names[] = {"googlenet_1x1_reduce", "resnet_3x3_res_b3", "odd_2x3_asym",
+                                        "depthwise_mult2_s2_same"};
+    for (size_t i = 0; i < N_SHAPES; i++) {
+        bool pick = false;
+        for (size_t j = 0; j < sizeof names / sizeof *names; j++) pick |= !strcmp(SHAPES[i].name, names[j]);
+        if (!pick) continue;
+        problem_data pd;
+        data_make(&SHAPES[i].d, (uint32_t)i + 77, &pd);
+        for (int a = 1; a < OCLNN_CONV_ALGO_IM2COL_CLBLAST; a++)
+            if (expect_applies(&SHAPES[i].d, (oclnn_conv_algo)a))
+                assert_ok(run_one(ctx, &SHAPES[i], &pd, (oclnn_conv_algo)a, other(cfg->layout), cfg->layout));
+        data_free(&pd);
+    }
+}
+
+/* Inception's concat: two convolutions write into channel views of one tensor; the slices get
+ * their results and nothing else changes. */
+static void test_dst_channel_views(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.input = (oclnn_shape){2, 16, 9, 9};
+    d.kernel_h = d.kernel_w = 3;
+    d.padding.mode = OCLNN_PAD_SAME;
+    d.has_bias = true;
+    d.activation = OCLNN_ACTIVATION_RELU;
+    const uint32_t widths[2] = {24, 8}, offsets[2] = {3, 30}, total = 40;
+    oclnn_shape whole = {2, total, 9, 9};
+    oclnn_tensor *src, *cat;
+    assert_ok(oclnn_tensor_create(ctx, d.input, cfg->layout, &src));
+    assert_ok(oclnn_tensor_create(ctx, whole, cfg->layout, &cat));
+    assert_ok(oclnn_tensor_fill(cat, -7.0f));
+    float *got = malloc(count(whole) * sizeof *got);
+    problem_data pd[2];
+    for (int a = 1; a < OCLNN_CONV_ALGO_IM2COL_CLBLAST; a++) {
+        if (a == OCLNN_CONV_ALGO_GEMM1X1 || a == OCLNN_CONV_ALGO_DEPTHWISE) continue;
+        for (int b = 0; b < 2; b++) {
+            d.out_channels = widths[b];
+            d.algo = (oclnn_conv_algo)a;
+            data_make(&d, 500u + (uint32_t)b, &pd[b]);
+            oclnn_op *op;
+            oclnn_tensor *view;
+            assert_ok(oclnn_conv2d_create(ctx, &d, pd[b].w, pd[b].bias, &op));
+            assert_ok(oclnn_tensor_view_channels(cat, offsets[b], widths[b], &view));
+            assert_ok(oclnn_tensor_write(src, pd[b].src, OCLNN_LAYOUT_NCHW));
+            assert_ok(oclnn_conv2d_run(op, src, view, NULL));
+            oclnn_tensor_destroy(view);
+            oclnn_op_destroy(op);
+        }
+        assert_ok(oclnn_tensor_read(cat, got, OCLNN_LAYOUT_NCHW));
+        for (uint32_t n = 0; n < whole.n; n++)
+            for (uint32_t c = 0; c < total; c++) {
+                int b = c >= offsets[0] && c < offsets[0] + widths[0] ? 0
+                        : c >= offsets[1] && c < offsets[1] + widths[1] ? 1 : -1;
+                const float *g = got + ((size_t)n * total + c) * 81;
+                char problem[96];
+                snprintf(problem, sizeof problem, "view algo=%s channel %u", oclnn_conv_algo_name(a), c);
+                if (b < 0) {
+                    for (int i = 0; i < 81; i++) assert_true(g[i] == -7.0f);
+                } else {
+                    const float *r = pd[b].ref + ((size_t)n * widths[b] + (c - offsets[b])) * 81;
+                    assert_close(g, r, 81, tolerance((oclnn_conv_algo)a), TOL_RTOL, problem);
+                }
+            }
+        data_free(&pd[0]);
+        data_free(&pd[1]);
+    }
+    free(got);
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(cat);
+}
+
+/* Golden outputs from PyTorch (tools/golden/conv2d.py): input, weight, bias, output per case. */
+static void test_golden(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    static const struct {
+        const char *name;
+        oclnn_conv2d_desc d;
+    } cases[] = {
+        {"conv2d_stem", {{1, 3, 23, 23}, 8, 7, 7, 2, 2, 1, 1, 1, {OCLNN_PAD_EXPLICIT, 3, 3, 3, 3},
+                         OCLNN_ACTIVATION_NONE, true, false, OCLNN_CONV_ALGO_AUTO}},
+        {"conv2d_3x3", {{2, 16, 9, 9}, 16, 3, 3, 1, 1, 1, 1, 1, {OCLNN_PAD_EXPLICIT, 1, 1, 1, 1},
+                        OCLNN_ACTIVATION_NONE, true, false, OCLNN_CONV_ALGO_AUTO}},
+        {"conv2d_grouped", {{1, 16, 8, 8}, 16, 3, 3, 1, 1, 2, 2, 4, {OCLNN_PAD_EXPLICIT, 2, 2, 2, 2},
+                            OCLNN_ACTIVATION_NONE, true, false, OCLNN_CONV_ALGO_AUTO}},
+        {"conv2d_depthwise", {{1, 8, 10, 10}, 16, 3, 3, 2, 2, 1, 1, 8, {OCLNN_PAD_EXPLICIT, 1, 1, 1, 1},
+                              OCLNN_ACTIVATION_NONE, true, false, OCLNN_CONV_ALGO_AUTO}},
+        {"conv2d_1x7", {{1, 8, 9, 9}, 12, 1, 7, 1, 1, 1, 1, 1, {OCLNN_PAD_EXPLICIT, 0, 0, 3, 3},
+                        OCLNN_ACTIVATION_NONE, true, false, OCLNN_CONV_ALGO_AUTO}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const oclnn_conv2d_desc *d = &cases[i].d;
+        char file[128];
+        size_t nx, nw, nb, ny;
+        snprintf(file, sizeof file, "%s_x.bin", cases[i].name);
+        float *x = load_golden(file, &nx);
+        snprintf(file, sizeof file, "%s_w.bin", cases[i].name);
+        float *w = load_golden(file, &nw);
+        snprintf(file, sizeof file, "%s_b.bin", cases[i].name);
+        float *b = load_golden(file, &nb);
+        snprintf(file, sizeof file, "%s_y.bin", cases[i].name);
+        float *y = load_golden(file, &ny);
+        if (!x || !w || !b || !y) fail_msg("golden data %s missing: run tools/make_golden.py conv2d", cases[i].name);
+        oclnn_shape out;
+        assert_ok(oclnn_conv2d_output_shape(d, &out));
+        assert_int_equal(nx, count(d->input));
+        assert_int_equal(ny, count(out));
+        for (int a = 1; a < OCLNN_CONV_ALGO_IM2COL_CLBLAST; a++) {
+            if (!expect_applies(d, (oclnn_conv_algo)a)) continue;
+            oclnn_conv2d_desc da = *d;
+            da.algo = (oclnn_conv_algo)a;
+            oclnn_op *op;
+            oclnn_tensor *src, *dst;
+            assert_ok(oclnn_conv2d_create(ctx, &da, w, b, &op));
+            assert_ok(oclnn_tensor_create(ctx, d->input, cfg->layout, &src));
+            assert_ok(oclnn_tensor_create(ctx, out, cfg->layout, &dst));
+            assert_ok(oclnn_tensor_write(src, x, OCLNN_LAYOUT_NCHW));
+            assert_ok(oclnn_conv2d_run(op, src, dst, NULL));
+            float *got = malloc(ny * sizeof *got);
+            assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
+            char problem[96];
+            snprintf(problem, sizeof problem, "golden %s algo=%s", cases[i].name, oclnn_conv_algo_name(a));
+            assert_close(got, y, ny, fmax(TOL_GOLDEN_ATOL, tolerance((oclnn_conv_algo)a)), TOL_RTOL, problem);
+            free(got);
+            oclnn_tensor_destroy(src);
+            oclnn_tensor_destroy(dst);
+            oclnn_op_destroy(op);
+        }
+        free(x);
+        free(w);
+        free(b);
+        free(y);
+    }
+}
+
+/* find ranks the algorithms, remembers the fastest, and AUTO then uses it. */
+static void test_find(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_conv2d_desc d = SHAPES[0].d;
+    size_t n = 0;
+    assert_ok(oclnn_conv2d_find(ctx, &d, NULL, 0, &n));
+    assert_int_equal(n, OCLNN_CONV_ALGO_COUNT - 1);
+    oclnn_conv2d_perf perf[OCLNN_CONV_ALGO_COUNT - 1];
+    assert_ok(oclnn_conv2d_find(ctx, &d, perf, n, &n));
+    for (size_t i = 0; i < n; i++)
+        print_message("%s: find %-14s %-12s %.3f ms\n", TEST_CFG(state)->name, oclnn_conv_algo_name(perf[i].algo),
+                      oclnn_status_string(perf[i].status), perf[i].ms);
+    assert_int_equal(perf[0].status, OCLNN_OK);
+    for (size_t i = 1; i < n; i++) {
+        if (perf[i].status != OCLNN_OK) continue;
+        assert_int_equal(perf[i - 1].status, OCLNN_OK);
+        assert_true(perf[i - 1].ms <= perf[i].ms);
+    }
+    /* gemm1x1 and depthwise do not apply to a dense 3x3 convolution */
+    for (size_t i = 0; i < n; i++)
+        if (perf[i].algo == OCLNN_CONV_ALGO_GEMM1X1 || perf[i].algo == OCLNN_CONV_ALGO_DEPTHWISE)
+            assert_int_equal(perf[i].status, OCLNN_ERROR_UNSUPPORTED);
+    problem_data pd;
+    data_make(&d, 9, &pd);
+    oclnn_op *op;
+    assert_ok(oclnn_conv2d_create(ctx, &d, pd.w, pd.bias, &op));
+    assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name(perf[0].algo));
+    oclnn_op_destroy(op);
+    data_free(&pd);
+}
+
+static oclnn__conv2d_problem problem(const oclnn_conv2d_desc *d) {
+    oclnn__conv2d_problem pb;
+    memset(&pb, 0, sizeof pb);
+    oclnn_shape out;
+    assert_ok(oclnn_conv2d_output_shape(d, &out));
+    pb.n = d->input.n, pb.c = d->input.c, pb.h = d->input.h, pb.w = d->input.w;
+    pb.k = d->out_channels, pb.r = d->kernel_h, pb.s = d->kernel_w, pb.p = out.h, pb.q = out.w;
+    pb.stride_h = d->stride_h, pb.stride_w = d->stride_w, pb.dil_h = d->dilation_h, pb.dil_w = d->dilation_w;
+    bool pad = d->padding.mode == OCLNN_PAD_EXPLICIT
+                   ? d->padding.top || d->padding.bottom || d->padding.left || d->padding.right
+                   : d->padding.mode == OCLNN_PAD_SAME && (d->kernel_h > 1 || d->kernel_w > 1);
+    pb.pad_top = pb.pad_left = pad; /* the chooser only asks whether there is padding */
+    pb.groups = d->groups, pb.cg = d->input.c / d->groups, pb.kg = d->out_channels / d->groups;
+    return pb;
+}
+
+/* The AUTO heuristic, row by row (ACL's ValidateConvolutionMethod). */
+static void test_choose_table(void **state) {
+    (void)state;
+    static const struct {
+        const char *shape;
+        oclnn_conv_algo want_cl, want_cpu;
+    } table[] = {
+#define BOTH(a) OCLNN_CONV_ALGO_##a, OCLNN_CONV_ALGO_##a
+        {"vgg_conv3x3_64", BOTH(WINOGRAD_4X4)}, /* 16 output tiles of 4x4 */
+        {"vgg_conv3x3_128_b3", BOTH(WINOGRAD_4X4)},
+        {"resnet_conv5_3x3_7x7", BOTH(WINOGRAD_2X2)}, /* 4 tiles of 4x4: too few for winograd4 */
+        {"googlenet_stem_7x7s2", BOTH(IM2COL)},
+        {"googlenet_1x1_reduce", BOTH(GEMM1X1)},
+        {"googlenet_5x5", BOTH(IM2COL)},
+        {"inception3_1x7", BOTH(IM2COL)},
+        {"inception3_3x3s2_valid", BOTH(IM2COL)},
+        {"resnet_1x1s2_projection", BOTH(IM2COL)},
+        {"resnet_bottleneck_1x1_res", BOTH(GEMM1X1)},
+        {"resnext_3x3_g32", BOTH(DIRECT)},
+        {"depthwise_3x3", BOTH(DEPTHWISE)},
+        {"depthwise_mult2_s2_same", BOTH(DEPTHWISE)},
+        {"dilated_3x3_d2", BOTH(IM2COL)},
+        {"odd_3x3_b3", BOTH(IM2COL)}, /* 7 -> 5 channels: transforms would dominate */
+        {"conv1d_1x5", BOTH(IM2COL)},
+#undef BOTH
+    };
+    for (int b = 0; b < 2; b++) {
+        oclnn__conv2d_caps caps = {b ? OCLNN_BACKEND_CPU : OCLNN_BACKEND_OPENCL, false};
+        for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
+            const shape_row *row = NULL;
+            for (size_t i = 0; i < N_SHAPES; i++)
+                if (!strcmp(SHAPES[i].name, table[t].shape)) row = &SHAPES[i];
+            assert_non_null(row);
+            oclnn__conv2d_problem pb = problem(&row->d);
+            oclnn_conv_algo got = oclnn__conv2d_choose(&pb, &caps);
+            oclnn_conv_algo want = b ? table[t].want_cpu : table[t].want_cl;
+            if (got != want)
+                fail_msg("%s on %s: chose %s, want %s", row->name, b ? "cpu" : "opencl",
+                         oclnn_conv_algo_name(got), oclnn_conv_algo_name(want));
+            assert_null(oclnn__conv2d_applies(&pb, got, &caps));
+        }
+        oclnn__conv2d_problem pb = problem(&SHAPES[0].d);
+        assert_non_null(oclnn__conv2d_applies(&pb, OCLNN_CONV_ALGO_IM2COL_CLBLAST, &caps));
+    }
+}
+
+/* Every validation branch: status and a keyword of the message. */
+static void test_errors(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_conv2d_desc good = oclnn_conv2d_desc_default();
+    good.input = (oclnn_shape){1, 8, 6, 6};
+    good.out_channels = 4;
+    good.kernel_h = good.kernel_w = 3;
+    good.padding = (oclnn_padding){OCLNN_PAD_EXPLICIT, 1, 1, 1, 1};
+    float w[4 * 8 * 9] = {0}, bias[4] = {0};
+    oclnn_op *op = (oclnn_op *)&good;
+    oclnn_shape s;
+
+#define EXPECT(call, st, word)                                                                     \
+    do {                                                                                           \
+        assert_status((call), (st));                                                               \
+        assert_error_mentions(word);                                                               \
+    } while (0)
+#define BAD_DESC(field_change, word)                                                               \
+    do {                                                                                           \
+        oclnn_conv2d_desc d = good;                                                                \
+        field_change;                                                                              \
+        EXPECT(oclnn_conv2d_output_shape(&d, &s), OCLNN_ERROR_INVALID_ARGUMENT, word);             \
+        op = (oclnn_op *)&good;                                                                    \
+        EXPECT(oclnn_conv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_INVALID_ARGUMENT, word);    \
+        assert_null(op);                                                                           \
+    } while (0)
+
+    BAD_DESC(d.input.c = 0, "desc->input");
+    BAD_DESC(d.out_channels = 0, "out_channels");
+    BAD_DESC(d.kernel_w = 0, "kernel_h/kernel_w");
+    BAD_DESC(d.stride_h = 0, "stride");
+    BAD_DESC(d.dilation_w = 0, "dilation");
+    BAD_DESC(d.groups = 0, "groups");
+    BAD_DESC(d.groups = 3, "groups (3) must divide input channels (8)");
+    BAD_DESC((d.groups = 2, d.out_channels = 3), "out_channels (3)");
+    BAD_DESC(d.padding.mode = (oclnn_pad_mode)9, "padding.mode");
+    BAD_DESC(d.activation = (oclnn_activation)5, "activation");
+    BAD_DESC(d.algo = (oclnn_conv_algo)42, "desc->algo (42)");
+    BAD_DESC(d.kernel_h = 9, "larger than the padded input height (8)");
+    BAD_DESC((d.dilation_w = 4, d.padding.left = 0), "width");
+    BAD_DESC((d.input.h = 0xffffffffu, d.input.w = 0xffffffffu, d.input.c = 0xffffffffu, d.groups = 1),
+             "overflow");
+    EXPECT(oclnn_conv2d_output_shape(NULL, &s), OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
+    EXPECT(oclnn_conv2d_output_shape(&good, NULL), OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    EXPECT(oclnn_conv2d_create(NULL, &good, w, NULL, &op), OCLNN_ERROR_INVALID_ARGUMENT, "ctx");
+    EXPECT(oclnn_conv2d_create(ctx, &good, NULL, NULL, &op), OCLNN_ERROR_INVALID_ARGUMENT, "weights_kcrs");
+    EXPECT(oclnn_conv2d_create(ctx, &good, w, bias, &op), OCLNN_ERROR_INVALID_ARGUMENT, "has_bias is false");
+    EXPECT(oclnn_conv2d_create(ctx, &good, w, NULL, NULL), OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    {
+        oclnn_conv2d_desc d = good;
+        d.has_bias = true;
+        EXPECT(oclnn_conv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_INVALID_ARGUMENT, "bias is NULL");
+        d = good;
+        d.algo = OCLNN_CONV_ALGO_GEMM1X1;
+        EXPECT(oclnn_conv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED, "1x1");
+        d.algo = OCLNN_CONV_ALGO_DEPTHWISE;
+        EXPECT(oclnn_conv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED, "depthwise needs");
+        d.algo = OCLNN_CONV_ALGO_WINOGRAD_4X4;
+        d.stride_w = 2;
+        EXPECT(oclnn_conv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED, "stride 1");
+        if (cfg->backend == OCLNN_BACKEND_CPU) {
+            d.algo = OCLNN_CONV_ALGO_IM2COL_CLBLAST;
+            EXPECT(oclnn_conv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED, "OpenCL");
+        }
+    }
+    /* run-time checks */
+    good.fuse_residual = true;
+    assert_ok(oclnn_conv2d_create(ctx, &good, w, NULL, &op));
+    oclnn_shape out;
+    assert_ok(oclnn_conv2d_output_shape(&good, &out));
+    oclnn_tensor *src, *dst, *res, *wrong, *big, *view;
+    assert_ok(oclnn_tensor_create(ctx, good.input, cfg->layout, &src));
+    assert_ok(oclnn_tensor_create(ctx, out, cfg->layout, &dst));
+    assert_ok(oclnn_tensor_create(ctx, out, cfg->layout, &res));
+    assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 8, 6, 5}, cfg->layout, &wrong));
+    assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 12, 6, 6}, cfg->layout, &big));
+    EXPECT(oclnn_conv2d_run(NULL, src, dst, res), OCLNN_ERROR_INVALID_ARGUMENT, "op is NULL");
+    EXPECT(oclnn_conv2d_run(op, NULL, dst, res), OCLNN_ERROR_INVALID_ARGUMENT, "src is NULL");
+    EXPECT(oclnn_conv2d_run(op, src, NULL, res), OCLNN_ERROR_INVALID_ARGUMENT, "dst is NULL");
+    EXPECT(oclnn_conv2d_run(op, wrong, dst, res), OCLNN_ERROR_INVALID_ARGUMENT, "src shape n1c8h6w5");
+    EXPECT(oclnn_conv2d_run(op, src, wrong, res), OCLNN_ERROR_INVALID_ARGUMENT, "dst shape");
+    EXPECT(oclnn_conv2d_run(op, src, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT, "residual is NULL");
+    EXPECT(oclnn_conv2d_run(op, src, dst, wrong), OCLNN_ERROR_INVALID_ARGUMENT, "residual shape");
+    /* dst as a view of the channels src lives in overlaps it */
+    oclnn_tensor *srcview;
+    assert_ok(oclnn_tensor_view_channels(big, 0, 8, &srcview));
+    assert_ok(oclnn_tensor_view_channels(big, 6, 4, &view));
+    EXPECT(oclnn_conv2d_run(op, srcview, view, res), OCLNN_ERROR_INVALID_ARGUMENT, "overlaps");
+    oclnn_tensor_destroy(view);
+    assert_ok(oclnn_tensor_view_channels(big, 8, 4, &view));
+    assert_ok(oclnn_conv2d_run(op, srcview, view, res)); /* disjoint channels of one tensor: fine */
+    oclnn_tensor_destroy(view);
+    oclnn_tensor_destroy(srcview);
+    /* a tensor of another context */
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    oclnn_context *other_ctx;
+    assert_ok(oclnn_context_create(&o, &other_ctx));
+    oclnn_tensor *foreign;
+    assert_ok(oclnn_tensor_create(other_ctx, good.input, cfg->layout, &foreign));
+    EXPECT(oclnn_conv2d_run(op, foreign, dst, res), OCLNN_ERROR_INVALID_ARGUMENT, "another context");
+    oclnn_tensor_destroy(foreign);
+    oclnn_context_destroy(other_ctx);
+    /* a residual on an op without one */
+    oclnn_op *plain;
+    good.fuse_residual = false;
+    assert_ok(oclnn_conv2d_create(ctx, &good, w, NULL, &plain));
+    EXPECT(oclnn_conv2d_run(plain, src, dst, res), OCLNN_ERROR_INVALID_ARGUMENT, "without fuse_residual");
+    oclnn_op_destroy(plain);
+    /* something that is not an operator (a tensor handle): its magic does not match */
+    EXPECT(oclnn_conv2d_run((oclnn_op *)src, src, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT,
+           "not a live operator");
+    EXPECT(oclnn_conv2d_find(ctx, &good, NULL, 0, NULL), OCLNN_ERROR_INVALID_ARGUMENT, "count is NULL");
+    size_t n;
+    EXPECT(oclnn_conv2d_find(ctx, &good, NULL, 3, &n), OCLNN_ERROR_INVALID_ARGUMENT, "results is NULL");
+    assert_string_equal(oclnn_conv_algo_name((oclnn_conv_algo)99), "");
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    oclnn_tensor_destroy(res);
+    oclnn_tensor_destroy(wrong);
+    oclnn_tensor_destroy(big);
+    oclnn_op_destroy(op);
+#undef BAD_DESC
+#undef EXPECT
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_choose_table),
+        TEST_ALL_CFGS(test_errors),
+        TEST_ALL_CFGS(test_all_algorithms),
+        TEST_ALL_CFGS(test_mixed_layouts),
+        TEST_ALL_CFGS(test_dst_channel_views),
+        TEST_ALL_CFGS(test_golden),
+        TEST_ALL_CFGS(test_find),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
