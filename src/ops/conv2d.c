@@ -221,7 +221,7 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
     f->caps(ctx, &caps);
     if (algo == OCLNN_CONV_ALGO_AUTO) {
         const memo_entry *m = memo_find(ctx, pb);
-        algo = m ? m->algo : oclnn__conv2d_choose(pb, &caps);
+        algo = m ? m->algo : oclnn__conv2d_choose_tuned(ctx, pb, &caps);
     }
     mtx_unlock(&ctx->lock);
     const char *why = oclnn__conv2d_applies(pb, algo, &caps);
