@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ops/conv2d.h"
+#include "opencl/registry.h"
+#include "ref/ref.h"
 #include "tune/db.h"
 #include "tune/search.h"
 #include "tune/tune.h"
@@ -694,6 +697,259 @@ static void spaces_are_consistent(void **state) {
     assert_null(oclnn__tune_space_find("nope"));
 }
 
+
+/* ---- tuned parameters reach the convolution kernels -------------------------------------- */
+
+/* Tolerance against the double reference: float rounding over C*R*S terms; Winograd F(4x4)
+ * amplifies it (as tests/test_conv2d.c bounds it). */
+#define CONV_RTOL 1e-4
+#define CONV_ATOL 1e-4
+#define CONV_ATOL_WINOGRAD4 2e-3
+
+typedef struct conv_case {
+    oclnn_conv2d_desc d;
+    float *src, *w, *bias, *ref;
+    size_t src_n, dst_n;
+    oclnn_shape dst;
+} conv_case;
+
+static void conv_case_make(conv_case *c, uint32_t n, uint32_t ch, uint32_t h, uint32_t w, uint32_t k,
+                           uint32_t r, uint32_t groups, oclnn_layout layout) {
+    memset(c, 0, sizeof *c);
+    c->d = oclnn_conv2d_desc_default();
+    c->d.input = (oclnn_shape){n, ch, h, w};
+    c->d.out_channels = k;
+    c->d.kernel_h = c->d.kernel_w = r;
+    c->d.padding = (oclnn_padding){OCLNN_PAD_EXPLICIT, r / 2, r / 2, r / 2, r / 2};
+    c->d.groups = groups;
+    c->d.has_bias = true;
+    assert_ok(oclnn_conv2d_output_shape(&c->d, &c->dst));
+    c->src_n = (size_t)n * ch * h * w;
+    c->dst_n = (size_t)c->dst.n * c->dst.c * c->dst.h * c->dst.w;
+    size_t wn = (size_t)k * (ch / groups) * r * r;
+    c->src = alloc_random(c->src_n, 1, -1, 1);
+    c->w = alloc_random(wn, 2, -0.5f, 0.5f);
+    c->bias = alloc_random(k, 3, -1, 1);
+    c->ref = malloc(c->dst_n * sizeof *c->ref);
+    oclnn__ref_conv2d(&c->d, c->src, layout, c->w, c->bias, NULL, c->ref);
+}
+
+static void conv_case_free(conv_case *c) {
+    free(c->src), free(c->w), free(c->bias), free(c->ref);
+}
+
+/* Creates `algo` for c on ctx (with whatever override is set), runs it and compares. Returns
+ * the create status (the run must then succeed and match). */
+static oclnn_status conv_check(oclnn_context *ctx, conv_case *c, oclnn_conv_algo algo, oclnn_layout layout,
+                               const char *what) {
+    oclnn_conv2d_desc d = c->d;
+    d.algo = algo;
+    oclnn_op *op;
+    oclnn_status st = oclnn_conv2d_create(ctx, &d, c->w, c->bias, &op);
+    if (st != OCLNN_OK) return st;
+    oclnn_tensor *src, *dst;
+    assert_ok(oclnn_tensor_create(ctx, d.input, layout, &src));
+    assert_ok(oclnn_tensor_create(ctx, c->dst, layout, &dst));
+    assert_ok(oclnn_tensor_write(src, c->src, layout));
+    assert_ok(oclnn_conv2d_run(op, src, dst, NULL));
+    float *got = malloc(c->dst_n * sizeof *got);
+    assert_ok(oclnn_tensor_read(dst, got, layout));
+    double atol = algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? CONV_ATOL_WINOGRAD4 : CONV_ATOL;
+    assert_close(got, c->ref, c->dst_n, atol, CONV_RTOL, what);
+    free(got);
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    oclnn_op_destroy(op);
+    return OCLNN_OK;
+}
+
+/* Every candidate value of every parameter of every conv family (one parameter moved from the
+ * defaults at a time, as the device allows) computes the right result: host code and kernels
+ * agree on each tunable, in both layouts. */
+static void tuned_parameters_compute_correctly(void **state) {
+    (void)state;
+    oclnn_context *ctx = cl_context("none", OCLNN_LAYOUT_AUTO);
+    oclnn_device_info dev;
+    assert_ok(oclnn_context_device(ctx, &dev));
+    oclnn__tune_limits lim = oclnn__tune_limits_of(&dev);
+    static const oclnn_layout layouts[2] = {OCLNN_LAYOUT_NCHW, OCLNN_LAYOUT_NHWC};
+    for (int l = 0; l < 2; l++) {
+        conv_case c3, c1, dw;
+        conv_case_make(&c3, 2, 12, 9, 11, 20, 3, 1, layouts[l]); /* odd sizes: edges of every tile */
+        conv_case_make(&c1, 1, 24, 7, 9, 36, 1, 1, layouts[l]);
+        conv_case_make(&dw, 1, 12, 9, 19, 12, 3, 12, layouts[l]);
+        for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
+            const oclnn__tune_space *sp = oclnn__conv2d_space((oclnn_conv_algo)a);
+            if (!sp) continue;
+            conv_case *c = a == OCLNN_CONV_ALGO_GEMM1X1 ? &c1 : a == OCLNN_CONV_ALGO_DEPTHWISE ? &dw : &c3;
+            for (size_t p = 0; p < sp->n_params; p++)
+                for (size_t k = 0; k < sp->params[p].n_values; k++) {
+                    oclnn__tune_values v = oclnn__tune_defaults_of(sp);
+                    v.v[p] = sp->params[p].values[k];
+                    char why[160], params[160], what[256];
+                    if (oclnn__tune_check(sp, &v, &lim, why, sizeof why)) continue;
+                    oclnn__tune_values_str(sp, &v, ',', params, sizeof params);
+                    snprintf(what, sizeof what, "%s %s %s", sp->family, params, l ? "NHWC" : "NCHW");
+                    assert_ok(oclnn_tuning_override(ctx, sp->family, params));
+                    assert_ok(conv_check(ctx, c, (oclnn_conv_algo)a, layouts[l], what));
+                }
+            assert_ok(oclnn_tuning_override(ctx, sp->family, NULL));
+        }
+        conv_case_free(&c3), conv_case_free(&c1), conv_case_free(&dw);
+    }
+    oclnn_context_destroy(ctx);
+}
+
+/* The spaces' defaults are the kernels' own #ifndef defaults (an untuned op passes no define). */
+static void space_defaults_match_kernels(void **state) {
+    (void)state;
+    static const struct { const char *file, *name; const oclnn__tune_space *sp; } uses[] = {
+        {"conv/gemm.cl", "TM", &oclnn__tune_space_conv_im2col},
+        {"conv/gemm.cl", "VW", &oclnn__tune_space_conv_im2col},
+        {"conv/gemm.cl", "NV", &oclnn__tune_space_conv_im2col},
+        {"conv/gemm.cl", "TM", &oclnn__tune_space_conv_winograd4},
+        {"conv/winograd.h", "CB", &oclnn__tune_space_conv_winograd2},
+        {"conv/direct.cl", "KB", &oclnn__tune_space_conv_direct},
+        {"conv/direct.cl", "QB", &oclnn__tune_space_conv_direct},
+        {"conv/depthwise.cl", "QB", &oclnn__tune_space_conv_depthwise},
+    };
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
+        const oclnn__cl_source *src = oclnn__cl_source_find(uses[i].file);
+        assert_non_null(src);
+        char pattern[32];
+        snprintf(pattern, sizeof pattern, "#define %s ", uses[i].name);
+        const char *at = strstr((const char *)src->data, pattern);
+        if (!at) fail_msg("%s has no \"%s\"", uses[i].file, pattern);
+        int idx = oclnn__tune_param_index(uses[i].sp, uses[i].name);
+        assert_true(idx >= 0);
+        int kernel_default = atoi(at + strlen(pattern));
+        if (kernel_default != uses[i].sp->params[idx].def)
+            fail_msg("%s: %s defaults to %d, its space to %d", uses[i].file, uses[i].name, kernel_default,
+                     (int)uses[i].sp->params[idx].def);
+    }
+}
+
+/* AUTO follows the database: for a problem with rows, the family with the fastest row. */
+static void auto_follows_database(void **state) {
+    (void)state;
+    oclnn_context *probe = cl_context("none", OCLNN_LAYOUT_AUTO);
+    oclnn_device_info dev;
+    assert_ok(oclnn_context_device(probe, &dev));
+    oclnn_layout layout = oclnn_context_layout(probe);
+    conv_case c;
+    conv_case_make(&c, 1, 16, 12, 12, 16, 3, 1, layout);
+    oclnn_conv2d_desc d = c.d, other = d;
+    other.input.h = 40; /* a problem without rows */
+    oclnn_op *op;
+    assert_ok(oclnn_conv2d_create(probe, &other, c.w, c.bias, &op));
+    char heuristic[32];
+    snprintf(heuristic, sizeof heuristic, "%s", oclnn_op_algorithm(op));
+    oclnn_op_destroy(op);
+    oclnn_context_destroy(probe);
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&d, &pb));
+    char problem[160], rows[1024], path[128];
+    oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
+    static const char *const fastest[] = {"direct", "im2col", "winograd2"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(rows, sizeof rows,
+                 "conv_direct %s KB=4 QB=8 %d\nconv_im2col %s TM=8 VW=16 NV=1 %d\n"
+                 "conv_winograd2 %s TM=8 VW=16 NV=1 CB=4 %d\n",
+                 problem, i == 0 ? 1 : 9, problem, i == 1 ? 1 : 9, problem, i == 2 ? 1 : 9);
+        path_of("auto.txt", path, sizeof path);
+        write_db(path, &dev, OCLNN__KERNEL_VERSION, rows);
+        oclnn_context *ctx = cl_context(path, OCLNN_LAYOUT_AUTO);
+        assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+        assert_string_equal(oclnn_op_algorithm(op), fastest[i]);
+        oclnn_op_destroy(op);
+        assert_ok(conv_check(ctx, &c, OCLNN_CONV_ALGO_AUTO, layout, fastest[i]));
+        /* Another problem still gets the heuristic. */
+        assert_ok(oclnn_conv2d_create(ctx, &other, c.w, c.bias, &op));
+        assert_string_equal(oclnn_op_algorithm(op), heuristic);
+        oclnn_op_destroy(op);
+        oclnn_context_destroy(ctx);
+    }
+    conv_case_free(&c);
+}
+
+/* The search with real candidates: conv/direct.cl is replaced (options.kernel_dir) by a copy
+ * that does not compile for QB=2; the timing is injected (deterministic) and would favour
+ * QB=2, yet the search skips it and returns the best candidate that compiles and verifies. */
+typedef struct real_search {
+    oclnn_context *ctx;
+    conv_case *c;
+    oclnn_layout layout;
+    int compile_failures;
+} real_search;
+
+static oclnn__tune_outcome real_measure(void *user, const oclnn__tune_values *v, double *ms) {
+    real_search *r = user;
+    char params[64];
+    oclnn__tune_values_str(&oclnn__tune_space_conv_direct, v, ',', params, sizeof params);
+    if (oclnn_tuning_override(r->ctx, "conv_direct", params) != OCLNN_OK) return OCLNN__TUNE_FAILED;
+    oclnn_status st = conv_check(r->ctx, r->c, OCLNN_CONV_ALGO_DIRECT, r->layout, params);
+    oclnn_tuning_override(r->ctx, "conv_direct", NULL);
+    if (st == OCLNN_ERROR_BUILD_FAILED) {
+        r->compile_failures++;
+        return OCLNN__TUNE_FAILED;
+    }
+    if (st != OCLNN_OK) return OCLNN__TUNE_FAILED;
+    *ms = 10.0 - v->v[0] - 2.0 * (v->v[1] == 2); /* KB larger is faster; QB=2 fastest of all */
+    return OCLNN__TUNE_MEASURED;
+}
+
+static void search_skips_real_compile_failure(void **state) {
+    (void)state;
+    char kdir[128], conv_dir[160], file[200];
+    path_of("kernels", kdir, sizeof kdir);
+    snprintf(conv_dir, sizeof conv_dir, "%s/conv", kdir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", conv_dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(file, sizeof file, "%s/direct.cl", conv_dir);
+    const oclnn__cl_source *orig = oclnn__cl_source_find("conv/direct.cl");
+    assert_non_null(orig);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fprintf(f, "#if defined(QB) && QB == 2\n#error \"QB=2 is broken in this test\"\n#endif\n%s", orig->data);
+    fclose(f);
+
+    if (test_opencl_disabled()) skip();
+    oclnn_context_options o = oclnn_context_options_default();
+    const char *d = getenv("OCLNN_TEST_DEVICE");
+    o.device = d && *d ? d : "0:0";
+    o.tuning_db = "none";
+    o.kernel_dir = kdir;
+    real_search r = {0};
+    if (oclnn_context_create(&o, &r.ctx) != OCLNN_OK) skip();
+    r.layout = oclnn_context_layout(r.ctx);
+    conv_case c;
+    conv_case_make(&c, 1, 8, 6, 7, 12, 3, 1, r.layout);
+    r.c = &c;
+    /* A small space with the same parameter names (the override validates against the real one). */
+    static const oclnn__tune_space SMALL = {
+        "conv_direct", "conv/direct.cl", 2, {{"KB", {2, 4}, 2, 4}, {"QB", {1, 2, 4}, 3, 8}}, 0, {{0}}};
+    oclnn__tune_job job = {0};
+    job.space = &SMALL;
+    job.limits = oclnn__tune_limits_of(&(oclnn_device_info){.max_work_group_size = 1024});
+    job.strategy = OCLNN__TUNE_EXHAUSTIVE;
+    job.measure = real_measure;
+    job.user = &r;
+    oclnn__tune_result res;
+    assert_true(oclnn__tune_search(&job, &res));
+    assert_int_equal(res.evaluated, 6);
+    assert_int_equal(res.failed, 2); /* KB=2,QB=2 and KB=4,QB=2 */
+    assert_int_equal(r.compile_failures, 2);
+    assert_int_equal(res.wrong, 0);
+    assert_true(res.found);
+    assert_int_equal(res.best.v[0], 4);
+    assert_int_not_equal(res.best.v[1], 2);
+    assert_true(res.best_ms == 6.0);
+    assert_non_null(strstr(oclnn_context_build_log(r.ctx), "QB=2 is broken"));
+    conv_case_free(&c);
+    oclnn_context_destroy(r.ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(problem_parse),
@@ -714,6 +970,10 @@ int main(void) {
         cmocka_unit_test(search_respects_budget),
         cmocka_unit_test(strategy_names),
         cmocka_unit_test(spaces_are_consistent),
+        cmocka_unit_test(space_defaults_match_kernels),
+        cmocka_unit_test(tuned_parameters_compute_correctly),
+        cmocka_unit_test(auto_follows_database),
+        cmocka_unit_test(search_skips_real_compile_failure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
