@@ -150,19 +150,21 @@ static void shape_free(shape *s) {
     s->src = s->weights = s->bias = s->ref = NULL;
 }
 
-/* Random data and the reference output in `layout` (computed once per shape). */
-static bool shape_data(shape *s, oclnn_layout layout) {
-    if (s->ref) return true;
+/* Random data and, when `need_ref`, the reference output in `layout` (made once per shape). */
+static bool shape_data(shape *s, oclnn_layout layout, bool need_ref) {
+    if (s->ref || (s->src && !need_ref)) return true;
     const oclnn__conv2d_problem *pb = &s->pb;
     s->dst_shape = (oclnn_shape){pb->n, pb->k, pb->p, pb->q};
     s->src_n = (size_t)pb->n * pb->c * pb->h * pb->w;
     s->dst_n = (size_t)pb->n * pb->k * pb->p * pb->q;
     size_t wn = (size_t)pb->k * pb->cg * pb->r * pb->s;
-    s->src = malloc(s->src_n * sizeof *s->src);
-    s->weights = malloc(wn * sizeof *s->weights);
-    s->bias = malloc(pb->k * sizeof *s->bias);
-    s->ref = malloc(s->dst_n * sizeof *s->ref);
-    if (!s->src || !s->weights || !s->bias || !s->ref) {
+    if (!s->src) {
+        s->src = malloc(s->src_n * sizeof *s->src);
+        s->weights = malloc(wn * sizeof *s->weights);
+        s->bias = malloc(pb->k * sizeof *s->bias);
+    }
+    s->ref = need_ref ? malloc(s->dst_n * sizeof *s->ref) : NULL;
+    if (!s->src || !s->weights || !s->bias || (need_ref && !s->ref)) {
         shape_free(s);
         return false;
     }
@@ -177,8 +179,10 @@ static bool shape_data(shape *s, oclnn_layout layout) {
         s->weights[i] = ((float)(state >> 8) / 16777216.0f * 2.0f - 1.0f) * scale;
     }
     for (size_t i = 0; i < pb->k; i++) s->bias[i] = 0.01f * (float)(i % 7);
+    if (!need_ref) return true;
     fprintf(stderr, "  computing the reference for %s...\r", s->name);
     oclnn__ref_conv2d(&s->desc, s->src, layout, s->weights, s->bias, NULL, s->ref);
+    fprintf(stderr, "%70s\r", "");
     return true;
 }
 
@@ -454,7 +458,10 @@ static bool measure_layout(const options *o, const char *db_path, shape *shapes,
     ms[0] = ms[1] = 0;
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
-        if (!shapes[i].weights && !shape_data(&shapes[i], OCLNN_LAYOUT_NCHW)) return false;
+        if (!shape_data(&shapes[i], OCLNN_LAYOUT_NCHW, false)) {
+            ok = false;
+            break;
+        }
         for (int l = 0; l < 2 && ok; l++) {
             bench_op b;
             if (bench_op_make(ctx, &shapes[i], OCLNN_CONV_ALGO_AUTO, layouts[l], &b) != OCLNN_OK) {
@@ -488,7 +495,7 @@ static void summary(const options *o, const char *db_path, shape *shapes, size_t
     double total_default = 0, total_tuned = 0;
     for (size_t i = 0; i < n; i++) {
         shape *s = &shapes[i];
-        if (!s->weights && !shape_data(s, lp)) continue;
+        if (!shape_data(s, lp, false)) continue;
         bench_op a, b;
         if (bench_op_make(plain, s, OCLNN_CONV_ALGO_AUTO, lp, &a) != OCLNN_OK) continue;
         if (bench_op_make(tuned, s, OCLNN_CONV_ALGO_AUTO, lt, &b) != OCLNN_OK) {
@@ -592,7 +599,7 @@ int cmd_tune(int argc, char **argv) {
     printf("%-14s %-34s %10s %10s %8s  %s\n", "kernel", "shape", "default", "tuned", "speedup", "parameters");
     for (size_t j = 0; j < n_jobs && t.got; j++) {
         shape *s = &shapes[jobs[j].shape];
-        if (!shape_data(s, t.layout)) {
+        if (!shape_data(s, t.layout, true)) {
             status = TOOL_FAIL;
             break;
         }
