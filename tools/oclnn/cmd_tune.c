@@ -29,6 +29,9 @@
 #define VERIFY_REL_WINOGRAD4 1e-2
 /* Each candidate is timed for about this long (median of 3 to 15 runs). */
 #define TIME_TARGET_MS 300.0
+/* The confirmation of a shape's results: rounds over all contenders, interleaved, each a median
+ * of 3 runs; the median over rounds decides. */
+#define CONFIRM_ROUNDS 7
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -213,8 +216,8 @@ static oclnn_status bench_op_make(oclnn_context *ctx, shape *s, oclnn_conv_algo 
     return st;
 }
 
-/* Median of runs filling about TIME_TARGET_MS (3..15 runs, after one warm-up); < 0 on failure. */
-static double bench_op_time(oclnn_context *ctx, bench_op *b, int min_runs) {
+/* Median of runs filling about target_ms (min_runs..15 runs, after one warm-up); < 0 on failure. */
+static double bench_op_time(oclnn_context *ctx, bench_op *b, int min_runs, double target_ms) {
     double t[15];
     int runs = 0, want = min_runs;
     if (oclnn_conv2d_run(b->op, b->src, b->dst, NULL) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK)
@@ -224,7 +227,7 @@ static double bench_op_time(oclnn_context *ctx, bench_op *b, int min_runs) {
         if (oclnn_conv2d_run(b->op, b->src, b->dst, NULL) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK)
             return -1;
         t[runs++] = now_ms() - t0;
-        if (runs == 1) want = (int)fmax(min_runs, fmin(15, TIME_TARGET_MS / fmax(t[0], 1e-3)));
+        if (runs == 1) want = (int)fmax(min_runs, fmin(15, target_ms / fmax(t[0], 1e-3)));
     }
     qsort(t, (size_t)runs, sizeof *t, cmp_double);
     return runs % 2 ? t[runs / 2] : 0.5 * (t[runs / 2 - 1] + t[runs / 2]);
@@ -286,7 +289,7 @@ static oclnn__tune_outcome measure(void *user, const oclnn__tune_values *v, doub
                 max_rel);
         out = OCLNN__TUNE_WRONG;
     } else {
-        *ms = bench_op_time(t->ctx, &b, 3);
+        *ms = bench_op_time(t->ctx, &b, 3, TIME_TARGET_MS);
         out = *ms >= 0 ? OCLNN__TUNE_MEASURED : OCLNN__TUNE_FAILED;
     }
     bench_op_free(&b);
@@ -309,6 +312,83 @@ static void progress(void *user, size_t done, size_t total, const oclnn__tune_va
     bar[20] = '\0';
     fprintf(stderr, "\r[%2zu/%zu] %-14s %-28.28s [%s] %3zu/%-3zu best %8.3f ms   ", t->job, t->jobs,
             t->sp->family, t->s->name, bar, done, total, t->best_ms);
+}
+
+
+/* ---- confirming a shape's results -------------------------------------------------------- */
+
+/* A search compares candidates measured seconds apart; on a loaded machine the winner can be a
+ * lucky sample, and times from different jobs are not comparable. So once a shape's families are
+ * tuned, each family's tuned and default configurations are built together and timed in
+ * interleaved rounds. A tuned configuration is kept only if it beats its default there, and the
+ * rows get these comparable times (AUTO picks the family with the fastest row). */
+typedef struct contender {
+    const oclnn__tune_space *sp;
+    oclnn_conv_algo algo;
+    oclnn__tune_values v;
+    bool is_default;
+    bench_op b;
+    double t[CONFIRM_ROUNDS], median;
+} contender;
+
+static bool confirm_shape(tuner *t, oclnn__tune_db *db, shape *s, const char *path, double *heuristic_ms,
+                          double *chosen_ms, oclnn_conv_algo *chosen) {
+    contender c[2 * OCLNN_CONV_ALGO_COUNT];
+    size_t n = 0;
+    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false};
+    oclnn_conv_algo heuristic = oclnn__conv2d_choose(&s->pb, &caps);
+    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
+        const oclnn__tune_space *sp = oclnn__conv2d_space((oclnn_conv_algo)a);
+        const oclnn__tune_row *row = sp ? oclnn__tune_db_find(db, sp->family, s->problem) : NULL;
+        if (!row && a != (int)heuristic) continue;
+        if (!sp) continue;
+        oclnn__tune_values def = oclnn__tune_defaults_of(sp);
+        c[n++] = (contender){sp, (oclnn_conv_algo)a, def, true, {0}, {0}, 0};
+        if (row && memcmp(&row->values, &def, sizeof def))
+            c[n++] = (contender){sp, (oclnn_conv_algo)a, row->values, false, {0}, {0}, 0};
+    }
+    if (!shape_data(s, t->layout, false)) return false;
+    size_t made = 0;
+    bool ok = true;
+    for (; made < n && ok; made++) {
+        char params[160];
+        oclnn__tune_values_str(c[made].sp, &c[made].v, ',', params, sizeof params);
+        ok = oclnn_tuning_override(t->ctx, c[made].sp->family, params) == OCLNN_OK &&
+             bench_op_make(t->ctx, s, c[made].algo, t->layout, &c[made].b) == OCLNN_OK;
+        oclnn_tuning_override(t->ctx, c[made].sp->family, NULL);
+    }
+    for (int r = 0; r < CONFIRM_ROUNDS && ok; r++)
+        for (size_t i = 0; i < n && ok; i++) ok = (c[i].t[r] = bench_op_time(t->ctx, &c[i].b, 3, 0)) >= 0;
+    if (!ok) fprintf(stderr, "oclnn tune: confirming %s: %s\n", s->name, oclnn_last_error());
+    for (size_t i = 0; i < made; i++) bench_op_free(&c[i].b);
+    if (!ok) return false;
+    for (size_t i = 0; i < n; i++) {
+        qsort(c[i].t, CONFIRM_ROUNDS, sizeof *c[i].t, cmp_double);
+        c[i].median = c[i].t[CONFIRM_ROUNDS / 2];
+    }
+    *heuristic_ms = NAN;
+    *chosen_ms = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].is_default) continue;
+        const contender *keep = &c[i];
+        if (i + 1 < n && !c[i + 1].is_default && c[i + 1].median < c[i].median) keep = &c[i + 1];
+        if (c[i].algo == heuristic) *heuristic_ms = c[i].median;
+        if (keep->median < *chosen_ms) *chosen_ms = keep->median, *chosen = keep->algo;
+        char params[160];
+        oclnn__tune_values_str(keep->sp, &keep->v, ' ', params, sizeof params);
+        /* Every contender's family gets its row (also the heuristic's, when it was not searched),
+         * so that AUTO compares the same configurations as this table. */
+        if (!oclnn__tune_db_put(db, keep->sp, s->problem, &keep->v, keep->median)) return false;
+        fprintf(stderr, "  %-14s %-30.30s default %8.3f  tuned %8.3f ms  -> %s%s\n", keep->sp->family, s->name,
+                c[i].median, i + 1 < n && !c[i + 1].is_default ? c[i + 1].median : c[i].median, params,
+                keep == &c[i] ? " (default)" : "");
+    }
+    char why[256];
+    if (!oclnn__tune_db_save(db, path, why, sizeof why)) {
+        fprintf(stderr, "oclnn tune: %s\n", why);
+        return false;
+    }
+    return true;
 }
 
 /* ---- the command ------------------------------------------------------------------------- */
@@ -469,7 +549,7 @@ static bool measure_layout(const options *o, const char *db_path, shape *shapes,
                 ok = false;
                 break;
             }
-            double t = bench_op_time(ctx, &b, 5);
+            double t = bench_op_time(ctx, &b, 5, TIME_TARGET_MS);
             bench_op_free(&b);
             if (t < 0) ok = false;
             ms[l] += t * shapes[i].count;
@@ -490,8 +570,8 @@ static void summary(const options *o, const char *db_path, shape *shapes, size_t
         return;
     }
     oclnn_layout lp = oclnn_context_layout(plain), lt = oclnn_context_layout(tuned);
-    printf("\n%-34s %5s  %-12s %10s  %-12s %10s %8s\n", "shape", "count", "default", "ms", "tuned", "ms",
-           "speedup");
+    printf("\nend to end, AUTO on an untuned context vs one that loaded the database (interleaved):\n"
+           "%-34s %5s  %-12s %10s  %-12s %10s %8s\n", "shape", "count", "default", "ms", "tuned", "ms", "speedup");
     double total_default = 0, total_tuned = 0;
     for (size_t i = 0; i < n; i++) {
         shape *s = &shapes[i];
@@ -503,18 +583,19 @@ static void summary(const options *o, const char *db_path, shape *shapes, size_t
             continue;
         }
         /* Interleaved: A B A B A B, medians of each. */
-        double ta[3], tb[3];
-        for (int r = 0; r < 3; r++) {
-            ta[r] = bench_op_time(plain, &a, 3);
-            tb[r] = bench_op_time(tuned, &b, 3);
+        double ta[CONFIRM_ROUNDS], tb[CONFIRM_ROUNDS];
+        for (int r = 0; r < CONFIRM_ROUNDS; r++) {
+            ta[r] = bench_op_time(plain, &a, 3, 0);
+            tb[r] = bench_op_time(tuned, &b, 3, 0);
         }
-        qsort(ta, 3, sizeof *ta, cmp_double);
-        qsort(tb, 3, sizeof *tb, cmp_double);
+        qsort(ta, CONFIRM_ROUNDS, sizeof *ta, cmp_double);
+        qsort(tb, CONFIRM_ROUNDS, sizeof *tb, cmp_double);
         printf("%-34.34s %5u  %-12s %10.3f  %-12s %10.3f %7.2fx\n", s->name, s->count,
-               oclnn_op_algorithm(a.op), ta[1], oclnn_op_algorithm(b.op), tb[1], ta[1] / tb[1]);
+               oclnn_op_algorithm(a.op), ta[CONFIRM_ROUNDS / 2], oclnn_op_algorithm(b.op), tb[CONFIRM_ROUNDS / 2],
+               ta[CONFIRM_ROUNDS / 2] / tb[CONFIRM_ROUNDS / 2]);
         fflush(stdout);
-        total_default += ta[1] * s->count;
-        total_tuned += tb[1] * s->count;
+        total_default += ta[CONFIRM_ROUNDS / 2] * s->count;
+        total_tuned += tb[CONFIRM_ROUNDS / 2] * s->count;
         bench_op_free(&a);
         bench_op_free(&b);
     }
@@ -524,7 +605,56 @@ static void summary(const options *o, const char *db_path, shape *shapes, size_t
     oclnn_context_destroy(tuned);
 }
 
+
+/* One (family, shape) search; its best goes into the database (saved). */
+static bool run_job(tuner *t, const options *o, oclnn__tune_db *db, shape *s, oclnn_conv_algo algo, size_t j,
+                    size_t n_jobs, double start, const oclnn__tune_limits *lim, const char *path) {
+    if (!shape_data(s, t->layout, true)) return false;
+    t->s = s;
+    t->algo = algo;
+    t->sp = oclnn__conv2d_space(algo);
+    t->job = j + 1;
+    t->jobs = n_jobs;
+    t->best_ms = t->default_ms = -1;
+    double left_s = o->budget - (now_ms() - start) / 1e3;
+    oclnn__tune_job job = {0};
+    job.space = t->sp;
+    job.limits = *lim;
+    job.strategy = o->strategy;
+    job.budget_s = fmax(left_s / (double)(n_jobs - j), 1e-3);
+    job.seed = o->seed + j;
+    job.measure = measure;
+    job.progress = progress;
+    job.user = t;
+    oclnn__tune_result r;
+    if (!oclnn__tune_search(&job, &r)) return false;
+    if (t->tty) fprintf(stderr, "\r%120s\r", "");
+    char params[160] = "(no candidate ran)";
+    if (r.found) {
+        char why[256];
+        oclnn__tune_values_str(t->sp, &r.best, ' ', params, sizeof params);
+        if (!oclnn__tune_db_put(db, t->sp, s->problem, &r.best, r.best_ms)) return false;
+        if (!oclnn__tune_db_save(db, path, why, sizeof why)) {
+            fprintf(stderr, "oclnn tune: %s\n", why);
+            return false;
+        }
+    }
+    fprintf(stderr, "[%zu/%zu] %-14s %-30.30s default %8.3f  best %8.3f ms  %s  [%zu/%zu tried, %zu failed, %zu wrong%s]\n",
+            j + 1, n_jobs, t->sp->family, s->name, r.default_measured ? r.default_ms : NAN,
+            r.found ? r.best_ms : NAN, params, r.evaluated, r.valid, r.failed, r.wrong,
+            r.out_of_budget ? ", budget" : "");
+    return true;
+}
+
+typedef struct confirmed_row {
+    size_t shape;
+    double heuristic_ms, chosen_ms;
+    oclnn_conv_algo chosen;
+} confirmed_row;
+
 int cmd_tune(int argc, char **argv) {
+    static confirmed_row confirmed[MAX_SHAPES];
+    size_t n_confirmed = 0;
     static shape shapes[MAX_SHAPES];
     size_t n_shapes = 0;
     options o;
@@ -596,49 +726,38 @@ int cmd_tune(int argc, char **argv) {
     t.got = malloc((out_n ? out_n : 1) * sizeof *t.got);
     double start = now_ms();
     int status = TOOL_OK;
-    printf("%-14s %-34s %10s %10s %8s  %s\n", "kernel", "shape", "default", "tuned", "speedup", "parameters");
-    for (size_t j = 0; j < n_jobs && t.got; j++) {
-        shape *s = &shapes[jobs[j].shape];
-        if (!shape_data(s, t.layout, true)) {
-            status = TOOL_FAIL;
-            break;
-        }
-        t.s = s;
-        t.algo = jobs[j].algo;
-        t.sp = oclnn__conv2d_space(t.algo);
-        t.job = j + 1;
-        t.jobs = n_jobs;
-        t.best_ms = t.default_ms = -1;
-        double left_s = o.budget - (now_ms() - start) / 1e3;
-        oclnn__tune_job job = {0};
-        job.space = t.sp;
-        job.limits = lim;
-        job.strategy = o.strategy;
-        job.budget_s = fmax(left_s / (double)(n_jobs - j), 1e-3);
-        job.seed = o.seed + j;
-        job.measure = measure;
-        job.progress = progress;
-        job.user = &t;
-        oclnn__tune_result r;
-        if (!oclnn__tune_search(&job, &r)) {
-            status = TOOL_FAIL;
-            break;
-        }
-        if (t.tty) fprintf(stderr, "\r%120s\r", "");
-        char params[160] = "(no candidate ran)";
-        if (r.found) {
-            oclnn__tune_values_str(t.sp, &r.best, ' ', params, sizeof params);
-            if (!oclnn__tune_db_put(&db, t.sp, s->problem, &r.best, r.best_ms)) status = TOOL_FAIL;
-            if (!oclnn__tune_db_save(&db, path, why, sizeof why)) {
-                fprintf(stderr, "oclnn tune: %s\n", why);
+    printf("\n");
+    size_t j = 0;
+    double total_heuristic = 0, total_chosen = 0;
+    for (size_t i = 0; i < n_shapes && status == TOOL_OK && t.got; i++) {
+        for (; j < n_jobs && jobs[j].shape == i; j++) {
+            if (!run_job(&t, &o, &db, &shapes[i], jobs[j].algo, j, n_jobs, start, &lim, path)) {
                 status = TOOL_FAIL;
                 break;
             }
         }
-        printf("%-14s %-34.34s %10.3f %10.3f %7.2fx  %s  [%zu/%zu tried, %zu failed, %zu wrong%s]\n",
-               t.sp->family, s->name, r.default_measured ? r.default_ms : NAN, r.found ? r.best_ms : NAN,
-               r.default_measured && r.found ? r.default_ms / r.best_ms : NAN, params, r.evaluated, r.valid,
-               r.failed, r.wrong, r.out_of_budget ? ", budget" : "");
+        double h, c;
+        oclnn_conv_algo chosen = OCLNN_CONV_ALGO_AUTO;
+        if (status == TOOL_OK && !confirm_shape(&t, &db, &shapes[i], path, &h, &c, &chosen)) status = TOOL_FAIL;
+        if (status == TOOL_OK) {
+            confirmed[n_confirmed++] = (confirmed_row){i, h, c, chosen};
+            total_heuristic += h * shapes[i].count;
+            total_chosen += c * shapes[i].count;
+        }
+    }
+    if (n_confirmed) {
+        oclnn__conv2d_caps caps0 = {OCLNN_BACKEND_OPENCL, false};
+        printf("per shape, interleaved in one context (%s): heuristic with default parameters vs the\n"
+               "fastest tuned family\n%-34s %5s  %-10s %10s  %-10s %10s %8s\n",
+               layout_name(t.layout), "shape", "count", "default", "ms", "tuned", "ms", "speedup");
+        for (size_t i = 0; i < n_confirmed; i++) {
+            const confirmed_row *c = &confirmed[i];
+            printf("%-34.34s %5u  %-10s %10.3f  %-10s %10.3f %7.2fx\n", shapes[c->shape].name, shapes[c->shape].count,
+                   oclnn_conv_algo_name(oclnn__conv2d_choose(&shapes[c->shape].pb, &caps0)), c->heuristic_ms,
+                   oclnn_conv_algo_name(c->chosen), c->chosen_ms, c->heuristic_ms / c->chosen_ms);
+        }
+        printf("%-34s %5s  %-10s %10.3f  %-10s %10.3f %7.2fx\n", "total (weighted by count)", "", "", total_heuristic,
+               "", total_chosen, total_heuristic / total_chosen);
         fflush(stdout);
     }
     remove(t.inflight);
