@@ -37,7 +37,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: oclnn tune [--device D] [--net NAME | --conv SHAPE ... | --all-builtin]\n"
             "                  [--budget SECONDS] [--strategy exhaustive|random|anneal] [--db FILE]\n"
-            "                  [--resume] [--kernels K,K...] [--layout nchw|nhwc] [--no-layout]\n"
+            "                  [--resume] [--kernels K,K...] [--layout nchw|nhwc] [--no-layout] [--check]\n"
             "                  [--seed N]\n\n"
             "Tunes the convolution kernels for one device and writes its tuning database, which\n"
             "every later context on that device loads. SHAPE is a problem string as oclnn prints\n"
@@ -53,6 +53,7 @@ static void usage(FILE *f) {
             "                   conv_winograd4, conv_direct, conv_depthwise)\n"
             "  --layout L       the layout candidates are timed in (default: the device's)\n"
             "  --no-layout      do not measure NCHW against NHWC\n"
+            "  --check          change nothing: only time default against tuned, end to end\n"
             "Progress goes to stderr; the summary table to stdout.\n");
 }
 
@@ -396,7 +397,7 @@ static bool confirm_shape(tuner *t, oclnn__tune_db *db, shape *s, const char *pa
 typedef struct options {
     const char *device, *db, *kernels, *net;
     oclnn_layout layout;
-    bool all_builtin, resume, no_layout;
+    bool all_builtin, resume, no_layout, check;
     double budget;
     oclnn__tune_strategy strategy;
     uint64_t seed;
@@ -454,6 +455,7 @@ static int parse_args(int argc, char **argv, options *o, shape *shapes, size_t *
         } else if (arg_flag(argv[i], "--all-builtin")) o->all_builtin = true;
         else if (arg_flag(argv[i], "--resume")) o->resume = true;
         else if (arg_flag(argv[i], "--no-layout")) o->no_layout = true;
+        else if (arg_flag(argv[i], "--check")) o->check = true;
         else if (arg_value(argc, argv, &i, "--device", &v)) o->device = v;
         else if (arg_value(argc, argv, &i, "--db", &v)) o->db = v;
         else if (arg_value(argc, argv, &i, "--net", &v)) o->net = v;
@@ -675,6 +677,7 @@ int cmd_tune(int argc, char **argv) {
     }
     t.layout = o.layout ? o.layout : oclnn_context_layout(t.ctx);
     char path[1024];
+    bool check_only = o.check;
     if (o.db) snprintf(path, sizeof path, "%s", o.db);
     else if (!oclnn__tune_default_path(dev.name, path, sizeof path)) {
         fprintf(stderr, "oclnn tune: no XDG_DATA_HOME or HOME to put the database in; use --db\n");
@@ -691,6 +694,18 @@ int cmd_tune(int argc, char **argv) {
     oclnn__tune_load loaded = oclnn__tune_db_load(path, &dev, &lim, &db, why, sizeof why);
     if (loaded == OCLNN__TUNE_STALE || loaded == OCLNN__TUNE_CORRUPT)
         fprintf(stderr, "oclnn tune: starting a new database: %s\n", why);
+    if (check_only) {
+        oclnn_context_destroy(t.ctx);
+        oclnn__tune_db_free(&db);
+        if (loaded != OCLNN__TUNE_LOADED) {
+            fprintf(stderr, "oclnn tune --check: %s is not a usable database (%s)\n", path,
+                    loaded == OCLNN__TUNE_MISSING ? "missing" : why);
+            return TOOL_FAIL;
+        }
+        summary(&o, path, shapes, n_shapes);
+        for (size_t i = 0; i < n_shapes; i++) shape_free(&shapes[i]);
+        return TOOL_OK;
+    }
     if (o.resume) load_crashed(&t);
     char note[512];
     int used = snprintf(note, sizeof note, "oclnn tune");
