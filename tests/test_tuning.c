@@ -845,6 +845,10 @@ static void auto_follows_database(void **state) {
     char heuristic[32];
     snprintf(heuristic, sizeof heuristic, "%s", oclnn_op_algorithm(op));
     oclnn_op_destroy(op);
+    assert_ok(oclnn_conv2d_create(probe, &d, c.w, c.bias, &op));
+    char heuristic_d[32];
+    snprintf(heuristic_d, sizeof heuristic_d, "%s", oclnn_op_algorithm(op));
+    oclnn_op_destroy(op);
     oclnn_context_destroy(probe);
     oclnn__conv2d_problem pb;
     assert_ok(oclnn__conv2d_resolve(&d, &pb));
@@ -869,6 +873,32 @@ static void auto_follows_database(void **state) {
         oclnn_op_destroy(op);
         oclnn_context_destroy(ctx);
     }
+    /* Another family only 2% faster than the heuristic's is noise: the heuristic stays. */
+    char family[48], params[160];
+    snprintf(family, sizeof family, "conv_%s", heuristic_d);
+    const oclnn__tune_space *hs = oclnn__tune_space_find(family);
+    assert_non_null(hs);
+    oclnn__tune_values hv = oclnn__tune_defaults_of(hs);
+    oclnn__tune_values_str(hs, &hv, ' ', params, sizeof params);
+    const char *rival = strcmp(heuristic_d, "direct") ? "conv_direct" : "conv_im2col";
+    const char *rival_params = strcmp(heuristic_d, "direct") ? "KB=4 QB=8" : "TM=8 VW=16 NV=1";
+    snprintf(rows, sizeof rows, "%s %s %s 1.0\n%s %s %s 0.98\n", family, problem, params, rival, problem,
+             rival_params);
+    write_db(path, &dev, OCLNN__KERNEL_VERSION, rows);
+    oclnn_context *ctx = cl_context(path, OCLNN_LAYOUT_AUTO);
+    assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+    assert_string_equal(oclnn_op_algorithm(op), heuristic_d);
+    oclnn_op_destroy(op);
+    oclnn_context_destroy(ctx);
+    /* 10% faster is clear: it wins. */
+    snprintf(rows, sizeof rows, "%s %s %s 1.0\n%s %s %s 0.9\n", family, problem, params, rival, problem,
+             rival_params);
+    write_db(path, &dev, OCLNN__KERNEL_VERSION, rows);
+    ctx = cl_context(path, OCLNN_LAYOUT_AUTO);
+    assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+    assert_string_equal(oclnn_op_algorithm(op), rival + 5);
+    oclnn_op_destroy(op);
+    oclnn_context_destroy(ctx);
     conv_case_free(&c);
 }
 

@@ -33,6 +33,13 @@ oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn
     }
     char problem[160];
     oclnn__conv2d_problem_str(pb, problem, sizeof problem);
+    oclnn_conv_algo heuristic = oclnn__conv2d_choose(pb, caps);
     int best = oclnn__tune_fastest(ctx, families, n, problem);
-    return best >= 0 ? algos[best] : oclnn__conv2d_choose(pb, caps);
+    if (best < 0 || algos[best] == heuristic) return heuristic;
+    /* The heuristic's algorithm stays unless the measured winner beats it clearly. */
+    const oclnn__tune_space *hs = oclnn__conv2d_space(heuristic);
+    const oclnn__tune_row *h = hs ? oclnn__tune_row_of(ctx, hs->family, problem) : NULL;
+    const oclnn__tune_row *b = oclnn__tune_row_of(ctx, families[best], problem);
+    if (h && b && b->ms > h->ms * (1.0 - OCLNN__TUNE_SWITCH_MARGIN)) return heuristic;
+    return algos[best];
 }

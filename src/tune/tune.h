@@ -20,6 +20,11 @@ typedef enum oclnn__tune_source {
  * two sizes is about 5.5 away, a different kernel size 4 or more per number. */
 #define OCLNN__TUNE_MAX_DISTANCE 8.0
 
+/* An algorithm other than the heuristic's is chosen from the database only when its row is at
+ * least this much faster than the heuristic's row: times within a few percent are noise on a
+ * loaded machine, and switching on noise loses as often as it wins. */
+#define OCLNN__TUNE_SWITCH_MARGIN 0.05
+
 /* Loads the database for a new context (OpenCL only); fails only when out of memory. A file
  * that cannot be used is logged once per process and ignored. Applies a measured layout when
  * the context's layout follows the device (no option, no OCLNN_LAYOUT). */
@@ -39,6 +44,9 @@ oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tun
  * none has a row. Used by a chooser to follow measurements rather than its heuristic. */
 int oclnn__tune_fastest(const oclnn_context *ctx, const char *const *families, size_t count,
                         const char *problem);
+
+/* The context's database row of `family` for exactly `problem`, or NULL. */
+const oclnn__tune_row *oclnn__tune_row_of(const oclnn_context *ctx, const char *family, const char *problem);
 
 /* The device limits the constraints check (from the context's device). */
 oclnn__tune_limits oclnn__tune_limits_of(const oclnn_device_info *dev);

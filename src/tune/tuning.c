@@ -155,6 +155,10 @@ oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tun
     return v;
 }
 
+const oclnn__tune_row *oclnn__tune_row_of(const oclnn_context *ctx, const char *family, const char *problem) {
+    return ctx->tune ? oclnn__tune_db_find(&ctx->tune->db, family, problem) : NULL;
+}
+
 int oclnn__tune_fastest(const oclnn_context *ctx, const char *const *families, size_t count,
                         const char *problem) {
     if (!ctx->tune) return -1;

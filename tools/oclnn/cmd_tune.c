@@ -372,11 +372,12 @@ static bool confirm_shape(tuner *t, oclnn__tune_db *db, shape *s, const char *pa
     }
     *heuristic_ms = NAN;
     *chosen_ms = INFINITY;
+    double heuristic_kept = NAN;
     for (size_t i = 0; i < n; i++) {
         if (!c[i].is_default) continue;
         const contender *keep = &c[i];
         if (i + 1 < n && !c[i + 1].is_default && c[i + 1].median < c[i].median) keep = &c[i + 1];
-        if (c[i].algo == heuristic) *heuristic_ms = c[i].median;
+        if (c[i].algo == heuristic) *heuristic_ms = c[i].median, heuristic_kept = keep->median;
         if (keep->median < *chosen_ms) *chosen_ms = keep->median, *chosen = keep->algo;
         char params[160];
         oclnn__tune_values_str(keep->sp, &keep->v, ' ', params, sizeof params);
@@ -387,6 +388,9 @@ static bool confirm_shape(tuner *t, oclnn__tune_db *db, shape *s, const char *pa
                 c[i].median, i + 1 < n && !c[i + 1].is_default ? c[i + 1].median : c[i].median, params,
                 keep == &c[i] ? " (default)" : "");
     }
+    /* As the library decides (src/ops/conv2d_tuned.c): another algorithm only if clearly faster. */
+    if (*chosen != heuristic && !(*chosen_ms <= heuristic_kept * (1.0 - OCLNN__TUNE_SWITCH_MARGIN)))
+        *chosen = heuristic, *chosen_ms = heuristic_kept;
     char why[256];
     if (!oclnn__tune_db_save(db, path, why, sizeof why)) {
         fprintf(stderr, "oclnn tune: %s\n", why);
