@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/hash.h"
 #include "ops/conv2d.h"
 #include "opencl/registry.h"
 #include "ref/ref.h"
@@ -827,6 +828,32 @@ static void space_defaults_match_kernels(void **state) {
     }
 }
 
+
+/* The tunable kernels are the ones OCLNN__KERNEL_VERSION was defined for: a change to them must
+ * bump the version (every database tuned before becomes stale) and record the new hash. */
+static void kernel_version_matches_sources(void **state) {
+    (void)state;
+    static const char *const files[] = {"conv/gemm.cl",    "conv/direct.cl",        "conv/depthwise.cl",
+                                        "conv/winograd.h", "conv/winograd_f2x3.cl", "conv/winograd_f4x3.cl"};
+    oclnn__sha256 h;
+    uint8_t digest[32];
+    char hex[65];
+    oclnn__sha256_init(&h);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        const oclnn__cl_source *src = oclnn__cl_source_find(files[i]);
+        assert_non_null(src);
+        oclnn__sha256_field(&h, files[i]);
+        oclnn__sha256_field(&h, (const char *)src->data);
+    }
+    oclnn__sha256_final(&h, digest);
+    oclnn__sha256_hex(digest, hex);
+    if (strcmp(hex, OCLNN__KERNEL_SOURCES_SHA256))
+        fail_msg("the tunable kernels changed: bump OCLNN__KERNEL_VERSION in src/tune/db.h (tuned databases "
+                 "become stale), set OCLNN__KERNEL_SOURCES_SHA256 to %s and re-run oclnn tune for "
+                 "tools/tuning/",
+                 hex);
+}
+
 /* AUTO follows the database: for a problem with rows, the family with the fastest row. */
 static void auto_follows_database(void **state) {
     (void)state;
@@ -999,6 +1026,7 @@ int main(void) {
         cmocka_unit_test(strategy_names),
         cmocka_unit_test(spaces_are_consistent),
         cmocka_unit_test(space_defaults_match_kernels),
+        cmocka_unit_test(kernel_version_matches_sources),
         cmocka_unit_test(tuned_parameters_compute_correctly),
         cmocka_unit_test(auto_follows_database),
         cmocka_unit_test(search_skips_real_compile_failure),

@@ -27,6 +27,11 @@
 /* The version of the tunable kernels. Bump it whenever a kernel in cl/ changes in a way that
  * could move its best parameters (or their meaning): every database tuned before is then stale. */
 #define OCLNN__KERNEL_VERSION 1
+/* SHA-256 of the tunable kernels' sources at OCLNN__KERNEL_VERSION (tests/test_tuning.c hashes
+ * the embedded conv/gemm.cl, direct.cl, depthwise.cl, winograd.h, winograd_f2x3.cl and
+ * winograd_f4x3.cl, each preceded by its path, and fails when they differ): a reminder to bump the
+ * version, then record the new hash the test prints. */
+#define OCLNN__KERNEL_SOURCES_SHA256 "b6d756c90ad7e8970ff5594f09962bf200ebcedddc4d58e0b7b89eac4e840d64"
 #define OCLNN__TUNE_FORMAT_VERSION 1
 #define OCLNN__TUNE_MAX_FILE ((size_t)4 << 20)
 #define OCLNN__TUNE_MAX_ROWS 65536
