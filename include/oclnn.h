@@ -171,7 +171,7 @@ typedef struct oclnn_context_options {
     oclnn_layout layout;    /**< AUTO: the device's preferred layout */
     const char *cache_dir;  /**< NULL: OCLNN_CACHE_DIR, then $XDG_CACHE_HOME/oclnn, then ~/.cache/oclnn */
     const char *kernel_dir; /**< NULL: OCLNN_KERNEL_DIR; kernels found there replace the embedded ones */
-    const char *tuning_db;  /**< NULL: OCLNN_TUNING_DB (reserved for the tuner) */
+    const char *tuning_db;  /**< NULL: OCLNN_TUNING_DB, then the device's default file; "none": no tuning */
     const oclnn_allocator *allocator; /**< NULL: malloc/free */
     uint32_t flags;                   /**< OCLNN_FLAG_* */
 } oclnn_context_options;
@@ -967,6 +967,56 @@ typedef struct oclnn_net_memory_info {
     size_t peak;             /**< activations + io + weights + workspace */
 } oclnn_net_memory_info;
 OCLNN_API oclnn_status oclnn_net_memory(const oclnn_net *net, oclnn_net_memory_info *info);
+
+/* ==== family: tuning (issue 7) ==== */
+/* Tuned kernel parameters. `oclnn tune` measures, per device, the compile-time parameters of the
+ * kernels (work per work-item, vector widths) on real shapes, and the faster layout, and writes
+ * them to a per-device text file. A context on an OpenCL device loads that file when it is
+ * created: options.tuning_db, else OCLNN_TUNING_DB, else
+ * $XDG_DATA_HOME/oclnn/tuning/<device>.txt (~/.local/share/... without XDG_DATA_HOME); "none"
+ * loads nothing. A missing, stale (other device, driver or kernel version) or corrupt file is
+ * logged once and ignored: the kernels then use their defaults, which are always correct.
+ * For an untuned shape the nearest tuned shape of the same kernel is used, then the device
+ * class's default, then the kernel's own. */
+
+/** Where a context's tuned parameters came from. */
+typedef enum oclnn_tuning_state {
+    OCLNN_TUNING_NONE = 0,   /**< no file (missing, "none", or the C backend, which has no tunables) */
+    OCLNN_TUNING_LOADED = 1, /**< the file is in use */
+    OCLNN_TUNING_STALE = 2,  /**< the file is for another device, driver or kernel version: ignored */
+    OCLNN_TUNING_CORRUPT = 3 /**< the file is unreadable or malformed: ignored */
+} oclnn_tuning_state;
+
+/** What a context knows of its tuning database. Strings are NUL-terminated. */
+typedef struct oclnn_tuning_info {
+    oclnn_tuning_state state;
+    size_t entries;      /**< rows in use */
+    size_t rejected;     /**< rows skipped: unknown kernel, or values outside its search space */
+    oclnn_layout layout; /**< the measured faster layout, or OCLNN_LAYOUT_AUTO when not measured */
+    char path[1024];     /**< the file consulted, "" when none */
+    char reason[256];    /**< why the file was ignored, "" when it was not */
+} oclnn_tuning_info;
+
+/**
+ * Reports the context's tuning database.
+ *   [out] info   filled on success
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad context or a NULL info.
+ */
+OCLNN_API oclnn_status oclnn_context_tuning(const oclnn_context *ctx, oclnn_tuning_info *info);
+
+/**
+ * Overrides the parameters of one tunable kernel for the operators created afterwards on `ctx`
+ * (like CLBlastOverrideParameters); they win over the database. Ops already created keep theirs.
+ *   [in] kernel  a tunable kernel family: "conv_im2col", "conv_gemm1x1", "conv_winograd2",
+ *                "conv_winograd4", "conv_direct", "conv_depthwise"
+ *   [in] params  "NAME=value" pairs separated by commas or spaces, e.g. "TM=4,VW=8"; names not
+ *                given keep their usual values; NULL or "" removes the kernel's override
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad context, an unknown kernel, an unknown
+ * name, a value outside the kernel's candidates or a combination the device cannot run (the
+ * message names it); OCLNN_ERROR_UNSUPPORTED on the C backend, which has no tunable kernels.
+ */
+OCLNN_API oclnn_status oclnn_tuning_override(oclnn_context *ctx, const char *kernel,
+                                             const char *params);
 
 /* ==== end of families ==== */
 

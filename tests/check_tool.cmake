@@ -24,3 +24,45 @@ execute_process(COMMAND ${TOOL} devices RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "C backend")
   message(FATAL_ERROR "oclnn devices failed: ${rc}: ${out}")
 endif()
+# Every device reports its tuning state; the C backend has none.
+execute_process(COMMAND ${TOOL} devices --json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+string(JSON state GET "${out}" ${last} tuning state)
+if(NOT state STREQUAL "none")
+  message(FATAL_ERROR "the C backend's tuning state should be none, got ${state}")
+endif()
+
+# oclnn tune: usage errors exit 2; a tiny real run writes a database that loads; --resume skips a
+# candidate a crashed run left in the in-flight file.
+foreach(args "tune;--strategy;greedy" "tune;--budget" "tune;--budget;-1" "tune;--net;alexnet"
+             "tune;--kernels;conv_fft" "tune;--conv;n1c8" "tune;--conv;n1c8h8w8k8r1s1q3" "tune;--bogus")
+  execute_process(COMMAND ${TOOL} ${args} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs")
+    message(FATAL_ERROR "oclnn ${args}: exit ${rc}, expected 2 with a usage message; stderr: ${err}")
+  endif()
+endforeach()
+string(JSON first GET "${out}" 0 backend)
+if(first STREQUAL "opencl")
+  file(REMOVE_RECURSE "${WORK}")
+  set(db "${WORK}/tune.txt")
+  execute_process(COMMAND ${TOOL} tune --conv n1c8h8w8k16r1s1 --kernels conv_gemm1x1 --budget 3
+                  --strategy random --db ${db} --no-layout
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE tune_out ERROR_VARIABLE tune_err)
+  file(READ "${db}" text)
+  if(NOT rc EQUAL 0 OR NOT text MATCHES "\nconv_gemm1x1 n1c8h8w8k16r1s1st1x1pad0,0,0,0dil1x1g1 TM=[0-9]+ VW=[0-9]+ NV=[0-9]+ [0-9.]+\nend\n")
+    message(FATAL_ERROR "oclnn tune failed (${rc}): ${tune_err}\n${tune_out}\n${text}")
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env OCLNN_TUNING_DB=${db} ${TOOL} devices
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE dev_out)
+  if(NOT dev_out MATCHES "tuned +yes, 1 entries")
+    message(FATAL_ERROR "oclnn devices does not see the new database: ${dev_out}")
+  endif()
+  file(WRITE "${db}.inflight" "conv_gemm1x1 n1c8h8w8k24r1s1st1x1pad0,0,0,0dil1x1g1 TM=8,VW=16,NV=1\n")
+  execute_process(COMMAND ${TOOL} tune --conv n1c8h8w8k24r1s1 --kernels conv_gemm1x1 --budget 3
+                  --strategy exhaustive --db ${db} --no-layout --resume
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE tune_out ERROR_VARIABLE tune_err)
+  file(READ "${db}" text)
+  if(NOT rc EQUAL 0 OR NOT tune_err MATCHES "stopped inside .*TM=8,VW=16,NV=1.*skipping"
+     OR NOT text MATCHES "n1c8h8w8k16r1s1" OR NOT text MATCHES "n1c8h8w8k24r1s1" OR EXISTS "${db}.inflight")
+    message(FATAL_ERROR "oclnn tune --resume (${rc}): ${tune_err}\n${tune_out}\n${text}")
+  endif()
+endif()

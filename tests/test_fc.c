@@ -54,13 +54,14 @@ static void run_fc(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc 
 }
 
 static void test_fc_golden(void **state) {
+    oclnn_context *ctx = TEST_CTX(state); /* skips (longjmp) before anything is allocated */
     const oclnn_fc_desc d = {{3, 4, 2, 3}, 5, true};
     float *x = golden("layers_fc_in.bin", 72), *w = golden("layers_fc_w.bin", 120);
     float *b = golden("layers_fc_b.bin", 5), *ref = golden("layers_fc.bin", 15), mine[15];
     oclnn__ref_fc(d.input, OCLNN_LAYOUT_NCHW, x, 5, w, b, mine);
     assert_close(mine, ref, 15, ATOL_FC, RTOL_FC, "fc reference vs torch");
     for (int v = 0; v < 2; v++)
-        run_fc(TEST_CTX(state), TEST_CFG(state)->layout, &d, x, w, b, ref, v == 1, "fc golden");
+        run_fc(ctx, TEST_CFG(state)->layout, &d, x, w, b, ref, v == 1, "fc golden");
     free(x), free(w), free(b), free(ref);
 }
 

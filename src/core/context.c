@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/status.h"
 #include "core/tensor.h"
+#include "tune/tune.h"
 #include "ops/conv2d.h"
 
 oclnn_context_options oclnn_context_options_default(void) {
@@ -38,6 +39,7 @@ static void context_free(oclnn_context *ctx) {
         oclnn__free(ctx->allocator, ctx->scratch);
     }
     if (ctx->impl) ctx->be->context_fini(ctx);
+    oclnn__tune_detach(ctx);
     const oclnn_allocator *a = ctx->allocator;
     oclnn__free(a, ctx->cache_dir);
     oclnn__free(a, ctx->kernel_dir);
@@ -203,6 +205,11 @@ oclnn_status oclnn_context_create(const oclnn_context_options *options, oclnn_co
     free(list);
     if (st != OCLNN_OK) {
         ctx->impl = NULL;
+        context_free(ctx);
+        return st;
+    }
+    st = oclnn__tune_attach(ctx);
+    if (st != OCLNN_OK) {
         context_free(ctx);
         return st;
     }

@@ -14,6 +14,7 @@
 
 struct oclnn__backend;
 struct oclnn__storage;
+struct oclnn__tune_state;
 struct oclnn__conv2d_memo;
 
 struct oclnn_context {
@@ -31,6 +32,7 @@ struct oclnn_context {
     char *cache_dir;                  /* NULL: no disk cache */
     char *kernel_dir;                 /* NULL: embedded kernels only */
     char *tuning_db;
+    struct oclnn__tune_state *tune; /* tuning database and overrides (src/tune/tuning.c) */
     uint32_t flags;
     oclnn_cache_stats stats;
     char *build_log; /* last failed build's log, or NULL */

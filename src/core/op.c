@@ -2,6 +2,8 @@
 /* Common operator lifetime and queries. */
 #include "core/op.h"
 
+#include <string.h>
+
 #include "core/alloc.h"
 #include "core/status.h"
 
@@ -13,6 +15,27 @@ oclnn_status oclnn__op_new(oclnn_context *ctx, oclnn__op_kind kind, oclnn_op **o
     op->kind = kind;
     op->algo = "";
     oclnn__context_retain(ctx);
+    *out = op;
+    return OCLNN_OK;
+}
+
+void oclnn__op_free_state(oclnn_op *op) {
+    oclnn__free(op->ctx->allocator, op->impl);
+    op->impl = NULL;
+}
+
+oclnn_status oclnn__op_new_state(oclnn_context *ctx, oclnn__op_kind kind, const void *state,
+                                 size_t size, const char *algo, oclnn_op **out) {
+    oclnn_op *op = NULL;
+    OCLNN__TRY(oclnn__op_new(ctx, kind, &op));
+    op->impl = oclnn__alloc(ctx->allocator, size);
+    if (!op->impl) {
+        oclnn__op_free(op);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the operator state");
+    }
+    memcpy(op->impl, state, size);
+    op->impl_destroy = oclnn__op_free_state;
+    op->algo = algo;
     *out = op;
     return OCLNN_OK;
 }

@@ -35,6 +35,12 @@ struct oclnn_op {
 
 /* Allocates an op of `kind` holding a context reference (impl still empty). */
 oclnn_status oclnn__op_new(oclnn_context *ctx, oclnn__op_kind kind, oclnn_op **out);
+/* An op whose whole state is a copy of `state` (`size` bytes, e.g. the resolved descriptor),
+ * freed with the op; `algo` is its static algorithm name. */
+oclnn_status oclnn__op_new_state(oclnn_context *ctx, oclnn__op_kind kind, const void *state,
+                                 size_t size, const char *algo, oclnn_op **out);
+/* The impl_destroy of ops whose state is one block from the context's allocator. */
+void oclnn__op_free_state(oclnn_op *op);
 /* Releases impl (through impl_destroy), the context reference and the object. */
 void oclnn__op_free(oclnn_op *op);
 /* Checks an op handle given to a public call, and that it is of `kind`. */

@@ -44,6 +44,17 @@ bool oclnn__tensor_is_dense(const oclnn_tensor *t) {
            s[3] == t->stride[3];
 }
 
+oclnn_status oclnn__check_shape(oclnn_shape s, const char *name) {
+    if (!s.n || !s.c || !s.h || !s.w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s (%u,%u,%u,%u) has a zero dimension", name,
+                           s.n, s.c, s.h, s.w);
+    if (!oclnn__shape_bytes(s, NULL, NULL))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "%s (%u,%u,%u,%u) is too large: its byte size overflows size_t", name, s.n,
+                           s.c, s.h, s.w);
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn__tensor_check(const oclnn_tensor *t, const char *arg_name) {
     if (!t) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
     if (t->magic != OCLNN__MAGIC_TENSOR)
@@ -67,14 +78,9 @@ oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_shape shape, oclnn_la
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     OCLNN__TRY(check_layout(layout, "layout", true));
-    if (!shape.n || !shape.c || !shape.h || !shape.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "shape (%u,%u,%u,%u) has a zero dimension",
-                           shape.n, shape.c, shape.h, shape.w);
+    OCLNN__TRY(oclnn__check_shape(shape, "shape"));
     size_t bytes;
-    if (!oclnn__shape_bytes(shape, NULL, &bytes))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "shape (%u,%u,%u,%u) is too large: its byte size overflows size_t",
-                           shape.n, shape.c, shape.h, shape.w);
+    oclnn__shape_bytes(shape, NULL, &bytes);
     if (ctx->device.max_alloc_bytes && bytes > ctx->device.max_alloc_bytes)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "shape (%u,%u,%u,%u) needs %zu bytes, more than the device's largest "

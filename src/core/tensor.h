@@ -30,6 +30,9 @@ struct oclnn_tensor {
 
 /* Checks a tensor handle given to a public call. */
 oclnn_status oclnn__tensor_check(const oclnn_tensor *t, const char *arg_name);
+/* Checks a shape given to a public call: no zero dimension, and a byte size that fits size_t.
+ * `name` names it in the message ("desc->shape"). */
+oclnn_status oclnn__check_shape(oclnn_shape s, const char *name);
 /* Strides of a dense tensor of `shape` in `layout` whose storage holds `c_total` channels. */
 void oclnn__dense_strides(oclnn_shape shape, uint32_t c_total, oclnn_layout layout, size_t stride[4]);
 /* True when t covers its whole storage in its layout's natural order (not a strided view). */

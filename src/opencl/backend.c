@@ -82,26 +82,6 @@ static void cl_storage_free(oclnn_context *ctx, oclnn__storage *s) {
     s->mem = NULL;
 }
 
-/* The launch shape for walking `shape` in the order of `strides` (largest first). */
-static void walk_order(oclnn_shape shape, const size_t stride[4], cl_uint4 *dims, cl_uint4 *order,
-                       size_t global[3]) {
-    const uint32_t sizes[4] = {shape.n, shape.c, shape.h, shape.w};
-    int o[4] = {0, 1, 2, 3};
-    for (int i = 1; i < 4; i++)
-        for (int j = i; j > 0 && stride[o[j]] > stride[o[j - 1]]; j--) {
-            int t = o[j];
-            o[j] = o[j - 1];
-            o[j - 1] = t;
-        }
-    for (int i = 0; i < 4; i++) {
-        order->s[i] = (cl_uint)o[i];
-        dims->s[i] = sizes[o[i]];
-    }
-    global[0] = dims->s[3];
-    global[1] = dims->s[2];
-    global[2] = (size_t)dims->s[0] * dims->s[1];
-}
-
 static oclnn_status copy_kernel(oclnn_context *ctx, cl_mem src, size_t src_off, const size_t ss[4],
                                 cl_mem dst, size_t dst_off, const size_t ds[4], oclnn_shape shape) {
     cl_kernel k;
@@ -112,7 +92,7 @@ static oclnn_status copy_kernel(oclnn_context *ctx, cl_mem src, size_t src_off, 
         d_stride.s[i] = (cl_uint)ds[i];
     }
     size_t global[3];
-    walk_order(shape, ds, &dims, &order, global);
+    oclnn__cl_walk(shape, ds, &dims, &order, global);
     cl_uint so = (cl_uint)src_off, doff = (cl_uint)dst_off;
     OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(src), OCLNN__ARG(so), OCLNN__ARG(s_stride), OCLNN__ARG(dst),
                               OCLNN__ARG(doff), OCLNN__ARG(d_stride), OCLNN__ARG(dims),
@@ -186,7 +166,7 @@ static oclnn_status cl_tensor_fill(oclnn_tensor *t, float value) {
     OCLNN__TRY(oclnn__cl_kernel(ctx, COPY_CL, NULL, "oclnn_tensor_fill", &k));
     cl_uint4 stride = oclnn__cl_strides(t), dims, order;
     size_t global[3];
-    walk_order(t->shape, t->stride, &dims, &order, global);
+    oclnn__cl_walk(t->shape, t->stride, &dims, &order, global);
     cl_uint off = (cl_uint)t->offset;
     cl_mem m = oclnn__cl_mem(t);
     OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(m), OCLNN__ARG(off), OCLNN__ARG(stride), OCLNN__ARG(dims),

@@ -3,12 +3,11 @@
  * and the helpers they share (epilogue arguments, weight upload, the GEMM launch). */
 #include "opencl/conv2d.h"
 
+#include <string.h>
+
 #include "core/alloc.h"
 #include "opencl/clblast.h"
-
-/* Must match TM and NV*VW in cl/conv/gemm.cl (its defaults are used). */
-#define GEMM_TM 8
-#define GEMM_TN 16
+#include "tune/tune.h"
 
 static void cl_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {
     (void)ctx;
@@ -37,6 +36,34 @@ void oclnn__cl_conv_epi_args(const oclnn__cl_epi *e, oclnn__cl_arg *args, size_t
     args[(*n)++] = OCLNN__ARG(e->res_off);
     args[(*n)++] = OCLNN__ARG(e->res_stride);
     args[(*n)++] = OCLNN__ARG(e->flags);
+}
+
+void oclnn__cl_conv_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *gemm,
+                             oclnn__cl_options *own) {
+    memset(gemm, 0, sizeof *gemm);
+    memset(own, 0, sizeof *own);
+    /* The kernels' defaults (the #ifndef values in cl/conv/gemm.cl, direct.cl, depthwise.cl and
+     * winograd.h; tests/test_tuning.c checks that the spaces' defaults match them). */
+    cv->tm = 8, cv->tn = 16, cv->kb = 4, cv->qb = 8, cv->cb = 4;
+    const oclnn__tune_space *sp = oclnn__conv2d_space(cv->algo);
+    if (!sp) return;
+    char problem[160];
+    oclnn__conv2d_problem_str(&cv->pb, problem, sizeof problem);
+    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, problem, NULL);
+    uint32_t vw = 16, nv = 1;
+    for (size_t i = 0; i < sp->n_params; i++) {
+        const char *name = sp->params[i].name;
+        uint32_t value = (uint32_t)v.v[i];
+        bool for_gemm = !strcmp(name, "TM") || !strcmp(name, "VW") || !strcmp(name, "NV");
+        if (value != (uint32_t)sp->params[i].def) oclnn__cl_define_int(for_gemm ? gemm : own, name, value);
+        if (!strcmp(name, "TM")) cv->tm = value;
+        else if (!strcmp(name, "VW")) vw = value;
+        else if (!strcmp(name, "NV")) nv = value;
+        else if (!strcmp(name, "KB")) cv->kb = value;
+        else if (!strcmp(name, "QB")) cv->qb = value;
+        else if (!strcmp(name, "CB")) cv->cb = value;
+    }
+    cv->tn = vw * nv;
 }
 
 oclnn_status oclnn__cl_conv_upload(oclnn_context *ctx, const float *host, size_t count, cl_mem *out) {
@@ -71,7 +98,7 @@ oclnn_status oclnn__cl_gemm_launch(oclnn_context *ctx, cl_kernel k, const oclnn_
     args[n++] = OCLNN__ARG(g->plain);
     oclnn__cl_conv_epi_args(epi, args, &n);
     OCLNN__TRY(oclnn__cl_set_args(k, n, args));
-    size_t global[3] = {(g->n + GEMM_TN - 1) / GEMM_TN, (g->m + GEMM_TM - 1) / GEMM_TM, g->batches};
+    size_t global[3] = {(g->n + g->tn - 1) / g->tn, (g->m + g->tm - 1) / g->tm, g->batches};
     return oclnn__cl_launch(ctx, k, 3, global, NULL);
 }
 

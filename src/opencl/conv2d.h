@@ -13,7 +13,10 @@ typedef struct oclnn__cl_conv {
     cl_mem wt;   /* gemm1x1: G x Cg x Kg, for sources whose pixels are rows (NHWC) */
     cl_mem bias; /* K floats, or NULL */
     cl_kernel main, aux, aux2;
-    uint32_t kb;    /* direct: output channels per work-item */
+    uint32_t kb;    /* direct: output channels per work-item (KB) */
+    uint32_t qb;    /* direct, depthwise: output columns per work-item (QB) */
+    uint32_t cb;    /* Winograd transforms: channels per work-item (CB) */
+    uint32_t tm, tn; /* GEMM: rows and columns of C per work-item (TM, NV * VW) */
     bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
 } oclnn__cl_conv;
 
@@ -31,6 +34,14 @@ void oclnn__cl_conv_epi(const oclnn__cl_conv *cv, oclnn_tensor *dst, const oclnn
                         oclnn__cl_epi *e);
 /* Appends the 8 epilogue arguments to args[*n]. */
 void oclnn__cl_conv_epi_args(const oclnn__cl_epi *e, oclnn__cl_arg *args, size_t *n);
+
+/* Chooses cv's tunables (kb, qb, cb, tm, tn) for its algorithm and problem through the tuning
+ * lookup (src/tune: override, tuned, nearest tuned, device-class default, kernel default) and
+ * writes the build options that carry them: `gemm` for conv/gemm.cl (TM, VW, NV), `own` for the
+ * algorithm's own program (KB, QB or CB). A value equal to the kernel's default is left out, so an
+ * untuned op builds exactly the default program. */
+void oclnn__cl_conv_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *gemm,
+                             oclnn__cl_options *own);
 
 /* A read-only buffer holding a copy of `count` host floats. */
 oclnn_status oclnn__cl_conv_upload(oclnn_context *ctx, const float *host, size_t count, cl_mem *out);
@@ -56,6 +67,7 @@ typedef struct oclnn__cl_gemm {
     cl_uint m, n, k, batches;
     cl_uint4 geo;    /* (P*Q, Q, mode, groups) */
     cl_uint2 plain;  /* MODE_PLAIN: (batch stride, ldc) of C in epi.dst */
+    cl_uint tm, tn;  /* the program's TM and NV * VW (oclnn__cl_conv.tm, tn) */
 } oclnn__cl_gemm;
 enum { OCLNN__GEMM_PLAIN = 0, OCLNN__GEMM_ROWS_CHANNELS = 1, OCLNN__GEMM_COLS_CHANNELS = 2 };
 oclnn_status oclnn__cl_gemm_launch(oclnn_context *ctx, cl_kernel k, const oclnn__cl_gemm *g,

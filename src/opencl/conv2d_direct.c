@@ -8,30 +8,29 @@
 
 #define DIRECT_CL "conv/direct.cl"
 #define DEPTHWISE_CL "conv/depthwise.cl"
-/* The kernels' defaults (KB, QB in the .cl files): one program each. */
-#define KB 4
-#define QB 8
 
 oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     size_t rs = (size_t)pb->r * pb->s;
+    oclnn__cl_options gemm_unused, opts;
+    oclnn__cl_conv_tunables(ctx, cv, &gemm_unused, &opts);
     if (cv->algo == OCLNN_CONV_ALGO_DEPTHWISE) {
         OCLNN__TRY(oclnn__cl_conv_upload(ctx, w, pb->k * rs, &cv->w));
-        return oclnn__cl_kernel(ctx, DEPTHWISE_CL, NULL, "oclnn_conv_depthwise", &cv->main);
+        return oclnn__cl_kernel(ctx, DEPTHWISE_CL, &opts, "oclnn_conv_depthwise", &cv->main);
     }
-    cv->kb = KB;
-    size_t blocks = (pb->kg + KB - 1) / KB, crs = pb->cg * rs;
-    size_t count = (size_t)pb->groups * blocks * crs * KB;
+    const size_t kbs = cv->kb; /* KB: channels per block */
+    size_t blocks = (pb->kg + kbs - 1) / kbs, crs = pb->cg * rs;
+    size_t count = (size_t)pb->groups * blocks * crs * kbs;
     float *blk = oclnn__calloc(ctx->allocator, count, sizeof *blk);
     if (!blk) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", count);
     for (size_t k = 0; k < pb->k; k++) {
-        size_t g = k / pb->kg, kk = k % pb->kg, kb = kk / KB, i = kk % KB;
-        for (size_t t = 0; t < crs; t++) blk[((g * blocks + kb) * crs + t) * KB + i] = w[k * crs + t];
+        size_t g = k / pb->kg, kk = k % pb->kg, kb = kk / kbs, i = kk % kbs;
+        for (size_t t = 0; t < crs; t++) blk[((g * blocks + kb) * crs + t) * kbs + i] = w[k * crs + t];
     }
     oclnn_status st = oclnn__cl_conv_upload(ctx, blk, count, &cv->w);
     oclnn__free(ctx->allocator, blk);
     OCLNN__TRY(st);
-    return oclnn__cl_kernel(ctx, DIRECT_CL, NULL, "oclnn_conv_direct", &cv->main);
+    return oclnn__cl_kernel(ctx, DIRECT_CL, &opts, "oclnn_conv_direct", &cv->main);
 }
 
 oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
@@ -52,7 +51,7 @@ oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv 
     args[n++] = OCLNN__ARG(shape);
     args[n++] = OCLNN__ARG(kern);
     args[n++] = OCLNN__ARG(conv);
-    size_t global[3] = {(pb->q + QB - 1) / QB, pb->p, 0};
+    size_t global[3] = {(pb->q + cv->qb - 1) / cv->qb, pb->p, 0};
     cl_uint4 grp, misc;
     cl_uint2 pad = {{pb->pad_top, pb->pad_left}};
     if (cv->algo == OCLNN_CONV_ALGO_DEPTHWISE) {
@@ -60,7 +59,7 @@ oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv 
         args[n++] = OCLNN__ARG(misc);
         global[2] = (size_t)pb->n * pb->k;
     } else {
-        cl_uint blocks = (pb->kg + KB - 1) / KB;
+        cl_uint blocks = (pb->kg + cv->kb - 1) / cv->kb;
         grp = (cl_uint4){{pb->groups, pb->cg, pb->kg, blocks}};
         args[n++] = OCLNN__ARG(grp);
         args[n++] = OCLNN__ARG(pad);

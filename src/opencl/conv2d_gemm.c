@@ -25,7 +25,9 @@ oclnn_status oclnn__cl_conv_gemm_create(oclnn_context *ctx, oclnn__cl_conv *cv, 
     const oclnn__conv2d_problem *pb = &cv->pb;
     size_t crs = (size_t)pb->cg * pb->r * pb->s, wn = crs * pb->k;
     OCLNN__TRY(oclnn__cl_conv_upload(ctx, w, wn, &cv->w));
-    OCLNN__TRY(oclnn__cl_kernel(ctx, GEMM_CL, NULL, "oclnn_conv_gemm", &cv->main));
+    oclnn__cl_options gemm, own_unused;
+    oclnn__cl_conv_tunables(ctx, cv, &gemm, &own_unused);
+    OCLNN__TRY(oclnn__cl_kernel(ctx, GEMM_CL, &gemm, "oclnn_conv_gemm", &cv->main));
     if (cv->algo == OCLNN_CONV_ALGO_GEMM1X1) {
         float *wt = oclnn__alloc(ctx->allocator, wn * sizeof *wt);
         if (!wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
@@ -54,6 +56,7 @@ static oclnn_status run_1x1(oclnn_context *ctx, const oclnn__cl_conv *cv, const 
     const size_t *ss = src->stride;
     oclnn__cl_gemm g = {0};
     g.batches = pb->n * pb->groups;
+    g.tm = cv->tm, g.tn = cv->tn;
     if (ss[OCLNN__W] == 1 && ss[OCLNN__H] == pb->w) {
         g.a = cv->w, g.a_grp = pb->kg * pb->cg, g.lda = pb->cg;
         g.b = oclnn__cl_mem(src), g.b_off = (cl_uint)src->offset, g.b_img = (cl_uint)ss[OCLNN__N];
@@ -101,6 +104,7 @@ oclnn_status oclnn__cl_conv_gemm_run(oclnn_context *ctx, const oclnn__cl_conv *c
     OCLNN__TRY(run_im2col(ctx, cv, src, col));
     if (cv->algo == OCLNN_CONV_ALGO_IM2COL) {
         oclnn__cl_gemm g = {0};
+        g.tm = cv->tm, g.tn = cv->tn;
         g.a = cv->w, g.a_grp = (cl_uint)(pb->kg * crs), g.lda = (cl_uint)crs;
         g.b = col, g.b_grp = (cl_uint)(crs * npq), g.ldb = (cl_uint)npq;
         g.m = pb->kg, g.n = (cl_uint)npq, g.k = (cl_uint)crs, g.batches = pb->groups;

@@ -11,7 +11,6 @@
 #include "core/alloc.h"
 
 #define GEMM_CL "conv/gemm.cl"
-#define CB 4 /* channels per transform work-item: CB in cl/conv/winograd.h */
 
 typedef struct geometry {
     cl_uint m, alpha, th, tw, tiles;
@@ -58,13 +57,15 @@ oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *
     oclnn__free(ctx->allocator, u);
     OCLNN__TRY(st);
     const char *file = g.m == 2 ? "conv/winograd_f2x3.cl" : "conv/winograd_f4x3.cl";
-    OCLNN__TRY(oclnn__cl_kernel(ctx, file, NULL,
+    oclnn__cl_options gemm, own;
+    oclnn__cl_conv_tunables(ctx, cv, &gemm, &own);
+    OCLNN__TRY(oclnn__cl_kernel(ctx, file, &own,
                                 g.m == 2 ? "oclnn_conv_winograd2_input" : "oclnn_conv_winograd4_input",
                                 &cv->aux));
-    OCLNN__TRY(oclnn__cl_kernel(ctx, file, NULL,
+    OCLNN__TRY(oclnn__cl_kernel(ctx, file, &own,
                                 g.m == 2 ? "oclnn_conv_winograd2_output" : "oclnn_conv_winograd4_output",
                                 &cv->aux2));
-    return oclnn__cl_kernel(ctx, GEMM_CL, NULL, "oclnn_conv_gemm", &cv->main);
+    return oclnn__cl_kernel(ctx, GEMM_CL, &gemm, "oclnn_conv_gemm", &cv->main);
 }
 
 oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
@@ -90,7 +91,7 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     OCLNN__TRY(oclnn__cl_args(cv->aux, OCLNN__ARG(s), OCLNN__ARG(off), OCLNN__ARG(stride), OCLNN__ARG(shape),
                               OCLNN__ARG(tiles), OCLNN__ARG(pad), OCLNN__ARG(buf), OCLNN__ARG(v_off),
                               OCLNN__ARG(vs)));
-    size_t gin[2] = {T, (pb->c + CB - 1) / CB};
+    size_t gin[2] = {T, (pb->c + cv->cb - 1) / cv->cb};
     if (src_cl) gin[0] = gin[1], gin[1] = T;
     OCLNN__TRY(oclnn__cl_launch(ctx, cv->aux, 2, gin, NULL));
 
@@ -105,6 +106,7 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
         gm.m = K, gm.n = T, gm.plain = (cl_uint2){{K * T, T}};
     }
     gm.k = C, gm.batches = a2;
+    gm.tm = cv->tm, gm.tn = cv->tn;
     gm.geo = (cl_uint4){{1, 1, OCLNN__GEMM_PLAIN, 1}};
     oclnn__cl_epi plain = {0};
     plain.dst = buf;
@@ -123,7 +125,7 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     args[n++] = OCLNN__ARG(ms);
     oclnn__cl_conv_epi_args(&epi, args, &n);
     OCLNN__TRY(oclnn__cl_set_args(cv->aux2, n, args));
-    size_t gout[2] = {T, (pb->k + CB - 1) / CB};
+    size_t gout[2] = {T, (pb->k + cv->cb - 1) / cv->cb};
     if (dst_cl) gout[0] = gout[1], gout[1] = T;
     return oclnn__cl_launch(ctx, cv->aux2, 2, gout, NULL);
 }

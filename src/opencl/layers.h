@@ -6,10 +6,6 @@
 #include "ops/layers.h"
 #include "opencl/opencl.h"
 
-/* Launch shape for walking `shape` in the order of `stride` (largest first): dims are the sizes
- * in that order, order the permutation of (n, c, h, w), global = (inner, middle, outer fused). */
-void oclnn__cl_walk(oclnn_shape shape, const size_t stride[4], cl_uint4 *dims, cl_uint4 *order,
-                    size_t global[3]);
 /* The tensor's buffer, or NULL for a NULL tensor (an absent optional argument). */
 static inline cl_mem oclnn__cl_mem_or_null(const oclnn_tensor *t) {
     return t ? oclnn__cl_mem(t) : NULL;

@@ -84,6 +84,12 @@ oclnn_status oclnn__cl_set_args(cl_kernel k, size_t count, const oclnn__cl_arg *
 oclnn_status oclnn__cl_launch(oclnn_context *ctx, cl_kernel k, cl_uint dims, const size_t *global,
                               const size_t *local);
 
+/* Launch shape for walking `shape` in the order of `stride` (largest first): dims are the sizes
+ * in that order, order the permutation of (n, c, h, w), global = (inner, middle, outer fused).
+ * Kernels that take (dims, order) launch over `global` (cl/tensor/copy.cl shows the decoding). */
+void oclnn__cl_walk(oclnn_shape shape, const size_t stride[4], cl_uint4 *dims, cl_uint4 *order,
+                    size_t global[3]);
+
 /* Strides and shape as the uint4 arguments kernels take (n, c, h, w order). */
 cl_uint4 oclnn__cl_strides(const oclnn_tensor *t);
 cl_uint4 oclnn__cl_shape(oclnn_shape s);

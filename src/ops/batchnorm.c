@@ -84,10 +84,8 @@ oclnn_status oclnn_batchnorm_create(oclnn_context *ctx, const oclnn_batchnorm_de
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    OCLNN__TRY(oclnn__check_shape(desc->shape, "desc->shape"));
     oclnn_shape s = desc->shape;
-    if (!s.n || !s.c || !s.h || !s.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->shape (%u,%u,%u,%u) has a zero dimension",
-                           s.n, s.c, s.h, s.w);
     if (!(desc->eps > 0.0f))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->eps (%g) must be > 0", (double)desc->eps);
     if (!(desc->momentum >= 0.0f && desc->momentum <= 1.0f))

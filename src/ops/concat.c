@@ -21,9 +21,9 @@ static oclnn_status concat_shape(const oclnn_shape *inputs, size_t count, oclnn_
     uint64_t c = 0;
     for (size_t i = 0; i < count; i++) {
         oclnn_shape s = inputs[i];
-        if (!s.n || !s.c || !s.h || !s.w)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                               "inputs[%zu] (%u,%u,%u,%u) has a zero dimension", i, s.n, s.c, s.h, s.w);
+        char name[32];
+        snprintf(name, sizeof name, "inputs[%zu]", i);
+        OCLNN__TRY(oclnn__check_shape(s, name));
         if (s.n != inputs[0].n || s.h != inputs[0].h || s.w != inputs[0].w)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                                "inputs[%zu] has n,h,w %u,%u,%u but inputs[0] has %u,%u,%u", i, s.n,
@@ -41,11 +41,6 @@ oclnn_status oclnn_concat_output_shape(const oclnn_shape *inputs, size_t count, 
     OCLNN__ENTER();
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     return concat_shape(inputs, count, out);
-}
-
-static void concat_destroy(oclnn_op *op) {
-    oclnn__free(op->ctx->allocator, op->impl);
-    op->impl = NULL;
 }
 
 oclnn_status oclnn_concat_create(oclnn_context *ctx, const oclnn_shape *inputs, size_t count,
@@ -67,7 +62,7 @@ oclnn_status oclnn_concat_create(oclnn_context *ctx, const oclnn_shape *inputs, 
     c->out = os;
     for (size_t i = 0; i < count; i++) c->inputs[i] = inputs[i];
     op->impl = c;
-    op->impl_destroy = concat_destroy;
+    op->impl_destroy = oclnn__op_free_state;
     op->algo = "copy";
     *out = op;
     return OCLNN_OK;

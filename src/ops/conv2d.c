@@ -65,9 +65,7 @@ oclnn_status oclnn__conv2d_resolve(const oclnn_conv2d_desc *d, oclnn__conv2d_pro
     memset(pb, 0, sizeof *pb);
     if (!d) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     oclnn_shape in = d->input;
-    if (!in.n || !in.c || !in.h || !in.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->input (%u,%u,%u,%u) has a zero dimension",
-                           in.n, in.c, in.h, in.w);
+    OCLNN__TRY(oclnn__check_shape(in, "desc->input"));
     if (!d->out_channels) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->out_channels is 0");
     if (!d->kernel_h || !d->kernel_w)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->kernel_h/kernel_w (%u, %u) must be positive",
@@ -221,7 +219,7 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
     f->caps(ctx, &caps);
     if (algo == OCLNN_CONV_ALGO_AUTO) {
         const memo_entry *m = memo_find(ctx, pb);
-        algo = m ? m->algo : oclnn__conv2d_choose(pb, &caps);
+        algo = m ? m->algo : oclnn__conv2d_choose_tuned(ctx, pb, &caps);
     }
     mtx_unlock(&ctx->lock);
     const char *why = oclnn__conv2d_applies(pb, algo, &caps);

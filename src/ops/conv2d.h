@@ -68,6 +68,16 @@ void oclnn__conv2d_problem_str(const oclnn__conv2d_problem *pb, char *buf, size_
 void oclnn__conv2d_winograd_filter(const oclnn__conv2d_problem *pb, uint32_t m, const float *w,
                                    float *u);
 
+/* The tuning-database family (search space) of an algorithm's tunable kernels; NULL for
+ * algorithms without (im2col-clblast, AUTO). */
+struct oclnn__tune_space;
+const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo);
+
+/* AUTO's choice when the context's tuning database has measured rows for this exact problem:
+ * the applicable algorithm whose tuned time is the smallest; otherwise oclnn__conv2d_choose. */
+oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
+                                           const oclnn__conv2d_caps *caps);
+
 /* The context's memory of find results (freed with the context). */
 void oclnn__conv2d_memo_free(oclnn_context *ctx);
 

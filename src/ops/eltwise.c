@@ -38,10 +38,8 @@ oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    OCLNN__TRY(oclnn__check_shape(desc->shape, "desc->shape"));
     oclnn_shape s = desc->shape;
-    if (!s.n || !s.c || !s.h || !s.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->shape (%u,%u,%u,%u) has a zero dimension",
-                           s.n, s.c, s.h, s.w);
     if ((unsigned)desc->op > OCLNN_ELTWISE_TANH)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->op (%d) is not an oclnn_eltwise_op",
                            (int)desc->op);

@@ -32,10 +32,8 @@ static uint32_t out_size(uint32_t in, uint32_t k, uint32_t pad, uint32_t stride,
 static oclnn_status resolve(const oclnn_pool2d_desc *in, oclnn_pool2d_desc *d, oclnn_shape *out) {
     if (!in) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     *d = *in;
+    OCLNN__TRY(oclnn__check_shape(d->input, "desc->input"));
     oclnn_shape s = d->input;
-    if (!s.n || !s.c || !s.h || !s.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "desc->input (%u,%u,%u,%u) has a zero dimension", s.n, s.c, s.h, s.w);
     if ((unsigned)d->kind > OCLNN_POOL_GLOBAL_MAX)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->kind (%d) is not an oclnn_pool_kind",
                            (int)d->kind);
@@ -74,11 +72,6 @@ oclnn_status oclnn_pool2d_output_shape(const oclnn_pool2d_desc *desc, oclnn_shap
     return resolve(desc, &d, out);
 }
 
-static void pool_destroy(oclnn_op *op) {
-    oclnn__free(op->ctx->allocator, op->impl);
-    op->impl = NULL;
-}
-
 oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_desc *desc, oclnn_op **out) {
     OCLNN__ENTER();
     if (out) *out = NULL;
@@ -87,21 +80,8 @@ oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_desc *de
     oclnn_pool2d_desc d;
     oclnn_shape os;
     OCLNN__TRY(resolve(desc, &d, &os));
-    oclnn_op *op;
-    OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_POOL2D, &op));
-    pool_impl *p = oclnn__calloc(ctx->allocator, 1, sizeof *p);
-    if (!p) {
-        oclnn__op_free(op);
-        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the operator state");
-    }
-    p->desc = d;
-    p->out = os;
-    p->is_max = d.kind == OCLNN_POOL_MAX;
-    op->impl = p;
-    op->impl_destroy = pool_destroy;
-    op->algo = p->is_max ? "max" : "avg";
-    *out = op;
-    return OCLNN_OK;
+    pool_impl p = {.desc = d, .out = os, .is_max = d.kind == OCLNN_POOL_MAX};
+    return oclnn__op_new_state(ctx, OCLNN__OP_POOL2D, &p, sizeof p, p.is_max ? "max" : "avg", out);
 }
 
 oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,

@@ -10,11 +10,6 @@ oclnn_softmax_desc oclnn_softmax_desc_default(void) {
     return d;
 }
 
-static void shape_destroy(oclnn_op *op) {
-    oclnn__free(op->ctx->allocator, op->impl);
-    op->impl = NULL;
-}
-
 oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_desc *desc,
                                   oclnn_op **out) {
     OCLNN__ENTER();
@@ -22,23 +17,8 @@ oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_desc *
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
-    oclnn_shape s = desc->shape;
-    if (!s.n || !s.c || !s.h || !s.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->shape (%u,%u,%u,%u) has a zero dimension",
-                           s.n, s.c, s.h, s.w);
-    oclnn_op *op;
-    OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_SOFTMAX, &op));
-    oclnn_softmax_desc *d = oclnn__calloc(ctx->allocator, 1, sizeof *d);
-    if (!d) {
-        oclnn__op_free(op);
-        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the operator state");
-    }
-    *d = *desc;
-    op->impl = d;
-    op->impl_destroy = shape_destroy;
-    op->algo = "softmax";
-    *out = op;
-    return OCLNN_OK;
+    OCLNN__TRY(oclnn__check_shape(desc->shape, "desc->shape"));
+    return oclnn__op_new_state(ctx, OCLNN__OP_SOFTMAX, desc, sizeof *desc, "softmax", out);
 }
 
 oclnn_status oclnn_softmax_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst) {

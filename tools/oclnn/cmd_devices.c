@@ -5,6 +5,38 @@
 #include <string.h>
 
 #include "tool.h"
+#include "tune/db.h"
+#include "tune/tune.h"
+
+/* What a context on `d` would find as its tuning database (OCLNN_TUNING_DB, else the device's
+ * default file). */
+typedef struct tuning {
+    const char *state; /* "loaded", "missing", "stale", "corrupt", "none" (disabled or C backend) */
+    size_t entries;
+    char path[1024];
+    char reason[256];
+} tuning;
+
+static void tuning_of(const oclnn_device_info *d, tuning *t) {
+    memset(t, 0, sizeof *t);
+    t->state = "none";
+    if (d->backend != OCLNN_BACKEND_OPENCL) return;
+    const char *env = getenv("OCLNN_TUNING_DB");
+    if (env && *env) snprintf(t->path, sizeof t->path, "%s", env);
+    else if (!oclnn__tune_default_path(d->name, t->path, sizeof t->path)) return;
+    if (!strcmp(t->path, "none")) {
+        t->path[0] = '\0';
+        return;
+    }
+    oclnn__tune_db db;
+    oclnn__tune_limits lim = oclnn__tune_limits_of(d);
+    static const char *const states[] = {"missing", "loaded", "stale", "corrupt"};
+    oclnn__tune_load r = oclnn__tune_db_load(t->path, d, &lim, &db, t->reason, sizeof t->reason);
+    t->state = states[r];
+    t->entries = db.n_rows;
+    if (r == OCLNN__TUNE_MISSING) t->reason[0] = '\0';
+    oclnn__tune_db_free(&db);
+}
 
 static void usage(FILE *f) {
     fprintf(f, "usage: oclnn devices [--json] [--warm-up [--device D]]\n"
@@ -78,7 +110,7 @@ static void print_json(const oclnn_device_info *list, size_t count) {
                "\"local_mem_bytes\": %llu, \"max_alloc_bytes\": %llu, \"max_work_group_size\": %zu, "
                "\"max_work_item_sizes\": [%zu, %zu, %zu], \"preferred_vector_width_float\": %u, "
                "\"native_vector_width_float\": %u, \"fp16\": %s, \"fp64\": %s, \"images\": %s, "
-               "\"subgroups\": %s, \"layout\": \"%s\", \"default\": %s}",
+               "\"subgroups\": %s, \"layout\": \"%s\", \"default\": %s",
                d->compute_units, d->clock_mhz, (unsigned long long)d->global_mem_bytes,
                (unsigned long long)d->local_mem_bytes, (unsigned long long)d->max_alloc_bytes,
                d->max_work_group_size, d->max_work_item_sizes[0], d->max_work_item_sizes[1],
@@ -86,6 +118,13 @@ static void print_json(const oclnn_device_info *list, size_t count) {
                d->native_vector_width_float, d->fp16 ? "true" : "false", d->fp64 ? "true" : "false",
                d->images ? "true" : "false", d->subgroups ? "true" : "false",
                layout_name(d->layout), d->is_default ? "true" : "false");
+        tuning t;
+        tuning_of(d, &t);
+        printf(", \"tuning\": {\"state\": \"%s\", \"entries\": %zu, \"path\": ", t.state, t.entries);
+        json_string(stdout, t.path);
+        printf(", \"reason\": ");
+        json_string(stdout, t.reason);
+        printf("}}");
     }
     printf("\n]\n");
 }
@@ -120,6 +159,14 @@ static void print_table(const oclnn_device_info *list, size_t count) {
                    d->subgroups ? "yes" : "no");
         }
         printf("        layout        %s\n", layout_name(d->layout));
+        if (d->backend == OCLNN_BACKEND_OPENCL) {
+            tuning t;
+            tuning_of(d, &t);
+            if (!strcmp(t.state, "loaded")) printf("        tuned         yes, %zu entries (%s)\n", t.entries, t.path);
+            else if (!strcmp(t.state, "missing")) printf("        tuned         no (run `oclnn tune`; it writes %s)\n", t.path);
+            else if (!strcmp(t.state, "none")) printf("        tuned         no (tuning disabled)\n");
+            else printf("        tuned         no: %s is %s (%s)\n", t.path, t.state, t.reason);
+        }
     }
 }
 

@@ -15,6 +15,7 @@ typedef struct command {
 static const command commands[] = {
     {"bench", cmd_bench, "time an op (or a network) on a device, optionally verified"},
     {"devices", cmd_devices, "list OpenCL devices and the C backend, with capabilities"},
+    {"tune", cmd_tune, "tune the kernels for a device and write its tuning database"},
 };
 
 static void usage(FILE *f) {

@@ -12,6 +12,7 @@
 enum { TOOL_OK = 0, TOOL_FAIL = 1, TOOL_USAGE = 2 };
 
 int cmd_devices(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 /* Prints `s` as a JSON string literal (quotes and escapes included). */
 void json_string(FILE *f, const char *s);

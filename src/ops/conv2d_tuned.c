@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* conv2d and the tuning database: which search space each algorithm's kernels have, and AUTO
+ * following measurements. `oclnn tune` times every applicable algorithm with its best parameters
+ * on each tuned problem, so for those problems the database knows the fastest algorithm on this
+ * device, which beats any heuristic; the heuristic stays for everything else. */
+#include "ops/conv2d.h"
+#include "tune/tune.h"
+
+const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo) {
+    switch (algo) {
+    case OCLNN_CONV_ALGO_IM2COL: return &oclnn__tune_space_conv_im2col;
+    case OCLNN_CONV_ALGO_GEMM1X1: return &oclnn__tune_space_conv_gemm1x1;
+    case OCLNN_CONV_ALGO_WINOGRAD_2X2: return &oclnn__tune_space_conv_winograd2;
+    case OCLNN_CONV_ALGO_WINOGRAD_4X4: return &oclnn__tune_space_conv_winograd4;
+    case OCLNN_CONV_ALGO_DIRECT: return &oclnn__tune_space_conv_direct;
+    case OCLNN_CONV_ALGO_DEPTHWISE: return &oclnn__tune_space_conv_depthwise;
+    case OCLNN_CONV_ALGO_IM2COL_CLBLAST: /* CLBlast's own parameters are not tuned by oclnn */
+    case OCLNN_CONV_ALGO_AUTO: break;
+    }
+    return NULL;
+}
+
+oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
+                                           const oclnn__conv2d_caps *caps) {
+    const char *families[OCLNN_CONV_ALGO_COUNT];
+    oclnn_conv_algo algos[OCLNN_CONV_ALGO_COUNT];
+    size_t n = 0;
+    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
+        const oclnn__tune_space *sp = oclnn__conv2d_space((oclnn_conv_algo)a);
+        if (!sp || oclnn__conv2d_applies(pb, (oclnn_conv_algo)a, caps)) continue;
+        families[n] = sp->family;
+        algos[n++] = (oclnn_conv_algo)a;
+    }
+    char problem[160];
+    oclnn__conv2d_problem_str(pb, problem, sizeof problem);
+    oclnn_conv_algo heuristic = oclnn__conv2d_choose(pb, caps);
+    int best = oclnn__tune_fastest(ctx, families, n, problem);
+    if (best < 0 || algos[best] == heuristic) return heuristic;
+    /* The heuristic's algorithm stays unless the measured winner beats it clearly. */
+    const oclnn__tune_space *hs = oclnn__conv2d_space(heuristic);
+    const oclnn__tune_row *h = hs ? oclnn__tune_row_of(ctx, hs->family, problem) : NULL;
+    const oclnn__tune_row *b = oclnn__tune_row_of(ctx, families[best], problem);
+    if (h && b && b->ms > h->ms * (1.0 - OCLNN__TUNE_SWITCH_MARGIN)) return heuristic;
+    return algos[best];
+}

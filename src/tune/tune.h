@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* The context's side of tuning: the database loaded at context creation, overrides, and the
+ * lookup chain the kernels' host code calls when it builds a program:
+ *   override > exact problem > nearest problem of the family > device-class default > kernel default. */
+#ifndef OCLNN_TUNE_TUNE_H
+#define OCLNN_TUNE_TUNE_H
+
+#include "core/context.h"
+#include "tune/db.h"
+
+typedef enum oclnn__tune_source {
+    OCLNN__TUNE_FROM_OVERRIDE,
+    OCLNN__TUNE_FROM_EXACT,
+    OCLNN__TUNE_FROM_NEAREST,
+    OCLNN__TUNE_FROM_DEVICE_CLASS,
+    OCLNN__TUNE_FROM_KERNEL_DEFAULT
+} oclnn__tune_source;
+
+/* Nearest rows farther than this (oclnn__problem_distance) are not used: a layer 16x larger in
+ * two sizes is about 5.5 away, a different kernel size 4 or more per number. */
+#define OCLNN__TUNE_MAX_DISTANCE 8.0
+
+/* An algorithm other than the heuristic's is chosen from the database only when its row is at
+ * least this much faster than the heuristic's row: times within a few percent are noise on a
+ * loaded machine, and switching on noise loses as often as it wins. */
+#define OCLNN__TUNE_SWITCH_MARGIN 0.05
+
+/* Loads the database for a new context (OpenCL only); fails only when out of memory. A file
+ * that cannot be used is logged once per process and ignored. Applies a measured layout when
+ * the context's layout follows the device (no option, no OCLNN_LAYOUT). */
+oclnn_status oclnn__tune_attach(oclnn_context *ctx);
+void oclnn__tune_detach(oclnn_context *ctx);
+
+/* The device-class default of `sp` for `dev` (defaults.c); false when the class has none. */
+bool oclnn__tune_device_default(const oclnn__tune_space *sp, const oclnn_device_info *dev,
+                                oclnn__tune_values *out);
+
+/* The parameters `family` should use for `problem` on ctx (see the chain above). Never fails:
+ * an unknown family gets an empty set. *source may be NULL. */
+oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tune_space *sp,
+                                      const char *problem, oclnn__tune_source *source);
+
+/* Among `families`, the one with the fastest exact row for `problem` in ctx's database; -1 when
+ * none has a row. Used by a chooser to follow measurements rather than its heuristic. */
+int oclnn__tune_fastest(const oclnn_context *ctx, const char *const *families, size_t count,
+                        const char *problem);
+
+/* The context's database row of `family` for exactly `problem`, or NULL. */
+const oclnn__tune_row *oclnn__tune_row_of(const oclnn_context *ctx, const char *family, const char *problem);
+
+/* The device limits the constraints check (from the context's device). */
+oclnn__tune_limits oclnn__tune_limits_of(const oclnn_device_info *dev);
+
+/* Logs `message` about `path` once per process (a tuning file is reported once, not per context). */
+void oclnn__tune_report_once(const char *path, const char *message);
+
+#endif

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* The context's tuning state: loading the database at context creation (reported once per
+ * process when unusable), per-context overrides, the lookup chain, the measured layout, and the
+ * public calls oclnn_context_tuning and oclnn_tuning_override. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+
+#include "core/hash.h"
+#include "core/log.h"
+#include "core/status.h"
+#include "tune/tune.h"
+
+typedef struct override {
+    const oclnn__tune_space *space;
+    oclnn__tune_values values;
+    uint32_t given; /* a bit per parameter set */
+} override;
+
+struct oclnn__tune_state {
+    oclnn__tune_db db;
+    oclnn__tune_load load;
+    char path[1024];
+    char reason[256];
+    override overrides[8];
+    size_t n_overrides;
+};
+
+oclnn__tune_limits oclnn__tune_limits_of(const oclnn_device_info *dev) {
+    oclnn__tune_limits lim = {dev->max_work_group_size, dev->local_mem_bytes};
+    return lim;
+}
+
+/* Hashes of (path, message) already reported; beyond the table's size messages repeat. */
+static once_flag report_once_flag = ONCE_FLAG_INIT;
+static mtx_t report_lock;
+static uint8_t reported[64][8];
+static size_t n_reported;
+
+static void report_init(void) { mtx_init(&report_lock, mtx_plain); }
+
+void oclnn__tune_report_once(const char *path, const char *message) {
+    call_once(&report_once_flag, report_init);
+    oclnn__sha256 h;
+    uint8_t digest[32];
+    oclnn__sha256_init(&h);
+    oclnn__sha256_field(&h, path);
+    oclnn__sha256_field(&h, message);
+    oclnn__sha256_final(&h, digest);
+    mtx_lock(&report_lock);
+    bool seen = false;
+    for (size_t i = 0; i < n_reported && !seen; i++) seen = !memcmp(reported[i], digest, 8);
+    if (!seen && n_reported < sizeof reported / sizeof *reported) memcpy(reported[n_reported++], digest, 8);
+    mtx_unlock(&report_lock);
+    if (!seen) oclnn__log(OCLNN__LOG_ERROR, "tuning database %s ignored: %s", path, message);
+}
+
+static const char *layout_problem_name(void) { return "resnet50"; }
+
+static oclnn_layout measured_layout(const struct oclnn__tune_state *t) {
+    const oclnn__tune_row *r = oclnn__tune_db_find(&t->db, "layout", layout_problem_name());
+    if (!r) return OCLNN_LAYOUT_AUTO;
+    return r->values.v[0] ? OCLNN_LAYOUT_NHWC : OCLNN_LAYOUT_NCHW;
+}
+
+oclnn_status oclnn__tune_attach(oclnn_context *ctx) {
+    struct oclnn__tune_state *t = calloc(1, sizeof *t);
+    if (!t) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the tuning state");
+    ctx->tune = t;
+    oclnn__tune_db_init(&t->db, &ctx->device);
+    t->load = OCLNN__TUNE_MISSING;
+    if (ctx->device.backend != OCLNN_BACKEND_OPENCL) return OCLNN_OK;
+    if (ctx->tuning_db && !strcmp(ctx->tuning_db, "none")) return OCLNN_OK;
+    if (ctx->tuning_db) snprintf(t->path, sizeof t->path, "%s", ctx->tuning_db);
+    else if (!oclnn__tune_default_path(ctx->device.name, t->path, sizeof t->path)) t->path[0] = '\0';
+    if (!t->path[0]) return OCLNN_OK;
+    oclnn__tune_limits lim = oclnn__tune_limits_of(&ctx->device);
+    t->load = oclnn__tune_db_load(t->path, &ctx->device, &lim, &t->db, t->reason, sizeof t->reason);
+    switch (t->load) {
+    case OCLNN__TUNE_LOADED:
+        t->reason[0] = '\0';
+        oclnn__log(OCLNN__LOG_INFO, "tuning database %s: %zu entries (%zu rows skipped)", t->path,
+                   t->db.n_rows, t->db.rejected);
+        if (t->db.rejected)
+            oclnn__tune_report_once(t->path, "some rows are outside their search space (OCLNN_LOG=debug lists them)");
+        break;
+    case OCLNN__TUNE_MISSING:
+        /* The usual case for an untuned device: only worth a debug line (and only when named). */
+        oclnn__log(ctx->tuning_db ? OCLNN__LOG_INFO : OCLNN__LOG_DEBUG, "no tuning database at %s",
+                   t->path);
+        t->reason[0] = '\0';
+        break;
+    case OCLNN__TUNE_STALE:
+    case OCLNN__TUNE_CORRUPT: oclnn__tune_report_once(t->path, t->reason); break;
+    }
+    oclnn_layout l = measured_layout(t);
+    if (ctx->layout_from_device && l != OCLNN_LAYOUT_AUTO) {
+        ctx->layout = l;
+        oclnn__log(OCLNN__LOG_INFO, "layout %s, as measured by oclnn tune",
+                   l == OCLNN_LAYOUT_NHWC ? "NHWC" : "NCHW");
+    }
+    return OCLNN_OK;
+}
+
+void oclnn__tune_detach(oclnn_context *ctx) {
+    if (!ctx->tune) return;
+    oclnn__tune_db_free(&ctx->tune->db);
+    free(ctx->tune);
+    ctx->tune = NULL;
+}
+
+oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tune_space *sp,
+                                      const char *problem, oclnn__tune_source *source) {
+    oclnn__tune_source src_dummy;
+    if (!source) source = &src_dummy;
+    oclnn__tune_values v = oclnn__tune_defaults_of(sp);
+    *source = OCLNN__TUNE_FROM_KERNEL_DEFAULT;
+    const struct oclnn__tune_state *t = ctx->tune;
+    const oclnn__tune_row *row = NULL;
+    double distance = 0;
+    if (t && (row = oclnn__tune_db_find(&t->db, sp->family, problem)) != NULL) {
+        v = row->values;
+        *source = OCLNN__TUNE_FROM_EXACT;
+    } else if (t && (row = oclnn__tune_db_nearest(&t->db, sp->family, problem, &distance)) != NULL &&
+               distance <= OCLNN__TUNE_MAX_DISTANCE) {
+        v = row->values;
+        *source = OCLNN__TUNE_FROM_NEAREST;
+    } else if (oclnn__tune_device_default(sp, &ctx->device, &v)) {
+        *source = OCLNN__TUNE_FROM_DEVICE_CLASS;
+    }
+    for (size_t i = 0; t && i < t->n_overrides; i++) {
+        const override *o = &t->overrides[i];
+        if (o->space != sp) continue;
+        for (size_t p = 0; p < sp->n_params; p++)
+            if (o->given & (1u << p)) v.v[p] = o->values.v[p];
+        *source = OCLNN__TUNE_FROM_OVERRIDE;
+        /* Mixing overridden and looked-up values can break a constraint: then the kernel defaults
+         * fill in what was not overridden. */
+        char why[160];
+        oclnn__tune_limits lim = oclnn__tune_limits_of(&ctx->device);
+        if (oclnn__tune_check(sp, &v, &lim, why, sizeof why)) {
+            v = oclnn__tune_defaults_of(sp);
+            for (size_t p = 0; p < sp->n_params; p++)
+                if (o->given & (1u << p)) v.v[p] = o->values.v[p];
+        }
+    }
+    if (oclnn__log_threshold() >= OCLNN__LOG_DEBUG) {
+        static const char *const names[] = {"override", "tuned", "nearest tuned", "device-class default",
+                                            "kernel default"};
+        char text[160];
+        oclnn__tune_values_str(sp, &v, ' ', text, sizeof text);
+        oclnn__log(OCLNN__LOG_DEBUG, "%s %s: %s (%s)", sp->family, problem, text, names[*source]);
+    }
+    return v;
+}
+
+const oclnn__tune_row *oclnn__tune_row_of(const oclnn_context *ctx, const char *family, const char *problem) {
+    return ctx->tune ? oclnn__tune_db_find(&ctx->tune->db, family, problem) : NULL;
+}
+
+int oclnn__tune_fastest(const oclnn_context *ctx, const char *const *families, size_t count,
+                        const char *problem) {
+    if (!ctx->tune) return -1;
+    int best = -1;
+    double best_ms = 0;
+    for (size_t i = 0; i < count; i++) {
+        const oclnn__tune_row *r = oclnn__tune_db_find(&ctx->tune->db, families[i], problem);
+        if (r && (best < 0 || r->ms < best_ms)) {
+            best = (int)i;
+            best_ms = r->ms;
+        }
+    }
+    return best;
+}
+
+oclnn_status oclnn_context_tuning(const oclnn_context *ctx, oclnn_tuning_info *info) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (!info) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "info is NULL");
+    memset(info, 0, sizeof *info);
+    const struct oclnn__tune_state *t = ctx->tune;
+    info->layout = OCLNN_LAYOUT_AUTO;
+    if (!t) return OCLNN_OK;
+    static const oclnn_tuning_state states[] = {OCLNN_TUNING_NONE, OCLNN_TUNING_LOADED, OCLNN_TUNING_STALE,
+                                                OCLNN_TUNING_CORRUPT};
+    info->state = states[t->load];
+    info->entries = t->db.n_rows;
+    info->rejected = t->db.rejected;
+    info->layout = measured_layout(t);
+    snprintf(info->path, sizeof info->path, "%s", t->path);
+    snprintf(info->reason, sizeof info->reason, "%s", t->reason);
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_tuning_override(oclnn_context *ctx, const char *kernel, const char *params) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (!kernel) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "kernel is NULL");
+    const oclnn__tune_space *sp = oclnn__tune_space_find(kernel);
+    if (!sp || !strcmp(kernel, "layout"))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "kernel \"%.60s\" is not a tunable kernel (conv_im2col, conv_gemm1x1, "
+                           "conv_winograd2, conv_winograd4, conv_direct, conv_depthwise)",
+                           kernel);
+    if (ctx->device.backend != OCLNN_BACKEND_OPENCL || !ctx->tune)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no tunable kernels");
+    struct oclnn__tune_state *t = ctx->tune;
+    size_t slot = t->n_overrides;
+    for (size_t i = 0; i < t->n_overrides; i++)
+        if (t->overrides[i].space == sp) slot = i;
+    if (!params || !*params) {
+        if (slot < t->n_overrides) t->overrides[slot] = t->overrides[--t->n_overrides];
+        return OCLNN_OK;
+    }
+    override o = {sp, oclnn__tune_defaults_of(sp), 0};
+    char why[200];
+    if (oclnn__tune_values_parse(sp, params, &o.values, &o.given, why, sizeof why))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "params \"%.80s\": %s", params, why);
+    oclnn__tune_limits lim = oclnn__tune_limits_of(&ctx->device);
+    if (oclnn__tune_check(sp, &o.values, &lim, why, sizeof why))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "params \"%.80s\": %s", params, why);
+    mtx_lock(&ctx->lock);
+    if (slot == t->n_overrides) t->n_overrides++;
+    t->overrides[slot] = o;
+    mtx_unlock(&ctx->lock);
+    return OCLNN_OK;
+}
