@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
 #include "core/context.h"
@@ -153,9 +152,9 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     snprintf(s->label, sizeof s->label, "%s", oclnn_node_op_name(d->op));
     switch (d->op) {
     case OCLNN_NODE_INPUT: return OCLNN_OK;
-    case OCLNN_NODE_CONV: s->kind = STEP_CONV; return make_conv(c, i, s);
+    case OCLNN_NODE_CONV: s->kind = OCLNN__STEP_CONV; return make_conv(c, i, s);
     case OCLNN_NODE_BATCHNORM: {
-        s->kind = STEP_BATCHNORM;
+        s->kind = OCLNN__STEP_BATCHNORM;
         oclnn_batchnorm_desc bd = OCLNN_BATCHNORM_DESC_INIT;
         bd.shape = in;
         bd.eps = d->eps;
@@ -166,7 +165,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     }
     case OCLNN_NODE_RELU:
     case OCLNN_NODE_ADD: {
-        s->kind = STEP_ELTWISE;
+        s->kind = OCLNN__STEP_ELTWISE;
         oclnn_eltwise_desc ed = OCLNN_ELTWISE_DESC_INIT;
         ed.shape = in;
         ed.op = d->op == OCLNN_NODE_RELU ? OCLNN_ELTWISE_RELU : OCLNN_ELTWISE_ADD;
@@ -187,7 +186,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_MAX_POOL:
     case OCLNN_NODE_AVG_POOL:
     case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
-        s->kind = STEP_POOL;
+        s->kind = OCLNN__STEP_POOL;
         oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
         pd.input = in;
         if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
@@ -213,7 +212,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         break;
     }
     case OCLNN_NODE_CONCAT: {
-        s->kind = STEP_CONCAT;
+        s->kind = OCLNN__STEP_CONCAT;
         s->src[0] = -1; /* its sources are all in srcs */
         s->nsrcs = n->input_count;
         s->srcs = oclnn__alloc(al, n->input_count * sizeof *s->srcs);
@@ -231,7 +230,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         break;
     }
     case OCLNN_NODE_FC: {
-        s->kind = STEP_FC;
+        s->kind = OCLNN__STEP_FC;
         oclnn_fc_desc fd = OCLNN_FC_DESC_INIT;
         fd.input = in;
         fd.out_features = d->channels;
@@ -243,7 +242,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         break;
     }
     case OCLNN_NODE_SOFTMAX: {
-        s->kind = STEP_SOFTMAX;
+        s->kind = OCLNN__STEP_SOFTMAX;
         oclnn_softmax_desc sd = OCLNN_SOFTMAX_DESC_INIT;
         sd.shape = in;
         st = oclnn_softmax_create(ctx, &sd, &s->op);
@@ -267,7 +266,7 @@ static int cmp_position(const void *a, const void *b) {
 static void assign_views(oclnn_net *net) {
     for (size_t k = net->step_count; k-- > 0;) {
         oclnn__step *s = &net->steps[k];
-        if (s->kind != STEP_CONCAT) continue;
+        if (s->kind != OCLNN__STEP_CONCAT) continue;
         uint32_t offset = 0;
         size_t copied = 0;
         for (size_t q = 0; q < s->nsrcs; q++) {

@@ -8,18 +8,18 @@
 
 #define OCLNN__MAGIC_NET 0x6f4e6574u /* "oNet" */
 
-typedef enum step_kind {
-    STEP_CONV,
-    STEP_BATCHNORM,
-    STEP_ELTWISE, /* relu, add, add+relu */
-    STEP_POOL,
-    STEP_CONCAT, /* copies the inputs that are not already views of the output */
-    STEP_FC,
-    STEP_SOFTMAX
-} step_kind;
+typedef enum oclnn__step_kind {
+    OCLNN__STEP_CONV,
+    OCLNN__STEP_BATCHNORM,
+    OCLNN__STEP_ELTWISE, /* relu, add, add+relu */
+    OCLNN__STEP_POOL,
+    OCLNN__STEP_CONCAT, /* copies the inputs that are not already views of the output */
+    OCLNN__STEP_FC,
+    OCLNN__STEP_SOFTMAX
+} oclnn__step_kind;
 
 typedef struct oclnn__step {
-    step_kind kind;
+    oclnn__step_kind kind;
     oclnn_op *op;
     int node;      /* the main node (its name names the layer) */
     int position;  /* the last node the step absorbs: it runs in that order */

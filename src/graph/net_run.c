@@ -20,13 +20,13 @@ static oclnn_tensor *tensor(oclnn_net *net, int v) { return v >= 0 ? net->values
 static oclnn_status run_step(oclnn_net *net, oclnn__step *s) {
     oclnn_tensor *dst = tensor(net, s->dst), *a = tensor(net, s->src[0]), *b = tensor(net, s->src[1]);
     switch (s->kind) {
-    case STEP_CONV: return oclnn_conv2d_run(s->op, a, dst, b);
-    case STEP_BATCHNORM: return oclnn_batchnorm_run(s->op, a, dst);
-    case STEP_ELTWISE: return oclnn_eltwise_run(s->op, a, b, dst);
-    case STEP_POOL: return oclnn_pool2d_run(s->op, a, dst, NULL);
-    case STEP_FC: return oclnn_fc_run(s->op, a, dst);
-    case STEP_SOFTMAX: return oclnn_softmax_run(s->op, a, dst);
-    case STEP_CONCAT: {
+    case OCLNN__STEP_CONV: return oclnn_conv2d_run(s->op, a, dst, b);
+    case OCLNN__STEP_BATCHNORM: return oclnn_batchnorm_run(s->op, a, dst);
+    case OCLNN__STEP_ELTWISE: return oclnn_eltwise_run(s->op, a, b, dst);
+    case OCLNN__STEP_POOL: return oclnn_pool2d_run(s->op, a, dst, NULL);
+    case OCLNN__STEP_FC: return oclnn_fc_run(s->op, a, dst);
+    case OCLNN__STEP_SOFTMAX: return oclnn_softmax_run(s->op, a, dst);
+    case OCLNN__STEP_CONCAT: {
         const oclnn_tensor **list = oclnn__alloc(net->ctx->allocator, s->nsrcs * sizeof *list);
         if (!list) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "out of memory");
         for (size_t q = 0; q < s->nsrcs; q++) list[q] = tensor(net, s->srcs[q]);
