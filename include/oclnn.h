@@ -264,8 +264,7 @@ OCLNN_API oclnn_status oclnn_tensor_fill(oclnn_tensor *t, float value);
 
 /* ---- Operators (common) ----------------------------------------------------------------- */
 /* An operator is created once for a problem (validated, algorithm chosen, kernels compiled,
- * weights copied or transformed) and run many times. Families add their create/run calls below,
- * one block each, in alphabetical order. */
+ * weights copied or transformed) and run many times. The families follow, one block each. */
 
 /** Destroys any operator; NULL is fine. */
 OCLNN_API void oclnn_op_destroy(oclnn_op *op);
@@ -274,7 +273,7 @@ OCLNN_API const char *oclnn_op_algorithm(const oclnn_op *op);
 /** Bytes of context scratch memory the operator uses while it runs. */
 OCLNN_API size_t oclnn_op_workspace_size(const oclnn_op *op);
 
-/* ==== family: batchnorm (issue 4) ==== */
+/* ---- Batch normalization ---------------------------------------------------------------- */
 
 /**
  * Batch normalization per channel, as torch.nn.functional.batch_norm.
@@ -330,7 +329,7 @@ OCLNN_API oclnn_status oclnn_batchnorm_fold(uint32_t channels, size_t weights_pe
                                             const float *mean, const float *var, float eps,
                                             float *weights, float *bias);
 
-/* ==== family: concat and eltwise (issue 4) ==== */
+/* ---- Depth concatenation and element-wise ops ------------------------------------------- */
 
 /**
  * Depth concatenation (torch.cat along channels). The zero-copy way needs no operator: create the
@@ -387,7 +386,7 @@ OCLNN_API oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltw
 OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_tensor *b,
                                          oclnn_tensor *dst);
 
-/* ==== family: conv2d (issue 3) ==== */
+/* ---- Convolution ------------------------------------------------------------------------ */
 
 /** Activation fused at the end of an operator (after bias and residual). */
 typedef enum oclnn_activation {
@@ -502,7 +501,7 @@ OCLNN_API oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_
                                          oclnn_conv2d_perf *results, size_t capacity,
                                          size_t *count);
 
-/* ==== family: detection (issue 5) ==== */
+/* ---- Detection (Fast/Faster/Mask R-CNN) ------------------------------------------------- */
 /* The ops of region-based detectors (Fast/Faster/Mask R-CNN) with torchvision.ops semantics.
  *
  * Data placement. Feature maps and pooled outputs are oclnn tensors (either layout, views too).
@@ -671,7 +670,7 @@ OCLNN_API oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_
                                     size_t num_dets, const oclnn_voc_gt *gts, size_t num_gts,
                                     uint32_t num_classes, float *ap, float *map);
 
-/* ==== family: fc, softmax, lrn (issue 4) ==== */
+/* ---- Fully connected, softmax, LRN ------------------------------------------------------ */
 
 /**
  * Fully connected (torch.nn.functional.linear over torch.flatten(src, 1)): dst[n][o] =
@@ -736,7 +735,7 @@ OCLNN_API oclnn_status oclnn_lrn_create(oclnn_context *ctx, const oclnn_lrn_desc
 /** dst = LRN(src); dst must not overlap src (each output reads neighbouring channels). */
 OCLNN_API oclnn_status oclnn_lrn_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
 
-/* ==== family: pool2d (issue 4) ==== */
+/* ---- Pooling ---------------------------------------------------------------------------- */
 
 /** Pooling kinds. Global kinds pool the whole plane (window, stride and padding are ignored). */
 typedef enum oclnn_pool_kind {
@@ -784,7 +783,7 @@ OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2
 OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                                         oclnn_tensor *argmax);
 
-/* ==== family: graph and networks (issue 6) ==== */
+/* ---- Graphs and networks ---------------------------------------------------------------- */
 /*
  * A network is built as a graph of nodes (oclnn_graph, host-side: structure plus parameters under
  * PyTorch's names), then compiled for a context and an input shape (oclnn_net): shapes inferred
@@ -968,7 +967,7 @@ typedef struct oclnn_net_memory_info {
 } oclnn_net_memory_info;
 OCLNN_API oclnn_status oclnn_net_memory(const oclnn_net *net, oclnn_net_memory_info *info);
 
-/* ==== family: tuning (issue 7) ==== */
+/* ---- Tuning ----------------------------------------------------------------------------- */
 /* Tuned kernel parameters. `oclnn tune` measures, per device, the compile-time parameters of the
  * kernels (work per work-item, vector widths) on real shapes, and the faster layout, and writes
  * them to a per-device text file. A context on an OpenCL device loads that file when it is
@@ -1018,7 +1017,6 @@ OCLNN_API oclnn_status oclnn_context_tuning(const oclnn_context *ctx, oclnn_tuni
 OCLNN_API oclnn_status oclnn_tuning_override(oclnn_context *ctx, const char *kernel,
                                              const char *params);
 
-/* ==== end of families ==== */
 
 #ifdef __cplusplus
 }

@@ -32,16 +32,10 @@ typedef struct oclnn__backend {
     oclnn_status (*tensor_copy)(const oclnn_tensor *src, oclnn_tensor *dst);
     oclnn_status (*tensor_fill)(oclnn_tensor *t, float value);
 
-    /* Op families (one pointer each; see src/ops/<family>.h). */
-    /* family: conv2d (issue 3) */
-    const struct oclnn__conv2d_family *conv2d;
-
-    /* family: layers (issue 4) */
-    const struct oclnn__layers_backend *layers; /* src/ops/layers.h */
-
-    /* family: detection (issue 5) */
-    const struct oclnn__detect_family *detect; /* src/ops/detect.h */
-
+    /* Op families, one table each (declared in src/ops/<family>.h). */
+    const struct oclnn__conv2d_family *conv2d;  /* convolution */
+    const struct oclnn__layers_backend *layers; /* BN, pooling, element-wise, concat, FC, softmax, LRN */
+    const struct oclnn__detect_family *detect;  /* RoI ops and NMS */
 } oclnn__backend;
 
 extern const oclnn__backend oclnn__backend_opencl;
