@@ -110,13 +110,13 @@ static bool pixels_even(const size_t st[4], size_t q) { return st[OCLNN__H] == q
  * stride 1) or its im2col; ldb its row stride (NCHW: channel rows of pixels; NHWC: pixel rows of
  * channels). */
 static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, size_t bstride_n,
-                        float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels) {
+                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
     const size_t threads = (size_t)omp_get_max_threads();
     size_t kb = kk <= 256 ? kk : 256, nk = (kk + kb - 1) / kb;
     size_t nj = (pq + 255) / 256;
-    if (threads > 1 && (nj * nk * pb->n) % threads) nj += threads - (nj * nk * pb->n) % threads;
+    if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
     if (nj > (pq + 15) / 16) nj = (pq + 15) / 16;
     size_t jb = (pq + nj - 1) / nj;
     jb = (jb + 15) / 16 * 16;
@@ -127,12 +127,12 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     const bool res_even = !res || pixels_even(rs, pb->q);
     const float *bias = cv->bias;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU, epi = bias || res || relu;
-    long tiles = (long)(pb->n * nk * nj);
+    long tiles = (long)(images * nk * nj);
 #pragma omp parallel for schedule(dynamic)
     for (long t = 0; t < tiles; t++) {
-        size_t n = (size_t)t / (nk * nj), ki = (size_t)t / nj % nk, ji = (size_t)t % nj;
+        size_t n = n0 + (size_t)t / (nk * nj), ki = (size_t)t / nj % nk, ji = (size_t)t % nj;
         size_t k0 = ki * kb, k1 = k0 + kb < kk ? k0 + kb : kk, j0 = ji * jb, j1 = j0 + jb < pq ? j0 + jb : pq;
-        const float *bn = b + n * bstride_n;
+        const float *bn = b + (n - n0) * bstride_n;
         float *yn = y + n * ds[OCLNN__N];
         if (rows_channels) {
             oclnn__cpu_sgemm(false, k1 - k0, j1 - j0, crs, cv->w + k0 * crs, crs, bn + j0, ldb, 0.0f,
@@ -183,15 +183,16 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
     }
     if (pb->groups == 1 && oclnn__cpu_blas_nests() && pixels_even(ds, pb->q) &&
         (rows_channels ? ds[OCLNN__W] == 1 : ds[OCLNN__C] == 1) &&
-        (!no_col || (pixels_even(ss, pb->q) && (rows_channels ? ss[OCLNN__W] == 1 : ss[OCLNN__C] == 1))) &&
-        (no_col || pb->n == 1)) {
+        (!no_col || (pixels_even(ss, pb->q) && (rows_channels ? ss[OCLNN__W] == 1 : ss[OCLNN__C] == 1)))) {
         if (!no_col) {
-            if (rows_channels) im2col_rows_channels(pb, x, ss, 0, col);
-            else im2col_cols_channels(pb, x, ss, 0, col);
-            dense_tiles(cv, col, rows_channels ? pq : crs, 0, y, ds, residual, rows_channels);
+            for (size_t n = 0; n < pb->n; n++) {
+                if (rows_channels) im2col_rows_channels(pb, x, ss, n, col);
+                else im2col_cols_channels(pb, x, ss, n, col);
+                dense_tiles(cv, col, rows_channels ? pq : crs, 0, n, 1, y, ds, residual, rows_channels);
+            }
         } else {
-            dense_tiles(cv, x, rows_channels ? ss[OCLNN__C] : ss[OCLNN__W], ss[OCLNN__N], y, ds, residual,
-                        rows_channels);
+            dense_tiles(cv, x, rows_channels ? ss[OCLNN__C] : ss[OCLNN__W], ss[OCLNN__N], 0, pb->n, y, ds,
+                        residual, rows_channels);
         }
         return OCLNN_OK;
     }
