@@ -47,6 +47,7 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
                                  size_t n, float *col) {
     size_t width = (size_t)pb->r * pb->s * pb->c;
     long pixels = (long)pb->p * pb->q;
+    const bool run = pb->groups == 1 && pb->dil_w == 1 && ss[1] == 1 && ss[3] == pb->c;
 #pragma omp parallel for
     for (long px = 0; px < pixels; px++) {
         size_t p = (size_t)px / pb->q, q = (size_t)px % pb->q;
@@ -54,6 +55,13 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
         for (size_t c0 = 0; c0 < pb->c; c0 += pb->cg)
         for (size_t r = 0; r < pb->r; r++) {
             long y = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
+            long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+            if (run && y >= 0 && y < (long)pb->h && x0 >= 0 && x0 + (long)pb->s <= (long)pb->w) {
+                /* dense channels-last: the S taps' channels are one contiguous run */
+                memcpy(out, src + n * ss[0] + (size_t)y * ss[2] + (size_t)x0 * ss[3], pb->s * pb->c * sizeof *out);
+                out += pb->s * pb->c;
+                continue;
+            }
             for (size_t s = 0; s < pb->s; s++, out += pb->cg) {
                 long x = (long)(q * pb->stride_w + s * pb->dil_w) - (long)pb->pad_left;
                 if (y < 0 || y >= (long)pb->h || x < 0 || x >= (long)pb->w) {
