@@ -73,7 +73,7 @@ static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const 
         break;
     case OCLNN_CONV_ALGO_DEPTHWISE: break;
     case OCLNN_CONV_ALGO_DIRECT: {
-        if (pb->groups > 1) break; /* the pixel nest is for dense convolutions only */
+        /* R x S x Cg x K: the dense pixel nest and the grouped channels-last nest */
         cv->wp = oclnn__alloc(ctx->allocator, wn * sizeof(float));
         if (!cv->wp) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
         size_t rs = (size_t)pb->r * pb->s;

@@ -4,6 +4,7 @@
  * output channels (C[Kg x PQ] = W[Kg x CgRS] * col[CgRS x PQ]); for NHWC, rows are output pixels
  * (C[PQ x Kg] = col[PQ x RSCg] * Wt[RSCg x Kg]). One im2col per image serves all groups. A 1x1 unpadded stride-1 convolution whose src has
  * dst's layout uses src itself as the GEMM operand (no im2col). */
+#include <omp.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -46,6 +47,7 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
                                  size_t n, float *col) {
     size_t width = (size_t)pb->r * pb->s * pb->c;
     long pixels = (long)pb->p * pb->q;
+    const bool run = pb->groups == 1 && pb->dil_w == 1 && ss[1] == 1 && ss[3] == pb->c;
 #pragma omp parallel for
     for (long px = 0; px < pixels; px++) {
         size_t p = (size_t)px / pb->q, q = (size_t)px % pb->q;
@@ -53,6 +55,13 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
         for (size_t c0 = 0; c0 < pb->c; c0 += pb->cg)
         for (size_t r = 0; r < pb->r; r++) {
             long y = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
+            long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+            if (run && y >= 0 && y < (long)pb->h && x0 >= 0 && x0 + (long)pb->s <= (long)pb->w) {
+                /* dense channels-last: the S taps' channels are one contiguous run */
+                memcpy(out, src + n * ss[0] + (size_t)y * ss[2] + (size_t)x0 * ss[3], pb->s * pb->c * sizeof *out);
+                out += pb->s * pb->c;
+                continue;
+            }
             for (size_t s = 0; s < pb->s; s++, out += pb->cg) {
                 long x = (long)(q * pb->stride_w + s * pb->dil_w) - (long)pb->pad_left;
                 if (y < 0 || y >= (long)pb->h || x < 0 || x >= (long)pb->w) {
@@ -86,6 +95,85 @@ static void group_gemm(const oclnn__cpu_conv *cv, const float *x, const size_t s
     }
 }
 
+/* o[i] = act(o[i] + bias + r[i]) over one contiguous run; the bias is a vector bv (NHWC: the
+ * run is channels) or the scalar bs (NCHW: the run is one channel's pixels); r may be NULL. Kept
+ * branch-free inside so that it vectorizes. */
+OCLNN__CPU_CLONES
+static void epilogue_run(float *restrict o, size_t len, const float *restrict bv, float bs,
+                         const float *restrict r, bool relu) {
+    if (bv && r) for (size_t i = 0; i < len; i++) o[i] += bv[i] + r[i];
+    else if (bv) for (size_t i = 0; i < len; i++) o[i] += bv[i];
+    else if (r) for (size_t i = 0; i < len; i++) o[i] += bs + r[i];
+    else if (bs != 0.0f) for (size_t i = 0; i < len; i++) o[i] += bs;
+    if (relu) for (size_t i = 0; i < len; i++) o[i] = o[i] < 0.0f ? 0.0f : o[i];
+}
+
+/* A tensor whose pixels of one image are evenly spaced (pixel j = p*Q + q at j * stride[W]). */
+static bool pixels_even(const size_t st[4], size_t q) { return st[OCLNN__H] == q * st[OCLNN__W]; }
+
+/* Dense (groups == 1) convolution in tiles of output channels [k0, k1) x pixels [j0, j1) of one
+ * image, spread over the threads, each tile a single-threaded GEMM followed at once by its
+ * epilogue (bias, residual, ReLU) while the tile is still in cache: one pass over dst instead of
+ * a GEMM pass and a separate, strided epilogue pass. b is the image's operand: src itself (1x1
+ * stride 1) or its im2col; ldb its row stride (NCHW: channel rows of pixels; NHWC: pixel rows of
+ * channels). */
+static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, size_t bstride_n,
+                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
+    const size_t threads = (size_t)omp_get_max_threads();
+    size_t kb = kk <= 256 ? kk : 256, nk = (kk + kb - 1) / kb;
+    size_t nj = (pq + 255) / 256;
+    if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
+    if (nj > (pq + 15) / 16) nj = (pq + 15) / 16;
+    size_t jb = (pq + nj - 1) / nj;
+    jb = (jb + 15) / 16 * 16;
+    nj = (pq + jb - 1) / jb;
+    kb = (kk + nk - 1) / nk;
+    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
+    const size_t *rs = residual ? residual->stride : ds;
+    const bool res_even = !res || pixels_even(rs, pb->q);
+    const float *bias = cv->bias;
+    const bool relu = pb->act == OCLNN_ACTIVATION_RELU, epi = bias || res || relu;
+    long tiles = (long)(images * nk * nj);
+#pragma omp parallel for schedule(dynamic)
+    for (long t = 0; t < tiles; t++) {
+        size_t n = n0 + (size_t)t / (nk * nj), ki = (size_t)t / nj % nk, ji = (size_t)t % nj;
+        size_t k0 = ki * kb, k1 = k0 + kb < kk ? k0 + kb : kk, j0 = ji * jb, j1 = j0 + jb < pq ? j0 + jb : pq;
+        const float *bn = b + (n - n0) * bstride_n;
+        float *yn = y + n * ds[OCLNN__N];
+        if (rows_channels) {
+            oclnn__cpu_sgemm(false, k1 - k0, j1 - j0, crs, cv->w + k0 * crs, crs, bn + j0, ldb, 0.0f,
+                             yn + k0 * ds[OCLNN__C] + j0, ds[OCLNN__C]);
+        } else {
+            oclnn__cpu_sgemm(false, j1 - j0, k1 - k0, crs, bn + j0 * ldb, ldb, cv->wt + k0, kk, 0.0f,
+                             yn + j0 * ds[OCLNN__W] + k0, ds[OCLNN__W]);
+        }
+        if (!epi) continue;
+        for (size_t a = rows_channels ? k0 : j0; a < (rows_channels ? k1 : j1); a++) {
+            /* one contiguous run of dst: pixels j0..j1 of channel a (NCHW) or channels k0..k1 of
+             * pixel a (NHWC) */
+            size_t lo = rows_channels ? j0 : k0, hi = rows_channels ? j1 : k1;
+            float *o = yn + (rows_channels ? a * ds[OCLNN__C] : a * ds[OCLNN__W]) + lo;
+            const float *bv = bias && !rows_channels ? bias + lo : NULL;
+            float bs = bias && rows_channels ? bias[a] : 0.0f;
+            size_t rstep = rows_channels ? rs[OCLNN__W] : rs[OCLNN__C];
+            if (!res || (res_even && rstep == 1)) {
+                const float *r = res ? res + n * rs[OCLNN__N] +
+                                           (rows_channels ? a * rs[OCLNN__C] : a * rs[OCLNN__W]) + lo
+                                     : NULL;
+                epilogue_run(o, hi - lo, bv, bs, r, relu);
+                continue;
+            }
+            for (size_t i = lo; i < hi; i++) { /* a residual of another layout or a view */
+                size_t k = rows_channels ? a : i, j = rows_channels ? i : a, p = j / pb->q, q = j % pb->q;
+                float v = o[i - lo] + (bias ? bias[k] : 0.0f) + res[n * rs[0] + k * rs[1] + p * rs[2] + q * rs[3]];
+                o[i - lo] = relu && v < 0.0f ? 0.0f : v;
+            }
+        }
+    }
+}
+
 oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv, const oclnn_tensor *src,
                                   oclnn_tensor *dst, const oclnn_tensor *residual) {
     const oclnn__conv2d_problem *pb = &cv->pb;
@@ -100,6 +188,21 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
         oclnn__storage *scratch;
         OCLNN__TRY(oclnn__context_scratch(ctx, pb->groups * crs * pq * sizeof(float), &scratch));
         col = scratch->mem;
+    }
+    if (pb->groups == 1 && oclnn__cpu_blas_nests() && pixels_even(ds, pb->q) &&
+        (rows_channels ? ds[OCLNN__W] == 1 : ds[OCLNN__C] == 1) &&
+        (!no_col || (pixels_even(ss, pb->q) && (rows_channels ? ss[OCLNN__W] == 1 : ss[OCLNN__C] == 1)))) {
+        if (!no_col) {
+            for (size_t n = 0; n < pb->n; n++) {
+                if (rows_channels) im2col_rows_channels(pb, x, ss, n, col);
+                else im2col_cols_channels(pb, x, ss, n, col);
+                dense_tiles(cv, col, rows_channels ? pq : crs, 0, n, 1, y, ds, residual, rows_channels);
+            }
+        } else {
+            dense_tiles(cv, x, rows_channels ? ss[OCLNN__C] : ss[OCLNN__W], ss[OCLNN__N], 0, pb->n, y, ds,
+                        residual, rows_channels);
+        }
+        return OCLNN_OK;
     }
     if (no_col && !rows_channels && ss[OCLNN__N] == pb->h * ss[OCLNN__H] &&
         ds[OCLNN__N] == pb->p * ds[OCLNN__H]) {
