@@ -19,14 +19,6 @@ static const double ATOL_STATS = 1e-5, RTOL_STATS = 2e-5;
 /* The folded linear layer against FC + BN: K = 300 products reassociated on both sides. */
 static const double ATOL_FOLD = 5e-5, RTOL_FOLD = 5e-5;
 
-static float *golden(const char *name, size_t want) {
-    size_t n = 0;
-    float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing golden file tests/data/%s (run tools/make_golden.py layers)", name);
-    assert_int_equal(n, want);
-    return p;
-}
-
 static void test_bn_golden(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;

@@ -77,14 +77,6 @@ static void test_concat_op(void **state) {
     }
 }
 
-static float *golden(const char *name, size_t want) {
-    size_t n = 0;
-    float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing golden file tests/data/%s (run tools/make_golden.py layers)", name);
-    assert_int_equal(n, want);
-    return p;
-}
-
 typedef struct counting {
     size_t calls;
 } counting;

@@ -23,15 +23,6 @@
 /* VOC AP: exact rationals computed in double, stored as float. */
 #define AP_ATOL 1e-6
 
-static float *golden(const char *name, size_t want) {
-    size_t n = 0;
-    float *p = load_golden(name, &n);
-    if (!p)
-        fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py detect", name);
-    if (n != want) fail_msg("tests/data/%s has %zu floats, expected %zu", name, n, want);
-    return p;
-}
-
 static void test_box_iou(void **state) {
     (void)state;
     float *a = golden("detect_iou_a.bin", 20 * 4), *b = golden("detect_iou_b.bin", 30 * 4);

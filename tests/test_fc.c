@@ -15,14 +15,6 @@
  * partial sums; with |x|, |w| <= 1 the sums stay O(sqrt(K)), K <= 25088. */
 static const double ATOL_FC = 2e-4, RTOL_FC = 1e-4;
 
-static float *golden(const char *name, size_t want) {
-    size_t n = 0;
-    float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing golden file tests/data/%s (run tools/make_golden.py layers)", name);
-    assert_int_equal(n, want);
-    return p;
-}
-
 static void run_fc_algo(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc *d,
                         const float *x, const float *w, const float *b, const float *ref, bool views,
                         const char *name, const char *algo) {

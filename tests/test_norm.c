@@ -14,14 +14,6 @@ static const double ATOL_SOFTMAX = 1e-7, RTOL_SOFTMAX = 2e-5;
 /* LRN: powf (OpenCL pow: <= 16 ulp) of a float sum of at most `size` squares. */
 static const double ATOL_LRN = 1e-6, RTOL_LRN = 1e-5;
 
-static float *golden(const char *name, size_t want) {
-    size_t n = 0;
-    float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing golden file tests/data/%s (run tools/make_golden.py layers)", name);
-    assert_int_equal(n, want);
-    return p;
-}
-
 static void run_softmax(oclnn_context *ctx, oclnn_layout layout, oclnn_shape s, const float *x,
                         const float *ref, int variant, const char *name) {
     oclnn_softmax_desc d = {s};

@@ -142,14 +142,6 @@ static const struct {
     {"global_max", OCLNN_POOL_GLOBAL_MAX, 0, 0, 0, 0, 0, 0, false, true, false},
 };
 
-static float *golden(const char *name, size_t want) {
-    size_t n = 0;
-    float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing golden file tests/data/%s (run tools/make_golden.py layers)", name);
-    assert_int_equal(n, want);
-    return p;
-}
-
 /* torch.nn.functional max_pool2d / avg_pool2d / adaptive pools on a 2x3x9x10 input. */
 static void test_pool_golden(void **state) {
     oclnn_context *ctx = TEST_CTX(state);

@@ -24,15 +24,6 @@ static const oclnn_shape GOLD_MAP = {2, 5, 12, 15};
 #define GOLD_PW 4
 #define GOLD_SCALE 0.5f
 
-static float *golden(const char *name, size_t want) {
-    size_t n = 0;
-    float *p = load_golden(name, &n);
-    if (!p)
-        fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py detect", name);
-    if (n != want) fail_msg("tests/data/%s has %zu floats, expected %zu", name, n, want);
-    return p;
-}
-
 static size_t count(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
 
 /* Runs an RoI op on a map given as dense NCHW host data; returns dst (and argmax) as NCHW. */

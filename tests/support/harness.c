@@ -123,3 +123,14 @@ float *load_golden(const char *name, size_t *count) {
     *count = (size_t)size / sizeof(float);
     return data;
 }
+
+float *golden(const char *name, size_t want) {
+    size_t n = 0;
+    float *p = load_golden(name, &n);
+    if (!p) fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py", name);
+    if (n != want) {
+        free(p);
+        fail_msg("tests/data/%s has %zu floats, expected %zu", name, n, want);
+    }
+    return p;
+}

@@ -61,5 +61,8 @@ bool check_close(const float *got, const float *ref, size_t n, double atol, doub
 
 /* Reads a whole file of float32 values from tests/data (little-endian). NULL if missing. */
 float *load_golden(const char *name, size_t *count);
+/* The same, for a file that must exist and hold exactly `want` floats: fails the test otherwise,
+ * naming the file and how to regenerate it. */
+float *golden(const char *name, size_t want);
 
 #endif
