@@ -77,7 +77,9 @@ static oclnn_status cpu_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) 
 }
 
 static oclnn_status cpu_tensor_fill(oclnn_tensor *t, float value) {
-    oclnn__cpu_fill_strided(t->shape, oclnn__cpu_data(t), t->stride, value);
+    /* A fill is a copy from one value that every index reads (all source strides 0). */
+    static const size_t broadcast[4] = {0, 0, 0, 0};
+    oclnn__cpu_copy_strided(t->shape, &value, broadcast, oclnn__cpu_data(t), t->stride);
     return OCLNN_OK;
 }
 

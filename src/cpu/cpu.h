@@ -14,6 +14,5 @@ int oclnn__cpu_threads(void);
 /* dst[i] = src[i] over a 4-D shape with arbitrary element strides (n, c, h, w order). */
 void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4], float *dst,
                              const size_t ds[4]);
-void oclnn__cpu_fill_strided(oclnn_shape s, float *dst, const size_t ds[4], float value);
 
 #endif

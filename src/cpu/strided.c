@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Strided 4-D copy and fill. The loop nest puts the destination's smallest stride innermost, so
+/* Strided 4-D copy (a fill is the same copy with all source strides 0). The loop nest puts the destination's smallest stride innermost, so
  * writes stay sequential whether the destination is NCHW, NHWC or a channel view. */
 #include "cpu/cpu.h"
 
@@ -44,22 +44,6 @@ void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4]
                 for (size_t i3 = 0; i3 < d3; i3++) dp[i3] = sp[i3];
             else
                 for (size_t i3 = 0; i3 < d3; i3++) dp[i3 * di] = sp[i3 * si];
-        }
-    }
-}
-
-void oclnn__cpu_fill_strided(oclnn_shape s, float *dst, const size_t ds[4], float value) {
-    const size_t dims[4] = {s.n, s.c, s.h, s.w};
-    int o[4];
-    axis_order(ds, o);
-    const size_t d0 = dims[o[0]], d1 = dims[o[1]], d2 = dims[o[2]], d3 = dims[o[3]];
-    const ptrdiff_t outer = (ptrdiff_t)(d0 * d1);
-#pragma omp parallel for if (outer > 1 && d0 * d1 * d2 * d3 > 65536)
-    for (ptrdiff_t i01 = 0; i01 < outer; i01++) {
-        size_t i0 = (size_t)i01 / d1, i1 = (size_t)i01 % d1;
-        for (size_t i2 = 0; i2 < d2; i2++) {
-            float *dp = dst + i0 * ds[o[0]] + i1 * ds[o[1]] + i2 * ds[o[2]];
-            for (size_t i3 = 0; i3 < d3; i3++) dp[i3 * ds[o[3]]] = value;
         }
     }
 }
