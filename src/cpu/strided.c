@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Strided 4-D copy (a fill is the same copy with all source strides 0). The loop nest puts the destination's smallest stride innermost, so
- * writes stay sequential whether the destination is NCHW, NHWC or a channel view. */
+/* Strided 4-D copy (a fill is the same copy with all source strides 0). The loop nest puts the
+ * destination's smallest stride innermost, so writes stay sequential whether the destination is
+ * NCHW, NHWC or a channel view. */
 #include "cpu/cpu.h"
 
 #ifdef _OPENMP
