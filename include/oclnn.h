@@ -174,9 +174,13 @@ typedef struct oclnn_context_options {
     const char *tuning_db;  /**< NULL: OCLNN_TUNING_DB, then the device's default file; "none": no tuning */
     const oclnn_allocator *allocator; /**< NULL: malloc/free */
     uint32_t flags;                   /**< OCLNN_FLAG_* */
+    /** NULL: OCLNN_DEVICE_CLASS, then the device's own class. "gpu" (or "nvidia", "amd",
+     *  "intel") makes an OpenCL device use the GPU class's kernels, defaults and algorithm
+     *  choices (for testing GPU code paths on a CPU device); "cpu" the CPU class's. */
+    const char *device_class;
 } oclnn_context_options;
 
-#define OCLNN_CONTEXT_OPTIONS_INIT {NULL, OCLNN_LAYOUT_AUTO, NULL, NULL, NULL, NULL, 0u}
+#define OCLNN_CONTEXT_OPTIONS_INIT {NULL, OCLNN_LAYOUT_AUTO, NULL, NULL, NULL, NULL, 0u, NULL}
 OCLNN_API oclnn_context_options oclnn_context_options_default(void);
 
 /**

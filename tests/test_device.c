@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/devclass.h"
 #include "core/device.h"
 #include "support/harness.h"
 
@@ -87,6 +88,49 @@ static void test_layout_rule(void **state) {
     assert_int_equal(oclnn__device_layout_rule(&intel), OCLNN_LAYOUT_NHWC);
     assert_int_equal(oclnn__device_layout_rule(&pocl), OCLNN_LAYOUT_NHWC);
     assert_int_equal(oclnn__device_layout_rule(&c), OCLNN_LAYOUT_NHWC);
+}
+
+/* The device-class rule: GPU vendors by name, CPU devices and the C backend as CPU, overrides. */
+static void test_device_class(void **state) {
+    (void)state;
+    oclnn_device_info nv = cl_dev(0, 0, "H200", "NVIDIA Corporation", true, 132, 1980);
+    oclnn_device_info amd = cl_dev(0, 0, "gfx1100", "Advanced Micro Devices, Inc.", true, 48, 2500);
+    oclnn_device_info intel = cl_dev(0, 0, "Arc A770", "Intel(R) Corporation", true, 32, 2400);
+    oclnn_device_info mali = cl_dev(0, 0, "Mali-G78", "ARM", true, 24, 850);
+    oclnn_device_info pocl = cl_dev(0, 0, "pthread-znver3", "AuthenticAMD", false, 2, 2600);
+    oclnn_device_info c = c_backend();
+    oclnn__devclass k;
+    assert_true(oclnn__devclass_of(&nv, NULL, &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_GPU_NVIDIA);
+    assert_true(oclnn__devclass_of(&amd, "", &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_GPU_AMD);
+    assert_true(oclnn__devclass_of(&intel, NULL, &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_GPU_INTEL);
+    assert_true(oclnn__devclass_of(&mali, NULL, &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_GPU_OTHER);
+    assert_true(oclnn__devclass_of(&pocl, NULL, &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_CPU);
+    assert_true(oclnn__devclass_of(&pocl, "GPU", &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_GPU_OTHER);
+    assert_true(oclnn__devclass_of(&pocl, "nvidia", &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_GPU_NVIDIA);
+    assert_true(oclnn__devclass_of(&nv, "cpu", &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_CPU);
+    assert_true(oclnn__devclass_of(&c, "gpu", &k)); /* the C backend has no GPU kernels */
+    assert_int_equal(k, OCLNN__DEVCLASS_CPU);
+    k = OCLNN__DEVCLASS_COUNT;
+    assert_false(oclnn__devclass_of(&pocl, "tpu", &k));
+    assert_int_equal(k, OCLNN__DEVCLASS_COUNT);
+    assert_string_equal(oclnn__devclass_name(OCLNN__DEVCLASS_GPU_AMD), "gpu-amd");
+
+    /* Through the context: a bad override is refused with the variable named. */
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    o.device_class = "tpu";
+    oclnn_context *ctx = NULL;
+    assert_int_equal(oclnn_context_create(&o, &ctx), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("OCLNN_DEVICE_CLASS");
+    assert_null(ctx);
 }
 
 /* The real list: the C backend is last, exactly one default, capabilities filled in. */
@@ -219,6 +263,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_choose_default_without_gpu),
         cmocka_unit_test(test_choose_by_request),
         cmocka_unit_test(test_layout_rule),
+        cmocka_unit_test(test_device_class),
         cmocka_unit_test(test_enumerate),
         cmocka_unit_test(test_context_on_each_device),
         cmocka_unit_test(test_environment_precedence),

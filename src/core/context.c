@@ -118,8 +118,14 @@ static oclnn_status parse_layout_env(oclnn_layout *out) {
     return OCLNN_OK;
 }
 
-static oclnn_status start_backend(oclnn_context *ctx, const oclnn_device_info *dev) {
+static oclnn_status start_backend(oclnn_context *ctx, const oclnn_device_info *dev,
+                                  const char *devclass) {
     ctx->device = *dev;
+    if (!oclnn__devclass_of(dev, devclass, &ctx->devclass))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "device class \"%s\" (options->device_class or OCLNN_DEVICE_CLASS) is "
+                           "not cpu, gpu, nvidia, amd or intel",
+                           devclass);
     ctx->be = dev->backend == OCLNN_BACKEND_CPU ? &oclnn__backend_cpu : &oclnn__backend_opencl;
     if (ctx->layout == OCLNN_LAYOUT_AUTO || ctx->layout_from_device) {
         ctx->layout = dev->layout;
@@ -193,14 +199,15 @@ oclnn_status oclnn_context_create(const oclnn_context_options *options, oclnn_co
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the context options");
     }
 
-    oclnn_status st = start_backend(ctx, &list[index]);
+    const char *devclass = pick(opt.device_class, "OCLNN_DEVICE_CLASS");
+    oclnn_status st = start_backend(ctx, &list[index], devclass);
     if (st != OCLNN_OK && (!request || !*request) && list[index].backend != OCLNN_BACKEND_CPU) {
         /* The default OpenCL device would not start: fall back to the C backend. */
         oclnn__log(OCLNN__LOG_INFO, "default device \"%s\" failed (%s); using the C backend",
                    list[index].name, oclnn_last_error());
         ctx->impl = NULL;
         OCLNN__ENTER();
-        st = start_backend(ctx, &list[count - 1]);
+        st = start_backend(ctx, &list[count - 1], devclass);
     }
     free(list);
     if (st != OCLNN_OK) {
@@ -213,8 +220,9 @@ oclnn_status oclnn_context_create(const oclnn_context_options *options, oclnn_co
         context_free(ctx);
         return st;
     }
-    oclnn__log(OCLNN__LOG_INFO, "context on \"%s\" (%s backend, %s)", ctx->device.name, ctx->be->name,
-               oclnn__layout_name(ctx->layout));
+    oclnn__log(OCLNN__LOG_INFO, "context on \"%s\" (%s backend, %s, device class %s)",
+               ctx->device.name, ctx->be->name, oclnn__layout_name(ctx->layout),
+               oclnn__devclass_name(ctx->devclass));
     *out = ctx;
     return OCLNN_OK;
 }

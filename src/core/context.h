@@ -7,6 +7,7 @@
 
 #include <threads.h>
 
+#include "core/devclass.h"
 #include "oclnn.h"
 
 #define OCLNN__MAGIC_CONTEXT 0x6f43747au /* "oCtz" */
@@ -25,6 +26,7 @@ struct oclnn_context {
     const struct oclnn__backend *be;
     void *impl; /* backend state */
     oclnn_device_info device;
+    oclnn__devclass devclass; /* what kernels, defaults and choices are shaped for (devclass.h) */
     oclnn_layout layout;
     bool layout_from_device; /* layout follows the device rule (no option or OCLNN_LAYOUT) */
     oclnn_allocator allocator_copy;
