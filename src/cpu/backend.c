@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/status.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "ops/detect.h"
 #include "core/alloc.h"
 #include "core/fault.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/status.h"

@@ -5,7 +5,7 @@
  * gather and reduce. */
 #include <math.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/detect.h"
