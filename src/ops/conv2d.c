@@ -27,12 +27,6 @@ oclnn_conv2d_desc oclnn_conv2d_desc_default(void) {
     return d;
 }
 
-void oclnn__conv2d_problem_str(const oclnn__conv2d_problem *pb, char *buf, size_t size) {
-    snprintf(buf, size, "n%uc%uh%uw%uk%ur%us%ust%ux%upad%u,%u,%u,%udil%ux%ug%u", pb->n, pb->c, pb->h,
-             pb->w, pb->k, pb->r, pb->s, pb->stride_h, pb->stride_w, pb->pad_top, pb->pad_bottom,
-             pb->pad_left, pb->pad_right, pb->dil_h, pb->dil_w, pb->groups);
-}
-
 /* Output size along one axis, or 0 with a message when the kernel does not fit. */
 static oclnn_status axis(const char *name, uint32_t in, uint32_t k, uint32_t stride, uint32_t dil,
                          oclnn_pad_mode mode, uint32_t *pad_lo, uint32_t *pad_hi, uint32_t *out) {

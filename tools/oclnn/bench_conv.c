@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "bench.h"
+#include "ops/conv2d.h"
 #include "ref/ref.h"
 
 /* --verify limits on max_rel_err (see bench_errors): float rounding for most algorithms; Winograd
@@ -169,10 +170,12 @@ int cmd_bench_conv(int argc, char **argv) {
         rc = TOOL_FAIL;
         goto done;
     }
-    char problem[160];
-    snprintf(problem, sizeof problem, "n%uc%uh%uw%uk%ur%us%ust%ux%ug%u%s", d.input.n, d.input.c, d.input.h,
-             d.input.w, d.out_channels, d.kernel_h, d.kernel_w, d.stride_h, d.stride_w, d.groups,
-             oclnn_context_layout(ctx) == OCLNN_LAYOUT_NHWC ? "_nhwc" : "_nchw");
+    char problem[OCLNN__CONV2D_PROBLEM_MAX] = "";
+    oclnn__conv2d_problem pb; /* the descriptor was checked by oclnn_conv2d_output_shape */
+    if (oclnn__conv2d_resolve(&d, &pb) == OCLNN_OK) {
+        pb.layout = oclnn_context_layout(ctx);
+        oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
+    }
     double flops = 2.0 * out.n * out.c * wshape[1] * d.kernel_h * d.kernel_w * out.h * out.w;
     bench_json_begin(&common);
     bool first_row = true;
