@@ -19,11 +19,6 @@ oclnn_conv_algo oclnn__conv2d_choose(const oclnn__conv2d_problem *pb, const ocln
 /* Fills pb from a descriptor, or fails with a message naming the field. */
 oclnn_status oclnn__conv2d_resolve(const oclnn_conv2d_desc *d, oclnn__conv2d_problem *pb);
 
-/* Winograd F(m x m, 3x3) filter transform (m = 2 or 4; groups == 1, 3x3): w is K x C x 3 x 3,
- * u receives (m+2)^2 x K x C floats, U[xi][k][c]. */
-void oclnn__conv2d_winograd_filter(const oclnn__conv2d_problem *pb, uint32_t m, const float *w,
-                                   float *u);
-
 /* The tuning-database family (search space) of an algorithm's tunable kernels; NULL for
  * algorithms without (im2col-clblast, AUTO). */
 struct oclnn__tune_space;

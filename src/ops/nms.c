@@ -7,7 +7,7 @@
 #include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 typedef struct ranked {
     float score;
