@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/status.h"
+#include "tune/tune.h"
 
 static const char *const ALGO_NAMES[OCLNN_CONV_ALGO_COUNT] = {
     "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast"};
@@ -191,7 +192,7 @@ void oclnn__conv2d_memo_free(oclnn_context *ctx) {
 static void conv_destroy(oclnn_op *op) {
     oclnn__conv2d_op *cop = op->impl;
     if (!cop) return;
-    if (cop->state_destroy) cop->state_destroy(op->ctx, cop->state);
+    if (cop->row) cop->row->destroy(op->ctx, cop->state);
     oclnn__free(op->ctx->allocator, cop);
     op->impl = NULL;
 }
@@ -203,26 +204,47 @@ static oclnn_status family(oclnn_context *ctx, const oclnn__conv2d_family **f) {
     return OCLNN_OK;
 }
 
+/* The plan's tunables: the algorithm's search space resolved once through the tuning lookup
+ * (override, exact, nearest, device class, kernel default). Algorithms without a space get none. */
+static void plan_tunables(const oclnn_context *ctx, oclnn__conv2d_op *cop) {
+    const oclnn__tune_space *sp = oclnn__conv2d_space(cop->algo);
+    cop->tunables.n = 0;
+    if (!sp) return;
+    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, cop->problem, NULL);
+    for (size_t i = 0; i < sp->n_params && i < OCLNN__CONV2D_MAX_TUNABLES; i++)
+        cop->tunables.t[cop->tunables.n++] =
+            (oclnn__conv2d_tunable){sp->params[i].name, (uint32_t)v.v[i], (uint32_t)sp->params[i].def};
+}
+
+/* The plan: the algorithm (explicit, remembered find result, or heuristic), the backend's row
+ * for it, its tunables and the problem string. Called with the context locked. */
+static oclnn_status plan(oclnn_context *ctx, const oclnn__conv2d_family *f, oclnn_conv_algo algo,
+                         oclnn__conv2d_op *cop) {
+    oclnn__conv2d_caps caps;
+    f->caps(ctx, &caps);
+    oclnn__conv2d_problem_str(&cop->pb, cop->problem, sizeof cop->problem);
+    if (algo == OCLNN_CONV_ALGO_AUTO) {
+        const memo_entry *m = memo_find(ctx, &cop->pb);
+        algo = m ? m->algo : oclnn__conv2d_choose_tuned(ctx, &cop->pb, &caps);
+    }
+    const char *why = oclnn__conv2d_applies(&cop->pb, algo, &caps);
+    const oclnn__conv2d_row *row = oclnn__conv2d_row_of(f, algo);
+    if (!why && !row) why = "the backend lacks it";
+    if (!why && row->applies) why = row->applies(ctx, &cop->pb);
+    if (why)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "algorithm %s does not apply to %s on %s: %s",
+                           oclnn_conv_algo_name(algo), cop->problem, ctx->be->name, why);
+    cop->algo = algo;
+    cop->row = row;
+    plan_tunables(ctx, cop);
+    return OCLNN_OK;
+}
+
 /* Creates the op for a resolved problem; `algo` may be AUTO. The context is not locked. */
 static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
                               const float *weights, const float *bias, oclnn_op **out) {
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
-    oclnn__conv2d_caps caps;
-    mtx_lock(&ctx->lock);
-    f->caps(ctx, &caps);
-    if (algo == OCLNN_CONV_ALGO_AUTO) {
-        const memo_entry *m = memo_find(ctx, pb);
-        algo = m ? m->algo : oclnn__conv2d_choose_tuned(ctx, pb, &caps);
-    }
-    mtx_unlock(&ctx->lock);
-    const char *why = oclnn__conv2d_applies(pb, algo, &caps);
-    if (why) {
-        char text[160];
-        oclnn__conv2d_problem_str(pb, text, sizeof text);
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "algorithm %s does not apply to %s: %s",
-                           oclnn_conv_algo_name(algo), text, why);
-    }
     oclnn_op *op;
     OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_CONV2D, &op));
     oclnn__conv2d_op *cop = oclnn__calloc(ctx->allocator, 1, sizeof *cop);
@@ -231,20 +253,18 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution state");
     }
     cop->pb = *pb;
-    cop->algo = algo;
     op->impl = cop;
     op->impl_destroy = conv_destroy;
-    op->algo = oclnn_conv_algo_name(algo);
     mtx_lock(&ctx->lock);
-    oclnn_status st = f->create(ctx, cop, weights, bias, &op->workspace_bytes);
+    oclnn_status st = plan(ctx, f, algo, cop);
+    if (st == OCLNN_OK) st = cop->row->create(ctx, cop, weights, bias, &op->workspace_bytes);
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) {
         oclnn__op_free(op);
         return st;
     }
-    char text[160];
-    oclnn__conv2d_problem_str(pb, text, sizeof text);
-    oclnn__log(OCLNN__LOG_INFO, "conv2d %s on %s: %s", text, ctx->be->name, op->algo);
+    op->algo = oclnn_conv_algo_name(cop->algo);
+    oclnn__log(OCLNN__LOG_INFO, "conv2d %s on %s: %s", cop->problem, ctx->be->name, op->algo);
     *out = op;
     return OCLNN_OK;
 }
@@ -301,7 +321,7 @@ static oclnn_status run_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *
     oclnn_context *ctx = op->ctx;
     const oclnn__conv2d_op *cop = op->impl;
     mtx_lock(&ctx->lock);
-    oclnn_status st = ctx->be->conv2d->run(ctx, cop, src, dst, residual);
+    oclnn_status st = cop->row->run(ctx, cop, src, dst, residual);
     mtx_unlock(&ctx->lock);
     return st;
 }
