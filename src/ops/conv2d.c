@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The public conv2d calls: descriptor validation with messages, padding and output size, overflow
  * checks, the algorithm choice (explicit, remembered find result, or heuristic), run-time tensor
- * checks, and oclnn_conv2d_find with its per-context memory. Everything that depends on the
+ * checks, and oclnn_conv2d_find, which records its winner in the context's tuning state. Everything that depends on the
  * device is behind ctx->be->conv2d. */
 #include "ops/conv2d.h"
 
@@ -125,68 +125,6 @@ oclnn_status oclnn_conv2d_output_shape(const oclnn_conv2d_desc *desc, oclnn_shap
     return OCLNN_OK;
 }
 
-/* ---- the context's memory of find results ---- */
-
-typedef struct memo_entry {
-    oclnn__conv2d_problem pb;
-    oclnn_conv_algo algo;
-} memo_entry;
-
-struct oclnn__conv2d_memo {
-    memo_entry *e;
-    size_t n, cap;
-};
-
-/* Field by field: struct copies need not preserve padding bytes, so memcmp could miss. */
-static bool problem_eq(const oclnn__conv2d_problem *a, const oclnn__conv2d_problem *b) {
-    return a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w && a->k == b->k &&
-           a->r == b->r && a->s == b->s && a->p == b->p && a->q == b->q &&
-           a->stride_h == b->stride_h && a->stride_w == b->stride_w && a->dil_h == b->dil_h &&
-           a->dil_w == b->dil_w && a->pad_top == b->pad_top && a->pad_bottom == b->pad_bottom &&
-           a->pad_left == b->pad_left && a->pad_right == b->pad_right && a->groups == b->groups &&
-           a->act == b->act && a->has_bias == b->has_bias && a->residual == b->residual;
-}
-
-static const memo_entry *memo_find(const oclnn_context *ctx, const oclnn__conv2d_problem *pb) {
-    const struct oclnn__conv2d_memo *m = ctx->conv2d_memo;
-    for (size_t i = 0; m && i < m->n; i++)
-        if (problem_eq(&m->e[i].pb, pb)) return &m->e[i];
-    return NULL;
-}
-
-static oclnn_status memo_put(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo a) {
-    struct oclnn__conv2d_memo *m = ctx->conv2d_memo;
-    if (!m) {
-        m = oclnn__calloc(ctx->allocator, 1, sizeof *m);
-        if (!m) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the find memory");
-        ctx->conv2d_memo = m;
-    }
-    memo_entry *old = (memo_entry *)memo_find(ctx, pb);
-    if (old) {
-        old->algo = a;
-        return OCLNN_OK;
-    }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 16;
-        memo_entry *e = oclnn__alloc(ctx->allocator, cap * sizeof *e);
-        if (!e) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot grow the find memory");
-        if (m->n) memcpy(e, m->e, m->n * sizeof *e);
-        oclnn__free(ctx->allocator, m->e);
-        m->e = e;
-        m->cap = cap;
-    }
-    m->e[m->n++] = (memo_entry){*pb, a};
-    return OCLNN_OK;
-}
-
-void oclnn__conv2d_memo_free(oclnn_context *ctx) {
-    struct oclnn__conv2d_memo *m = ctx->conv2d_memo;
-    if (!m) return;
-    oclnn__free(ctx->allocator, m->e);
-    oclnn__free(ctx->allocator, m);
-    ctx->conv2d_memo = NULL;
-}
-
 /* ---- create and run ---- */
 
 static void conv_destroy(oclnn_op *op) {
@@ -216,17 +154,15 @@ static void plan_tunables(const oclnn_context *ctx, oclnn__conv2d_op *cop) {
             (oclnn__conv2d_tunable){sp->params[i].name, (uint32_t)v.v[i], (uint32_t)sp->params[i].def};
 }
 
-/* The plan: the algorithm (explicit, remembered find result, or heuristic), the backend's row
+/* The plan: the algorithm (explicit, or for AUTO the tuning database's: a find result, the
+ * fastest tuned algorithm, else the heuristic), the backend's row
  * for it, its tunables and the problem string. Called with the context locked. */
 static oclnn_status plan(oclnn_context *ctx, const oclnn__conv2d_family *f, oclnn_conv_algo algo,
                          oclnn__conv2d_op *cop) {
     oclnn__conv2d_caps caps;
     f->caps(ctx, &caps);
     oclnn__conv2d_problem_str(&cop->pb, cop->problem, sizeof cop->problem);
-    if (algo == OCLNN_CONV_ALGO_AUTO) {
-        const memo_entry *m = memo_find(ctx, &cop->pb);
-        algo = m ? m->algo : oclnn__conv2d_choose_tuned(ctx, &cop->pb, &caps);
-    }
+    if (algo == OCLNN_CONV_ALGO_AUTO) algo = oclnn__conv2d_choose_tuned(ctx, &cop->pb, &caps);
     const char *why = oclnn__conv2d_applies(&cop->pb, algo, &caps);
     const oclnn__conv2d_row *row = oclnn__conv2d_row_of(f, algo);
     if (!why && !row) why = "the backend lacks it";
@@ -448,12 +384,13 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
         st = oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "no algorithm could run this problem");
         goto done;
     }
+    char text[OCLNN__CONV2D_PROBLEM_MAX];
+    oclnn__conv2d_problem_str(&pb, text, sizeof text);
+    oclnn__tune_values best = {{(int32_t)all[0].algo}};
     mtx_lock(&ctx->lock);
-    st = memo_put(ctx, &pb, all[0].algo);
+    st = oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, text, &best, all[0].ms);
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) goto done;
-    char text[160];
-    oclnn__conv2d_problem_str(&pb, text, sizeof text);
     oclnn__log(OCLNN__LOG_INFO, "conv2d find %s: %s %.3f ms", text, oclnn_conv_algo_name(all[0].algo),
                all[0].ms);
     for (size_t i = 0; i < capacity && i < OCLNN_CONV_ALGO_COUNT - 1; i++) results[i] = all[i];

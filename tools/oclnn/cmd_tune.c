@@ -510,7 +510,7 @@ static int parse_args(int argc, char **argv, options *o, shape *shapes, size_t *
             char name[32];
             snprintf(name, sizeof name, "%.*s", (int)(n < 31 ? n : 31), p);
             const oclnn__tune_space *sp = oclnn__tune_space_find(name);
-            if (!sp || sp == &oclnn__tune_space_layout) {
+            if (!sp || sp == &oclnn__tune_space_layout || sp == &oclnn__tune_space_conv_algo) {
                 fprintf(stderr, "oclnn tune: --kernels: unknown kernel family \"%s\"\n", name);
                 return TOOL_USAGE;
             }
