@@ -241,6 +241,9 @@ static void test_net_faults(void **state) {
                 fail_msg("allocation %lu (%s): status %d: %s", n, kind ? "device" : "host", (int)st, oclnn_last_error());
             assert_null(net);
             assert_error_mentions("oclnn_net_create: ");
+            /* named once: the nested public call (tensor, conv, pool, ...) adds no name of its own */
+            if (strstr(oclnn_last_error() + strlen("oclnn_net_create: "), "oclnn_"))
+                fail_msg("named twice: %s", oclnn_last_error());
         }
         assert_true(failures > 0 || kind == 1); /* the C backend's device memory is host memory */
     }

@@ -202,7 +202,7 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
         oclnn__log(OCLNN__LOG_INFO, "default device \"%s\" failed (%s); using the C backend",
                    list[index].name, oclnn_last_error());
         ctx->impl = NULL;
-        oclnn__enter("oclnn_context_create"); /* the fallback starts with no message */
+        oclnn__clear_error(); /* the fallback starts with no message */
         st = start_backend(ctx, &list[count - 1], devclass);
     }
     free(list);

@@ -365,8 +365,6 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
     if (st == OCLNN_OK) st = oclnn_tensor_fill(src, 0.5f);
     if (st == OCLNN_OK && res) st = oclnn_tensor_fill(res, 0.25f);
     if (st != OCLNN_OK) goto done; /* the tensor call's message stands */
-    /* The public tensor calls above renamed the current API; failures below are find's. */
-    oclnn__enter("oclnn_conv2d_find");
     size_t ok = 0;
     for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
         oclnn_conv2d_perf *p = &all[a - 1];
@@ -376,7 +374,6 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
         p->status = create_op(ctx, &pb, p->algo, w, pb.has_bias ? bias : NULL, &op);
         if (p->status == OCLNN_OK) p->status = time_op(op, src, dst, res, &p->ms);
         oclnn_op_destroy(op);
-        oclnn__enter("oclnn_conv2d_find");
         ok += p->status == OCLNN_OK;
     }
     qsort(all, OCLNN_CONV_ALGO_COUNT - 1, sizeof *all, perf_cmp);
@@ -401,6 +398,6 @@ done:
     oclnn_tensor_destroy(res);
     oclnn__free(ctx->allocator, w);
     oclnn__free(ctx->allocator, bias);
-    if (st == OCLNN_OK) oclnn__enter("oclnn_conv2d_find"); /* success leaves no message */
+    if (st == OCLNN_OK) oclnn__clear_error(); /* algorithms that did not apply leave no message */
     return st;
 }
