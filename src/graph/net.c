@@ -108,6 +108,32 @@ static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
     return OCLNN_OK;
 }
 
+/* The pooling descriptor of a pooling node (adaptive average pooling as a plain or global one). */
+static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o) {
+    oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
+    pd.input = in;
+    if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+        if (o.h == 1 && o.w == 1) {
+            pd.kind = OCLNN_POOL_GLOBAL_AVG;
+        } else {
+            pd.kind = OCLNN_POOL_AVG;
+            pd.kernel_h = pd.stride_h = in.h / o.h;
+            pd.kernel_w = pd.stride_w = in.w / o.w;
+        }
+    } else {
+        pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+        pd.kernel_h = d->kernel_h;
+        pd.kernel_w = d->kernel_w;
+        pd.stride_h = d->stride_h;
+        pd.stride_w = d->stride_w;
+        pd.pad_h = d->pad_h;
+        pd.pad_w = d->pad_w;
+        pd.ceil_mode = d->ceil_mode;
+        pd.count_include_pad = d->count_include_pad;
+    }
+    return pd;
+}
+
 static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     const oclnn_allocator *al = c->net->ctx->allocator;
     const oclnn__node *n = &c->g->nodes[i];
@@ -157,27 +183,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_AVG_POOL:
     case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
         s->kind = OCLNN__STEP_POOL;
-        oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
-        pd.input = in;
-        if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
-            if (o.h == 1 && o.w == 1) {
-                pd.kind = OCLNN_POOL_GLOBAL_AVG;
-            } else {
-                pd.kind = OCLNN_POOL_AVG;
-                pd.kernel_h = pd.stride_h = in.h / o.h;
-                pd.kernel_w = pd.stride_w = in.w / o.w;
-            }
-        } else {
-            pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
-            pd.kernel_h = d->kernel_h;
-            pd.kernel_w = d->kernel_w;
-            pd.stride_h = d->stride_h;
-            pd.stride_w = d->stride_w;
-            pd.pad_h = d->pad_h;
-            pd.pad_w = d->pad_w;
-            pd.ceil_mode = d->ceil_mode;
-            pd.count_include_pad = d->count_include_pad;
-        }
+        oclnn_pool2d_desc pd = pool_desc(d, in, o);
         st = oclnn_pool2d_create(ctx, &pd, &s->op);
         break;
     }
