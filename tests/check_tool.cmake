@@ -1,7 +1,7 @@
 # ctest script: the tool's usage errors exit 2 and `devices --json` lists the C backend.
 foreach(args "bogus" "devices;--frobnicate" "bench;nosuchop" "bench;conv;--iters")
   execute_process(COMMAND ${TOOL} ${args} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
-  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs")
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs|expected")
     message(FATAL_ERROR "oclnn ${args}: exit ${rc}, expected 2 with a usage message; stderr: ${err}")
   endif()
 endforeach()
@@ -36,7 +36,7 @@ endif()
 foreach(args "tune;--strategy;greedy" "tune;--budget" "tune;--budget;-1" "tune;--net;alexnet"
              "tune;--kernels;conv_fft" "tune;--conv;n1c8" "tune;--conv;n1c8h8w8k8r1s1q3" "tune;--bogus")
   execute_process(COMMAND ${TOOL} ${args} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
-  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs")
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs|expected")
     message(FATAL_ERROR "oclnn ${args}: exit ${rc}, expected 2 with a usage message; stderr: ${err}")
   endif()
 endforeach()

@@ -16,82 +16,49 @@
 
 typedef struct net_args {
     const char *name, *weights, *input, *output;
-    unsigned batch, h, w;
-    unsigned long long seed;
+    uint32_t batch, h, w;
+    uint64_t seed;
     bool find, size_given;
 } net_args;
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: oclnn bench net NAME [--batch N] [--size H[,W]] [--weights FILE.safetensors]\n"
-               "                          [--input FILE.npy] [--output FILE.npy] [--seed S] [common options]\n"
-               "networks:");
-    for (const char *const *n = oclnn_graph_builtin_names(); *n; n++) fprintf(f, " %s", *n);
-    fprintf(f, "\n  --batch N      images per run (default 1; --input sets it)\n"
-               "  --size H[,W]   input size (default 224, inception_v3 299; --input sets it)\n"
-               "  --weights F    PyTorch state_dict in .safetensors (tools/export_weights.py); default:\n"
-               "                 oclnn's seeded generator (oclnn_graph_init_random, --seed, default 0)\n"
-               "  --input F      input as float32 (N,3,H,W) .npy; default: seeded uniform [-1, 1)\n"
-               "  --output F     write the output (N,classes) as .npy\n"
-               "  --find         time every convolution algorithm per layer first (oclnn_conv2d_find);\n"
-               "                 the net then uses the fastest of each\n\n");
-    bench_common_usage(f);
+/* --size H or H,W */
+static const char *opt_size(const char *v, void *dst) {
+    net_args *a = dst;
+    uint32_t hw[2];
+    if (opt_pair(v, hw)) return "H or H,W, each at least 1";
+    a->h = hw[0], a->w = hw[1], a->size_given = true;
+    return NULL;
 }
 
 static int parse(int argc, char **argv, net_args *a, bench_common *c) {
     memset(a, 0, sizeof *a);
     a->batch = 1;
     a->h = a->w = 224;
-    bench_common_init(c);
-    for (int i = 1; i < argc; i++) {
-        int r = bench_common_arg(c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r > 0) continue;
-        const char *v;
-        unsigned u[2];
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return -1;
-        } else if (arg_value(argc, argv, &i, "--batch", &v)) {
-            if (!v || parse_uints(v, u, 1) != 1 || !u[0]) goto bad;
-            a->batch = u[0];
-        } else if (arg_value(argc, argv, &i, "--size", &v)) {
-            int k = v ? parse_uints(v, u, 2) : -1;
-            if (k < 1 || !u[0] || !u[k - 1]) goto bad;
-            a->h = u[0];
-            a->w = u[k - 1];
-            a->size_given = true;
-        } else if (arg_value(argc, argv, &i, "--seed", &v)) {
-            char *end;
-            if (!v || !*v) goto bad;
-            a->seed = strtoull(v, &end, 10);
-            if (*end) goto bad;
-        } else if (arg_flag(argv[i], "--find")) {
-            a->find = true;
-        } else if (arg_value(argc, argv, &i, "--weights", &v)) {
-            if (!(a->weights = v)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--input", &v)) {
-            if (!(a->input = v)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--output", &v)) {
-            if (!(a->output = v)) goto bad;
-        } else if (argv[i][0] != '-' && !a->name) {
-            a->name = argv[i];
-        } else {
-            fprintf(stderr, "oclnn bench net: unknown argument \"%s\"\n\n", argv[i]);
-            usage(stderr);
-            return TOOL_USAGE;
-        }
-        continue;
-    bad:
-        fprintf(stderr, "oclnn bench net: bad or missing value for %s\n", argv[i]);
-        return TOOL_USAGE;
-    }
-    if (a->name && !a->size_given && !strcmp(a->name, "inception_v3")) a->h = a->w = 299; /* its size */
-    if (!a->name) {
-        fprintf(stderr, "oclnn bench net: which network?\n\n");
-        usage(stderr);
-        return TOOL_USAGE;
-    }
-    return 0;
+    char about[640];
+    int len = snprintf(about, sizeof about, "Compiles a built-in network for the device, times whole runs (median), "
+                       "profiles one run\nlayer by layer and reports memory. NAME is one of:");
+    for (const char *const *n = oclnn_graph_builtin_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
+        len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n);
+    const tool_opt opts[] = {
+        {"batch", "N", "images per run (default 1; --input sets it)", opt_count, &a->batch},
+        {"size", "H[,W]", "input size (default 224, inception_v3 299; --input sets it)", opt_size, a},
+        {"weights", "FILE", "PyTorch state_dict in .safetensors (tools/export_weights.py); default: seeded",
+         opt_string, &a->weights},
+        {"seed", "S", "seed of the generated weights and input (default 0)", opt_u64, &a->seed},
+        {"input", "FILE", "input as float32 (N,3,H,W) .npy (default: seeded uniform [-1, 1))", opt_string,
+         &a->input},
+        {"output", "FILE", "write the output (N,classes) as .npy", opt_string, &a->output},
+        {"find", NULL, "time every convolution algorithm per layer first (oclnn_conv2d_find)", NULL, &a->find},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"bench net", "NAME", about, opts, NULL, 1, 1};
+    const char *args[1];
+    int n_args;
+    int rc = bench_parse(&cmd, c, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return rc;
+    a->name = args[0];
+    if (!a->size_given && !strcmp(a->name, "inception_v3")) a->h = a->w = 299; /* its size */
+    return TOOL_OK;
 }
 
 /* Runs oclnn_conv2d_find on every convolution of g, so the compile that follows picks the
@@ -164,7 +131,7 @@ int bench_net(int argc, char **argv) {
     net_args a;
     bench_common c;
     int rc = parse(argc, argv, &a, &c);
-    if (rc) return rc < 0 ? TOOL_OK : rc;
+    if (rc != TOOL_OK) return rc == TOOL_HELP ? TOOL_OK : rc;
     rc = TOOL_FAIL;
     oclnn_graph *g = NULL;
     oclnn_context *ctx = NULL;

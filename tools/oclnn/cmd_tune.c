@@ -36,30 +36,6 @@
 /* NCHW and NHWC closer than this fraction: keep the device rule's layout. */
 #define LAYOUT_MARGIN 0.03
 
-static void usage(FILE *f) {
-    fprintf(f,
-            "usage: oclnn tune [--device D] [--net NAME | --conv SHAPE ... | --all-builtin]\n"
-            "                  [--budget SECONDS] [--strategy exhaustive|random|anneal] [--db FILE]\n"
-            "                  [--resume] [--kernels K,K...] [--layout nchw|nhwc] [--no-layout] [--check]\n"
-            "                  [--seed N]\n\n"
-            "Tunes the convolution kernels for one device and writes its tuning database, which\n"
-            "every later context on that device loads. SHAPE is a problem string as oclnn prints\n"
-            "them, e.g. n1c64h56w56k64r3s3pad1 (st, pad, dil, g default to 1, 0, 1, 1).\n"
-            "  --net NAME       a built-in network's convolutions (resnet50); default: resnet50\n"
-            "  --all-builtin    every built-in network\n"
-            "  --budget S       total search time in seconds (default 600), shared by the shapes\n"
-            "  --strategy S     search order within a budget (default anneal)\n"
-            "  --db FILE        the database to write (default: the device's, as contexts load it)\n"
-            "  --resume         keep (family, shape) pairs already in FILE; skip candidates that\n"
-            "                   crashed the previous run\n"
-            "  --kernels LIST   only these families (conv_im2col, conv_gemm1x1, conv_winograd2,\n"
-            "                   conv_winograd4, conv_direct, conv_depthwise)\n"
-            "  --layout L       the layout candidates are timed in (default: the device's)\n"
-            "  --no-layout      do not measure NCHW against NHWC\n"
-            "  --check          change nothing: only time default against tuned, end to end\n"
-            "Progress goes to stderr; the summary table to stdout.\n");
-}
-
 static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -86,13 +62,9 @@ typedef struct shape {
 } shape;
 
 /* "n1c64h56w56k64r3s3pad1" -> desc (the printer's fields; missing optional ones get defaults). */
-static bool parse_conv(const char *text, oclnn_conv2d_desc *d) {
+static bool parse_conv(const char *text, oclnn_conv2d_desc *d, char *why, size_t size) {
     oclnn__problem p;
-    char why[160];
-    if (!oclnn__problem_parse(text, &p, why, sizeof why)) {
-        fprintf(stderr, "oclnn tune: %s\n", why);
-        return false;
-    }
+    if (!oclnn__problem_parse(text, &p, why, size)) return false;
     *d = oclnn_conv2d_desc_default();
     d->has_bias = true;
     d->input.n = 1;
@@ -117,12 +89,12 @@ static bool parse_conv(const char *text, oclnn_conv2d_desc *d) {
             d->padding.left = f->count == 4 ? f->v[2] : a;
             d->padding.right = f->count == 4 ? f->v[3] : a;
         } else {
-            fprintf(stderr, "oclnn tune: %s: unknown field \"%s\"\n", text, f->name);
+            snprintf(why, size, "unknown field \"%s\"", f->name);
             return false;
         }
     }
     if (!have_c || !have_h || !have_w || !have_k || !have_r || !have_s) {
-        fprintf(stderr, "oclnn tune: %s needs at least c, h, w, k, r and s\n", text);
+        snprintf(why, size, "needs at least c, h, w, k, r and s");
         return false;
     }
     return true;
@@ -449,60 +421,72 @@ typedef struct job_result {
     bool measured;
 } job_result;
 
+typedef struct conv_list {
+    const char *text[MAX_SHAPES];
+    size_t n;
+} conv_list;
+
+static const char *opt_conv(const char *v, void *dst) {
+    conv_list *l = dst;
+    if (l->n == MAX_SHAPES) return "at most 64 --conv shapes";
+    l->text[l->n++] = v;
+    return NULL;
+}
+
+static const char *opt_strategy(const char *v, void *dst) {
+    return oclnn__tune_strategy_parse(v, dst) ? NULL : "exhaustive, random or anneal";
+}
+
+static const char *opt_tune_layout(const char *v, void *dst) {
+    oclnn_layout l;
+    if (opt_layout(v, &l) || l == OCLNN_LAYOUT_AUTO) return "nchw or nhwc";
+    *(oclnn_layout *)dst = l;
+    return NULL;
+}
+
 static int parse_args(int argc, char **argv, options *o, shape *shapes, size_t *n_shapes) {
     memset(o, 0, sizeof *o);
     o->budget = 600;
     o->strategy = OCLNN__TUNE_ANNEAL;
     o->seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *v = "";
-        if (arg_flag(argv[i], "--help") || arg_flag(argv[i], "-h")) {
-            usage(stdout);
-            return -1;
-        } else if (arg_flag(argv[i], "--all-builtin")) o->all_builtin = true;
-        else if (arg_flag(argv[i], "--resume")) o->resume = true;
-        else if (arg_flag(argv[i], "--no-layout")) o->no_layout = true;
-        else if (arg_flag(argv[i], "--check")) o->check = true;
-        else if (arg_value(argc, argv, &i, "--device", &v)) o->device = v;
-        else if (arg_value(argc, argv, &i, "--db", &v)) o->db = v;
-        else if (arg_value(argc, argv, &i, "--net", &v)) o->net = v;
-        else if (arg_value(argc, argv, &i, "--kernels", &v)) o->kernels = v;
-        else if (arg_value(argc, argv, &i, "--conv", &v)) {
-            oclnn_conv2d_desc d;
-            if (v && (!parse_conv(v, &d) || !add_shape(shapes, n_shapes, v, &d, 1))) return TOOL_USAGE;
-        } else if (arg_value(argc, argv, &i, "--budget", &v)) {
-            char *end;
-            if (v && (o->budget = strtod(v, &end), *end || !(o->budget > 0))) {
-                fprintf(stderr, "oclnn tune: --budget needs a positive number of seconds\n");
-                return TOOL_USAGE;
-            }
-        } else if (arg_value(argc, argv, &i, "--strategy", &v)) {
-            if (v && !oclnn__tune_strategy_parse(v, &o->strategy)) {
-                fprintf(stderr, "oclnn tune: unknown --strategy \"%s\" (exhaustive, random, anneal)\n", v);
-                return TOOL_USAGE;
-            }
-        } else if (arg_value(argc, argv, &i, "--layout", &v)) {
-            if (v && !strcasecmp(v, "nchw")) o->layout = OCLNN_LAYOUT_NCHW;
-            else if (v && !strcasecmp(v, "nhwc")) o->layout = OCLNN_LAYOUT_NHWC;
-            else if (v) {
-                fprintf(stderr, "oclnn tune: unknown --layout \"%s\" (nchw, nhwc)\n", v);
-                return TOOL_USAGE;
-            }
-        } else if (arg_value(argc, argv, &i, "--seed", &v)) {
-            char *end;
-            if (v && (o->seed = strtoull(v, &end, 10), *end)) {
-                fprintf(stderr, "oclnn tune: --seed needs a number\n");
-                return TOOL_USAGE;
-            }
-        } else {
-            fprintf(stderr, "oclnn tune: unknown option \"%s\"\n", argv[i]);
-            usage(stderr);
-            return TOOL_USAGE;
-        }
-        if (!v) {
-            fprintf(stderr, "oclnn tune: %s needs a value\n", argv[i]);
-            return TOOL_USAGE;
-        }
+    static conv_list convs;
+    const tool_opt opts[] = {
+        {"device", "D", "\"P:D\" or a name substring (default: OCLNN_DEVICE, then best)", opt_string, &o->device},
+        {"net", "NAME", "a built-in network's convolutions (default: resnet50)", opt_string, &o->net},
+        {"conv", "PROBLEM", "one convolution, e.g. n1c64h56w56k64r3s3pad1 (repeatable)", opt_conv, &convs},
+        {"all-builtin", NULL, "every built-in network", NULL, &o->all_builtin},
+        {"budget", "SECONDS", "total search time, shared by the shapes (default 600)", opt_positive, &o->budget},
+        {"strategy", "S", "exhaustive, random or anneal: the search order (default anneal)", opt_strategy,
+         &o->strategy},
+        {"db", "FILE", "the database to write (default: the device's, as contexts load it)", opt_string, &o->db},
+        {"resume", NULL, "keep (family, shape) pairs already in FILE; skip candidates that crashed before", NULL,
+         &o->resume},
+        {"kernels", "K,K...", "only these families (conv_im2col, conv_gemm1x1, conv_winograd2, conv_winograd4, "
+                              "conv_direct, conv_depthwise)", opt_string, &o->kernels},
+        {"layout", "L", "nchw or nhwc: the layout candidates are timed in (default: the device's)",
+         opt_tune_layout, &o->layout},
+        {"no-layout", NULL, "do not measure NCHW against NHWC", NULL, &o->no_layout},
+        {"check", NULL, "change nothing: only time default against tuned, end to end", NULL, &o->check},
+        {"seed", "N", "seed of the random and anneal strategies (default 1)", opt_u64, &o->seed},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {
+        "tune", "",
+        "Tunes the convolution kernels for one device and writes its tuning database, which every\n"
+        "later context on that device loads. PROBLEM is a problem string as oclnn prints them, e.g.\n"
+        "n1c64h56w56k64r3s3pad1 (st, pad, dil, g default to 1, 0, 1, 1). Progress goes to stderr;\n"
+        "the summary table to stdout.",
+        opts, NULL, 0, 0};
+    const char *args[1];
+    int n_args;
+    int rc = tool_parse(&cmd, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return rc;
+    for (size_t i = 0; i < convs.n; i++) {
+        oclnn_conv2d_desc d;
+        char why[200];
+        if (!parse_conv(convs.text[i], &d, why, sizeof why))
+            return tool_usage_error(&cmd, "--conv \"%s\": %s", convs.text[i], why);
+        if (!add_shape(shapes, n_shapes, convs.text[i], &d, 1)) return TOOL_USAGE;
     }
     if (o->kernels) {
         for (const char *p = o->kernels; *p;) {
@@ -511,8 +495,7 @@ static int parse_args(int argc, char **argv, options *o, shape *shapes, size_t *
             snprintf(name, sizeof name, "%.*s", (int)(n < 31 ? n : 31), p);
             const oclnn__tune_space *sp = oclnn__tune_space_find(name);
             if (!sp || sp == &oclnn__tune_space_layout) {
-                fprintf(stderr, "oclnn tune: --kernels: unknown kernel family \"%s\"\n", name);
-                return TOOL_USAGE;
+                return tool_usage_error(&cmd, "--kernels \"%s\": unknown kernel family \"%s\"", o->kernels, name);
             }
             p += n + (p[n] == ',');
         }
@@ -520,7 +503,7 @@ static int parse_args(int argc, char **argv, options *o, shape *shapes, size_t *
     size_t n_nets;
     const tune_net *nets = tune_nets(&n_nets);
     if (o->net && !tune_net_find(o->net)) {
-        fprintf(stderr, "oclnn tune: unknown network \"%s\" (built in:", o->net);
+        fprintf(stderr, "oclnn tune: --net \"%s\": unknown network (built in:", o->net);
         for (size_t i = 0; i < n_nets; i++) fprintf(stderr, " %s", nets[i].name);
         fprintf(stderr, ")\n");
         return TOOL_USAGE;
@@ -668,7 +651,7 @@ int cmd_tune(int argc, char **argv) {
     size_t n_shapes = 0;
     options o;
     int rc = parse_args(argc, argv, &o, shapes, &n_shapes);
-    if (rc) return rc < 0 ? TOOL_OK : rc;
+    if (rc != TOOL_OK) return rc == TOOL_HELP ? TOOL_OK : rc;
 
     tuner t;
     memset(&t, 0, sizeof t);

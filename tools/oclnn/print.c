@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Printing helpers of the oclnn tool: JSON string literals and layout names. */
+#include "tool.h"
+
+void json_string(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+const char *layout_name(oclnn_layout l) {
+    return l == OCLNN_LAYOUT_NCHW ? "NCHW" : l == OCLNN_LAYOUT_NHWC ? "NHWC" : "AUTO";
+}
