@@ -89,6 +89,22 @@ string(JSON problem GET "${out}" 0 problem)
 expect("${problem}" "pad0,1,2,3" "--pad 0,1,2,3")
 run(0 bench pool 1,4,9,7 --max --window 3 --pad 1,0 ${fast})
 
+# bench conv takes the problem string it prints (layout suffix included) and prints it back.
+run(0 bench conv 1,6,9,7 6,3,3,3 --groups 2 --stride 2,1 --pad 0,1,2,3 --dilation 1,2 ${fast} --json)
+string(JSON printed GET "${out}" 0 problem)
+run(0 bench conv ${printed} --verify ${fast} --json)
+string(JSON reprinted GET "${out}" 0 problem)
+if(NOT printed STREQUAL reprinted OR NOT printed MATCHES "^n1c6h9w7k6r3s3st2x1pad0,1,2,3dil1x2g2_n(chw|hwc)$")
+  message(FATAL_ERROR "bench conv PROBLEM: printed ${printed}, then ${reprinted}")
+endif()
+run(0 bench conv n1c8h8w8k8r3s3pad1 ${fast} --json)
+string(JSON printed GET "${out}" 0 problem)
+expect("${printed}" "^n1c8h8w8k8r3s3st1x1pad1,1,1,1dil1x1g1_n" "the short form")
+run(2 bench conv n1c8h8w8k8r3s3pad1 --pad 1 ${fast})
+expect("${err}" "gives the shape" "PROBLEM with --pad")
+run(2 bench conv n1c8h8w8k8r3s3q1 ${fast})
+expect("${err}" "q1" "a bad PROBLEM")
+
 # --verify judges by the algorithm that ran. AUTO picks Winograd F(4x4) for this problem (the
 # heuristic, on both backends), whose error is above the plain limit and within its own.
 set(wino 1,48,28,28 48,48,3,3 --pad 1 --verify --iters 1 --warmup 0 --json)
@@ -114,6 +130,7 @@ if(backend STREQUAL "opencl")
   string(JSON algo GET "${out}" 0 algo)
   string(JSON problem GET "${out}" 0 problem)
   expect("${algo}" "^winograd2$" "the heuristic for 8x8")
+  string(REGEX REPLACE "_n(chw|hwc)$" "" problem "${problem}") # database keys carry no layout
   string(JSON name GET "${devices}" 0 name)
   string(JSON vendor GET "${devices}" 0 vendor)
   string(JSON driver GET "${devices}" 0 driver_version)

@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/device.h"
 #include "core/log.h"

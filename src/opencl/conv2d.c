@@ -7,6 +7,7 @@
 
 #include "core/alloc.h"
 #include "opencl/clblast.h"
+#include "ops/conv2d.h" /* the tunables lookup; moves to the op in the next commit */
 #include "tune/tune.h"
 
 static void cl_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {

@@ -3,7 +3,7 @@
 #ifndef OCLNN_OPENCL_CONV2D_H
 #define OCLNN_OPENCL_CONV2D_H
 
-#include "ops/conv2d.h"
+#include "backend/problem.h"
 #include "opencl/opencl.h"
 
 typedef struct oclnn__cl_conv {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/status.h"
@@ -25,12 +25,6 @@ const char *oclnn_conv_algo_name(oclnn_conv_algo algo) {
 oclnn_conv2d_desc oclnn_conv2d_desc_default(void) {
     oclnn_conv2d_desc d = OCLNN_CONV2D_DESC_INIT;
     return d;
-}
-
-void oclnn__conv2d_problem_str(const oclnn__conv2d_problem *pb, char *buf, size_t size) {
-    snprintf(buf, size, "n%uc%uh%uw%uk%ur%us%ust%ux%upad%u,%u,%u,%udil%ux%ug%u", pb->n, pb->c, pb->h,
-             pb->w, pb->k, pb->r, pb->s, pb->stride_h, pb->stride_w, pb->pad_top, pb->pad_bottom,
-             pb->pad_left, pb->pad_right, pb->dil_h, pb->dil_w, pb->groups);
 }
 
 /* Output size along one axis, or 0 with a message when the kernel does not fit. */

@@ -66,5 +66,8 @@ int cmd_bench_conv(int argc, char **argv);
 /* The largest max_rel_err (bench_errors) --verify accepts from the convolution algorithm named
  * `algo` (oclnn_op_algorithm of the op that ran). */
 double conv_verify_limit(const char *algo);
+/* The descriptor of a parsed problem string (src/backend/problem.h): no bias, no activation. */
+struct oclnn__conv2d_problem;
+oclnn_conv2d_desc conv_desc_of(const struct oclnn__conv2d_problem *pb);
 
 #endif

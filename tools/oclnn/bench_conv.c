@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* `oclnn bench conv N,C,H,W K,C/G,R,S [options]`: times 2-D convolution algorithms (see the
- * table in cmd below). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run; --verify compares with the
+/* `oclnn bench conv N,C,H,W K,C/G,R,S [options]` or `oclnn bench conv PROBLEM`: times 2-D
+ * convolution algorithms (see the option table in parse()). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run; --verify compares with the
  * double-precision reference, with the tolerance of the algorithm that ran (whatever chose it:
  * the heuristic, --find or a tuning database), and exits 1 on mismatch. */
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "bench.h"
+#include "backend/problem.h"
 #include "ops/conv2d.h"
 #include "ref/ref.h"
 
@@ -20,9 +21,28 @@ double conv_verify_limit(const char *algo) {
     return !strcmp(algo, oclnn_conv_algo_name(OCLNN_CONV_ALGO_WINOGRAD_4X4)) ? VERIFY_REL_WINOGRAD4 : VERIFY_REL;
 }
 
-/* "1", "H,W" (top = bottom, left = right), "T,B,L,R", "same" or "valid". */
+oclnn_conv2d_desc conv_desc_of(const oclnn__conv2d_problem *pb) {
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.input = (oclnn_shape){pb->n, pb->c, pb->h, pb->w};
+    d.out_channels = pb->k;
+    d.kernel_h = pb->r, d.kernel_w = pb->s;
+    d.stride_h = pb->stride_h, d.stride_w = pb->stride_w;
+    d.dilation_h = pb->dil_h, d.dilation_w = pb->dil_w;
+    d.padding = (oclnn_padding){OCLNN_PAD_EXPLICIT, pb->pad_top, pb->pad_bottom, pb->pad_left, pb->pad_right};
+    d.groups = pb->groups;
+    return d;
+}
+
+/* Padding as --pad gives it: "1", "H,W" (top = bottom, left = right), "T,B,L,R", "same" or
+ * "valid"; `given` tells whether it was (a PROBLEM string carries its own padding). */
+typedef struct pad_arg {
+    oclnn_padding p;
+    bool given;
+} pad_arg;
+
 static const char *opt_pad(const char *v, void *dst) {
-    oclnn_padding *p = dst;
+    pad_arg *a = dst;
+    oclnn_padding *p = &a->p;
     unsigned x[4];
     int n = strcasecmp(v, "same") && strcasecmp(v, "valid") ? parse_uints(v, x, 4) : 0;
     if (!strcasecmp(v, "same")) p->mode = OCLNN_PAD_SAME;
@@ -31,6 +51,7 @@ static const char *opt_pad(const char *v, void *dst) {
     else if (n == 2) *p = (oclnn_padding){OCLNN_PAD_EXPLICIT, x[0], x[0], x[1], x[1]};
     else if (n == 4) *p = (oclnn_padding){OCLNN_PAD_EXPLICIT, x[0], x[1], x[2], x[3]};
     else return "P, H,W, T,B,L,R, same or valid";
+    a->given = true;
     return NULL;
 }
 
@@ -54,46 +75,65 @@ typedef struct conv_args {
     unsigned wshape[4]; /* K, C/G, R, S */
     int algos[2];
     bool find;
+    oclnn_layout problem_layout; /* the PROBLEM's _nchw / _nhwc suffix, else AUTO */
 } conv_args;
 
-/* Fills a->d from the positionals and the options; prints the error and returns false. */
-static bool describe(const tool_cmd *cmd, conv_args *a, const char **args, int n_args, uint32_t groups,
-                     const uint32_t stride[2], const uint32_t dil[2], bool relu) {
+/* The shape options; zero (or !pad.given) when not given. */
+typedef struct shape_opts {
+    uint32_t stride[2], dil[2], groups;
+    pad_arg pad;
+} shape_opts;
+
+/* The problem-string form: everything from the string, which no shape option may contradict. */
+static bool from_problem(const tool_cmd *cmd, conv_args *a, const char *text, const shape_opts *o) {
+    if (o->stride[0] || o->dil[0] || o->groups || o->pad.given)
+        return tool_usage_error(cmd, "PROBLEM \"%s\" gives the shape: --stride, --pad, --dilation and --groups "
+                                "go with the N,C,H,W K,C/G,R,S form", text), false;
+    oclnn__conv2d_problem pb;
+    if (oclnn__conv2d_problem_parse(text, &pb) != OCLNN_OK)
+        return tool_usage_error(cmd, "%s", tool_last_error()), false;
+    a->d = conv_desc_of(&pb);
+    a->wshape[0] = pb.k, a->wshape[1] = pb.cg, a->wshape[2] = pb.r, a->wshape[3] = pb.s;
+    a->problem_layout = pb.layout;
+    return true;
+}
+
+/* The shapes form: N,C,H,W and K,C/G,R,S plus the shape options. */
+static bool from_shapes(const tool_cmd *cmd, conv_args *a, const char *in, const char *wt, const shape_opts *o) {
     oclnn_conv2d_desc *d = &a->d;
-    if (n_args != 2) return tool_usage_error(cmd, "needs N,C,H,W and K,C/G,R,S"), false;
-    if (!parse_shape(args[0], &d->input))
-        return tool_usage_error(cmd, "input shape \"%s\": expected N,C,H,W, each at least 1", args[0]), false;
+    if (!parse_shape(in, &d->input))
+        return tool_usage_error(cmd, "input shape \"%s\": expected N,C,H,W, each at least 1", in), false;
     unsigned *w = a->wshape;
-    if (parse_uints(args[1], w, 4) != 4 || !w[0] || !w[1] || !w[2] || !w[3])
-        return tool_usage_error(cmd, "weight shape \"%s\": expected K,C/G,R,S, each at least 1", args[1]), false;
+    if (parse_uints(wt, w, 4) != 4 || !w[0] || !w[1] || !w[2] || !w[3])
+        return tool_usage_error(cmd, "weight shape \"%s\": expected K,C/G,R,S, each at least 1", wt), false;
     d->out_channels = w[0];
     d->kernel_h = w[2];
     d->kernel_w = w[3];
     /* C/G other than C means groups: only when --groups says so. */
-    d->groups = groups ? groups : 1;
+    d->groups = o->groups ? o->groups : 1;
     if (d->input.c % d->groups || d->input.c / d->groups != w[1]) {
-        if (!groups && d->input.c % w[1] == 0)
+        if (!o->groups && d->input.c % w[1] == 0)
             return tool_usage_error(cmd, "the weights have %u input channels, the input %u: that is a grouped "
                                     "convolution; say --groups %u", w[1], d->input.c, d->input.c / w[1]), false;
         return tool_usage_error(cmd, "--groups %u: %u input channels in %u groups do not match the weights' %u "
                                 "per group", d->groups, d->input.c, d->groups, w[1]), false;
     }
-    d->stride_h = stride[0], d->stride_w = stride[1];
-    d->dilation_h = dil[0], d->dilation_w = dil[1];
-    if (relu) d->activation = OCLNN_ACTIVATION_RELU;
+    if (o->stride[0]) d->stride_h = o->stride[0], d->stride_w = o->stride[1];
+    if (o->dil[0]) d->dilation_h = o->dil[0], d->dilation_w = o->dil[1];
+    if (o->pad.given) d->padding = o->pad.p;
     return true;
 }
 
 static bool parse(int argc, char **argv, conv_args *a, bench_common *c, int *rc) {
     memset(a, 0, sizeof *a);
     a->d = oclnn_conv2d_desc_default();
-    uint32_t stride[2] = {1, 1}, dil[2] = {1, 1}, groups = 0;
+    shape_opts so = {{0, 0}, {0, 0}, 0, {{OCLNN_PAD_EXPLICIT, 0, 0, 0, 0}, false}};
     bool relu = false;
     const tool_opt opts[] = {
-        {"stride", "S|SH,SW", "stride (default 1)", opt_pair, stride},
-        {"pad", "P|H,W|T,B,L,R", "zero padding, or same or valid (default 0)", opt_pad, &a->d.padding},
-        {"dilation", "D|DH,DW", "dilation (default 1)", opt_pair, dil},
-        {"groups", "G", "groups; needed when C/G is not C (default 1)", opt_count, &groups},
+        {"stride", "S|SH,SW", "stride (default 1)", opt_pair, so.stride},
+        {"pad", "P|H,W|T,B,L,R", "zero padding, or same or valid (default 0)", opt_pad, &so.pad},
+        {"dilation", "D|DH,DW", "dilation (default 1)", opt_pair, so.dil},
+        {"groups", "G", "groups; needed when C/G is not C (default 1)", opt_count, &so.groups},
         {"bias", NULL, "fused bias", NULL, &a->d.has_bias},
         {"relu", NULL, "fused ReLU", NULL, &relu},
         {"residual", NULL, "fused residual add (before the ReLU)", NULL, &a->d.fuse_residual},
@@ -104,16 +144,28 @@ static bool parse(int argc, char **argv, conv_args *a, bench_common *c, int *rc)
         {NULL, NULL, NULL, NULL, NULL},
     };
     const tool_cmd cmd = {
-        "bench conv", "N,C,H,W K,C/G,R,S",
+        "bench conv", "N,C,H,W K,C/G,R,S | PROBLEM",
         "Times a 2-D convolution. N,C,H,W is the input; K,C/G,R,S the weights (output channels, input\n"
-        "channels per group, kernel height and width). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run.\n"
-        "--verify uses the tolerance of the algorithm that ran, however it was chosen.",
-        opts, NULL, 2, 2};
+        "channels per group, kernel height and width). Or one PROBLEM string, as bench prints it:\n"
+        "  n<N>c<C>h<H>w<W>k<K>r<R>s<S>[st<SH>x<SW>][pad<T>,<B>,<L>,<R>][dil<DH>x<DW>][g<G>][_nchw|_nhwc]\n"
+        "e.g. n1c64h56w56k64r3s3pad1 (st, pad, dil and g default to 1x1, 0, 1x1 and 1; pad also takes\n"
+        "H,W; a layout suffix sets the layout). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run. --verify\n"
+        "uses the tolerance of the algorithm that ran, however it was chosen.",
+        opts, NULL, 1, 2};
     const char *args[2];
     int n_args;
     *rc = bench_parse(&cmd, c, argc, argv, args, &n_args);
     if (*rc != TOOL_OK) return false;
-    if (!describe(&cmd, a, args, n_args, groups, stride, dil, relu)) return *rc = TOOL_USAGE, false;
+    bool ok = n_args == 1 ? from_problem(&cmd, a, args[0], &so) : from_shapes(&cmd, a, args[0], args[1], &so);
+    if (ok && a->problem_layout != OCLNN_LAYOUT_AUTO) {
+        if (c->layout != OCLNN_LAYOUT_AUTO && c->layout != a->problem_layout) {
+            tool_usage_error(&cmd, "--layout %s contradicts the problem's layout suffix", layout_name(c->layout));
+            ok = false;
+        }
+        c->layout = a->problem_layout;
+    }
+    if (!ok) return *rc = TOOL_USAGE, false;
+    if (relu) a->d.activation = OCLNN_ACTIVATION_RELU;
     return true;
 }
 
@@ -216,10 +268,11 @@ int cmd_bench_conv(int argc, char **argv) {
         fprintf(stderr, "oclnn bench conv: %s\n", oclnn_last_error());
         return TOOL_USAGE;
     }
-    char problem[160];
-    oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
     oclnn_context *ctx = bench_context(&common);
     if (!ctx) return TOOL_FAIL;
+    char problem[OCLNN__CONV2D_PROBLEM_MAX];
+    pb.layout = oclnn_context_layout(ctx); /* timed in one layout: the string says which */
+    oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
     conv_data h;
     run_ctx r = {0};
     rc = TOOL_FAIL;

@@ -18,7 +18,6 @@
 #include "ops/conv2d.h"
 #include "ref/ref.h"
 #include "tune/db.h"
-#include "tune/problem.h"
 #include "tune/search.h"
 #include "tune/tune.h"
 #include "tune_shapes.h"
@@ -60,45 +59,6 @@ typedef struct shape {
     size_t src_n, dst_n;
     oclnn_shape dst_shape;
 } shape;
-
-/* "n1c64h56w56k64r3s3pad1" -> desc (the printer's fields; missing optional ones get defaults). */
-static bool parse_conv(const char *text, oclnn_conv2d_desc *d, char *why, size_t size) {
-    oclnn__problem p;
-    if (!oclnn__problem_parse(text, &p, why, size)) return false;
-    *d = oclnn_conv2d_desc_default();
-    d->has_bias = true;
-    d->input.n = 1;
-    bool have_c = false, have_h = false, have_w = false, have_k = false, have_r = false, have_s = false;
-    for (size_t i = 0; i < p.n_fields; i++) {
-        const oclnn__problem_field *f = &p.f[i];
-        uint32_t a = f->v[0], b = f->count > 1 ? f->v[1] : a;
-        if (!strcmp(f->name, "n")) d->input.n = a;
-        else if (!strcmp(f->name, "c")) d->input.c = a, have_c = true;
-        else if (!strcmp(f->name, "h")) d->input.h = a, have_h = true;
-        else if (!strcmp(f->name, "w")) d->input.w = a, have_w = true;
-        else if (!strcmp(f->name, "k")) d->out_channels = a, have_k = true;
-        else if (!strcmp(f->name, "r")) d->kernel_h = a, have_r = true;
-        else if (!strcmp(f->name, "s")) d->kernel_w = a, have_s = true;
-        else if (!strcmp(f->name, "st")) d->stride_h = a, d->stride_w = b;
-        else if (!strcmp(f->name, "dil")) d->dilation_h = a, d->dilation_w = b;
-        else if (!strcmp(f->name, "g")) d->groups = a;
-        else if (!strcmp(f->name, "pad") && (f->count == 1 || f->count == 4)) {
-            d->padding.mode = OCLNN_PAD_EXPLICIT;
-            d->padding.top = a;
-            d->padding.bottom = f->count == 4 ? f->v[1] : a;
-            d->padding.left = f->count == 4 ? f->v[2] : a;
-            d->padding.right = f->count == 4 ? f->v[3] : a;
-        } else {
-            snprintf(why, size, "unknown field \"%s\"", f->name);
-            return false;
-        }
-    }
-    if (!have_c || !have_h || !have_w || !have_k || !have_r || !have_s) {
-        snprintf(why, size, "needs at least c, h, w, k, r and s");
-        return false;
-    }
-    return true;
-}
 
 static bool add_shape(shape *list, size_t *n, const char *name, const oclnn_conv2d_desc *d, uint32_t count) {
     if (*n == MAX_SHAPES) {
@@ -453,7 +413,8 @@ static int parse_args(int argc, char **argv, options *o, shape *shapes, size_t *
     const tool_opt opts[] = {
         {"device", "D", "\"P:D\" or a name substring (default: OCLNN_DEVICE, then best)", opt_string, &o->device},
         {"net", "NAME", "a built-in network's convolutions (default: resnet50)", opt_string, &o->net},
-        {"conv", "PROBLEM", "one convolution, e.g. n1c64h56w56k64r3s3pad1 (repeatable)", opt_conv, &convs},
+        {"conv", "PROBLEM", "one convolution as bench prints it, e.g. n1c64h56w56k64r3s3pad1 (repeatable)",
+         opt_conv, &convs},
         {"all-builtin", NULL, "every built-in network", NULL, &o->all_builtin},
         {"budget", "SECONDS", "total search time, shared by the shapes (default 600)", opt_positive, &o->budget},
         {"strategy", "S", "exhaustive, random or anneal: the search order (default anneal)", opt_strategy,
@@ -473,19 +434,27 @@ static int parse_args(int argc, char **argv, options *o, shape *shapes, size_t *
     const tool_cmd cmd = {
         "tune", "",
         "Tunes the convolution kernels for one device and writes its tuning database, which every\n"
-        "later context on that device loads. PROBLEM is a problem string as oclnn prints them, e.g.\n"
-        "n1c64h56w56k64r3s3pad1 (st, pad, dil, g default to 1, 0, 1, 1). Progress goes to stderr;\n"
-        "the summary table to stdout.",
+        "later context on that device loads. PROBLEM is a problem string as oclnn prints them:\n"
+        "  n<N>c<C>h<H>w<W>k<K>r<R>s<S>[st<SH>x<SW>][pad<T>,<B>,<L>,<R>][dil<DH>x<DW>][g<G>][_nchw|_nhwc]\n"
+        "e.g. n1c64h56w56k64r3s3pad1 (st, pad, dil and g default to 1x1, 0, 1x1 and 1; pad also takes\n"
+        "H,W; a layout suffix acts as --layout). Progress goes to stderr; the summary table to stdout.",
         opts, NULL, 0, 0};
     const char *args[1];
     int n_args;
     int rc = tool_parse(&cmd, argc, argv, args, &n_args);
     if (rc != TOOL_OK) return rc;
     for (size_t i = 0; i < convs.n; i++) {
-        oclnn_conv2d_desc d;
-        char why[200];
-        if (!parse_conv(convs.text[i], &d, why, sizeof why))
-            return tool_usage_error(&cmd, "--conv \"%s\": %s", convs.text[i], why);
+        oclnn__conv2d_problem pb;
+        if (oclnn__conv2d_problem_parse(convs.text[i], &pb) != OCLNN_OK)
+            return tool_usage_error(&cmd, "--conv: %s", tool_last_error());
+        if (pb.layout != OCLNN_LAYOUT_AUTO) { /* a layout suffix says what --layout does */
+            if (o->layout != OCLNN_LAYOUT_AUTO && o->layout != pb.layout)
+                return tool_usage_error(&cmd, "--conv \"%s\": the layout suffix contradicts --layout or another "
+                                        "--conv", convs.text[i]);
+            o->layout = pb.layout;
+        }
+        oclnn_conv2d_desc d = conv_desc_of(&pb);
+        d.has_bias = true; /* as after batch-norm folding */
         if (!add_shape(shapes, n_shapes, convs.text[i], &d, 1)) return TOOL_USAGE;
     }
     if (o->kernels) {

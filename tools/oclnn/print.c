@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Printing helpers of the oclnn tool: JSON string literals and layout names. */
+/* Printing helpers of the oclnn tool: JSON string literals, layout names, library messages. */
+#include <string.h>
+
 #include "tool.h"
+
+const char *tool_last_error(void) {
+    const char *msg = oclnn_last_error();
+    return strncmp(msg, "oclnn: ", 7) ? msg : msg + 7;
+}
 
 void json_string(FILE *f, const char *s) {
     fputc('"', f);

@@ -58,6 +58,9 @@ int tool_usage_error(const tool_cmd *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* oclnn_last_error() without the "oclnn: " an internal helper's message starts with. */
+const char *tool_last_error(void);
+
 /* Value parsers (dst types in brackets). */
 const char *opt_string(const char *v, void *dst);   /* [const char *] non-empty */
 const char *opt_count(const char *v, void *dst);    /* [uint32_t] 1 .. UINT32_MAX */
