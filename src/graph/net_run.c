@@ -2,9 +2,9 @@
 /* Running a compiled net, per-layer timing, and the queries on it. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/context.h"
 #include "core/status.h"
 #include "graph/net.h"
@@ -57,12 +57,6 @@ oclnn_status oclnn_net_run(oclnn_net *net) {
     return OCLNN_OK;
 }
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
     OCLNN__ENTER();
     OCLNN__TRY(check_net(net));
@@ -70,11 +64,11 @@ oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
     if (st != OCLNN_OK) return st;
     for (size_t k = 0; k < net->step_count; k++) {
         oclnn__step *s = &net->steps[k];
-        double t0 = now_ms();
+        double t0 = oclnn__now_ms();
         st = run_step(net, s);
         if (st == OCLNN_OK) st = oclnn_context_finish(net->ctx);
         if (st != OCLNN_OK) return layer_failed(net, s, st, "oclnn_net_run_profiled");
-        s->ms = now_ms() - t0;
+        s->ms = oclnn__now_ms() - t0;
     }
     oclnn__enter("oclnn_net_run_profiled");
     return OCLNN_OK;

@@ -4,9 +4,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench.h"
+#include "core/clock.h"
 
 typedef struct bench_command {
     const char *name;
@@ -114,12 +114,6 @@ oclnn_context *bench_context(const bench_common *c) {
     return ctx;
 }
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -131,12 +125,12 @@ double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void 
     double *t = malloc((size_t)c->iters * sizeof *t);
     if (!t) return -1;
     for (int i = 0; i < c->iters; i++) {
-        double t0 = now_ms();
+        double t0 = oclnn__now_ms();
         if (run(arg) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK) {
             free(t);
             goto failed;
         }
-        t[i] = now_ms() - t0;
+        t[i] = oclnn__now_ms() - t0;
     }
     qsort(t, (size_t)c->iters, sizeof *t, cmp_double);
     double median = c->iters % 2 ? t[c->iters / 2] : 0.5 * (t[c->iters / 2 - 1] + t[c->iters / 2]);

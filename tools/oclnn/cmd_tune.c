@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
+#include "core/clock.h"
 #include "core/device.h"
 #include "ops/conv2d.h"
 #include "ref/ref.h"
@@ -34,12 +34,6 @@
 #define CONFIRM_ROUNDS 7
 /* NCHW and NHWC closer than this fraction: keep the device rule's layout. */
 #define LAYOUT_MARGIN 0.03
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -159,10 +153,10 @@ static double bench_op_time(oclnn_context *ctx, bench_op *b, int min_runs, doubl
     if (oclnn_conv2d_run(b->op, b->src, b->dst, NULL) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK)
         return -1;
     while (runs < want && runs < 15) {
-        double t0 = now_ms();
+        double t0 = oclnn__now_ms();
         if (oclnn_conv2d_run(b->op, b->src, b->dst, NULL) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK)
             return -1;
-        t[runs++] = now_ms() - t0;
+        t[runs++] = oclnn__now_ms() - t0;
         if (runs == 1) want = (int)fmax(min_runs, fmin(15, target_ms / fmax(t[0], 1e-3)));
     }
     qsort(t, (size_t)runs, sizeof *t, cmp_double);
@@ -249,7 +243,6 @@ static void progress(void *user, size_t done, size_t total, const oclnn__tune_va
     fprintf(stderr, "\r[%2zu/%zu] %-14s %-28.28s [%s] %3zu/%-3zu best %8.3f ms   ", t->job, t->jobs,
             t->sp->family, t->s->name, bar, done, total, t->best_ms);
 }
-
 
 /* ---- confirming a shape's results -------------------------------------------------------- */
 
@@ -566,7 +559,6 @@ static void summary(const options *o, const char *db_path, shape *shapes, size_t
     oclnn_context_destroy(tuned);
 }
 
-
 /* One (family, shape) search; its best goes into the database (saved). */
 static bool run_job(tuner *t, const options *o, oclnn__tune_db *db, shape *s, oclnn_conv_algo algo, size_t j,
                     size_t n_jobs, double start, const oclnn__tune_limits *lim, const char *path) {
@@ -577,7 +569,7 @@ static bool run_job(tuner *t, const options *o, oclnn__tune_db *db, shape *s, oc
     t->job = j + 1;
     t->jobs = n_jobs;
     t->best_ms = t->default_ms = -1;
-    double left_s = o->budget - (now_ms() - start) / 1e3;
+    double left_s = o->budget - (oclnn__now_ms() - start) / 1e3;
     oclnn__tune_job job = {0};
     job.space = t->sp;
     job.limits = *lim;
@@ -698,7 +690,7 @@ int cmd_tune(int argc, char **argv) {
         if (dn > out_n) out_n = dn;
     }
     t.got = malloc((out_n ? out_n : 1) * sizeof *t.got);
-    double start = now_ms();
+    double start = oclnn__now_ms();
     int status = TOOL_OK;
     printf("\n");
     size_t j = 0;
@@ -766,7 +758,7 @@ int cmd_tune(int argc, char **argv) {
         for (size_t i = 0; i < n_net; i++) shape_free(&net[i]);
     }
     if (status == TOOL_OK) summary(&o, path, shapes, n_shapes);
-    fprintf(stderr, "oclnn tune: %zu entries in %s (%.0f s)\n", db.n_rows, path, (now_ms() - start) / 1e3);
+    fprintf(stderr, "oclnn tune: %zu entries in %s (%.0f s)\n", db.n_rows, path, (oclnn__now_ms() - start) / 1e3);
     oclnn__tune_db_free(&db);
     for (size_t i = 0; i < n_shapes; i++) shape_free(&shapes[i]);
     return status;
