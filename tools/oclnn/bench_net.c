@@ -96,6 +96,10 @@ static bool find_convs(oclnn_context *ctx, oclnn_graph *g, oclnn_shape input) {
 
 static oclnn_status run_net(void *arg) { return oclnn_net_run(arg); }
 
+static void show_progress(void *user, size_t done, size_t total, const char *what) {
+    tool_progress_show(user, done, total, what);
+}
+
 static size_t elems(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
 
 static void print_layers(const bench_common *c, oclnn_net *net, double total_ms) {
@@ -174,7 +178,12 @@ int bench_net(int argc, char **argv) {
     oclnn_context_device(ctx, &dev);
     if (a.find && !find_convs(ctx, g, shape)) goto done;
     fprintf(stderr, "compiling %s for n%uc%uh%uw%u on %s...\n", a.name, shape.n, shape.c, shape.h, shape.w, dev.name);
-    if (oclnn_net_create(ctx, g, shape, &net) || oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW)) {
+    char label[96];
+    snprintf(label, sizeof label, "compiling %s: node", a.name);
+    tool_progress progress;
+    tool_progress_init(&progress, label);
+    if (oclnn_net_create_progress(ctx, g, shape, show_progress, &progress, &net) ||
+        oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW)) {
         fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
         goto done;
     }

@@ -79,6 +79,16 @@ int parse_uints(const char *text, unsigned *out, int max);
 /* Parses "N,C,H,W" into a shape (exactly four positive numbers). */
 bool parse_shape(const char *text, oclnn_shape *out);
 
+/* Progress of a long step on stderr: one line rewritten in place on a terminal, otherwise a line
+ * at most once a second and one at the end ("compiling resnet50: 12/175 (layer2.0.conv1)"). */
+typedef struct tool_progress {
+    const char *label;
+    bool tty;
+    double last_ms;
+} tool_progress;
+void tool_progress_init(tool_progress *p, const char *label);
+void tool_progress_show(tool_progress *p, size_t done, size_t total, const char *what);
+
 /* Prints `s` as a JSON string literal (quotes and escapes included). */
 void json_string(FILE *f, const char *s);
 const char *layout_name(oclnn_layout l);
