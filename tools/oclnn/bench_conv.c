@@ -11,14 +11,12 @@
 #include "backend/problem.h"
 #include "ops/conv2d.h"
 #include "ref/ref.h"
-
-/* --verify limits on max_rel_err (see bench_errors): float rounding for most algorithms; Winograd
- * F(4x4)'s transforms amplify it (tests/test_conv2d.c measures and bounds it). */
-#define VERIFY_REL 1e-3
-#define VERIFY_REL_WINOGRAD4 1e-2
+#include "tune/job.h"
 
 double conv_verify_limit(const char *algo) {
-    return !strcmp(algo, oclnn_conv_algo_name(OCLNN_CONV_ALGO_WINOGRAD_4X4)) ? VERIFY_REL_WINOGRAD4 : VERIFY_REL;
+    for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++)
+        if (!strcmp(algo, oclnn_conv_algo_name((oclnn_conv_algo)a))) return oclnn__tune_verify_limit((oclnn_conv_algo)a);
+    return OCLNN__TUNE_VERIFY_REL;
 }
 
 oclnn_conv2d_desc conv_desc_of(const oclnn__conv2d_problem *pb) {

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* `oclnn bench <op> ...`: the table of bench subcommands and the shared option handling, timing
  * and output (see bench.h for the conventions). */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "core/clock.h"
+#include "tune/job.h"
 
 typedef struct bench_command {
     const char *name;
@@ -142,17 +142,7 @@ failed:
 }
 
 void bench_errors(const float *got, const float *ref, size_t n, double *max_abs, double *max_rel) {
-    double scale = 0, ma = 0, mr = 0;
-    for (size_t i = 0; i < n; i++) scale = fmax(scale, fabs(ref[i]));
-    double floor_ = scale > 0 ? 1e-3 * scale : 1e-30;
-    for (size_t i = 0; i < n; i++) {
-        double d = fabs((double)got[i] - ref[i]);
-        if (isnan(got[i])) d = INFINITY;
-        ma = fmax(ma, d);
-        mr = fmax(mr, d / fmax(fabs(ref[i]), floor_));
-    }
-    *max_abs = ma;
-    *max_rel = mr;
+    oclnn__tune_errors(got, ref, n, max_abs, max_rel); /* the measure the tuner verifies with */
 }
 
 void bench_json_begin(const bench_common *c) {
