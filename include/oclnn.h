@@ -494,7 +494,8 @@ typedef struct oclnn_conv2d_perf {
 /**
  * Runs every algorithm on the problem of `desc` (its algo field is ignored) with scratch data on
  * the context's layout, and returns them ranked: runnable ones by increasing time, then the
- * others. The fastest is remembered in the context for this problem, so later creates with
+ * others. The fastest is recorded in the context's tuning database state for this problem (a
+ * "conv_algo" row; the problem leaves out bias, activation and residual), so later creates with
  * OCLNN_CONV_ALGO_AUTO use it. Weights values do not affect timing, so none are needed.
  *   [out] results   up to `capacity` entries (NULL with capacity 0 to get the count)
  *   [out] count     number of algorithms tried (OCLNN_CONV_ALGO_COUNT - 1)

@@ -248,7 +248,7 @@ static void test_net_progress(void **state) {
     oclnn_net_destroy(net);
     assert_status(oclnn_net_create_progress(ctx, g, (oclnn_shape){1, 1, 5, 6}, record_progress, &log, &net),
                   OCLNN_ERROR_INVALID_ARGUMENT);
-    assert_error_mentions("oclnn_net_create: ");
+    assert_error_mentions("oclnn_net_create_progress: ");
     oclnn_graph_destroy(g);
 }
 
@@ -276,6 +276,9 @@ static void test_net_faults(void **state) {
                 fail_msg("allocation %lu (%s): status %d: %s", n, kind ? "device" : "host", (int)st, oclnn_last_error());
             assert_null(net);
             assert_error_mentions("oclnn_net_create: ");
+            /* named once: the nested public call (tensor, conv, pool, ...) adds no name of its own */
+            if (strstr(oclnn_last_error() + strlen("oclnn_net_create: "), "oclnn_"))
+                fail_msg("named twice: %s", oclnn_last_error());
         }
         assert_true(failures > 0 || kind == 1); /* the C backend's device memory is host memory */
     }

@@ -22,10 +22,8 @@
 
 #include "backend/conv2d.h"
 
-/* Longest string the printer writes for 32-bit fields, with its terminator. */
-#define OCLNN__CONV2D_PROBLEM_MAX 192
-
-/* Writes pb's canonical string into buf (truncated to size, always terminated). */
+/* Writes pb's canonical string into buf (truncated to size, always terminated; size
+ * OCLNN__CONV2D_PROBLEM_MAX always suffices). */
 void oclnn__conv2d_problem_str(const oclnn__conv2d_problem *pb, char *buf, size_t size);
 
 /* Fills pb from a problem string (derived sizes p, q, cg, kg computed; no activation, bias or

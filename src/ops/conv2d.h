@@ -24,12 +24,11 @@ oclnn_status oclnn__conv2d_resolve(const oclnn_conv2d_desc *d, oclnn__conv2d_pro
 struct oclnn__tune_space;
 const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo);
 
-/* AUTO's choice when the context's tuning database has measured rows for this exact problem:
- * the applicable algorithm whose tuned time is the smallest; otherwise oclnn__conv2d_choose. */
+/* AUTO's choice, from the context's tuning database: the algorithm oclnn_conv2d_find recorded
+ * for this exact problem (a conv_algo row) when it applies; else, when there are measured rows
+ * for the problem, the applicable algorithm whose tuned time is the smallest (kept only if it
+ * beats the heuristic's row clearly); otherwise oclnn__conv2d_choose. Context locked. */
 oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
                                            const oclnn__conv2d_caps *caps);
-
-/* The context's memory of find results (freed with the context). */
-void oclnn__conv2d_memo_free(oclnn_context *ctx);
 
 #endif

@@ -168,7 +168,7 @@ int tune_parse(int argc, char **argv, tune_options *o, tune_item *shapes, size_t
             char name[32];
             snprintf(name, sizeof name, "%.*s", (int)(n < 31 ? n : 31), p);
             const oclnn__tune_space *sp = oclnn__tune_space_find(name);
-            if (!sp || sp == &oclnn__tune_space_layout) {
+            if (!sp || sp == &oclnn__tune_space_layout || sp == &oclnn__tune_space_conv_algo) {
                 return tool_usage_error(&cmd, "--kernels \"%s\": unknown kernel family \"%s\"", o->kernels, name);
             }
             p += n + (p[n] == ',');
