@@ -131,6 +131,63 @@ static void print_layers(const bench_common *c, oclnn_net *net, double total_ms)
     }
 }
 
+/* What a run measured, for print_report. */
+typedef struct net_report {
+    oclnn_shape shape;
+    double median, max_abs, max_rel, scale;
+    bool ok;
+    size_t unused; /* tensors in the weights file the net did not use */
+} net_report;
+
+/* The per-layer table and the summary (text or JSON) on stdout. */
+static void print_report(const net_args *a, const bench_common *c, oclnn_context *ctx, const oclnn_device_info *dev,
+                         oclnn_net *net, const net_report *r) {
+    double total = 0, gflop = 0;
+    for (size_t i = 0; i < oclnn_net_layer_count(net); i++) {
+        oclnn_net_layer_info li;
+        oclnn_net_layer(net, i, &li);
+        total += li.ms;
+        gflop += li.flops / 1e9;
+    }
+    oclnn_net_memory_info mem;
+    oclnn_net_memory(net, &mem);
+    double ips = r->shape.n / (r->median / 1e3);
+    if (c->json) {
+        printf("{\"net\": ");
+        json_string(stdout, a->name);
+        printf(", \"batch\": %u, \"input\": [%u, %u, %u, %u], \"device\": ", r->shape.n, r->shape.n, r->shape.c, r->shape.h, r->shape.w);
+        json_string(stdout, dev->name);
+        printf(", \"backend\": \"%s\", \"layout\": \"%s\", \"weights\": ", dev->backend == OCLNN_BACKEND_CPU ? "cpu" : "opencl",
+               layout_name(oclnn_context_layout(ctx)));
+        json_string(stdout, a->weights ? a->weights : "random");
+        printf(", \"iters\": %d, \"median_ms\": %.4f, \"images_per_s\": %.3f, \"gflop\": %.4f, \"gflops\": %.2f, "
+               "\"peak_device_bytes\": %zu, \"memory\": {\"activations\": %zu, \"activations_live\": %zu, \"io\": %zu, "
+               "\"weights\": %zu, \"workspace\": %zu}, \"profiled_total_ms\": %.4f",
+               c->iters, r->median, ips, gflop, gflop / (r->median / 1e3), mem.peak, mem.activations, mem.activations_live,
+               mem.io, mem.weights, mem.workspace, total);
+        if (c->verify)
+            printf(", \"max_abs_err\": %.3g, \"max_rel_err\": %.3g, \"ok\": %s", r->max_abs, r->max_rel, r->ok ? "true" : "false");
+        printf(", \"layers\": [");
+        print_layers(c, net, total);
+        printf("\n  ]}\n");
+    } else {
+        print_layers(c, net, total);
+        printf("\n%s on %s (%s), input n%uc%uh%uw%u, weights %s\n", a->name, dev->name, layout_name(oclnn_context_layout(ctx)),
+               r->shape.n, r->shape.c, r->shape.h, r->shape.w, a->weights ? a->weights : "random (seeded)");
+        printf("latency     %.3f ms median of %d runs (%.3f ms summed over layers when profiled)\n", r->median, c->iters,
+               total);
+        printf("throughput  %.2f images/s, %.1f GFLOP/s (%.3f GFLOP per run)\n", ips, gflop / (r->median / 1e3), gflop);
+        printf("memory      %.1f MiB peak: activations %.1f MiB (live lower bound %.1f), input+output %.1f, "
+               "weights %.1f, workspace %.1f\n",
+               mem.peak / 1048576.0, mem.activations / 1048576.0, mem.activations_live / 1048576.0, mem.io / 1048576.0,
+               mem.weights / 1048576.0, mem.workspace / 1048576.0);
+        if (a->weights && r->unused) printf("weights     %zu tensors in the file are not used by the net\n", r->unused);
+        if (c->verify)
+            printf("verify      max abs error %.3g (bound %.3g = %g x max|ref| %.3g), max rel error %.3g: %s\n", r->max_abs,
+                   VERIFY_ATOL_FRACTION * r->scale, VERIFY_ATOL_FRACTION, r->scale, r->max_rel, r->ok ? "ok" : "MISMATCH");
+    }
+}
+
 int bench_net(int argc, char **argv) {
     net_args a;
     bench_common c;
@@ -220,50 +277,8 @@ int bench_net(int argc, char **argv) {
         for (size_t i = 0; i < on; i++) scale = fmax(scale, fabs(ref[i]));
         ok = max_abs <= VERIFY_ATOL_FRACTION * scale;
     }
-    double total = 0, gflop = 0;
-    for (size_t i = 0; i < oclnn_net_layer_count(net); i++) {
-        oclnn_net_layer_info li;
-        oclnn_net_layer(net, i, &li);
-        total += li.ms;
-        gflop += li.flops / 1e9;
-    }
-    oclnn_net_memory_info mem;
-    oclnn_net_memory(net, &mem);
-    double ips = shape.n / (median / 1e3);
-    if (c.json) {
-        printf("{\"net\": ");
-        json_string(stdout, a.name);
-        printf(", \"batch\": %u, \"input\": [%u, %u, %u, %u], \"device\": ", shape.n, shape.n, shape.c, shape.h, shape.w);
-        json_string(stdout, dev.name);
-        printf(", \"backend\": \"%s\", \"layout\": \"%s\", \"weights\": ", dev.backend == OCLNN_BACKEND_CPU ? "cpu" : "opencl",
-               layout_name(oclnn_context_layout(ctx)));
-        json_string(stdout, a.weights ? a.weights : "random");
-        printf(", \"iters\": %d, \"median_ms\": %.4f, \"images_per_s\": %.3f, \"gflop\": %.4f, \"gflops\": %.2f, "
-               "\"peak_device_bytes\": %zu, \"memory\": {\"activations\": %zu, \"activations_live\": %zu, \"io\": %zu, "
-               "\"weights\": %zu, \"workspace\": %zu}, \"profiled_total_ms\": %.4f",
-               c.iters, median, ips, gflop, gflop / (median / 1e3), mem.peak, mem.activations, mem.activations_live,
-               mem.io, mem.weights, mem.workspace, total);
-        if (c.verify)
-            printf(", \"max_abs_err\": %.3g, \"max_rel_err\": %.3g, \"ok\": %s", max_abs, max_rel, ok ? "true" : "false");
-        printf(", \"layers\": [");
-        print_layers(&c, net, total);
-        printf("\n  ]}\n");
-    } else {
-        print_layers(&c, net, total);
-        printf("\n%s on %s (%s), input n%uc%uh%uw%u, weights %s\n", a.name, dev.name, layout_name(oclnn_context_layout(ctx)),
-               shape.n, shape.c, shape.h, shape.w, a.weights ? a.weights : "random (seeded)");
-        printf("latency     %.3f ms median of %d runs (%.3f ms summed over layers when profiled)\n", median, c.iters,
-               total);
-        printf("throughput  %.2f images/s, %.1f GFLOP/s (%.3f GFLOP per run)\n", ips, gflop / (median / 1e3), gflop);
-        printf("memory      %.1f MiB peak: activations %.1f MiB (live lower bound %.1f), input+output %.1f, "
-               "weights %.1f, workspace %.1f\n",
-               mem.peak / 1048576.0, mem.activations / 1048576.0, mem.activations_live / 1048576.0, mem.io / 1048576.0,
-               mem.weights / 1048576.0, mem.workspace / 1048576.0);
-        if (a.weights && unused) printf("weights     %zu tensors in the file are not used by the net\n", unused);
-        if (c.verify)
-            printf("verify      max abs error %.3g (bound %.3g = %g x max|ref| %.3g), max rel error %.3g: %s\n", max_abs,
-                   VERIFY_ATOL_FRACTION * scale, VERIFY_ATOL_FRACTION, scale, max_rel, ok ? "ok" : "MISMATCH");
-    }
+    net_report rep = {shape, median, max_abs, max_rel, scale, ok, unused};
+    print_report(&a, &c, ctx, &dev, net, &rep);
     rc = ok ? TOOL_OK : TOOL_FAIL;
 done:
     oclnn_net_destroy(net);
