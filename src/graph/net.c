@@ -26,6 +26,7 @@
 #include "core/status.h"
 #include "core/tensor.h"
 #include "graph/alias.h"
+#include "graph/fuse.h"
 #include "graph/plan.h"
 
 /* Compilation calls public functions; their failures are reported under oclnn_net_create's name
@@ -37,14 +38,14 @@ typedef struct compiler {
     const oclnn_shape *shapes;
     int *uses, *consumer;
     bool *absorbed;
+    oclnn__fuse fuse; /* over uses, consumer, absorbed */
     size_t weight_floats;
     oclnn_progress_fn progress; /* NULL: none */
     void *user;
 } compiler;
 
 static bool sole_consumer(const compiler *c, int i, oclnn_node_op op) {
-    int j = c->consumer[i];
-    return c->uses[i] == 1 && j >= 0 && !c->absorbed[j] && c->g->nodes[j].desc.op == op;
+    return oclnn__fuse_sole_consumer(&c->fuse, i, op);
 }
 
 static const float *param(const oclnn__node *n, const char *suffix) {
@@ -67,13 +68,13 @@ static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
     }
     memcpy(w, wp->data, wp->count * sizeof *w);
     if (d->bias) memcpy(b, param(n, "bias"), k * sizeof *b);
-    bool has_bias = d->bias;
-    int cur = i;
+    oclnn__conv_fused fu;
+    oclnn__fuse_conv(&c->fuse, i, &fu);
+    oclnn_conv2d_desc cd = oclnn__node_conv_desc(n, c->shapes[n->inputs[0]], &fu);
+    bool has_bias = cd.has_bias;
     strcpy(s->label, "conv");
-    oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
-    if (sole_consumer(c, cur, OCLNN_NODE_BATCHNORM)) {
-        int j = c->consumer[cur];
-        const oclnn__node *bn = &c->g->nodes[j];
+    if (fu.bn >= 0) {
+        const oclnn__node *bn = &c->g->nodes[fu.bn];
         oclnn__error_context("node \"%s\": ", bn->name);
         oclnn_status st = oclnn_batchnorm_fold(k, per, param(bn, "weight"), param(bn, "bias"),
                                                param(bn, "running_mean"), param(bn, "running_var"),
@@ -84,44 +85,21 @@ static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
             oclnn__free(al, b);
             return st;
         }
-        has_bias = true;
-        c->absorbed[j] = true;
-        c->net->rep[j] = i;
-        cur = j;
+        c->net->rep[fu.bn] = i;
         strcat(s->label, "+bn");
     }
-    if (sole_consumer(c, cur, OCLNN_NODE_ADD)) {
-        int j = c->consumer[cur];
-        const oclnn__node *add = &c->g->nodes[j];
-        s->src[1] = add->inputs[0] == cur ? add->inputs[1] : add->inputs[0];
-        cd.fuse_residual = true;
-        c->absorbed[j] = true;
-        c->net->rep[j] = i;
-        cur = j;
+    if (fu.add >= 0) {
+        const oclnn__node *add = &c->g->nodes[fu.add];
+        int before = fu.bn >= 0 ? fu.bn : i;
+        s->src[1] = add->inputs[0] == before ? add->inputs[1] : add->inputs[0];
+        c->net->rep[fu.add] = i;
         strcat(s->label, "+add");
     }
-    if (sole_consumer(c, cur, OCLNN_NODE_RELU)) {
-        int j = c->consumer[cur];
-        cd.activation = OCLNN_ACTIVATION_RELU;
-        c->absorbed[j] = true;
-        c->net->rep[j] = i;
-        cur = j;
+    if (fu.relu >= 0) {
+        c->net->rep[fu.relu] = i;
         strcat(s->label, "+relu");
     }
-    s->position = cur;
-    cd.input = c->shapes[n->inputs[0]];
-    cd.out_channels = k;
-    cd.kernel_h = d->kernel_h;
-    cd.kernel_w = d->kernel_w;
-    cd.stride_h = d->stride_h;
-    cd.stride_w = d->stride_w;
-    cd.dilation_h = d->dilation_h;
-    cd.dilation_w = d->dilation_w;
-    cd.groups = d->groups;
-    cd.padding.mode = OCLNN_PAD_EXPLICIT;
-    cd.padding.top = cd.padding.bottom = d->pad_h;
-    cd.padding.left = cd.padding.right = d->pad_w;
-    cd.has_bias = has_bias;
+    s->position = fu.last;
     oclnn_status st = oclnn_conv2d_create(c->net->ctx, &cd, w, has_bias ? b : NULL, &s->op);
     oclnn__free(al, w);
     oclnn__free(al, b);
@@ -130,6 +108,32 @@ static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
     oclnn_shape o = c->shapes[i];
     s->flops = 2.0 * o.n * o.c * o.h * o.w * (double)per;
     return OCLNN_OK;
+}
+
+/* The pooling descriptor of a pooling node (adaptive average pooling as a plain or global one). */
+static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o) {
+    oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
+    pd.input = in;
+    if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+        if (o.h == 1 && o.w == 1) {
+            pd.kind = OCLNN_POOL_GLOBAL_AVG;
+        } else {
+            pd.kind = OCLNN_POOL_AVG;
+            pd.kernel_h = pd.stride_h = in.h / o.h;
+            pd.kernel_w = pd.stride_w = in.w / o.w;
+        }
+    } else {
+        pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+        pd.kernel_h = d->kernel_h;
+        pd.kernel_w = d->kernel_w;
+        pd.stride_h = d->stride_h;
+        pd.stride_w = d->stride_w;
+        pd.pad_h = d->pad_h;
+        pd.pad_w = d->pad_w;
+        pd.ceil_mode = d->ceil_mode;
+        pd.count_include_pad = d->count_include_pad;
+    }
+    return pd;
 }
 
 static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
@@ -181,27 +185,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_AVG_POOL:
     case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
         s->kind = OCLNN__STEP_POOL;
-        oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
-        pd.input = in;
-        if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
-            if (o.h == 1 && o.w == 1) {
-                pd.kind = OCLNN_POOL_GLOBAL_AVG;
-            } else {
-                pd.kind = OCLNN_POOL_AVG;
-                pd.kernel_h = pd.stride_h = in.h / o.h;
-                pd.kernel_w = pd.stride_w = in.w / o.w;
-            }
-        } else {
-            pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
-            pd.kernel_h = d->kernel_h;
-            pd.kernel_w = d->kernel_w;
-            pd.stride_h = d->stride_h;
-            pd.stride_w = d->stride_w;
-            pd.pad_h = d->pad_h;
-            pd.pad_w = d->pad_w;
-            pd.ceil_mode = d->ceil_mode;
-            pd.count_include_pad = d->count_include_pad;
-        }
+        oclnn_pool2d_desc pd = pool_desc(d, in, o);
         st = oclnn_pool2d_create(ctx, &pd, &s->op);
         break;
     }
@@ -357,13 +341,7 @@ static oclnn_status compile(compiler *c) {
     oclnn_net *net = c->net;
     const oclnn_graph *g = c->g;
     size_t n = g->count;
-    for (size_t j = 0; j < n; j++)
-        for (size_t k = 0; k < g->nodes[j].input_count; k++) {
-            c->uses[g->nodes[j].inputs[k]]++;
-            c->consumer[g->nodes[j].inputs[k]] = (int)j;
-        }
-    c->uses[n - 1]++; /* the output is read by the caller */
-    c->consumer[n - 1] = -1;
+    oclnn__fuse_init(&c->fuse, g, c->uses, c->consumer, c->absorbed);
     for (size_t i = 0; i < n; i++) {
         net->rep[i] = (int)i;
         net->values[i] = (oclnn__value){c->shapes[i], -1, 0, INT_MAX, -1, 0, -1, NULL};

@@ -42,10 +42,11 @@ void oclnn__cl_conv_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_o
     (void)ctx;
     memset(gemm, 0, sizeof *gemm);
     memset(own, 0, sizeof *own);
-    /* The kernels' defaults (the #ifndef values in cl/conv/gemm.cl, direct.cl, depthwise.cl and
-     * winograd.h; tests/test_tuning.c checks that the spaces' defaults match them). */
-    cv->tm = 8, cv->tn = 16, cv->kb = 4, cv->qb = 8, cv->cb = 4;
-    uint32_t vw = 16, nv = 1;
+    /* Every tunable an algorithm uses is in its search space, so the plan carries it: no default
+     * is written here. The defaults live in the kernels' #ifndef values (cl/conv/gemm.cl,
+     * direct.cl, depthwise.cl, winograd.h) and the spaces (src/tune/space_conv_*.c);
+     * tests/test_tuning.c checks that the two agree. */
+    uint32_t vw = 1, nv = 1;
     for (size_t i = 0; i < cv->tun.n; i++) {
         const char *name = cv->tun.t[i].name;
         uint32_t value = cv->tun.t[i].value;

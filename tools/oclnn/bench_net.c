@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "graph/fuse.h"
 #include "npy.h"
 #include "ref/ref_net.h"
 
@@ -61,36 +62,24 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
     return TOOL_OK;
 }
 
-/* Runs oclnn_conv2d_find on every convolution of g, so the compile that follows picks the
- * fastest algorithm of each (the context remembers them). */
+/* Runs oclnn_conv2d_find on every convolution of g with the descriptor the compiled network
+ * creates (fused bias, residual and ReLU included: src/graph/fuse.h), so the compile that follows
+ * picks the fastest algorithm of each (the context's tuning state records them). */
 static bool find_convs(oclnn_context *ctx, oclnn_graph *g, oclnn_shape input) {
     size_t n = oclnn_graph_node_count(g);
-    oclnn_shape *shapes = malloc(n * sizeof *shapes);
-    bool ok = shapes && oclnn_graph_infer_shapes(g, input, shapes) == OCLNN_OK;
+    oclnn_conv2d_desc *descs = malloc(n * sizeof *descs);
+    bool ok = descs && oclnn__graph_conv_descs(g, input, descs) == OCLNN_OK;
     for (size_t i = 0; i < n && ok; i++) {
+        if (!descs[i].out_channels) continue;
         oclnn_node_info ni;
         oclnn_graph_node(g, (int)i, &ni);
-        if (ni.desc.op != OCLNN_NODE_CONV) continue;
-        oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
-        cd.input = shapes[ni.inputs[0]];
-        cd.out_channels = ni.desc.channels;
-        cd.kernel_h = ni.desc.kernel_h;
-        cd.kernel_w = ni.desc.kernel_w;
-        cd.stride_h = ni.desc.stride_h;
-        cd.stride_w = ni.desc.stride_w;
-        cd.dilation_h = ni.desc.dilation_h;
-        cd.dilation_w = ni.desc.dilation_w;
-        cd.groups = ni.desc.groups;
-        cd.padding.top = cd.padding.bottom = ni.desc.pad_h;
-        cd.padding.left = cd.padding.right = ni.desc.pad_w;
-        cd.has_bias = true; /* as after batch-norm folding */
         size_t count;
         oclnn_conv2d_perf best;
-        ok = oclnn_conv2d_find(ctx, &cd, &best, 1, &count) == OCLNN_OK;
+        ok = oclnn_conv2d_find(ctx, &descs[i], &best, 1, &count) == OCLNN_OK;
         if (ok) fprintf(stderr, "find: %-28s %-10s %8.3f ms\n", ni.name, oclnn_conv_algo_name(best.algo), best.ms);
     }
-    if (!ok) fprintf(stderr, "oclnn bench net: %s\n", shapes ? oclnn_last_error() : "out of memory");
-    free(shapes);
+    if (!ok) fprintf(stderr, "oclnn bench net: %s\n", descs ? oclnn_last_error() : "out of memory");
+    free(descs);
     return ok;
 }
 
