@@ -114,11 +114,6 @@ oclnn_context *bench_context(const bench_common *c) {
     return ctx;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void *arg) {
     for (int i = 0; i < c->warmup; i++)
         if (run(arg) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK) goto failed;
@@ -132,8 +127,7 @@ double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void 
         }
         t[i] = oclnn__now_ms() - t0;
     }
-    qsort(t, (size_t)c->iters, sizeof *t, cmp_double);
-    double median = c->iters % 2 ? t[c->iters / 2] : 0.5 * (t[c->iters / 2 - 1] + t[c->iters / 2]);
+    double median = oclnn__tune_median(t, (size_t)c->iters);
     free(t);
     return median;
 failed:
