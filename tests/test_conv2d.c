@@ -128,9 +128,13 @@ static oclnn_status run_one(oclnn_context *ctx, const shape_row *row, const prob
     size_t n = count(pd->out);
     float *got = malloc(n * sizeof *got);
     assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
-    char problem[256];
-    snprintf(problem, sizeof problem, "%s algo=%s src=%s dst=%s", row->name, oclnn_op_algorithm(op),
-             src_layout == OCLNN_LAYOUT_NCHW ? "nchw" : "nhwc",
+    /* the canonical problem string (src/backend/problem.h) pastes into `oclnn bench conv` */
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&d, &pb));
+    pb.layout = src_layout;
+    char text[OCLNN__CONV2D_PROBLEM_MAX], problem[320];
+    oclnn__conv2d_problem_str(&pb, text, sizeof text);
+    snprintf(problem, sizeof problem, "%s %s algo=%s dst=%s", row->name, text, oclnn_op_algorithm(op),
              dst_layout == OCLNN_LAYOUT_NCHW ? "nchw" : "nhwc");
     max_err[a] = fmax(max_err[a], max_abs_diff(got, pd->ref, n));
     assert_close(got, pd->ref, n, tolerance(a), TOL_RTOL, problem);
