@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Whole networks end to end: ResNet-18 and GoogLeNet from torchvision (tools/golden/net.py) with
  * every weight set by oclnn's generator, in both backends and both layouts, against PyTorch's
- * float64 logits; plus fusion, concat-in-place and memory planning checks, repeat runs and
- * compile errors. */
+ * float64 logits; plus fusion, concat-in-place and memory planning checks, repeat runs, compile
+ * progress and compile errors. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +220,41 @@ static void test_small_graph(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* oclnn_net_create_progress reports each compiled node in order, ending at the total. */
+typedef struct progress_log {
+    size_t calls, last_done, total;
+    bool ordered, named;
+} progress_log;
+
+static void record_progress(void *user, size_t done, size_t total, const char *what) {
+    progress_log *p = user;
+    p->ordered = p->ordered && done > p->last_done && done <= total && (!p->calls || total == p->total);
+    p->named = p->named && what && *what;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+}
+
+static void test_net_progress(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_graph *g = small_graph();
+    oclnn_net *net;
+    progress_log log = {0, 0, 0, true, true};
+    assert_ok(oclnn_net_create_progress(ctx, g, (oclnn_shape){1, 3, 5, 6}, record_progress, &log, &net));
+    assert_true(log.ordered);
+    assert_true(log.named);
+    assert_true(log.calls >= 2);
+    assert_int_equal(log.last_done, log.total);
+    assert_int_equal(log.total, oclnn_graph_node_count(g) - 1); /* every node but the input */
+    oclnn_net_destroy(net);
+    assert_ok(oclnn_net_create_progress(ctx, g, (oclnn_shape){1, 3, 5, 6}, NULL, NULL, &net));
+    oclnn_net_destroy(net);
+    assert_status(oclnn_net_create_progress(ctx, g, (oclnn_shape){1, 1, 5, 6}, record_progress, &log, &net),
+                  OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("oclnn_net_create_progress: ");
+    oclnn_graph_destroy(g);
+}
+
 /* Every host and device allocation of a compile fails in turn: each failure is a clean
  * out-of-memory status with a message and no net, nothing leaks (the sanitizer and valgrind runs
  * check), and the context still compiles and runs the net afterwards. */
@@ -381,6 +416,7 @@ int main(void) {
         TEST_ALL_CFGS(test_googlenet),
         TEST_ALL_CFGS(test_small_graph),
         TEST_ALL_CFGS(test_net_errors),
+        TEST_ALL_CFGS(test_net_progress),
         TEST_ALL_CFGS(test_net_faults),
         cmocka_unit_test(test_find_then_run),
     };

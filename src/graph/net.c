@@ -40,6 +40,8 @@ typedef struct compiler {
     bool *absorbed;
     oclnn__fuse fuse; /* over uses, consumer, absorbed */
     size_t weight_floats;
+    oclnn_progress_fn progress; /* NULL: none */
+    void *user;
 } compiler;
 
 static bool sole_consumer(const compiler *c, int i, oclnn_node_op op) {
@@ -360,6 +362,7 @@ static oclnn_status compile(compiler *c) {
         oclnn__error_context(NULL);
         OCLNN__TRY(st);
         net->step_count++;
+        if (c->progress) c->progress(c->user, i, n - 1, nd->name); /* node 0 is the input */
     }
     /* Sources were recorded as node ids: map them to values now that every rep is known. */
     net->input = 0;
@@ -410,6 +413,12 @@ static oclnn_status compile(compiler *c) {
 }
 
 oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, oclnn_net **out) {
+    OCLNN__ENTER(); /* the outermost call names the messages */
+    return oclnn_net_create_progress(ctx, g, input, NULL, NULL, out);
+}
+
+oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input,
+                                       oclnn_progress_fn progress, void *user, oclnn_net **out) {
     OCLNN__ENTER();
     if (out) *out = NULL;
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
@@ -448,6 +457,8 @@ oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_sh
     c.net = net;
     c.g = g;
     c.shapes = shapes;
+    c.progress = progress;
+    c.user = user;
     st = compile(&c);
     if (st != OCLNN_OK) goto fail;
     oclnn__free(al, shapes);

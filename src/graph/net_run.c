@@ -2,9 +2,9 @@
 /* Running a compiled net, per-layer timing, and the queries on it. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/context.h"
 #include "core/status.h"
 #include "graph/net.h"
@@ -56,12 +56,6 @@ oclnn_status oclnn_net_run(oclnn_net *net) {
     return OCLNN_OK;
 }
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
     OCLNN__ENTER();
     OCLNN__TRY(check_net(net));
@@ -69,7 +63,7 @@ oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
     if (st != OCLNN_OK) return st;
     for (size_t k = 0; k < net->step_count; k++) {
         oclnn__step *s = &net->steps[k];
-        double t0 = now_ms();
+        double t0 = oclnn__now_ms();
         st = run_layer(net, s);
         if (st == OCLNN_OK) {
             oclnn__error_context("layer \"%s\": ", net->names[s->node]);
@@ -77,7 +71,7 @@ oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
             oclnn__error_context(NULL);
         }
         OCLNN__TRY(st);
-        s->ms = now_ms() - t0;
+        s->ms = oclnn__now_ms() - t0;
     }
     return OCLNN_OK;
 }

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backend/backend.h"
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/status.h"
 #include "tune/tune.h"
@@ -296,12 +296,6 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
 
 /* ---- find ---- */
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 #define FIND_RUNS 3
 
 /* Median time of FIND_RUNS runs after one warm-up, waiting for the device after each. */
@@ -310,13 +304,13 @@ static oclnn_status time_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor 
     oclnn_context *ctx = op->ctx;
     double t[FIND_RUNS];
     for (int i = -1; i < FIND_RUNS; i++) {
-        double t0 = now_ms();
+        double t0 = oclnn__now_ms();
         OCLNN__TRY(run_op(op, src, dst, res));
         mtx_lock(&ctx->lock);
         oclnn_status st = ctx->be->finish(ctx);
         mtx_unlock(&ctx->lock);
         OCLNN__TRY(st);
-        if (i >= 0) t[i] = now_ms() - t0;
+        if (i >= 0) t[i] = oclnn__now_ms() - t0;
     }
     for (int i = 1; i < FIND_RUNS; i++)
         for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
