@@ -9,6 +9,7 @@
 #include "ops/conv2d.h"
 #include "ref/ref.h"
 #include "shapes/conv2d.h"
+#include "support/gpuclass.h"
 #include "support/harness.h"
 
 /* Direct, im2col, 1x1 and depthwise sum at most a few thousand products of O(1/sqrt(n)) terms
@@ -144,7 +145,7 @@ static oclnn_status run_one(oclnn_context *ctx, const shape_row *row, const prob
 /* Every shape x every algorithm, src and dst in the configuration's layout. */
 static void test_all_algorithms(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     for (size_t i = 0; i < N_SHAPES; i++) {
         problem_data pd;
         data_make(&SHAPES[i].d, (uint32_t)i * 10 + 1, &pd);
@@ -176,7 +177,7 @@ static void test_all_algorithms(void **state) {
 /* src in the other layout than dst, for the default algorithm and each GEMM-shaped one. */
 static void test_mixed_layouts(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     static const char *const names[] = {"googlenet_1x1_reduce", "resnet_3x3_res_b3", "odd_2x3_asym",
                                         "depthwise_mult2_s2_same"};
     for (size_t i = 0; i < N_SHAPES; i++) {
@@ -196,7 +197,7 @@ static void test_mixed_layouts(void **state) {
  * their results and nothing else changes. */
 static void test_dst_channel_views(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
     d.input = (oclnn_shape){2, 16, 9, 9};
     d.kernel_h = d.kernel_w = 3;
@@ -252,7 +253,7 @@ static void test_dst_channel_views(void **state) {
 /* Golden outputs from PyTorch (tools/golden/conv2d.py): input, weight, bias, output per case. */
 static void test_golden(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     static const struct {
         const char *name;
         oclnn_conv2d_desc d;
@@ -538,9 +539,13 @@ int main(void) {
         cmocka_unit_test(test_choose_table),
         TEST_ALL_CFGS(test_errors),
         TEST_ALL_CFGS(test_all_algorithms),
+        TEST_GPU_CFGS(test_all_algorithms),
         TEST_ALL_CFGS(test_mixed_layouts),
+        TEST_GPU_CFGS(test_mixed_layouts),
         TEST_ALL_CFGS(test_dst_channel_views),
+        TEST_GPU_CFGS(test_dst_channel_views),
         TEST_ALL_CFGS(test_golden),
+        TEST_GPU_CFGS(test_golden),
         TEST_ALL_CFGS(test_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

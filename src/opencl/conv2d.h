@@ -18,6 +18,7 @@ typedef struct oclnn__cl_conv {
     uint32_t cb;    /* Winograd transforms: channels per work-item (CB) */
     uint32_t tm, tn; /* GEMM: rows and columns of C per work-item (TM, NV * VW) */
     bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
+    bool gpu;       /* direct, depthwise: the GPU-class kernels (conv2d_direct_gpu.c) */
 } oclnn__cl_conv;
 
 /* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */
@@ -54,6 +55,16 @@ oclnn_status oclnn__cl_conv_gemm_run(oclnn_context *ctx, const oclnn__cl_conv *c
 oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
 oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
                                        const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res);
+/* Direct weights blocked as w[g][kb][c][r][s][KB] with KB = cv->kb, uploaded to cv->w. */
+oclnn_status oclnn__cl_conv_direct_upload(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
+/* The GPU-class direct and depthwise kernels (conv2d_direct_gpu.c): whether their tiles fit the
+ * device, and create/run (create sets cv->gpu). */
+bool oclnn__cl_conv_direct_gpu_fits(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
+                                    bool depthwise);
+oclnn_status oclnn__cl_conv_direct_gpu_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
+oclnn_status oclnn__cl_conv_direct_gpu_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
+                                           const oclnn_tensor *src, oclnn_tensor *dst,
+                                           const oclnn_tensor *res);
 oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
                                             size_t *workspace);
 oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
