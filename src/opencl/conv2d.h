@@ -18,7 +18,7 @@ typedef struct oclnn__cl_conv {
     uint32_t cb;    /* Winograd transforms: channels per work-item (CB) */
     uint32_t tm, tn; /* GEMM: rows and columns of C per work-item (TM, NV * VW) */
     bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
-    bool gpu;       /* direct, depthwise: the GPU-class kernels (conv2d_direct_gpu.c) */
+    bool gpu;       /* the GPU-class kernels: direct, depthwise (conv2d_direct_gpu.c), im2col */
 } oclnn__cl_conv;
 
 /* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */
