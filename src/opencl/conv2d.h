@@ -19,6 +19,7 @@ typedef struct oclnn__cl_conv {
     uint32_t tm, tn; /* GEMM: rows and columns of C per work-item (TM, NV * VW) */
     bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
     bool gpu;       /* the GPU-class kernels: direct, depthwise (conv2d_direct_gpu.c), im2col */
+    uint32_t tx, ty, ct; /* GPU direct: work-group shape; CT (direct) or DC (depthwise) channels */
 } oclnn__cl_conv;
 
 /* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */
@@ -57,11 +58,11 @@ oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv 
                                        const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res);
 /* Direct weights blocked as w[g][kb][c][r][s][KB] with KB = cv->kb, uploaded to cv->w. */
 oclnn_status oclnn__cl_conv_direct_upload(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
-/* The GPU-class direct and depthwise kernels (conv2d_direct_gpu.c): whether their tiles fit the
- * device, and create/run (create sets cv->gpu). */
-bool oclnn__cl_conv_direct_gpu_fits(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
-                                    bool depthwise);
-oclnn_status oclnn__cl_conv_direct_gpu_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
+/* The GPU-class direct and depthwise kernels (conv2d_direct_gpu.c): create sets cv->gpu and
+ * *fits, or leaves both false (and creates nothing) when the tunables' tiles do not fit the
+ * device's local memory or work-group limit. */
+oclnn_status oclnn__cl_conv_direct_gpu_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
+                                              bool *fits);
 oclnn_status oclnn__cl_conv_direct_gpu_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
                                            const oclnn_tensor *src, oclnn_tensor *dst,
                                            const oclnn_tensor *res);

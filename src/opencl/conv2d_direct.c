@@ -29,8 +29,11 @@ oclnn_status oclnn__cl_conv_direct_upload(oclnn_context *ctx, oclnn__cl_conv *cv
 oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const bool depthwise = cv->algo == OCLNN_CONV_ALGO_DEPTHWISE;
-    if (oclnn__devclass_is_gpu(ctx->devclass) && oclnn__cl_conv_direct_gpu_fits(ctx, pb, depthwise))
-        return oclnn__cl_conv_direct_gpu_create(ctx, cv, w);
+    if (oclnn__devclass_is_gpu(ctx->devclass)) {
+        bool fits;
+        OCLNN__TRY(oclnn__cl_conv_direct_gpu_create(ctx, cv, w, &fits));
+        if (fits) return OCLNN_OK;
+    }
     oclnn__cl_options gemm_unused, opts;
     oclnn__cl_conv_tunables(ctx, cv, &gemm_unused, &opts);
     if (depthwise) {

@@ -1,50 +1,71 @@
 /* SPDX-License-Identifier: MIT */
 /* Direct, grouped and depthwise convolution for the GPU device class (cl/conv/direct_gpu.cl):
  * fixed (TX, TY) work-groups that stage the input tile with its halo and the filter slice in
- * local memory. Chosen by cl/conv2d_direct.c when ctx->devclass is a GPU class and the tiles fit
- * the device's local memory; otherwise the CPU-shaped kernels run. */
+ * local memory. Chosen by conv2d_direct.c when ctx->devclass is a GPU class and the tiles fit the
+ * device's local memory; otherwise the CPU-shaped kernels run. Tunables: the conv_direct_gpu and
+ * conv_depthwise_gpu spaces (src/tune/space_conv_direct_gpu.c). */
+#include <string.h>
+
 #include "opencl/conv2d.h"
+#include "tune/tune.h"
 
 #define DIRECT_GPU_CL "conv/direct_gpu.cl"
-/* The kernel's defaults (cl/conv/direct_gpu.cl). */
-#define GPU_TX 16u
-#define GPU_TY 8u
-#define GPU_KPT 8u
-#define GPU_CT 4u
-#define GPU_DC 4u
 
 typedef struct tile_geo {
     cl_uint th, tw;      /* input tile rows and columns, halo included */
     size_t in_bytes, w_bytes;
 } tile_geo;
 
-static tile_geo geometry(const oclnn__conv2d_problem *pb, bool depthwise) {
+static tile_geo geometry(const oclnn__cl_conv *cv) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
     tile_geo t;
-    t.th = (GPU_TY - 1) * pb->stride_h + (pb->r - 1) * pb->dil_h + 1;
-    t.tw = (GPU_TX - 1) * pb->stride_w + (pb->s - 1) * pb->dil_w + 1;
-    size_t chans = depthwise ? GPU_DC : GPU_CT, rs = (size_t)pb->r * pb->s;
-    t.in_bytes = chans * t.th * t.tw * sizeof(float);
-    t.w_bytes = (depthwise ? GPU_DC * rs : GPU_CT * rs * GPU_KPT) * sizeof(float);
+    t.th = (cv->ty - 1) * pb->stride_h + (pb->r - 1) * pb->dil_h + 1;
+    t.tw = (cv->tx - 1) * pb->stride_w + (pb->s - 1) * pb->dil_w + 1;
+    size_t rs = (size_t)pb->r * pb->s;
+    t.in_bytes = (size_t)cv->ct * t.th * t.tw * sizeof(float);
+    t.w_bytes = (cv->algo == OCLNN_CONV_ALGO_DEPTHWISE ? cv->ct * rs : cv->ct * rs * cv->kb) * sizeof(float);
     return t;
 }
 
-bool oclnn__cl_conv_direct_gpu_fits(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
-                                    bool depthwise) {
-    if (ctx->device.max_work_group_size < GPU_TX * GPU_TY) return false;
-    tile_geo t = geometry(pb, depthwise);
-    return t.in_bytes + t.w_bytes <= ctx->device.local_mem_bytes;
+/* TX, TY, KPT (cv->kb), CT or DC (cv->ct) through the tuning lookup (override, tuned, nearest,
+ * kernel default: the GPU class's), and the build options for those that differ from the
+ * kernel's defaults. */
+static void tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *opts) {
+    const oclnn__tune_space *sp = cv->algo == OCLNN_CONV_ALGO_DEPTHWISE
+                                      ? &oclnn__tune_space_conv_depthwise_gpu
+                                      : &oclnn__tune_space_conv_direct_gpu;
+    char problem[160];
+    oclnn__conv2d_problem_str(&cv->pb, problem, sizeof problem);
+    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, problem, NULL);
+    memset(opts, 0, sizeof *opts);
+    cv->kb = 1;
+    for (size_t i = 0; i < sp->n_params; i++) {
+        const char *name = sp->params[i].name;
+        uint32_t value = (uint32_t)v.v[i];
+        if (v.v[i] != sp->params[i].def) oclnn__cl_define_int(opts, name, value);
+        if (!strcmp(name, "TX")) cv->tx = value;
+        else if (!strcmp(name, "TY")) cv->ty = value;
+        else if (!strcmp(name, "KPT")) cv->kb = value;
+        else cv->ct = value; /* CT or DC */
+    }
 }
 
-oclnn_status oclnn__cl_conv_direct_gpu_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w) {
+oclnn_status oclnn__cl_conv_direct_gpu_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
+                                              bool *fits) {
     const oclnn__conv2d_problem *pb = &cv->pb;
+    oclnn__cl_options opts;
+    tunables(ctx, cv, &opts);
+    tile_geo t = geometry(cv);
+    *fits = ctx->device.max_work_group_size >= (size_t)cv->tx * cv->ty &&
+            t.in_bytes + t.w_bytes <= ctx->device.local_mem_bytes;
+    if (!*fits) return OCLNN_OK;
     cv->gpu = true;
     if (cv->algo == OCLNN_CONV_ALGO_DEPTHWISE) {
         OCLNN__TRY(oclnn__cl_conv_upload(ctx, w, (size_t)pb->k * pb->r * pb->s, &cv->w));
-        return oclnn__cl_kernel(ctx, DIRECT_GPU_CL, NULL, "oclnn_conv_depthwise_gpu", &cv->main);
+        return oclnn__cl_kernel(ctx, DIRECT_GPU_CL, &opts, "oclnn_conv_depthwise_gpu", &cv->main);
     }
-    cv->kb = GPU_KPT;
     OCLNN__TRY(oclnn__cl_conv_direct_upload(ctx, cv, w));
-    return oclnn__cl_kernel(ctx, DIRECT_GPU_CL, NULL, "oclnn_conv_direct_gpu", &cv->main);
+    return oclnn__cl_kernel(ctx, DIRECT_GPU_CL, &opts, "oclnn_conv_direct_gpu", &cv->main);
 }
 
 oclnn_status oclnn__cl_conv_direct_gpu_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
@@ -52,7 +73,7 @@ oclnn_status oclnn__cl_conv_direct_gpu_run(oclnn_context *ctx, const oclnn__cl_c
                                            const oclnn_tensor *res) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const bool dw = cv->algo == OCLNN_CONV_ALGO_DEPTHWISE;
-    tile_geo t = geometry(pb, dw);
+    tile_geo t = geometry(cv);
     oclnn__cl_epi epi;
     oclnn__cl_conv_epi(cv, dst, res, &epi);
     cl_mem s = oclnn__cl_mem(src), w = cv->w;
@@ -62,10 +83,10 @@ oclnn_status oclnn__cl_conv_direct_gpu_run(oclnn_context *ctx, const oclnn__cl_c
              conv = {{pb->stride_h, pb->stride_w, pb->dil_h, pb->dil_w}},
              tile = {{t.th, t.tw, pb->pad_top, pb->pad_left}}, grp;
     cl_uint chan_inner = src->stride[OCLNN__C] < src->stride[OCLNN__W];
-    size_t global[3] = {pb->q, pb->p, 0}, local[3] = {GPU_TX, GPU_TY, 1};
+    size_t global[3] = {pb->q, pb->p, 0}, local[3] = {cv->tx, cv->ty, 1};
     if (dw) {
         grp = (cl_uint4){{pb->k, pb->kg, 0, 0}};
-        global[2] = (size_t)pb->n * ((pb->k + GPU_DC - 1) / GPU_DC);
+        global[2] = (size_t)pb->n * ((pb->k + cv->ct - 1) / cv->ct);
     } else {
         cl_uint blocks = (pb->kg + cv->kb - 1) / cv->kb;
         grp = (cl_uint4){{pb->groups, pb->cg, pb->kg, blocks}};
