@@ -23,7 +23,7 @@ oclnn_fc_gemv_gpu(global const float *x, global const float *w, global const flo
     local float red[WG];
     const uint lid = get_local_id(0), o = get_group_id(0), n0 = get_group_id(1) * NB;
     global const float *wr = w + (size_t)o * K;
-    /* rows past N read the last sample again and are not stored */
+    /* rows past N point at the last sample; they are neither read nor stored */
     global const float *x0 = x + (size_t)min(n0, N - 1) * K;
 #if NB > 1
     global const float *x1 = x + (size_t)min(n0 + 1, N - 1) * K;
@@ -33,15 +33,16 @@ oclnn_fc_gemv_gpu(global const float *x, global const float *w, global const flo
     global const float *x3 = x + (size_t)min(n0 + 3, N - 1) * K;
 #endif
     float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+    const uint rows = min((uint)NB, N - n0); /* the same for the whole group: no divergence */
     for (uint k = lid; k < K; k += WG) {
         const float wv = wr[k];
         a0 = fma(x0[k], wv, a0);
 #if NB > 1
-        a1 = fma(x1[k], wv, a1);
+        if (rows > 1) a1 = fma(x1[k], wv, a1);
 #endif
 #if NB > 2
-        a2 = fma(x2[k], wv, a2);
-        a3 = fma(x3[k], wv, a3);
+        if (rows > 2) a2 = fma(x2[k], wv, a2);
+        if (rows > 3) a3 = fma(x3[k], wv, a3);
 #endif
     }
     const float b = bias ? bias[o] : 0.0f;

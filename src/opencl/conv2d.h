@@ -18,7 +18,8 @@ typedef struct oclnn__cl_conv {
     uint32_t cb;    /* Winograd transforms: channels per work-item (CB) */
     uint32_t tm, tn; /* GEMM: rows and columns of C per work-item (TM, NV * VW) */
     bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
-    bool gpu;       /* the GPU-class kernels: direct, depthwise (conv2d_direct_gpu.c), im2col */
+    bool gpu;       /* the GPU-class kernels: direct, depthwise (conv2d_direct_gpu.c), im2col,
+                     * Winograd transforms */
     uint32_t tx, ty, ct; /* GPU direct: work-group shape; CT (direct) or DC (depthwise) channels */
 } oclnn__cl_conv;
 
