@@ -15,7 +15,7 @@ rt=$(dpkg -L oclgrind 2>/dev/null | grep -m1 'liboclgrind-rt.so$' || true)
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
 
-# name | kernels (regex) | work | unit | oclnn bench arguments
+# name | kernels (regex, no '|') | work | unit | oclnn bench arguments
 cases=(
   "conv 3x3 direct (ResNet-50 res2 3x3 at 14x14, 32 ch)|oclnn_conv_direct|$((2*32*32*9*14*14))|FLOP|conv 1,32,14,14 32,32,3,3 --pad 1 --algo direct --layout nchw"
   "conv 3x3 direct, NHWC|oclnn_conv_direct|$((2*32*32*9*14*14))|FLOP|conv 1,32,14,14 32,32,3,3 --pad 1 --algo direct --layout nhwc"
@@ -27,7 +27,7 @@ cases=(
   "global average pooling, NHWC (ResNet-50 head, n1 c2048 7x7)|oclnn_pool|2048|output|pool 1,2048,7,7 --global --layout nhwc"
   "softmax (ImageNet classifier, n1 c1000)|oclnn_softmax|1000|output|softmax 1,1000,1,1 --layout nchw"
   "FC 2048 -> 1000, batch 1 (ResNet-50)|oclnn_fc|$((2*2048*1000))|FLOP|fc 1,2048 1000 --bias --layout nchw"
-  "NCHW -> NHWC transpose (input staging, n1 c64 14x14)|oclnn_tensor_(copy|transpose)|$((64*14*14))|output|conv 1,64,14,14 8,64,1,1 --algo gemm1x1 --layout nhwc"
+  "NCHW -> NHWC transpose (input staging, n1 c64 14x14)|oclnn_tensor_[ct]|$((64*14*14))|output|conv 1,64,14,14 8,64,1,1 --algo gemm1x1 --layout nhwc"
 )
 
 bytes() { # class, regex, bench args...: prints "loads stores" summed over the matching kernels

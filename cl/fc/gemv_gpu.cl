@@ -45,7 +45,7 @@ oclnn_fc_gemv_gpu(global const float *x, global const float *w, global const flo
         if (rows > 3) a3 = fma(x3[k], wv, a3);
 #endif
     }
-    const float b = bias ? bias[o] : 0.0f;
+    const float b = bias && lid == 0 ? bias[o] : 0.0f; /* only item 0 stores */
     a0 = oclnn_group_sum(red, a0, WG, 1u);
     if (lid == 0) dst[d_off + n0 * d_stride.x + o * d_stride.y] = a0 + b;
 #if NB > 1

@@ -28,15 +28,27 @@ static tile_geo geometry(const oclnn__cl_conv *cv) {
 }
 
 /* TX, TY, KPT (cv->kb), CT or DC (cv->ct) through the tuning lookup (override, tuned, nearest,
- * kernel default: the GPU class's), and the build options for those that differ from the
- * kernel's defaults. */
+ * kernel default: the GPU class's; an untuned KPT shrinks to the group's channel count), and the
+ * build options for those that differ from the kernel's defaults. */
 static void tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *opts) {
     const oclnn__tune_space *sp = cv->algo == OCLNN_CONV_ALGO_DEPTHWISE
                                       ? &oclnn__tune_space_conv_depthwise_gpu
                                       : &oclnn__tune_space_conv_direct_gpu;
     char problem[160];
     oclnn__conv2d_problem_str(&cv->pb, problem, sizeof problem);
-    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, problem, NULL);
+    oclnn__tune_source from;
+    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, problem, &from);
+    int kpt = oclnn__tune_param_index(sp, "KPT");
+    if (kpt >= 0 && from >= OCLNN__TUNE_FROM_DEVICE_CLASS) {
+        /* untuned: no wider channel block than a group has channels (ResNeXt's Kg = 4 would
+         * otherwise compute half its block on zero weights) */
+        const oclnn__tune_param *pk = &sp->params[kpt];
+        for (uint8_t i = 0; i < pk->n_values && pk->values[i] <= v.v[kpt]; i++)
+            if ((uint32_t)pk->values[i] >= cv->pb.kg) {
+                v.v[kpt] = pk->values[i];
+                break;
+            }
+    }
     memset(opts, 0, sizeof *opts);
     cv->kb = 1;
     for (size_t i = 0; i < sp->n_params; i++) {
