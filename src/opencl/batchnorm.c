@@ -13,7 +13,7 @@ oclnn_status oclnn__cl_bn_train_stats(const oclnn_tensor *src, float eps, float 
                                       oclnn_tensor *batch_mean, oclnn_tensor *batch_var,
                                       oclnn_tensor *scale, oclnn_tensor *shift) {
     oclnn_context *ctx = src->ctx;
-    if (oclnn__devclass_is_gpu(ctx->devclass))
+    if (oclnn__cl_gpu_class(ctx))
         return oclnn__cl_bn_train_stats_gpu(src, eps, momentum, gamma, beta, running_mean,
                                             running_var, batch_mean, batch_var, scale, shift);
     cl_mem mx = oclnn__cl_mem(src), mg = oclnn__cl_mem(gamma), mb = oclnn__cl_mem(beta);

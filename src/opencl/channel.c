@@ -34,7 +34,7 @@ static oclnn_status launch(const oclnn_tensor *src, oclnn_tensor *dst, const cha
 }
 
 oclnn_status oclnn__cl_softmax(const oclnn_tensor *src, oclnn_tensor *dst) {
-    if (oclnn__devclass_is_gpu(dst->ctx->devclass) && oclnn__cl_softmax_gpu_applies(src))
+    if (oclnn__cl_gpu_class(dst->ctx) && oclnn__cl_softmax_gpu_applies(src))
         return oclnn__cl_softmax_gpu(src, dst);
     return launch(src, dst, "oclnn_softmax", NULL);
 }

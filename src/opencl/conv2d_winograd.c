@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/alloc.h"
+#include "opencl/gpu_class.h"
 
 #define GEMM_CL "conv/gemm.cl"
 
@@ -70,7 +71,7 @@ oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *
     oclnn__cl_options gemm, own;
     oclnn__cl_conv_tunables(ctx, cv, &gemm, &own);
     /* The GPU class's transforms stage through local memory (cl/conv/winograd_gpu.h). */
-    cv->gpu = oclnn__devclass_is_gpu(ctx->devclass);
+    cv->gpu = oclnn__cl_gpu_class(ctx);
     char file[40], in[48], out[48];
     snprintf(file, sizeof file, "conv/winograd_f%ux3%s.cl", g.m, cv->gpu ? "_gpu" : "");
     snprintf(in, sizeof in, "oclnn_conv_winograd%u_input%s", g.m, cv->gpu ? "_gpu" : "");

@@ -11,7 +11,7 @@
 oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *src,
                               oclnn_tensor *dst, oclnn_tensor *argmax) {
     oclnn_context *ctx = dst->ctx;
-    if (oclnn__devclass_is_gpu(ctx->devclass) && oclnn__cl_pool_global_gpu_applies(d, src, dst, argmax))
+    if (oclnn__cl_gpu_class(ctx) && oclnn__cl_pool_global_gpu_applies(d, src, dst, argmax))
         return oclnn__cl_pool_global_gpu(d, src, dst);
     const oclnn_shape os = dst->shape;
     const bool chan_inner = dst->stride[OCLNN__C] < dst->stride[OCLNN__W];

@@ -6,7 +6,7 @@
  * neighbouring addresses. */
 #include "opencl/reduce_gpu.h"
 
-#define RED_WG 256u /* the kernels' default GWG / WG */
+#define RED_WG OCLNN__CL_GPU_GROUP /* the kernels' default GWG / WG (256) */
 #define RED_CW 32u  /* channels per work-group when channels are innermost */
 /* Softmax needs this many channels before one work-group per position pays (fewer leave most
  * of the group idle; the per-position kernel of channel.cl then serves). */

@@ -5,6 +5,7 @@
 #ifndef OCLNN_OPENCL_REDUCE_GPU_H
 #define OCLNN_OPENCL_REDUCE_GPU_H
 
+#include "opencl/gpu_class.h"
 #include "opencl/layers.h"
 
 oclnn_status oclnn__cl_bn_train_stats_gpu(const oclnn_tensor *src, float eps, float momentum,

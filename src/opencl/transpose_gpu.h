@@ -3,6 +3,7 @@
 #ifndef OCLNN_OPENCL_TRANSPOSE_GPU_H
 #define OCLNN_OPENCL_TRANSPOSE_GPU_H
 
+#include "opencl/gpu_class.h"
 #include "opencl/opencl.h"
 
 /* Copies `shape` from (src, src_off, strides ss) to (dst, dst_off, ds), both in elements, when
