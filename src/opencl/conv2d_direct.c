@@ -33,6 +33,10 @@ oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv
         bool fits;
         OCLNN__TRY(oclnn__cl_conv_direct_gpu_create(ctx, cv, w, &fits));
         if (fits) return OCLNN_OK;
+        /* A tile too large for local memory: the CPU-shaped kernel, whose tunables the plan
+         * (which resolved the GPU kernel's space) does not carry, at its #ifndef defaults. */
+        cv->tun.n = 0;
+        cv->kb = 4, cv->qb = 8;
     }
     oclnn__cl_options gemm_unused, opts;
     oclnn__cl_conv_tunables(ctx, cv, &gemm_unused, &opts);

@@ -3,11 +3,10 @@
  * fixed (TX, TY) work-groups that stage the input tile with its halo and the filter slice in
  * local memory. Chosen by conv2d_direct.c when ctx->devclass is a GPU class and the tiles fit the
  * device's local memory; otherwise the CPU-shaped kernels run. Tunables: the conv_direct_gpu and
- * conv_depthwise_gpu spaces (src/tune/space_conv_direct_gpu.c). */
+ * conv_depthwise_gpu spaces (src/tune/space_conv_direct_gpu.c), resolved by the plan. */
 #include <string.h>
 
 #include "opencl/conv2d.h"
-#include "tune/tune.h"
 
 #define DIRECT_GPU_CL "conv/direct_gpu.cl"
 
@@ -27,46 +26,35 @@ static tile_geo geometry(const oclnn__cl_conv *cv) {
     return t;
 }
 
-/* TX, TY, KPT (cv->kb), CT or DC (cv->ct) through the tuning lookup (override, tuned, nearest,
- * kernel default: the GPU class's; an untuned KPT shrinks to the group's channel count), and the
- * build options for those that differ from the kernel's defaults. */
-static void tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *opts) {
-    const oclnn__tune_space *sp = cv->algo == OCLNN_CONV_ALGO_DEPTHWISE
-                                      ? &oclnn__tune_space_conv_depthwise_gpu
-                                      : &oclnn__tune_space_conv_direct_gpu;
-    char problem[160];
-    oclnn__conv2d_problem_str(&cv->pb, problem, sizeof problem);
-    oclnn__tune_source from;
-    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, problem, &from);
-    int kpt = oclnn__tune_param_index(sp, "KPT");
-    if (kpt >= 0 && from >= OCLNN__TUNE_FROM_DEVICE_CLASS) {
-        /* untuned: no wider channel block than a group has channels (ResNeXt's Kg = 4 would
-         * otherwise compute half its block on zero weights) */
-        const oclnn__tune_param *pk = &sp->params[kpt];
-        for (uint8_t i = 0; i < pk->n_values && pk->values[i] <= v.v[kpt]; i++)
-            if ((uint32_t)pk->values[i] >= cv->pb.kg) {
-                v.v[kpt] = pk->values[i];
-                break;
-            }
-    }
+/* TX, TY, KPT (cv->kb), CT or DC (cv->ct) from the plan's tunables (the conv_direct_gpu or
+ * conv_depthwise_gpu space, resolved by src/ops; false when the plan has another space), and the
+ * build options for those that differ from the kernel's defaults. A KPT at its default shrinks to
+ * the group's channel count: ResNeXt's Kg = 4 would otherwise compute half its block on zero
+ * weights. */
+static bool tunables(oclnn__cl_conv *cv, oclnn__cl_options *opts) {
     memset(opts, 0, sizeof *opts);
+    cv->tx = cv->ty = cv->ct = 0;
     cv->kb = 1;
-    for (size_t i = 0; i < sp->n_params; i++) {
-        const char *name = sp->params[i].name;
-        uint32_t value = (uint32_t)v.v[i];
-        if (v.v[i] != sp->params[i].def) oclnn__cl_define_int(opts, name, value);
+    for (size_t i = 0; i < cv->tun.n; i++) {
+        const char *name = cv->tun.t[i].name;
+        uint32_t value = cv->tun.t[i].value;
+        if (!strcmp(name, "KPT") && value == cv->tun.t[i].def)
+            while (value > 1 && value / 2 >= cv->pb.kg) value /= 2;
+        if (value != cv->tun.t[i].def) oclnn__cl_define_int(opts, name, value);
         if (!strcmp(name, "TX")) cv->tx = value;
         else if (!strcmp(name, "TY")) cv->ty = value;
         else if (!strcmp(name, "KPT")) cv->kb = value;
-        else cv->ct = value; /* CT or DC */
+        else if (!strcmp(name, "CT") || !strcmp(name, "DC")) cv->ct = value;
     }
+    return cv->tx && cv->ty && cv->ct;
 }
 
 oclnn_status oclnn__cl_conv_direct_gpu_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
                                               bool *fits) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     oclnn__cl_options opts;
-    tunables(ctx, cv, &opts);
+    *fits = false;
+    if (!tunables(cv, &opts)) return OCLNN_OK;
     tile_geo t = geometry(cv);
     *fits = ctx->device.max_work_group_size >= (size_t)cv->tx * cv->ty &&
             t.in_bytes + t.w_bytes <= ctx->device.local_mem_bytes;

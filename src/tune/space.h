@@ -59,7 +59,8 @@ typedef struct oclnn__tune_values {
 /* The spaces, one per file (space_<family>.c), and the table of all of them. */
 extern const oclnn__tune_space oclnn__tune_space_conv_im2col, oclnn__tune_space_conv_gemm1x1,
     oclnn__tune_space_conv_winograd2, oclnn__tune_space_conv_winograd4,
-    oclnn__tune_space_conv_direct, oclnn__tune_space_conv_depthwise, oclnn__tune_space_layout;
+    oclnn__tune_space_conv_direct, oclnn__tune_space_conv_depthwise, oclnn__tune_space_layout,
+    oclnn__tune_space_conv_algo;
 /* The GPU class's direct and depthwise kernels (space_conv_direct_gpu.c). */
 extern const oclnn__tune_space oclnn__tune_space_conv_direct_gpu, oclnn__tune_space_conv_depthwise_gpu;
 const oclnn__tune_space *const *oclnn__tune_spaces(size_t *count);
