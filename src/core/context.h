@@ -36,6 +36,7 @@ struct oclnn_context {
     char *tuning_db;
     struct oclnn__tune_state *tune; /* tuning database and overrides (src/tune/tuning.c) */
     uint32_t flags;
+    unsigned threads; /* C backend worker threads; 0: OpenMP's default (options.threads, OCLNN_THREADS) */
     oclnn_cache_stats stats;
     char *build_log; /* last failed build's log, or NULL */
     struct oclnn__storage *scratch;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The C backend: host memory, strided transfers, and the table of op families. It makes no
- * OpenCL call at all. */
+ * OpenCL call at all. Every entry that may run threads applies its context's thread count
+ * (cpu/team.c). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,27 +60,35 @@ static void cpu_storage_free(oclnn_context *ctx, oclnn__storage *s) {
 static oclnn_status cpu_tensor_write(oclnn_tensor *dst, const float *src, oclnn_layout layout) {
     size_t ss[4];
     oclnn__dense_strides(dst->shape, dst->shape.c, layout, ss);
+    int team = oclnn__cpu_team_begin(dst->ctx);
     oclnn__cpu_copy_strided(dst->shape, src, ss, oclnn__cpu_data(dst), dst->stride);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 
 static oclnn_status cpu_tensor_read(const oclnn_tensor *src, float *dst, oclnn_layout layout) {
     size_t ds[4];
     oclnn__dense_strides(src->shape, src->shape.c, layout, ds);
+    int team = oclnn__cpu_team_begin(src->ctx);
     oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, dst, ds);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 
 static oclnn_status cpu_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) {
+    int team = oclnn__cpu_team_begin(dst->ctx);
     oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, oclnn__cpu_data(dst),
                             dst->stride);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 
 static oclnn_status cpu_tensor_fill(oclnn_tensor *t, float value) {
     /* A fill is a copy from one value that every index reads (all source strides 0). */
     static const size_t broadcast[4] = {0, 0, 0, 0};
+    int team = oclnn__cpu_team_begin(t->ctx);
     oclnn__cpu_copy_strided(t->shape, &value, broadcast, oclnn__cpu_data(t), t->stride);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 

@@ -91,8 +91,8 @@ static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const 
     return OCLNN_OK;
 }
 
-static oclnn_status cpu_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
-                            oclnn_tensor *dst, const oclnn_tensor *residual) {
+static oclnn_status algo_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
+                             oclnn_tensor *dst, const oclnn_tensor *residual) {
     const oclnn__cpu_conv *cv = cop->state;
     switch (cv->algo) {
     case OCLNN_CONV_ALGO_IM2COL:
@@ -105,6 +105,15 @@ static oclnn_status cpu_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, con
     case OCLNN_CONV_ALGO_IM2COL_CLBLAST: break;
     }
     return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s", oclnn_conv_algo_name(cv->algo));
+}
+
+/* The run with ctx's thread count (cpu/team.c). */
+static oclnn_status cpu_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
+                            oclnn_tensor *dst, const oclnn_tensor *residual) {
+    int team = oclnn__cpu_team_begin(ctx);
+    oclnn_status st = algo_run(ctx, cop, src, dst, residual);
+    oclnn__cpu_team_end(team);
+    return st;
 }
 
 OCLNN__CPU_CLONES

@@ -64,6 +64,7 @@ void bench_common_usage(FILE *f) {
     fprintf(f, "common options:\n"
                "  --device D         \"cpu\", \"P:D\" or a name substring (default: OCLNN_DEVICE, then best)\n"
                "  --layout L         auto, nchw or nhwc (default auto: the device's layout)\n"
+               "  --threads N        C backend worker threads (default: OCLNN_THREADS, then OpenMP's)\n"
                "  --iters N          timed runs, median reported (default 10)\n"
                "  --warmup N         untimed runs first (default 2)\n"
                "  --verify           check against the double-precision reference; exit 1 on mismatch\n"
@@ -95,6 +96,11 @@ int bench_common_arg(bench_common *c, int argc, char **argv, int *i) {
             fprintf(stderr, "oclnn bench: --layout must be auto, nchw or nhwc, not \"%s\"\n", v);
             return -1;
         }
+    } else if (arg_value(argc, argv, i, "--threads", &v)) {
+        if (!parse_int(v, 1, 1024, &c->threads)) {
+            fprintf(stderr, "oclnn bench: --threads needs a number from 1 to 1024\n");
+            return -1;
+        }
     } else if (arg_value(argc, argv, i, "--iters", &v)) {
         if (!parse_int(v, 1, 1000000, &c->iters)) {
             fprintf(stderr, "oclnn bench: --iters needs a number from 1 to 1000000\n");
@@ -117,6 +123,7 @@ oclnn_context *bench_context(const bench_common *c) {
     oclnn_context_options o = oclnn_context_options_default();
     o.device = c->device;
     o.layout = c->layout;
+    o.threads = (unsigned)c->threads;
     oclnn_context *ctx;
     if (oclnn_context_create(&o, &ctx) != OCLNN_OK) {
         fprintf(stderr, "oclnn bench: %s\n", oclnn_last_error());
