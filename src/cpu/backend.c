@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
+#include "cpu/isa.h"
 #include "ops/layers.h"
 #include "ops/conv2d.h"
 
@@ -20,7 +21,8 @@ static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
         out->backend = OCLNN_BACKEND_CPU;
         out->platform_index = out->device_index = UINT32_MAX;
         snprintf(out->platform_name, sizeof out->platform_name, "oclnn C backend");
-        snprintf(out->name, sizeof out->name, "C backend (%d threads)", oclnn__cpu_threads());
+        snprintf(out->name, sizeof out->name, "C backend (%d threads, %s)", oclnn__cpu_threads(),
+                 oclnn__cpu_isa_name(oclnn__cpu_isa_active()));
         snprintf(out->vendor, sizeof out->vendor, "oclnn");
         snprintf(out->driver_version, sizeof out->driver_version, "%s", oclnn_version_string());
         snprintf(out->device_version, sizeof out->device_version, "C11");

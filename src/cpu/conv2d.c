@@ -21,6 +21,7 @@ static void cpu_destroy(oclnn_context *ctx, void *state) {
     if (!cv) return;
     oclnn__free(ctx->allocator, cv->w);
     oclnn__free(ctx->allocator, cv->wt);
+    oclnn__free(ctx->allocator, cv->wpk);
     oclnn__free(ctx->allocator, cv->wp);
     oclnn__free(ctx->allocator, cv->bias);
     oclnn__free(ctx->allocator, cv->u);
@@ -49,15 +50,7 @@ static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const 
     switch (cv->algo) {
     case OCLNN_CONV_ALGO_IM2COL:
     case OCLNN_CONV_ALGO_GEMM1X1: {
-        cv->wt = oclnn__alloc(ctx->allocator, wn * sizeof(float));
-        if (!cv->wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
-        size_t rs = (size_t)pb->r * pb->s;
-        for (uint32_t k = 0; k < pb->k; k++) {
-            size_t g = k / pb->kg, kk = k % pb->kg;
-            for (uint32_t c = 0; c < pb->cg; c++)
-                for (size_t i = 0; i < rs; i++)
-                    cv->wt[(g * crs + i * pb->cg + c) * pb->kg + kk] = weights[(k * pb->cg + c) * rs + i];
-        }
+        OCLNN__TRY(oclnn__cpu_conv_gemm_prepare(ctx, cv, weights));
         /* the im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst
          * differ in layout) */
         *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
