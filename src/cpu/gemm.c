@@ -101,6 +101,12 @@ void oclnn__cpu_gemm_pack_b(const oclnn__gemm_kernel *g, size_t k, size_t n, con
 void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
                             size_t n, const float *a, size_t lda, const float *packed, float *c,
                             size_t ldc) {
+    oclnn__cpu_gemm_packed_strided(g, m, n0, n1, k, n, a, lda, 1, packed, c, ldc);
+}
+
+void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                    size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
+                                    const float *packed, float *c, size_t ldc) {
     const size_t mr = g->mr, nr = g->nr, npad = (n + nr - 1) / nr * nr;
     /* MR rows x one depth block of A, copied contiguous: it stays in L1 while the B panels stream
      * past from L2, whatever A's row stride (rows a multiple of 2 KiB apart would otherwise share
@@ -110,8 +116,12 @@ void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, si
         const size_t kc = k - p0 < OCLNN__GEMM_KC ? k - p0 : OCLNN__GEMM_KC;
         for (size_t i = 0; i < m; i += mr) {
             const size_t rows = m - i < mr ? m - i : mr;
-            for (size_t r = 0; r < rows; r++)
-                memcpy(block + r * kc, a + (i + r) * lda + p0, kc * sizeof *block);
+            for (size_t r = 0; r < rows; r++) {
+                const float *ar = a + (i + r) * a_rs + p0 * a_cs;
+                if (a_cs == 1) memcpy(block + r * kc, ar, kc * sizeof *block);
+                else
+                    for (size_t p = 0; p < kc; p++) block[r * kc + p] = ar[p * a_cs];
+            }
             if (rows < mr) memset(block + rows * kc, 0, (mr - rows) * kc * sizeof *block);
             for (size_t j0 = n0; j0 < n1; j0 += nr) {
                 const size_t nc = n1 - j0 < nr ? n1 - j0 : nr;

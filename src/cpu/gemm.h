@@ -54,5 +54,9 @@ void oclnn__cpu_gemm_pack_b(const oclnn__gemm_kernel *g, size_t k, size_t n, con
 void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
                             size_t n, const float *a, size_t lda, const float *packed, float *c,
                             size_t ldc);
+/* The same with A's element (i, p) at a[i * a_rs + p * a_cs] (a transposed A: a_rs = 1). */
+void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                    size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
+                                    const float *packed, float *c, size_t ldc);
 
 #endif
