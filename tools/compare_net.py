@@ -88,10 +88,15 @@ def ort_ms(ort_dir, name, batch, iters, threads, folder):
 
 
 def oclnn_run(tool, name, batch, iters, device, threads):
+    """device: "cpu", "cpu-passive" (the C backend with OMP_WAIT_POLICY=passive in its
+    environment) or "opencl" (the default OpenCL device)."""
     cmd = [tool, "bench", "net", name, "--batch", str(batch), "--iters", str(iters), "--json"]
-    if device == "cpu":
+    env = dict(os.environ)
+    if device.startswith("cpu"):
         cmd += ["--device", "cpu", "--threads", str(threads)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    if device == "cpu-passive":
+        env["OMP_WAIT_POLICY"] = "passive"
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)
 
 
@@ -125,19 +130,20 @@ def main(argv):
     p.add_argument("--iters", type=int, default=10)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--devices", default="cpu", help="oclnn devices: cpu, opencl or both")
+    p.add_argument("--devices", default="cpu",
+                   help="oclnn columns: cpu, cpu-passive (OMP_WAIT_POLICY=passive), opencl")
     p.add_argument("--engines", default="ort,torch,oclnn")
     a = p.parse_args(argv)
     engines = a.engines.split(",")
     devices = a.devices.split(",") if "oclnn" in engines else []
     cols = [e for e in ("ort", "torch") if e in engines] + [f"oclnn-{d}" for d in devices]
     title = {"ort": "onnxruntime", "torch": "PyTorch jit", "oclnn-cpu": "oclnn C backend",
-             "oclnn-opencl": "oclnn OpenCL"}
+             "oclnn-cpu-passive": "oclnn C, OMP_WAIT_POLICY=passive", "oclnn-opencl": "oclnn OpenCL"}
     print(f"CPU: {cpu_model()}, {os.cpu_count()} logical CPUs; {a.threads} threads; "
           f"{c_backend_name(a.oclnn)}\n")
     head = "| net | batch |" + "".join(f" {title[c]} ms |" for c in cols)
-    if "ort" in cols and devices:
-        head += " oclnn C / onnxruntime |" if "cpu" in devices else ""
+    ratios = [c for c in cols if c.startswith("oclnn-cpu")] if "ort" in cols else []
+    head += "".join(f" {title[c]} / onnxruntime |" for c in ratios)
     head += " oclnn peak MiB |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
@@ -157,8 +163,7 @@ def main(argv):
                         peak = r["peak_device_bytes"] / 1048576
             med = {c: statistics.median(v) for c, v in times.items()}
             row = f"| {name} | {batch} |" + "".join(f" {med[c]:.1f} |" for c in cols)
-            if "ort" in cols and "oclnn-cpu" in cols:
-                row += f" {med['oclnn-cpu'] / med['ort']:.2f}x |"
+            row += "".join(f" {med[c] / med['ort']:.2f}x |" for c in ratios)
             print(row + f" {peak:.1f} |", flush=True)
     print(f"\nmedian over {a.rounds} interleaved rounds of each engine's median of {a.iters} runs; "
           "ratio below 1: oclnn faster")
