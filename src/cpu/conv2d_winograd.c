@@ -201,66 +201,51 @@ static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const ocln
     else input_transform_m(cv, w, src, cl, v, 4);
 }
 
-/* dst = AT M A with the epilogue; M is [xi][t][k] for cl, else [xi][k][t] (lanes follow). */
+/* dst = AT M A with the epilogue; M is [xi][t][k], the lanes LANES consecutive output channels
+ * of one tile (dst of either layout, through its strides). */
 static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
-                                      bool cl, const oclnn_tensor *residual, oclnn_tensor *dst,
+                                      const oclnn_tensor *residual, oclnn_tensor *dst,
                                       const size_t m) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const size_t alpha = m + 2, T = w->tiles, K = pb->k;
-    const size_t outer = cl ? T : K, inner = cl ? K : T, blocks = (inner + LANES - 1) / LANES;
-    long jobs = (long)(outer * blocks);
+    const size_t blocks = (K + LANES - 1) / LANES;
+    long jobs = (long)(T * blocks);
 #pragma omp parallel for schedule(static)
     for (long job = 0; job < jobs; job++) {
         size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
-        size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
+        size_t lanes = K - i0 < LANES ? K - i0 : LANES;
         float in[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
-                const float *src = mm + ((i * alpha + j) * outer + o0) * inner + i0;
+                const float *src = mm + ((i * alpha + j) * T + o0) * K + i0;
                 for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
             }
         at_apply(m, in, o);
-        if (cl) { /* one tile, LANES consecutive output channels */
-            size_t n, ty, tx;
-            tile_pos(w, o0, &n, &ty, &tx);
-            float b[LANES];
-            for (size_t l = 0; l < LANES; l++) b[l] = cv->bias && l < lanes ? cv->bias[i0 + l] : 0.0f;
-            for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
-                for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
-                    size_t p = ty * m + i, q = tx * m + j;
-                    float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
-                    const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
-                    for (size_t l = 0; l < lanes; l++) {
-                        float v = o[i][j][l] + b[l] + (ro ? ro[l * rs[1]] : 0.0f);
-                        out[l * ds[1]] = pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f ? 0.0f : v;
-                    }
+        size_t n, ty, tx;
+        tile_pos(w, o0, &n, &ty, &tx);
+        float b[LANES];
+        for (size_t l = 0; l < LANES; l++) b[l] = cv->bias && l < lanes ? cv->bias[i0 + l] : 0.0f;
+        for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
+            for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
+                size_t p = ty * m + i, q = tx * m + j;
+                float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
+                const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
+                for (size_t l = 0; l < lanes; l++) {
+                    float v = o[i][j][l] + b[l] + (ro ? ro[l * rs[1]] : 0.0f);
+                    out[l * ds[1]] = pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f ? 0.0f : v;
                 }
-            continue;
-        }
-        for (size_t l = 0; l < lanes; l++) {
-            size_t tile = i0 + l, k = o0, n, ty, tx;
-            tile_pos(w, tile, &n, &ty, &tx);
-            float b = cv->bias ? cv->bias[k] : 0.0f;
-            for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
-                for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
-                    size_t p = ty * m + i, q = tx * m + j;
-                    float v = o[i][j][l] + b;
-                    if (res) v += res[n * rs[0] + k * rs[1] + p * rs[2] + q * rs[3]];
-                    if (pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f) v = 0.0f;
-                    y[n * ds[0] + k * ds[1] + p * ds[2] + q * ds[3]] = v;
-                }
-        }
+            }
     }
 }
 
 OCLNN__CPU_CLONES
-static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm, bool cl,
+static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
                              const oclnn_tensor *residual, oclnn_tensor *dst) {
-    if (w->m == 2) output_transform_m(cv, w, mm, cl, residual, dst, 2);
-    else output_transform_m(cv, w, mm, cl, residual, dst, 4);
+    if (w->m == 2) output_transform_m(cv, w, mm, residual, dst, 2);
+    else output_transform_m(cv, w, mm, residual, dst, 4);
 }
 
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
@@ -283,6 +268,6 @@ oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv 
     for (long e = 0; e < (long)a2; e++)
         oclnn__cpu_gemm_packed_strided(cv->gk, T, 0, K, C, K, v + (size_t)e * C * T, cl ? C : 1,
                                        cl ? 1 : T, cv->u + (size_t)e * psize, mm + (size_t)e * T * K, K);
-    output_transform(cv, &w, mm, true, residual, dst);
+    output_transform(cv, &w, mm, residual, dst);
     return OCLNN_OK;
 }
