@@ -10,6 +10,8 @@
 
 #include "cpu/gemm.h"
 #include "cpu/isa.h"
+#include "core/tensor.h"
+#include "ref/ref.h"
 #include "support/harness.h"
 
 /* fp32 sums of up to 600 products of values in [-1, 1): the error grows like sqrt(k) * 2^-24 *
@@ -89,6 +91,66 @@ static void test_gemm(void **state) {
             }
 }
 
+/* A dst whose pixel rows are not evenly spaced (a spatial crop of a wider tensor, which the public
+ * API cannot make: built here from the tensor struct) takes the packed GEMM one output row at a
+ * time; the crop must match the reference and the column outside it stay untouched. */
+static void test_uneven_dst(void **state) {
+    (void)state;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    oclnn_context *ctx = NULL;
+    assert_ok(oclnn_context_create(&o, &ctx));
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.input = (oclnn_shape){2, 8, 5, 5};
+    d.out_channels = 16;
+    d.kernel_h = d.kernel_w = 3;
+    d.has_bias = true;
+    d.activation = OCLNN_ACTIVATION_RELU;
+    const size_t n_src = 2 * 8 * 5 * 5, n_w = 16 * 8 * 9, n_dst = 2 * 16 * 5 * 5, n_wide = 2 * 16 * 5 * 6;
+    float *x = alloc_random(n_src, 1, -1.0f, 1.0f), *w = alloc_random(n_w, 2, -1.0f, 1.0f);
+    float *b = alloc_random(16, 3, -1.0f, 1.0f), *ref = malloc(n_dst * sizeof *ref);
+    float *got = malloc(n_wide * sizeof *got);
+    assert_non_null(ref);
+    assert_non_null(got);
+    oclnn__ref_conv2d(&d, x, OCLNN_LAYOUT_NHWC, w, b, NULL, ref);
+    static const oclnn_conv_algo algos[] = {OCLNN_CONV_ALGO_IM2COL, OCLNN_CONV_ALGO_GEMM1X1};
+    for (size_t a = 0; a < 2; a++) {
+        d.algo = algos[a];
+        d.kernel_h = d.kernel_w = a ? 1 : 3;
+        d.padding.top = d.padding.bottom = d.padding.left = d.padding.right = a ? 0 : 1;
+        float *wa = a ? alloc_random(16 * 8, 4, -1.0f, 1.0f) : w;
+        oclnn__ref_conv2d(&d, x, OCLNN_LAYOUT_NHWC, wa, b, NULL, ref);
+        oclnn_op *op = NULL;
+        oclnn_tensor *src = NULL, *wide = NULL;
+        assert_ok(oclnn_conv2d_create(ctx, &d, wa, b, &op));
+        assert_ok(oclnn_tensor_create(ctx, d.input, OCLNN_LAYOUT_NHWC, &src));
+        assert_ok(oclnn_tensor_write(src, x, OCLNN_LAYOUT_NHWC));
+        assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){2, 16, 5, 6}, OCLNN_LAYOUT_NHWC, &wide));
+        assert_ok(oclnn_tensor_fill(wide, 7.0f));
+        oclnn_tensor crop = *wide; /* columns 0..4 of 6: rows of 5 pixels, 6 pixels apart */
+        crop.shape.w = 5;
+        assert_ok(oclnn_conv2d_run(op, src, &crop, NULL));
+        assert_ok(oclnn_tensor_read(wide, got, OCLNN_LAYOUT_NHWC));
+        for (size_t i = 0; i < n_wide; i++) {
+            const size_t k = i % 16, q = i / 16 % 6, p = i / 96 % 5, n = i / 480;
+            const float want = q < 5 ? ref[((n * 5 + p) * 5 + q) * 16 + k] : 7.0f;
+            if (fabsf(got[i] - want) > 1e-4f * (1.0f + fabsf(want)))
+                fail_msg("%s: dst[%zu][%zu][%zu][%zu] = %g, want %g", oclnn_conv_algo_name(d.algo), n, p, q,
+                         k, got[i], want);
+        }
+        oclnn_tensor_destroy(wide);
+        oclnn_tensor_destroy(src);
+        oclnn_op_destroy(op);
+        if (a) free(wa);
+    }
+    oclnn_context_destroy(ctx);
+    free(x);
+    free(w);
+    free(b);
+    free(ref);
+    free(got);
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "--has")) {
         oclnn__cpu_isa want;
@@ -97,6 +159,7 @@ int main(int argc, char **argv) {
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_isa_rule),
+        cmocka_unit_test(test_uneven_dst),
         cmocka_unit_test_prestate_setup_teardown(test_gemm, NULL, NULL, (void *)(uintptr_t)OCLNN__ISA_SCALAR),
         cmocka_unit_test_prestate_setup_teardown(test_gemm, NULL, NULL, (void *)(uintptr_t)OCLNN__ISA_AVX2),
         cmocka_unit_test_prestate_setup_teardown(test_gemm, NULL, NULL, (void *)(uintptr_t)OCLNN__ISA_AVX512),
