@@ -42,6 +42,20 @@ struct oclnn_context {
     struct oclnn__conv2d_memo *conv2d_memo; /* family conv2d: oclnn_conv2d_find results */
 };
 
+/* Context creation with its device part supplied: `start` binds ctx to a device and backend
+ * (oclnn__context_bind, then the backend's own start-up) after the options are validated and
+ * copied; on failure it leaves ctx->impl NULL or freeable by the backend's context_fini.
+ * oclnn_context_create passes the chooser of OCLNN_DEVICE; the OpenCL interop passes the
+ * caller's objects (src/opencl/interop.c). */
+typedef oclnn_status (*oclnn__context_starter)(oclnn_context *ctx, const oclnn_context_options *opt,
+                                               const char *devclass, void *arg);
+oclnn_status oclnn__context_create_with(const oclnn_context_options *options,
+                                       oclnn__context_starter start, void *arg,
+                                       oclnn_context **out);
+/* Sets ctx->device, ->devclass (from `devclass`, the option or environment value, may be NULL),
+ * ->be and the layout rule, without starting the backend. */
+oclnn_status oclnn__context_bind(oclnn_context *ctx, const oclnn_device_info *dev,
+                                const char *devclass, const struct oclnn__backend *be);
 /* Checks a context handle given to a public call (magic, alive); sets the message on failure. */
 oclnn_status oclnn__context_check(const oclnn_context *ctx, const char *arg_name);
 void oclnn__context_retain(oclnn_context *ctx);
