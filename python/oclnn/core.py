@@ -3,7 +3,9 @@
 the `with` block, or the garbage collector); objects keep the objects they depend on alive
 (a tensor its context), and the C library counts references too, so no order of frees is
 unsafe."""
+import contextlib
 import ctypes
+import os
 
 import numpy as np
 
@@ -131,20 +133,20 @@ class Handle:
 
 class Context(Handle):
     """An oclnn context. device: None (OCLNN_DEVICE, then the best device), "cpu", "P:D" or a
-    name substring; layout: "auto", "nchw" or "nhwc"; threads: the C backend's thread count
-    (see README: passed as OCLNN_THREADS)."""
+    name substring; layout: "auto", "nchw" or "nhwc"; threads: the C backend's worker threads
+    for this context (1..1024; None: OCLNN_THREADS, then OpenMP's default), passed to the
+    library as OCLNN_THREADS while the context is created."""
     _destroy = "oclnn_context_destroy"
 
     def __init__(self, device=None, layout="auto", cache_dir=None, kernel_dir=None,
                  tuning_db=None, device_class=None, no_disk_cache=False, threads=None):
-        if threads is not None:
-            _set_threads(threads)
         enc = lambda s: s.encode() if s is not None else None  # noqa: E731
         opt = _capi.ContextOptions(enc(device), layout_code(layout), enc(cache_dir),
                                    enc(kernel_dir), enc(tuning_db), None,
                                    1 if no_disk_cache else 0, enc(device_class))
         h = ctypes.c_void_p()
-        check(lib.oclnn_context_create(ctypes.byref(opt), ctypes.byref(h)))
+        with _threads_env(threads):
+            check(lib.oclnn_context_create(ctypes.byref(opt), ctypes.byref(h)))
         super().__init__(h.value)
 
     @property
@@ -175,12 +177,25 @@ class Context(Handle):
         return "Context(%r)" % (self.device.name if self._h else "closed")
 
 
-def _set_threads(threads):
-    import os
-    n = int(threads)
-    if n < 1:
-        raise ValueError("threads (%d) must be at least 1" % n)
-    os.environ["OCLNN_THREADS"] = str(n)
+@contextlib.contextmanager
+def _threads_env(threads):
+    """The C backend's thread count reaches the library as OCLNN_THREADS, which the context reads
+    when it is created (options.threads is not in the C struct this package declares yet); the
+    process's own value is restored afterwards."""
+    if threads is None:
+        yield
+        return
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 1024:
+        raise ValueError("threads (%r) is not a thread count from 1 to 1024" % (threads,))
+    old = os.environ.get("OCLNN_THREADS")
+    os.environ["OCLNN_THREADS"] = str(threads)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["OCLNN_THREADS"]
+        else:
+            os.environ["OCLNN_THREADS"] = old
 
 
 class Tensor(Handle):

@@ -281,3 +281,15 @@ def test_net_builtin_opencl_matches_cpu():
                            context=context("opencl", "nhwc"))
     np.testing.assert_allclose(cl(x), y, atol=1e-3, rtol=1e-3)
     assert "resnet18" in oclnn.builtin_names()
+
+
+def test_threads_option():
+    before = os.environ.get("OCLNN_THREADS")
+    with oclnn.Context(device="cpu", threads=1) as ctx:
+        x = rand(1, 4, 3, 3, seed=24)
+        np.testing.assert_allclose(oclnn.softmax(ctx, shape=x.shape)(x), ref_softmax(x),
+                                   atol=1e-6, rtol=1e-5)
+    assert os.environ.get("OCLNN_THREADS") == before  # the process's value is left alone
+    for bad in (0, 1025, 2.5, "4"):
+        with pytest.raises(ValueError, match="threads"):
+            oclnn.Context(device="cpu", threads=bad)
