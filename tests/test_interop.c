@@ -204,6 +204,98 @@ static void test_pipeline_by_events(void **state) {
     free(got), free(x), free(ref), free(w), free(bias);
 }
 
+/* A small graph: conv(3x3) + ReLU, max pool, conv(1x1). */
+static oclnn_graph *small_graph(void) {
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    int x, a, b, c;
+    d.op = OCLNN_NODE_INPUT;
+    d.channels = 3;
+    assert_ok(oclnn_graph_add(g, "input", &d, NULL, 0, &x));
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_CONV;
+    d.channels = 8;
+    d.kernel_h = d.kernel_w = 3;
+    d.pad_h = d.pad_w = 1;
+    d.bias = true;
+    assert_ok(oclnn_graph_add(g, "conv1", &d, &x, 1, &a));
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_RELU;
+    assert_ok(oclnn_graph_add(g, "relu", &d, &a, 1, &b));
+    d.op = OCLNN_NODE_MAX_POOL;
+    d.kernel_h = d.kernel_w = 2;
+    assert_ok(oclnn_graph_add(g, "pool", &d, &b, 1, &c));
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_CONV;
+    d.channels = 4;
+    assert_ok(oclnn_graph_add(g, "conv2", &d, &c, 1, NULL));
+    assert_ok(oclnn_graph_init_random(g, 9));
+    return g;
+}
+
+/* A whole net behind a gate: non-blocking write -> net run -> the caller's kernel reading oclnn's
+ * own output buffer (oclnn_cl_tensor_mem), each waiting for the previous event; checked against
+ * the same net on the C backend. */
+static void test_net_by_events(void **state) {
+    need_cl();
+    oclnn_layout layout = TEST_CFG(state)->layout;
+    oclnn_graph *g = small_graph();
+    oclnn_shape in = {2, 3, 10, 10};
+    oclnn_context *ctx = borrow(layout), *cpu;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    assert_ok(oclnn_context_create(&o, &cpu));
+    oclnn_net *net, *ref_net;
+    assert_ok(oclnn_net_create(ctx, g, in, &net));
+    assert_ok(oclnn_net_create(cpu, g, in, &ref_net));
+    oclnn_graph_destroy(g);
+    size_t n_in = 2 * 3 * 10 * 10;
+    float *x = alloc_random(n_in, 12, -1, 1), *staged = calloc(n_in, sizeof *staged);
+    oclnn_tensor *out = oclnn_net_output(net);
+    oclnn_shape os = oclnn_tensor_shape(out);
+    size_t n_out = (size_t)os.n * os.c * os.h * os.w;
+    cl_mem out_mem;
+    size_t out_off;
+    assert_ok(oclnn_cl_tensor_mem(out, &out_mem, &out_off));
+    cl_int err;
+    cl_mem final_buf = buffer(n_out * sizeof(float));
+    cl_event gate = clCreateUserEvent(C.context, &err), wrote, ran, consumed;
+    assert_int_equal(err, CL_SUCCESS);
+    /* The write reads `staged` only once the gate opens, and the data is put there just before. */
+    assert_ok(oclnn_cl_tensor_write(oclnn_net_input(net), staged, OCLNN_LAYOUT_NCHW, 1, &gate,
+                                    &wrote));
+    assert_ok(oclnn_cl_net_run(net, 1, &wrote, &ran));
+    cl_uint off = (cl_uint)(out_off / sizeof(float)), m = (cl_uint)n_out;
+    clSetKernelArg(C.consume, 0, sizeof out_mem, &out_mem);
+    clSetKernelArg(C.consume, 1, sizeof off, &off);
+    clSetKernelArg(C.consume, 2, sizeof final_buf, &final_buf);
+    clSetKernelArg(C.consume, 3, sizeof m, &m);
+    consumed = run_1d(C.consume, n_out, 1, &ran);
+    memcpy(staged, x, n_in * sizeof *x);
+    assert_int_equal(clSetUserEventStatus(gate, CL_COMPLETE), CL_SUCCESS);
+    float *got = malloc(n_out * sizeof *got), *want = malloc(n_out * sizeof *want);
+    assert_int_equal(clEnqueueReadBuffer(C.own_queue, final_buf, CL_TRUE, 0, n_out * sizeof(float),
+                                         got, 1, &consumed, NULL),
+                     CL_SUCCESS);
+    /* The reference: the C backend's run, in the OpenCL output's layout, then y = 2x + 1. */
+    assert_ok(oclnn_tensor_write(oclnn_net_input(ref_net), x, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_net_run(ref_net));
+    assert_ok(oclnn_tensor_read(oclnn_net_output(ref_net), want, oclnn_tensor_layout(out)));
+    for (size_t i = 0; i < n_out; i++) want[i] = 2.0f * want[i] + 1.0f;
+    assert_close(got, want, n_out, TOL_ATOL, TOL_RTOL, "small net (interop events)");
+    clReleaseEvent(gate);
+    clReleaseEvent(wrote);
+    clReleaseEvent(ran);
+    clReleaseEvent(consumed);
+    clReleaseMemObject(final_buf);
+    oclnn_net_destroy(net);
+    oclnn_net_destroy(ref_net);
+    oclnn_context_destroy(ctx);
+    oclnn_context_destroy(cpu);
+    free(x), free(staged), free(got), free(want);
+}
+
 /* Non-blocking write then read (through the layout change when the tensor is NHWC), the second
  * waiting for the first's event; and a net run ordered the same way. */
 static void test_async_transfers(void **state) {
@@ -450,6 +542,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_prestate(test_pipeline_by_events, (void *)&CFG_NCHW),
         cmocka_unit_test_prestate(test_pipeline_by_events, (void *)&CFG_NHWC),
+        cmocka_unit_test_prestate(test_net_by_events, (void *)&CFG_NCHW),
+        cmocka_unit_test_prestate(test_net_by_events, (void *)&CFG_NHWC),
         cmocka_unit_test_prestate(test_async_transfers, (void *)&CFG_NCHW),
         cmocka_unit_test_prestate(test_async_transfers, (void *)&CFG_NHWC),
         TEST_ALL_CFGS(test_host_visible),
