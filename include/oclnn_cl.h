@@ -52,9 +52,10 @@
  *    long as it checks for a NULL event.
  *  - Host-visible tensors and map/unmap work: the tensor's memory simply is host memory.
  *
- * Threading is that of oclnn.h: one context (and so one borrowed queue) must not be used by oclnn
- * from two threads at once; the caller may keep enqueueing its own work on the same queue from
- * the thread that calls oclnn, or on other queues from any thread.
+ * Threading is that of oclnn.h: calls on one context from several threads are serialized by its
+ * lock. A *_run call's wait and marker are taken around the run, so its event may also cover
+ * work another thread enqueued on the context meanwhile (never less than its own). The caller may
+ * keep enqueueing its own work on the lent queue or on other queues.
  */
 #ifndef OCLNN_CL_H
 #define OCLNN_CL_H

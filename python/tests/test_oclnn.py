@@ -219,7 +219,7 @@ def test_roi_align_matches_the_c_backend(ctx):
     got = op(feat, rois)
     assert got.shape == (2, 4, 3, 3)
     if torch is not None:
-        import importlib
+        import importlib.util
         if importlib.util.find_spec("torchvision"):
             import torchvision
             want = torchvision.ops.roi_align(torch.from_numpy(feat), torch.from_numpy(rois),
