@@ -315,6 +315,22 @@ static void test_async_transfers(void **state) {
     clReleaseEvent(wrote);
     clReleaseEvent(read);
 
+    /* A channel view (strided: the staged path in both layouts), written and read back. */
+    oclnn_tensor *view;
+    assert_ok(oclnn_tensor_view_channels(t, 1, 2, &view));
+    size_t nv = 2 * 2 * 5 * 7;
+    float *vdata = alloc_random(nv, 13, -1, 1), *vback = calloc(nv, sizeof *vback);
+    assert_ok(oclnn_cl_tensor_write(view, vdata, OCLNN_LAYOUT_NHWC, 0, NULL, NULL));
+    assert_ok(oclnn_cl_tensor_read(view, vback, OCLNN_LAYOUT_NHWC, 0, NULL, &read));
+    assert_int_equal(clWaitForEvents(1, &read), CL_SUCCESS);
+    clReleaseEvent(read);
+    assert_memory_equal(vback, vdata, nv * sizeof *vdata);
+    assert_ok(oclnn_tensor_read(t, back, OCLNN_LAYOUT_NCHW)); /* channel 0 unchanged */
+    for (size_t b = 0; b < 2; b++)
+        for (size_t i = 0; i < 35; i++) assert_true(back[b * 105 + i] == data[b * 105 + i]);
+    oclnn_tensor_destroy(view);
+    free(vdata), free(vback);
+
     cl_command_queue q;
     assert_ok(oclnn_cl_context_objects(ctx, NULL, NULL, &q));
     assert_ptr_equal(q, C.oclnn_queue);
