@@ -293,3 +293,19 @@ def test_threads_option():
     for bad in (0, 1025, 2.5, "4"):
         with pytest.raises(ValueError, match="threads"):
             oclnn.Context(device="cpu", threads=bad)
+
+
+def test_net_builtin_errors(tmp_path):
+    cpu = context("cpu", "nchw")
+    with pytest.raises(oclnn.InvalidArgumentError, match="resnet18"):
+        oclnn.Net.builtin("no_such_net", context=cpu)  # the message lists the names
+    with pytest.raises(oclnn.Error) as e:
+        oclnn.Net.builtin("resnet18", weights=str(tmp_path / "missing.safetensors"), context=cpu)
+    assert e.value.status_name == "IO" and "missing.safetensors" in str(e.value)
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
+    with pytest.raises(oclnn.Error) as e:
+        oclnn.Net.builtin("resnet18", weights=str(bad), context=cpu)
+    assert e.value.status_name == "BAD_FILE"
+    with pytest.raises(ValueError, match="weights or seed"):
+        oclnn.Net.builtin("resnet18", weights=str(bad), seed=1, context=cpu)
