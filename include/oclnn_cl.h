@@ -156,7 +156,8 @@ OCLNN_API oclnn_status oclnn_cl_tensor_wrap(oclnn_context *ctx, cl_mem mem, size
  * as long as t (and its views). Either out pointer may be NULL.
  * Returns OCLNN_OK; OCLNN_ERROR_UNSUPPORTED on the C backend; OCLNN_ERROR_INVALID_ARGUMENT.
  */
-OCLNN_API oclnn_status oclnn_cl_tensor_mem(const oclnn_tensor *t, cl_mem *mem, size_t *offset_bytes);
+OCLNN_API oclnn_status oclnn_cl_tensor_mem(const oclnn_tensor *t, cl_mem *mem,
+                                           size_t *offset_bytes);
 
 /* ---- Non-blocking transfers ------------------------------------------------------------- */
 

@@ -144,7 +144,8 @@ static void test_pipeline_by_events(void **state) {
     assert_ok(oclnn_conv2d_create(ctx, &d, w, bias, &op));
 
     const cl_uint in_off = 16; /* the image sits 64 bytes into the caller's buffer */
-    cl_mem in_buf = buffer((in_off + n_in) * sizeof(float)), out_buf = buffer(n_out * sizeof(float));
+    cl_mem in_buf = buffer((in_off + n_in) * sizeof(float));
+    cl_mem out_buf = buffer(n_out * sizeof(float));
     cl_mem final_buf = buffer(n_out * sizeof(float));
     oclnn_tensor *src, *dst;
     assert_ok(oclnn_cl_tensor_wrap(ctx, in_buf, in_off * sizeof(float), d.input, layout, &src));
@@ -487,7 +488,8 @@ static void test_errors(void **state) {
                   OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("dst_layout");
     assert_status(oclnn_cl_net_run(NULL, 0, NULL, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
-    assert_status(oclnn_cl_conv2d_run(NULL, t, t, NULL, 0, NULL, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_status(oclnn_cl_conv2d_run(NULL, t, t, NULL, 0, NULL, NULL),
+                  OCLNN_ERROR_INVALID_ARGUMENT);
     clReleaseMemObject(foreign);
     clReleaseMemObject(m);
     clReleaseContext(other);
@@ -533,10 +535,12 @@ static void test_cpu_rules(void **state) {
         assert_int_equal(clFinish(C.own_queue), CL_SUCCESS);
     }
     cl_event ev = (cl_event)(void *)&ev;
-    assert_ok(oclnn_cl_tensor_write(t, x, OCLNN_LAYOUT_NCHW, done ? 1 : 0, done ? &done : NULL, &ev));
+    cl_uint n_done = done ? 1 : 0;
+    const cl_event *done_list = done ? &done : NULL;
+    assert_ok(oclnn_cl_tensor_write(t, x, OCLNN_LAYOUT_NCHW, n_done, done_list, &ev));
     assert_null(ev);
     ev = (cl_event)(void *)&ev;
-    assert_ok(oclnn_cl_conv2d_run(op, t, dst, NULL, done ? 1 : 0, done ? &done : NULL, &ev));
+    assert_ok(oclnn_cl_conv2d_run(op, t, dst, NULL, n_done, done_list, &ev));
     assert_null(ev);
     ev = (cl_event)(void *)&ev;
     assert_ok(oclnn_cl_tensor_read(dst, got, OCLNN_LAYOUT_NCHW, 0, NULL, &ev));

@@ -111,7 +111,8 @@ static void preprocess(const image *img, int size, float *out) {
         for (int y = 0; y < size; y++)
             for (int x = 0; x < size; x++) {
                 float sx = (x + ox + 0.5f) * scale - 0.5f, sy = (y + oy + 0.5f) * scale - 0.5f;
-                out[((size_t)c * size + y) * size + x] = (sample(img, sx, sy, c) - mean[c]) / stdev[c];
+                float v = sample(img, sx, sy, c);
+                out[((size_t)c * size + y) * size + x] = (v - mean[c]) / stdev[c];
             }
 }
 

@@ -24,7 +24,8 @@ static const char *SRC =
     "__kernel void draw(__global float *img, uint h, uint w) {\n"
     "    uint x = get_global_id(0), y = get_global_id(1);\n"
     "    if (x >= w || y >= h) return;\n"
-    "    float disc = (x - 64.0f) * (x - 64.0f) + (y - 48.0f) * (y - 48.0f) < 900.0f ? 1.0f : 0.0f;\n"
+    "    float dx = x - 64.0f, dy = y - 48.0f;\n"
+    "    float disc = dx * dx + dy * dy < 900.0f ? 1.0f : 0.0f;\n"
     "    img[y * w + x] = 0.25f * (float)(x / 16u % 2u) + disc;\n"
     "}\n"
     "__kernel void magnitude(__global const float *grad, __global float *out, uint n) {\n"
@@ -113,7 +114,10 @@ static int run_cpu(void) {
     TRY(oclnn_cl_tensor_write(img, host, OCLNN_LAYOUT_NCHW, 0, NULL, &ev[0]));
     TRY(oclnn_cl_conv2d_run(op, img, grad, NULL, 0, NULL, &ev[1]));
     TRY(oclnn_cl_tensor_read(grad, g, OCLNN_LAYOUT_NCHW, 0, NULL, &ev[2]));
-    if (ev[0] || ev[1] || ev[2]) return fprintf(stderr, "interop: the C backend gave an event\n"), 1;
+    if (ev[0] || ev[1] || ev[2]) {
+        fprintf(stderr, "interop: the C backend gave an event\n");
+        return 1;
+    }
     for (int i = 0; i < H * W; i++) mag[i] = sqrtf(g[i] * g[i] + g[H * W + i] * g[H * W + i]);
     printf("C backend: synchronous oclnn_cl_* calls, no events\n");
     oclnn_tensor_destroy(img);
@@ -187,7 +191,8 @@ static int pipeline(app *a, oclnn_context *ctx, float *edges) {
     CL_TRY(clSetKernelArg(a->magnitude, 0, sizeof a->grad, &a->grad));
     CL_TRY(clSetKernelArg(a->magnitude, 1, sizeof a->edges, &a->edges));
     CL_TRY(clSetKernelArg(a->magnitude, 2, sizeof n, &n));
-    CL_TRY(clEnqueueNDRangeKernel(a->queue, a->magnitude, 1, NULL, &g1, NULL, 1, &convolved, &done));
+    CL_TRY(clEnqueueNDRangeKernel(a->queue, a->magnitude, 1, NULL, &g1, NULL, 1, &convolved,
+                                  &done));
     CL_TRY(clEnqueueReadBuffer(a->queue, a->edges, CL_TRUE, 0, sizeof(float) * H * W, edges, 1,
                                &done, NULL));
     clReleaseEvent(drawn);

@@ -76,7 +76,8 @@ def main():
     probs /= probs.sum()
     labels = open(a.labels).read().splitlines() if a.labels else []
     for rank, i in enumerate(np.argsort(-logits, kind="stable")[:5], 1):
-        print("%d. class %4d  p=%.4f  %s" % (rank, i, probs[i], labels[i] if i < len(labels) else ""))
+        label = labels[i] if i < len(labels) else ""
+        print("%d. class %4d  p=%.4f  %s" % (rank, i, probs[i], label))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ this package (the source tree), then the system's library path."""
 from ._capi import lib as _lib
 from .core import (Context, Device, Error, InvalidArgumentError, Tensor, UnsupportedError,
                    devices)
+from .graph import Graph
 from .net import Net, builtin_names
 from .ops import (Op, RoiOp, batchnorm, box_iou, concat, conv2d, eltwise, fc, lrn, nms, pool2d,
                   roi, softmax)
@@ -18,5 +19,5 @@ from .ops import (Op, RoiOp, batchnorm, box_iou, concat, conv2d, eltwise, fc, lr
 __version__ = _lib.oclnn_version_string().decode()
 
 __all__ = ["Context", "Device", "Error", "InvalidArgumentError", "UnsupportedError", "Tensor",
-           "devices", "Net", "builtin_names", "Op", "RoiOp", "batchnorm", "box_iou", "concat",
+           "devices", "Graph", "Net", "builtin_names", "Op", "RoiOp", "batchnorm", "box_iou", "concat",
            "conv2d", "eltwise", "fc", "lrn", "nms", "pool2d", "roi", "softmax"]

@@ -126,6 +126,17 @@ class NmsDesc(ctypes.Structure):
                 ("score_threshold", ctypes.c_float), ("top_k", ctypes.c_uint32)]
 
 
+class NodeDesc(ctypes.Structure):
+    _fields_ = [("op", ctypes.c_int), ("channels", ctypes.c_uint32),
+                ("kernel_h", ctypes.c_uint32), ("kernel_w", ctypes.c_uint32),
+                ("stride_h", ctypes.c_uint32), ("stride_w", ctypes.c_uint32),
+                ("pad_h", ctypes.c_uint32), ("pad_w", ctypes.c_uint32),
+                ("dilation_h", ctypes.c_uint32), ("dilation_w", ctypes.c_uint32),
+                ("groups", ctypes.c_uint32), ("bias", ctypes.c_bool), ("ceil_mode", ctypes.c_bool),
+                ("count_include_pad", ctypes.c_bool), ("out_h", ctypes.c_uint32),
+                ("out_w", ctypes.c_uint32), ("eps", ctypes.c_float)]
+
+
 class NetLayerInfo(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("op", ctypes.c_char_p), ("algo", ctypes.c_char_p),
                 ("shape", Shape), ("flops", ctypes.c_double), ("ms", ctypes.c_double)]
@@ -193,6 +204,13 @@ SIGNATURES = {
     "oclnn_nms": (S, [P, ctypes.POINTER(NmsDesc), c_float_p, c_float_p,
                       ctypes.POINTER(ctypes.c_int32), sz, ctypes.POINTER(ctypes.c_uint32), szp]),
     "oclnn_box_iou": (S, [c_float_p, sz, c_float_p, sz, c_float_p]),
+    "oclnn_node_desc_default": (NodeDesc, []),
+    "oclnn_graph_create": (S, [PP]),
+    "oclnn_graph_add": (S, [P, cp, ctypes.POINTER(NodeDesc), ctypes.POINTER(ctypes.c_int), sz,
+                            ctypes.POINTER(ctypes.c_int)]),
+    "oclnn_graph_node_count": (sz, [P]),
+    "oclnn_graph_param": (S, [P, cp, ctypes.POINTER(c_float_p), szp]),
+    "oclnn_graph_infer_shapes": (S, [P, Shape, ctypes.POINTER(Shape)]),
     "oclnn_graph_builtin": (S, [cp, PP]),
     "oclnn_graph_builtin_names": (ctypes.POINTER(cp), []),
     "oclnn_graph_destroy": (None, [P]),

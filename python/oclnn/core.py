@@ -244,6 +244,11 @@ class Tensor(Handle):
                                     LAYOUTS["nchw"]))
         return out
 
+    def __array__(self, dtype=None, copy=None):
+        """np.asarray(tensor): the values, NCHW."""
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
     def fill(self, value):
         check(lib.oclnn_tensor_fill(self.handle, float(value)))
 

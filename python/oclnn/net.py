@@ -8,6 +8,7 @@ import numpy as np
 from . import _capi
 from ._capi import lib
 from .core import Context, Handle, Tensor, check, shape4
+from .graph import Graph
 
 
 def builtin_names():
@@ -21,13 +22,15 @@ def builtin_names():
 
 
 class Net(Handle):
-    """A network compiled for one context and input shape. Use Net.builtin (or, once oclnn reads
-    ONNX, Net.from_onnx). The input and output are tensors owned by the net."""
+    """A network compiled for one context and input shape: Net(context, graph, input_shape), or
+    Net.builtin (or, once oclnn reads ONNX, Net.from_onnx). The net does not keep the graph. Its
+    input and output are tensors owned by the net."""
     _destroy = "oclnn_net_destroy"
 
-    def __init__(self, ctx, graph_handle, input_shape):
+    def __init__(self, ctx, graph, input_shape):
         h = ctypes.c_void_p()
-        check(lib.oclnn_net_create(ctx.handle, graph_handle, shape4(input_shape), ctypes.byref(h)))
+        check(lib.oclnn_net_create(ctx.handle, graph.handle, shape4(input_shape),
+                                   ctypes.byref(h)))
         super().__init__(h.value, (ctx,))
         self.input_shape = tuple(input_shape)
 
@@ -38,16 +41,12 @@ class Net(Handle):
         seed 0). context: a Context, or None for a new default one."""
         if weights is not None and seed is not None:
             raise ValueError("give weights or seed, not both")
-        g = ctypes.c_void_p()
-        check(lib.oclnn_graph_builtin(name.encode(), ctypes.byref(g)))
-        try:
+        with Graph.builtin(name) as g:
             if weights is not None:
-                check(lib.oclnn_graph_load_safetensors(g, str(weights).encode(), None))
+                g.load_safetensors(weights)
             else:
-                check(lib.oclnn_graph_init_random(g, seed or 0))
+                g.init_random(seed or 0)
             return cls(context if context is not None else Context(), g, input_shape)
-        finally:
-            lib.oclnn_graph_destroy(g)
 
     @classmethod
     def from_onnx(cls, path, **kwargs):

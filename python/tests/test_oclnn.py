@@ -126,6 +126,7 @@ def test_tensor_round_trip(ctx):
     with ctx.from_numpy(x) as t:
         assert t.shape == x.shape and t.layout == ctx.layout
         np.testing.assert_array_equal(t.numpy(), x)
+        np.testing.assert_array_equal(np.asarray(t), x)
         t.fill(2.5)
         assert (t.numpy() == 2.5).all()
 
@@ -309,3 +310,33 @@ def test_net_builtin_errors(tmp_path):
     assert e.value.status_name == "BAD_FILE"
     with pytest.raises(ValueError, match="weights or seed"):
         oclnn.Net.builtin("resnet18", weights=str(bad), seed=1, context=cpu)
+
+
+def test_graph_built_in_python(ctx):
+    """A conv + ReLU + global pooling + FC network built node by node, weights set through
+    param() views, against the NumPy formulas."""
+    g = oclnn.Graph()
+    x_id = g.add("input", "input", channels=3)
+    c = g.add("conv", "conv", [x_id], channels=6, kernel_h=3, kernel_w=3, pad_h=1, pad_w=1,
+              bias=True)
+    r = g.add("relu", "relu", [c])
+    p = g.add("pool", "adaptive_avg_pool", [r], out_h=1, out_w=1)
+    g.add("fc", "fc", [p], channels=4, bias=True)
+    w, b = rand(6, 3, 3, 3, seed=30), rand(6, seed=31)
+    fw, fb = rand(4, 6, seed=32), rand(4, seed=33)
+    g.param("conv.weight")[:] = w.reshape(-1)
+    g.param("conv.bias")[:] = b
+    g.param("fc.weight")[:] = fw.reshape(-1)
+    g.param("fc.bias")[:] = fb
+    assert g.infer_shapes((2, 3, 8, 8))[-1] == (2, 4, 1, 1)
+    with pytest.raises(oclnn.InvalidArgumentError, match="nope"):
+        g.param("nope.weight")
+    with pytest.raises(ValueError, match="not a field"):
+        g.add("bad", "relu", [c], kernel=3)
+    x = rand(2, 3, 8, 8, seed=34)
+    net = oclnn.Net(ctx, g, x.shape)
+    g.close()  # the net does not need the graph
+    feat = ref_conv2d(x, w, b, 1, 1, relu=True).mean(axis=(2, 3))
+    want = (feat @ fw.T + fb).reshape(2, 4, 1, 1)
+    np.testing.assert_allclose(net(x), want, atol=ATOL, rtol=RTOL)
+    assert [l["op"] for l in net.layers()][0].startswith("conv")

@@ -155,7 +155,8 @@ static oclnn_status start_chosen(oclnn_context *ctx, const oclnn_context_options
     if (index < 0) {
         free(list);
         return oclnn__fail(OCLNN_ERROR_NO_DEVICE,
-                           "no device matches \"%s\" (try `oclnn devices`; \"cpu\" is the C backend)",
+                           "no device matches \"%s\" (try `oclnn devices`; \"cpu\" is the C "
+                           "backend)",
                            request);
     }
     oclnn_status st = start_backend(ctx, &list[index], devclass);

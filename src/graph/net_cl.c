@@ -10,7 +10,8 @@ oclnn_status oclnn_cl_net_run(oclnn_net *net, cl_uint n_wait, const cl_event *wa
     OCLNN__ENTER();
     if (event) *event = NULL;
     if (!net || net->magic != OCLNN__MAGIC_NET)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is %s", net ? "not a live net" : "NULL");
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is %s",
+                           net ? "not a live net" : "NULL");
     OCLNN__TRY(oclnn_cl_wait(net->ctx, n_wait, wait_list));
     OCLNN__TRY(oclnn_net_run(net));
     if (!event) return OCLNN_OK;

@@ -84,7 +84,8 @@
     X(cl_int, clGetCommandQueueInfo,                                                              \
       (cl_command_queue, cl_command_queue_info, size_t, void *, size_t *))                        \
     X(cl_int, clGetContextInfo, (cl_context, cl_context_info, size_t, void *, size_t *))          \
-    X(cl_int, clEnqueueMarkerWithWaitList, (cl_command_queue, cl_uint, const cl_event *, cl_event *)) \
+    X(cl_int, clEnqueueMarkerWithWaitList,                                                        \
+      (cl_command_queue, cl_uint, const cl_event *, cl_event *))                                  \
     X(cl_int, clEnqueueBarrierWithWaitList,                                                       \
       (cl_command_queue, cl_uint, const cl_event *, cl_event *))                                  \
     X(void *, clEnqueueMapBuffer,                                                                 \

@@ -74,8 +74,9 @@ static oclnn_status start_borrowed(oclnn_context *ctx, const oclnn_context_optio
     return OCLNN_OK;
 }
 
-oclnn_status oclnn_cl_context_create(cl_context context, cl_device_id device, cl_command_queue queue,
-                                     const oclnn_context_options *options, oclnn_context **out) {
+oclnn_status oclnn_cl_context_create(cl_context context, cl_device_id device,
+                                     cl_command_queue queue, const oclnn_context_options *options,
+                                     oclnn_context **out) {
     OCLNN__ENTER();
     if (out) *out = NULL;
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");

@@ -77,8 +77,8 @@ static oclnn_status write_async(oclnn_tensor *dst, const float *src, oclnn_layou
     cl_command_queue q = oclnn__cl_state_of(ctx)->queue;
     size_t bytes = tensor_bytes(dst);
     if (contiguous(dst) && layout == dst->layout) {
-        OCLNN__CL_TRY(clEnqueueWriteBuffer(q, oclnn__cl_mem(dst), CL_FALSE, dst->offset * sizeof(float),
-                                           bytes, src, 0, NULL, NULL),
+        OCLNN__CL_TRY(clEnqueueWriteBuffer(q, oclnn__cl_mem(dst), CL_FALSE,
+                                           dst->offset * sizeof(float), bytes, src, 0, NULL, NULL),
                       "clEnqueueWriteBuffer");
         return OCLNN_OK;
     }
@@ -87,7 +87,8 @@ static oclnn_status write_async(oclnn_tensor *dst, const float *src, oclnn_layou
     oclnn_tensor tmp = {.magic = OCLNN__MAGIC_TENSOR, .ctx = ctx, .shape = dst->shape,
                         .layout = layout, .storage = scratch};
     oclnn__dense_strides(dst->shape, dst->shape.c, layout, tmp.stride);
-    OCLNN__CL_TRY(clEnqueueWriteBuffer(q, (cl_mem)scratch->mem, CL_FALSE, 0, bytes, src, 0, NULL, NULL),
+    OCLNN__CL_TRY(clEnqueueWriteBuffer(q, (cl_mem)scratch->mem, CL_FALSE, 0, bytes, src, 0, NULL,
+                                       NULL),
                   "clEnqueueWriteBuffer");
     return ctx->be->tensor_copy(&tmp, dst);
 }
@@ -97,8 +98,8 @@ static oclnn_status read_async(const oclnn_tensor *src, float *dst, oclnn_layout
     cl_command_queue q = oclnn__cl_state_of(ctx)->queue;
     size_t bytes = tensor_bytes(src);
     if (contiguous(src) && layout == src->layout) {
-        OCLNN__CL_TRY(clEnqueueReadBuffer(q, oclnn__cl_mem(src), CL_FALSE, src->offset * sizeof(float),
-                                          bytes, dst, 0, NULL, NULL),
+        OCLNN__CL_TRY(clEnqueueReadBuffer(q, oclnn__cl_mem(src), CL_FALSE,
+                                          src->offset * sizeof(float), bytes, dst, 0, NULL, NULL),
                       "clEnqueueReadBuffer");
         return OCLNN_OK;
     }
@@ -108,7 +109,8 @@ static oclnn_status read_async(const oclnn_tensor *src, float *dst, oclnn_layout
                         .layout = layout, .storage = scratch};
     oclnn__dense_strides(src->shape, src->shape.c, layout, tmp.stride);
     OCLNN__TRY(ctx->be->tensor_copy(src, &tmp));
-    OCLNN__CL_TRY(clEnqueueReadBuffer(q, (cl_mem)scratch->mem, CL_FALSE, 0, bytes, dst, 0, NULL, NULL),
+    OCLNN__CL_TRY(clEnqueueReadBuffer(q, (cl_mem)scratch->mem, CL_FALSE, 0, bytes, dst, 0, NULL,
+                                      NULL),
                   "clEnqueueReadBuffer");
     return OCLNN_OK;
 }
