@@ -162,9 +162,11 @@ class Context(Handle):
     def finish(self):
         check(lib.oclnn_context_finish(self.handle))
 
-    def tensor(self, shape, layout="auto"):
-        """An uninitialized tensor of `shape` (n, c, h, w) in `layout` on this context."""
-        return Tensor(self, shape, layout)
+    def tensor(self, shape, layout="auto", host_visible=False):
+        """An uninitialized tensor of `shape` (n, c, h, w) in `layout` on this context;
+        host_visible: in host-reachable device memory, so Tensor.map() costs no copy on devices
+        that share memory with the host (oclnn_cl_tensor_create_host_visible)."""
+        return Tensor(self, shape, layout, host_visible=host_visible)
 
     def from_numpy(self, array, layout="auto"):
         """A tensor holding `array` (4-D, NCHW, converted to float32), stored in `layout`."""
@@ -202,14 +204,15 @@ class Tensor(Handle):
     """A 4-D float32 tensor on a context. Host data is NCHW; the device layout is `layout`."""
     _destroy = "oclnn_tensor_destroy"
 
-    def __init__(self, ctx, shape, layout="auto", _handle=None, _owner=None):
+    def __init__(self, ctx, shape, layout="auto", _handle=None, _owner=None, host_visible=False):
         if _handle is not None:  # a tensor owned elsewhere (a net's input or output)
             Handle.__init__(self, _handle, (ctx, _owner))
             self._borrowed = True
             return
         h = ctypes.c_void_p()
-        check(lib.oclnn_tensor_create(ctx.handle, shape4(shape), layout_code(layout),
-                                      ctypes.byref(h)))
+        create = lib.oclnn_cl_tensor_create_host_visible if host_visible else \
+            lib.oclnn_tensor_create
+        check(create(ctx.handle, shape4(shape), layout_code(layout), ctypes.byref(h)))
         super().__init__(h.value, (ctx,))
         self._borrowed = False
 
@@ -248,6 +251,23 @@ class Tensor(Handle):
         """np.asarray(tensor): the values, NCHW."""
         a = self.numpy()
         return a if dtype is None else a.astype(dtype)
+
+    @contextlib.contextmanager
+    def map(self, mode="rw"):
+        """The tensor's memory as a NumPy array in its own layout ((n, c, h, w) for NCHW,
+        (n, h, w, c) for NHWC), for the `with` block only: waits for the work before it, and the
+        tensor must not be used by oclnn until the block ends. mode: "r", "w" or "rw"."""
+        flags = (1 if "r" in mode else 0) | (2 if "w" in mode else 0)
+        if not flags or set(mode) - set("rw"):
+            raise ValueError("mode %r is not 'r', 'w' or 'rw'" % (mode,))
+        n, c, h, w = self.shape
+        dims = (n, c, h, w) if self.layout == "nchw" else (n, h, w, c)
+        ptr = _capi.c_float_p()
+        check(lib.oclnn_cl_tensor_map(self.handle, flags, ctypes.byref(ptr)))
+        try:
+            yield np.ctypeslib.as_array(ptr, shape=dims)
+        finally:
+            check(lib.oclnn_cl_tensor_unmap(self.handle, ptr))
 
     def fill(self, value):
         check(lib.oclnn_tensor_fill(self.handle, float(value)))

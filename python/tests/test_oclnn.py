@@ -340,3 +340,20 @@ def test_graph_built_in_python(ctx):
     want = (feat @ fw.T + fb).reshape(2, 4, 1, 1)
     np.testing.assert_allclose(net(x), want, atol=ATOL, rtol=RTOL)
     assert [l["op"] for l in net.layers()][0].startswith("conv")
+
+
+def test_host_visible_map(ctx):
+    x = rand(1, 3, 4, 5, seed=35)
+    with ctx.tensor(x.shape, host_visible=True) as t:
+        with t.map("w") as a:
+            assert a.shape == (x.shape if t.layout == "nchw" else (1, 4, 5, 3))
+            a[...] = x if t.layout == "nchw" else x.transpose(0, 2, 3, 1)
+        np.testing.assert_array_equal(t.numpy(), x)
+        op = oclnn.eltwise(ctx, shape=x.shape, op="relu")
+        op.run(t, t)  # in place
+        with t.map("r") as a:
+            got = a.copy() if t.layout == "nchw" else a.transpose(0, 3, 1, 2).copy()
+        np.testing.assert_array_equal(got, np.maximum(x, 0))
+        with pytest.raises(ValueError, match="mode"):
+            with t.map("x"):
+                pass
