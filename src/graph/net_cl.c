@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* oclnn_cl_net_run (include/oclnn_cl.h): every layer between the backend's wait and marker
  * steps, so the whole net is ordered by the caller's events and gives one event back. */
+#define CL_TARGET_OPENCL_VERSION 120 /* as src/opencl/clapi.h: the types of OpenCL 1.2 */
 #include "core/status.h"
 #include "graph/net.h"
 #include "oclnn_cl.h"

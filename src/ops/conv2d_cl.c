@@ -2,6 +2,7 @@
 /* oclnn_cl_conv2d_run (include/oclnn_cl.h): the convolution between the backend's wait and
  * marker steps. The run call takes the context lock itself, so the three are taken separately;
  * a run that fails leaves the barrier in the queue, which is harmless. */
+#define CL_TARGET_OPENCL_VERSION 120 /* as src/opencl/clapi.h: the types of OpenCL 1.2 */
 #include "core/op.h"
 #include "core/status.h"
 #include "oclnn_cl.h"
