@@ -165,7 +165,7 @@ static oclnn_status start_chosen(oclnn_context *ctx, const oclnn_context_options
         oclnn__log(OCLNN__LOG_INFO, "default device \"%s\" failed (%s); using the C backend",
                    list[index].name, oclnn_last_error());
         ctx->impl = NULL;
-        OCLNN__ENTER();
+        oclnn__enter("oclnn_context_create");
         st = start_backend(ctx, &list[count - 1], devclass);
     }
     free(list);
