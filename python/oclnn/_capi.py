@@ -67,7 +67,10 @@ class ContextOptions(ctypes.Structure):
     _fields_ = [("device", ctypes.c_char_p), ("layout", ctypes.c_int),
                 ("cache_dir", ctypes.c_char_p), ("kernel_dir", ctypes.c_char_p),
                 ("tuning_db", ctypes.c_char_p), ("allocator", ctypes.c_void_p),
-                ("flags", ctypes.c_uint32), ("device_class", ctypes.c_char_p)]
+                ("flags", ctypes.c_uint32), ("device_class", ctypes.c_char_p),
+                # The C backend's thread count, appended after device_class by the CPU-speed work.
+                # A library built before it reads only the fields above, so passing it is safe.
+                ("threads", ctypes.c_uint)]
 
 
 class Padding(ctypes.Structure):

@@ -134,8 +134,8 @@ class Handle:
 class Context(Handle):
     """An oclnn context. device: None (OCLNN_DEVICE, then the best device), "cpu", "P:D" or a
     name substring; layout: "auto", "nchw" or "nhwc"; threads: the C backend's worker threads
-    for this context (1..1024; None: OCLNN_THREADS, then OpenMP's default), passed to the
-    library as OCLNN_THREADS while the context is created."""
+    for this context (1..1024; None: OCLNN_THREADS, then OpenMP's default), passed as
+    options.threads and as OCLNN_THREADS while the context is created."""
     _destroy = "oclnn_context_destroy"
 
     def __init__(self, device=None, layout="auto", cache_dir=None, kernel_dir=None,
@@ -143,7 +143,8 @@ class Context(Handle):
         enc = lambda s: s.encode() if s is not None else None  # noqa: E731
         opt = _capi.ContextOptions(enc(device), layout_code(layout), enc(cache_dir),
                                    enc(kernel_dir), enc(tuning_db), None,
-                                   1 if no_disk_cache else 0, enc(device_class))
+                                   1 if no_disk_cache else 0, enc(device_class),
+                                   threads if isinstance(threads, int) else 0)
         h = ctypes.c_void_p()
         with _threads_env(threads):
             check(lib.oclnn_context_create(ctypes.byref(opt), ctypes.byref(h)))
@@ -181,9 +182,9 @@ class Context(Handle):
 
 @contextlib.contextmanager
 def _threads_env(threads):
-    """The C backend's thread count reaches the library as OCLNN_THREADS, which the context reads
-    when it is created (options.threads is not in the C struct this package declares yet); the
-    process's own value is restored afterwards."""
+    """The C backend's thread count goes to the library twice: as options.threads (a field the
+    library reads once the CPU-speed work that appends it is merged) and as OCLNN_THREADS, which
+    the context reads when it is created; the process's own value is restored afterwards."""
     if threads is None:
         yield
         return
