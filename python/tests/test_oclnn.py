@@ -357,3 +357,22 @@ def test_host_visible_map(ctx):
         with pytest.raises(ValueError, match="mode"):
             with t.map("x"):
                 pass
+
+
+def test_struct_sizes_match_the_header():
+    """Every struct in _capi.py has the C size (ctest passes the printer's path). ContextOptions
+    may be larger: it already declares the threads field appended by the CPU-speed work."""
+    exe = os.environ.get("OCLNN_STRUCT_SIZES")
+    if not exe:
+        pytest.skip("OCLNN_STRUCT_SIZES (python/tests/struct_sizes.c, built by CMake) not set")
+    import ctypes
+    import subprocess
+    from oclnn import _capi
+    out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        name, size = line.split()
+        py = ctypes.sizeof(getattr(_capi, name))
+        if name == "ContextOptions":
+            assert py >= int(size), "%s: C %s bytes, Python %d" % (name, size, py)
+        else:
+            assert py == int(size), "%s: C %s bytes, Python %d: update _capi.py" % (name, size, py)
