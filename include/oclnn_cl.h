@@ -10,7 +10,9 @@
  * ICD loader) as usual; both then share the one loaded copy, and the cl_context, cl_mem and
  * cl_event handles the program creates are valid inside oclnn. Setting OCLNN_OPENCL_LIBRARY to
  * another library (Oclgrind's runtime, say) while the program links the ICD loader breaks that
- * rule: the handles would come from two different OpenCL implementations.
+ * rule: the handles would come from two different OpenCL implementations. To run such a program
+ * under Oclgrind, register Oclgrind with the ICD loader instead (OCL_ICD_VENDORS pointing at a
+ * folder whose oclgrind.icd names liboclgrind-rt-icd.so).
  *
  * Who owns what.
  *  - oclnn_cl_context_create retains the caller's cl_context, cl_device_id and
