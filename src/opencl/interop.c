@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* OpenCL interop (include/oclnn_cl.h): a context on the caller's cl_context, device and queue,
+/* OpenCL interop (include/oclnn_cl.h): the start of a context on the caller's cl_context, device
+ * and queue (its public entry is src/ops/context_cl.c, beside the public context creation),
  * and the ordering calls (wait lists in, events out) that the event-ordered runs are built from
  * (src/ops/conv2d_cl.c, src/graph/net_cl.c).
  * On the C backend the ordering calls wait synchronously and give no event (the header's rule). */
@@ -37,12 +38,15 @@ static oclnn_status check_objects(const borrowed *b) {
     return OCLNN_OK;
 }
 
-/* The starter given to oclnn__context_create_with: describes the caller's device, then adopts
- * (retains) the three objects as the backend state. */
-static oclnn_status start_borrowed(oclnn_context *ctx, const oclnn_context_options *opt,
-                                   const char *devclass, void *arg) {
+/* The starter oclnn_cl_context_create (src/ops/context_cl.c) gives oclnn__context_create_with:
+ * describes the caller's device, then adopts (retains) the three objects as the backend state. */
+oclnn_status oclnn__opencl_start_borrowed(oclnn_context *ctx, const oclnn_context_options *opt,
+                                          const char *devclass, void *arg) {
     (void)opt;
-    const borrowed *b = arg;
+    void *const *objects = arg;
+    const borrowed *b = &(borrowed){objects[0], objects[1], objects[2]};
+    if (!oclnn__cl_load())
+        return oclnn__fail(OCLNN_ERROR_NO_DEVICE, "no OpenCL library can be loaded");
     OCLNN__TRY(check_objects(b));
     cl_platform_id platform;
     OCLNN__CL_TRY(clGetDeviceInfo(b->device, CL_DEVICE_PLATFORM, sizeof platform, &platform, NULL),
@@ -74,24 +78,6 @@ static oclnn_status start_borrowed(oclnn_context *ctx, const oclnn_context_optio
     return OCLNN_OK;
 }
 
-oclnn_status oclnn_cl_context_create(cl_context context, cl_device_id device,
-                                     cl_command_queue queue, const oclnn_context_options *options,
-                                     oclnn_context **out) {
-    OCLNN__ENTER();
-    if (out) *out = NULL;
-    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
-    if (!context) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "context is NULL");
-    if (!device) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "device is NULL");
-    if (!queue) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "queue is NULL");
-    if (options && options->device)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "options->device (\"%s\") must be NULL: the device is the one given",
-                           options->device);
-    if (!oclnn__cl_load())
-        return oclnn__fail(OCLNN_ERROR_NO_DEVICE, "no OpenCL library can be loaded");
-    borrowed b = {context, device, queue};
-    return oclnn__context_create_with(options, start_borrowed, &b, out);
-}
 
 oclnn_status oclnn_cl_context_objects(const oclnn_context *ctx, cl_context *context,
                                       cl_device_id *device, cl_command_queue *queue) {
