@@ -16,7 +16,6 @@
 struct oclnn__backend;
 struct oclnn__storage;
 struct oclnn__tune_state;
-struct oclnn__conv2d_memo;
 
 struct oclnn_context {
     uint32_t magic;
@@ -34,19 +33,28 @@ struct oclnn_context {
     char *cache_dir;                  /* NULL: no disk cache */
     char *kernel_dir;                 /* NULL: embedded kernels only */
     char *tuning_db;
-    struct oclnn__tune_state *tune; /* tuning database and overrides (src/tune/tuning.c) */
+    /* The tuning database, overrides and find results: opaque to core, attached after the core
+     * context by oclnn_context_create (src/ops/context.c) and freed through tune_free. */
+    struct oclnn__tune_state *tune;
+    void (*tune_free)(oclnn_context *ctx);
     uint32_t flags;
     oclnn_cache_stats stats;
     char *build_log; /* last failed build's log, or NULL */
     struct oclnn__storage *scratch;
-    struct oclnn__conv2d_memo *conv2d_memo; /* family conv2d: oclnn_conv2d_find results */
 };
+
+/* Everything of oclnn_context_create that core does (options, device, backend start-up); the
+ * public call (src/ops/context.c) then attaches the layers above. Sets the message on failure. */
+oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_context **out);
+/* Frees a context that has no children (used when attaching the layers above fails). */
+void oclnn__context_free(oclnn_context *ctx);
 
 /* Context creation with its device part supplied: `start` binds ctx to a device and backend
  * (oclnn__context_bind, then the backend's own start-up) after the options are validated and
  * copied; on failure it leaves ctx->impl NULL or freeable by the backend's context_fini.
- * oclnn_context_create passes the chooser of OCLNN_DEVICE; the OpenCL interop passes the
- * caller's objects (src/opencl/interop.c). */
+ * oclnn__context_create passes the chooser of OCLNN_DEVICE; oclnn_cl_context_create passes the
+ * OpenCL backend's adopter of the caller's objects (src/ops/context_cl.c). No layer above core
+ * is attached: the public calls do that (src/ops/context.c). */
 typedef oclnn_status (*oclnn__context_starter)(oclnn_context *ctx, const oclnn_context_options *opt,
                                                const char *devclass, void *arg);
 oclnn_status oclnn__context_create_with(const oclnn_context_options *options,

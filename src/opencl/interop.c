@@ -6,7 +6,7 @@
  * On the C backend the ordering calls wait synchronously and give no event (the header's rule). */
 #include "opencl/interop.h"
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/device.h"
 

@@ -3,7 +3,7 @@
  * non-blocking transfers ordered by events, and host-visible tensors with map/unmap. Transfers
  * that need a layout change stage through the context's scratch buffer; the queue is in-order,
  * so a later op reusing the scratch runs after the transfer. */
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "opencl/interop.h"
 
@@ -159,11 +159,7 @@ oclnn_status oclnn_cl_tensor_create_host_visible(oclnn_context *ctx, oclnn_shape
     if (out) *out = NULL;
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
-    if (ctx->be->kind != OCLNN_BACKEND_OPENCL) {
-        OCLNN__TRY(oclnn_tensor_create(ctx, shape, layout, out));
-        oclnn__enter("oclnn_cl_tensor_create_host_visible");
-        return OCLNN_OK;
-    }
+    if (ctx->be->kind != OCLNN_BACKEND_OPENCL) return oclnn_tensor_create(ctx, shape, layout, out);
     OCLNN__TRY(check_layout(layout, "layout"));
     OCLNN__TRY(oclnn__check_shape(shape, "shape"));
     size_t elems, bytes;
