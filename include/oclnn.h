@@ -413,7 +413,7 @@ typedef struct oclnn_padding {
 
 /** Convolution algorithms. The names oclnn_conv_algo_name gives are in quotes. */
 typedef enum oclnn_conv_algo {
-    OCLNN_CONV_ALGO_AUTO = 0,           /**< the remembered find result, else the heuristic */
+    OCLNN_CONV_ALGO_AUTO = 0,           /**< the find result in the tuning state, else the heuristic */
     OCLNN_CONV_ALGO_DIRECT = 1,         /**< "direct": any shape */
     OCLNN_CONV_ALGO_IM2COL = 2,         /**< "im2col": im2col + GEMM (OpenCL: oclnn's GEMM); any shape */
     OCLNN_CONV_ALGO_GEMM1X1 = 3,        /**< "gemm1x1": 1x1, stride 1, no padding; GEMM, no im2col */
