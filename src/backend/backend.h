@@ -41,4 +41,9 @@ typedef struct oclnn__backend {
 extern const oclnn__backend oclnn__backend_opencl;
 extern const oclnn__backend oclnn__backend_cpu;
 
+/* The OpenCL backend's context starter for oclnn_cl_context_create (an oclnn__context_starter):
+ * arg is void *[3] = {cl_context, cl_device_id, cl_command_queue}, the caller's, retained. */
+oclnn_status oclnn__opencl_start_borrowed(oclnn_context *ctx, const oclnn_context_options *opt,
+                                          const char *devclass, void *arg);
+
 #endif

@@ -50,6 +50,21 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
 /* Frees a context that has no children (used when attaching the layers above fails). */
 void oclnn__context_free(oclnn_context *ctx);
 
+/* Context creation with its device part supplied: `start` binds ctx to a device and backend
+ * (oclnn__context_bind, then the backend's own start-up) after the options are validated and
+ * copied; on failure it leaves ctx->impl NULL or freeable by the backend's context_fini.
+ * oclnn__context_create passes the chooser of OCLNN_DEVICE; oclnn_cl_context_create passes the
+ * OpenCL backend's adopter of the caller's objects (src/ops/context_cl.c). No layer above core
+ * is attached: the public calls do that (src/ops/context.c). */
+typedef oclnn_status (*oclnn__context_starter)(oclnn_context *ctx, const oclnn_context_options *opt,
+                                               const char *devclass, void *arg);
+oclnn_status oclnn__context_create_with(const oclnn_context_options *options,
+                                       oclnn__context_starter start, void *arg,
+                                       oclnn_context **out);
+/* Sets ctx->device, ->devclass (from `devclass`, the option or environment value, may be NULL),
+ * ->be and the layout rule, without starting the backend. */
+oclnn_status oclnn__context_bind(oclnn_context *ctx, const oclnn_device_info *dev,
+                                const char *devclass, const struct oclnn__backend *be);
 /* Checks a context handle given to a public call (magic, alive); sets the message on failure. */
 oclnn_status oclnn__context_check(const oclnn_context *ctx, const char *arg_name);
 void oclnn__context_retain(oclnn_context *ctx);

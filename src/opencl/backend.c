@@ -22,10 +22,11 @@ static size_t cl_enumerate(oclnn_device_info *out, size_t cap) { return oclnn__c
 static void cl_context_fini(oclnn_context *ctx) {
     oclnn__cl_state *s = oclnn__cl_state_of(ctx);
     if (!s) return;
-    if (s->queue) clFinish(s->queue);
+    if (s->queue && !s->borrowed) clFinish(s->queue);
     oclnn__cl_programs_release(s);
     if (s->queue) clReleaseCommandQueue(s->queue);
     if (s->context) clReleaseContext(s->context);
+    if (s->borrowed && s->device) clReleaseDevice(s->device);
     oclnn__free(ctx->allocator, s);
     ctx->impl = NULL;
 }

@@ -26,6 +26,8 @@ typedef struct oclnn__cl_state {
     cl_device_id device;
     cl_context context;
     cl_command_queue queue;
+    bool borrowed; /* context, device and queue are the caller's (oclnn_cl_context_create): the
+                      queue is never finished at destroy, the device was retained */
     oclnn__cl_program_entry *programs;
     size_t n_programs, cap_programs;
 } oclnn__cl_state;
@@ -39,6 +41,9 @@ static inline cl_mem oclnn__cl_mem(const oclnn_tensor *t) { return (cl_mem)t->st
 size_t oclnn__cl_enumerate(oclnn_device_info *out, size_t cap);
 bool oclnn__cl_find(uint32_t platform_index, uint32_t device_index, cl_platform_id *platform,
                     cl_device_id *device);
+/* The "P:D" indices of `device` in ICD order; false (indices UINT32_MAX) for a device the walk
+ * does not list (a sub-device). */
+bool oclnn__cl_locate(cl_device_id device, uint32_t *platform_index, uint32_t *device_index);
 void oclnn__cl_describe(cl_platform_id p, cl_device_id d, oclnn_device_info *info);
 
 /* Turns an OpenCL error into a status and message: "<what> failed: CL_NAME (code)".
