@@ -94,6 +94,7 @@ oclnn_status oclnn__cl_gemm_launch(oclnn_context *ctx, cl_kernel k, const oclnn_
     args[n++] = OCLNN__ARG(g->m);
     args[n++] = OCLNN__ARG(g->n);
     args[n++] = OCLNN__ARG(g->k);
+    args[n++] = OCLNN__ARG(g->batches);
     args[n++] = OCLNN__ARG(g->geo);
     args[n++] = OCLNN__ARG(g->plain);
     oclnn__cl_conv_epi_args(epi, args, &n);

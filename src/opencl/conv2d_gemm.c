@@ -113,15 +113,18 @@ oclnn_status oclnn__cl_conv_gemm_run(oclnn_context *ctx, const oclnn__cl_conv *c
     }
     cl_command_queue q = oclnn__cl_state_of(ctx)->queue;
     for (size_t g = 0; g < pb->groups; g++) {
+        cl_event ev;
         int st = oclnn__clblast_sgemm(q, false, pb->kg, npq, crs, cv->w, g * pb->kg * crs, crs, col,
-                                      g * crs * npq, npq, col, col_n + g * pb->kg * npq, npq);
+                                      g * crs * npq, npq, col, col_n + g * pb->kg * npq, npq,
+                                      oclnn__cl_timing_slot(ctx, &ev));
+        if (st == 0) OCLNN__TRY(oclnn__cl_timing_keep(ctx, ev));
         if (st == -1) return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "libclblast.so.1 could not be loaded");
         if (st != 0)
             return oclnn__fail(OCLNN_ERROR_DEVICE, "CLBlastSgemm(%zu x %zu x %zu) failed with status %d",
                                (size_t)pb->kg, (size_t)npq, (size_t)crs, st);
     }
     cl_uint src_off = (cl_uint)col_n, ld = (cl_uint)npq, count = (cl_uint)npq;
-    cl_uint4 geo = {{pb->p * pb->q, pb->q, pb->kg, 0}};
+    cl_uint4 geo = {{pb->p * pb->q, pb->q, pb->kg, pb->groups}};
     oclnn__cl_arg args[16];
     size_t n = 0;
     args[n++] = OCLNN__ARG(col);

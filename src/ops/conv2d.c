@@ -346,27 +346,21 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
 
 /* ---- find ---- */
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 #define FIND_RUNS 3
 
-/* Median time of FIND_RUNS runs after one warm-up, waiting for the device after each. */
+/* Median kernel time of FIND_RUNS runs after one warm-up, waiting for the device after each. */
 static oclnn_status time_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                             const oclnn_tensor *res, double *ms) {
     oclnn_context *ctx = op->ctx;
     double t[FIND_RUNS];
-    for (int i = -1; i < FIND_RUNS; i++) {
-        double t0 = now_ms();
-        OCLNN__TRY(run_op(op, src, dst, res));
-        mtx_lock(&ctx->lock);
-        oclnn_status st = ctx->be->finish(ctx);
-        mtx_unlock(&ctx->lock);
+    for (int i = -1; i < FIND_RUNS; i++) { /* kernel time from device events where there are */
+        double ms_i;
+        oclnn__context_timer_begin(ctx);
+        oclnn_status st = run_op(op, src, dst, res);
+        oclnn_status st_t = oclnn__context_timer_end(ctx, &ms_i);
         OCLNN__TRY(st);
-        if (i >= 0) t[i] = now_ms() - t0;
+        OCLNN__TRY(st_t);
+        if (i >= 0) t[i] = ms_i;
     }
     for (int i = 1; i < FIND_RUNS; i++)
         for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "core/context.h"
 
 typedef struct bench_command {
     const char *name;
@@ -125,12 +126,6 @@ oclnn_context *bench_context(const bench_common *c) {
     return ctx;
 }
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -142,12 +137,12 @@ double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void 
     double *t = malloc((size_t)c->iters * sizeof *t);
     if (!t) return -1;
     for (int i = 0; i < c->iters; i++) {
-        double t0 = now_ms();
-        if (run(arg) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK) {
+        oclnn__context_timer_begin(ctx); /* device events where the backend has them */
+        oclnn_status st = run(arg);
+        if (oclnn__context_timer_end(ctx, &t[i]) != OCLNN_OK || st != OCLNN_OK) {
             free(t);
             goto failed;
         }
-        t[i] = now_ms() - t0;
     }
     qsort(t, (size_t)c->iters, sizeof *t, cmp_double);
     double median = c->iters % 2 ? t[c->iters / 2] : 0.5 * (t[c->iters / 2 - 1] + t[c->iters / 2]);

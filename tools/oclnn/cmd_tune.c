@@ -227,10 +227,10 @@ static double bench_op_time(oclnn_context *ctx, bench_op *b, int min_runs, doubl
     if (oclnn_conv2d_run(b->op, b->src, b->dst, NULL) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK)
         return -1;
     while (runs < want && runs < 15) {
-        double t0 = now_ms();
-        if (oclnn_conv2d_run(b->op, b->src, b->dst, NULL) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK)
-            return -1;
-        t[runs++] = now_ms() - t0;
+        oclnn__context_timer_begin(ctx); /* kernel time from profiling events */
+        oclnn_status st = oclnn_conv2d_run(b->op, b->src, b->dst, NULL);
+        if (oclnn__context_timer_end(ctx, &t[runs]) != OCLNN_OK || st != OCLNN_OK) return -1;
+        runs++;
         if (runs == 1) want = (int)fmax(min_runs, fmin(15, target_ms / fmax(t[0], 1e-3)));
     }
     qsort(t, (size_t)runs, sizeof *t, cmp_double);
