@@ -85,6 +85,7 @@ static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const 
     }
     case OCLNN_CONV_ALGO_AUTO:
     case OCLNN_CONV_ALGO_IM2COL_CLBLAST:
+    case OCLNN_CONV_ALGO_IMPLICIT_GEMM:
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s",
                            oclnn_conv_algo_name(cv->algo));
     }
@@ -102,7 +103,8 @@ static oclnn_status cpu_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, con
     case OCLNN_CONV_ALGO_DIRECT: oclnn__cpu_conv_direct(cv, src, dst, residual); return OCLNN_OK;
     case OCLNN_CONV_ALGO_DEPTHWISE: oclnn__cpu_conv_depthwise(cv, src, dst, residual); return OCLNN_OK;
     case OCLNN_CONV_ALGO_AUTO:
-    case OCLNN_CONV_ALGO_IM2COL_CLBLAST: break;
+    case OCLNN_CONV_ALGO_IM2COL_CLBLAST:
+    case OCLNN_CONV_ALGO_IMPLICIT_GEMM: break;
     }
     return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s", oclnn_conv_algo_name(cv->algo));
 }

@@ -99,6 +99,11 @@ oclnn_status oclnn__cl_gemm_launch(oclnn_context *ctx, cl_kernel k, const oclnn_
     args[n++] = OCLNN__ARG(g->plain);
     oclnn__cl_conv_epi_args(epi, args, &n);
     OCLNN__TRY(oclnn__cl_set_args(k, n, args));
+    if (g->xg.mwg) { /* the engine: the tile fixes the work-group */
+        size_t global[3], local[3];
+        oclnn__cl_xgemm_shape(&g->xg, g->m, g->n, g->batches, global, local);
+        return oclnn__cl_launch(ctx, k, 3, global, local);
+    }
     size_t global[3] = {(g->n + g->tn - 1) / g->tn, (g->m + g->tm - 1) / g->tm, g->batches};
     return oclnn__cl_launch(ctx, k, 3, global, NULL);
 }
@@ -131,6 +136,7 @@ static oclnn_status cl_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const f
     case OCLNN_CONV_ALGO_DEPTHWISE: return oclnn__cl_conv_direct_create(ctx, cv, weights);
     case OCLNN_CONV_ALGO_WINOGRAD_2X2:
     case OCLNN_CONV_ALGO_WINOGRAD_4X4: return oclnn__cl_conv_winograd_create(ctx, cv, weights, workspace_bytes);
+    case OCLNN_CONV_ALGO_IMPLICIT_GEMM: return oclnn__cl_conv_implicit_create(ctx, cv, weights);
     case OCLNN_CONV_ALGO_AUTO: break;
     }
     return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "no OpenCL algorithm %d", (int)cv->algo);
@@ -147,6 +153,7 @@ static oclnn_status cl_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, cons
     case OCLNN_CONV_ALGO_DEPTHWISE: return oclnn__cl_conv_direct_run(ctx, cv, src, dst, res);
     case OCLNN_CONV_ALGO_WINOGRAD_2X2:
     case OCLNN_CONV_ALGO_WINOGRAD_4X4: return oclnn__cl_conv_winograd_run(ctx, cv, src, dst, res);
+    case OCLNN_CONV_ALGO_IMPLICIT_GEMM: return oclnn__cl_conv_implicit_run(ctx, cv, src, dst, res);
     case OCLNN_CONV_ALGO_AUTO: break;
     }
     return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "no OpenCL algorithm %d", (int)cv->algo);

@@ -16,7 +16,8 @@
 #include "core/status.h"
 
 static const char *const ALGO_NAMES[OCLNN_CONV_ALGO_COUNT] = {
-    "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast"};
+    "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast",
+    "implicit-gemm"};
 
 const char *oclnn_conv_algo_name(oclnn_conv_algo algo) {
     return (unsigned)algo < OCLNN_CONV_ALGO_COUNT ? ALGO_NAMES[algo] : "";
@@ -217,6 +218,7 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
     oclnn__conv2d_caps caps;
     mtx_lock(&ctx->lock);
     f->caps(ctx, &caps);
+    caps.devclass = ctx->devclass;
     if (algo == OCLNN_CONV_ALGO_AUTO) {
         const memo_entry *m = memo_find(ctx, pb);
         algo = m ? m->algo : oclnn__conv2d_choose_tuned(ctx, pb, &caps);

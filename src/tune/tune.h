@@ -31,9 +31,9 @@ typedef enum oclnn__tune_source {
 oclnn_status oclnn__tune_attach(oclnn_context *ctx);
 void oclnn__tune_detach(oclnn_context *ctx);
 
-/* The device-class default of `sp` for `dev` (defaults.c); false when the class has none. */
+/* The default of `sp` for `dev` in device class `cls` (defaults.c); false when the class has none. */
 bool oclnn__tune_device_default(const oclnn__tune_space *sp, const oclnn_device_info *dev,
-                                oclnn__tune_values *out);
+                                oclnn__devclass cls, oclnn__tune_values *out);
 
 /* The parameters `family` should use for `problem` on ctx (see the chain above). Never fails:
  * an unknown family gets an empty set. *source may be NULL. */

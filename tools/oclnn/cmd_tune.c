@@ -339,7 +339,7 @@ static bool confirm_shape(tuner *t, oclnn__tune_db *db, shape *s, const char *pa
                           double *chosen_ms, oclnn_conv_algo *chosen) {
     contender c[2 * OCLNN_CONV_ALGO_COUNT];
     size_t n = 0;
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false};
+    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
     oclnn_conv_algo heuristic = oclnn__conv2d_choose(&s->pb, &caps);
     for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
         const oclnn__tune_space *sp = oclnn__conv2d_space((oclnn_conv_algo)a);
@@ -721,7 +721,7 @@ int cmd_tune(int argc, char **argv) {
     snprintf(db.note, sizeof db.note, "%s", note);
 
     /* The jobs: every applicable tunable family of every shape. */
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false};
+    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
     typedef struct work { size_t shape; oclnn_conv_algo algo; } work;
     static work jobs[MAX_SHAPES * OCLNN_CONV_ALGO_COUNT];
     size_t n_jobs = 0, skipped = 0;
@@ -768,7 +768,7 @@ int cmd_tune(int argc, char **argv) {
         }
     }
     if (n_confirmed) {
-        oclnn__conv2d_caps caps0 = {OCLNN_BACKEND_OPENCL, false};
+        oclnn__conv2d_caps caps0 = {OCLNN_BACKEND_OPENCL, false, t.ctx->devclass};
         printf("per shape, interleaved in one context (%s): heuristic with default parameters vs the\n"
                "fastest tuned family\n%-34s %5s  %-10s %10s  %-10s %10s %8s\n",
                layout_name(t.layout), "shape", "count", "default", "ms", "tuned", "ms", "speedup");
