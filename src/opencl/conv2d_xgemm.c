@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The GPU GEMM engine (cl/gemm/xgemm.cl) on the convolution side:
- *  - its configuration for an op (tunables from the tuning lookup of conv_xgemm: override, tuned,
- *    device-class default, kernel default) and its launch shape (explicit local: the tile);
+ *  - its configuration for an op (the plan's conv_xgemm tunables: override, tuned, device-class
+ *    default, kernel default, resolved by src/ops) and its launch shape (explicit local: the tile);
  *  - the GEMM kernel of the GEMM-based algorithms: the engine in the GPU classes, conv/gemm.cl
  *    (register-tiled, no local memory; measured best on PoCL) in the CPU class;
  *  - implicit-GEMM convolution: C[g] (Kg x N*P*Q) = W[g] (Kg x Cg*R*S) * im2col(src)[g], with the
@@ -13,24 +13,32 @@
 
 #include "core/alloc.h"
 #include "opencl/conv2d.h"
-#include "tune/tune.h"
 
 #define XGEMM_CL "gemm/xgemm.cl"
 #define GEMM_CL "conv/gemm.cl"
 
-/* Reads the conv_xgemm values for cv's problem into cv->xg and appends the defines that differ from
- * the kernel's defaults to `o` (an untuned op builds the default program). */
-static void xgemm_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *o) {
-    const oclnn__tune_space *sp = &oclnn__tune_space_conv_xgemm;
-    char problem[160];
-    oclnn__conv2d_problem_str(&cv->pb, problem, sizeof problem);
-    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, problem, NULL);
+/* The engine's kernel defaults (cl/gemm/xgemm.cl's #ifndef values, which tests/test_tuning.c
+ * checks against the conv_xgemm space): what a plan without the engine's tunables builds with
+ * (Winograd's product in the GPU classes). */
+static const oclnn__cl_xgemm XGEMM_DEFAULTS = {64, 64, 16, 8, 16, 0, 1};
+
+/* cv->xg from the plan's tunables when they are the engine's (conv_xgemm: implicit-gemm, and
+ * im2col and gemm1x1 in the GPU classes), else the kernel defaults; appends the defines that
+ * differ from the defaults to `o` (an untuned op builds the default program). */
+static void xgemm_tunables(oclnn__cl_conv *cv, oclnn__cl_options *o) {
+    static const char *const names[7] = {"MWG", "NWG", "KWG", "MDIMC", "NDIMC", "DB", "VW"};
     uint32_t *fields[7] = {&cv->xg.mwg,   &cv->xg.nwg, &cv->xg.kwg, &cv->xg.mdimc,
                            &cv->xg.ndimc, &cv->xg.db,  &cv->xg.vw};
-    for (size_t i = 0; i < sp->n_params; i++) {
-        *fields[i] = (uint32_t)v.v[i];
-        if (v.v[i] != sp->params[i].def) oclnn__cl_define_int(o, sp->params[i].name, v.v[i]);
-    }
+    cv->xg = XGEMM_DEFAULTS;
+    bool engine = false;
+    for (size_t i = 0; i < cv->tun.n; i++) engine |= !strcmp(cv->tun.t[i].name, "MWG");
+    for (size_t i = 0; engine && i < cv->tun.n; i++)
+        for (size_t f = 0; f < 7; f++)
+            if (!strcmp(cv->tun.t[i].name, names[f])) {
+                *fields[f] = cv->tun.t[i].value;
+                if (cv->tun.t[i].value != cv->tun.t[i].def)
+                    oclnn__cl_define_int(o, names[f], (long)cv->tun.t[i].value);
+            }
 }
 
 void oclnn__cl_xgemm_shape(const oclnn__cl_xgemm *xg, cl_uint m, cl_uint n, cl_uint batches,
@@ -49,7 +57,7 @@ oclnn_status oclnn__cl_conv_gemm_kernel(oclnn_context *ctx, oclnn__cl_conv *cv,
     }
     oclnn__cl_options o;
     memset(&o, 0, sizeof o);
-    xgemm_tunables(ctx, cv, &o);
+    xgemm_tunables(cv, &o);
     return oclnn__cl_kernel(ctx, XGEMM_CL, &o, "oclnn_xgemm", &cv->main);
 }
 
@@ -66,7 +74,7 @@ oclnn_status oclnn__cl_conv_implicit_create(oclnn_context *ctx, oclnn__cl_conv *
     oclnn__cl_define_int(&o, "IMPLICIT", 1);
     oclnn__cl_define_int(&o, "KC_ORDER", kc);
     oclnn__cl_define_int(&o, "GATHER_K_FAST", kc);
-    xgemm_tunables(ctx, cv, &o);
+    xgemm_tunables(cv, &o);
     OCLNN__TRY(oclnn__cl_kernel(ctx, XGEMM_CL, &o, "oclnn_xgemm", &cv->main));
     if (!kc) return oclnn__cl_conv_upload(ctx, w, wn, &cv->w);
     float *wk = oclnn__alloc(ctx->allocator, wn * sizeof *wk);
