@@ -23,10 +23,11 @@ oclnn_status oclnn__conv2d_resolve(const oclnn_conv2d_desc *d, oclnn__conv2d_pro
  * algorithms without (im2col-clblast, AUTO). */
 struct oclnn__tune_space;
 const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo);
-/* The space a plan resolves for `algo` in device class `cls`: in the GPU classes im2col and
- * gemm1x1 run their product on the GEMM engine, so they take conv_xgemm's tunables; Winograd keeps
- * its own (CB for its transforms; its batched product uses the engine's kernel defaults). */
-const struct oclnn__tune_space *oclnn__conv2d_plan_space(oclnn_conv_algo algo, oclnn__devclass cls);
+/* The space the plan resolves for `algo` on ctx: in the GPU device class the direct and depthwise
+ * kernels (cl/conv/direct_gpu.cl) have their own, and im2col and gemm1x1 run their product on the
+ * GEMM engine (conv_xgemm's tunables; Winograd keeps its own space, its batched product on the
+ * engine takes the engine's kernel defaults); every other case oclnn__conv2d_space's. */
+const struct oclnn__tune_space *oclnn__conv2d_space_of(const oclnn_context *ctx, oclnn_conv_algo algo);
 
 /* AUTO's choice, from the context's tuning database: the algorithm oclnn_conv2d_find recorded
  * for this exact problem (a conv_algo row) when it applies; else, when there are measured rows

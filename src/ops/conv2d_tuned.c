@@ -22,10 +22,14 @@ const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo) {
     return NULL;
 }
 
-const struct oclnn__tune_space *oclnn__conv2d_plan_space(oclnn_conv_algo algo, oclnn__devclass cls) {
-    bool engine = oclnn__devclass_is_gpu(cls) &&
-                  (algo == OCLNN_CONV_ALGO_IM2COL || algo == OCLNN_CONV_ALGO_GEMM1X1);
-    return engine ? &oclnn__tune_space_conv_xgemm : oclnn__conv2d_space(algo);
+const struct oclnn__tune_space *oclnn__conv2d_space_of(const oclnn_context *ctx, oclnn_conv_algo algo) {
+    if (oclnn__devclass_is_gpu(ctx->devclass)) { /* the C backend is always the CPU class */
+        if (algo == OCLNN_CONV_ALGO_DIRECT) return &oclnn__tune_space_conv_direct_gpu;
+        if (algo == OCLNN_CONV_ALGO_DEPTHWISE) return &oclnn__tune_space_conv_depthwise_gpu;
+        if (algo == OCLNN_CONV_ALGO_IM2COL || algo == OCLNN_CONV_ALGO_GEMM1X1)
+            return &oclnn__tune_space_conv_xgemm; /* their product runs on the GEMM engine */
+    }
+    return oclnn__conv2d_space(algo);
 }
 
 oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
