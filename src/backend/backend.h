@@ -20,6 +20,10 @@ typedef struct oclnn__backend {
     oclnn_status (*context_init)(oclnn_context *ctx);
     void (*context_fini)(oclnn_context *ctx);
     oclnn_status (*finish)(oclnn_context *ctx);
+    /* Kernel timing from device events (NULL: the backend has none; callers use the wall clock):
+     * begin starts recording launches, end waits and returns their summed time in ms. */
+    void (*timing_begin)(oclnn_context *ctx);
+    oclnn_status (*timing_end)(oclnn_context *ctx, double *ms);
     oclnn_status (*warm_up)(oclnn_context *ctx);
 
     /* Storage: s->bytes is set by the caller; alloc fills s->mem. */

@@ -325,3 +325,29 @@ const char *oclnn_version_string(void) {
     return OCLNN__STR(OCLNN_VERSION_MAJOR) "." OCLNN__STR(OCLNN_VERSION_MINOR) "." OCLNN__STR(
         OCLNN_VERSION_PATCH);
 }
+
+static double wall_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void oclnn__context_timer_begin(oclnn_context *ctx) {
+    mtx_lock(&ctx->lock);
+    if (ctx->be->timing_begin) ctx->be->timing_begin(ctx);
+    ctx->timer_start_ms = wall_ms();
+    mtx_unlock(&ctx->lock);
+}
+
+oclnn_status oclnn__context_timer_end(oclnn_context *ctx, double *ms) {
+    mtx_lock(&ctx->lock);
+    oclnn_status st;
+    if (ctx->be->timing_end) {
+        st = ctx->be->timing_end(ctx, ms);
+    } else {
+        st = ctx->be->finish(ctx);
+        *ms = wall_ms() - ctx->timer_start_ms;
+    }
+    mtx_unlock(&ctx->lock);
+    return st;
+}

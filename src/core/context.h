@@ -42,6 +42,8 @@ struct oclnn_context {
     oclnn_cache_stats stats;
     char *build_log; /* last failed build's log, or NULL */
     struct oclnn__storage *scratch;
+    struct oclnn__conv2d_memo *conv2d_memo; /* family conv2d: oclnn_conv2d_find results */
+    double timer_start_ms; /* oclnn__context_timer_begin's wall clock */
 };
 
 /* Everything of oclnn_context_create that core does (options, device, backend start-up); the
@@ -71,6 +73,11 @@ void oclnn__context_retain(oclnn_context *ctx);
 void oclnn__context_release(oclnn_context *ctx);
 /* Replaces the stored build log (takes a copy). */
 void oclnn__context_set_build_log(oclnn_context *ctx, const char *log);
+/* Kernel timing for tuning and benchmarks: the summed device time of the kernels launched between
+ * begin and end (profiling events), or the wall-clock time where the backend has no events (the
+ * C backend). end waits for the device. Both take the context's lock. */
+void oclnn__context_timer_begin(oclnn_context *ctx);
+oclnn_status oclnn__context_timer_end(oclnn_context *ctx, double *ms);
 /* A scratch buffer of at least `bytes`, shared by the context's ops (they run in order). */
 oclnn_status oclnn__context_scratch(oclnn_context *ctx, size_t bytes, struct oclnn__storage **out);
 
