@@ -10,6 +10,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 #include "ops/layers.h"
+#include "opencl/clblast.h"
 #include "opencl/opencl.h"
 #include "ops/conv2d.h"
 #include "opencl/registry.h"
@@ -24,7 +25,10 @@ static void cl_context_fini(oclnn_context *ctx) {
     if (s->queue) clFinish(s->queue);
     oclnn__cl_programs_release(s);
     if (s->queue) clReleaseCommandQueue(s->queue);
-    if (s->context) clReleaseContext(s->context);
+    if (s->context) {
+        oclnn__clblast_release_programs(); /* CLBlast's cache holds programs of this context */
+        clReleaseContext(s->context);
+    }
     oclnn__free(ctx->allocator, s);
     ctx->impl = NULL;
 }
