@@ -165,7 +165,7 @@ static void test_prepare_dir(void **state) {
 static oclnn_context *cl_context(const char *cache_dir, const char *kernel_dir, uint32_t flags) {
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    o.device = getenv("OCLNN_TEST_DEVICE") ? getenv("OCLNN_TEST_DEVICE") : "0:0";
+    o.device = test_opencl_device();
     o.cache_dir = cache_dir;
     o.kernel_dir = kernel_dir;
     o.flags = flags;
@@ -262,7 +262,7 @@ static const char *self_path;
 
 static int warm_up_child(const char *dir) {
     oclnn_context_options o = oclnn_context_options_default();
-    o.device = getenv("OCLNN_TEST_DEVICE") ? getenv("OCLNN_TEST_DEVICE") : "0:0";
+    o.device = test_opencl_device();
     o.cache_dir = dir;
     oclnn_context *ctx;
     if (oclnn_context_create(&o, &ctx) != OCLNN_OK) return 1;
@@ -444,5 +444,5 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_no_disk_cache_flag),
         cmocka_unit_test(test_unusable_cache_dir),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

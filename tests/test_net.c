@@ -263,5 +263,5 @@ int main(void) {
         TEST_ALL_CFGS(test_net_errors),
         TEST_ALL_CFGS(test_net_faults),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

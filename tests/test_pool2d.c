@@ -287,5 +287,5 @@ int main(void) {
         TEST_ALL_CFGS(test_pool_errors),
         cmocka_unit_test(test_pool_output_sizes),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

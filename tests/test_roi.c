@@ -514,5 +514,5 @@ int main(void) {
         TEST_BACKENDS(test_nms_random_vs_ref),
         TEST_BACKENDS(test_nms_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -163,5 +163,5 @@ int main(void) {
         TEST_ALL_CFGS(test_channel_views),
         TEST_ALL_CFGS(test_view_fill_and_copy),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

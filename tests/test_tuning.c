@@ -86,7 +86,7 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
-    (void)state;
+    test_teardown(state);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
@@ -370,8 +370,7 @@ static void default_path(void **state) {
 static oclnn_context *cl_context(const char *tuning_db, oclnn_layout layout) {
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    const char *d = getenv("OCLNN_TEST_DEVICE");
-    o.device = d && *d ? d : "0:0";
+    o.device = test_opencl_device();
     o.tuning_db = tuning_db;
     o.layout = layout;
     oclnn_context *ctx;
@@ -971,8 +970,7 @@ static void search_skips_real_compile_failure(void **state) {
 
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    const char *d = getenv("OCLNN_TEST_DEVICE");
-    o.device = d && *d ? d : "0:0";
+    o.device = test_opencl_device();
     o.tuning_db = "none";
     o.kernel_dir = kdir;
     real_search r = {0};
