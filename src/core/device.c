@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/devclass.h"
 #include "core/status.h"
 

@@ -4,11 +4,11 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/status.h"
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 typedef struct ranked {
     float score;
