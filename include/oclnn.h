@@ -140,6 +140,9 @@ typedef struct oclnn_device_info {
     bool fp16, fp64, images, subgroups;
     oclnn_layout layout; /**< the layout oclnn prefers on this device */
     bool is_default;     /**< the device a context gets without any choice */
+    bool unified_memory; /**< shares memory with the host (an integrated GPU, a CPU device) */
+    char opencl_c_version[64]; /**< CL_DEVICE_OPENCL_C_VERSION, "OpenCL C 1.2 ..." */
+    char default_reason[128];  /**< on the default device: why it was chosen */
 } oclnn_device_info;
 
 /**

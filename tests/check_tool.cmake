@@ -48,7 +48,7 @@ if(first STREQUAL "opencl")
   execute_process(COMMAND ${TOOL} bench conv 1,8,8,8 16,8,1,1 --device 0:0 --iters 1 --warmup 0 --json
                   OUTPUT_VARIABLE bench_out)
   string(JSON printed GET "${bench_out}" 0 problem)
-  execute_process(COMMAND ${TOOL} tune --conv ${printed} --kernels conv_gemm1x1 --budget 3
+  execute_process(COMMAND ${TOOL} tune --conv ${printed} --device 0:0 --kernels conv_gemm1x1 --budget 3
                   --strategy random --db ${db} --no-layout
                   RESULT_VARIABLE rc OUTPUT_VARIABLE tune_out ERROR_VARIABLE tune_err)
   file(READ "${db}" text)
@@ -61,7 +61,7 @@ if(first STREQUAL "opencl")
     message(FATAL_ERROR "oclnn devices does not see the new database: ${dev_out}")
   endif()
   file(WRITE "${db}.inflight" "conv_gemm1x1 n1c8h8w8k24r1s1st1x1pad0,0,0,0dil1x1g1 TM=8,VW=16,NV=1\n")
-  execute_process(COMMAND ${TOOL} tune --conv n1c8h8w8k24r1s1 --kernels conv_gemm1x1 --budget 3
+  execute_process(COMMAND ${TOOL} tune --conv n1c8h8w8k24r1s1 --device 0:0 --kernels conv_gemm1x1 --budget 3
                   --strategy exhaustive --db ${db} --no-layout --resume
                   RESULT_VARIABLE rc OUTPUT_VARIABLE tune_out ERROR_VARIABLE tune_err)
   file(READ "${db}" text)

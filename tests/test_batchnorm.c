@@ -74,6 +74,7 @@ static void test_bn_shapes(void **state) {
     for (size_t i = 0; i < sizeof SHAPES / sizeof *SHAPES; i++) {
         const oclnn_shape s = SHAPES[i];
         const size_t n = shape_count(s), C = s.c;
+        if (!test_runs((double)n)) continue;
         float *x = alloc_random(n, (uint32_t)i + 1, -3, 5), *g = alloc_random(C, 50, 0.5f, 2);
         float *b = alloc_random(C, 51, -1, 1), *rm = alloc_random(C, 52, -1, 1);
         float *rv = alloc_random(C, 53, 0.2f, 3), *ref = malloc(n * 4);
@@ -243,5 +244,5 @@ int main(void) {
         TEST_ALL_CFGS(test_bn_fold),
         TEST_ALL_CFGS(test_bn_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -12,6 +12,8 @@
 
 #include "core/filecache.h"
 #include "core/hash.h"
+#include "opencl/clstd.h"
+#include "opencl/registry.h"
 #include "support/harness.h"
 
 static void sha_hex(const char *msg, char hex[65]) {
@@ -165,7 +167,7 @@ static void test_prepare_dir(void **state) {
 static oclnn_context *cl_context(const char *cache_dir, const char *kernel_dir, uint32_t flags) {
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    o.device = getenv("OCLNN_TEST_DEVICE") ? getenv("OCLNN_TEST_DEVICE") : "0:0";
+    o.device = test_opencl_device();
     o.cache_dir = cache_dir;
     o.kernel_dir = kernel_dir;
     o.flags = flags;
@@ -268,7 +270,7 @@ static const char *self_path;
 
 static int warm_up_child(const char *dir) {
     oclnn_context_options o = oclnn_context_options_default();
-    o.device = getenv("OCLNN_TEST_DEVICE") ? getenv("OCLNN_TEST_DEVICE") : "0:0";
+    o.device = test_opencl_device();
     o.cache_dir = dir;
     oclnn_context *ctx;
     if (oclnn_context_create(&o, &ctx) != OCLNN_OK) return 1;
@@ -436,6 +438,36 @@ static void test_unusable_cache_dir(void **state) {
     free(dir);
 }
 
+/* The language version each device reports is passed as -cl-std. */
+static void test_cl_std_option(void **state) {
+    (void)state;
+    assert_string_equal(oclnn__cl_std_option("OpenCL C 1.2 PoCL"), "-cl-std=CL1.2 ");
+    assert_string_equal(oclnn__cl_std_option("OpenCL C 1.2 (Oclgrind 21.10)"), "-cl-std=CL1.2 ");
+    assert_string_equal(oclnn__cl_std_option("OpenCL C 1.1 "), "-cl-std=CL1.1 ");
+    assert_string_equal(oclnn__cl_std_option("OpenCL C 2.0 "), "-cl-std=CL2.0 ");
+    assert_string_equal(oclnn__cl_std_option("OpenCL C 3.0 "), "-cl-std=CL3.0 ");
+    assert_string_equal(oclnn__cl_std_option("OpenCL C 1.0"), "");
+    assert_string_equal(oclnn__cl_std_option(""), "");
+    assert_string_equal(oclnn__cl_std_option(NULL), "");
+}
+
+/* Helpers in included kernel headers are `static inline`: a plain C99 `inline` function has no
+ * external definition, and drivers that do not inline it fail to link the program. */
+static void test_kernel_headers_static_inline(void **state) {
+    (void)state;
+    for (size_t i = 0; i < oclnn__cl_source_count; i++) {
+        const char *text = (const char *)oclnn__cl_sources[i].data;
+        for (const char *p = strstr(text, "inline"); p; p = strstr(p + 1, "inline")) {
+            bool word = (p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z'))) &&
+                        !(p[6] == '_' || (p[6] >= 'a' && p[6] <= 'z'));
+            if (!word) continue;
+            if (p - text < 7 || strncmp(p - 7, "static ", 7) != 0)
+                fail_msg("%s: 'inline' without 'static' at offset %zu", oclnn__cl_sources[i].path,
+                         (size_t)(p - text));
+        }
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "--warm-up-child")) return warm_up_child(argv[2]);
     self_path = argv[0];
@@ -449,6 +481,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_kernel_override),
         cmocka_unit_test(test_no_disk_cache_flag),
         cmocka_unit_test(test_unusable_cache_dir),
+        cmocka_unit_test(test_cl_std_option),
+        cmocka_unit_test(test_kernel_headers_static_inline),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

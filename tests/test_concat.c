@@ -99,7 +99,7 @@ static void test_concat_zero_copy(void **state) {
     counting cnt = {0};
     oclnn_allocator alloc = {count_alloc, count_free, &cnt};
     oclnn_context_options o = oclnn_context_options_default();
-    o.device = cfg->backend == OCLNN_BACKEND_CPU ? "cpu" : "0:0";
+    o.device = test_device_of(cfg);
     o.allocator = &alloc;
     o.flags = OCLNN_FLAG_NO_DISK_CACHE;
     oclnn_context *ctx;
@@ -209,5 +209,5 @@ int main(void) {
         TEST_ALL_CFGS(test_concat_zero_copy),
         TEST_ALL_CFGS(test_concat_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -41,6 +41,29 @@ typedef struct shape_row {
 static const shape_row SHAPES[] = {CONV2D_SHAPES(ROW)};
 #define N_SHAPES (sizeof SHAPES / sizeof *SHAPES)
 
+/* OCLNN_TEST_SMALL (the Oclgrind gate, which interprets every work-item): each row keeps its
+ * structure (kernel, stride, padding mode, dilation, depthwise or grouped, bias, activation,
+ * residual) on at most 9x9 pixels, batch 2, 4 groups, 2 input and 3 output channels per group. */
+static void shrink(oclnn_conv2d_desc *d) {
+    uint32_t g = d->groups, cg = d->input.c / g, kg = d->out_channels / g;
+    g = g > 4 ? 4 : g;
+    cg = cg > 2 ? 2 : cg;
+    kg = kg > 3 ? 3 : kg;
+    d->groups = g;
+    d->input.c = g * cg;
+    d->out_channels = g * kg;
+    d->input.n = d->input.n > 2 ? 2 : d->input.n;
+    d->input.h = d->input.h > 9 ? 9 : d->input.h;
+    d->input.w = d->input.w > 9 ? 9 : d->input.w;
+}
+
+/* Row i as the test runs it: shrunk under OCLNN_TEST_SMALL. */
+static shape_row row_at(size_t i) {
+    shape_row r = SHAPES[i];
+    if (test_small()) shrink(&r.d);
+    return r;
+}
+
 static double max_err[OCLNN_CONV_ALGO_COUNT]; /* per algorithm, over all shapes */
 
 static size_t count(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
@@ -154,11 +177,12 @@ static void test_all_algorithms(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CLASS_CTX(state);
     for (size_t i = 0; i < N_SHAPES; i++) {
+        const shape_row row = row_at(i);
         problem_data pd;
-        data_make(&SHAPES[i].d, (uint32_t)i * 10 + 1, &pd);
+        data_make(&row.d, (uint32_t)i * 10 + 1, &pd);
         for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++) {
-            bool applies = expect_applies(&SHAPES[i].d, (oclnn_conv_algo)a);
-            oclnn_status st = run_one(ctx, &SHAPES[i], &pd, (oclnn_conv_algo)a, cfg->layout, cfg->layout);
+            bool applies = expect_applies(&row.d, (oclnn_conv_algo)a);
+            oclnn_status st = run_one(ctx, &row, &pd, (oclnn_conv_algo)a, cfg->layout, cfg->layout);
             if (a == OCLNN_CONV_ALGO_IMPLICIT_GEMM && cfg->backend == OCLNN_BACKEND_CPU) {
                 assert_status(st, OCLNN_ERROR_UNSUPPORTED); /* OpenCL only (README) */
                 continue;
@@ -170,7 +194,7 @@ static void test_all_algorithms(void **state) {
                 }
             }
             if (applies) {
-                if (st != OCLNN_OK) fail_msg("%s: %s: %s", SHAPES[i].name, oclnn_conv_algo_name(a), oclnn_last_error());
+                if (st != OCLNN_OK) fail_msg("%s: %s: %s", row.name, oclnn_conv_algo_name(a), oclnn_last_error());
             } else {
                 assert_status(st, OCLNN_ERROR_UNSUPPORTED);
                 assert_error_mentions(oclnn_conv_algo_name(a));
@@ -195,11 +219,12 @@ static void test_mixed_layouts(void **state) {
         bool pick = false;
         for (size_t j = 0; j < sizeof names / sizeof *names; j++) pick |= !strcmp(SHAPES[i].name, names[j]);
         if (!pick) continue;
+        const shape_row row = row_at(i);
         problem_data pd;
-        data_make(&SHAPES[i].d, (uint32_t)i + 77, &pd);
+        data_make(&row.d, (uint32_t)i + 77, &pd);
         for (int a = 1; a < OCLNN_CONV_ALGO_IM2COL_CLBLAST; a++)
-            if (expect_applies(&SHAPES[i].d, (oclnn_conv_algo)a))
-                assert_ok(run_one(ctx, &SHAPES[i], &pd, (oclnn_conv_algo)a, other(cfg->layout), cfg->layout));
+            if (expect_applies(&row.d, (oclnn_conv_algo)a))
+                assert_ok(run_one(ctx, &row, &pd, (oclnn_conv_algo)a, other(cfg->layout), cfg->layout));
         data_free(&pd);
     }
 }
@@ -282,6 +307,10 @@ static void test_golden(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const oclnn_conv2d_desc *d = &cases[i].d;
+        oclnn_shape os;
+        assert_ok(oclnn_conv2d_output_shape(d, &os));
+        if (!test_runs((double)count(os) * (d->input.c / d->groups) * d->kernel_h * d->kernel_w))
+            continue; /* OCLNN_TEST_SMALL: the shrunk shape table covers every algorithm */
         char file[128];
         size_t nx, nw, nb, ny;
         snprintf(file, sizeof file, "%s_x.bin", cases[i].name);
@@ -376,7 +405,7 @@ static void test_gpu_direct_candidates(void **state) {
 /* find ranks the algorithms, remembers the fastest, and AUTO then uses it. */
 static void test_find(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
-    oclnn_conv2d_desc d = SHAPES[0].d;
+    oclnn_conv2d_desc d = row_at(0).d; /* shrunk under OCLNN_TEST_SMALL: find times every algorithm */
     size_t n = 0;
     assert_ok(oclnn_conv2d_find(ctx, &d, NULL, 0, &n));
     assert_int_equal(n, OCLNN_CONV_ALGO_COUNT - 1);
@@ -623,5 +652,5 @@ int main(void) {
         TEST_ALL_CFGS(test_find),
         TEST_GPU_CFGS(test_gpu_direct_candidates),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -223,5 +223,5 @@ int main(void) {
         cmocka_unit_test(test_anchors),   cmocka_unit_test(test_losses),
         cmocka_unit_test(test_voc_ap),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -47,13 +47,55 @@ static void test_choose_default_prefers_fastest_gpu(void **state) {
     assert_int_equal(oclnn__device_default(list, 4), 2);
 }
 
+/* Without a GPU the C backend is the default, unless a tuning database measured the OpenCL CPU
+ * device faster (on a 2-core machine PoCL runs ResNet-50 4-5x slower than the C backend). */
 static void test_choose_default_without_gpu(void **state) {
     (void)state;
     oclnn_device_info list[] = {cl_dev(0, 0, "pocl cpu", "AuthenticAMD", false, 2, 2600), c_backend()};
-    assert_int_equal(oclnn__device_choose(list, 2, NULL), 0);
+    assert_int_equal(oclnn__device_choose(list, 2, NULL), 1);
+    char why[128];
+    assert_int_equal(oclnn__device_default_why(list, 2, NULL, why, sizeof why), 1);
+    assert_non_null(strstr(why, "no GPU"));
+    const bool slower[2] = {false, false}, faster[2] = {true, false};
+    assert_int_equal(oclnn__device_default_why(list, 2, slower, why, sizeof why), 1);
+    assert_int_equal(oclnn__device_default_why(list, 2, faster, why, sizeof why), 0);
+    assert_non_null(strstr(why, "measured"));
     oclnn_device_info only_c[] = {c_backend()};
     assert_int_equal(oclnn__device_choose(only_c, 1, NULL), 0);
     assert_int_equal(oclnn__device_choose(only_c, 1, "0:0"), -1);
+}
+
+/* GPUs: discrete before integrated, then compute units x lanes per unit (by vendor) x clock. */
+static void test_choose_default_ranks_gpus(void **state) {
+    (void)state;
+    /* 28 SMs x 128 lanes (RTX 3060) beat 40 CUs x 64 lanes (RX 6700) at like clocks: 3584 vs
+     * 2560 lanes; 96 Intel Gen9 EUs x 8 lanes lose to both. */
+    oclnn_device_info list[] = {
+        cl_dev(0, 0, "Intel(R) UHD Graphics 770", "Intel(R) Corporation", true, 96, 1450),
+        cl_dev(1, 0, "AMD Radeon RX 6700 XT", "Advanced Micro Devices, Inc.", true, 40, 2000),
+        cl_dev(2, 0, "NVIDIA GeForce RTX 3060", "NVIDIA Corporation", true, 28, 1800),
+        c_backend(),
+    };
+    list[0].unified_memory = true;
+    char why[128];
+    assert_int_equal(oclnn__device_default_why(list, 4, NULL, why, sizeof why), 2);
+    assert_non_null(strstr(why, "discrete"));
+    assert_true(oclnn__device_lanes(&list[0]) == 8.0);
+    assert_true(oclnn__device_lanes(&list[1]) == 64.0);
+    assert_true(oclnn__device_lanes(&list[2]) == 128.0);
+    oclnn_device_info v100 = cl_dev(0, 0, "Tesla V100-SXM2-16GB", "NVIDIA Corporation", true, 80, 1530);
+    assert_true(oclnn__device_lanes(&v100) == 64.0);
+    oclnn_device_info arc = cl_dev(0, 0, "Intel(R) Arc(TM) A770 Graphics", "Intel(R) Corporation", true, 512, 2400);
+    assert_true(oclnn__device_lanes(&arc) == 16.0);
+    /* A discrete GPU beats a faster-looking integrated one. */
+    oclnn_device_info two[] = {cl_dev(0, 0, "Big iGPU", "Intel(R) Corporation", true, 512, 2400),
+                               cl_dev(1, 0, "Radeon RX 6400", "Advanced Micro Devices, Inc.", true, 12, 2300),
+                               c_backend()};
+    two[0].unified_memory = true;
+    assert_int_equal(oclnn__device_default(two, 3), 1);
+    two[1].unified_memory = true; /* both integrated: the estimate decides */
+    assert_int_equal(oclnn__device_default(two, 3), 0);
+    assert_non_null(strstr(why, "GPU"));
 }
 
 static void test_choose_by_request(void **state) {
@@ -147,6 +189,7 @@ static void test_enumerate(void **state) {
     int defaults = 0;
     for (size_t i = 0; i < n; i++) {
         defaults += list[i].is_default;
+        if (list[i].is_default) assert_true(list[i].default_reason[0] != '\0');
         assert_true(strlen(list[i].name) > 0);
         assert_true(list[i].compute_units >= 1);
         assert_true(list[i].layout == OCLNN_LAYOUT_NCHW || list[i].layout == OCLNN_LAYOUT_NHWC);
@@ -261,6 +304,7 @@ int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choose_default_prefers_fastest_gpu),
         cmocka_unit_test(test_choose_default_without_gpu),
+        cmocka_unit_test(test_choose_default_ranks_gpus),
         cmocka_unit_test(test_choose_by_request),
         cmocka_unit_test(test_layout_rule),
         cmocka_unit_test(test_device_class),
@@ -269,5 +313,5 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_environment_precedence),
         cmocka_unit_test(test_no_opencl),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -74,7 +74,9 @@ static void test_eltwise_ops(void **state) {
     uint32_t seed = 1;
     for (size_t o = 0; o < sizeof OPS / sizeof *OPS; o++)
         for (size_t i = 0; i < sizeof SHAPES / sizeof *SHAPES; i++)
-            for (int v = 0; v < 3; v++) run_case(ctx, layout, OPS[o], SHAPES[i], v, seed += 7);
+            for (int v = 0; v < 3; v++, seed += 7)
+                if (test_runs((double)shape_count(SHAPES[i])))
+                    run_case(ctx, layout, OPS[o], SHAPES[i], v, seed);
 }
 
 /* Per-channel scale without shift, and the residual add in place on b. */
@@ -187,5 +189,5 @@ int main(void) {
         TEST_ALL_CFGS(test_eltwise_nan),
         TEST_ALL_CFGS(test_eltwise_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

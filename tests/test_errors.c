@@ -244,5 +244,5 @@ int main(void) {
         cmocka_unit_test(test_foreign_and_stale_handles),
         cmocka_unit_test(test_user_allocator),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -98,12 +98,12 @@ static void sweep(const char *device, oclnn__fault_kind kind) {
 static void test_host_faults(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     (void)TEST_CTX(state); /* skips OpenCL without a device */
-    sweep(cfg->backend == OCLNN_BACKEND_CPU ? "cpu" : "0:0", OCLNN__FAULT_HOST_ALLOC);
+    sweep(test_device_of(cfg), OCLNN__FAULT_HOST_ALLOC);
 }
 
 static void test_device_faults(void **state) {
     (void)TEST_CTX(state);
-    sweep("0:0", OCLNN__FAULT_DEVICE_ALLOC);
+    sweep(test_opencl_device(), OCLNN__FAULT_DEVICE_ALLOC);
 }
 
 /* A real out-of-memory: more than the device's largest buffer is refused up front; buffers that
@@ -127,5 +127,5 @@ int main(void) {
         cmocka_unit_test_prestate(test_device_faults, (void *)&CFG_CL_NCHW),
         cmocka_unit_test_prestate(test_real_device_limits, (void *)&CFG_CL_NCHW),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

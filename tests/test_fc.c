@@ -40,10 +40,38 @@ static void run_fc_algo(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_
     oclnn_op_destroy(op);
 }
 
-/* Without OCLNN_CLBLAST, PoCL and the C backend run oclnn's own kernel ("gemm"). */
+/* Whether CLBlast loads in this process: OCLNN_CLBLAST=1 makes the OpenCL backend pick it on any
+ * device when it does. */
+static bool clblast_loads(oclnn_context *ctx) {
+    const char *old = getenv("OCLNN_CLBLAST");
+    char keep[16] = "";
+    if (old) snprintf(keep, sizeof keep, "%s", old);
+    setenv("OCLNN_CLBLAST", "1", 1);
+    const oclnn_fc_desc probe = {{1, 2, 1, 1}, 1, false};
+    const float w[2] = {0, 0};
+    oclnn_op *op;
+    assert_ok(oclnn_fc_create(ctx, &probe, w, NULL, &op));
+    bool have = strcmp(oclnn_op_algorithm(op), "clblast") == 0;
+    oclnn_op_destroy(op);
+    if (old) setenv("OCLNN_CLBLAST", keep, 1);
+    else unsetenv("OCLNN_CLBLAST");
+    return have;
+}
+
+/* The documented default without OCLNN_CLBLAST: CLBlast on GPUs when it loads, oclnn's own kernel
+ * ("gemm") on CPU devices (PoCL) and the C backend. */
+static const char *default_fc_algo(oclnn_context *ctx) {
+    oclnn_device_info info;
+    assert_ok(oclnn_context_device(ctx, &info));
+    if (info.backend == OCLNN_BACKEND_CPU) return "gemm";
+    const char *want = getenv("OCLNN_CLBLAST");
+    bool use = want && *want ? strcmp(want, "0") != 0 : info.is_gpu;
+    return use && clblast_loads(ctx) ? "clblast" : "gemm";
+}
+
 static void run_fc(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc *d, const float *x,
                    const float *w, const float *b, const float *ref, bool views, const char *name) {
-    run_fc_algo(ctx, layout, d, x, w, b, ref, views, name, "gemm");
+    run_fc_algo(ctx, layout, d, x, w, b, ref, views, name, default_fc_algo(ctx));
 }
 
 static void test_fc_golden(void **state) {
@@ -71,6 +99,7 @@ static void test_fc_shapes(void **state) {
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const oclnn_fc_desc *d = &cases[i];
         size_t K = (size_t)d->input.c * d->input.h * d->input.w;
+        if (!test_runs((double)d->input.n * K * d->out_features)) continue;
         float *x = alloc_random(shape_count(d->input), (uint32_t)i + 1, -1, 1);
         float *w = alloc_random(K * d->out_features, (uint32_t)i + 100, -1, 1);
         float *b = d->has_bias ? alloc_random(d->out_features, (uint32_t)i + 200, -1, 1) : NULL;
@@ -103,6 +132,7 @@ static void test_fc_clblast(void **state) {
     for (size_t i = 0; have && i < sizeof cases / sizeof *cases; i++) {
         const oclnn_fc_desc *d = &cases[i];
         size_t K = (size_t)d->input.c * d->input.h * d->input.w;
+        if (!test_runs((double)d->input.n * K * d->out_features)) continue;
         float *x = alloc_random(shape_count(d->input), (uint32_t)i + 7, -1, 1);
         float *w = alloc_random(K * d->out_features, (uint32_t)i + 70, -1, 1);
         float *b = d->has_bias ? alloc_random(d->out_features, (uint32_t)i + 700, -1, 1) : NULL;
@@ -129,6 +159,7 @@ static void test_resnet_head(void **state) {
     oclnn_layout layout = TEST_CFG(state)->layout;
     const oclnn_shape s = {2, 512, 7, 7}, pooled = {2, 512, 1, 1}, logits = {2, 10, 1, 1};
     const size_t n = shape_count(s);
+    if (!test_runs((double)n)) skip(); /* OCLNN_TEST_SMALL: each op's own test covers it */
     float *x = alloc_random(n, 1, -2, 2), *g = alloc_random(512, 2, 0.5f, 1.5f);
     float *be = alloc_random(512, 3, -0.5f, 0.5f), *m = alloc_random(512, 4, -0.2f, 0.2f);
     float *v = alloc_random(512, 5, 0.5f, 2), *w = alloc_random(10 * 512, 6, -0.1f, 0.1f);
@@ -223,5 +254,5 @@ int main(void) {
         TEST_GPU_CFGS(test_resnet_head),
         TEST_ALL_CFGS(test_fc_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -96,8 +96,7 @@ static oclnn_context *cl_context_of_class(const char *cls, oclnn_layout layout) 
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
     o.layout = layout;
-    const char *d = getenv("OCLNN_TEST_DEVICE");
-    o.device = d && *d ? d : "0:0";
+    o.device = test_opencl_device();
     o.device_class = cls;
     o.tuning_db = "none"; /* device-class defaults, not whatever this machine has tuned */
     oclnn_context *ctx = NULL;

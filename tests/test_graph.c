@@ -380,5 +380,5 @@ int main(void) {
         cmocka_unit_test(test_graph_errors),       cmocka_unit_test(test_builtin_networks),
         cmocka_unit_test(test_load_safetensors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -75,8 +75,7 @@ static void local_size_bounds(void **state) {
 static oclnn_context *gpu_class_context(void) {
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    const char *d = getenv("OCLNN_TEST_DEVICE");
-    o.device = d && *d ? d : "0:0";
+    o.device = test_opencl_device();
     o.device_class = "gpu";
     oclnn_context *ctx = NULL;
     if (oclnn_context_create(&o, &ctx) != OCLNN_OK) skip();

@@ -420,5 +420,5 @@ int main(void) {
         TEST_ALL_CFGS(test_net_faults),
         cmocka_unit_test(test_find_then_run),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

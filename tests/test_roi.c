@@ -128,6 +128,7 @@ static void test_roi_random_vs_ref(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     const oclnn_shape map = {3, 16, 20, 24};
     const size_t R = 40;
+    if (!test_runs((double)count(map))) skip(); /* OCLNN_TEST_SMALL: the golden cases cover it */
     float *src = alloc_random(count(map), 11, -2, 2);
     float *rois = random_rois(R, map.n, 80, 96, 12);
     const uint32_t sizes[2] = {7, 14};
@@ -244,6 +245,7 @@ static void test_roi_align_huge_grid(void **state) {
     const float rois[10] = {0, -3, 1, 40, 17, 0, 2, 2, 9, 7};
     const int ratios[2] = {300, 1024};
     for (int i = 0; i < 2; i++) {
+        if (!test_runs((double)ratios[i] * ratios[i])) continue;
         oclnn_roi_desc d = {OCLNN_ROI_ALIGN, 1, 1, 0.5f, ratios[i], false};
         float got[6], ref[6];
         run_roi(ctx, cfg->layout, &d, map, src, rois, 2, got, NULL);
@@ -266,6 +268,7 @@ static void check_keep(const uint32_t *got, size_t n_got, const float *want, siz
 static void test_nms_golden(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     const size_t n = 3000, m = 400;
+    if (!test_runs((double)n * n / 2)) skip(); /* OCLNN_TEST_SMALL: the boundary test below */
     float *boxes = golden("detect_nms_boxes.bin", n * 4),
           *scores = golden("detect_nms_scores.bin", n);
     float *fcls = golden("detect_nms_classes.bin", n);
@@ -315,6 +318,7 @@ static void test_nms_golden(void **state) {
 static void test_nms_random_vs_ref(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     const size_t n = 5000;
+    if (!test_runs((double)n * n / 2)) skip(); /* OCLNN_TEST_SMALL: the boundary test below */
     float *b = alloc_random(n * 4, 31, 0, 1), *s = alloc_random(n, 32, 0, 1);
     int32_t *cls = malloc(n * sizeof *cls);
     for (size_t i = 0; i < n; i++) {
@@ -498,6 +502,67 @@ static void test_nms_errors(void **state) {
     assert_error_mentions("num_kept is NULL");
 }
 
+/* Decisions at the threshold itself: for pairs of boxes with arbitrary float corners, NMS at
+ * thr = IoU keeps both and at the float just below suppresses the second, on every backend. The
+ * OpenCL kernel divides with integer arithmetic (correctly rounded without fp64), so a 1-ulp
+ * error in the IoU would flip one of the two. */
+static void test_nms_exact_at_threshold(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    float *r = alloc_random(64 * 8, 77, 0, 1);
+    for (int p = 0; p < 64; p++) {
+        const float *q = r + 8 * p;
+        float b[8] = {q[0] * 10, q[1] * 10, q[0] * 10 + 5 + q[2] * 7, q[1] * 10 + 5 + q[3] * 7,
+                      q[4] * 10, q[5] * 10, q[4] * 10 + 5 + q[6] * 7, q[5] * 10 + 5 + q[7] * 7};
+        float area_a = (b[2] - b[0]) * (b[3] - b[1]), area_b = (b[6] - b[4]) * (b[7] - b[5]);
+        float w = fmaxf(fminf(b[2], b[6]) - fmaxf(b[0], b[4]), 0.0f);
+        float h = fmaxf(fminf(b[3], b[7]) - fmaxf(b[1], b[5]), 0.0f);
+        float inter = w * h, iou = inter / (area_a + area_b - inter);
+        if (iou <= 0.0f || iou >= 1.0f) continue;
+        const float s[2] = {0.9f, 0.8f};
+        uint32_t keep[2];
+        size_t kept;
+        oclnn_nms_desc d = OCLNN_NMS_DESC_INIT;
+        d.iou_threshold = iou;
+        assert_ok(oclnn_nms(ctx, &d, b, s, NULL, 2, keep, &kept));
+        if (kept != 2) fail_msg("pair %d: IoU %.9g at threshold %.9g suppressed", p, iou, iou);
+        d.iou_threshold = nextafterf(iou, 0.0f);
+        assert_ok(oclnn_nms(ctx, &d, b, s, NULL, 2, keep, &kept));
+        if (kept != 1) fail_msg("pair %d: IoU %.9g above threshold %.9g kept", p, iou, (float)d.iou_threshold);
+    }
+    free(r);
+}
+
+/* More boxes than one 64 MiB mask block holds (23,170 rows of 2.9 KB at 23,200 boxes): the OpenCL
+ * backend sweeps block by block; the result equals the C backend's. */
+static void test_nms_in_blocks(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    if (test_small()) skip(); /* 2.7e8 IoUs: too many for Oclgrind */
+    const size_t n = 23200;
+    float *b = alloc_random(n * 4, 5, 0, 1), *s = alloc_random(n, 6, 0, 1);
+    for (size_t i = 0; i < n; i++) {
+        float x = b[4 * i] * 2000, y = b[4 * i + 1] * 2000;
+        b[4 * i] = x;
+        b[4 * i + 1] = y;
+        b[4 * i + 2] = x + 10 + b[4 * i + 2] * 30;
+        b[4 * i + 3] = y + 10 + b[4 * i + 3] * 30;
+    }
+    oclnn_context *cpu = NULL;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    assert_ok(oclnn_context_create(&o, &cpu));
+    uint32_t *keep = malloc(n * sizeof *keep), *want = malloc(n * sizeof *want);
+    oclnn_nms_desc d = OCLNN_NMS_DESC_INIT;
+    d.iou_threshold = 0.3;
+    size_t kept, want_n;
+    assert_ok(oclnn_nms(ctx, &d, b, s, NULL, n, keep, &kept));
+    assert_ok(oclnn_nms(cpu, &d, b, s, NULL, n, want, &want_n));
+    assert_int_equal(kept, want_n);
+    assert_true(kept > 1000 && kept < n); /* both kept and suppressed boxes in every block */
+    assert_memory_equal(keep, want, kept * sizeof *keep);
+    oclnn_context_destroy(cpu);
+    free(b), free(s), free(keep), free(want);
+}
+
 #define TEST_BACKENDS(t)                                                                          \
     cmocka_unit_test_prestate(t, (void *)&CFG_CL_NCHW),                                           \
         cmocka_unit_test_prestate(t, (void *)&CFG_CPU_NCHW)
@@ -513,6 +578,8 @@ int main(void) {
         TEST_BACKENDS(test_nms_golden),
         TEST_BACKENDS(test_nms_random_vs_ref),
         TEST_BACKENDS(test_nms_errors),
+        TEST_BACKENDS(test_nms_exact_at_threshold),
+        TEST_BACKENDS(test_nms_in_blocks),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -169,5 +169,5 @@ int main(void) {
         TEST_ALL_CFGS(test_view_fill_and_copy),
         TEST_GPU_CFGS(test_view_fill_and_copy),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -183,7 +183,7 @@ static void test_ops_separate_contexts(void **state) {
     job jobs[THREADS];
     memset(jobs, 0, sizeof jobs);
     for (int i = 0; i < THREADS; i++) {
-        jobs[i].device = cfg->backend == OCLNN_BACKEND_CPU ? "cpu" : "0:0";
+        jobs[i].device = test_device_of(cfg);
         jobs[i].id = i;
     }
     run_jobs_with(jobs, ops_thread_main);
@@ -207,7 +207,7 @@ static void test_separate_contexts(void **state) {
     job jobs[THREADS];
     memset(jobs, 0, sizeof jobs);
     for (int i = 0; i < THREADS; i++) {
-        jobs[i].device = cfg->backend == OCLNN_BACKEND_CPU ? "cpu" : "0:0";
+        jobs[i].device = test_device_of(cfg);
         jobs[i].id = i;
     }
     run_jobs(jobs);
@@ -283,5 +283,5 @@ int main(void) {
         cmocka_unit_test_prestate(test_shared_context, (void *)&CFG_CL_NCHW),
         cmocka_unit_test_prestate(test_shared_context, (void *)&CFG_CPU_NCHW),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -87,7 +87,7 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
-    (void)state;
+    test_teardown(state);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
@@ -371,8 +371,7 @@ static void default_path(void **state) {
 static oclnn_context *cl_context(const char *tuning_db, oclnn_layout layout) {
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    const char *d = getenv("OCLNN_TEST_DEVICE");
-    o.device = d && *d ? d : "0:0";
+    o.device = test_opencl_device();
     o.tuning_db = tuning_db;
     o.layout = layout;
     oclnn_context *ctx;
@@ -981,8 +980,7 @@ static void search_skips_real_compile_failure(void **state) {
 
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    const char *d = getenv("OCLNN_TEST_DEVICE");
-    o.device = d && *d ? d : "0:0";
+    o.device = test_opencl_device();
     o.tuning_db = "none";
     o.kernel_dir = kdir;
     o.device_class = "cpu"; /* conv_direct's kernel is the CPU class's (the GPU class has its own) */
@@ -1043,8 +1041,7 @@ static void job_search_and_confirm(void **state) {
     (void)state;
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
-    const char *dev = getenv("OCLNN_TEST_DEVICE");
-    o.device = dev && *dev ? dev : "0:0";
+    o.device = test_opencl_device();
     o.tuning_db = "none";
     size_t notes[2] = {0, 0};
     oclnn__tuner t = {0};

@@ -3,7 +3,7 @@
 # Installs what oclnn needs on Debian/Ubuntu (only what is missing), then configures and builds
 # it in ./build. Usage: tools/setup.sh [extra cmake arguments]
 # Environment: BUILD_DIR (default build), CI (set: warnings are errors), OCLNN_SETUP_CHECKERS=1
-# (also install clang, its sanitizer runtime and valgrind for tools/check_*.sh),
+# (also install clang, its sanitizer runtime, valgrind and oclgrind for tools/check_*.sh),
 # OCLNN_SETUP_NO_BUILD=1 (install only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake make gcc pkg-config ocl-icd-opencl-dev ocl-icd-libopencl1 opencl-headers
           pocl-opencl-icd clinfo libclblast-dev libcmocka-dev libopenblas0-openmp libomp-dev
           python3-numpy python3-pytest)
-[[ -n "${OCLNN_SETUP_CHECKERS:-}" ]] && packages+=(clang libclang-rt-14-dev valgrind)
+[[ -n "${OCLNN_SETUP_CHECKERS:-}" ]] && packages+=(clang libclang-rt-14-dev valgrind oclgrind)
 missing=()
 if command -v dpkg-query >/dev/null; then
   for p in "${packages[@]}"; do

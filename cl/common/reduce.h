@@ -14,7 +14,7 @@
 #define OCLNN_CL_COMMON_REDUCE_H
 
 #define OCLNN_REDUCE_DEF(name, OP)                                                                \
-    inline float name(local float *red, float v, uint wg, uint cols) {                            \
+    static inline float name(local float *red, float v, uint wg, uint cols) {                            \
         const uint lid = get_local_id(0), row = lid / cols;                                       \
         red[lid] = v;                                                                             \
         barrier(CLK_LOCAL_MEM_FENCE);                                                             \

@@ -64,7 +64,7 @@
 
 /* Stages channels [c0, c0 + nc) of image n (channel index cbase + c) as tile[nc][TH][TW]; zeros
  * outside the image and for channels at or past climit. */
-inline void stage_tile(local float *tile, uint nc, global const float *src, uint src_off,
+static inline void stage_tile(local float *tile, uint nc, global const float *src, uint src_off,
                        uint4 ss, uint4 shape, uint n, uint cbase, uint climit, int y0, int x0,
                        uint TH, uint TW, uint chan_inner) {
     const uint lid = get_local_id(1) * TX + get_local_id(0), count = nc * TH * TW;

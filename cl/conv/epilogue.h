@@ -17,7 +17,7 @@
         global const float *res, uint res_off, uint4 res_stride, uint flags
 #define EPI_ARGS dst, dst_off, dst_stride, bias, res, res_off, res_stride, flags
 
-inline void epi_store(EPI_PARAMS, uint n, uint k, uint p, uint q, float v) {
+static inline void epi_store(EPI_PARAMS, uint n, uint k, uint p, uint q, float v) {
     if (flags & EPI_BIAS) v += bias[k];
     if (flags & EPI_RESIDUAL) v += res[res_off + OCLNN_AT(res_stride, n, k, p, q)];
     if (flags & EPI_RELU) v = fmax(v, 0.0f);

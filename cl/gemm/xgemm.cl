@@ -109,7 +109,7 @@
 #if IMPLICIT
 /* The im2col element (k, n) of group grp, or 0 in the padding. cv: (stride h, w, dilation h, w);
  * kern: (R, S, P, Q); pad: (top, left, Cg, 0); shape: src (N, C, H, W). */
-inline float gather(global const float *src, uint4 ss, uint4 shape, uint4 kern, uint4 cv, uint4 pad,
+static inline float gather(global const float *src, uint4 ss, uint4 shape, uint4 kern, uint4 cv, uint4 pad,
                     uint grp, uint k, uint n) {
     const uint rs_n = kern.x * kern.y, pq = kern.z * kern.w;
 #if KC_ORDER

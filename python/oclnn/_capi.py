@@ -60,7 +60,9 @@ class DeviceInfo(ctypes.Structure):
                 ("preferred_vector_width_float", ctypes.c_uint32),
                 ("native_vector_width_float", ctypes.c_uint32), ("fp16", ctypes.c_bool),
                 ("fp64", ctypes.c_bool), ("images", ctypes.c_bool), ("subgroups", ctypes.c_bool),
-                ("layout", ctypes.c_int), ("is_default", ctypes.c_bool)]
+                ("layout", ctypes.c_int), ("is_default", ctypes.c_bool),
+                ("unified_memory", ctypes.c_bool), ("opencl_c_version", ctypes.c_char * 64),
+                ("default_reason", ctypes.c_char * 128)]
 
 
 class ContextOptions(ctypes.Structure):
@@ -68,8 +70,6 @@ class ContextOptions(ctypes.Structure):
                 ("cache_dir", ctypes.c_char_p), ("kernel_dir", ctypes.c_char_p),
                 ("tuning_db", ctypes.c_char_p), ("allocator", ctypes.c_void_p),
                 ("flags", ctypes.c_uint32), ("device_class", ctypes.c_char_p),
-                # The C backend's thread count, appended after device_class by the CPU-speed work.
-                # A library built before it reads only the fields above, so passing it is safe.
                 ("threads", ctypes.c_uint)]
 
 

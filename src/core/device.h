@@ -13,9 +13,17 @@ oclnn_status oclnn__device_list(oclnn_device_info **out, size_t *count);
  * or -1 when nothing matches. Pure: tested with fabricated lists. */
 long oclnn__device_choose(const oclnn_device_info *list, size_t count, const char *request);
 
-/* The index of the default device: the fastest-looking GPU, else the fastest other OpenCL
- * device, else the C backend. Also used to set is_default. */
+/* The index of the default device: the best GPU (discrete before integrated, then by compute
+ * units x fp32 lanes per unit (oclnn__device_lanes) x clock); with no GPU, an OpenCL device
+ * whose measured_faster[i] is true (its tuning database measured it faster than the C backend;
+ * NULL: none did), else the C backend. `why` gets the reason in words. Pure. */
+size_t oclnn__device_default_why(const oclnn_device_info *list, size_t count,
+                                 const bool *measured_faster, char *why, size_t why_size);
+/* The same without the reason or measurements (sets is_default in the device list). */
 size_t oclnn__device_default(const oclnn_device_info *list, size_t count);
+/* Estimated fp32 lanes per compute unit: by GPU vendor and generation, the native float vector
+ * width for CPU devices. */
+double oclnn__device_lanes(const oclnn_device_info *d);
 
 /* The documented layout rule: NCHW on NVIDIA and AMD GPUs (their kernels coalesce along W),
  * NHWC everywhere else (CPU devices, Intel and ARM GPUs, the C backend: channels innermost

@@ -10,6 +10,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 #include "backend/layers.h"
+#include "opencl/clblast.h"
 #include "opencl/opencl.h"
 #include "opencl/transpose_gpu.h"
 #include "backend/conv2d.h"
@@ -25,7 +26,10 @@ static void cl_context_fini(oclnn_context *ctx) {
     if (s->queue && !s->borrowed) clFinish(s->queue);
     oclnn__cl_programs_release(s);
     if (s->queue) clReleaseCommandQueue(s->queue);
-    if (s->context) clReleaseContext(s->context);
+    if (s->context) {
+        oclnn__clblast_release_programs(); /* CLBlast's cache holds programs of this context */
+        clReleaseContext(s->context);
+    }
     if (s->borrowed && s->device) clReleaseDevice(s->device);
     oclnn__free(ctx->allocator, s);
     ctx->impl = NULL;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* dlopen() of CLBlast, once per process, and the one routine oclnn uses (SGEMM). The enum values
- * are CLBlast's C API (clblast_c.h): they are part of its ABI. */
+/* dlopen() of CLBlast, once per process, the one routine oclnn uses (SGEMM) and the release of
+ * its program cache before a context goes. The enum values are CLBlast's C API (clblast_c.h):
+ * they are part of its ABI. */
 #include "opencl/clblast.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <threads.h>
 
 #include "core/log.h"
@@ -17,22 +19,37 @@ typedef int (*sgemm_fn)(int layout, int a_transpose, int b_transpose, size_t m, 
                         size_t b_offset, size_t b_ld, float beta, cl_mem c, size_t c_offset,
                         size_t c_ld, cl_command_queue *queue, cl_event *event);
 
+typedef int (*clear_cache_fn)(void);
+
 static sgemm_fn sgemm;
+static clear_cache_fn clear_cache;
 static once_flag once = ONCE_FLAG_INIT;
+static atomic_bool loaded_once; /* call_once has run: CLBlast is in the process or never will be */
 
 static void load(void) {
     const char *name = getenv("OCLNN_CLBLAST_LIBRARY");
     if (!name || !*name) name = "libclblast.so.1";
     void *library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     void *sym = library ? dlsym(library, "CLBlastSgemm") : NULL;
-    if (sym) memcpy(&sgemm, &sym, sizeof sgemm); /* kept open for the process's lifetime */
-    else if (library) dlclose(library);
+    void *clear = library ? dlsym(library, "CLBlastClearCache") : NULL;
+    if (sym && clear) { /* kept open for the process's lifetime */
+        memcpy(&sgemm, &sym, sizeof sgemm);
+        memcpy(&clear_cache, &clear, sizeof clear_cache);
+    } else if (library) {
+        sym = NULL;
+        dlclose(library);
+    }
+    atomic_store(&loaded_once, true);
     oclnn__log(OCLNN__LOG_INFO, "CLBlast: %s", sym ? name : "not available");
 }
 
 bool oclnn__clblast_available(void) {
     call_once(&once, load);
     return sgemm != NULL;
+}
+
+void oclnn__clblast_release_programs(void) {
+    if (atomic_load(&loaded_once) && clear_cache) clear_cache();
 }
 
 int oclnn__clblast_sgemm(cl_command_queue queue, bool b_transposed, size_t m, size_t n, size_t k,

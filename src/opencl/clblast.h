@@ -15,6 +15,14 @@
  * per process. */
 bool oclnn__clblast_available(void);
 
+/* Empties CLBlast's process-wide cache of compiled programs (CLBlastClearCache), if CLBlast was
+ * loaded. Called before oclnn releases a cl_context: the cache holds programs of that context,
+ * which would otherwise keep it alive until exit and be released by CLBlast's static destructor
+ * after the context, during exit. On Oclgrind that late release corrupts the heap ("corrupted
+ * double-linked list", docs/RELIABILITY.md). Other live contexts only rebuild CLBlast's kernels on
+ * their next use. */
+void oclnn__clblast_release_programs(void);
+
 /* Row-major C (m x n) = A (m x k) * op(B), where op(B) = B (k x n, leading dimension ldb) or,
  * with b_transposed, B^T for B stored n x k. Offsets are in elements. Enqueued on `queue`;
  * `event` (or NULL) receives the launch's event (kernel timing).

@@ -61,6 +61,10 @@ void oclnn__cl_describe(cl_platform_id p, cl_device_id d, oclnn_device_info *inf
     get_string(d, CL_DEVICE_VENDOR, info->vendor, sizeof info->vendor);
     get_string(d, CL_DRIVER_VERSION, info->driver_version, sizeof info->driver_version);
     get_string(d, CL_DEVICE_VERSION, info->device_version, sizeof info->device_version);
+    get_string(d, CL_DEVICE_OPENCL_C_VERSION, info->opencl_c_version, sizeof info->opencl_c_version);
+    cl_bool unified = CL_FALSE; /* deprecated in OpenCL 2.0 but still answered; CL_FALSE if not */
+    clGetDeviceInfo(d, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof unified, &unified, NULL);
+    info->unified_memory = unified == CL_TRUE;
     cl_device_type type = 0;
     clGetDeviceInfo(d, CL_DEVICE_TYPE, sizeof type, &type, NULL);
     info->is_gpu = (type & CL_DEVICE_TYPE_GPU) != 0;

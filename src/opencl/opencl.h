@@ -79,6 +79,7 @@ oclnn_status oclnn__cl_program(oclnn_context *ctx, const char *path, const char 
                                cl_program *out);
 void oclnn__cl_programs_release(oclnn__cl_state *s);
 
+
 /* Kernel arguments: oclnn__cl_args(k, 3, OCLNN__ARG(buf), OCLNN__ARG(n), ...). */
 typedef struct oclnn__cl_arg {
     size_t size;

@@ -11,6 +11,7 @@
 #include "core/filecache.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "opencl/clstd.h"
 #include "opencl/opencl.h"
 #include "opencl/source.h"
 
@@ -135,9 +136,27 @@ static void store_binary(oclnn_context *ctx, cl_program prog, const uint8_t key[
     free(bin);
 }
 
-static oclnn_status compile(oclnn_context *ctx, const char *path, const char *options,
+const char *oclnn__cl_std_option(const char *opencl_c_version) {
+    unsigned major = 0, minor = 0;
+    if (!opencl_c_version || sscanf(opencl_c_version, "OpenCL C %u.%u", &major, &minor) != 2)
+        return "";
+    if (major >= 3) return "-cl-std=CL3.0 ";
+    if (major == 2) return "-cl-std=CL2.0 ";
+    if (major == 1 && minor >= 2) return "-cl-std=CL1.2 ";
+    if (major == 1 && minor == 1) return "-cl-std=CL1.1 ";
+    return "";
+}
+
+static oclnn_status compile(oclnn_context *ctx, const char *path, const char *defines,
                             cl_program *out) {
     oclnn__cl_state *s = oclnn__cl_state_of(ctx);
+    /* The language version the device reports, stated: without -cl-std a compiler builds OpenCL C
+     * 1.x whatever the device supports, and some default to their newest. Part of the cache key. */
+    char options[2048];
+    int w = snprintf(options, sizeof options, "%s%s",
+                     oclnn__cl_std_option(ctx->device.opencl_c_version), defines);
+    if (w < 0 || (size_t)w >= sizeof options)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "build options for %s are too long", path);
     char *source;
     size_t size;
     OCLNN__TRY(oclnn__cl_resolve_source(ctx->kernel_dir, path, &source, &size));

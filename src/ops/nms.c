@@ -6,6 +6,7 @@
 
 #include "backend/backend.h"
 #include "core/alloc.h"
+#include "core/log.h"
 #include "core/status.h"
 #include "backend/detect.h"
 
@@ -84,6 +85,12 @@ oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const flo
         mtx_lock(&ctx->lock);
         st = ctx->be->detect->nms(ctx, sorted, cls, m, float_threshold(desc->iou_threshold),
                                   max_keep, alive);
+        if (st == OCLNN_ERROR_UNSUPPORTED && ctx->be != &oclnn__backend_cpu) {
+            /* the device cannot hold even one mask row: the C backend's loop needs O(n) memory */
+            oclnn__log(OCLNN__LOG_INFO, "%s; NMS runs on the C backend", oclnn_last_error());
+            st = oclnn__backend_cpu.detect->nms(ctx, sorted, cls, m,
+                                                float_threshold(desc->iou_threshold), max_keep, alive);
+        }
         mtx_unlock(&ctx->lock);
     }
     if (st == OCLNN_OK) {

@@ -17,8 +17,8 @@ extern const test_cfg CFG_CLGPU_NCHW, CFG_CLGPU_NHWC;
 
 /* True for the two GPU-class configurations. */
 bool test_cfg_gpu_class(const test_cfg *cfg);
-/* The shared context for cfg: the GPU-class OpenCL context (created on first use, destroyed at
- * exit; skip() without an OpenCL device, as test_context) or test_context's. */
+/* The shared context for cfg: the GPU-class OpenCL context (created on first use, destroyed by
+ * test_teardown; skip() without an OpenCL device, as test_context) or test_context's. */
 oclnn_context *test_class_context(const test_cfg *cfg);
 #define TEST_CLASS_CTX(state) test_class_context(TEST_CFG(state))
 

@@ -13,27 +13,56 @@ const test_cfg CFG_CPU_NHWC = {OCLNN_BACKEND_CPU, OCLNN_LAYOUT_NHWC, "cpu/NHWC"}
 static oclnn_context *contexts[2];
 static bool opencl_missing;
 
+static void (*extra_teardown)(void);
+
+void test_at_teardown(void (*fn)(void)) { extra_teardown = fn; }
+
 static void destroy_contexts(void) {
-    for (int i = 0; i < 2; i++) oclnn_context_destroy(contexts[i]);
+    if (extra_teardown) extra_teardown();
+    for (int i = 0; i < 2; i++) {
+        oclnn_context_destroy(contexts[i]);
+        contexts[i] = NULL;
+    }
 }
 
-bool test_opencl_disabled(void) {
-    const char *v = getenv("OCLNN_TEST_SKIP_OPENCL");
+int test_teardown(void **state) {
+    (void)state;
+    destroy_contexts();
+    return 0;
+}
+
+static bool env_flag(const char *name) {
+    const char *v = getenv(name);
     return v && *v && strcmp(v, "0") != 0;
+}
+
+bool test_opencl_disabled(void) { return env_flag("OCLNN_TEST_SKIP_OPENCL"); }
+
+const char *test_opencl_device(void) {
+    const char *d = getenv("OCLNN_TEST_DEVICE");
+    return d && *d ? d : "0:0";
+}
+
+const char *test_device_of(const test_cfg *cfg) {
+    return cfg->backend == OCLNN_BACKEND_CPU ? "cpu" : test_opencl_device();
+}
+
+bool test_small(void) { return env_flag("OCLNN_TEST_SMALL"); }
+
+bool test_runs(double work) { return !test_small() || work <= TEST_SMALL_WORK; }
+
+const char *test_data_dir(void) {
+    const char *d = getenv("OCLNN_TEST_DATA_DIR");
+    return d && *d ? d : OCLNN_TEST_DATA_DIR;
 }
 
 oclnn_context *test_context(const test_cfg *cfg) {
     int i = cfg->backend == OCLNN_BACKEND_CPU;
     if (!i && (opencl_missing || test_opencl_disabled())) skip();
+    if (i && env_flag("OCLNN_TEST_SKIP_CPU")) skip();
     if (!contexts[i]) {
         oclnn_context_options o = oclnn_context_options_default();
-        if (i) {
-            o.device = "cpu";
-        } else {
-            /* OCLNN_TEST_DEVICE picks the OpenCL device; default: the first OpenCL device. */
-            const char *d = getenv("OCLNN_TEST_DEVICE");
-            o.device = d && *d ? d : "0:0";
-        }
+        o.device = test_device_of(cfg);
         if (oclnn_context_create(&o, &contexts[i]) != OCLNN_OK) {
             if (i) fail_msg("the C backend did not start: %s", oclnn_last_error());
             print_message("no OpenCL device (%s): OpenCL cases skipped\n", oclnn_last_error());
@@ -107,7 +136,7 @@ bool check_close(const float *got, const float *ref, size_t n, double atol, doub
 
 float *load_golden(const char *name, size_t *count) {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", OCLNN_TEST_DATA_DIR, name);
+    snprintf(path, sizeof path, "%s/%s", test_data_dir(), name);
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END);
@@ -127,10 +156,12 @@ float *load_golden(const char *name, size_t *count) {
 float *golden(const char *name, size_t want) {
     size_t n = 0;
     float *p = load_golden(name, &n);
-    if (!p) fail_msg("missing tests/data/%s: run /usr/bin/python3 tools/make_golden.py", name);
+    if (!p)
+        fail_msg("missing %s/%s: run /usr/bin/python3 tools/make_golden.py (or set "
+                 "OCLNN_TEST_DATA_DIR)", test_data_dir(), name);
     if (n != want) {
         free(p);
-        fail_msg("tests/data/%s has %zu floats, expected %zu", name, n, want);
+        fail_msg("%s/%s has %zu floats, expected %zu", test_data_dir(), name, n, want);
     }
     return p;
 }

@@ -31,11 +31,34 @@ extern const test_cfg CFG_CL_NCHW, CFG_CL_NHWC, CFG_CPU_NCHW, CFG_CPU_NHWC;
         cmocka_unit_test_prestate(t, (void *)&CFG_CPU_NCHW),                                      \
         cmocka_unit_test_prestate(t, (void *)&CFG_CPU_NHWC)
 
-/* The shared context for cfg's backend (created on first use, destroyed at exit). When the
- * machine has no OpenCL device the OpenCL configurations call skip(): never a silent pass. */
+/* The shared context for cfg's backend (created on first use, destroyed by test_teardown). When
+ * the machine has no OpenCL device the OpenCL configurations call skip(): never a silent pass.
+ * OCLNN_TEST_SKIP_CPU skips the C backend's configurations (the Oclgrind gate runs OpenCL only). */
 oclnn_context *test_context(const test_cfg *cfg);
+/* Group teardown for cmocka_run_group_tests: destroys the shared contexts before main returns.
+ * (The atexit fallback is too late for Oclgrind: OpenCL objects released from an exit handler
+ * corrupt its heap, docs/RELIABILITY.md.) */
+int test_teardown(void **state);
+/* Registers one more shared-context cleanup that test_teardown (and exit) runs first (the
+ * GPU-class context of support/gpuclass.c). */
+void test_at_teardown(void (*fn)(void));
 /* True when OCLNN_TEST_SKIP_OPENCL asks for the C backend only (CI's valgrind run). */
 bool test_opencl_disabled(void);
+/* The OpenCL device every test uses: OCLNN_TEST_DEVICE ("P:D" or a name substring, as
+ * OCLNN_DEVICE), else "0:0". The Oclgrind gate points it at the simulator's platform. */
+const char *test_opencl_device(void);
+/* The device string for cfg's backend: "cpu" or test_opencl_device(). */
+const char *test_device_of(const test_cfg *cfg);
+/* True when OCLNN_TEST_SMALL asks for the small problems only (the Oclgrind gate, where every
+ * work-item is interpreted): the tables stay the same, their larger rows are left out. */
+bool test_small(void);
+/* Whether a problem of `work` multiply-adds (or element visits) runs: always, unless
+ * test_small() and work > TEST_SMALL_WORK. */
+#define TEST_SMALL_WORK 2000.0
+bool test_runs(double work);
+/* The golden-data folder: OCLNN_TEST_DATA_DIR at run time (a build copied to another machine),
+ * else the source tree's tests/data compiled in. */
+const char *test_data_dir(void);
 /* Same, for the current test's prestate (void **state). */
 #define TEST_CTX(state) test_context((const test_cfg *)*(state))
 #define TEST_CFG(state) ((const test_cfg *)*(state))
@@ -59,7 +82,7 @@ bool check_close(const float *got, const float *ref, size_t n, double atol, doub
 #define assert_close(got, ref, n, atol, rtol, problem)                                            \
     assert_true(check_close((got), (ref), (n), (atol), (rtol), (problem)))
 
-/* Reads a whole file of float32 values from tests/data (little-endian). NULL if missing. */
+/* Reads a whole file of float32 values from test_data_dir() (little-endian). NULL if missing. */
 float *load_golden(const char *name, size_t *count);
 /* The same, for a file that must exist and hold exactly `want` floats: fails the test otherwise,
  * naming the file and how to regenerate it. */

@@ -59,7 +59,7 @@ static inline const char *bench_line(oclnn_context *ctx, oclnn_layout layout, co
     va_end(ap);
     if (n < (int)sizeof buf)
         snprintf(buf + n, sizeof buf - (size_t)n, " --device %s --layout %s",
-                 cpu ? "cpu" : "0:0", layout == OCLNN_LAYOUT_NHWC ? "nhwc" : "nchw");
+                 cpu ? "cpu" : test_opencl_device(), layout == OCLNN_LAYOUT_NHWC ? "nhwc" : "nchw");
     return buf;
 }
 

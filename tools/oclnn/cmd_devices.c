@@ -111,6 +111,12 @@ static void print_json(const oclnn_device_info *list, size_t count) {
                d->native_vector_width_float, d->fp16 ? "true" : "false", d->fp64 ? "true" : "false",
                d->images ? "true" : "false", d->subgroups ? "true" : "false",
                layout_name(d->layout), d->is_default ? "true" : "false");
+        printf(", \"unified_memory\": %s, \"opencl_c_version\": ", d->unified_memory ? "true" : "false");
+        json_string(stdout, d->opencl_c_version);
+        if (d->is_default) {
+            printf(", \"default_reason\": ");
+            json_string(stdout, d->default_reason);
+        }
         tuning t;
         tuning_of(d, &t);
         printf(", \"tuning\": {\"state\": \"%s\", \"entries\": %zu, \"path\": ", t.state, t.entries);
@@ -129,6 +135,7 @@ static void print_table(const oclnn_device_info *list, size_t count) {
         print_id(id, sizeof id, d);
         printf("%s %-5s %s%s\n", d->is_default ? "*" : " ", id, d->name,
                d->is_default ? "   (default)" : "");
+        if (d->is_default) printf("        why default   %s\n", d->default_reason);
         if (d->backend == OCLNN_BACKEND_OPENCL) {
             printf("        platform      %s\n", d->platform_name);
             printf("        vendor        %s\n", d->vendor);
