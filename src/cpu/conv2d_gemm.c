@@ -78,19 +78,19 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
 /* Group g of image n: C = W * col (rows are channels) or col * Wt (columns are channels). */
 static void group_gemm(const oclnn__cpu_conv *cv, const float *x, const size_t ss[4], float *y,
                        const size_t ds[4], size_t n, size_t g, const float *col, bool no_col,
-                       bool rows_channels) {
+                       bool rows_channels, float beta) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t crs = (size_t)pb->cg * pb->r * pb->s, pq = (size_t)pb->p * pb->q;
     const size_t c0 = g * pb->cg, k0 = g * pb->kg;
     if (rows_channels) {
         const float *b = no_col ? x + n * ss[OCLNN__N] + c0 * ss[OCLNN__C] : col + g * crs * pq;
         size_t ldb = no_col ? ss[OCLNN__C] : pq;
-        oclnn__cpu_sgemm(false, pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, 0.0f,
+        oclnn__cpu_sgemm(false, pb->kg, pq, crs, cv->w + k0 * crs, crs, b, ldb, beta,
                          y + n * ds[OCLNN__N] + k0 * ds[OCLNN__C], ds[OCLNN__C]);
     } else {
         const float *a = no_col ? x + n * ss[OCLNN__N] + c0 : col + g * crs;
         size_t lda = no_col ? ss[OCLNN__W] : pb->groups * crs;
-        oclnn__cpu_sgemm(false, pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, 0.0f,
+        oclnn__cpu_sgemm(false, pq, pb->kg, crs, a, lda, cv->wt + g * crs * pb->kg, pb->kg, beta,
                          y + n * ds[OCLNN__N] + k0, ds[OCLNN__W]);
     }
 }
@@ -118,7 +118,8 @@ static bool pixels_even(const size_t st[4], size_t q) { return st[OCLNN__H] == q
  * stride 1) or its im2col; ldb its row stride (NCHW: channel rows of pixels; NHWC: pixel rows of
  * channels). */
 static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, size_t bstride_n,
-                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels) {
+                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels,
+                        float beta) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
     const size_t threads = (size_t)omp_get_max_threads();
@@ -143,10 +144,10 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
         const float *bn = b + (n - n0) * bstride_n;
         float *yn = y + n * ds[OCLNN__N];
         if (rows_channels) {
-            oclnn__cpu_sgemm(false, k1 - k0, j1 - j0, crs, cv->w + k0 * crs, crs, bn + j0, ldb, 0.0f,
+            oclnn__cpu_sgemm(false, k1 - k0, j1 - j0, crs, cv->w + k0 * crs, crs, bn + j0, ldb, beta,
                              yn + k0 * ds[OCLNN__C] + j0, ds[OCLNN__C]);
         } else {
-            oclnn__cpu_sgemm(false, j1 - j0, k1 - k0, crs, bn + j0 * ldb, ldb, cv->wt + k0, kk, 0.0f,
+            oclnn__cpu_sgemm(false, j1 - j0, k1 - k0, crs, bn + j0 * ldb, ldb, cv->wt + k0, kk, beta,
                              yn + j0 * ds[OCLNN__W] + k0, ds[OCLNN__W]);
         }
         if (!epi) continue;
@@ -183,6 +184,11 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
     size_t crs = (size_t)pb->cg * pb->r * pb->s, pq = (size_t)pb->p * pb->q;
     bool rows_channels = dst->layout == OCLNN_LAYOUT_NCHW;
     bool no_col = cv->algo == OCLNN_CONV_ALGO_GEMM1X1 && src->layout == dst->layout;
+    /* A residual that is dst itself (in place): the GEMMs accumulate onto it (beta 1), since
+     * writing them first would lose it, and the epilogue adds no residual. */
+    const float beta =
+        residual && oclnn__tensor_overlap(residual, dst) == OCLNN__SAME_ELEMENTS ? 1.0f : 0.0f;
+    if (beta != 0.0f) residual = NULL;
     float *col = NULL;
     if (!no_col) {
         oclnn__storage *scratch;
@@ -196,11 +202,11 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
             for (size_t n = 0; n < pb->n; n++) {
                 if (rows_channels) im2col_rows_channels(pb, x, ss, n, col);
                 else im2col_cols_channels(pb, x, ss, n, col);
-                dense_tiles(cv, col, rows_channels ? pq : crs, 0, n, 1, y, ds, residual, rows_channels);
+                dense_tiles(cv, col, rows_channels ? pq : crs, 0, n, 1, y, ds, residual, rows_channels, beta);
             }
         } else {
             dense_tiles(cv, x, rows_channels ? ss[OCLNN__C] : ss[OCLNN__W], ss[OCLNN__N], 0, pb->n, y, ds,
-                        residual, rows_channels);
+                        residual, rows_channels, beta);
         }
         return OCLNN_OK;
     }
@@ -209,7 +215,7 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
         /* NHWC 1x1: every image's pixels are rows of one matrix. */
         for (size_t g = 0; g < pb->groups; g++)
             oclnn__cpu_sgemm(false, pb->n * pq, pb->kg, pb->cg, x + g * pb->cg, ss[OCLNN__W],
-                             cv->wt + g * crs * pb->kg, pb->kg, 0.0f, y + g * pb->kg, ds[OCLNN__W]);
+                             cv->wt + g * crs * pb->kg, pb->kg, beta, y + g * pb->kg, ds[OCLNN__W]);
     } else {
         /* Per image: one im2col for all groups, then the groups' GEMMs, spread over the threads
          * (each single-threaded) when there are several and the BLAS allows it; otherwise the
@@ -222,9 +228,9 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
             }
             if (nest) {
 #pragma omp parallel for schedule(dynamic)
-                for (long g = 0; g < (long)pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, (size_t)g, col, no_col, rows_channels);
+                for (long g = 0; g < (long)pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, (size_t)g, col, no_col, rows_channels, beta);
             } else {
-                for (size_t g = 0; g < pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, g, col, no_col, rows_channels);
+                for (size_t g = 0; g < pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, g, col, no_col, rows_channels, beta);
             }
         }
     }

@@ -280,26 +280,13 @@ static oclnn_status check_shape(const oclnn_tensor *t, const char *name, oclnn_s
                        name, a, b);
 }
 
-/* True when two tensors may share elements. Channel views of one parent have equal strides and
- * offsets that differ by a whole number of channels: they overlap only if their channel ranges do.
- * Anything else sharing storage with intersecting extents counts as overlapping. */
-static bool overlap(const oclnn_tensor *a, const oclnn_tensor *b) {
-    if (a->storage != b->storage) return false;
-    size_t a1 = a->offset, b1 = b->offset;
-    const uint32_t as[4] = {a->shape.n, a->shape.c, a->shape.h, a->shape.w};
-    const uint32_t bs[4] = {b->shape.n, b->shape.c, b->shape.h, b->shape.w};
-    for (int i = 0; i < 4; i++) {
-        a1 += (as[i] - 1) * a->stride[i];
-        b1 += (bs[i] - 1) * b->stride[i];
-    }
-    if (a->offset > b1 || b->offset > a1) return false;
-    size_t cs = a->stride[OCLNN__C];
-    if (memcmp(a->stride, b->stride, sizeof a->stride) || !cs) return true;
-    size_t lo = a->offset < b->offset ? a->offset : b->offset;
-    size_t da = a->offset - lo, db = b->offset - lo;
-    if (da % cs || db % cs) return true;
-    da /= cs, db /= cs;
-    return da < db + b->shape.c && db < da + a->shape.c;
+/* The aliasing rule (include/oclnn.h): dst must not overlap src; residual may be dst itself
+ * (every algorithm adds it in place) but must not partly overlap it. */
+static oclnn_status check_aliasing(const oclnn_tensor *src, const oclnn_tensor *dst,
+                                   const oclnn_tensor *residual) {
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
+    if (residual) OCLNN__TRY(oclnn__check_alias(residual, "residual", dst, "dst", true));
+    return OCLNN_OK;
 }
 
 static oclnn_status run_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
@@ -338,9 +325,7 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "residual is given but the operator was created without fuse_residual");
     }
-    if (overlap(src, dst)) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dst overlaps src in memory");
-    if (residual && residual != dst && overlap(residual, dst))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dst partly overlaps residual in memory");
+    OCLNN__TRY(check_aliasing(src, dst, residual));
     return run_op(op, src, dst, residual);
 }
 
