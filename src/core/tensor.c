@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "core/alloc.h"
+#include "core/handle.h"
 #include "core/status.h"
 
 const char *oclnn__layout_name(oclnn_layout l) {
@@ -57,7 +58,7 @@ oclnn_status oclnn__check_shape(oclnn_shape s, const char *name) {
 
 oclnn_status oclnn__tensor_check(const oclnn_tensor *t, const char *arg_name) {
     if (!t) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
-    if (t->magic != OCLNN__MAGIC_TENSOR)
+    if (!oclnn__handle_live(t) || t->magic != OCLNN__MAGIC_TENSOR)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is not a live tensor", arg_name);
     if (t->ctx->magic != OCLNN__MAGIC_CONTEXT || !t->ctx->alive)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s belongs to a destroyed context",
@@ -149,7 +150,7 @@ oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_shape shape, oclnn_la
     s->refs = 1;
     s->bytes = bytes;
     mtx_lock(&ctx->lock);
-    oclnn_status st = ctx->be->storage_alloc(ctx, s);
+    oclnn_status st = oclnn__storage_alloc(ctx, s, "the tensor");
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) {
         oclnn__free(ctx->allocator, t);
@@ -162,6 +163,14 @@ oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_shape shape, oclnn_la
     t->layout = layout == OCLNN_LAYOUT_AUTO ? ctx->layout : layout;
     oclnn__dense_strides(shape, shape.c, t->layout, t->stride);
     t->storage = s;
+    if (!oclnn__handle_add(t)) {
+        mtx_lock(&ctx->lock);
+        ctx->be->storage_free(ctx, s);
+        mtx_unlock(&ctx->lock);
+        oclnn__free(ctx->allocator, t);
+        oclnn__free(ctx->allocator, s);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the tensor");
+    }
     oclnn__context_retain(ctx);
     *out = t;
     return OCLNN_OK;
@@ -186,6 +195,10 @@ oclnn_status oclnn_tensor_view_channels(oclnn_tensor *parent, uint32_t c_offset,
     t->shape.c = channels;
     t->offset = parent->offset + (size_t)c_offset * parent->stride[OCLNN__C];
     t->is_view = true;
+    if (!oclnn__handle_add(t)) {
+        oclnn__free(ctx->allocator, t);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the view");
+    }
     mtx_lock(&ctx->lock);
     t->storage->refs++;
     ctx->refs++;
@@ -196,7 +209,8 @@ oclnn_status oclnn_tensor_view_channels(oclnn_tensor *parent, uint32_t c_offset,
 
 void oclnn_tensor_destroy(oclnn_tensor *t) {
     /* No OCLNN__ENTER: a destroy cannot fail, so it leaves the last error message alone. */
-    if (!t || t->magic != OCLNN__MAGIC_TENSOR) return;
+    if (!t || !oclnn__handle_live(t) || t->magic != OCLNN__MAGIC_TENSOR) return;
+    oclnn__handle_remove(t);
     oclnn_context *ctx = t->ctx;
     t->magic = OCLNN__MAGIC_DEAD;
     mtx_lock(&ctx->lock);

@@ -210,8 +210,24 @@ static oclnn_status family(oclnn_context *ctx, const oclnn__conv2d_family **f) {
 }
 
 /* Creates the op for a resolved problem; `algo` may be AUTO. The context is not locked. */
+/* The largest workspace, im2col's c*r*s*p*q floats, must be representable before a backend
+ * sizes it (its size is then checked against the device's memory after create). */
+static oclnn_status check_workspace(const oclnn__conv2d_problem *pb, oclnn_conv_algo algo) {
+    if (algo != OCLNN_CONV_ALGO_IM2COL && algo != OCLNN_CONV_ALGO_IM2COL_CLBLAST &&
+        algo != OCLNN_CONV_ALGO_GEMM1X1)
+        return OCLNN_OK;
+    size_t b = pb->c;
+    if (oclnn__mul_ok(b, pb->r, &b) && oclnn__mul_ok(b, pb->s, &b) && oclnn__mul_ok(b, pb->p, &b) &&
+        oclnn__mul_ok(b, pb->q, &b) && oclnn__mul_ok(b, sizeof(float), &b))
+        return OCLNN_OK;
+    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                       "algorithm %s needs a workspace of %u x %u x %u x %u x %u floats, which "
+                       "overflows size_t", oclnn_conv_algo_name(algo), pb->c, pb->r, pb->s, pb->p, pb->q);
+}
+
 static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
                               const float *weights, const float *bias, oclnn_op **out) {
+    OCLNN__TRY(check_workspace(pb, algo));
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
     oclnn__conv2d_caps caps;
@@ -244,6 +260,7 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
     mtx_lock(&ctx->lock);
     oclnn_status st = f->create(ctx, cop, weights, bias, &op->workspace_bytes);
     mtx_unlock(&ctx->lock);
+    if (st == OCLNN_OK) st = oclnn__check_storage_bytes(ctx, op->workspace_bytes, "the workspace");
     if (st != OCLNN_OK) {
         oclnn__op_free(op);
         return st;
@@ -381,7 +398,8 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
     OCLNN__TRY(oclnn__conv2d_resolve(desc, &pb));
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
-    size_t wn = (size_t)pb.k * pb.cg * pb.r * pb.s;
+    size_t wn = (size_t)pb.k * pb.cg * pb.r * pb.s; /* fits: checked by resolve */
+    OCLNN__TRY(oclnn__check_host_bytes(wn * sizeof(float), "the trial weights"));
     float *w = oclnn__alloc(ctx->allocator, wn * sizeof *w);
     float *bias = oclnn__alloc(ctx->allocator, (size_t)pb.k * sizeof *bias);
     oclnn_tensor *src = NULL, *dst = NULL, *res = NULL;

@@ -18,7 +18,7 @@ oclnn_status oclnn__param_init(oclnn_context *ctx, oclnn__param *p, oclnn_shape 
                            shape.n, shape.c);
     p->s.refs = 1;
     p->s.bytes = bytes;
-    OCLNN__TRY(ctx->be->storage_alloc(ctx, &p->s));
+    OCLNN__TRY(oclnn__storage_alloc(ctx, &p->s, "an operator parameter"));
     p->t.magic = OCLNN__MAGIC_TENSOR;
     p->t.ctx = ctx;
     p->t.shape = shape;
