@@ -268,7 +268,8 @@ OCLNN_API oclnn_status oclnn_tensor_read(const oclnn_tensor *src, float *dst,
 /**
  * Copies src into dst on the device; shapes must match, layouts and views may differ (this is the
  * on-device layout transform). src and dst must belong to the same context.
- * Aliasing: dst may be src itself (nothing to do); any other overlap is refused.
+ * Aliasing: dst may be the src handle itself (nothing to do); any other overlap, another view of
+ * the same channels included, is refused.
  */
 OCLNN_API oclnn_status oclnn_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst);
 /** Sets every element of the tensor (or view) to `value`. */

@@ -112,7 +112,8 @@ oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
     case OCLNN__SAME_ELEMENTS:
         if (in_place_ok) return OCLNN_OK;
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "%s is %s: this op cannot run in place", dst_name, src_name);
+                           "%s is %s (they overlap entirely): this op cannot run in place",
+                           dst_name, src_name);
     case OCLNN__PARTIAL: break;
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s overlaps %s in memory", dst_name, src_name);
@@ -283,9 +284,8 @@ oclnn_status oclnn_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) {
         oclnn__shape_str(dst->shape, b, sizeof b);
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src shape %s differs from dst shape %s", a, b);
     }
-    if (src != dst && oclnn__tensor_overlap(src, dst) != OCLNN__DISJOINT)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dst overlaps src in memory");
-    if (src == dst) return OCLNN_OK;
+    if (src == dst) return OCLNN_OK; /* nothing to do */
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
     oclnn_context *ctx = dst->ctx;
     mtx_lock(&ctx->lock);
     oclnn_status st = ctx->be->tensor_copy(src, dst);
