@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "core/device.h"
+#include "core/file.h"
 #include "ops/conv2d.h"
 #include "ref/ref.h"
 #include "tune/db.h"
@@ -430,18 +431,22 @@ static oclnn_context *make_context(const options *o, const char *tuning_db) {
     return ctx;
 }
 
-/* Reads the in-flight file a crashed run left behind. */
+/* Reads the in-flight file a crashed run left behind (a regular file of at most 64 KiB: a FIFO
+ * or device there is ignored, never waited on). */
 static void load_crashed(tuner *t) {
-    FILE *f = fopen(t->inflight, "r");
-    if (!f) return;
-    char line[400];
-    while (t->n_crashed < 16 && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
+    void *data;
+    size_t size;
+    char why[512];
+    if (oclnn__file_read(t->inflight, (size_t)64 << 10, 0, &data, &size, why, sizeof why) != OCLNN__FILE_OK)
+        return;
+    for (char *line = data, *next; line && t->n_crashed < 16; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
         if (!line[0]) continue;
         fprintf(stderr, "oclnn tune: the previous run stopped inside \"%s\": skipping it\n", line);
         snprintf(t->crashed[t->n_crashed++], sizeof t->crashed[0], "%s", line);
     }
-    fclose(f);
+    free(data);
 }
 
 typedef struct job_result {
