@@ -425,7 +425,7 @@ typedef struct oclnn_padding {
 
 /** Convolution algorithms. The names oclnn_conv_algo_name gives are in quotes. */
 typedef enum oclnn_conv_algo {
-    OCLNN_CONV_ALGO_AUTO = 0,           /**< the remembered find result, else the heuristic */
+    OCLNN_CONV_ALGO_AUTO = 0,           /**< the find result in the tuning state, else the heuristic */
     OCLNN_CONV_ALGO_DIRECT = 1,         /**< "direct": any shape */
     OCLNN_CONV_ALGO_IM2COL = 2,         /**< "im2col": im2col + GEMM (OpenCL: oclnn's GEMM); any shape */
     OCLNN_CONV_ALGO_GEMM1X1 = 3,        /**< "gemm1x1": 1x1, stride 1, no padding; GEMM, no im2col */
@@ -508,7 +508,8 @@ typedef struct oclnn_conv2d_perf {
 /**
  * Runs every algorithm on the problem of `desc` (its algo field is ignored) with scratch data on
  * the context's layout, and returns them ranked: runnable ones by increasing time, then the
- * others. The fastest is remembered in the context for this problem, so later creates with
+ * others. The fastest is recorded in the context's tuning database state for this problem (a
+ * "conv_algo" row; the problem leaves out bias, activation and residual), so later creates with
  * OCLNN_CONV_ALGO_AUTO use it. Weights values do not affect timing, so none are needed.
  *   [out] results   up to `capacity` entries (NULL with capacity 0 to get the count)
  *   [out] count     number of algorithms tried (OCLNN_CONV_ALGO_COUNT - 1)
@@ -960,6 +961,16 @@ OCLNN_API const char *const *oclnn_graph_builtin_names(void);
  */
 OCLNN_API oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g,
                                         oclnn_shape input, oclnn_net **out);
+/** Reports progress of a long call: `done` of `total` steps are finished, the last named `what`. */
+typedef void (*oclnn_progress_fn)(void *user, size_t done, size_t total, const char *what);
+/**
+ * As oclnn_net_create, calling progress(user, done, total, node name) after each node of g is
+ * compiled (a network's first compile on a device can take tens of seconds), on the calling
+ * thread. progress may be NULL. Returns as oclnn_net_create.
+ */
+OCLNN_API oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn_graph *g,
+                                                 oclnn_shape input, oclnn_progress_fn progress,
+                                                 void *user, oclnn_net **out);
 OCLNN_API void oclnn_net_destroy(oclnn_net *net);
 /** The net's input tensor (write it before a run) and output tensor (read it after); net-owned. */
 OCLNN_API oclnn_tensor *oclnn_net_input(oclnn_net *net);

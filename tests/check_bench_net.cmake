@@ -1,11 +1,18 @@
 # ctest script: `oclnn bench net` on the C backend. --json gives the documented keys, --verify
-# passes against the reference executor, --output writes a .npy of the logits that --input then
-# refuses (wrong rank), and usage errors exit 2.
+# passes against the reference executor, compile progress goes to stderr, --output writes a .npy
+# of the logits that --input then refuses (wrong rank), and usage errors exit 2.
 set(common bench net googlenet --size 32 --device cpu --iters 1 --warmup 0)
 execute_process(COMMAND ${TOOL} ${common} --verify --json --output ${WORK}/logits.npy
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "oclnn bench net --verify failed (${rc}): ${err}${out}")
+endif()
+# The compile reports its progress on stderr, ending at its total.
+string(REGEX MATCHALL "compiling googlenet: node [0-9]+/[0-9]+" steps "${err}")
+list(GET steps -1 last)
+string(REGEX MATCH "([0-9]+)/([0-9]+)$" _ "${last}")
+if(NOT CMAKE_MATCH_1 EQUAL CMAKE_MATCH_2 OR CMAKE_MATCH_2 LESS 50)
+  message(FATAL_ERROR "no compile progress ending at its total on stderr: ${err}")
 endif()
 foreach(key net batch device median_ms images_per_s peak_device_bytes)
   string(JSON value GET "${out}" ${key})

@@ -1,7 +1,7 @@
 # ctest script: the tool's usage errors exit 2 and `devices --json` lists the C backend.
 foreach(args "bogus" "devices;--frobnicate" "bench;nosuchop" "bench;conv;--iters")
   execute_process(COMMAND ${TOOL} ${args} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
-  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs")
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs|expected")
     message(FATAL_ERROR "oclnn ${args}: exit ${rc}, expected 2 with a usage message; stderr: ${err}")
   endif()
 endforeach()
@@ -36,7 +36,7 @@ endif()
 foreach(args "tune;--strategy;greedy" "tune;--budget" "tune;--budget;-1" "tune;--net;alexnet"
              "tune;--kernels;conv_fft" "tune;--conv;n1c8" "tune;--conv;n1c8h8w8k8r1s1q3" "tune;--bogus")
   execute_process(COMMAND ${TOOL} ${args} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
-  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs")
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage|unknown|needs|expected")
     message(FATAL_ERROR "oclnn ${args}: exit ${rc}, expected 2 with a usage message; stderr: ${err}")
   endif()
 endforeach()
@@ -44,7 +44,11 @@ string(JSON first GET "${out}" 0 backend)
 if(first STREQUAL "opencl")
   file(REMOVE_RECURSE "${WORK}")
   set(db "${WORK}/tune.txt")
-  execute_process(COMMAND ${TOOL} tune --conv n1c8h8w8k16r1s1 --kernels conv_gemm1x1 --budget 3
+  # tune --conv takes the problem string bench prints (its layout suffix acts as --layout).
+  execute_process(COMMAND ${TOOL} bench conv 1,8,8,8 16,8,1,1 --device 0:0 --iters 1 --warmup 0 --json
+                  OUTPUT_VARIABLE bench_out)
+  string(JSON printed GET "${bench_out}" 0 problem)
+  execute_process(COMMAND ${TOOL} tune --conv ${printed} --kernels conv_gemm1x1 --budget 3
                   --strategy random --db ${db} --no-layout
                   RESULT_VARIABLE rc OUTPUT_VARIABLE tune_out ERROR_VARIABLE tune_err)
   file(READ "${db}" text)

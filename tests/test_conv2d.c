@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ops/conv2d.h"
+#include "tune/tune.h"
 #include "ref/ref.h"
 #include "shapes/conv2d.h"
 #include "support/harness.h"
@@ -127,9 +128,13 @@ static oclnn_status run_one(oclnn_context *ctx, const shape_row *row, const prob
     size_t n = count(pd->out);
     float *got = malloc(n * sizeof *got);
     assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
-    char problem[256];
-    snprintf(problem, sizeof problem, "%s algo=%s src=%s dst=%s", row->name, oclnn_op_algorithm(op),
-             src_layout == OCLNN_LAYOUT_NCHW ? "nchw" : "nhwc",
+    /* the canonical problem string (src/backend/problem.h) pastes into `oclnn bench conv` */
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&d, &pb));
+    pb.layout = src_layout;
+    char text[OCLNN__CONV2D_PROBLEM_MAX], problem[320];
+    oclnn__conv2d_problem_str(&pb, text, sizeof text);
+    snprintf(problem, sizeof problem, "%s %s algo=%s dst=%s", row->name, text, oclnn_op_algorithm(op),
              dst_layout == OCLNN_LAYOUT_NCHW ? "nchw" : "nhwc");
     max_err[a] = fmax(max_err[a], max_abs_diff(got, pd->ref, n));
     assert_close(got, pd->ref, n, tolerance(a), TOL_RTOL, problem);
@@ -339,6 +344,21 @@ static void test_find(void **state) {
     data_make(&d, 9, &pd);
     oclnn_op *op;
     assert_ok(oclnn_conv2d_create(ctx, &d, pd.w, pd.bias, &op));
+    assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name(perf[0].algo));
+    oclnn_op_destroy(op);
+    /* The result lives in the tuning state as a conv_algo row keyed by the problem string, which
+     * leaves out the fused epilogue: a fused ReLU + residual of the same shape follows it too. */
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&d, &pb));
+    char key[OCLNN__CONV2D_PROBLEM_MAX];
+    oclnn__conv2d_problem_str(&pb, key, sizeof key);
+    const oclnn__tune_row *row = oclnn__tune_row_of(ctx, "conv_algo", key);
+    assert_non_null(row);
+    assert_int_equal(row->values.v[0], perf[0].algo);
+    oclnn_conv2d_desc fused = d;
+    fused.activation = OCLNN_ACTIVATION_RELU;
+    fused.fuse_residual = true;
+    assert_ok(oclnn_conv2d_create(ctx, &fused, pd.w, pd.bias, &op));
     assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name(perf[0].algo));
     oclnn_op_destroy(op);
     data_free(&pd);

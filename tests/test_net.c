@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Whole networks end to end: ResNet-18 and GoogLeNet from torchvision (tools/golden/net.py) with
  * every weight set by oclnn's generator, in both backends and both layouts, against PyTorch's
- * float64 logits; plus fusion, concat-in-place and memory planning checks, repeat runs and
- * compile errors. */
+ * float64 logits; plus fusion, concat-in-place and memory planning checks, repeat runs, compile
+ * progress and compile errors. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/fault.h"
+#include "graph/fuse.h"
+#include "ops/conv2d.h"
+#include "tune/tune.h"
 #include "support/harness.h"
 
 #define MAX_FAULT_STEPS 120
@@ -217,6 +220,41 @@ static void test_small_graph(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* oclnn_net_create_progress reports each compiled node in order, ending at the total. */
+typedef struct progress_log {
+    size_t calls, last_done, total;
+    bool ordered, named;
+} progress_log;
+
+static void record_progress(void *user, size_t done, size_t total, const char *what) {
+    progress_log *p = user;
+    p->ordered = p->ordered && done > p->last_done && done <= total && (!p->calls || total == p->total);
+    p->named = p->named && what && *what;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+}
+
+static void test_net_progress(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_graph *g = small_graph();
+    oclnn_net *net;
+    progress_log log = {0, 0, 0, true, true};
+    assert_ok(oclnn_net_create_progress(ctx, g, (oclnn_shape){1, 3, 5, 6}, record_progress, &log, &net));
+    assert_true(log.ordered);
+    assert_true(log.named);
+    assert_true(log.calls >= 2);
+    assert_int_equal(log.last_done, log.total);
+    assert_int_equal(log.total, oclnn_graph_node_count(g) - 1); /* every node but the input */
+    oclnn_net_destroy(net);
+    assert_ok(oclnn_net_create_progress(ctx, g, (oclnn_shape){1, 3, 5, 6}, NULL, NULL, &net));
+    oclnn_net_destroy(net);
+    assert_status(oclnn_net_create_progress(ctx, g, (oclnn_shape){1, 1, 5, 6}, record_progress, &log, &net),
+                  OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("oclnn_net_create_progress: ");
+    oclnn_graph_destroy(g);
+}
+
 /* Every host and device allocation of a compile fails in turn: each failure is a clean
  * out-of-memory status with a message and no net, nothing leaks (the sanitizer and valgrind runs
  * check), and the context still compiles and runs the net afterwards. */
@@ -241,6 +279,9 @@ static void test_net_faults(void **state) {
                 fail_msg("allocation %lu (%s): status %d: %s", n, kind ? "device" : "host", (int)st, oclnn_last_error());
             assert_null(net);
             assert_error_mentions("oclnn_net_create: ");
+            /* named once: the nested public call (tensor, conv, pool, ...) adds no name of its own */
+            if (strstr(oclnn_last_error() + strlen("oclnn_net_create: "), "oclnn_"))
+                fail_msg("named twice: %s", oclnn_last_error());
         }
         assert_true(failures > 0 || kind == 1); /* the C backend's device memory is host memory */
     }
@@ -255,13 +296,129 @@ static void test_net_faults(void **state) {
 #endif
 }
 
+/* conv -> bn -> relu -> conv -> bn -> add -> relu -> conv(bias) -> relu: every fusion kind. */
+static oclnn_graph *fused_graph(void) {
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    int x, c1, b1, r1, c2, b2, add, r2, c3;
+    d.op = OCLNN_NODE_INPUT;
+    d.channels = 16;
+    assert_ok(oclnn_graph_add(g, "input", &d, NULL, 0, &x));
+    oclnn_node_desc conv = oclnn_node_desc_default();
+    conv.op = OCLNN_NODE_CONV;
+    conv.channels = 16;
+    conv.kernel_h = conv.kernel_w = 3;
+    conv.pad_h = conv.pad_w = 1;
+    oclnn_node_desc bn = oclnn_node_desc_default(), relu = oclnn_node_desc_default();
+    bn.op = OCLNN_NODE_BATCHNORM;
+    relu.op = OCLNN_NODE_RELU;
+    assert_ok(oclnn_graph_add(g, "conv1", &conv, &x, 1, &c1));
+    assert_ok(oclnn_graph_add(g, "bn1", &bn, &c1, 1, &b1));
+    assert_ok(oclnn_graph_add(g, "relu1", &relu, &b1, 1, &r1));
+    assert_ok(oclnn_graph_add(g, "conv2", &conv, &r1, 1, &c2));
+    assert_ok(oclnn_graph_add(g, "bn2", &bn, &c2, 1, &b2));
+    oclnn_node_desc a = oclnn_node_desc_default();
+    a.op = OCLNN_NODE_ADD;
+    int pair[2] = {b2, r1};
+    assert_ok(oclnn_graph_add(g, "add", &a, pair, 2, &add));
+    assert_ok(oclnn_graph_add(g, "relu2", &relu, &add, 1, &r2));
+    conv.kernel_h = conv.kernel_w = 1;
+    conv.pad_h = conv.pad_w = 0;
+    conv.bias = true;
+    assert_ok(oclnn_graph_add(g, "conv3", &conv, &r2, 1, &c3));
+    assert_ok(oclnn_graph_add(g, "relu3", &relu, &c3, 1, NULL));
+    assert_ok(oclnn_graph_init_random(g, 5));
+    return g;
+}
+
+/* Checks every conv layer of a net compiled from g: its fusion matches the descriptor of
+ * oclnn__graph_conv_descs and its algorithm is want[node] (the node's name gives its index). */
+static void check_conv_layers(oclnn_context *ctx, oclnn_graph *g, oclnn_shape in,
+                              const oclnn_conv2d_desc *descs, const oclnn_conv_algo *want) {
+    oclnn_net *net;
+    assert_ok(oclnn_net_create(ctx, g, in, &net));
+    size_t fused = 0, n = oclnn_graph_node_count(g);
+    for (size_t k = 0; k < oclnn_net_layer_count(net); k++) {
+        oclnn_net_layer_info li;
+        assert_ok(oclnn_net_layer(net, k, &li));
+        if (strncmp(li.op, "conv", 4)) continue;
+        size_t i = 0;
+        oclnn_node_info ni;
+        for (; i < n; i++) {
+            assert_ok(oclnn_graph_node(g, (int)i, &ni));
+            if (!strcmp(ni.name, li.name)) break;
+        }
+        assert_true(i < n);
+        assert_int_equal(descs[i].fuse_residual, strstr(li.op, "+add") != NULL);
+        assert_int_equal(descs[i].activation == OCLNN_ACTIVATION_RELU, strstr(li.op, "+relu") != NULL);
+        assert_int_equal(descs[i].has_bias, true);
+        fused += descs[i].fuse_residual || descs[i].activation == OCLNN_ACTIVATION_RELU;
+        assert_string_equal(li.algo, oclnn_conv_algo_name(want[i]));
+    }
+    assert_int_equal(fused, 3);
+    oclnn_net_destroy(net);
+}
+
+/* `oclnn bench net --find`, then a plain run: the fused convolutions run the algorithms find
+ * chose, on a context of its own (find's results stay in its tuning state). Then each problem's
+ * recorded result is replaced by "direct" (never the heuristic for these dense convolutions):
+ * a recompiled net follows it, so the match above is not the heuristic agreeing by chance. */
+static void test_find_then_run(void **state) {
+    (void)state;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    o.tuning_db = "none";
+    oclnn_context *ctx;
+    assert_ok(oclnn_context_create(&o, &ctx));
+    oclnn_graph *g = fused_graph();
+    oclnn_shape in = {1, 16, 8, 8};
+    size_t n = oclnn_graph_node_count(g);
+    oclnn_conv2d_desc *descs = malloc(n * sizeof *descs);
+    oclnn_conv_algo *want = calloc(n, sizeof *want);
+    char (*keys)[OCLNN__CONV2D_PROBLEM_MAX] = calloc(n, sizeof *keys);
+    assert_ok(oclnn__graph_conv_descs(g, in, descs));
+    for (size_t i = 0; i < n; i++) {
+        if (!descs[i].out_channels) continue;
+        oclnn__conv2d_problem pb;
+        assert_ok(oclnn__conv2d_resolve(&descs[i], &pb));
+        oclnn__conv2d_problem_str(&pb, keys[i], sizeof keys[i]);
+        oclnn_conv2d_perf best;
+        size_t count;
+        assert_ok(oclnn_conv2d_find(ctx, &descs[i], &best, 1, &count));
+        /* one problem, one result: conv1 and conv2 share theirs, and the last find stands */
+        for (size_t j = 0; j <= i; j++)
+            if (!strcmp(keys[j], keys[i])) want[j] = best.algo;
+    }
+    check_conv_layers(ctx, g, in, descs, want);
+    for (size_t i = 0; i < n; i++) {
+        if (!descs[i].out_channels) continue;
+        oclnn__conv2d_problem pb;
+        assert_ok(oclnn__conv2d_resolve(&descs[i], &pb));
+        const char *key = keys[i];
+        assert_int_not_equal(oclnn__conv2d_choose(&pb, &(oclnn__conv2d_caps){OCLNN_BACKEND_CPU, false}),
+                             OCLNN_CONV_ALGO_DIRECT);
+        oclnn__tune_values v = {{OCLNN_CONV_ALGO_DIRECT}};
+        assert_ok(oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, key, &v, 1.0));
+        want[i] = OCLNN_CONV_ALGO_DIRECT;
+    }
+    check_conv_layers(ctx, g, in, descs, want);
+    free(keys);
+    free(descs);
+    free(want);
+    oclnn_graph_destroy(g);
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_resnet18),
         TEST_ALL_CFGS(test_googlenet),
         TEST_ALL_CFGS(test_small_graph),
         TEST_ALL_CFGS(test_net_errors),
+        TEST_ALL_CFGS(test_net_progress),
         TEST_ALL_CFGS(test_net_faults),
+        cmocka_unit_test(test_find_then_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

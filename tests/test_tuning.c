@@ -15,6 +15,7 @@
 #include "opencl/registry.h"
 #include "ref/ref.h"
 #include "tune/db.h"
+#include "tune/job.h"
 #include "tune/search.h"
 #include "tune/tune.h"
 
@@ -1005,6 +1006,87 @@ static void search_skips_real_compile_failure(void **state) {
     oclnn_context_destroy(r.ctx);
 }
 
+/* The tuner's job helpers: the verification limits (Winograd F(4x4) has its own), the error
+ * measure and the median. */
+static void job_helpers(void **state) {
+    (void)state;
+    assert_true(oclnn__tune_verify_limit(OCLNN_CONV_ALGO_WINOGRAD_4X4) > oclnn__tune_verify_limit(OCLNN_CONV_ALGO_AUTO));
+    assert_true(oclnn__tune_verify_limit(OCLNN_CONV_ALGO_IM2COL) == OCLNN__TUNE_VERIFY_REL);
+    double v[4] = {4, 1, 3, 2}, w[3] = {5, 9, 7};
+    assert_true(oclnn__tune_median(v, 4) == 2.5);
+    assert_true(oclnn__tune_median(w, 3) == 7);
+    const float ref[3] = {10, -2, 0}, got[3] = {10, -1.99f, 0.001f};
+    double ma, mr;
+    oclnn__tune_errors(got, ref, 3, &ma, &mr);
+    assert_true(fabs(ma - 0.01) < 1e-6);
+    assert_true(fabs(mr - 0.1) < 1e-5); /* 0.001 against the floor 1e-3 * max|ref| = 0.01 */
+}
+
+static void job_note(void *user, oclnn__tune_outcome outcome, const char *text) {
+    (void)text;
+    ++((size_t *)user)[outcome == OCLNN__TUNE_WRONG];
+}
+
+/* One real search and confirmation on the OpenCL device, as `oclnn tune` runs them: every
+ * candidate verified, the best recorded in the database file, then the confirmation's rows. */
+static void job_search_and_confirm(void **state) {
+    (void)state;
+    if (test_opencl_disabled()) skip();
+    oclnn_context_options o = oclnn_context_options_default();
+    const char *dev = getenv("OCLNN_TEST_DEVICE");
+    o.device = dev && *dev ? dev : "0:0";
+    o.tuning_db = "none";
+    size_t notes[2] = {0, 0};
+    oclnn__tuner t = {0};
+    if (oclnn_context_create(&o, &t.ctx) != OCLNN_OK) skip();
+    t.layout = oclnn_context_layout(t.ctx);
+    t.note = job_note;
+    t.user = notes;
+    conv_case c;
+    conv_case_make(&c, 1, 8, 6, 7, 12, 3, 1, t.layout);
+    char problem[OCLNN__CONV2D_PROBLEM_MAX], path[256];
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&c.d, &pb));
+    oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
+    oclnn__tune_conv conv = {"case", problem, c.d, c.dst, c.src, c.w, c.bias, c.ref};
+    oclnn_device_info info;
+    oclnn_context_device(t.ctx, &info);
+    oclnn__tune_db db;
+    oclnn__tune_db_init(&db, &info);
+    path_of("job.txt", path, sizeof path);
+    oclnn__tune_family f = {OCLNN_CONV_ALGO_DIRECT, &oclnn__tune_space_conv_direct};
+    oclnn__tune_job job = {0};
+    job.limits = oclnn__tune_limits_of(&info);
+    job.strategy = OCLNN__TUNE_RANDOM;
+    job.max_evals = 3;
+    oclnn__tune_result r;
+    char why[256];
+    assert_true(oclnn__tune_conv_search(&t, &conv, f, job, &db, path, &r, why, sizeof why));
+    assert_true(r.found);
+    assert_int_equal(r.wrong, 0);
+    assert_int_equal(notes[1], 0);
+    assert_non_null(oclnn__tune_db_find(&db, "conv_direct", problem));
+    oclnn__tune_confirmed out[OCLNN_CONV_ALGO_COUNT];
+    size_t n_out;
+    oclnn_conv_algo chosen;
+    double heuristic_ms, chosen_ms;
+    oclnn__tune_family fams[2] = {f, {OCLNN_CONV_ALGO_IM2COL, &oclnn__tune_space_conv_im2col}};
+    assert_true(oclnn__tune_conv_confirm(&t, &conv, fams, 2, OCLNN_CONV_ALGO_IM2COL, &db, path, out, &n_out, &chosen,
+                                         &heuristic_ms, &chosen_ms, why, sizeof why));
+    assert_int_equal(n_out, 2); /* the searched family and the heuristic's */
+    assert_true(chosen == OCLNN_CONV_ALGO_DIRECT || chosen == OCLNN_CONV_ALGO_IM2COL);
+    assert_true(heuristic_ms > 0 && chosen_ms > 0 && chosen_ms <= heuristic_ms);
+    oclnn__tune_db loaded;
+    oclnn__tune_limits lim = oclnn__tune_limits_of(&info);
+    assert_int_equal(oclnn__tune_db_load(path, &info, &lim, &loaded, why, sizeof why), OCLNN__TUNE_LOADED);
+    assert_non_null(oclnn__tune_db_find(&loaded, "conv_im2col", problem));
+    oclnn__tune_db_free(&loaded);
+    oclnn__tune_db_free(&db);
+    oclnn__tuner_free(&t);
+    oclnn_context_destroy(t.ctx);
+    conv_case_free(&c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(problem_parse),
@@ -1030,6 +1112,8 @@ int main(void) {
         cmocka_unit_test(tuned_parameters_compute_correctly),
         cmocka_unit_test(auto_follows_database),
         cmocka_unit_test(search_skips_real_compile_failure),
+        cmocka_unit_test(job_helpers),
+        cmocka_unit_test(job_search_and_confirm),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,15 +9,13 @@
 #include <strings.h>
 #include <time.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/device.h"
 #include "core/handle.h"
 #include "core/log.h"
 #include "core/status.h"
 #include "core/tensor.h"
-#include "tune/tune.h"
-#include "ops/conv2d.h"
 
 oclnn_context_options oclnn_context_options_default(void) {
     oclnn_context_options o = OCLNN_CONTEXT_OPTIONS_INIT;
@@ -33,14 +31,13 @@ oclnn_status oclnn__context_check(const oclnn_context *ctx, const char *arg_name
     return OCLNN_OK;
 }
 
-static void context_free(oclnn_context *ctx) {
-    oclnn__conv2d_memo_free(ctx);
+void oclnn__context_free(oclnn_context *ctx) {
     if (ctx->scratch) {
         ctx->be->storage_free(ctx, ctx->scratch);
         oclnn__free(ctx->allocator, ctx->scratch);
     }
     if (ctx->impl) ctx->be->context_fini(ctx);
-    oclnn__tune_detach(ctx);
+    if (ctx->tune_free) ctx->tune_free(ctx);
     const oclnn_allocator *a = ctx->allocator;
     oclnn__free(a, ctx->cache_dir);
     oclnn__free(a, ctx->kernel_dir);
@@ -63,7 +60,7 @@ void oclnn__context_release(oclnn_context *ctx) {
     mtx_lock(&ctx->lock);
     bool last = --ctx->refs == 0;
     mtx_unlock(&ctx->lock);
-    if (last) context_free(ctx);
+    if (last) oclnn__context_free(ctx);
 }
 
 void oclnn__context_set_build_log(oclnn_context *ctx, const char *log) {
@@ -159,8 +156,7 @@ static oclnn_status start_backend(oclnn_context *ctx, const oclnn_device_info *d
     return ctx->be->context_init(ctx);
 }
 
-oclnn_status oclnn_context_create(const oclnn_context_options *options, oclnn_context **out) {
-    OCLNN__ENTER();
+oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_context **out) {
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     *out = NULL;
     oclnn_context_options opt = options ? *options : oclnn_context_options_default();
@@ -225,7 +221,7 @@ oclnn_status oclnn_context_create(const oclnn_context_options *options, oclnn_co
     if (tdb) ctx->tuning_db = oclnn__strdup(a, tdb);
     if ((cache && !ctx->cache_dir && !(opt.flags & OCLNN_FLAG_NO_DISK_CACHE) && strcmp(cache, "none")) ||
         (kdir && !ctx->kernel_dir) || (tdb && !ctx->tuning_db)) {
-        context_free(ctx);
+        oclnn__context_free(ctx);
         free(list);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the context options");
     }
@@ -237,18 +233,13 @@ oclnn_status oclnn_context_create(const oclnn_context_options *options, oclnn_co
         oclnn__log(OCLNN__LOG_INFO, "default device \"%s\" failed (%s); using the C backend",
                    list[index].name, oclnn_last_error());
         ctx->impl = NULL;
-        OCLNN__ENTER();
+        oclnn__clear_error(); /* the fallback starts with no message */
         st = start_backend(ctx, &list[count - 1], devclass);
     }
     free(list);
     if (st != OCLNN_OK) {
         ctx->impl = NULL;
-        context_free(ctx);
-        return st;
-    }
-    st = oclnn__tune_attach(ctx);
-    if (st != OCLNN_OK) {
-        context_free(ctx);
+        oclnn__context_free(ctx);
         return st;
     }
     oclnn__log(OCLNN__LOG_INFO, "context on \"%s\" (%s backend, %s, device class %s)",

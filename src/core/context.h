@@ -16,7 +16,6 @@
 struct oclnn__backend;
 struct oclnn__storage;
 struct oclnn__tune_state;
-struct oclnn__conv2d_memo;
 
 struct oclnn_context {
     uint32_t magic;
@@ -34,13 +33,21 @@ struct oclnn_context {
     char *cache_dir;                  /* NULL: no disk cache */
     char *kernel_dir;                 /* NULL: embedded kernels only */
     char *tuning_db;
-    struct oclnn__tune_state *tune; /* tuning database and overrides (src/tune/tuning.c) */
+    /* The tuning database, overrides and find results: opaque to core, attached after the core
+     * context by oclnn_context_create (src/ops/context.c) and freed through tune_free. */
+    struct oclnn__tune_state *tune;
+    void (*tune_free)(oclnn_context *ctx);
     uint32_t flags;
     oclnn_cache_stats stats;
     char *build_log; /* last failed build's log, or NULL */
     struct oclnn__storage *scratch;
-    struct oclnn__conv2d_memo *conv2d_memo; /* family conv2d: oclnn_conv2d_find results */
 };
+
+/* Everything of oclnn_context_create that core does (options, device, backend start-up); the
+ * public call (src/ops/context.c) then attaches the layers above. Sets the message on failure. */
+oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_context **out);
+/* Frees a context that has no children (used when attaching the layers above fails). */
+void oclnn__context_free(oclnn_context *ctx);
 
 /* Checks a context handle given to a public call (magic, alive); sets the message on failure. */
 oclnn_status oclnn__context_check(const oclnn_context *ctx, const char *arg_name);

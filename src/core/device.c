@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/status.h"
 
 static bool contains_nocase(const char *hay, const char *needle) {

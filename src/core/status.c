@@ -11,17 +11,41 @@
 #define MESSAGE_CAPACITY 512
 
 static _Thread_local char message[MESSAGE_CAPACITY];
+static _Thread_local char context[128];
 static _Thread_local const char *api = "oclnn";
+static _Thread_local int depth; /* public calls active on this thread */
 
 void oclnn__enter(const char *api_name) {
     api = api_name;
     message[0] = '\0';
+    context[0] = '\0';
+}
+
+oclnn__entry oclnn__enter_scope(const char *api_name) {
+    if (depth++ == 0) oclnn__enter(api_name);
+    return (oclnn__entry){0};
+}
+
+void oclnn__leave(oclnn__entry *e) {
+    (void)e;
+    if (depth > 0) depth--;
+}
+
+void oclnn__clear_error(void) { message[0] = '\0'; }
+
+void oclnn__error_context(const char *fmt, ...) {
+    context[0] = '\0';
+    if (!fmt) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(context, sizeof context, fmt, ap);
+    va_end(ap);
 }
 
 const char *oclnn__current_api(void) { return api; }
 
 oclnn_status oclnn__fail(oclnn_status status, const char *fmt, ...) {
-    int n = snprintf(message, sizeof message, "%s: ", api);
+    int n = snprintf(message, sizeof message, "%s: %s", api, context);
     if (n < 0 || (size_t)n >= sizeof message) n = 0;
     va_list ap;
     va_start(ap, fmt);

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/handle.h"
 #include "core/status.h"

@@ -5,13 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "ops/detect.h"
+#include "backend/backend.h"
+#include "backend/detect.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
-#include "ops/layers.h"
-#include "ops/conv2d.h"
+#include "backend/layers.h"
+#include "backend/conv2d.h"
 
 static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
     if (out && cap >= 1) {

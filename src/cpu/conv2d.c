@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The C backend's conv2d family: weight re-layout at create, dispatch to the algorithm files,
- * and the shared epilogue. */
+/* The C backend's conv2d family: the table of algorithm rows (weight re-layout at create, run
+ * over the algorithm files) and the shared epilogue. */
 #include "cpu/conv2d.h"
 
 #include <string.h>
@@ -27,16 +27,16 @@ static void cpu_destroy(oclnn_context *ctx, void *state) {
     oclnn__free(ctx->allocator, cv);
 }
 
-static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
-                               const float *bias, size_t *workspace_bytes) {
+/* The state every row starts from: the plan's problem and algorithm, the weights and the bias. */
+static oclnn_status cpu_begin(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
+                              const float *bias, size_t *workspace_bytes, oclnn__cpu_conv **out) {
     const oclnn__conv2d_problem *pb = &cop->pb;
     oclnn__cpu_conv *cv = oclnn__calloc(ctx->allocator, 1, sizeof *cv);
     if (!cv) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution");
     cop->state = cv;
-    cop->state_destroy = cpu_destroy;
     cv->pb = *pb;
     cv->algo = cop->algo;
-    size_t crs = (size_t)pb->cg * pb->r * pb->s, wn = (size_t)pb->k * crs;
+    size_t wn = (size_t)pb->k * pb->cg * pb->r * pb->s;
     cv->w = oclnn__alloc(ctx->allocator, wn * sizeof(float));
     if (!cv->w) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
     memcpy(cv->w, weights, wn * sizeof(float));
@@ -46,65 +46,93 @@ static oclnn_status cpu_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const 
         memcpy(cv->bias, bias, pb->k * sizeof(float));
     }
     *workspace_bytes = 0;
-    switch (cv->algo) {
-    case OCLNN_CONV_ALGO_IM2COL:
-    case OCLNN_CONV_ALGO_GEMM1X1: {
-        cv->wt = oclnn__alloc(ctx->allocator, wn * sizeof(float));
-        if (!cv->wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
-        size_t rs = (size_t)pb->r * pb->s;
-        for (uint32_t k = 0; k < pb->k; k++) {
-            size_t g = k / pb->kg, kk = k % pb->kg;
-            for (uint32_t c = 0; c < pb->cg; c++)
-                for (size_t i = 0; i < rs; i++)
-                    cv->wt[(g * crs + i * pb->cg + c) * pb->kg + kk] = weights[(k * pb->cg + c) * rs + i];
-        }
-        /* the im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst
-         * differ in layout) */
-        *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
-        (void)oclnn__cpu_blas_name(); /* load the BLAS now, not during the first run */
-        break;
-    }
-    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
-    case OCLNN_CONV_ALGO_WINOGRAD_4X4:
-        cv->m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : 4;
-        OCLNN__TRY(oclnn__cpu_winograd_prepare(ctx, cv));
-        *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
-        (void)oclnn__cpu_blas_name();
-        break;
-    case OCLNN_CONV_ALGO_DEPTHWISE: break;
-    case OCLNN_CONV_ALGO_DIRECT: {
-        /* R x S x Cg x K: the dense pixel nest and the grouped channels-last nest */
-        cv->wp = oclnn__alloc(ctx->allocator, wn * sizeof(float));
-        if (!cv->wp) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
-        size_t rs = (size_t)pb->r * pb->s;
-        for (size_t k = 0; k < pb->k; k++)
-            for (size_t c = 0; c < pb->cg; c++)
-                for (size_t i = 0; i < rs; i++)
-                    cv->wp[(i * pb->cg + c) * pb->k + k] = weights[(k * pb->cg + c) * rs + i];
-        break;
-    }
-    case OCLNN_CONV_ALGO_AUTO:
-    case OCLNN_CONV_ALGO_IM2COL_CLBLAST:
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s",
-                           oclnn_conv_algo_name(cv->algo));
-    }
+    *out = cv;
     return OCLNN_OK;
 }
 
-static oclnn_status cpu_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
-                            oclnn_tensor *dst, const oclnn_tensor *residual) {
-    const oclnn__cpu_conv *cv = cop->state;
-    switch (cv->algo) {
-    case OCLNN_CONV_ALGO_IM2COL:
-    case OCLNN_CONV_ALGO_GEMM1X1: return oclnn__cpu_conv_gemm(ctx, cv, src, dst, residual);
-    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
-    case OCLNN_CONV_ALGO_WINOGRAD_4X4: return oclnn__cpu_conv_winograd(ctx, cv, src, dst, residual);
-    case OCLNN_CONV_ALGO_DIRECT: oclnn__cpu_conv_direct(cv, src, dst, residual); return OCLNN_OK;
-    case OCLNN_CONV_ALGO_DEPTHWISE: oclnn__cpu_conv_depthwise(cv, src, dst, residual); return OCLNN_OK;
-    case OCLNN_CONV_ALGO_AUTO:
-    case OCLNN_CONV_ALGO_IM2COL_CLBLAST: break;
+/* im2col and gemm1x1: the weights also as G x (R*S*Cg) x Kg for NHWC destinations. */
+static oclnn_status gemm_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
+                                const float *bias, size_t *workspace_bytes) {
+    oclnn__cpu_conv *cv = NULL;
+    OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    size_t crs = (size_t)pb->cg * pb->r * pb->s, wn = (size_t)pb->k * crs;
+    cv->wt = oclnn__alloc(ctx->allocator, wn * sizeof(float));
+    if (!cv->wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
+    size_t rs = (size_t)pb->r * pb->s;
+    for (uint32_t k = 0; k < pb->k; k++) {
+        size_t g = k / pb->kg, kk = k % pb->kg;
+        for (uint32_t c = 0; c < pb->cg; c++)
+            for (size_t i = 0; i < rs; i++)
+                cv->wt[(g * crs + i * pb->cg + c) * pb->kg + kk] = weights[(k * pb->cg + c) * rs + i];
     }
-    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no %s", oclnn_conv_algo_name(cv->algo));
+    /* the im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst
+     * differ in layout) */
+    *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
+    (void)oclnn__cpu_blas_name(); /* load the BLAS now, not during the first run */
+    return OCLNN_OK;
+}
+
+static oclnn_status gemm_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
+                             oclnn_tensor *dst, const oclnn_tensor *residual) {
+    return oclnn__cpu_conv_gemm(ctx, cop->state, src, dst, residual);
+}
+
+static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
+                                    const float *bias, size_t *workspace_bytes) {
+    oclnn__cpu_conv *cv = NULL;
+    OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
+    cv->m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : 4;
+    OCLNN__TRY(oclnn__cpu_winograd_prepare(ctx, cv));
+    *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
+    (void)oclnn__cpu_blas_name();
+    return OCLNN_OK;
+}
+
+static oclnn_status winograd_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+                                 const oclnn_tensor *src, oclnn_tensor *dst,
+                                 const oclnn_tensor *residual) {
+    return oclnn__cpu_conv_winograd(ctx, cop->state, src, dst, residual);
+}
+
+/* direct: the weights also as R x S x Cg x K (the dense pixel nest and the grouped
+ * channels-last nest). */
+static oclnn_status direct_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
+                                  const float *bias, size_t *workspace_bytes) {
+    oclnn__cpu_conv *cv = NULL;
+    OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    size_t wn = (size_t)pb->k * pb->cg * pb->r * pb->s;
+    cv->wp = oclnn__alloc(ctx->allocator, wn * sizeof(float));
+    if (!cv->wp) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
+    size_t rs = (size_t)pb->r * pb->s;
+    for (size_t k = 0; k < pb->k; k++)
+        for (size_t c = 0; c < pb->cg; c++)
+            for (size_t i = 0; i < rs; i++)
+                cv->wp[(i * pb->cg + c) * pb->k + k] = weights[(k * pb->cg + c) * rs + i];
+    return OCLNN_OK;
+}
+
+static oclnn_status direct_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+                               const oclnn_tensor *src, oclnn_tensor *dst,
+                               const oclnn_tensor *residual) {
+    (void)ctx;
+    oclnn__cpu_conv_direct(cop->state, src, dst, residual);
+    return OCLNN_OK;
+}
+
+static oclnn_status depthwise_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
+                                     const float *bias, size_t *workspace_bytes) {
+    oclnn__cpu_conv *cv = NULL;
+    return cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv);
+}
+
+static oclnn_status depthwise_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+                                  const oclnn_tensor *src, oclnn_tensor *dst,
+                                  const oclnn_tensor *residual) {
+    (void)ctx;
+    oclnn__cpu_conv_depthwise(cop->state, src, dst, residual);
+    return OCLNN_OK;
 }
 
 OCLNN__CPU_CLONES
@@ -132,8 +160,18 @@ void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *res
     }
 }
 
+/* The C backend's algorithms: one row each (see oclnn__conv2d_row); no CLBlast row. */
+static const oclnn__conv2d_row ROWS[] = {
+    {OCLNN_CONV_ALGO_DIRECT, NULL, direct_create, direct_run, cpu_destroy},
+    {OCLNN_CONV_ALGO_IM2COL, NULL, gemm_create, gemm_run, cpu_destroy},
+    {OCLNN_CONV_ALGO_GEMM1X1, NULL, gemm_create, gemm_run, cpu_destroy},
+    {OCLNN_CONV_ALGO_WINOGRAD_2X2, NULL, winograd_create, winograd_run, cpu_destroy},
+    {OCLNN_CONV_ALGO_WINOGRAD_4X4, NULL, winograd_create, winograd_run, cpu_destroy},
+    {OCLNN_CONV_ALGO_DEPTHWISE, NULL, depthwise_create, depthwise_run, cpu_destroy},
+};
+
 const oclnn__conv2d_family oclnn__conv2d_cpu = {
     .caps = cpu_caps,
-    .create = cpu_create,
-    .run = cpu_run,
+    .rows = ROWS,
+    .n_rows = sizeof ROWS / sizeof ROWS[0],
 };

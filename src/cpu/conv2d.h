@@ -5,7 +5,7 @@
 
 #include "core/context.h"
 #include "core/tensor.h"
-#include "ops/conv2d.h"
+#include "backend/problem.h"
 
 /* Hot loops get AVX-512 / AVX2 clones picked at load time (the build targets baseline x86-64). */
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)

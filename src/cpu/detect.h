@@ -3,7 +3,7 @@
 #ifndef OCLNN_CPU_DETECT_H
 #define OCLNN_CPU_DETECT_H
 
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 oclnn_status oclnn__cpu_roi_create(oclnn_op *op, const oclnn_roi_desc *desc);
 oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const oclnn__roi_plan *plan,

@@ -3,7 +3,7 @@
 #ifndef OCLNN_CPU_LAYERS_H
 #define OCLNN_CPU_LAYERS_H
 
-#include "ops/layers.h"
+#include "backend/layers.h"
 
 /* OpenMP directives that vanish, without an unknown-pragma warning, in a build without OpenMP. */
 #ifdef _OPENMP

@@ -371,7 +371,6 @@ oclnn_status oclnn_graph_builtin(const char *name, oclnn_graph **out) {
         oclnn_graph_destroy(b.g);
         return b.st;
     }
-    oclnn__enter("oclnn_graph_builtin");
     *out = b.g;
     return OCLNN_OK;
 }

@@ -95,6 +95,27 @@ static oclnn_status add_param(oclnn__node *n, const char *suffix, oclnn__param_r
 }
 
 /* Checks the desc of node `n` against its inputs and sets out_channels and the parameters. */
+/* A convolution node: checks its sizes against input channels c and adds its parameters. */
+static oclnn_status make_conv_node(oclnn__node *n, uint32_t c) {
+    const oclnn_node_desc *d = &n->desc;
+    if (!d->channels || !d->kernel_h || !d->kernel_w || !d->stride_h || !d->stride_w ||
+        !d->dilation_h || !d->dilation_w || !d->groups)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": channels (%u), kernel (%ux%u), stride (%ux%u), dilation (%ux%u) and "
+                           "groups (%u) must be positive", n->name, d->channels, d->kernel_h, d->kernel_w,
+                           d->stride_h, d->stride_w, d->dilation_h, d->dilation_w, d->groups);
+    if (c % d->groups || d->channels % d->groups)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": groups (%u) must divide input channels (%u) and channels (%u)",
+                           n->name, d->groups, c, d->channels);
+    size_t fan_in = (size_t)(c / d->groups) * d->kernel_h * d->kernel_w;
+    uint64_t wd[4] = {d->channels, c / d->groups, d->kernel_h, d->kernel_w};
+    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
+    if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, fan_in));
+    n->out_channels = d->channels;
+    return OCLNN_OK;
+}
+
 static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
     const oclnn_node_desc *d = &n->desc;
     size_t want = d->op == OCLNN_NODE_INPUT ? 0 : d->op == OCLNN_NODE_ADD ? 2 : 1;
@@ -117,24 +138,7 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
         if (!d->channels) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": channels is 0", n->name);
         n->out_channels = d->channels;
         return OCLNN_OK;
-    case OCLNN_NODE_CONV: {
-        if (!d->channels || !d->kernel_h || !d->kernel_w || !d->stride_h || !d->stride_w ||
-            !d->dilation_h || !d->dilation_w || !d->groups)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                               "node \"%s\": channels (%u), kernel (%ux%u), stride (%ux%u), dilation (%ux%u) and "
-                               "groups (%u) must be positive", n->name, d->channels, d->kernel_h, d->kernel_w,
-                               d->stride_h, d->stride_w, d->dilation_h, d->dilation_w, d->groups);
-        if (c % d->groups || d->channels % d->groups)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                               "node \"%s\": groups (%u) must divide input channels (%u) and channels (%u)",
-                               n->name, d->groups, c, d->channels);
-        size_t fan_in = (size_t)(c / d->groups) * d->kernel_h * d->kernel_w;
-        uint64_t wd[4] = {d->channels, c / d->groups, d->kernel_h, d->kernel_w};
-        OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
-        if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, fan_in));
-        n->out_channels = d->channels;
-        return OCLNN_OK;
-    }
+    case OCLNN_NODE_CONV: return make_conv_node(n, c);
     case OCLNN_NODE_BATCHNORM: {
         if (!(d->eps > 0))
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eps (%g) must be positive", n->name,

@@ -27,20 +27,11 @@
 #include "core/status.h"
 #include "core/tensor.h"
 #include "graph/alias.h"
+#include "graph/fuse.h"
 #include "graph/plan.h"
 
-/* Compilation calls public functions, which rename the current call: failures are reported under
- * this call's name. */
-#define NET_FAIL(...) (oclnn__enter("oclnn_net_create"), oclnn__fail(__VA_ARGS__))
-
-/* Re-labels a failure of an inner public call as this call's, naming the node. */
-static oclnn_status wrap(oclnn_status st, const char *node) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s", oclnn_last_error());
-    oclnn__enter("oclnn_net_create");
-    if (node) return oclnn__fail(st, "node \"%s\": %s", node, msg);
-    return oclnn__fail(st, "%s", msg);
-}
+/* Compilation calls public functions; their failures are reported under oclnn_net_create's name
+ * (the entry is nesting-aware), with the node named through oclnn__error_context. */
 
 typedef struct compiler {
     oclnn_net *net;
@@ -48,12 +39,14 @@ typedef struct compiler {
     const oclnn_shape *shapes;
     int *uses, *consumer;
     bool *absorbed;
+    oclnn__fuse fuse; /* over uses, consumer, absorbed */
     size_t weight_floats;
+    oclnn_progress_fn progress; /* NULL: none */
+    void *user;
 } compiler;
 
 static bool sole_consumer(const compiler *c, int i, oclnn_node_op op) {
-    int j = c->consumer[i];
-    return c->uses[i] == 1 && j >= 0 && !c->absorbed[j] && c->g->nodes[j].desc.op == op;
+    return oclnn__fuse_sole_consumer(&c->fuse, i, op);
 }
 
 static const float *param(const oclnn__node *n, const char *suffix) {
@@ -72,71 +65,76 @@ static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
     if (!w || !b) {
         oclnn__free(al, w);
         oclnn__free(al, b);
-        return NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "node \"%s\": cannot copy the weights", n->name);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the weights");
     }
     memcpy(w, wp->data, wp->count * sizeof *w);
     if (d->bias) memcpy(b, param(n, "bias"), k * sizeof *b);
-    bool has_bias = d->bias;
-    int cur = i;
+    oclnn__conv_fused fu;
+    oclnn__fuse_conv(&c->fuse, i, &fu);
+    oclnn_conv2d_desc cd = oclnn__node_conv_desc(n, c->shapes[n->inputs[0]], &fu);
+    bool has_bias = cd.has_bias;
     strcpy(s->label, "conv");
-    oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
-    if (sole_consumer(c, cur, OCLNN_NODE_BATCHNORM)) {
-        int j = c->consumer[cur];
-        const oclnn__node *bn = &c->g->nodes[j];
+    if (fu.bn >= 0) {
+        const oclnn__node *bn = &c->g->nodes[fu.bn];
+        oclnn__error_context("node \"%s\": ", bn->name);
         oclnn_status st = oclnn_batchnorm_fold(k, per, param(bn, "weight"), param(bn, "bias"),
                                                param(bn, "running_mean"), param(bn, "running_var"),
                                                bn->desc.eps, w, b);
+        oclnn__error_context("node \"%s\": ", n->name);
         if (st != OCLNN_OK) {
             oclnn__free(al, w);
             oclnn__free(al, b);
-            return wrap(st, bn->name);
+            return st;
         }
-        has_bias = true;
-        c->absorbed[j] = true;
-        c->net->rep[j] = i;
-        cur = j;
+        c->net->rep[fu.bn] = i;
         strcat(s->label, "+bn");
     }
-    if (sole_consumer(c, cur, OCLNN_NODE_ADD)) {
-        int j = c->consumer[cur];
-        const oclnn__node *add = &c->g->nodes[j];
-        s->src[1] = add->inputs[0] == cur ? add->inputs[1] : add->inputs[0];
-        cd.fuse_residual = true;
-        c->absorbed[j] = true;
-        c->net->rep[j] = i;
-        cur = j;
+    if (fu.add >= 0) {
+        const oclnn__node *add = &c->g->nodes[fu.add];
+        int before = fu.bn >= 0 ? fu.bn : i;
+        s->src[1] = add->inputs[0] == before ? add->inputs[1] : add->inputs[0];
+        c->net->rep[fu.add] = i;
         strcat(s->label, "+add");
     }
-    if (sole_consumer(c, cur, OCLNN_NODE_RELU)) {
-        int j = c->consumer[cur];
-        cd.activation = OCLNN_ACTIVATION_RELU;
-        c->absorbed[j] = true;
-        c->net->rep[j] = i;
-        cur = j;
+    if (fu.relu >= 0) {
+        c->net->rep[fu.relu] = i;
         strcat(s->label, "+relu");
     }
-    s->position = cur;
-    cd.input = c->shapes[n->inputs[0]];
-    cd.out_channels = k;
-    cd.kernel_h = d->kernel_h;
-    cd.kernel_w = d->kernel_w;
-    cd.stride_h = d->stride_h;
-    cd.stride_w = d->stride_w;
-    cd.dilation_h = d->dilation_h;
-    cd.dilation_w = d->dilation_w;
-    cd.groups = d->groups;
-    cd.padding.mode = OCLNN_PAD_EXPLICIT;
-    cd.padding.top = cd.padding.bottom = d->pad_h;
-    cd.padding.left = cd.padding.right = d->pad_w;
-    cd.has_bias = has_bias;
+    s->position = fu.last;
     oclnn_status st = oclnn_conv2d_create(c->net->ctx, &cd, w, has_bias ? b : NULL, &s->op);
     oclnn__free(al, w);
     oclnn__free(al, b);
-    if (st != OCLNN_OK) return wrap(st, n->name);
+    if (st != OCLNN_OK) return st;
     c->weight_floats += wp->count + (has_bias ? k : 0);
     oclnn_shape o = c->shapes[i];
     s->flops = 2.0 * o.n * o.c * o.h * o.w * (double)per;
     return OCLNN_OK;
+}
+
+/* The pooling descriptor of a pooling node (adaptive average pooling as a plain or global one). */
+static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o) {
+    oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
+    pd.input = in;
+    if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+        if (o.h == 1 && o.w == 1) {
+            pd.kind = OCLNN_POOL_GLOBAL_AVG;
+        } else {
+            pd.kind = OCLNN_POOL_AVG;
+            pd.kernel_h = pd.stride_h = in.h / o.h;
+            pd.kernel_w = pd.stride_w = in.w / o.w;
+        }
+    } else {
+        pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+        pd.kernel_h = d->kernel_h;
+        pd.kernel_w = d->kernel_w;
+        pd.stride_h = d->stride_h;
+        pd.stride_w = d->stride_w;
+        pd.pad_h = d->pad_h;
+        pd.pad_w = d->pad_w;
+        pd.ceil_mode = d->ceil_mode;
+        pd.count_include_pad = d->count_include_pad;
+    }
+    return pd;
 }
 
 static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
@@ -188,27 +186,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_AVG_POOL:
     case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
         s->kind = OCLNN__STEP_POOL;
-        oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
-        pd.input = in;
-        if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
-            if (o.h == 1 && o.w == 1) {
-                pd.kind = OCLNN_POOL_GLOBAL_AVG;
-            } else {
-                pd.kind = OCLNN_POOL_AVG;
-                pd.kernel_h = pd.stride_h = in.h / o.h;
-                pd.kernel_w = pd.stride_w = in.w / o.w;
-            }
-        } else {
-            pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
-            pd.kernel_h = d->kernel_h;
-            pd.kernel_w = d->kernel_w;
-            pd.stride_h = d->stride_h;
-            pd.stride_w = d->stride_w;
-            pd.pad_h = d->pad_h;
-            pd.pad_w = d->pad_w;
-            pd.ceil_mode = d->ceil_mode;
-            pd.count_include_pad = d->count_include_pad;
-        }
+        oclnn_pool2d_desc pd = pool_desc(d, in, o);
         st = oclnn_pool2d_create(ctx, &pd, &s->op);
         break;
     }
@@ -220,7 +198,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         oclnn_shape *ins = oclnn__alloc(al, n->input_count * sizeof *ins);
         if (!s->srcs || !ins) {
             oclnn__free(al, ins);
-            return NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "node \"%s\": out of memory", n->name);
+            return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "out of memory");
         }
         for (size_t k = 0; k < n->input_count; k++) {
             s->srcs[k] = n->inputs[k];
@@ -250,7 +228,7 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         break;
     }
     }
-    return st == OCLNN_OK ? OCLNN_OK : wrap(st, n->name);
+    return st;
 }
 
 static int root_of(const oclnn_net *net, int v) {
@@ -298,7 +276,7 @@ static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
     size_t *bytes = oclnn__alloc(al, n * sizeof *bytes);
     oclnn_status st = OCLNN_OK;
     if (!pv || !pv_value || !bytes) {
-        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot plan the memory");
+        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot plan the memory");
         goto done;
     }
     size_t count = 0;
@@ -313,12 +291,12 @@ static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
     }
     oclnn__plan_result r;
     if (!oclnn__plan_memory(pv, count, bytes, &r)) {
-        st = NET_FAIL(OCLNN_ERROR_INVALID_ARGUMENT, "memory plan failed (sizes overflow)");
+        st = oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "memory plan failed (sizes overflow)");
         goto done;
     }
     net->buffers = oclnn__calloc(al, r.buffers ? r.buffers : 1, sizeof *net->buffers);
     if (!net->buffers) {
-        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the buffer list");
+        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the buffer list");
         goto done;
     }
     net->buffer_count = r.buffers;
@@ -326,12 +304,10 @@ static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
         oclnn_shape s = {1, (uint32_t)(bytes[b] / sizeof(float)), 1, 1};
         if (bytes[b] / sizeof(float) > UINT32_MAX) s = (oclnn_shape){(uint32_t)(bytes[b] / sizeof(float) / 4096), 4096, 1, 1};
         st = oclnn_tensor_create(net->ctx, s, OCLNN_LAYOUT_NCHW, &net->buffers[b]);
-        if (st != OCLNN_OK) st = wrap(st, NULL);
     }
     for (size_t k = 0; k < count && st == OCLNN_OK; k++) {
         oclnn__value *v = &net->values[pv_value[k]];
         v->buffer = pv[k].buffer;
-        oclnn__enter("oclnn_net_create"); /* names the alias's failure */
         st = oclnn__tensor_alias(net->buffers[v->buffer], v->shape, net->layout, &v->t);
     }
     net->mem.activations = r.total_bytes;
@@ -339,7 +315,6 @@ static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
     for (int io = 0; io < 2 && st == OCLNN_OK; io++) {
         oclnn__value *v = &net->values[io ? net->output : net->input];
         st = oclnn_tensor_create(net->ctx, v->shape, net->layout, &v->t);
-        if (st != OCLNN_OK) st = wrap(st, NULL);
         size_t b;
         oclnn__shape_bytes(v->shape, NULL, &b);
         net->mem.io += b;
@@ -350,8 +325,9 @@ static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
         for (size_t q = 0; q < g->nodes[i].input_count && st == OCLNN_OK; q++) {
             oclnn__value *v = &net->values[net->rep[g->nodes[i].inputs[q]]];
             if (v->view_of != (int)i || v->t) continue;
+            oclnn__error_context("node \"%s\": ", g->nodes[i].name);
             st = oclnn_tensor_view_channels(net->values[i].t, v->c_offset, v->shape.c, &v->t);
-            if (st != OCLNN_OK) st = wrap(st, g->nodes[i].name);
+            oclnn__error_context(NULL);
         }
     }
 done:
@@ -366,13 +342,7 @@ static oclnn_status compile(compiler *c) {
     oclnn_net *net = c->net;
     const oclnn_graph *g = c->g;
     size_t n = g->count;
-    for (size_t j = 0; j < n; j++)
-        for (size_t k = 0; k < g->nodes[j].input_count; k++) {
-            c->uses[g->nodes[j].inputs[k]]++;
-            c->consumer[g->nodes[j].inputs[k]] = (int)j;
-        }
-    c->uses[n - 1]++; /* the output is read by the caller */
-    c->consumer[n - 1] = -1;
+    oclnn__fuse_init(&c->fuse, g, c->uses, c->consumer, c->absorbed);
     for (size_t i = 0; i < n; i++) {
         net->rep[i] = (int)i;
         net->values[i] = (oclnn__value){c->shapes[i], -1, 0, INT_MAX, -1, 0, -1, NULL};
@@ -388,14 +358,18 @@ static oclnn_status compile(compiler *c) {
         }
         oclnn__step *s = &net->steps[net->step_count];
         memset(s, 0, sizeof *s);
-        OCLNN__TRY(make_step(c, (int)i, s));
+        oclnn__error_context("node \"%s\": ", nd->name);
+        oclnn_status st = make_step(c, (int)i, s);
+        oclnn__error_context(NULL);
+        OCLNN__TRY(st);
         net->step_count++;
+        if (c->progress) c->progress(c->user, i, n - 1, nd->name); /* node 0 is the input */
     }
     /* Sources were recorded as node ids: map them to values now that every rep is known. */
     net->input = 0;
     net->output = net->rep[n - 1];
     if (net->output == net->input)
-        return NET_FAIL(OCLNN_ERROR_UNSUPPORTED, "the network's output is its input; nothing to compile");
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the network's output is its input; nothing to compile");
     for (size_t k = 0; k < net->step_count; k++) {
         oclnn__step *s = &net->steps[k];
         for (int q = 0; q < 2; q++)
@@ -440,13 +414,19 @@ static oclnn_status compile(compiler *c) {
 }
 
 oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, oclnn_net **out) {
+    OCLNN__ENTER(); /* the outermost call names the messages */
+    return oclnn_net_create_progress(ctx, g, input, NULL, NULL, out);
+}
+
+oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input,
+                                       oclnn_progress_fn progress, void *user, oclnn_net **out) {
     OCLNN__ENTER();
     if (out) *out = NULL;
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     OCLNN__TRY(oclnn__graph_check(g, "g"));
-    if (!out) return NET_FAIL(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     size_t n = g->count;
-    if (n < 2) return NET_FAIL(OCLNN_ERROR_INVALID_ARGUMENT, "the graph has %zu node(s); it needs an input and an op", n);
+    if (n < 2) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the graph has %zu node(s); it needs an input and an op", n);
     compiler c = {0};
     const oclnn_allocator *al = ctx->allocator;
     oclnn_shape *shapes = oclnn__alloc(al, n * sizeof *shapes);
@@ -456,11 +436,11 @@ oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_sh
     c.absorbed = oclnn__calloc(al, n, sizeof *c.absorbed);
     oclnn_status st = OCLNN_OK;
     if (!shapes || !net || !c.uses || !c.consumer || !c.absorbed) {
-        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
+        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
         goto fail;
     }
     if (!oclnn__handle_add(net)) {
-        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the net");
+        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the net");
         goto fail;
     }
     net->magic = OCLNN__MAGIC_NET;
@@ -473,29 +453,23 @@ oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_sh
     net->values = oclnn__calloc(al, n, sizeof *net->values);
     net->steps = oclnn__calloc(al, n, sizeof *net->steps);
     if (!net->names || !net->rep || !net->values || !net->steps) {
-        st = NET_FAIL(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
+        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
         goto fail;
     }
     for (size_t i = 0; i < n; i++) memcpy(net->names[i], g->nodes[i].name, OCLNN__NAME_MAX);
-    st = oclnn_graph_infer_shapes(g, input, shapes);
-    if (st != OCLNN_OK) { /* its message names the node: keep it, under this call's name */
-        char msg[512];
-        const char *colon = strstr(oclnn_last_error(), ": ");
-        snprintf(msg, sizeof msg, "%s", colon ? colon + 2 : oclnn_last_error());
-        oclnn__enter("oclnn_net_create");
-        st = NET_FAIL(st, "%s", msg);
-        goto fail;
-    }
+    st = oclnn_graph_infer_shapes(g, input, shapes); /* its message names the node */
+    if (st != OCLNN_OK) goto fail;
     c.net = net;
     c.g = g;
     c.shapes = shapes;
+    c.progress = progress;
+    c.user = user;
     st = compile(&c);
     if (st != OCLNN_OK) goto fail;
     oclnn__free(al, shapes);
     oclnn__free(al, c.uses);
     oclnn__free(al, c.consumer);
     oclnn__free(al, c.absorbed);
-    oclnn__enter("oclnn_net_create");
     *out = net;
     return OCLNN_OK;
 fail:

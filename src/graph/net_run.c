@@ -2,9 +2,9 @@
 /* Running a compiled net, per-layer timing, and the queries on it. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/context.h"
 #include "core/handle.h"
 #include "core/status.h"
@@ -39,29 +39,22 @@ static oclnn_status run_step(oclnn_net *net, oclnn__step *s) {
     return OCLNN_ERROR_INVALID_ARGUMENT;
 }
 
-/* Re-labels an op's failure as the net's, naming the layer. */
-static oclnn_status layer_failed(const oclnn_net *net, const oclnn__step *s, oclnn_status st, const char *api) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s", oclnn_last_error());
-    oclnn__enter(api);
-    return oclnn__fail(st, "layer \"%s\": %s", net->names[s->node], msg);
+/* Runs one step with its layer named in any failure's message (the entry is nesting-aware, so
+ * the message is the net call's). */
+static oclnn_status run_layer(oclnn_net *net, oclnn__step *s) {
+    oclnn__error_context("layer \"%s\": ", net->names[s->node]);
+    oclnn_status st = run_step(net, s);
+    oclnn__error_context(NULL);
+    return st;
 }
 
 oclnn_status oclnn_net_run(oclnn_net *net) {
     OCLNN__ENTER();
     OCLNN__TRY(check_net(net));
     for (size_t k = 0; k < net->step_count; k++) {
-        oclnn_status st = run_step(net, &net->steps[k]);
-        if (st != OCLNN_OK) return layer_failed(net, &net->steps[k], st, "oclnn_net_run");
+        OCLNN__TRY(run_layer(net, &net->steps[k]));
     }
-    oclnn__enter("oclnn_net_run");
     return OCLNN_OK;
-}
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
@@ -71,13 +64,16 @@ oclnn_status oclnn_net_run_profiled(oclnn_net *net) {
     if (st != OCLNN_OK) return st;
     for (size_t k = 0; k < net->step_count; k++) {
         oclnn__step *s = &net->steps[k];
-        double t0 = now_ms();
-        st = run_step(net, s);
-        if (st == OCLNN_OK) st = oclnn_context_finish(net->ctx);
-        if (st != OCLNN_OK) return layer_failed(net, s, st, "oclnn_net_run_profiled");
-        s->ms = now_ms() - t0;
+        double t0 = oclnn__now_ms();
+        st = run_layer(net, s);
+        if (st == OCLNN_OK) {
+            oclnn__error_context("layer \"%s\": ", net->names[s->node]);
+            st = oclnn_context_finish(net->ctx);
+            oclnn__error_context(NULL);
+        }
+        OCLNN__TRY(st);
+        s->ms = oclnn__now_ms() - t0;
     }
-    oclnn__enter("oclnn_net_run_profiled");
     return OCLNN_OK;
 }
 
@@ -110,7 +106,6 @@ oclnn_status oclnn_net_layer(const oclnn_net *net, size_t index, oclnn_net_layer
     info->shape = net->values[s->dst].shape;
     info->flops = s->flops;
     info->ms = s->ms;
-    oclnn__enter("oclnn_net_layer");
     return OCLNN_OK;
 }
 

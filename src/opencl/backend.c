@@ -4,14 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "ops/detect.h"
+#include "backend/backend.h"
+#include "backend/detect.h"
 #include "core/alloc.h"
 #include "core/fault.h"
 #include "core/log.h"
-#include "ops/layers.h"
+#include "backend/layers.h"
 #include "opencl/opencl.h"
-#include "ops/conv2d.h"
+#include "backend/conv2d.h"
 #include "opencl/registry.h"
 
 #define COPY_CL "tensor/copy.cl"

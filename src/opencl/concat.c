@@ -4,7 +4,7 @@
  * bandwidth. When both hold each pixel's channels back to back with pixels evenly spaced (NHWC
  * and its slices), one 2-D copy kernel (cl/tensor/concat.cl) moves all pixels. Anything else goes
  * through the backend's strided copy kernel. */
-#include "backend.h"
+#include "backend/backend.h"
 #include "opencl/layers.h"
 
 /* True when t's c, h, w elements of one sample are contiguous in (c, h, w) order. */

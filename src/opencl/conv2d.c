@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The OpenCL backend's conv2d family: capabilities, create/run dispatch to the algorithm files,
- * and the helpers they share (epilogue arguments, weight upload, the GEMM launch). */
+/* The OpenCL backend's conv2d family: capabilities, the table of algorithm rows (create/run over
+ * the algorithm files), and the helpers they share (epilogue arguments, weight upload, the GEMM launch). */
 #include "opencl/conv2d.h"
 
 #include <string.h>
 
 #include "core/alloc.h"
 #include "opencl/clblast.h"
-#include "tune/tune.h"
 
 static void cl_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {
     (void)ctx;
@@ -40,22 +39,19 @@ void oclnn__cl_conv_epi_args(const oclnn__cl_epi *e, oclnn__cl_arg *args, size_t
 
 void oclnn__cl_conv_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *gemm,
                              oclnn__cl_options *own) {
+    (void)ctx;
     memset(gemm, 0, sizeof *gemm);
     memset(own, 0, sizeof *own);
-    /* The kernels' defaults (the #ifndef values in cl/conv/gemm.cl, direct.cl, depthwise.cl and
-     * winograd.h; tests/test_tuning.c checks that the spaces' defaults match them). */
-    cv->tm = 8, cv->tn = 16, cv->kb = 4, cv->qb = 8, cv->cb = 4;
-    const oclnn__tune_space *sp = oclnn__conv2d_space(cv->algo);
-    if (!sp) return;
-    char problem[160];
-    oclnn__conv2d_problem_str(&cv->pb, problem, sizeof problem);
-    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, problem, NULL);
-    uint32_t vw = 16, nv = 1;
-    for (size_t i = 0; i < sp->n_params; i++) {
-        const char *name = sp->params[i].name;
-        uint32_t value = (uint32_t)v.v[i];
+    /* Every tunable an algorithm uses is in its search space, so the plan carries it: no default
+     * is written here. The defaults live in the kernels' #ifndef values (cl/conv/gemm.cl,
+     * direct.cl, depthwise.cl, winograd.h) and the spaces (src/tune/space_conv_*.c);
+     * tests/test_tuning.c checks that the two agree. */
+    uint32_t vw = 1, nv = 1;
+    for (size_t i = 0; i < cv->tun.n; i++) {
+        const char *name = cv->tun.t[i].name;
+        uint32_t value = cv->tun.t[i].value;
         bool for_gemm = !strcmp(name, "TM") || !strcmp(name, "VW") || !strcmp(name, "NV");
-        if (value != (uint32_t)sp->params[i].def) oclnn__cl_define_int(for_gemm ? gemm : own, name, value);
+        if (value != cv->tun.t[i].def) oclnn__cl_define_int(for_gemm ? gemm : own, name, value);
         if (!strcmp(name, "TM")) cv->tm = value;
         else if (!strcmp(name, "VW")) vw = value;
         else if (!strcmp(name, "NV")) nv = value;
@@ -112,47 +108,72 @@ static void cl_destroy(oclnn_context *ctx, void *state) {
     oclnn__free(ctx->allocator, cv);
 }
 
-static oclnn_status cl_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
-                              const float *bias, size_t *workspace_bytes) {
+/* The state every row starts from: the plan's problem, algorithm and tunables, and the bias. */
+static oclnn_status cl_begin(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *bias,
+                             size_t *workspace_bytes, oclnn__cl_conv **out) {
     oclnn__cl_conv *cv = oclnn__calloc(ctx->allocator, 1, sizeof *cv);
     if (!cv) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution");
     cop->state = cv;
-    cop->state_destroy = cl_destroy;
     cv->pb = cop->pb;
     cv->algo = cop->algo;
+    cv->tun = cop->tunables;
     *workspace_bytes = 0;
     if (bias) OCLNN__TRY(oclnn__cl_conv_upload(ctx, bias, cv->pb.k, &cv->bias));
-    switch (cv->algo) {
-    case OCLNN_CONV_ALGO_IM2COL:
-    case OCLNN_CONV_ALGO_GEMM1X1:
-    case OCLNN_CONV_ALGO_IM2COL_CLBLAST: return oclnn__cl_conv_gemm_create(ctx, cv, weights, workspace_bytes);
-    case OCLNN_CONV_ALGO_DIRECT:
-    case OCLNN_CONV_ALGO_DEPTHWISE: return oclnn__cl_conv_direct_create(ctx, cv, weights);
-    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
-    case OCLNN_CONV_ALGO_WINOGRAD_4X4: return oclnn__cl_conv_winograd_create(ctx, cv, weights, workspace_bytes);
-    case OCLNN_CONV_ALGO_AUTO: break;
-    }
-    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "no OpenCL algorithm %d", (int)cv->algo);
+    *out = cv;
+    return OCLNN_OK;
 }
 
-static oclnn_status cl_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
-                           oclnn_tensor *dst, const oclnn_tensor *res) {
-    const oclnn__cl_conv *cv = cop->state;
-    switch (cv->algo) {
-    case OCLNN_CONV_ALGO_IM2COL:
-    case OCLNN_CONV_ALGO_GEMM1X1:
-    case OCLNN_CONV_ALGO_IM2COL_CLBLAST: return oclnn__cl_conv_gemm_run(ctx, cv, src, dst, res);
-    case OCLNN_CONV_ALGO_DIRECT:
-    case OCLNN_CONV_ALGO_DEPTHWISE: return oclnn__cl_conv_direct_run(ctx, cv, src, dst, res);
-    case OCLNN_CONV_ALGO_WINOGRAD_2X2:
-    case OCLNN_CONV_ALGO_WINOGRAD_4X4: return oclnn__cl_conv_winograd_run(ctx, cv, src, dst, res);
-    case OCLNN_CONV_ALGO_AUTO: break;
-    }
-    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "no OpenCL algorithm %d", (int)cv->algo);
+static oclnn_status gemm_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *w,
+                                const float *bias, size_t *workspace_bytes) {
+    oclnn__cl_conv *cv = NULL;
+    OCLNN__TRY(cl_begin(ctx, cop, bias, workspace_bytes, &cv));
+    return oclnn__cl_conv_gemm_create(ctx, cv, w, workspace_bytes);
 }
+
+static oclnn_status gemm_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
+                             oclnn_tensor *dst, const oclnn_tensor *res) {
+    return oclnn__cl_conv_gemm_run(ctx, cop->state, src, dst, res);
+}
+
+static oclnn_status direct_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *w,
+                                  const float *bias, size_t *workspace_bytes) {
+    oclnn__cl_conv *cv = NULL;
+    OCLNN__TRY(cl_begin(ctx, cop, bias, workspace_bytes, &cv));
+    return oclnn__cl_conv_direct_create(ctx, cv, w);
+}
+
+static oclnn_status direct_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+                               const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res) {
+    return oclnn__cl_conv_direct_run(ctx, cop->state, src, dst, res);
+}
+
+static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *w,
+                                    const float *bias, size_t *workspace_bytes) {
+    oclnn__cl_conv *cv = NULL;
+    OCLNN__TRY(cl_begin(ctx, cop, bias, workspace_bytes, &cv));
+    return oclnn__cl_conv_winograd_create(ctx, cv, w, workspace_bytes);
+}
+
+static oclnn_status winograd_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+                                 const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res) {
+    return oclnn__cl_conv_winograd_run(ctx, cop->state, src, dst, res);
+}
+
+/* The OpenCL algorithms: one row each (see oclnn__conv2d_row). None needs an `applies` of its
+ * own today: the pure rules and caps (CLBlast loaded) cover them; a kernel with device limits the
+ * rules cannot see (local memory, work-group shape) gives its row one. */
+static const oclnn__conv2d_row ROWS[] = {
+    {OCLNN_CONV_ALGO_DIRECT, NULL, direct_create, direct_run, cl_destroy},
+    {OCLNN_CONV_ALGO_IM2COL, NULL, gemm_create, gemm_run, cl_destroy},
+    {OCLNN_CONV_ALGO_GEMM1X1, NULL, gemm_create, gemm_run, cl_destroy},
+    {OCLNN_CONV_ALGO_WINOGRAD_2X2, NULL, winograd_create, winograd_run, cl_destroy},
+    {OCLNN_CONV_ALGO_WINOGRAD_4X4, NULL, winograd_create, winograd_run, cl_destroy},
+    {OCLNN_CONV_ALGO_DEPTHWISE, NULL, direct_create, direct_run, cl_destroy},
+    {OCLNN_CONV_ALGO_IM2COL_CLBLAST, NULL, gemm_create, gemm_run, cl_destroy}, /* caps.clblast */
+};
 
 const oclnn__conv2d_family oclnn__conv2d_opencl = {
     .caps = cl_caps,
-    .create = cl_create,
-    .run = cl_run,
+    .rows = ROWS,
+    .n_rows = sizeof ROWS / sizeof ROWS[0],
 };

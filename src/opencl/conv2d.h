@@ -3,7 +3,7 @@
 #ifndef OCLNN_OPENCL_CONV2D_H
 #define OCLNN_OPENCL_CONV2D_H
 
-#include "ops/conv2d.h"
+#include "backend/problem.h"
 #include "opencl/opencl.h"
 
 typedef struct oclnn__cl_conv {
@@ -18,6 +18,7 @@ typedef struct oclnn__cl_conv {
     uint32_t cb;    /* Winograd transforms: channels per work-item (CB) */
     uint32_t tm, tn; /* GEMM: rows and columns of C per work-item (TM, NV * VW) */
     bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
+    oclnn__conv2d_tunables tun; /* the plan's tunables (oclnn__conv2d_op.tunables) */
 } oclnn__cl_conv;
 
 /* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */
@@ -35,11 +36,10 @@ void oclnn__cl_conv_epi(const oclnn__cl_conv *cv, oclnn_tensor *dst, const oclnn
 /* Appends the 8 epilogue arguments to args[*n]. */
 void oclnn__cl_conv_epi_args(const oclnn__cl_epi *e, oclnn__cl_arg *args, size_t *n);
 
-/* Chooses cv's tunables (kb, qb, cb, tm, tn) for its algorithm and problem through the tuning
- * lookup (src/tune: override, tuned, nearest tuned, device-class default, kernel default) and
- * writes the build options that carry them: `gemm` for conv/gemm.cl (TM, VW, NV), `own` for the
- * algorithm's own program (KB, QB or CB). A value equal to the kernel's default is left out, so an
- * untuned op builds exactly the default program. */
+/* Sets cv's tunables (kb, qb, cb, tm, tn) from the plan's (cv->tun, resolved by src/ops through
+ * the tuning lookup) and writes the build options that carry them: `gemm` for conv/gemm.cl (TM,
+ * VW, NV), `own` for the algorithm's own program (KB, QB or CB). A value equal to the kernel's
+ * default is left out, so an untuned op builds exactly the default program. ctx is unused. */
 void oclnn__cl_conv_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_options *gemm,
                              oclnn__cl_options *own);
 

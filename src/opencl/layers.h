@@ -3,7 +3,7 @@
 #ifndef OCLNN_OPENCL_LAYERS_H
 #define OCLNN_OPENCL_LAYERS_H
 
-#include "ops/layers.h"
+#include "backend/layers.h"
 #include "opencl/opencl.h"
 
 /* The tensor's buffer, or NULL for a NULL tensor (an absent optional argument). */

@@ -5,20 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/filecache.h"
 #include "core/hash.h"
 #include "core/log.h"
 #include "opencl/opencl.h"
 #include "opencl/source.h"
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 oclnn_status oclnn__cl_fail(cl_int err, const char *what) {
     oclnn_status st = OCLNN_ERROR_DEVICE;
@@ -102,7 +96,7 @@ static bool load_binary(oclnn_context *ctx, const uint8_t key[32], cl_program *o
     oclnn__cl_state *s = oclnn__cl_state_of(ctx);
     void *bin;
     size_t size;
-    double t0 = now_ms();
+    double t0 = oclnn__now_ms();
     oclnn__cache_result r = oclnn__filecache_load(ctx->cache_dir, key, &bin, &size);
     if (r == OCLNN__CACHE_MISS) return false;
     if (r == OCLNN__CACHE_REJECT) {
@@ -123,7 +117,7 @@ static bool load_binary(oclnn_context *ctx, const uint8_t key[32], cl_program *o
         return false;
     }
     ctx->stats.disk_hits++;
-    ctx->stats.load_ms += now_ms() - t0;
+    ctx->stats.load_ms += oclnn__now_ms() - t0;
     *out = prog;
     return true;
 }
@@ -155,7 +149,7 @@ static oclnn_status compile(oclnn_context *ctx, const char *path, const char *op
         free(source);
         return OCLNN_OK;
     }
-    double t0 = now_ms();
+    double t0 = oclnn__now_ms();
     cl_int err;
     const char *texts[1] = {source};
     cl_program prog = clCreateProgramWithSource(s->context, 1, texts, &size, &err);
@@ -168,7 +162,7 @@ static oclnn_status compile(oclnn_context *ctx, const char *path, const char *op
         clReleaseProgram(prog);
         return st;
     }
-    double ms = now_ms() - t0;
+    double ms = oclnn__now_ms() - t0;
     ctx->stats.builds++;
     ctx->stats.build_ms += ms;
     oclnn__log(OCLNN__LOG_INFO, "compiled %s in %.0f ms", path, ms);

@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "core/status.h"
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 static oclnn_status check_finite(const char *name, const float *v, size_t n, size_t per) {
     for (size_t i = 0; i < n * per; i++)

@@ -4,7 +4,7 @@
  * needs no operator: producers write into oclnn_tensor_view_channels of the output. */
 #include <stdio.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/layers.h"

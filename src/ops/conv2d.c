@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* The public conv2d calls: descriptor validation with messages, padding and output size, overflow
  * checks, the algorithm choice (explicit, remembered find result, or heuristic), run-time tensor
- * checks, and oclnn_conv2d_find with its per-context memory. Everything that depends on the
+ * checks, and oclnn_conv2d_find, which records its winner in the context's tuning state. Everything that depends on the
  * device is behind ctx->be->conv2d. */
 #include "ops/conv2d.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/status.h"
+#include "tune/tune.h"
 
 static const char *const ALGO_NAMES[OCLNN_CONV_ALGO_COUNT] = {
     "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast"};
@@ -25,12 +26,6 @@ const char *oclnn_conv_algo_name(oclnn_conv_algo algo) {
 oclnn_conv2d_desc oclnn_conv2d_desc_default(void) {
     oclnn_conv2d_desc d = OCLNN_CONV2D_DESC_INIT;
     return d;
-}
-
-void oclnn__conv2d_problem_str(const oclnn__conv2d_problem *pb, char *buf, size_t size) {
-    snprintf(buf, size, "n%uc%uh%uw%uk%ur%us%ust%ux%upad%u,%u,%u,%udil%ux%ug%u", pb->n, pb->c, pb->h,
-             pb->w, pb->k, pb->r, pb->s, pb->stride_h, pb->stride_w, pb->pad_top, pb->pad_bottom,
-             pb->pad_left, pb->pad_right, pb->dil_h, pb->dil_w, pb->groups);
 }
 
 /* Output size along one axis, or 0 with a message when the kernel does not fit. */
@@ -130,74 +125,12 @@ oclnn_status oclnn_conv2d_output_shape(const oclnn_conv2d_desc *desc, oclnn_shap
     return OCLNN_OK;
 }
 
-/* ---- the context's memory of find results ---- */
-
-typedef struct memo_entry {
-    oclnn__conv2d_problem pb;
-    oclnn_conv_algo algo;
-} memo_entry;
-
-struct oclnn__conv2d_memo {
-    memo_entry *e;
-    size_t n, cap;
-};
-
-/* Field by field: struct copies need not preserve padding bytes, so memcmp could miss. */
-static bool problem_eq(const oclnn__conv2d_problem *a, const oclnn__conv2d_problem *b) {
-    return a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w && a->k == b->k &&
-           a->r == b->r && a->s == b->s && a->p == b->p && a->q == b->q &&
-           a->stride_h == b->stride_h && a->stride_w == b->stride_w && a->dil_h == b->dil_h &&
-           a->dil_w == b->dil_w && a->pad_top == b->pad_top && a->pad_bottom == b->pad_bottom &&
-           a->pad_left == b->pad_left && a->pad_right == b->pad_right && a->groups == b->groups &&
-           a->act == b->act && a->has_bias == b->has_bias && a->residual == b->residual;
-}
-
-static const memo_entry *memo_find(const oclnn_context *ctx, const oclnn__conv2d_problem *pb) {
-    const struct oclnn__conv2d_memo *m = ctx->conv2d_memo;
-    for (size_t i = 0; m && i < m->n; i++)
-        if (problem_eq(&m->e[i].pb, pb)) return &m->e[i];
-    return NULL;
-}
-
-static oclnn_status memo_put(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo a) {
-    struct oclnn__conv2d_memo *m = ctx->conv2d_memo;
-    if (!m) {
-        m = oclnn__calloc(ctx->allocator, 1, sizeof *m);
-        if (!m) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the find memory");
-        ctx->conv2d_memo = m;
-    }
-    memo_entry *old = (memo_entry *)memo_find(ctx, pb);
-    if (old) {
-        old->algo = a;
-        return OCLNN_OK;
-    }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 16;
-        memo_entry *e = oclnn__alloc(ctx->allocator, cap * sizeof *e);
-        if (!e) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot grow the find memory");
-        if (m->n) memcpy(e, m->e, m->n * sizeof *e);
-        oclnn__free(ctx->allocator, m->e);
-        m->e = e;
-        m->cap = cap;
-    }
-    m->e[m->n++] = (memo_entry){*pb, a};
-    return OCLNN_OK;
-}
-
-void oclnn__conv2d_memo_free(oclnn_context *ctx) {
-    struct oclnn__conv2d_memo *m = ctx->conv2d_memo;
-    if (!m) return;
-    oclnn__free(ctx->allocator, m->e);
-    oclnn__free(ctx->allocator, m);
-    ctx->conv2d_memo = NULL;
-}
-
 /* ---- create and run ---- */
 
 static void conv_destroy(oclnn_op *op) {
     oclnn__conv2d_op *cop = op->impl;
     if (!cop) return;
-    if (cop->state_destroy) cop->state_destroy(op->ctx, cop->state);
+    if (cop->row) cop->row->destroy(op->ctx, cop->state);
     oclnn__free(op->ctx->allocator, cop);
     op->impl = NULL;
 }
@@ -209,7 +142,40 @@ static oclnn_status family(oclnn_context *ctx, const oclnn__conv2d_family **f) {
     return OCLNN_OK;
 }
 
-/* Creates the op for a resolved problem; `algo` may be AUTO. The context is not locked. */
+/* The plan's tunables: the algorithm's search space resolved once through the tuning lookup
+ * (override, exact, nearest, device class, kernel default). Algorithms without a space get none. */
+static void plan_tunables(const oclnn_context *ctx, oclnn__conv2d_op *cop) {
+    const oclnn__tune_space *sp = oclnn__conv2d_space(cop->algo);
+    cop->tunables.n = 0;
+    if (!sp) return;
+    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, cop->problem, NULL);
+    for (size_t i = 0; i < sp->n_params && i < OCLNN__CONV2D_MAX_TUNABLES; i++)
+        cop->tunables.t[cop->tunables.n++] =
+            (oclnn__conv2d_tunable){sp->params[i].name, (uint32_t)v.v[i], (uint32_t)sp->params[i].def};
+}
+
+/* The plan: the algorithm (explicit, or for AUTO the tuning database's: a find result, the
+ * fastest tuned algorithm, else the heuristic), the backend's row
+ * for it, its tunables and the problem string. Called with the context locked. */
+static oclnn_status plan(oclnn_context *ctx, const oclnn__conv2d_family *f, oclnn_conv_algo algo,
+                         oclnn__conv2d_op *cop) {
+    oclnn__conv2d_caps caps;
+    f->caps(ctx, &caps);
+    oclnn__conv2d_problem_str(&cop->pb, cop->problem, sizeof cop->problem);
+    if (algo == OCLNN_CONV_ALGO_AUTO) algo = oclnn__conv2d_choose_tuned(ctx, &cop->pb, &caps);
+    const char *why = oclnn__conv2d_applies(&cop->pb, algo, &caps);
+    const oclnn__conv2d_row *row = oclnn__conv2d_row_of(f, algo);
+    if (!why && !row) why = "the backend lacks it";
+    if (!why && row->applies) why = row->applies(ctx, &cop->pb);
+    if (why)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "algorithm %s does not apply to %s on %s: %s",
+                           oclnn_conv_algo_name(algo), cop->problem, ctx->be->name, why);
+    cop->algo = algo;
+    cop->row = row;
+    plan_tunables(ctx, cop);
+    return OCLNN_OK;
+}
+
 /* The largest workspace, im2col's c*r*s*p*q floats, must be representable before a backend
  * sizes it (its size is then checked against the device's memory after create). */
 static oclnn_status check_workspace(const oclnn__conv2d_problem *pb, oclnn_conv_algo algo) {
@@ -225,26 +191,12 @@ static oclnn_status check_workspace(const oclnn__conv2d_problem *pb, oclnn_conv_
                        "overflows size_t", oclnn_conv_algo_name(algo), pb->c, pb->r, pb->s, pb->p, pb->q);
 }
 
+/* Creates the op for a resolved problem; `algo` may be AUTO. The context is not locked. */
 static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
                               const float *weights, const float *bias, oclnn_op **out) {
     OCLNN__TRY(check_workspace(pb, algo));
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
-    oclnn__conv2d_caps caps;
-    mtx_lock(&ctx->lock);
-    f->caps(ctx, &caps);
-    if (algo == OCLNN_CONV_ALGO_AUTO) {
-        const memo_entry *m = memo_find(ctx, pb);
-        algo = m ? m->algo : oclnn__conv2d_choose_tuned(ctx, pb, &caps);
-    }
-    mtx_unlock(&ctx->lock);
-    const char *why = oclnn__conv2d_applies(pb, algo, &caps);
-    if (why) {
-        char text[160];
-        oclnn__conv2d_problem_str(pb, text, sizeof text);
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "algorithm %s does not apply to %s: %s",
-                           oclnn_conv_algo_name(algo), text, why);
-    }
     oclnn_op *op;
     OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_CONV2D, &op));
     oclnn__conv2d_op *cop = oclnn__calloc(ctx->allocator, 1, sizeof *cop);
@@ -253,21 +205,19 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution state");
     }
     cop->pb = *pb;
-    cop->algo = algo;
     op->impl = cop;
     op->impl_destroy = conv_destroy;
-    op->algo = oclnn_conv_algo_name(algo);
     mtx_lock(&ctx->lock);
-    oclnn_status st = f->create(ctx, cop, weights, bias, &op->workspace_bytes);
+    oclnn_status st = plan(ctx, f, algo, cop);
+    if (st == OCLNN_OK) st = cop->row->create(ctx, cop, weights, bias, &op->workspace_bytes);
     mtx_unlock(&ctx->lock);
     if (st == OCLNN_OK) st = oclnn__check_storage_bytes(ctx, op->workspace_bytes, "the workspace");
     if (st != OCLNN_OK) {
         oclnn__op_free(op);
         return st;
     }
-    char text[160];
-    oclnn__conv2d_problem_str(pb, text, sizeof text);
-    oclnn__log(OCLNN__LOG_INFO, "conv2d %s on %s: %s", text, ctx->be->name, op->algo);
+    op->algo = oclnn_conv_algo_name(cop->algo);
+    oclnn__log(OCLNN__LOG_INFO, "conv2d %s on %s: %s", cop->problem, ctx->be->name, op->algo);
     *out = op;
     return OCLNN_OK;
 }
@@ -311,7 +261,7 @@ static oclnn_status run_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *
     oclnn_context *ctx = op->ctx;
     const oclnn__conv2d_op *cop = op->impl;
     mtx_lock(&ctx->lock);
-    oclnn_status st = ctx->be->conv2d->run(ctx, cop, src, dst, residual);
+    oclnn_status st = cop->row->run(ctx, cop, src, dst, residual);
     mtx_unlock(&ctx->lock);
     return st;
 }
@@ -348,12 +298,6 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
 
 /* ---- find ---- */
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 #define FIND_RUNS 3
 
 /* Median time of FIND_RUNS runs after one warm-up, waiting for the device after each. */
@@ -362,13 +306,13 @@ static oclnn_status time_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor 
     oclnn_context *ctx = op->ctx;
     double t[FIND_RUNS];
     for (int i = -1; i < FIND_RUNS; i++) {
-        double t0 = now_ms();
+        double t0 = oclnn__now_ms();
         OCLNN__TRY(run_op(op, src, dst, res));
         mtx_lock(&ctx->lock);
         oclnn_status st = ctx->be->finish(ctx);
         mtx_unlock(&ctx->lock);
         OCLNN__TRY(st);
-        if (i >= 0) t[i] = now_ms() - t0;
+        if (i >= 0) t[i] = oclnn__now_ms() - t0;
     }
     for (int i = 1; i < FIND_RUNS; i++)
         for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
@@ -418,8 +362,6 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
     if (st == OCLNN_OK) st = oclnn_tensor_fill(src, 0.5f);
     if (st == OCLNN_OK && res) st = oclnn_tensor_fill(res, 0.25f);
     if (st != OCLNN_OK) goto done; /* the tensor call's message stands */
-    /* The public tensor calls above renamed the current API; failures below are find's. */
-    oclnn__enter("oclnn_conv2d_find");
     size_t ok = 0;
     for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
         oclnn_conv2d_perf *p = &all[a - 1];
@@ -429,7 +371,6 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
         p->status = create_op(ctx, &pb, p->algo, w, pb.has_bias ? bias : NULL, &op);
         if (p->status == OCLNN_OK) p->status = time_op(op, src, dst, res, &p->ms);
         oclnn_op_destroy(op);
-        oclnn__enter("oclnn_conv2d_find");
         ok += p->status == OCLNN_OK;
     }
     qsort(all, OCLNN_CONV_ALGO_COUNT - 1, sizeof *all, perf_cmp);
@@ -437,12 +378,13 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
         st = oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "no algorithm could run this problem");
         goto done;
     }
+    char text[OCLNN__CONV2D_PROBLEM_MAX];
+    oclnn__conv2d_problem_str(&pb, text, sizeof text);
+    oclnn__tune_values best = {{(int32_t)all[0].algo}};
     mtx_lock(&ctx->lock);
-    st = memo_put(ctx, &pb, all[0].algo);
+    st = oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, text, &best, all[0].ms);
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) goto done;
-    char text[160];
-    oclnn__conv2d_problem_str(&pb, text, sizeof text);
     oclnn__log(OCLNN__LOG_INFO, "conv2d find %s: %s %.3f ms", text, oclnn_conv_algo_name(all[0].algo),
                all[0].ms);
     for (size_t i = 0; i < capacity && i < OCLNN_CONV_ALGO_COUNT - 1; i++) results[i] = all[i];
@@ -453,6 +395,6 @@ done:
     oclnn_tensor_destroy(res);
     oclnn__free(ctx->allocator, w);
     oclnn__free(ctx->allocator, bias);
-    if (st == OCLNN_OK) oclnn__enter("oclnn_conv2d_find"); /* success leaves no message */
+    if (st == OCLNN_OK) oclnn__clear_error(); /* algorithms that did not apply leave no message */
     return st;
 }

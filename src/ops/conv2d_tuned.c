@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* conv2d and the tuning database: which search space each algorithm's kernels have, and AUTO
- * following measurements. `oclnn tune` times every applicable algorithm with its best parameters
- * on each tuned problem, so for those problems the database knows the fastest algorithm on this
- * device, which beats any heuristic; the heuristic stays for everything else. */
+ * following measurements. oclnn_conv2d_find records its winner as a conv_algo row, which AUTO
+ * follows first. `oclnn tune` times every applicable algorithm with its best parameters on each
+ * tuned problem, so for those problems the database knows the fastest algorithm on this device,
+ * which beats any heuristic; the heuristic stays for everything else. */
 #include "ops/conv2d.h"
 #include "tune/tune.h"
 
@@ -31,8 +32,12 @@ oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn
         families[n] = sp->family;
         algos[n++] = (oclnn_conv_algo)a;
     }
-    char problem[160];
+    char problem[OCLNN__CONV2D_PROBLEM_MAX];
     oclnn__conv2d_problem_str(pb, problem, sizeof problem);
+    const oclnn__tune_row *found = oclnn__tune_row_of(ctx, oclnn__tune_space_conv_algo.family, problem);
+    if (found && found->values.v[0] > 0 && found->values.v[0] < OCLNN_CONV_ALGO_COUNT &&
+        !oclnn__conv2d_applies(pb, (oclnn_conv_algo)found->values.v[0], caps))
+        return (oclnn_conv_algo)found->values.v[0];
     oclnn_conv_algo heuristic = oclnn__conv2d_choose(pb, caps);
     int best = oclnn__tune_fastest(ctx, families, n, problem);
     if (best < 0 || algos[best] == heuristic) return heuristic;

@@ -3,7 +3,7 @@
  * sigmoid, tanh. The per-channel arrays live in backend tensors owned by the operator. */
 #include <stdlib.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/layers.h"

@@ -6,7 +6,7 @@
  * flattened into the context scratch with the strided copy. */
 #include <string.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/layers.h"

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 

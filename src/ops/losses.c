@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "core/status.h"
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 /* PyTorch's smooth_l1 element (float): z < beta ? 0.5 z^2 / beta : z - 0.5 beta; beta 0 is L1. */
 static float smooth_l1(float x, float y, float beta) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Local response normalization across channels: checks, then the backend. */
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/layers.h"

@@ -4,10 +4,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 typedef struct ranked {
     float score;

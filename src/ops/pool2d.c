@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* 2-D pooling: the descriptor checks and PyTorch's output-size rule; global kinds become a
  * window over the whole plane before the backend sees them. */
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/layers.h"

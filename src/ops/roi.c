@@ -5,10 +5,10 @@
  * gather and reduce. */
 #include <math.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc *desc, oclnn_op **out) {
     OCLNN__ENTER();
@@ -194,25 +194,6 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
     }
     oclnn__free(a, geo);
     return OCLNN_OK;
-}
-
-void oclnn__roi_expand(const oclnn__roi_item *it, const oclnn__roi_tap *taps, uint32_t pooled_h,
-                       uint32_t pooled_w, size_t sh, size_t sw, oclnn__roi_sample *out) {
-    const int gh = it->grid_h, gw = it->grid_w;
-    for (uint32_t ph = 0; ph < pooled_h; ph++)
-        for (uint32_t pw = 0; pw < pooled_w; pw++)
-            for (int iy = 0; iy < gh; iy++) {
-                const oclnn__roi_tap y = taps[it->y_off + ph * (uint32_t)gh + (uint32_t)iy];
-                for (int ix = 0; ix < gw; ix++) {
-                    const oclnn__roi_tap x = taps[it->x_off + pw * (uint32_t)gw + (uint32_t)ix];
-                    const int32_t y0 = (int32_t)((size_t)y.lo * sh),
-                                  y1 = (int32_t)((size_t)y.hi * sh);
-                    const int32_t x0 = (int32_t)((size_t)x.lo * sw),
-                                  x1 = (int32_t)((size_t)x.hi * sw);
-                    *out++ = (oclnn__roi_sample){{y0 + x0, y0 + x1, y1 + x0, y1 + x1},
-                                                 {y.h * x.h, y.h * x.l, y.l * x.h, y.l * x.l}};
-                }
-            }
 }
 
 static void free_plan(const oclnn_allocator *a, oclnn__roi_plan *plan) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Softmax over channels: checks, then the backend (no parameters to keep). */
-#include "backend.h"
+#include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/layers.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "core/status.h"
-#include "ops/detect.h"
+#include "backend/detect.h"
 
 typedef struct ranked_det {
     float score;

@@ -27,6 +27,8 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
     switch (d->op) {
     case OCLNN_NODE_INPUT: break;
     case OCLNN_NODE_CONV: {
+        /* Its own node -> descriptor code, not src/graph/fuse.c's: the reference runs the graph
+         * unfused and stays independent of the code it checks. */
         oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
         cd.input = in;
         cd.out_channels = d->channels;

@@ -7,13 +7,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "core/clock.h"
 
 static double monotonic_s(void *user) {
     (void)user;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return oclnn__now_ms() / 1e3;
 }
 
 static uint64_t next_random(uint64_t *s) { /* xorshift64* */

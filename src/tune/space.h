@@ -59,7 +59,8 @@ typedef struct oclnn__tune_values {
 /* The spaces, one per file (space_<family>.c), and the table of all of them. */
 extern const oclnn__tune_space oclnn__tune_space_conv_im2col, oclnn__tune_space_conv_gemm1x1,
     oclnn__tune_space_conv_winograd2, oclnn__tune_space_conv_winograd4,
-    oclnn__tune_space_conv_direct, oclnn__tune_space_conv_depthwise, oclnn__tune_space_layout;
+    oclnn__tune_space_conv_direct, oclnn__tune_space_conv_depthwise, oclnn__tune_space_layout,
+    oclnn__tune_space_conv_algo;
 const oclnn__tune_space *const *oclnn__tune_spaces(size_t *count);
 /* The space of `family`, or NULL. */
 const oclnn__tune_space *oclnn__tune_space_find(const char *family);

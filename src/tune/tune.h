@@ -31,6 +31,10 @@ typedef enum oclnn__tune_source {
 oclnn_status oclnn__tune_attach(oclnn_context *ctx);
 void oclnn__tune_detach(oclnn_context *ctx);
 
+/* Adds (or replaces) a row of the context's database in memory, as a measurement made now; it is
+ * saved with the database. Fails only when out of memory. Call with the context locked. */
+oclnn_status oclnn__tune_record(oclnn_context *ctx, const oclnn__tune_space *sp,
+                                const char *problem, const oclnn__tune_values *v, double ms);
 /* The device-class default of `sp` for `dev` (defaults.c); false when the class has none. */
 bool oclnn__tune_device_default(const oclnn__tune_space *sp, const oclnn_device_info *dev,
                                 oclnn__tune_values *out);

@@ -68,6 +68,7 @@ oclnn_status oclnn__tune_attach(oclnn_context *ctx) {
     struct oclnn__tune_state *t = calloc(1, sizeof *t);
     if (!t) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the tuning state");
     ctx->tune = t;
+    ctx->tune_free = oclnn__tune_detach;
     oclnn__tune_db_init(&t->db, &ctx->device);
     t->load = OCLNN__TUNE_MISSING;
     if (ctx->device.backend != OCLNN_BACKEND_OPENCL) return OCLNN_OK;
@@ -108,6 +109,14 @@ void oclnn__tune_detach(oclnn_context *ctx) {
     oclnn__tune_db_free(&ctx->tune->db);
     free(ctx->tune);
     ctx->tune = NULL;
+}
+
+oclnn_status oclnn__tune_record(oclnn_context *ctx, const oclnn__tune_space *sp,
+                                const char *problem, const oclnn__tune_values *v, double ms) {
+    if (!ctx->tune || !oclnn__tune_db_put(&ctx->tune->db, sp, problem, v, ms))
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot record %s %s in the tuning state",
+                           sp->family, problem);
+    return OCLNN_OK;
 }
 
 oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tune_space *sp,

@@ -16,11 +16,12 @@ typedef struct bench_common {
     bool verify, json;
 } bench_common;
 
-/* Consumes argv[*i] (and its value) if it is a common option; returns 1 if consumed, 0 if not
- * a common option, -1 on a bad value (message printed). */
-int bench_common_arg(bench_common *c, int argc, char **argv, int *i);
+/* The common options as a table for tool_parse (dst pointers into c); ends with a NULL row. */
+enum { BENCH_COMMON_ROWS = 7 };
+void bench_common_opts(bench_common *c, tool_opt rows[BENCH_COMMON_ROWS]);
 void bench_common_init(bench_common *c);
-void bench_common_usage(FILE *f);
+/* bench_common_init, then tool_parse with cmd's options plus the common ones. */
+int bench_parse(const tool_cmd *cmd, bench_common *c, int argc, char **argv, const char **args, int *n_args);
 /* Creates the context for c->device / c->layout; prints the error and returns NULL on failure. */
 oclnn_context *bench_context(const bench_common *c);
 
@@ -31,11 +32,6 @@ double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void 
 
 /* Worst errors of `got` against `ref`: max |got-ref| and max |got-ref| / max(|ref|, 1e-3 * max|ref|). */
 void bench_errors(const float *got, const float *ref, size_t n, double *max_abs, double *max_rel);
-
-/* Parses "A,B,C,D" into up to `max` unsigned values; returns how many, or -1 on a bad list. */
-int parse_uints(const char *text, unsigned *out, int max);
-/* Parses "N,C,H,W" into a shape (exactly four positive numbers). */
-bool parse_shape(const char *text, oclnn_shape *out);
 
 /* Result printing: a text line, or one JSON object in an array (bench_json_begin/end). */
 typedef struct bench_result {
@@ -67,5 +63,11 @@ int bench_nms(int argc, char **argv);
 int bench_roi_align(int argc, char **argv);
 int bench_roi_pool(int argc, char **argv);
 int cmd_bench_conv(int argc, char **argv);
+/* The largest max_rel_err (bench_errors) --verify accepts from the convolution algorithm named
+ * `algo` (oclnn_op_algorithm of the op that ran). */
+double conv_verify_limit(const char *algo);
+/* The descriptor of a parsed problem string (src/backend/problem.h): no bias, no activation. */
+struct oclnn__conv2d_problem;
+oclnn_conv2d_desc conv_desc_of(const struct oclnn__conv2d_problem *pb);
 
 #endif

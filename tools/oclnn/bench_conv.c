@@ -1,50 +1,169 @@
 /* SPDX-License-Identifier: MIT */
-/* `oclnn bench conv N,C,H,W K,C/G,R,S [options]`: times 2-D convolution algorithms (see
- * usage()). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run; --verify compares with the
- * double-precision reference and exits 1 on mismatch. */
+/* `oclnn bench conv N,C,H,W K,C/G,R,S [options]` or `oclnn bench conv PROBLEM`: times 2-D
+ * convolution algorithms (see the option table in parse()). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run; --verify compares with the
+ * double-precision reference, with the tolerance of the algorithm that ran (whatever chose it:
+ * the heuristic, --find or a tuning database), and exits 1 on mismatch. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "bench.h"
+#include "backend/problem.h"
+#include "ops/conv2d.h"
 #include "ref/ref.h"
+#include "tune/job.h"
 
-/* --verify limits on max_rel_err (see bench_errors): float rounding for most algorithms; Winograd
- * F(4x4)'s transforms amplify it (tests/test_conv2d.c measures and bounds it). */
-#define VERIFY_REL 1e-3
-#define VERIFY_REL_WINOGRAD4 1e-2
-
-static void usage(FILE *f) {
-    fprintf(f, "usage: oclnn bench conv N,C,H,W K,C/G,R,S [options] [common options]\n\n"
-               "  --stride S|SH,SW      (default 1)\n"
-               "  --pad P|same|valid|T,B,L,R   explicit padding per side (default 0)\n"
-               "  --dilation D|DH,DW    (default 1)\n"
-               "  --groups G            (default C / (C/G))\n"
-               "  --bias --relu --residual   fused epilogue parts\n"
-               "  --algo A              auto (default), all, or one of:");
-    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) fprintf(f, " %s", oclnn_conv_algo_name((oclnn_conv_algo)a));
-    fprintf(f, "\n\n");
-    bench_common_usage(f);
+double conv_verify_limit(const char *algo) {
+    for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++)
+        if (!strcmp(algo, oclnn_conv_algo_name((oclnn_conv_algo)a))) return oclnn__tune_verify_limit((oclnn_conv_algo)a);
+    return OCLNN__TUNE_VERIFY_REL;
 }
 
-static bool pair(const char *v, uint32_t *a, uint32_t *b) {
-    unsigned x[2];
-    int n = parse_uints(v, x, 2);
-    if (n < 1 || !x[0] || (n == 2 && !x[1])) return false;
-    *a = x[0];
-    *b = n == 2 ? x[1] : x[0];
+oclnn_conv2d_desc conv_desc_of(const oclnn__conv2d_problem *pb) {
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.input = (oclnn_shape){pb->n, pb->c, pb->h, pb->w};
+    d.out_channels = pb->k;
+    d.kernel_h = pb->r, d.kernel_w = pb->s;
+    d.stride_h = pb->stride_h, d.stride_w = pb->stride_w;
+    d.dilation_h = pb->dil_h, d.dilation_w = pb->dil_w;
+    d.padding = (oclnn_padding){OCLNN_PAD_EXPLICIT, pb->pad_top, pb->pad_bottom, pb->pad_left, pb->pad_right};
+    d.groups = pb->groups;
+    return d;
+}
+
+/* Padding as --pad gives it: "1", "H,W" (top = bottom, left = right), "T,B,L,R", "same" or
+ * "valid"; `given` tells whether it was (a PROBLEM string carries its own padding). */
+typedef struct pad_arg {
+    oclnn_padding p;
+    bool given;
+} pad_arg;
+
+static const char *opt_pad(const char *v, void *dst) {
+    pad_arg *a = dst;
+    oclnn_padding *p = &a->p;
+    unsigned x[4];
+    int n = strcasecmp(v, "same") && strcasecmp(v, "valid") ? parse_uints(v, x, 4) : 0;
+    if (!strcasecmp(v, "same")) p->mode = OCLNN_PAD_SAME;
+    else if (!strcasecmp(v, "valid")) p->mode = OCLNN_PAD_VALID;
+    else if (n == 1) *p = (oclnn_padding){OCLNN_PAD_EXPLICIT, x[0], x[0], x[0], x[0]};
+    else if (n == 2) *p = (oclnn_padding){OCLNN_PAD_EXPLICIT, x[0], x[0], x[1], x[1]};
+    else if (n == 4) *p = (oclnn_padding){OCLNN_PAD_EXPLICIT, x[0], x[1], x[2], x[3]};
+    else return "P, H,W, T,B,L,R, same or valid";
+    a->given = true;
+    return NULL;
+}
+
+/* The algorithms to run: [0] first, [1] last. */
+static const char *opt_algo(const char *v, void *dst) {
+    int *range = dst;
+    if (!strcasecmp(v, "all")) {
+        range[0] = 1, range[1] = OCLNN_CONV_ALGO_COUNT - 1;
+        return NULL;
+    }
+    for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++)
+        if (!strcasecmp(v, oclnn_conv_algo_name((oclnn_conv_algo)a))) {
+            range[0] = range[1] = a;
+            return NULL;
+        }
+    return "auto, all, direct, im2col, gemm1x1, winograd2, winograd4, depthwise or im2col-clblast";
+}
+
+typedef struct conv_args {
+    oclnn_conv2d_desc d;
+    unsigned wshape[4]; /* K, C/G, R, S */
+    int algos[2];
+    bool find;
+    oclnn_layout problem_layout; /* the PROBLEM's _nchw / _nhwc suffix, else AUTO */
+} conv_args;
+
+/* The shape options; zero (or !pad.given) when not given. */
+typedef struct shape_opts {
+    uint32_t stride[2], dil[2], groups;
+    pad_arg pad;
+} shape_opts;
+
+/* The problem-string form: everything from the string, which no shape option may contradict. */
+static bool from_problem(const tool_cmd *cmd, conv_args *a, const char *text, const shape_opts *o) {
+    if (o->stride[0] || o->dil[0] || o->groups || o->pad.given)
+        return tool_usage_error(cmd, "PROBLEM \"%s\" gives the shape: --stride, --pad, --dilation and --groups "
+                                "go with the N,C,H,W K,C/G,R,S form", text), false;
+    oclnn__conv2d_problem pb;
+    if (oclnn__conv2d_problem_parse(text, &pb) != OCLNN_OK)
+        return tool_usage_error(cmd, "%s", tool_last_error()), false;
+    a->d = conv_desc_of(&pb);
+    a->wshape[0] = pb.k, a->wshape[1] = pb.cg, a->wshape[2] = pb.r, a->wshape[3] = pb.s;
+    a->problem_layout = pb.layout;
     return true;
 }
 
-static bool parse_pad(const char *v, oclnn_padding *p) {
-    if (!strcasecmp(v, "same")) return p->mode = OCLNN_PAD_SAME, true;
-    if (!strcasecmp(v, "valid")) return p->mode = OCLNN_PAD_VALID, true;
-    unsigned x[4];
-    int n = parse_uints(v, x, 4);
-    p->mode = OCLNN_PAD_EXPLICIT;
-    if (n == 1) p->top = p->bottom = p->left = p->right = x[0];
-    else if (n == 4) p->top = x[0], p->bottom = x[1], p->left = x[2], p->right = x[3];
-    else return false;
+/* The shapes form: N,C,H,W and K,C/G,R,S plus the shape options. */
+static bool from_shapes(const tool_cmd *cmd, conv_args *a, const char *in, const char *wt, const shape_opts *o) {
+    oclnn_conv2d_desc *d = &a->d;
+    if (!parse_shape(in, &d->input))
+        return tool_usage_error(cmd, "input shape \"%s\": expected N,C,H,W, each at least 1", in), false;
+    unsigned *w = a->wshape;
+    if (parse_uints(wt, w, 4) != 4 || !w[0] || !w[1] || !w[2] || !w[3])
+        return tool_usage_error(cmd, "weight shape \"%s\": expected K,C/G,R,S, each at least 1", wt), false;
+    d->out_channels = w[0];
+    d->kernel_h = w[2];
+    d->kernel_w = w[3];
+    /* C/G other than C means groups: only when --groups says so. */
+    d->groups = o->groups ? o->groups : 1;
+    if (d->input.c % d->groups || d->input.c / d->groups != w[1]) {
+        if (!o->groups && d->input.c % w[1] == 0)
+            return tool_usage_error(cmd, "the weights have %u input channels, the input %u: that is a grouped "
+                                    "convolution; say --groups %u", w[1], d->input.c, d->input.c / w[1]), false;
+        return tool_usage_error(cmd, "--groups %u: %u input channels in %u groups do not match the weights' %u "
+                                "per group", d->groups, d->input.c, d->groups, w[1]), false;
+    }
+    if (o->stride[0]) d->stride_h = o->stride[0], d->stride_w = o->stride[1];
+    if (o->dil[0]) d->dilation_h = o->dil[0], d->dilation_w = o->dil[1];
+    if (o->pad.given) d->padding = o->pad.p;
+    return true;
+}
+
+static bool parse(int argc, char **argv, conv_args *a, bench_common *c, int *rc) {
+    memset(a, 0, sizeof *a);
+    a->d = oclnn_conv2d_desc_default();
+    shape_opts so = {{0, 0}, {0, 0}, 0, {{OCLNN_PAD_EXPLICIT, 0, 0, 0, 0}, false}};
+    bool relu = false;
+    const tool_opt opts[] = {
+        {"stride", "S|SH,SW", "stride (default 1)", opt_pair, so.stride},
+        {"pad", "P|H,W|T,B,L,R", "zero padding, or same or valid (default 0)", opt_pad, &so.pad},
+        {"dilation", "D|DH,DW", "dilation (default 1)", opt_pair, so.dil},
+        {"groups", "G", "groups; needed when C/G is not C (default 1)", opt_count, &so.groups},
+        {"bias", NULL, "fused bias", NULL, &a->d.has_bias},
+        {"relu", NULL, "fused ReLU", NULL, &relu},
+        {"residual", NULL, "fused residual add (before the ReLU)", NULL, &a->d.fuse_residual},
+        {"algo", "A", "auto (default), all, or one algorithm: direct, im2col, gemm1x1, winograd2, "
+                      "winograd4, depthwise, im2col-clblast", opt_algo, a->algos},
+        {"find", NULL, "time every algorithm first (oclnn_conv2d_find), so auto uses the fastest", NULL,
+         &a->find},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {
+        "bench conv", "N,C,H,W K,C/G,R,S | PROBLEM",
+        "Times a 2-D convolution. N,C,H,W is the input; K,C/G,R,S the weights (output channels, input\n"
+        "channels per group, kernel height and width). Or one PROBLEM string, as bench prints it:\n"
+        "  n<N>c<C>h<H>w<W>k<K>r<R>s<S>[st<SH>x<SW>][pad<T>,<B>,<L>,<R>][dil<DH>x<DW>][g<G>][_nchw|_nhwc]\n"
+        "e.g. n1c64h56w56k64r3s3pad1 (st, pad, dil and g default to 1x1, 0, 1x1 and 1; pad also takes\n"
+        "H,W; a layout suffix sets the layout). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run. --verify\n"
+        "uses the tolerance of the algorithm that ran, however it was chosen.",
+        opts, NULL, 1, 2};
+    const char *args[2];
+    int n_args;
+    *rc = bench_parse(&cmd, c, argc, argv, args, &n_args);
+    if (*rc != TOOL_OK) return false;
+    bool ok = n_args == 1 ? from_problem(&cmd, a, args[0], &so) : from_shapes(&cmd, a, args[0], args[1], &so);
+    if (ok && a->problem_layout != OCLNN_LAYOUT_AUTO) {
+        if (c->layout != OCLNN_LAYOUT_AUTO && c->layout != a->problem_layout) {
+            tool_usage_error(&cmd, "--layout %s contradicts the problem's layout suffix", layout_name(c->layout));
+            ok = false;
+        }
+        c->layout = a->problem_layout;
+    }
+    if (!ok) return *rc = TOOL_USAGE, false;
+    if (relu) a->d.activation = OCLNN_ACTIVATION_RELU;
     return true;
 }
 
@@ -58,171 +177,131 @@ static oclnn_status run(void *arg) {
     return oclnn_conv2d_run(r->op, r->src, r->dst, r->res);
 }
 
+/* Host data: x (input), w (weights), b (bias), res (residual); ref with --verify. */
+typedef struct conv_data {
+    float *x, *w, *b, *res, *ref, *got;
+    size_t ni, no, nw;
+} conv_data;
+
+static void data_free(conv_data *h) {
+    free(h->x), free(h->w), free(h->b), free(h->res), free(h->ref), free(h->got);
+}
+
+static bool data_make(const oclnn_conv2d_desc *d, const unsigned wshape[4], oclnn_shape out, bool verify,
+                      conv_data *h) {
+    memset(h, 0, sizeof *h);
+    h->ni = (size_t)d->input.n * d->input.c * d->input.h * d->input.w;
+    h->no = (size_t)out.n * out.c * out.h * out.w;
+    h->nw = (size_t)d->out_channels * wshape[1] * d->kernel_h * d->kernel_w;
+    h->x = malloc(h->ni * sizeof *h->x), h->w = malloc(h->nw * sizeof *h->w);
+    h->b = malloc(out.c * sizeof *h->b), h->res = malloc(h->no * sizeof *h->res);
+    if (verify) h->ref = malloc(h->no * sizeof *h->ref), h->got = malloc(h->no * sizeof *h->got);
+    if (!h->x || !h->w || !h->b || !h->res || (verify && (!h->ref || !h->got))) return false;
+    unsigned seed = 12345;
+#define RND() ((seed = seed * 1103515245u + 12345u), (float)((seed >> 8) & 0xffff) / 65536.0f - 0.5f)
+    for (size_t i = 0; i < h->ni; i++) h->x[i] = RND();
+    for (size_t i = 0; i < h->nw; i++) h->w[i] = RND() * 0.2f;
+    for (size_t i = 0; i < out.c; i++) h->b[i] = RND();
+    for (size_t i = 0; i < h->no; i++) h->res[i] = RND();
+#undef RND
+    if (verify)
+        oclnn__ref_conv2d(d, h->x, OCLNN_LAYOUT_NCHW, h->w, d->has_bias ? h->b : NULL,
+                          d->fuse_residual ? h->res : NULL, h->ref);
+    return true;
+}
+
+/* Runs once more from a cleared output and compares with the reference. */
+static bool verify(run_ctx *r, const conv_data *h, bench_result *br) {
+    oclnn_tensor_fill(r->dst, 0.0f);
+    if (run(r) != OCLNN_OK || oclnn_tensor_read(r->dst, h->got, OCLNN_LAYOUT_NCHW) != OCLNN_OK) {
+        fprintf(stderr, "oclnn bench conv: %s\n", oclnn_last_error());
+        return false;
+    }
+    br->verified = true;
+    bench_errors(h->got, h->ref, h->no, &br->max_abs_err, &br->max_rel_err);
+    br->ok = br->max_rel_err <= conv_verify_limit(oclnn_op_algorithm(r->op));
+    return br->ok;
+}
+
+/* Times each algorithm of a->algos; returns the exit status. */
+static int bench_algos(oclnn_context *ctx, const bench_common *c, conv_args *a, run_ctx *r, const conv_data *h,
+                       const char *problem, double flops) {
+    int rc = TOOL_OK;
+    oclnn_conv2d_desc d = a->d;
+    bench_json_begin(c);
+    bool first_row = true;
+    for (int algo = a->algos[0]; algo <= a->algos[1]; algo++) {
+        d.algo = (oclnn_conv_algo)algo;
+        if (oclnn_conv2d_create(ctx, &d, h->w, d.has_bias ? h->b : NULL, &r->op) != OCLNN_OK) {
+            fprintf(stderr, "oclnn bench conv: %s: %s\n", oclnn_conv_algo_name(d.algo), oclnn_last_error());
+            if (a->algos[0] == a->algos[1]) rc = TOOL_FAIL;
+            continue;
+        }
+        double ms = bench_time(ctx, c, run, r);
+        if (ms < 0) {
+            rc = TOOL_FAIL;
+        } else {
+            bench_result br = {"conv", oclnn_op_algorithm(r->op), problem, ms, flops / (ms * 1e6), -1,
+                               false, 0, 0, true};
+            if (c->verify && !verify(r, h, &br)) rc = TOOL_FAIL;
+            bench_print(c, &br, first_row);
+            first_row = false;
+        }
+        oclnn_op_destroy(r->op);
+        r->op = NULL;
+    }
+    bench_json_end(c);
+    return rc;
+}
+
 int cmd_bench_conv(int argc, char **argv) {
     bench_common common;
-    bench_common_init(&common);
-    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
-    const char *algo_arg = "auto";
-    uint32_t groups = 0;
-    int positional = 0;
-    unsigned wshape[4] = {0};
-    for (int i = 1; i < argc; i++) {
-        int c = bench_common_arg(&common, argc, argv, &i);
-        if (c < 0) return TOOL_USAGE;
-        if (c > 0) continue;
-        const char *v = NULL;
-        if (arg_flag(argv[i], "--help") || arg_flag(argv[i], "-h")) {
-            usage(stdout);
-            return TOOL_OK;
-        } else if (arg_flag(argv[i], "--bias")) d.has_bias = true;
-        else if (arg_flag(argv[i], "--relu")) d.activation = OCLNN_ACTIVATION_RELU;
-        else if (arg_flag(argv[i], "--residual")) d.fuse_residual = true;
-        else if (arg_value(argc, argv, &i, "--stride", &v)) {
-            if (!v || !pair(v, &d.stride_h, &d.stride_w)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--dilation", &v)) {
-            if (!v || !pair(v, &d.dilation_h, &d.dilation_w)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--pad", &v)) {
-            if (!v || !parse_pad(v, &d.padding)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--groups", &v)) {
-            unsigned g;
-            if (!v || parse_uints(v, &g, 1) != 1 || !g) goto bad;
-            groups = g;
-        } else if (arg_value(argc, argv, &i, "--algo", &v)) {
-            if (!v) goto bad;
-            algo_arg = v;
-        } else if (argv[i][0] != '-' && positional == 0) {
-            if (!parse_shape(argv[i], &d.input)) goto bad;
-            positional++;
-        } else if (argv[i][0] != '-' && positional == 1) {
-            if (parse_uints(argv[i], wshape, 4) != 4 || !wshape[0] || !wshape[1] || !wshape[2] || !wshape[3])
-                goto bad;
-            positional++;
-        } else {
-            fprintf(stderr, "oclnn bench conv: unknown argument \"%s\"\n\n", argv[i]);
-            usage(stderr);
-            return TOOL_USAGE;
-        }
-        continue;
-    bad:
-        fprintf(stderr, "oclnn bench conv: bad value for %s\n\n", argv[i]);
-        usage(stderr);
-        return TOOL_USAGE;
-    }
-    if (positional != 2) {
-        usage(stderr);
-        return TOOL_USAGE;
-    }
-    d.out_channels = wshape[0];
-    d.kernel_h = wshape[2];
-    d.kernel_w = wshape[3];
-    d.groups = groups ? groups : (wshape[1] && d.input.c % wshape[1] == 0 ? d.input.c / wshape[1] : 0);
-    if (d.groups == 0 || d.input.c / d.groups != wshape[1]) {
-        fprintf(stderr, "oclnn bench conv: C/G (%u) does not fit C (%u)%s\n", wshape[1], d.input.c,
-                groups ? " and --groups" : "");
-        return TOOL_USAGE;
-    }
-    int first = 0, last = 0; /* algorithms to run */
-    if (!strcasecmp(algo_arg, "all")) first = 1, last = OCLNN_CONV_ALGO_COUNT - 1;
-    else {
-        first = -1;
-        for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++)
-            if (!strcasecmp(algo_arg, oclnn_conv_algo_name((oclnn_conv_algo)a))) first = last = a;
-        if (first < 0) {
-            fprintf(stderr, "oclnn bench conv: unknown --algo \"%s\"\n\n", algo_arg);
-            usage(stderr);
-            return TOOL_USAGE;
-        }
-    }
+    conv_args a;
+    int rc;
+    if (!parse(argc, argv, &a, &common, &rc)) return rc == TOOL_HELP ? TOOL_OK : rc;
+    oclnn_conv2d_desc *d = &a.d;
     oclnn_shape out;
-    if (oclnn_conv2d_output_shape(&d, &out) != OCLNN_OK) {
+    oclnn__conv2d_problem pb;
+    if (oclnn_conv2d_output_shape(d, &out) != OCLNN_OK || oclnn__conv2d_resolve(d, &pb) != OCLNN_OK) {
         fprintf(stderr, "oclnn bench conv: %s\n", oclnn_last_error());
         return TOOL_USAGE;
     }
     oclnn_context *ctx = bench_context(&common);
     if (!ctx) return TOOL_FAIL;
-    size_t ni = (size_t)d.input.n * d.input.c * d.input.h * d.input.w;
-    size_t no = (size_t)out.n * out.c * out.h * out.w;
-    size_t nw = (size_t)d.out_channels * wshape[1] * d.kernel_h * d.kernel_w;
-    float *x = malloc(ni * sizeof *x), *w = malloc(nw * sizeof *w), *b = malloc(out.c * sizeof *b);
-    float *res = malloc(no * sizeof *res), *ref = NULL, *got = NULL;
-    int rc = TOOL_OK;
+    char problem[OCLNN__CONV2D_PROBLEM_MAX];
+    pb.layout = oclnn_context_layout(ctx); /* timed in one layout: the string says which */
+    oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
+    conv_data h;
     run_ctx r = {0};
-    if (!x || !w || !b || !res) goto oom;
-    unsigned seed = 12345;
-#define RND() ((seed = seed * 1103515245u + 12345u), (float)((seed >> 8) & 0xffff) / 65536.0f - 0.5f)
-    for (size_t i = 0; i < ni; i++) x[i] = RND();
-    for (size_t i = 0; i < nw; i++) w[i] = RND() * 0.2f;
-    for (size_t i = 0; i < out.c; i++) b[i] = RND();
-    for (size_t i = 0; i < no; i++) res[i] = RND();
-    if (common.verify) {
-        ref = malloc(no * sizeof *ref);
-        got = malloc(no * sizeof *got);
-        if (!ref || !got) goto oom;
-        oclnn__ref_conv2d(&d, x, OCLNN_LAYOUT_NCHW, w, d.has_bias ? b : NULL, d.fuse_residual ? res : NULL, ref);
-    }
-    if (oclnn_tensor_create(ctx, d.input, OCLNN_LAYOUT_AUTO, &r.src) != OCLNN_OK ||
-        oclnn_tensor_create(ctx, out, OCLNN_LAYOUT_AUTO, &r.dst) != OCLNN_OK ||
-        (d.fuse_residual && oclnn_tensor_create(ctx, out, OCLNN_LAYOUT_AUTO, &r.res) != OCLNN_OK) ||
-        oclnn_tensor_write(r.src, x, OCLNN_LAYOUT_NCHW) != OCLNN_OK ||
-        (r.res && oclnn_tensor_write(r.res, res, OCLNN_LAYOUT_NCHW) != OCLNN_OK)) {
-        fprintf(stderr, "oclnn bench conv: %s\n", oclnn_last_error());
-        rc = TOOL_FAIL;
+    rc = TOOL_FAIL;
+    if (!data_make(d, a.wshape, out, common.verify, &h)) {
+        fprintf(stderr, "oclnn bench conv: out of memory\n");
         goto done;
     }
-    char problem[160];
-    snprintf(problem, sizeof problem, "n%uc%uh%uw%uk%ur%us%ust%ux%ug%u%s", d.input.n, d.input.c, d.input.h,
-             d.input.w, d.out_channels, d.kernel_h, d.kernel_w, d.stride_h, d.stride_w, d.groups,
-             oclnn_context_layout(ctx) == OCLNN_LAYOUT_NHWC ? "_nhwc" : "_nchw");
-    double flops = 2.0 * out.n * out.c * wshape[1] * d.kernel_h * d.kernel_w * out.h * out.w;
-    bench_json_begin(&common);
-    bool first_row = true;
-    for (int a = first; a <= last; a++) {
-        d.algo = (oclnn_conv_algo)a;
-        if (oclnn_conv2d_create(ctx, &d, w, d.has_bias ? b : NULL, &r.op) != OCLNN_OK) {
-            fprintf(stderr, "oclnn bench conv: %s: %s\n", oclnn_conv_algo_name(d.algo), oclnn_last_error());
-            if (first == last) rc = TOOL_FAIL;
-            continue;
-        }
-        double ms = bench_time(ctx, &common, run, &r);
-        if (ms < 0) {
-            rc = TOOL_FAIL;
-        } else {
-            bench_result br = {"conv", oclnn_op_algorithm(r.op), problem, ms, flops / (ms * 1e6), -1,
-                               false, 0, 0, true};
-            if (common.verify) {
-                oclnn_tensor_fill(r.dst, 0.0f);
-                if (run(&r) != OCLNN_OK || oclnn_tensor_read(r.dst, got, OCLNN_LAYOUT_NCHW) != OCLNN_OK) {
-                    fprintf(stderr, "oclnn bench conv: %s\n", oclnn_last_error());
-                    rc = TOOL_FAIL;
-                } else {
-                    br.verified = true;
-                    bench_errors(got, ref, no, &br.max_abs_err, &br.max_rel_err);
-                    double limit = d.algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? VERIFY_REL_WINOGRAD4 : VERIFY_REL;
-                    br.ok = br.max_rel_err <= limit;
-                    if (!br.ok) rc = TOOL_FAIL;
-                }
-            }
-            bench_print(&common, &br, first_row);
-            first_row = false;
-        }
-        oclnn_op_destroy(r.op);
-        r.op = NULL;
+    if (oclnn_tensor_create(ctx, d->input, OCLNN_LAYOUT_AUTO, &r.src) != OCLNN_OK ||
+        oclnn_tensor_create(ctx, out, OCLNN_LAYOUT_AUTO, &r.dst) != OCLNN_OK ||
+        (d->fuse_residual && oclnn_tensor_create(ctx, out, OCLNN_LAYOUT_AUTO, &r.res) != OCLNN_OK) ||
+        oclnn_tensor_write(r.src, h.x, OCLNN_LAYOUT_NCHW) != OCLNN_OK ||
+        (r.res && oclnn_tensor_write(r.res, h.res, OCLNN_LAYOUT_NCHW) != OCLNN_OK)) {
+        fprintf(stderr, "oclnn bench conv: %s\n", oclnn_last_error());
+        goto done;
     }
-    bench_json_end(&common);
-    goto done;
-oom:
-    fprintf(stderr, "oclnn bench conv: out of memory\n");
-    rc = TOOL_FAIL;
+    if (a.find) {
+        oclnn_conv2d_perf best;
+        size_t count;
+        if (oclnn_conv2d_find(ctx, d, &best, 1, &count) != OCLNN_OK) {
+            fprintf(stderr, "oclnn bench conv: --find: %s\n", oclnn_last_error());
+            goto done;
+        }
+        fprintf(stderr, "find: %s is the fastest (%.3f ms)\n", oclnn_conv_algo_name(best.algo), best.ms);
+    }
+    double flops = 2.0 * out.n * out.c * a.wshape[1] * d->kernel_h * d->kernel_w * out.h * out.w;
+    rc = bench_algos(ctx, &common, &a, &r, &h, problem, flops);
 done:
     oclnn_tensor_destroy(r.src);
     oclnn_tensor_destroy(r.dst);
     oclnn_tensor_destroy(r.res);
     oclnn_context_destroy(ctx);
-    free(x);
-    free(w);
-    free(b);
-    free(res);
-    free(ref);
-    free(got);
+    data_free(&h);
     return rc;
 }

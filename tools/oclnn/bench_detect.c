@@ -35,63 +35,50 @@ static oclnn_status run_roi(void *p) {
     return oclnn_roi_run(a->op, a->src, a->rois, a->num_rois, a->dst, NULL);
 }
 
-static void roi_usage(FILE *f, const char *op) {
-    fprintf(f,
-            "usage: oclnn bench %s [--map N,C,H,W] [--rois R] [--out H,W] [--scale S]%s [common]\n"
-            "  defaults: --map 1,256,50,50 --rois 300 --out 7,7 --scale 0.0625%s\n"
-            "  RoIs are random boxes of 16 to 400 image pixels, some crossing the borders.\n\n",
-            op, strcmp(op, "roi_align") ? "" : " [--sampling S] [--aligned]",
-            strcmp(op, "roi_align") ? "" : " --sampling 2");
-    bench_common_usage(f);
+/* --out H,W */
+static const char *opt_out(const char *v, void *dst) {
+    unsigned u[2];
+    if (parse_uints(v, u, 2) != 2 || !u[0] || !u[1]) return "H,W, each at least 1";
+    ((uint32_t *)dst)[0] = u[0], ((uint32_t *)dst)[1] = u[1];
+    return NULL;
+}
+
+static const char *opt_scale(const char *v, void *dst) {
+    float f;
+    if (opt_float(v, &f) || !(f > 0)) return "a positive number";
+    *(float *)dst = f;
+    return NULL;
 }
 
 static int bench_roi(int argc, char **argv, oclnn_roi_mode mode) {
     const char *name = mode == OCLNN_ROI_ALIGN ? "roi_align" : "roi_pool";
     bench_common c;
-    bench_common_init(&c);
     oclnn_shape map = {1, 256, 50, 50};
     oclnn_roi_desc d = OCLNN_ROI_DESC_INIT;
     d.mode = mode;
     d.spatial_scale = 0.0625f;
     d.sampling_ratio = 2;
-    unsigned num_rois = 300;
-    for (int i = 1; i < argc; i++) {
-        int r = bench_common_arg(&c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r > 0) continue;
-        const char *v;
-        unsigned u[2];
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            roi_usage(stdout, name);
-            return TOOL_OK;
-        } else if (mode == OCLNN_ROI_ALIGN && arg_flag(argv[i], "--aligned")) {
-            d.aligned = true;
-        } else if (arg_value(argc, argv, &i, "--map", &v)) {
-            if (!v || !parse_shape(v, &map)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--rois", &v)) {
-            if (!v || parse_uints(v, u, 1) != 1 || !u[0]) goto bad;
-            num_rois = u[0];
-        } else if (arg_value(argc, argv, &i, "--out", &v)) {
-            if (!v || parse_uints(v, u, 2) != 2 || !u[0] || !u[1]) goto bad;
-            d.pooled_h = u[0];
-            d.pooled_w = u[1];
-        } else if (arg_value(argc, argv, &i, "--scale", &v)) {
-            char *end;
-            if (!v || !(d.spatial_scale = strtof(v, &end)) || *end) goto bad;
-        } else if (mode == OCLNN_ROI_ALIGN && arg_value(argc, argv, &i, "--sampling", &v)) {
-            char *end;
-            if (!v) goto bad;
-            d.sampling_ratio = (int32_t)strtol(v, &end, 10);
-            if (*end) goto bad;
-        } else {
-            goto bad;
-        }
-        continue;
-    bad:
-        fprintf(stderr, "oclnn bench %s: bad or unknown argument \"%s\"\n\n", name, argv[i]);
-        roi_usage(stderr, name);
-        return TOOL_USAGE;
-    }
+    uint32_t num_rois = 300, out[2] = {7, 7};
+    const bool align = mode == OCLNN_ROI_ALIGN;
+    tool_opt opts[] = {
+        {"map", "N,C,H,W", "the feature map (default 1,256,50,50)", opt_shape, &map},
+        {"rois", "R", "how many RoIs (default 300)", opt_count, &num_rois},
+        {"out", "H,W", "pooled size (default 7,7)", opt_out, out},
+        {"scale", "S", "feature-map pixels per image pixel (default 0.0625)", opt_scale, &d.spatial_scale},
+        {"sampling", "S", "samples per bin side, 0 adaptive (default 2)", opt_int, &d.sampling_ratio},
+        {"aligned", NULL, "half-pixel offset (torchvision aligned=True)", NULL, &d.aligned},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    if (!align) opts[4] = opts[6]; /* RoI pooling has no sampling and no alignment */
+    const tool_cmd cmd = {align ? "bench roi_align" : "bench roi_pool", "",
+                          "Times RoI pooling of random boxes of 16 to 400 image pixels, some crossing the borders,\n"
+                          "on a seeded feature map.",
+                          opts, NULL, 0, 0};
+    const char *args[1];
+    int n_args;
+    int prc = bench_parse(&cmd, &c, argc, argv, args, &n_args);
+    if (prc != TOOL_OK) return prc == TOOL_HELP ? TOOL_OK : prc;
+    d.pooled_h = out[0], d.pooled_w = out[1];
     oclnn_context *ctx = bench_context(&c);
     if (!ctx) return TOOL_FAIL;
     int rc = TOOL_FAIL;
@@ -183,52 +170,30 @@ static oclnn_status run_nms(void *p) {
     return oclnn_nms(a->ctx, &a->desc, a->boxes, a->scores, a->classes, a->n, a->keep, &a->kept);
 }
 
-static void nms_usage(FILE *f) {
-    fprintf(
-        f, "usage: oclnn bench nms [--boxes B] [--iou T] [--classes K] [--objects M] [common]\n"
-           "  defaults: --boxes 2000 --iou 0.7 --classes 1 --objects 0\n"
-           "  Boxes of 20 to 200 pixels in an 800x800 image: spread out (--objects 0) or jittered\n"
-           "  around M objects; K > 1 runs batched (per-class) NMS.\n\n");
-    bench_common_usage(f);
+static const char *opt_iou(const char *v, void *dst) {
+    float f;
+    if (opt_float(v, &f) || !(f >= 0 && f <= 1)) return "a number from 0 to 1";
+    *(double *)dst = f;
+    return NULL;
 }
 
 int bench_nms(int argc, char **argv) {
     bench_common c;
-    bench_common_init(&c);
-    unsigned n = 2000, classes = 1, objects = 0;
+    uint32_t n = 2000, classes = 1, objects = 0;
     double iou = 0.7;
-    for (int i = 1; i < argc; i++) {
-        int r = bench_common_arg(&c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r > 0) continue;
-        const char *v;
-        unsigned u;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            nms_usage(stdout);
-            return TOOL_OK;
-        } else if (arg_value(argc, argv, &i, "--boxes", &v)) {
-            if (!v || parse_uints(v, &u, 1) != 1 || !u) goto bad;
-            n = u;
-        } else if (arg_value(argc, argv, &i, "--classes", &v)) {
-            if (!v || parse_uints(v, &u, 1) != 1 || !u) goto bad;
-            classes = u;
-        } else if (arg_value(argc, argv, &i, "--objects", &v)) {
-            if (!v || parse_uints(v, &u, 1) != 1) goto bad;
-            objects = u;
-        } else if (arg_value(argc, argv, &i, "--iou", &v)) {
-            char *end;
-            if (!v) goto bad;
-            iou = strtod(v, &end);
-            if (*end || !(iou >= 0 && iou <= 1)) goto bad;
-        } else {
-            goto bad;
-        }
-        continue;
-    bad:
-        fprintf(stderr, "oclnn bench nms: bad or unknown argument \"%s\"\n\n", argv[i]);
-        nms_usage(stderr);
-        return TOOL_USAGE;
-    }
+    const tool_opt opts[] = {
+        {"boxes", "B", "how many boxes (default 2000)", opt_count, &n},
+        {"iou", "T", "IoU threshold (default 0.7)", opt_iou, &iou},
+        {"classes", "K", "classes; K > 1 runs batched (per-class) NMS (default 1)", opt_count, &classes},
+        {"objects", "M", "boxes jittered around M objects, 0: spread out (default 0)", opt_uint, &objects},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"bench nms", "", "Times non-maximum suppression of boxes of 20 to 200 pixels in an 800x800 image.",
+                          opts, NULL, 0, 0};
+    const char *args[1];
+    int n_args;
+    int prc = bench_parse(&cmd, &c, argc, argv, args, &n_args);
+    if (prc != TOOL_OK) return prc == TOOL_HELP ? TOOL_OK : prc;
     oclnn_context *ctx = bench_context(&c);
     if (!ctx) return TOOL_FAIL;
     int rc = TOOL_FAIL;

@@ -26,10 +26,19 @@ typedef struct lb {
 
 static size_t count(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
 
-static int usage_error(const char *cmd, const char *msg) {
-    fprintf(stderr, "oclnn bench %s: %s (see oclnn bench --help)\n", cmd, msg);
-    return TOOL_USAGE;
+/* Parses the command's options and its one positional N,C,H,W into *shape. */
+static int parse_one_shape(const tool_cmd *cmd, lb *b, int argc, char **argv, oclnn_shape *shape) {
+    const char *args[1];
+    int n_args;
+    int rc = bench_parse(cmd, &b->c, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return rc;
+    if (!parse_shape(args[0], shape))
+        return tool_usage_error(cmd, "shape \"%s\": expected N,C,H,W, each at least 1", args[0]);
+    return TOOL_OK;
 }
+
+/* tool_parse's TOOL_HELP is a success for the command. */
+static int parse_status(int rc) { return rc == TOOL_HELP ? TOOL_OK : rc; }
 
 static bool start(lb *b) {
     b->ctx = bench_context(&b->c);
@@ -142,34 +151,18 @@ static oclnn_status run_bn(void *p) {
     return oclnn_batchnorm_run(a->op, a->a, a->dst);
 }
 
-static bool parse_float(const char *s, float *out) {
-    if (!s || !*s) return false;
-    char *end;
-    double v = strtod(s, &end);
-    if (*end) return false;
-    *out = (float)v;
-    return true;
-}
-
 int bench_bn(int argc, char **argv) {
     lb b;
-    bench_common_init(&b.c);
     oclnn_batchnorm_desc d = oclnn_batchnorm_desc_default();
-    bool have_shape = false;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r = bench_common_arg(&b.c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r) continue;
-        if (arg_flag(argv[i], "--training")) d.training = true;
-        else if (arg_value(argc, argv, &i, "--eps", &v)) {
-            if (!parse_float(v, &d.eps)) return usage_error("bn", "--eps needs a number");
-        } else if (arg_value(argc, argv, &i, "--momentum", &v)) {
-            if (!parse_float(v, &d.momentum)) return usage_error("bn", "--momentum needs a number");
-        } else if (!have_shape && parse_shape(argv[i], &d.shape)) have_shape = true;
-        else return usage_error("bn", "usage: bench bn N,C,H,W [--training] [--eps E] [--momentum M]");
-    }
-    if (!have_shape) return usage_error("bn", "needs a shape N,C,H,W");
+    const tool_opt opts[] = {
+        {"training", NULL, "training mode: batch statistics, running averages updated", NULL, &d.training},
+        {"eps", "E", "added to the variance (default 1e-5)", opt_float, &d.eps},
+        {"momentum", "M", "running-average momentum in training (default 0.1)", opt_float, &d.momentum},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"bench bn", "N,C,H,W", "Times batch normalization of an N,C,H,W tensor.", opts, NULL, 1, 1};
+    int rc = parse_one_shape(&cmd, &b, argc, argv, &d.shape);
+    if (rc != TOOL_OK) return parse_status(rc);
     if (!start(&b)) return TOOL_FAIL;
     const size_t n = count(d.shape), C = d.shape.c;
     float *x = random_data(n, 1, -2, 3), *g = random_data(C, 2, 0.5f, 2), *be = random_data(C, 3, -1, 1);
@@ -226,44 +219,32 @@ static oclnn_status run_pool(void *p) {
     return oclnn_pool2d_run(a->op, a->a, a->dst, NULL);
 }
 
-static bool parse_pair(const char *s, uint32_t *a, uint32_t *b) {
-    unsigned v[2];
-    int n = s ? parse_uints(s, v, 2) : -1;
-    if (n == 1) v[1] = v[0];
-    else if (n != 2) return false;
-    *a = v[0];
-    *b = v[1];
-    return true;
-}
-
 int bench_pool(int argc, char **argv) {
     lb b;
-    bench_common_init(&b.c);
     oclnn_pool2d_desc d = oclnn_pool2d_desc_default();
-    d.kernel_h = d.kernel_w = 2;
-    bool have_shape = false, have_kind = false;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r = bench_common_arg(&b.c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r) continue;
-        if (arg_flag(argv[i], "--max")) d.kind = OCLNN_POOL_MAX, have_kind = true;
-        else if (arg_flag(argv[i], "--avg")) d.kind = OCLNN_POOL_AVG, have_kind = true;
-        else if (arg_flag(argv[i], "--global")) d.kind = OCLNN_POOL_GLOBAL_AVG, have_kind = true;
-        else if (arg_flag(argv[i], "--ceil")) d.ceil_mode = true;
-        else if (arg_flag(argv[i], "--exclude-pad")) d.count_include_pad = false;
-        else if (arg_value(argc, argv, &i, "--window", &v)) {
-            if (!parse_pair(v, &d.kernel_h, &d.kernel_w)) return usage_error("pool", "--window needs K or KH,KW");
-        } else if (arg_value(argc, argv, &i, "--stride", &v)) {
-            if (!parse_pair(v, &d.stride_h, &d.stride_w)) return usage_error("pool", "--stride needs S or SH,SW");
-        } else if (arg_value(argc, argv, &i, "--pad", &v)) {
-            if (!parse_pair(v, &d.pad_h, &d.pad_w)) return usage_error("pool", "--pad needs P or PH,PW");
-        } else if (!have_shape && parse_shape(argv[i], &d.input)) have_shape = true;
-        else
-            return usage_error("pool", "usage: bench pool N,C,H,W --max|--avg|--global [--window K|KH,KW] "
-                                       "[--stride S] [--pad P] [--ceil] [--exclude-pad]");
-    }
-    if (!have_shape || !have_kind) return usage_error("pool", "needs a shape N,C,H,W and --max, --avg or --global");
+    uint32_t window[2] = {2, 2}, stride[2] = {0, 0}, pad[2] = {0, 0};
+    bool max = false, avg = false, global = false, exclude_pad = false;
+    const tool_opt opts[] = {
+        {"max", NULL, "max pooling", NULL, &max},
+        {"avg", NULL, "average pooling", NULL, &avg},
+        {"global", NULL, "global average pooling", NULL, &global},
+        {"window", "K|KH,KW", "window (default 2)", opt_pair, window},
+        {"stride", "S|SH,SW", "stride (default: the window)", opt_pair, stride},
+        {"pad", "P|PH,PW", "zero padding per side (default 0)", opt_pair0, pad},
+        {"ceil", NULL, "round the output size up", NULL, &d.ceil_mode},
+        {"exclude-pad", NULL, "average over the window's in-bounds elements only", NULL, &exclude_pad},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"bench pool", "N,C,H,W", "Times 2-D pooling of an N,C,H,W tensor: one of --max, --avg, --global.",
+                          opts, NULL, 1, 1};
+    int rc = parse_one_shape(&cmd, &b, argc, argv, &d.input);
+    if (rc != TOOL_OK) return parse_status(rc);
+    if (max + avg + global != 1) return tool_usage_error(&cmd, "needs exactly one of --max, --avg and --global");
+    d.kind = max ? OCLNN_POOL_MAX : avg ? OCLNN_POOL_AVG : OCLNN_POOL_GLOBAL_AVG;
+    d.kernel_h = window[0], d.kernel_w = window[1];
+    d.stride_h = stride[0], d.stride_w = stride[1];
+    d.pad_h = pad[0], d.pad_w = pad[1];
+    if (exclude_pad) d.count_include_pad = false;
     oclnn_shape os;
     if (oclnn_pool2d_output_shape(&d, &os) != OCLNN_OK) {
         fprintf(stderr, "oclnn bench pool: %s\n", oclnn_last_error());
@@ -313,19 +294,19 @@ static oclnn_status run_concat(void *p) {
 
 int bench_concat(int argc, char **argv) {
     lb b;
-    bench_common_init(&b.c);
     oclnn_shape parts[MAX_CONCAT];
-    size_t np = 0;
-    for (int i = 1; i < argc; i++) {
-        int r = bench_common_arg(&b.c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r) continue;
-        if (np == MAX_CONCAT || !parse_shape(argv[i], &parts[np]))
-            return usage_error("concat", "usage: bench concat N,C1,H,W N,C2,H,W ... (at most 16)");
-        np++;
-    }
+    const char *args[MAX_CONCAT];
+    int n_args;
+    const tool_cmd cmd = {"bench concat", "N,C1,H,W N,C2,H,W ...",
+                          "Times the depth concat of up to 16 tensors that differ only in channels.", NULL, NULL, 1,
+                          MAX_CONCAT};
+    int rc = bench_parse(&cmd, &b.c, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return parse_status(rc);
+    size_t np = (size_t)n_args;
+    for (size_t i = 0; i < np; i++)
+        if (!parse_shape(args[i], &parts[i]))
+            return tool_usage_error(&cmd, "shape \"%s\": expected N,C,H,W, each at least 1", args[i]);
     oclnn_shape os;
-    if (np < 1) return usage_error("concat", "needs at least one shape");
     if (oclnn_concat_output_shape(parts, np, &os) != OCLNN_OK) {
         fprintf(stderr, "oclnn bench concat: %s\n", oclnn_last_error());
         return TOOL_USAGE;
@@ -388,18 +369,16 @@ static oclnn_status run_lrn(void *p) {
 
 int bench_add(int argc, char **argv) {
     lb b;
-    bench_common_init(&b.c);
     oclnn_eltwise_desc d = {{0, 0, 0, 0}, OCLNN_ELTWISE_ADD};
-    bool have_shape = false;
-    for (int i = 1; i < argc; i++) {
-        int r = bench_common_arg(&b.c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r) continue;
-        if (arg_flag(argv[i], "--relu")) d.op = OCLNN_ELTWISE_ADD_RELU;
-        else if (!have_shape && parse_shape(argv[i], &d.shape)) have_shape = true;
-        else return usage_error("add", "usage: bench add N,C,H,W [--relu]");
-    }
-    if (!have_shape) return usage_error("add", "needs a shape N,C,H,W");
+    bool relu = false;
+    const tool_opt opts[] = {
+        {"relu", NULL, "fused ReLU after the add", NULL, &relu},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"bench add", "N,C,H,W", "Times the residual add of two N,C,H,W tensors.", opts, NULL, 1, 1};
+    int rc = parse_one_shape(&cmd, &b, argc, argv, &d.shape);
+    if (rc != TOOL_OK) return parse_status(rc);
+    if (relu) d.op = OCLNN_ELTWISE_ADD_RELU;
     if (!start(&b)) return TOOL_FAIL;
     size_t n = count(d.shape);
     float *x = random_data(n, 1, -1, 1), *y = random_data(n, 2, -1, 1);
@@ -431,30 +410,20 @@ int bench_add(int argc, char **argv) {
 /* softmax and lrn share the driver; lrn != NULL selects LRN. */
 static int channel_bench(int argc, char **argv, const char *name, oclnn_lrn_desc *lrn) {
     lb b;
-    bench_common_init(&b.c);
     oclnn_shape s = {0, 0, 0, 0};
-    bool have_shape = false;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r = bench_common_arg(&b.c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r) continue;
-        if (lrn && arg_value(argc, argv, &i, "--size", &v)) {
-            unsigned u;
-            if (!v || parse_uints(v, &u, 1) != 1) return usage_error(name, "--size needs a number");
-            lrn->size = u;
-        } else if (lrn && arg_value(argc, argv, &i, "--alpha", &v)) {
-            if (!parse_float(v, &lrn->alpha)) return usage_error(name, "--alpha needs a number");
-        } else if (lrn && arg_value(argc, argv, &i, "--beta", &v)) {
-            if (!parse_float(v, &lrn->beta)) return usage_error(name, "--beta needs a number");
-        } else if (lrn && arg_value(argc, argv, &i, "--k", &v)) {
-            if (!parse_float(v, &lrn->k)) return usage_error(name, "--k needs a number");
-        } else if (!have_shape && parse_shape(argv[i], &s)) have_shape = true;
-        else
-            return usage_error(name, lrn ? "usage: bench lrn N,C,H,W [--size 5] [--alpha A] [--beta B] [--k K]"
-                                         : "usage: bench softmax N,C,H,W");
-    }
-    if (!have_shape) return usage_error(name, "needs a shape N,C,H,W");
+    tool_opt opts[] = {
+        {"size", "N", "channels in the window (default 5)", opt_count, lrn ? &lrn->size : NULL},
+        {"alpha", "A", "scale of the sum of squares (default 1e-4)", opt_float, lrn ? &lrn->alpha : NULL},
+        {"beta", "B", "exponent (default 0.75)", opt_float, lrn ? &lrn->beta : NULL},
+        {"k", "K", "additive constant (default 1)", opt_float, lrn ? &lrn->k : NULL},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {lrn ? "bench lrn" : "bench softmax", "N,C,H,W",
+                          lrn ? "Times local response normalization across channels of an N,C,H,W tensor."
+                              : "Times softmax over the channels of an N,C,H,W tensor.",
+                          lrn ? opts : NULL, NULL, 1, 1};
+    int rc = parse_one_shape(&cmd, &b, argc, argv, &s);
+    if (rc != TOOL_OK) return parse_status(rc);
     if (!start(&b)) return TOOL_FAIL;
     size_t n = count(s);
     float *x = random_data(n, 1, -4, 4);
@@ -512,25 +481,24 @@ static oclnn_status run_fc(void *p) {
 
 int bench_fc(int argc, char **argv) {
     lb b;
-    bench_common_init(&b.c);
     oclnn_fc_desc d = oclnn_fc_desc_default();
-    int positional = 0;
-    for (int i = 1; i < argc; i++) {
-        int r = bench_common_arg(&b.c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r) continue;
-        unsigned v[2];
-        if (arg_flag(argv[i], "--bias")) d.has_bias = true;
-        else if (positional == 0 && parse_uints(argv[i], v, 2) == 2 && v[0] && v[1]) {
-            d.input = (oclnn_shape){v[0], v[1], 1, 1};
-            positional++;
-        } else if (positional == 1 && parse_uints(argv[i], v, 1) == 1 && v[0]) {
-            d.out_features = v[0];
-            positional++;
-        } else
-            return usage_error("fc", "usage: bench fc N,IN OUT [--bias]");
-    }
-    if (positional != 2) return usage_error("fc", "needs N,IN and OUT");
+    const tool_opt opts[] = {
+        {"bias", NULL, "add a bias", NULL, &d.has_bias},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"bench fc", "N,IN OUT", "Times a fully connected layer: N rows of IN features to OUT features.",
+                          opts, NULL, 2, 2};
+    const char *args[2];
+    int n_args;
+    int rc = bench_parse(&cmd, &b.c, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return parse_status(rc);
+    unsigned v[2];
+    if (parse_uints(args[0], v, 2) != 2 || !v[0] || !v[1])
+        return tool_usage_error(&cmd, "\"%s\": expected N,IN, each at least 1", args[0]);
+    d.input = (oclnn_shape){v[0], v[1], 1, 1};
+    if (parse_uints(args[1], v, 1) != 1 || !v[0])
+        return tool_usage_error(&cmd, "\"%s\": expected OUT, at least 1", args[1]);
+    d.out_features = v[0];
     if (!start(&b)) return TOOL_FAIL;
     const size_t N = d.input.n, K = d.input.c, O = d.out_features;
     b.rtol = fmax(VERIFY_RTOL, VERIFY_RTOL_PER_SQRT_K * sqrt((double)K));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "graph/fuse.h"
 #include "npy.h"
 #include "ref/ref_net.h"
 
@@ -16,118 +17,77 @@
 
 typedef struct net_args {
     const char *name, *weights, *input, *output;
-    unsigned batch, h, w;
-    unsigned long long seed;
+    uint32_t batch, h, w;
+    uint64_t seed;
     bool find, size_given;
 } net_args;
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: oclnn bench net NAME [--batch N] [--size H[,W]] [--weights FILE.safetensors]\n"
-               "                          [--input FILE.npy] [--output FILE.npy] [--seed S] [common options]\n"
-               "networks:");
-    for (const char *const *n = oclnn_graph_builtin_names(); *n; n++) fprintf(f, " %s", *n);
-    fprintf(f, "\n  --batch N      images per run (default 1; --input sets it)\n"
-               "  --size H[,W]   input size (default 224, inception_v3 299; --input sets it)\n"
-               "  --weights F    PyTorch state_dict in .safetensors (tools/export_weights.py); default:\n"
-               "                 oclnn's seeded generator (oclnn_graph_init_random, --seed, default 0)\n"
-               "  --input F      input as float32 (N,3,H,W) .npy; default: seeded uniform [-1, 1)\n"
-               "  --output F     write the output (N,classes) as .npy\n"
-               "  --find         time every convolution algorithm per layer first (oclnn_conv2d_find);\n"
-               "                 the net then uses the fastest of each\n\n");
-    bench_common_usage(f);
+/* --size H or H,W */
+static const char *opt_size(const char *v, void *dst) {
+    net_args *a = dst;
+    uint32_t hw[2];
+    if (opt_pair(v, hw)) return "H or H,W, each at least 1";
+    a->h = hw[0], a->w = hw[1], a->size_given = true;
+    return NULL;
 }
 
 static int parse(int argc, char **argv, net_args *a, bench_common *c) {
     memset(a, 0, sizeof *a);
     a->batch = 1;
     a->h = a->w = 224;
-    bench_common_init(c);
-    for (int i = 1; i < argc; i++) {
-        int r = bench_common_arg(c, argc, argv, &i);
-        if (r < 0) return TOOL_USAGE;
-        if (r > 0) continue;
-        const char *v;
-        unsigned u[2];
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return -1;
-        } else if (arg_value(argc, argv, &i, "--batch", &v)) {
-            if (!v || parse_uints(v, u, 1) != 1 || !u[0]) goto bad;
-            a->batch = u[0];
-        } else if (arg_value(argc, argv, &i, "--size", &v)) {
-            int k = v ? parse_uints(v, u, 2) : -1;
-            if (k < 1 || !u[0] || !u[k - 1]) goto bad;
-            a->h = u[0];
-            a->w = u[k - 1];
-            a->size_given = true;
-        } else if (arg_value(argc, argv, &i, "--seed", &v)) {
-            char *end;
-            if (!v || !*v) goto bad;
-            a->seed = strtoull(v, &end, 10);
-            if (*end) goto bad;
-        } else if (arg_flag(argv[i], "--find")) {
-            a->find = true;
-        } else if (arg_value(argc, argv, &i, "--weights", &v)) {
-            if (!(a->weights = v)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--input", &v)) {
-            if (!(a->input = v)) goto bad;
-        } else if (arg_value(argc, argv, &i, "--output", &v)) {
-            if (!(a->output = v)) goto bad;
-        } else if (argv[i][0] != '-' && !a->name) {
-            a->name = argv[i];
-        } else {
-            fprintf(stderr, "oclnn bench net: unknown argument \"%s\"\n\n", argv[i]);
-            usage(stderr);
-            return TOOL_USAGE;
-        }
-        continue;
-    bad:
-        fprintf(stderr, "oclnn bench net: bad or missing value for %s\n", argv[i]);
-        return TOOL_USAGE;
-    }
-    if (a->name && !a->size_given && !strcmp(a->name, "inception_v3")) a->h = a->w = 299; /* its size */
-    if (!a->name) {
-        fprintf(stderr, "oclnn bench net: which network?\n\n");
-        usage(stderr);
-        return TOOL_USAGE;
-    }
-    return 0;
+    char about[640];
+    int len = snprintf(about, sizeof about, "Compiles a built-in network for the device, times whole runs (median), "
+                       "profiles one run\nlayer by layer and reports memory. NAME is one of:");
+    for (const char *const *n = oclnn_graph_builtin_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
+        len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n);
+    const tool_opt opts[] = {
+        {"batch", "N", "images per run (default 1; --input sets it)", opt_count, &a->batch},
+        {"size", "H[,W]", "input size (default 224, inception_v3 299; --input sets it)", opt_size, a},
+        {"weights", "FILE", "PyTorch state_dict in .safetensors (tools/export_weights.py); default: seeded",
+         opt_string, &a->weights},
+        {"seed", "S", "seed of the generated weights and input (default 0)", opt_u64, &a->seed},
+        {"input", "FILE", "input as float32 (N,3,H,W) .npy (default: seeded uniform [-1, 1))", opt_string,
+         &a->input},
+        {"output", "FILE", "write the output (N,classes) as .npy", opt_string, &a->output},
+        {"find", NULL, "time every convolution algorithm per layer first (oclnn_conv2d_find)", NULL, &a->find},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"bench net", "NAME", about, opts, NULL, 1, 1};
+    const char *args[1];
+    int n_args;
+    int rc = bench_parse(&cmd, c, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return rc;
+    a->name = args[0];
+    if (!a->size_given && !strcmp(a->name, "inception_v3")) a->h = a->w = 299; /* its size */
+    return TOOL_OK;
 }
 
-/* Runs oclnn_conv2d_find on every convolution of g, so the compile that follows picks the
- * fastest algorithm of each (the context remembers them). */
+/* Runs oclnn_conv2d_find on every convolution of g with the descriptor the compiled network
+ * creates (fused bias, residual and ReLU included: src/graph/fuse.h), so the compile that follows
+ * picks the fastest algorithm of each (the context's tuning state records them). */
 static bool find_convs(oclnn_context *ctx, oclnn_graph *g, oclnn_shape input) {
     size_t n = oclnn_graph_node_count(g);
-    oclnn_shape *shapes = malloc(n * sizeof *shapes);
-    bool ok = shapes && oclnn_graph_infer_shapes(g, input, shapes) == OCLNN_OK;
+    oclnn_conv2d_desc *descs = malloc(n * sizeof *descs);
+    bool ok = descs && oclnn__graph_conv_descs(g, input, descs) == OCLNN_OK;
     for (size_t i = 0; i < n && ok; i++) {
+        if (!descs[i].out_channels) continue;
         oclnn_node_info ni;
         oclnn_graph_node(g, (int)i, &ni);
-        if (ni.desc.op != OCLNN_NODE_CONV) continue;
-        oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
-        cd.input = shapes[ni.inputs[0]];
-        cd.out_channels = ni.desc.channels;
-        cd.kernel_h = ni.desc.kernel_h;
-        cd.kernel_w = ni.desc.kernel_w;
-        cd.stride_h = ni.desc.stride_h;
-        cd.stride_w = ni.desc.stride_w;
-        cd.dilation_h = ni.desc.dilation_h;
-        cd.dilation_w = ni.desc.dilation_w;
-        cd.groups = ni.desc.groups;
-        cd.padding.top = cd.padding.bottom = ni.desc.pad_h;
-        cd.padding.left = cd.padding.right = ni.desc.pad_w;
-        cd.has_bias = true; /* as after batch-norm folding */
         size_t count;
         oclnn_conv2d_perf best;
-        ok = oclnn_conv2d_find(ctx, &cd, &best, 1, &count) == OCLNN_OK;
+        ok = oclnn_conv2d_find(ctx, &descs[i], &best, 1, &count) == OCLNN_OK;
         if (ok) fprintf(stderr, "find: %-28s %-10s %8.3f ms\n", ni.name, oclnn_conv_algo_name(best.algo), best.ms);
     }
-    if (!ok) fprintf(stderr, "oclnn bench net: %s\n", shapes ? oclnn_last_error() : "out of memory");
-    free(shapes);
+    if (!ok) fprintf(stderr, "oclnn bench net: %s\n", descs ? oclnn_last_error() : "out of memory");
+    free(descs);
     return ok;
 }
 
 static oclnn_status run_net(void *arg) { return oclnn_net_run(arg); }
+
+static void show_progress(void *user, size_t done, size_t total, const char *what) {
+    tool_progress_show(user, done, total, what);
+}
 
 static size_t elems(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
 
@@ -160,11 +120,68 @@ static void print_layers(const bench_common *c, oclnn_net *net, double total_ms)
     }
 }
 
+/* What a run measured, for print_report. */
+typedef struct net_report {
+    oclnn_shape shape;
+    double median, max_abs, max_rel, scale;
+    bool ok;
+    size_t unused; /* tensors in the weights file the net did not use */
+} net_report;
+
+/* The per-layer table and the summary (text or JSON) on stdout. */
+static void print_report(const net_args *a, const bench_common *c, oclnn_context *ctx, const oclnn_device_info *dev,
+                         oclnn_net *net, const net_report *r) {
+    double total = 0, gflop = 0;
+    for (size_t i = 0; i < oclnn_net_layer_count(net); i++) {
+        oclnn_net_layer_info li;
+        oclnn_net_layer(net, i, &li);
+        total += li.ms;
+        gflop += li.flops / 1e9;
+    }
+    oclnn_net_memory_info mem;
+    oclnn_net_memory(net, &mem);
+    double ips = r->shape.n / (r->median / 1e3);
+    if (c->json) {
+        printf("{\"net\": ");
+        json_string(stdout, a->name);
+        printf(", \"batch\": %u, \"input\": [%u, %u, %u, %u], \"device\": ", r->shape.n, r->shape.n, r->shape.c, r->shape.h, r->shape.w);
+        json_string(stdout, dev->name);
+        printf(", \"backend\": \"%s\", \"layout\": \"%s\", \"weights\": ", dev->backend == OCLNN_BACKEND_CPU ? "cpu" : "opencl",
+               layout_name(oclnn_context_layout(ctx)));
+        json_string(stdout, a->weights ? a->weights : "random");
+        printf(", \"iters\": %d, \"median_ms\": %.4f, \"images_per_s\": %.3f, \"gflop\": %.4f, \"gflops\": %.2f, "
+               "\"peak_device_bytes\": %zu, \"memory\": {\"activations\": %zu, \"activations_live\": %zu, \"io\": %zu, "
+               "\"weights\": %zu, \"workspace\": %zu}, \"profiled_total_ms\": %.4f",
+               c->iters, r->median, ips, gflop, gflop / (r->median / 1e3), mem.peak, mem.activations, mem.activations_live,
+               mem.io, mem.weights, mem.workspace, total);
+        if (c->verify)
+            printf(", \"max_abs_err\": %.3g, \"max_rel_err\": %.3g, \"ok\": %s", r->max_abs, r->max_rel, r->ok ? "true" : "false");
+        printf(", \"layers\": [");
+        print_layers(c, net, total);
+        printf("\n  ]}\n");
+    } else {
+        print_layers(c, net, total);
+        printf("\n%s on %s (%s), input n%uc%uh%uw%u, weights %s\n", a->name, dev->name, layout_name(oclnn_context_layout(ctx)),
+               r->shape.n, r->shape.c, r->shape.h, r->shape.w, a->weights ? a->weights : "random (seeded)");
+        printf("latency     %.3f ms median of %d runs (%.3f ms summed over layers when profiled)\n", r->median, c->iters,
+               total);
+        printf("throughput  %.2f images/s, %.1f GFLOP/s (%.3f GFLOP per run)\n", ips, gflop / (r->median / 1e3), gflop);
+        printf("memory      %.1f MiB peak: activations %.1f MiB (live lower bound %.1f), input+output %.1f, "
+               "weights %.1f, workspace %.1f\n",
+               mem.peak / 1048576.0, mem.activations / 1048576.0, mem.activations_live / 1048576.0, mem.io / 1048576.0,
+               mem.weights / 1048576.0, mem.workspace / 1048576.0);
+        if (a->weights && r->unused) printf("weights     %zu tensors in the file are not used by the net\n", r->unused);
+        if (c->verify)
+            printf("verify      max abs error %.3g (bound %.3g = %g x max|ref| %.3g), max rel error %.3g: %s\n", r->max_abs,
+                   VERIFY_ATOL_FRACTION * r->scale, VERIFY_ATOL_FRACTION, r->scale, r->max_rel, r->ok ? "ok" : "MISMATCH");
+    }
+}
+
 int bench_net(int argc, char **argv) {
     net_args a;
     bench_common c;
     int rc = parse(argc, argv, &a, &c);
-    if (rc) return rc < 0 ? TOOL_OK : rc;
+    if (rc != TOOL_OK) return rc == TOOL_HELP ? TOOL_OK : rc;
     rc = TOOL_FAIL;
     oclnn_graph *g = NULL;
     oclnn_context *ctx = NULL;
@@ -207,7 +224,12 @@ int bench_net(int argc, char **argv) {
     oclnn_context_device(ctx, &dev);
     if (a.find && !find_convs(ctx, g, shape)) goto done;
     fprintf(stderr, "compiling %s for n%uc%uh%uw%u on %s...\n", a.name, shape.n, shape.c, shape.h, shape.w, dev.name);
-    if (oclnn_net_create(ctx, g, shape, &net) || oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW)) {
+    char label[96];
+    snprintf(label, sizeof label, "compiling %s: node", a.name);
+    tool_progress progress;
+    tool_progress_init(&progress, label);
+    if (oclnn_net_create_progress(ctx, g, shape, show_progress, &progress, &net) ||
+        oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW)) {
         fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
         goto done;
     }
@@ -244,50 +266,8 @@ int bench_net(int argc, char **argv) {
         for (size_t i = 0; i < on; i++) scale = fmax(scale, fabs(ref[i]));
         ok = max_abs <= VERIFY_ATOL_FRACTION * scale;
     }
-    double total = 0, gflop = 0;
-    for (size_t i = 0; i < oclnn_net_layer_count(net); i++) {
-        oclnn_net_layer_info li;
-        oclnn_net_layer(net, i, &li);
-        total += li.ms;
-        gflop += li.flops / 1e9;
-    }
-    oclnn_net_memory_info mem;
-    oclnn_net_memory(net, &mem);
-    double ips = shape.n / (median / 1e3);
-    if (c.json) {
-        printf("{\"net\": ");
-        json_string(stdout, a.name);
-        printf(", \"batch\": %u, \"input\": [%u, %u, %u, %u], \"device\": ", shape.n, shape.n, shape.c, shape.h, shape.w);
-        json_string(stdout, dev.name);
-        printf(", \"backend\": \"%s\", \"layout\": \"%s\", \"weights\": ", dev.backend == OCLNN_BACKEND_CPU ? "cpu" : "opencl",
-               layout_name(oclnn_context_layout(ctx)));
-        json_string(stdout, a.weights ? a.weights : "random");
-        printf(", \"iters\": %d, \"median_ms\": %.4f, \"images_per_s\": %.3f, \"gflop\": %.4f, \"gflops\": %.2f, "
-               "\"peak_device_bytes\": %zu, \"memory\": {\"activations\": %zu, \"activations_live\": %zu, \"io\": %zu, "
-               "\"weights\": %zu, \"workspace\": %zu}, \"profiled_total_ms\": %.4f",
-               c.iters, median, ips, gflop, gflop / (median / 1e3), mem.peak, mem.activations, mem.activations_live,
-               mem.io, mem.weights, mem.workspace, total);
-        if (c.verify)
-            printf(", \"max_abs_err\": %.3g, \"max_rel_err\": %.3g, \"ok\": %s", max_abs, max_rel, ok ? "true" : "false");
-        printf(", \"layers\": [");
-        print_layers(&c, net, total);
-        printf("\n  ]}\n");
-    } else {
-        print_layers(&c, net, total);
-        printf("\n%s on %s (%s), input n%uc%uh%uw%u, weights %s\n", a.name, dev.name, layout_name(oclnn_context_layout(ctx)),
-               shape.n, shape.c, shape.h, shape.w, a.weights ? a.weights : "random (seeded)");
-        printf("latency     %.3f ms median of %d runs (%.3f ms summed over layers when profiled)\n", median, c.iters,
-               total);
-        printf("throughput  %.2f images/s, %.1f GFLOP/s (%.3f GFLOP per run)\n", ips, gflop / (median / 1e3), gflop);
-        printf("memory      %.1f MiB peak: activations %.1f MiB (live lower bound %.1f), input+output %.1f, "
-               "weights %.1f, workspace %.1f\n",
-               mem.peak / 1048576.0, mem.activations / 1048576.0, mem.activations_live / 1048576.0, mem.io / 1048576.0,
-               mem.weights / 1048576.0, mem.workspace / 1048576.0);
-        if (a.weights && unused) printf("weights     %zu tensors in the file are not used by the net\n", unused);
-        if (c.verify)
-            printf("verify      max abs error %.3g (bound %.3g = %g x max|ref| %.3g), max rel error %.3g: %s\n", max_abs,
-                   VERIFY_ATOL_FRACTION * scale, VERIFY_ATOL_FRACTION, scale, max_rel, ok ? "ok" : "MISMATCH");
-    }
+    net_report rep = {shape, median, max_abs, max_rel, scale, ok, unused};
+    print_report(&a, &c, ctx, &dev, net, &rep);
     rc = ok ? TOOL_OK : TOOL_FAIL;
 done:
     oclnn_net_destroy(net);

@@ -38,13 +38,6 @@ static void tuning_of(const oclnn_device_info *d, tuning *t) {
     oclnn__tune_db_free(&db);
 }
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: oclnn devices [--json] [--warm-up [--device D]]\n"
-               "Lists OpenCL devices (as P:D indices for OCLNN_DEVICE) and the C backend (\"cpu\").\n"
-               "--warm-up compiles every kernel for the device (default: the default device) into\n"
-               "the program cache and reports the time taken and how much came from the cache.\n");
-}
-
 /* Compiles every kernel into the cache and reports cold/warm numbers on stderr/stdout. */
 static int warm_up(const char *device, bool json) {
     oclnn_context_options o = oclnn_context_options_default();
@@ -173,29 +166,23 @@ static void print_table(const oclnn_device_info *list, size_t count) {
 int cmd_devices(int argc, char **argv) {
     bool json = false, warm = false;
     const char *device = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (arg_flag(argv[i], "--json")) json = true;
-        else if (arg_flag(argv[i], "--warm-up")) warm = true;
-        else if (arg_value(argc, argv, &i, "--device", &device)) {
-            if (!device) {
-                fprintf(stderr, "oclnn devices: --device needs a value\n");
-                return TOOL_USAGE;
-            }
-        }
-        else if (arg_flag(argv[i], "--help") || arg_flag(argv[i], "-h")) {
-            usage(stdout);
-            return TOOL_OK;
-        } else {
-            fprintf(stderr, "oclnn devices: unknown option \"%s\"\n", argv[i]);
-            usage(stderr);
-            return TOOL_USAGE;
-        }
-    }
+    const tool_opt opts[] = {
+        {"json", NULL, "print a JSON array, one object per device", NULL, &json},
+        {"warm-up", NULL, "compile every kernel into the program cache; report the time taken", NULL, &warm},
+        {"device", "D", "with --warm-up: \"P:D\", \"cpu\" or a name substring (default: the default device)",
+         opt_string, &device},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"devices", "",
+                          "Lists the OpenCL devices (as P:D indices for OCLNN_DEVICE and --device) and the C\n"
+                          "backend (\"cpu\"), with the capabilities oclnn reads and their tuning state.",
+                          opts, NULL, 0, 0};
+    const char *args[1];
+    int n_args;
+    int rc = tool_parse(&cmd, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return rc == TOOL_HELP ? TOOL_OK : rc;
+    if (device && !warm) return tool_usage_error(&cmd, "--device only goes with --warm-up");
     if (warm) return warm_up(device, json);
-    if (device) {
-        fprintf(stderr, "oclnn devices: --device only goes with --warm-up\n");
-        return TOOL_USAGE;
-    }
     size_t count = 0;
     if (oclnn_devices(NULL, 0, &count) != OCLNN_OK) {
         fprintf(stderr, "oclnn devices: %s\n", oclnn_last_error());

@@ -2,7 +2,7 @@
 /* The Winograd filter transform, shared by both backends since it runs once on the host at
  * create: U[xi][k][c] = (G g G^T)[xi] for each 3x3 filter g, computed in double (Lavin & Gray's G
  * for F(2x2,3x3) and F(4x4,3x3)). */
-#include "ops/conv2d.h"
+#include "backend/conv2d.h"
 
 static const double G2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 static const double G4[6][3] = {{1.0 / 4, 0, 0},

@@ -7,8 +7,8 @@
  * a backend only gathers and reduces. So the rounding-sensitive part is written once, and the
  * kernels need no division. NMS is split likewise: src/ops/nms.c filters and stable-sorts, a
  * backend decides which of the sorted boxes survive. */
-#ifndef OCLNN_OPS_DETECT_H
-#define OCLNN_OPS_DETECT_H
+#ifndef OCLNN_BACKEND_DETECT_H
+#define OCLNN_BACKEND_DETECT_H
 
 #include <stdint.h>
 

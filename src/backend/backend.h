@@ -3,8 +3,8 @@
  * user's arguments, then call through ctx->be; backends never re-validate user input and never
  * include each other's headers. Each op family adds one pointer to its own table of entry points
  * (declared in src/ops/<family>.h); NULL means the backend lacks the family. */
-#ifndef OCLNN_BACKEND_H
-#define OCLNN_BACKEND_H
+#ifndef OCLNN_BACKEND_BACKEND_H
+#define OCLNN_BACKEND_BACKEND_H
 
 #include "core/context.h"
 #include "core/tensor.h"

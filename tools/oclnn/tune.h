@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* `oclnn tune` in the tool: its options and the list of problems it tunes (tune_args.c), each
+ * with the host data and reference the search job (src/tune/job.h) verifies against. */
+#ifndef OCLNN_TOOL_TUNE_H
+#define OCLNN_TOOL_TUNE_H
+
+#include "backend/problem.h"
+#include "tool.h"
+#include "tune/job.h"
+
+#define TUNE_MAX_ITEMS 64
+
+typedef struct tune_options {
+    const char *device, *db, *kernels, *net;
+    oclnn_layout layout; /* AUTO: the device's */
+    bool all_builtin, resume, no_layout, check;
+    double budget;
+    oclnn__tune_strategy strategy;
+    uint64_t seed;
+} tune_options;
+
+/* One problem to tune, weighted by how often its network has it. */
+typedef struct tune_item {
+    char name[48];
+    oclnn_conv2d_desc desc;
+    oclnn__conv2d_problem pb;
+    char problem[OCLNN__CONV2D_PROBLEM_MAX];
+    uint32_t count;
+    /* host data, made on first use (tune_item_data) */
+    float *src, *weights, *bias, *ref;
+    oclnn__tune_conv conv; /* the job's view of the above */
+} tune_item;
+
+/* Parses the arguments into o and the problem list; TOOL_OK, TOOL_HELP or TOOL_USAGE. */
+int tune_parse(int argc, char **argv, tune_options *o, tune_item *items, size_t *n);
+/* Appends a problem (or adds count to the same problem already listed); false with a message. */
+bool tune_add(tune_item *list, size_t *n, const char *name, const oclnn_conv2d_desc *d, uint32_t count);
+/* True when --kernels lists `family` (or was not given). */
+bool tune_family_wanted(const tune_options *o, const char *family);
+/* Random data and, when need_ref, the reference output in `layout` (made once); false when out of
+ * memory. */
+bool tune_item_data(tune_item *s, oclnn_layout layout, bool need_ref);
+void tune_item_free(tune_item *s);
+
+#endif
