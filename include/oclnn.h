@@ -185,9 +185,13 @@ typedef struct oclnn_context_options {
      *  "intel") makes an OpenCL device use the GPU class's kernels, defaults and algorithm
      *  choices (for testing GPU code paths on a CPU device); "cpu" the CPU class's. */
     const char *device_class;
+    /** C backend worker threads (1..1024). 0: OCLNN_THREADS, then OpenMP's default
+     *  (OMP_NUM_THREADS, else the cores). The library applies it around its own calls only: the
+     *  host process's OpenMP and BLAS settings are left as they were. */
+    unsigned threads;
 } oclnn_context_options;
 
-#define OCLNN_CONTEXT_OPTIONS_INIT {NULL, OCLNN_LAYOUT_AUTO, NULL, NULL, NULL, NULL, 0u, NULL}
+#define OCLNN_CONTEXT_OPTIONS_INIT {NULL, OCLNN_LAYOUT_AUTO, NULL, NULL, NULL, NULL, 0u, NULL, 0u}
 OCLNN_API oclnn_context_options oclnn_context_options_default(void);
 
 /**
