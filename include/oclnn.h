@@ -25,6 +25,13 @@
  *   program cache and the error message are thread-safe. Work is enqueued in order; reads and
  *   oclnn_context_finish() wait for it.
  *
+ * Aliasing
+ *   Each run states which inputs may be its output ("Aliasing:" beside it). Two tensors overlap
+ *   when they share storage and some element (channel views of one tensor whose channel ranges
+ *   are disjoint do not overlap). An input allowed to be the output must be exactly the same
+ *   elements (the same tensor, or a view of the same channels); any other overlap is refused
+ *   with OCLNN_ERROR_INVALID_ARGUMENT naming both tensors.
+ *
  * Shapes are always given in logical NCHW order (n, c, h, w) whatever the memory layout.
  */
 #ifndef OCLNN_H
@@ -268,6 +275,8 @@ OCLNN_API oclnn_status oclnn_tensor_read(const oclnn_tensor *src, float *dst,
 /**
  * Copies src into dst on the device; shapes must match, layouts and views may differ (this is the
  * on-device layout transform). src and dst must belong to the same context.
+ * Aliasing: dst may be the src handle itself (nothing to do); any other overlap, another view of
+ * the same channels included, is refused.
  */
 OCLNN_API oclnn_status oclnn_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst);
 /** Sets every element of the tensor (or view) to `value`. */
@@ -317,7 +326,8 @@ OCLNN_API oclnn_status oclnn_batchnorm_create(oclnn_context *ctx, const oclnn_ba
                                               const float *gamma, const float *beta,
                                               const float *running_mean, const float *running_var,
                                               oclnn_op **out);
-/** Normalizes src into dst (same shape; any layouts or channel views; dst may be src). */
+/** Normalizes src into dst (same shape; any layouts or channel views).
+ * Aliasing: dst may be src (the same elements, in place); any other overlap is refused. */
 OCLNN_API oclnn_status oclnn_batchnorm_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
 /**
  * Reads a training operator's statistics into host arrays of shape.c floats (each may be NULL):
@@ -356,8 +366,9 @@ OCLNN_API oclnn_status oclnn_concat_create(oclnn_context *ctx, const oclnn_shape
 /** The shape of the concatenation of `inputs` (same checks as oclnn_concat_create). */
 OCLNN_API oclnn_status oclnn_concat_output_shape(const oclnn_shape *inputs, size_t count,
                                                  oclnn_shape *out);
-/** Copies srcs[0..count) into consecutive channel slices of dst. A src that is already its own
- * slice (a view written in place) is skipped; any other overlap with dst is refused. */
+/** Copies srcs[0..count) into consecutive channel slices of dst.
+ * Aliasing: a src that is already its own slice (a view written in place) is skipped; any other
+ * overlap of a src with dst is refused. */
 OCLNN_API oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs,
                                         oclnn_tensor *dst);
 
@@ -391,8 +402,9 @@ OCLNN_API oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltw
                                             const float *scale, const float *shift, oclnn_op **out);
 /**
  * Runs it: b is the second operand of ADD/ADD_RELU and must be NULL otherwise. Tensors may have
- * any layouts and be channel views. In place is safe: dst may be a or b (the same tensor, or a
- * view of exactly the same elements); any other overlap is refused.
+ * any layouts and be channel views.
+ * Aliasing: dst may be a or b (the same tensor, or a view of exactly the same elements: in place);
+ * any other overlap is refused.
  */
 OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_tensor *b,
                                          oclnn_tensor *dst);
@@ -487,7 +499,9 @@ OCLNN_API oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2
 /**
  * Enqueues the convolution. src must have desc->input's shape; dst (and residual) the output
  * shape. Any layout and channel views are fine for each tensor, independently; all tensors must
- * belong to the operator's context, and dst must not overlap src or residual.
+ * belong to the operator's context.
+ * Aliasing: residual may be dst itself (the same elements: the in-place residual add, on every
+ * algorithm and backend); dst must not overlap src, nor partly overlap residual.
  *   [in] residual  a tensor of dst's shape when the op fuses a residual, else NULL
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad handle, shape mismatch, foreign tensor,
  * residual given or missing, overlap); OCLNN_ERROR_DEVICE(_OUT_OF_MEMORY) for scratch or launch.
@@ -563,6 +577,7 @@ OCLNN_API oclnn_status oclnn_roi_create(oclnn_context *ctx, const oclnn_roi_desc
  * index that is not a whole number in [0, N), a coordinate that is NaN, infinite or beyond
  * +-2^29 once scaled, an adaptive sampling grid above 65536 per side, or an argmax with
  * ROI_ALIGN; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ * Aliasing: dst and argmax must not overlap src or each other.
  */
 OCLNN_API oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *rois,
                                      size_t num_rois, oclnn_tensor *dst, oclnn_tensor *argmax);
@@ -715,7 +730,8 @@ OCLNN_API oclnn_fc_desc oclnn_fc_desc_default(void);
  */
 OCLNN_API oclnn_status oclnn_fc_create(oclnn_context *ctx, const oclnn_fc_desc *desc,
                                        const float *weights, const float *bias, oclnn_op **out);
-/** dst = linear(flatten(src)); dst is (n, out_features, 1, 1), any layout or a channel view. */
+/** dst = linear(flatten(src)); dst is (n, out_features, 1, 1), any layout or a channel view.
+ * Aliasing: dst must not overlap src. */
 OCLNN_API oclnn_status oclnn_fc_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
 
 /** Softmax over channels (dim 1), numerically stable (the channel maximum is subtracted). */
@@ -728,7 +744,8 @@ OCLNN_API oclnn_softmax_desc oclnn_softmax_desc_default(void);
 /** Returns OCLNN_ERROR_INVALID_ARGUMENT for a NULL desc or a zero dimension. */
 OCLNN_API oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_desc *desc,
                                             oclnn_op **out);
-/** dst = softmax(src, dim=1); dst may be src. */
+/** dst = softmax(src, dim=1).
+ * Aliasing: dst may be src (the same elements, in place); any other overlap is refused. */
 OCLNN_API oclnn_status oclnn_softmax_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
 
 /**
@@ -748,7 +765,8 @@ OCLNN_API oclnn_lrn_desc oclnn_lrn_desc_default(void);
 /** Returns OCLNN_ERROR_INVALID_ARGUMENT for a zero dimension, size 0, k <= 0 or beta < 0. */
 OCLNN_API oclnn_status oclnn_lrn_create(oclnn_context *ctx, const oclnn_lrn_desc *desc,
                                         oclnn_op **out);
-/** dst = LRN(src); dst must not overlap src (each output reads neighbouring channels). */
+/** dst = LRN(src).
+ * Aliasing: dst must not overlap src (each output reads neighbouring channels). */
 OCLNN_API oclnn_status oclnn_lrn_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
 
 /* ---- Pooling ---------------------------------------------------------------------------- */
@@ -793,8 +811,11 @@ OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2
 /**
  * Pools src into dst (the output shape). argmax (max kinds only, else NULL; may be NULL) receives,
  * per output element, the position of the maximum in its input plane as the float value
- * h * W + w (PyTorch's return_indices; exact since planes hold < 2^24 elements). The first
- * maximum wins ties, and NaN propagates as in PyTorch.
+ * h * W + w (PyTorch's return_indices; exact in float, so argmax needs planes of at most 2^24
+ * elements: OCLNN_ERROR_UNSUPPORTED beyond). The first maximum wins ties, and NaN propagates as
+ * in PyTorch. Windows may be any size up to 2^32 - 1 (only the taps inside the input are
+ * visited; the average's divisor is computed without overflow).
+ * Aliasing: dst and argmax must not overlap src or each other.
  */
 OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                                         oclnn_tensor *argmax);

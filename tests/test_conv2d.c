@@ -637,6 +637,106 @@ static void test_errors(void **state) {
 #undef EXPECT
 }
 
+/* The aliasing rule: residual may be dst itself (the in-place residual a graph wants). Every
+ * algorithm on every backend and layout adds the old dst, with bias and ReLU; the issue's case
+ * (1x1 weight 2 on {1,2,3,4} over dst {10,20,30,40}) gives {12,24,36,48}. A residual that partly
+ * overlaps dst, and a dst overlapping src, are refused naming both tensors. */
+static void test_residual_in_place(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
+        oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+        d.input = (oclnn_shape){2, 6, 7, 5};
+        d.out_channels = 6;
+        d.kernel_h = d.kernel_w = 3;
+        d.padding.mode = OCLNN_PAD_SAME;
+        if (a == OCLNN_CONV_ALGO_GEMM1X1) d.kernel_h = d.kernel_w = 1;
+        if (a == OCLNN_CONV_ALGO_DEPTHWISE) d.groups = 6;
+        d.has_bias = a % 2 == 0;
+        d.activation = a % 3 == 0 ? OCLNN_ACTIVATION_RELU : OCLNN_ACTIVATION_NONE;
+        d.fuse_residual = true;
+        d.algo = (oclnn_conv_algo)a;
+        problem_data pd;
+        data_make(&d, 900u + (uint32_t)a, &pd);
+        oclnn_op *op;
+        oclnn_status st = oclnn_conv2d_create(ctx, &d, pd.w, pd.bias, &op);
+        if (st == OCLNN_ERROR_UNSUPPORTED && (a == OCLNN_CONV_ALGO_IM2COL_CLBLAST ||
+                                              (a == OCLNN_CONV_ALGO_IMPLICIT_GEMM &&
+                                               cfg->backend == OCLNN_BACKEND_CPU))) {
+            data_free(&pd);
+            continue;
+        }
+        assert_ok(st);
+        oclnn_tensor *src, *dst;
+        assert_ok(oclnn_tensor_create(ctx, pd.in, cfg->layout, &src));
+        assert_ok(oclnn_tensor_create(ctx, pd.out, cfg->layout, &dst));
+        assert_ok(oclnn_tensor_write(src, pd.src, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_tensor_write(dst, pd.res, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_conv2d_run(op, src, dst, dst));
+        float *got = malloc(count(pd.out) * sizeof *got);
+        assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
+        char problem[96];
+        snprintf(problem, sizeof problem, "residual == dst algo=%s", oclnn_conv_algo_name(a));
+        assert_close(got, pd.ref, count(pd.out), tolerance((oclnn_conv_algo)a), TOL_RTOL, problem);
+        free(got);
+        oclnn_tensor_destroy(src);
+        oclnn_tensor_destroy(dst);
+        oclnn_op_destroy(op);
+        data_free(&pd);
+    }
+    /* the numbers, on the default algorithm and each GEMM one */
+    static const oclnn_conv_algo algos[] = {OCLNN_CONV_ALGO_AUTO, OCLNN_CONV_ALGO_IM2COL,
+                                            OCLNN_CONV_ALGO_GEMM1X1};
+    for (size_t i = 0; i < sizeof algos / sizeof *algos; i++) {
+        oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+        d.input = (oclnn_shape){1, 1, 2, 2};
+        d.out_channels = d.kernel_h = d.kernel_w = 1;
+        d.fuse_residual = true;
+        d.algo = algos[i];
+        const float x[4] = {1, 2, 3, 4}, w[1] = {2}, old[4] = {10, 20, 30, 40};
+        const float want[4] = {12, 24, 36, 48};
+        float got[4];
+        oclnn_op *op;
+        oclnn_tensor *src, *dst;
+        assert_ok(oclnn_conv2d_create(ctx, &d, w, NULL, &op));
+        assert_ok(oclnn_tensor_create(ctx, d.input, cfg->layout, &src));
+        assert_ok(oclnn_tensor_create(ctx, d.input, cfg->layout, &dst));
+        assert_ok(oclnn_tensor_write(src, x, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_tensor_write(dst, old, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_conv2d_run(op, src, dst, dst));
+        assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
+        for (int j = 0; j < 4; j++) assert_float_equal(got[j], want[j], 0);
+        oclnn_tensor_destroy(src);
+        oclnn_tensor_destroy(dst);
+        oclnn_op_destroy(op);
+    }
+    /* partial overlaps: channels [0, 4) of a 6-channel tensor against channels [2, 6) */
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.input = (oclnn_shape){1, 4, 3, 3};
+    d.out_channels = 4;
+    d.kernel_h = d.kernel_w = 1;
+    d.fuse_residual = true;
+    float w[16] = {0};
+    oclnn_op *op;
+    oclnn_tensor *whole, *lo, *hi, *src;
+    assert_ok(oclnn_conv2d_create(ctx, &d, w, NULL, &op));
+    assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 6, 3, 3}, cfg->layout, &whole));
+    assert_ok(oclnn_tensor_create(ctx, d.input, cfg->layout, &src));
+    assert_ok(oclnn_tensor_view_channels(whole, 0, 4, &lo));
+    assert_ok(oclnn_tensor_view_channels(whole, 2, 4, &hi));
+    assert_status(oclnn_conv2d_run(op, src, lo, hi), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst overlaps residual");
+    assert_status(oclnn_conv2d_run(op, hi, lo, src), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst overlaps src");
+    assert_status(oclnn_conv2d_run(op, lo, lo, src), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst is src");
+    oclnn_tensor_destroy(lo);
+    oclnn_tensor_destroy(hi);
+    oclnn_tensor_destroy(whole);
+    oclnn_tensor_destroy(src);
+    oclnn_op_destroy(op);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choose_table),
@@ -650,6 +750,7 @@ int main(void) {
         TEST_ALL_CFGS(test_golden),
         TEST_GPU_CFGS(test_golden),
         TEST_ALL_CFGS(test_find),
+        TEST_ALL_CFGS(test_residual_in_place),
         TEST_GPU_CFGS(test_gpu_direct_candidates),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

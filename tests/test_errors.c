@@ -195,6 +195,126 @@ static void test_foreign_and_stale_handles(void **state) {
     oclnn_context_destroy(c2);
 }
 
+/* Every handle type, destroyed and then used: OCLNN_ERROR_INVALID_ARGUMENT ("not a live ..."),
+ * never a read of freed memory (the sanitizer build would report one), and a second destroy is a
+ * no-op. Nothing is created between destroy and use, so no new object can reuse the address. */
+static void test_destroyed_handles(void **state) {
+    (void)state;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    oclnn_context *ctx, *dead;
+    assert_ok(oclnn_context_create(&o, &ctx));
+    oclnn_shape s = {1, 2, 2, 2};
+    float v[8] = {0};
+    /* tensor and view */
+    oclnn_tensor *t, *view;
+    assert_ok(oclnn_tensor_create(ctx, s, OCLNN_LAYOUT_NCHW, &t));
+    assert_ok(oclnn_tensor_view_channels(t, 1, 1, &view));
+    oclnn_tensor_destroy(view);
+    assert_status(oclnn_tensor_fill(view, 1.0f), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("t is not a live tensor");
+    oclnn_tensor_destroy(t);
+    assert_status(oclnn_tensor_write(t, v, OCLNN_LAYOUT_NCHW), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst is not a live tensor");
+    assert_status(oclnn_tensor_view_channels(t, 0, 1, &view), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("parent is not a live tensor");
+    oclnn_tensor_destroy(t); /* twice: nothing happens */
+    oclnn_tensor_destroy(view);
+    /* operator, run with live tensors */
+    oclnn_eltwise_desc ed = oclnn_eltwise_desc_default();
+    ed.shape = s;
+    oclnn_op *op;
+    oclnn_tensor *a;
+    assert_ok(oclnn_eltwise_create(ctx, &ed, NULL, NULL, &op));
+    assert_ok(oclnn_tensor_create(ctx, s, OCLNN_LAYOUT_NCHW, &a));
+    oclnn_op_destroy(op);
+    assert_status(oclnn_eltwise_run(op, a, a, a), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("op is not a live operator");
+    assert_string_equal(oclnn_op_algorithm(op), "");
+    assert_error_mentions("not a live operator");
+    assert_int_equal(oclnn_op_workspace_size(op), 0);
+    oclnn_op_destroy(op);
+    /* a tensor handle where an operator is expected, and the reverse */
+    assert_status(oclnn_eltwise_run((oclnn_op *)a, a, a, a), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("op is not a live operator");
+    oclnn_tensor_destroy(a);
+    /* graph and net, and the net's own tensors after it is gone */
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc nd = oclnn_node_desc_default();
+    nd.op = OCLNN_NODE_INPUT;
+    nd.channels = 2;
+    int in, out;
+    assert_ok(oclnn_graph_add(g, "input", &nd, NULL, 0, &in));
+    nd.op = OCLNN_NODE_RELU;
+    assert_ok(oclnn_graph_add(g, "relu", &nd, &in, 1, &out));
+    oclnn_net *net;
+    assert_ok(oclnn_net_create(ctx, g, s, &net));
+    oclnn_tensor *net_in = oclnn_net_input(net);
+    assert_non_null(net_in);
+    oclnn_net_destroy(net);
+    assert_status(oclnn_net_run(net), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not a live net");
+    assert_status(oclnn_tensor_write(net_in, v, OCLNN_LAYOUT_NCHW), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not a live tensor");
+    oclnn_net_destroy(net);
+    oclnn_graph_destroy(g);
+    assert_status(oclnn_graph_add(g, "more", &nd, &out, 1, &out), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not a live graph");
+    assert_status(oclnn_net_create(ctx, g, s, &net), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not a live graph");
+    oclnn_graph_destroy(g);
+    /* context: freed at once when nothing else holds it */
+    dead = ctx;
+    oclnn_context_destroy(ctx);
+    assert_status(oclnn_tensor_create(dead, s, OCLNN_LAYOUT_NCHW, &t), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("ctx is not a live context");
+    oclnn_device_info info;
+    assert_status(oclnn_context_device(dead, &info), OCLNN_ERROR_INVALID_ARGUMENT);
+    oclnn_context_destroy(dead);
+}
+
+/* Sizes nothing could hold are refused before any allocation (the sanitizer build aborts on a
+ * giant malloc), fast, with the size and the limit in the message: tensors, and
+ * oclnn_conv2d_find on an impossible problem (its trial weights, its tensors, its workspace). */
+static void test_huge_allocations(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_tensor *t = NULL;
+    /* 2^42 floats: 16 TiB */
+    oclnn_status st = oclnn_tensor_create(ctx, (oclnn_shape){65536, 65536, 1024, 1}, cfg->layout, &t);
+    assert_true(st == OCLNN_ERROR_OUT_OF_MEMORY || st == OCLNN_ERROR_DEVICE_OUT_OF_MEMORY ||
+                st == OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_null(t);
+    assert_error_mentions("17592186044416 bytes");
+    assert_error_mentions("more than the");
+    size_t n;
+    oclnn_conv2d_perf res[OCLNN_CONV_ALGO_COUNT];
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.kernel_h = d.kernel_w = 1;
+    /* trial weights of 2^40 floats */
+    d.input = (oclnn_shape){1, 1u << 20, 1, 1};
+    d.out_channels = 1u << 20;
+    assert_status(oclnn_conv2d_find(ctx, &d, res, OCLNN_CONV_ALGO_COUNT, &n), OCLNN_ERROR_OUT_OF_MEMORY);
+    assert_error_mentions("trial weights needs 4398046511104 bytes, more than the host's memory");
+    /* tensors of 2^40 floats */
+    d.input = (oclnn_shape){1u << 10, 1, 1u << 15, 1u << 15};
+    d.out_channels = 1;
+    st = oclnn_conv2d_find(ctx, &d, res, OCLNN_CONV_ALGO_COUNT, &n);
+    assert_true(st == OCLNN_ERROR_OUT_OF_MEMORY || st == OCLNN_ERROR_DEVICE_OUT_OF_MEMORY ||
+                st == OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("4398046511104 bytes");
+    /* an im2col workspace (c r s p q floats) that overflows size_t: refused at create */
+    d.input = (oclnn_shape){1, 1u << 16, 1u << 20, 1u << 20};
+    d.out_channels = 1;
+    d.kernel_h = d.kernel_w = 1u << 12;
+    d.algo = OCLNN_CONV_ALGO_IM2COL;
+    oclnn_op *op = NULL;
+    assert_status(oclnn_conv2d_create(ctx, &d, (const float *)&d, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("overflows size_t");
+    assert_null(op);
+}
+
 /* A user allocator receives every host allocation of the context and gets all of it back. */
 typedef struct counting {
     size_t live, total;
@@ -242,6 +362,8 @@ int main(void) {
         TEST_ALL_CFGS(test_tensor_create_errors),
         TEST_ALL_CFGS(test_tensor_io_errors),
         cmocka_unit_test(test_foreign_and_stale_handles),
+        cmocka_unit_test(test_destroyed_handles),
+        TEST_ALL_CFGS(test_huge_allocations),
         cmocka_unit_test(test_user_allocator),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

@@ -3,6 +3,7 @@
  * argmax as return_indices, global), the networks' pooling layers and odd shapes against the
  * reference, views as src/dst, and every validation branch. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ref/ref.h"
@@ -261,8 +262,8 @@ static void test_pool_errors(void **state) {
     assert_status(oclnn_pool2d_run(op, src, v, v), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("argmax is dst");
     oclnn_op_destroy(op);
-    /* argmax positions are floats: planes of 2^24 elements or more are refused (a 64 MiB plane,
-     * never written) */
+    /* argmax positions are floats: planes of more than 2^24 elements are refused (a 64 MiB plane,
+     * never written; test_pool_argmax_limit checks the boundary) */
     op = NULL;
     if (!test_small()) { /* 96 MiB of tensors: Oclgrind's device has 128 MiB and is slow to fill */
         d.input = (oclnn_shape){1, 1, 4097, 4097};
@@ -286,6 +287,91 @@ static void test_pool_errors(void **state) {
     oclnn_op_destroy(op);
 }
 
+/* Windows far larger than the input (issue 20): every product of window, stride and padding
+ * passes int32 (and kernel^2 passes int64), yet a 3x3 input holding 1..9 pools to max 9 (argmax 8),
+ * average without padding 5, and average with padding 45 / kernel^2, on both backends. The
+ * C backend visits only the taps inside the input (a window of 2^32 taps used to loop for
+ * minutes). */
+static void test_pool_huge_windows(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    const test_cfg *cfg = TEST_CFG(state);
+    static const uint32_t kernels[] = {46341, 65535, (1u << 30) + 1, 4294967295u};
+    const float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    oclnn_tensor *src, *dst, *idx;
+    oclnn_shape in = {1, 1, 3, 3}, one = {1, 1, 1, 1};
+    assert_ok(oclnn_tensor_create(ctx, in, cfg->layout, &src));
+    assert_ok(oclnn_tensor_create(ctx, one, cfg->layout, &dst));
+    assert_ok(oclnn_tensor_create(ctx, one, cfg->layout, &idx));
+    assert_ok(oclnn_tensor_write(src, x, OCLNN_LAYOUT_NCHW));
+    for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++)
+        for (int kind = 0; kind < 3; kind++) {
+            oclnn_pool2d_desc d = oclnn_pool2d_desc_default();
+            d.input = in;
+            d.kind = kind == 0 ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+            d.kernel_h = d.kernel_w = kernels[i];
+            d.pad_h = d.pad_w = kernels[i] / 2;
+            d.count_include_pad = kind == 2;
+            oclnn_shape out;
+            assert_ok(oclnn_pool2d_output_shape(&d, &out));
+            assert_true(out.n == 1 && out.c == 1 && out.h == 1 && out.w == 1);
+            oclnn_op *op;
+            assert_ok(oclnn_pool2d_create(ctx, &d, &op));
+            assert_ok(oclnn_pool2d_run(op, src, dst, kind == 0 ? idx : NULL));
+            float got, where;
+            assert_ok(oclnn_tensor_read(dst, &got, OCLNN_LAYOUT_NCHW));
+            double k = kernels[i], want = kind == 0 ? 9.0 : kind == 1 ? 5.0 : 45.0 / (k * k);
+            /* the divisor is rounded to float on the way (a product of two float sides) */
+            if (fabs(got - want) > 4e-7 * want)
+                fail_msg("kernel %u kind %d: got %.9g, want %.9g", kernels[i], kind, got, want);
+            if (kind == 0) {
+                assert_ok(oclnn_tensor_read(idx, &where, OCLNN_LAYOUT_NCHW));
+                assert_true(where == 8.0f);
+            }
+            oclnn_op_destroy(op);
+        }
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    oclnn_tensor_destroy(idx);
+}
+
+/* argmax positions are floats, exact up to 2^24: a plane of exactly 2^24 elements is accepted
+ * (its last index, 2^24 - 1, comes back exactly), one of 2^24 + 1 is refused. */
+static void test_pool_argmax_limit(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_pool2d_desc d = oclnn_pool2d_desc_default();
+    d.kind = OCLNN_POOL_GLOBAL_MAX;
+    d.input = (oclnn_shape){1, 1, 4096, 4096};
+    oclnn_shape one = {1, 1, 1, 1};
+    oclnn_op *op;
+    oclnn_tensor *src, *dst, *idx;
+    assert_ok(oclnn_pool2d_create(ctx, &d, &op));
+    assert_ok(oclnn_tensor_create(ctx, d.input, cfg->layout, &src));
+    assert_ok(oclnn_tensor_create(ctx, one, cfg->layout, &dst));
+    assert_ok(oclnn_tensor_create(ctx, one, cfg->layout, &idx));
+    const size_t plane = (size_t)1 << 24;
+    float *x = calloc(plane, sizeof *x);
+    assert_non_null(x);
+    x[plane - 1] = 1.0f;
+    assert_ok(oclnn_tensor_write(src, x, OCLNN_LAYOUT_NCHW));
+    free(x);
+    assert_ok(oclnn_pool2d_run(op, src, dst, idx));
+    float where;
+    assert_ok(oclnn_tensor_read(idx, &where, OCLNN_LAYOUT_NCHW));
+    assert_true(where == 16777215.0f);
+    oclnn_tensor_destroy(src);
+    oclnn_op_destroy(op);
+    d.input = (oclnn_shape){1, 1, 1, (1u << 24) + 1}; /* never written */
+    assert_ok(oclnn_pool2d_create(ctx, &d, &op));
+    assert_ok(oclnn_tensor_create(ctx, d.input, cfg->layout, &src));
+    assert_status(oclnn_pool2d_run(op, src, dst, idx), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("at most 2^24");
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    oclnn_tensor_destroy(idx);
+    oclnn_op_destroy(op);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_pool_golden),
@@ -295,6 +381,8 @@ int main(void) {
         TEST_ALL_CFGS(test_pool_nan),
         TEST_GPU_CFGS(test_pool_nan),
         TEST_ALL_CFGS(test_pool_errors),
+        TEST_ALL_CFGS(test_pool_huge_windows),
+        TEST_ALL_CFGS(test_pool_argmax_limit),
         cmocka_unit_test(test_pool_output_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

@@ -158,6 +158,43 @@ static void test_view_fill_and_copy(void **state) {
     free(back);
 }
 
+/* The one overlap rule (core's oclnn__tensor_overlap), seen through oclnn_tensor_copy in both
+ * layouts: channel views of one tensor with disjoint channel ranges are independent (the copy is
+ * made and nothing else changes), overlapping ranges are refused naming both tensors, and so
+ * are the same elements through two handles (one handle is a no-op). */
+static void test_overlap_rule(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_shape whole = {2, 8, 3, 3};
+    oclnn_tensor *t, *a, *b, *c, *a2;
+    assert_ok(oclnn_tensor_create(ctx, whole, cfg->layout, &t));
+    float x[2 * 8 * 9], y[2 * 8 * 9];
+    for (int i = 0; i < 2 * 8 * 9; i++) x[i] = (float)i;
+    assert_ok(oclnn_tensor_write(t, x, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_tensor_view_channels(t, 0, 4, &a));
+    assert_ok(oclnn_tensor_view_channels(t, 4, 4, &b));
+    assert_ok(oclnn_tensor_view_channels(t, 2, 4, &c));
+    assert_ok(oclnn_tensor_view_channels(t, 0, 4, &a2));
+    assert_ok(oclnn_tensor_copy(a, b));
+    assert_ok(oclnn_tensor_read(t, y, OCLNN_LAYOUT_NCHW));
+    for (int n = 0; n < 2; n++)
+        for (int ch = 0; ch < 8; ch++)
+            for (int i = 0; i < 9; i++)
+                assert_true(y[(n * 8 + ch) * 9 + i] == x[(n * 8 + (ch < 4 ? ch : ch - 4)) * 9 + i]);
+    assert_status(oclnn_tensor_copy(a, c), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst overlaps src");
+    assert_status(oclnn_tensor_copy(c, b), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst overlaps src");
+    assert_status(oclnn_tensor_copy(a, a2), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst is src");
+    assert_ok(oclnn_tensor_copy(a, a)); /* the same handle: nothing to do */
+    oclnn_tensor_destroy(a);
+    oclnn_tensor_destroy(b);
+    oclnn_tensor_destroy(c);
+    oclnn_tensor_destroy(a2);
+    oclnn_tensor_destroy(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_round_trip),
@@ -168,6 +205,7 @@ int main(void) {
         TEST_GPU_CFGS(test_channel_views),
         TEST_ALL_CFGS(test_view_fill_and_copy),
         TEST_GPU_CFGS(test_view_fill_and_copy),
+        TEST_ALL_CFGS(test_overlap_rule),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -10,7 +10,8 @@
  * innermost axis, along which neighbouring work-items run so that writes (and mostly reads) are
  * neighbours: global (x, y, z) = (ow, oh, c) for _w, (c, ow, oh) for _c, each work-item
  * looping over the samples.
- * dims = (N, C, OH, OW); win = (kernel_h, kernel_w, stride_h, stride_w); pad = (pad_h, pad_w);
+ * dims = (N, C, OH, OW); win = (kernel_h, kernel_w, stride_h, stride_w); pad = (pad_h, pad_w),
+ * any uint32 values (the window's corners are computed in long);
  * include_pad: average only, count_include_pad. */
 #include "common/index.h"
 
@@ -24,11 +25,14 @@
     if (c >= dims.y || ow >= dims.w || oh >= dims.z) return;                                      \
     for (uint n = 0; n < dims.x; n++)
 
+/* Window corners in long: a window side is below 2^32 and its padding at most half of it, so
+ * they can pass int's range; the clipped bounds a0..a1, b0..b1 are inside the input (int). */
 #define WINDOW                                                                                    \
     int H = (int)in_hw.x, W = (int)in_hw.y;                                                       \
-    int h0 = (int)oh * win.z - pad.x, w0 = (int)ow * win.w - pad.y;                              \
-    int h1 = h0 + win.x, w1 = w0 + win.y;                                                         \
-    int a0 = max(h0, 0), a1 = min(h1, H), b0 = max(w0, 0), b1 = min(w1, W);                      \
+    long h0 = (long)oh * win.z - pad.x, w0 = (long)ow * win.w - pad.y;                           \
+    long h1 = h0 + win.x, w1 = w0 + win.y;                                                        \
+    int a0 = (int)max(h0, 0L), a1 = (int)min(h1, (long)H);                                        \
+    int b0 = (int)max(w0, 0L), b1 = (int)min(w1, (long)W);                                        \
     global const float *p = src + s_off + n * s_stride.x + c * s_stride.y;
 
 /* With argmax: keep the first maximum and the last NaN (PyTorch's rule), branch-free since the
@@ -70,15 +74,17 @@
         float sum = 0.0f;                                                                         \
         for (int h = a0; h < a1; h++)                                                             \
             for (int w = b0; w < b1; w++) sum += p[h * s_stride.z + w * s_stride.w];             \
-        int div = include_pad ? (min(h1, H + pad.x) - h0) * (min(w1, W + pad.y) - w0)            \
-                              : (a1 - a0) * (b1 - b0);                                            \
-        dst[d_off + OCLNN_AT(d_stride, n, c, oh, ow)] = sum / (float)div;                         \
+        /* the divisor's sides in float: their product can pass 2^63 (a (2^32-1)^2 window) */    \
+        float div = include_pad ? (float)(min(h1, H + (long)pad.x) - h0) *                        \
+                                      (float)(min(w1, W + (long)pad.y) - w0)                      \
+                                : (float)(a1 - a0) * (float)(b1 - b0);                            \
+        dst[d_off + OCLNN_AT(d_stride, n, c, oh, ow)] = sum / div;                               \
     }
 
 #define ARGS                                                                                      \
     global const float *src, uint s_off, uint4 s_stride, uint2 in_hw, global float *dst,          \
         uint d_off, uint4 d_stride, global float *argmax, uint a_off, uint4 a_stride, uint4 dims, \
-        int4 win, int2 pad, int include_pad
+        uint4 win, uint2 pad, int include_pad
 
 /* Every kernel takes the same arguments; each ignores the ones of the other kinds. */
 #define NO_ARGMAX (void)argmax, (void)a_off, (void)a_stride;

@@ -4,8 +4,18 @@
 
 #include "core/fault.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+size_t oclnn__host_memory_bytes(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    size_t bytes;
+    if (pages <= 0 || page <= 0 || !oclnn__mul_ok((size_t)pages, (size_t)page, &bytes))
+        return SIZE_MAX;
+    return bytes;
+}
 
 bool oclnn__shape_bytes(oclnn_shape s, size_t *elements, size_t *bytes) {
     size_t e = s.n;

@@ -13,6 +13,7 @@
 #include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/device.h"
+#include "core/handle.h"
 #include "core/log.h"
 #include "core/status.h"
 #include "core/tensor.h"
@@ -24,7 +25,7 @@ oclnn_context_options oclnn_context_options_default(void) {
 
 oclnn_status oclnn__context_check(const oclnn_context *ctx, const char *arg_name) {
     if (!ctx) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
-    if (ctx->magic != OCLNN__MAGIC_CONTEXT)
+    if (!oclnn__handle_live(ctx) || ctx->magic != OCLNN__MAGIC_CONTEXT)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is not a live context", arg_name);
     if (!ctx->alive)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s was destroyed", arg_name);
@@ -44,6 +45,7 @@ void oclnn__context_free(oclnn_context *ctx) {
     oclnn__free(a, ctx->tuning_db);
     oclnn__free(a, ctx->build_log);
     mtx_destroy(&ctx->lock);
+    oclnn__handle_remove(ctx);
     ctx->magic = OCLNN__MAGIC_DEAD;
     oclnn_allocator copy = ctx->allocator_copy;
     oclnn__free(a ? &copy : NULL, ctx);
@@ -67,6 +69,29 @@ void oclnn__context_set_build_log(oclnn_context *ctx, const char *log) {
     ctx->build_log = oclnn__strdup(ctx->allocator, log ? log : "");
 }
 
+oclnn_status oclnn__check_host_bytes(size_t bytes, const char *what) {
+    size_t limit = oclnn__host_memory_bytes();
+    if (bytes <= limit) return OCLNN_OK;
+    return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "%s needs %zu bytes, more than the host's memory (%zu bytes)",
+                       what, bytes, limit);
+}
+
+oclnn_status oclnn__check_storage_bytes(const oclnn_context *ctx, size_t bytes, const char *what) {
+    if (ctx->device.backend == OCLNN_BACKEND_CPU) return oclnn__check_host_bytes(bytes, what);
+    const uint64_t most = ctx->device.max_alloc_bytes, global = ctx->device.global_mem_bytes;
+    if ((most && bytes > most) || (global && bytes > global))
+        return oclnn__fail(OCLNN_ERROR_DEVICE_OUT_OF_MEMORY,
+                           "%s needs %zu bytes, more than the device allows (largest allocation %llu "
+                           "bytes, memory %llu bytes)",
+                           what, bytes, (unsigned long long)most, (unsigned long long)global);
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn__storage_alloc(oclnn_context *ctx, oclnn__storage *s, const char *what) {
+    OCLNN__TRY(oclnn__check_storage_bytes(ctx, s->bytes, what));
+    return ctx->be->storage_alloc(ctx, s);
+}
+
 oclnn_status oclnn__context_scratch(oclnn_context *ctx, size_t bytes, oclnn__storage **out) {
     if (ctx->scratch && ctx->scratch->bytes >= bytes) {
         *out = ctx->scratch;
@@ -80,7 +105,7 @@ oclnn_status oclnn__context_scratch(oclnn_context *ctx, size_t bytes, oclnn__sto
         ctx->be->storage_free(ctx, ctx->scratch);
     }
     ctx->scratch->bytes = bytes;
-    oclnn_status st = ctx->be->storage_alloc(ctx, ctx->scratch);
+    oclnn_status st = oclnn__storage_alloc(ctx, ctx->scratch, "the scratch buffer");
     if (st != OCLNN_OK) {
         ctx->scratch->bytes = 0;
         ctx->scratch->mem = NULL;
@@ -223,6 +248,11 @@ oclnn_status oclnn__context_create_with(const oclnn_context_options *options,
         oclnn__free(a, ctx);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot create the context lock");
     }
+    if (!oclnn__handle_add(ctx)) {
+        mtx_destroy(&ctx->lock);
+        oclnn__free(a, ctx);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the context");
+    }
     ctx->magic = OCLNN__MAGIC_CONTEXT;
     ctx->alive = true;
     ctx->refs = 1;
@@ -263,7 +293,7 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
 
 void oclnn_context_destroy(oclnn_context *ctx) {
     /* No OCLNN__ENTER: a destroy cannot fail, so it leaves the last error message alone. */
-    if (!ctx || ctx->magic != OCLNN__MAGIC_CONTEXT || !ctx->alive) return;
+    if (!ctx || !oclnn__handle_live(ctx) || ctx->magic != OCLNN__MAGIC_CONTEXT || !ctx->alive) return;
     ctx->alive = false;
     oclnn__context_release(ctx);
 }

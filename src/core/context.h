@@ -73,6 +73,17 @@ void oclnn__context_retain(oclnn_context *ctx);
 void oclnn__context_release(oclnn_context *ctx);
 /* Replaces the stored build log (takes a copy). */
 void oclnn__context_set_build_log(oclnn_context *ctx, const char *log);
+/* Every backend storage allocation (tensors, operator parameters, scratch) goes through here:
+ * sizes beyond the device's memory (its largest allocation and global memory on OpenCL, the
+ * host's physical memory on the C backend) are refused before anything is allocated, with a
+ * message naming `what`, the size and the limit (OCLNN_ERROR_DEVICE_OUT_OF_MEMORY on OpenCL,
+ * OCLNN_ERROR_OUT_OF_MEMORY on the C backend). Lock held. */
+oclnn_status oclnn__storage_alloc(oclnn_context *ctx, struct oclnn__storage *s, const char *what);
+/* The same check alone, for sizes allocated later (an operator's workspace). */
+oclnn_status oclnn__check_storage_bytes(const oclnn_context *ctx, size_t bytes, const char *what);
+/* Refuses a host allocation of `bytes` beyond the host's physical memory, before it is made
+ * (OCLNN_ERROR_OUT_OF_MEMORY naming `what`, the size and the limit). */
+oclnn_status oclnn__check_host_bytes(size_t bytes, const char *what);
 /* Kernel timing for tuning and benchmarks: the summed device time of the kernels launched between
  * begin and end (profiling events), or the wall-clock time where the backend has no events (the
  * C backend). end waits for the device. Both take the context's lock. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/hash.h"
 #include "core/log.h"
 
@@ -66,42 +67,38 @@ bool oclnn__filecache_prepare_dir(const char *dir) {
 
 oclnn__cache_result oclnn__filecache_load(const char *dir, const uint8_t key[32], void **data,
                                           size_t *size) {
-    char path[4200];
+    char path[4200], why[512];
     if (!entry_path(dir, key, path, sizeof path)) return OCLNN__CACHE_MISS;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT ? OCLNN__CACHE_MISS : OCLNN__CACHE_REJECT;
-    oclnn__cache_result result = OCLNN__CACHE_REJECT;
-    void *payload = NULL;
-    struct stat st;
+    void *file = NULL;
+    size_t bytes = 0;
+    oclnn__file_result r = oclnn__file_read(path, sizeof(header) + MAX_PAYLOAD, OCLNN__FILE_NO_FOLLOW,
+                                            &file, &bytes, why, sizeof why);
+    if (r == OCLNN__FILE_MISSING) return OCLNN__CACHE_MISS;
     header h;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof h) goto done;
-    if (read(fd, &h, sizeof h) != (ssize_t)sizeof h) goto done;
-    if (memcmp(h.magic, MAGIC, 8) != 0 || h.version != FORMAT_VERSION) goto done;
-    if (memcmp(h.key, key, 32) != 0) goto done;
-    if (h.size == 0 || h.size > MAX_PAYLOAD || (uint64_t)st.st_size != sizeof h + h.size) goto done;
-    payload = malloc((size_t)h.size);
-    if (!payload) goto done;
-    size_t got = 0;
-    while (got < h.size) {
-        ssize_t r = read(fd, (char *)payload + got, (size_t)h.size - got);
-        if (r <= 0) goto done;
-        got += (size_t)r;
+    bool ok = r == OCLNN__FILE_OK && bytes >= sizeof h;
+    if (ok) {
+        memcpy(&h, file, sizeof h);
+        ok = memcmp(h.magic, MAGIC, 8) == 0 && h.version == FORMAT_VERSION &&
+             memcmp(h.key, key, 32) == 0 && h.size != 0 && h.size == bytes - sizeof h;
     }
-    oclnn__sha256 sh;
-    uint8_t digest[32];
-    oclnn__sha256_init(&sh);
-    oclnn__sha256_update(&sh, payload, got);
-    oclnn__sha256_final(&sh, digest);
-    if (memcmp(digest, h.digest, 32) != 0) goto done;
-    *data = payload;
-    *size = got;
-    payload = NULL;
-    result = OCLNN__CACHE_HIT;
-done:
-    if (result == OCLNN__CACHE_REJECT) oclnn__log(OCLNN__LOG_INFO, "cache entry %s refused", path);
-    free(payload);
-    close(fd);
-    return result;
+    if (ok) {
+        uint8_t digest[32];
+        oclnn__sha256 sh;
+        oclnn__sha256_init(&sh);
+        oclnn__sha256_update(&sh, (const char *)file + sizeof h, (size_t)h.size);
+        oclnn__sha256_final(&sh, digest);
+        ok = memcmp(digest, h.digest, 32) == 0;
+    }
+    if (!ok) {
+        if (r == OCLNN__FILE_OK) oclnn__log(OCLNN__LOG_INFO, "cache entry %s refused", path);
+        else oclnn__log(OCLNN__LOG_INFO, "cache entry refused: %s", why);
+        free(file);
+        return OCLNN__CACHE_REJECT;
+    }
+    memmove(file, (const char *)file + sizeof h, (size_t)h.size); /* the payload, in place */
+    *data = file;
+    *size = (size_t)h.size;
+    return OCLNN__CACHE_HIT;
 }
 
 static bool write_all(int fd, const void *p, size_t n) {

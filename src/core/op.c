@@ -5,11 +5,16 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/handle.h"
 #include "core/status.h"
 
 oclnn_status oclnn__op_new(oclnn_context *ctx, oclnn__op_kind kind, oclnn_op **out) {
     oclnn_op *op = oclnn__calloc(ctx->allocator, 1, sizeof *op);
     if (!op) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the operator");
+    if (!oclnn__handle_add(op)) {
+        oclnn__free(ctx->allocator, op);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the operator");
+    }
     op->magic = OCLNN__MAGIC_OP;
     op->ctx = ctx;
     op->kind = kind;
@@ -48,14 +53,20 @@ void oclnn__op_free(oclnn_op *op) {
         op->impl_destroy(op);
         mtx_unlock(&ctx->lock);
     }
+    oclnn__handle_remove(op);
     op->magic = OCLNN__MAGIC_DEAD;
     oclnn__free(ctx->allocator, op);
     oclnn__context_release(ctx);
 }
 
+/* A registered handle that is an operator (registration first: a freed one is never read). */
+static bool live(const oclnn_op *op) {
+    return op && oclnn__handle_live(op) && op->magic == OCLNN__MAGIC_OP;
+}
+
 oclnn_status oclnn__op_check(const oclnn_op *op, oclnn__op_kind kind, const char *arg_name) {
     if (!op) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
-    if (op->magic != OCLNN__MAGIC_OP)
+    if (!live(op))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is not a live operator", arg_name);
     if (op->kind != kind)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is an operator of another kind", arg_name);
@@ -66,13 +77,13 @@ oclnn_status oclnn__op_check(const oclnn_op *op, oclnn__op_kind kind, const char
 
 void oclnn_op_destroy(oclnn_op *op) {
     /* No OCLNN__ENTER: a destroy cannot fail, so it leaves the last error message alone. */
-    if (!op || op->magic != OCLNN__MAGIC_OP) return;
+    if (!live(op)) return;
     oclnn__op_free(op);
 }
 
 const char *oclnn_op_algorithm(const oclnn_op *op) {
     OCLNN__ENTER();
-    if (!op || op->magic != OCLNN__MAGIC_OP) {
+    if (!live(op)) {
         oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "op is not a live operator");
         return "";
     }
@@ -81,7 +92,7 @@ const char *oclnn_op_algorithm(const oclnn_op *op) {
 
 size_t oclnn_op_workspace_size(const oclnn_op *op) {
     OCLNN__ENTER();
-    if (!op || op->magic != OCLNN__MAGIC_OP) {
+    if (!live(op)) {
         oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "op is not a live operator");
         return 0;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/file.h"
 #include "core/status.h"
 
 #define MAX_HEADER_BYTES ((uint64_t)100 << 20) /* the format's own limit is 100 MB */
@@ -371,32 +372,9 @@ fail:
 
 oclnn_status oclnn__safetensors_read(const char *path, oclnn__safetensors **out) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return oclnn__fail(OCLNN_ERROR_IO, "cannot open \"%s\": %s", path, strerror(errno));
-    unsigned char *buf = NULL;
-    size_t size = 0, cap = 0;
-    for (;;) {
-        if (size == cap) {
-            size_t nc = cap ? cap * 2 : (size_t)1 << 20;
-            unsigned char *nb = realloc(buf, nc);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot hold \"%s\" in memory", path);
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t got = fread(buf + size, 1, cap - size, f);
-        size += got;
-        if (got == 0) break;
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return oclnn__fail(OCLNN_ERROR_IO, "cannot read \"%s\"", path);
-    }
+    void *buf;
+    size_t size;
+    OCLNN__TRY(oclnn__file_read_checked(path, oclnn__host_memory_bytes(), 0, &buf, &size));
     return oclnn__safetensors_parse(buf, size, out);
 }
 

@@ -7,6 +7,7 @@
 
 #include "backend/backend.h"
 #include "core/alloc.h"
+#include "core/handle.h"
 #include "core/status.h"
 
 const char *oclnn__layout_name(oclnn_layout l) {
@@ -57,12 +58,65 @@ oclnn_status oclnn__check_shape(oclnn_shape s, const char *name) {
 
 oclnn_status oclnn__tensor_check(const oclnn_tensor *t, const char *arg_name) {
     if (!t) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
-    if (t->magic != OCLNN__MAGIC_TENSOR)
+    if (!oclnn__handle_live(t) || t->magic != OCLNN__MAGIC_TENSOR)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is not a live tensor", arg_name);
     if (t->ctx->magic != OCLNN__MAGIC_CONTEXT || !t->ctx->alive)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s belongs to a destroyed context",
                            arg_name);
     return OCLNN_OK;
+}
+
+/* Highest element offset t addresses, plus one. */
+static size_t extent_end(const oclnn_tensor *t) {
+    const uint32_t d[4] = {t->shape.n, t->shape.c, t->shape.h, t->shape.w};
+    size_t end = t->offset;
+    for (int i = 0; i < 4; i++) end += (size_t)(d[i] - 1) * t->stride[i];
+    return end + 1;
+}
+
+/* For tensors with equal strides whose offsets are `delta` apart (lo first): true when they are
+ * slabs of disjoint channel ranges. That needs the dimensions inside a channel (strides below the
+ * channel stride) to fit in one channel step, and both channel ranges to lie within one step of
+ * the next dimension out, as for channel views of one parent in either layout. */
+static bool disjoint_channels(const oclnn_tensor *lo, const oclnn_tensor *hi, size_t delta) {
+    const uint32_t d[4] = {hi->shape.n, hi->shape.c, hi->shape.h, hi->shape.w};
+    size_t cs = lo->stride[OCLNN__C], inner = 1, outer = SIZE_MAX;
+    if (!cs || delta % cs) return false;
+    for (int i = 0; i < 4; i++) {
+        if (i == OCLNN__C || d[i] == 1) continue;
+        if (lo->stride[i] < cs) inner += (size_t)(d[i] - 1) * lo->stride[i];
+        else if (lo->stride[i] < outer) outer = lo->stride[i];
+    }
+    size_t c0 = delta / cs; /* hi's first channel in lo's channel numbering */
+    return inner <= cs && c0 >= lo->shape.c && c0 + hi->shape.c <= outer / cs;
+}
+
+oclnn__overlap oclnn__tensor_overlap(const oclnn_tensor *a, const oclnn_tensor *b) {
+    if (a->storage != b->storage) return OCLNN__DISJOINT;
+    bool same_strides = true;
+    for (int i = 0; i < 4; i++) same_strides = same_strides && a->stride[i] == b->stride[i];
+    if (same_strides && a->offset == b->offset && oclnn__shape_eq(a->shape, b->shape))
+        return OCLNN__SAME_ELEMENTS;
+    if (extent_end(a) <= b->offset || extent_end(b) <= a->offset) return OCLNN__DISJOINT;
+    if (same_strides) {
+        const oclnn_tensor *lo = a->offset <= b->offset ? a : b, *hi = lo == a ? b : a;
+        if (disjoint_channels(lo, hi, hi->offset - lo->offset)) return OCLNN__DISJOINT;
+    }
+    return OCLNN__PARTIAL;
+}
+
+oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
+                                const oclnn_tensor *dst, const char *dst_name, bool in_place_ok) {
+    switch (oclnn__tensor_overlap(src, dst)) {
+    case OCLNN__DISJOINT: return OCLNN_OK;
+    case OCLNN__SAME_ELEMENTS:
+        if (in_place_ok) return OCLNN_OK;
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "%s is %s (they overlap entirely): this op cannot run in place",
+                           dst_name, src_name);
+    case OCLNN__PARTIAL: break;
+    }
+    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s overlaps %s in memory", dst_name, src_name);
 }
 
 static oclnn_status check_layout(oclnn_layout l, const char *name, bool allow_auto) {
@@ -97,7 +151,7 @@ oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_shape shape, oclnn_la
     s->refs = 1;
     s->bytes = bytes;
     mtx_lock(&ctx->lock);
-    oclnn_status st = ctx->be->storage_alloc(ctx, s);
+    oclnn_status st = oclnn__storage_alloc(ctx, s, "the tensor");
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) {
         oclnn__free(ctx->allocator, t);
@@ -110,6 +164,14 @@ oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_shape shape, oclnn_la
     t->layout = layout == OCLNN_LAYOUT_AUTO ? ctx->layout : layout;
     oclnn__dense_strides(shape, shape.c, t->layout, t->stride);
     t->storage = s;
+    if (!oclnn__handle_add(t)) {
+        mtx_lock(&ctx->lock);
+        ctx->be->storage_free(ctx, s);
+        mtx_unlock(&ctx->lock);
+        oclnn__free(ctx->allocator, t);
+        oclnn__free(ctx->allocator, s);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the tensor");
+    }
     oclnn__context_retain(ctx);
     *out = t;
     return OCLNN_OK;
@@ -134,6 +196,10 @@ oclnn_status oclnn_tensor_view_channels(oclnn_tensor *parent, uint32_t c_offset,
     t->shape.c = channels;
     t->offset = parent->offset + (size_t)c_offset * parent->stride[OCLNN__C];
     t->is_view = true;
+    if (!oclnn__handle_add(t)) {
+        oclnn__free(ctx->allocator, t);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the view");
+    }
     mtx_lock(&ctx->lock);
     t->storage->refs++;
     ctx->refs++;
@@ -144,7 +210,8 @@ oclnn_status oclnn_tensor_view_channels(oclnn_tensor *parent, uint32_t c_offset,
 
 void oclnn_tensor_destroy(oclnn_tensor *t) {
     /* No OCLNN__ENTER: a destroy cannot fail, so it leaves the last error message alone. */
-    if (!t || t->magic != OCLNN__MAGIC_TENSOR) return;
+    if (!t || !oclnn__handle_live(t) || t->magic != OCLNN__MAGIC_TENSOR) return;
+    oclnn__handle_remove(t);
     oclnn_context *ctx = t->ctx;
     t->magic = OCLNN__MAGIC_DEAD;
     mtx_lock(&ctx->lock);
@@ -217,14 +284,8 @@ oclnn_status oclnn_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) {
         oclnn__shape_str(dst->shape, b, sizeof b);
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src shape %s differs from dst shape %s", a, b);
     }
-    if (src->storage == dst->storage && src != dst) {
-        /* Overlapping views would race; distinct channel ranges of one storage are fine. */
-        size_t a0 = src->offset, b0 = dst->offset, cs = src->stride[OCLNN__C];
-        size_t a1 = a0 + src->shape.c * cs, b1 = b0 + dst->shape.c * cs;
-        if (src->stride[OCLNN__C] == dst->stride[OCLNN__C] && a0 < b1 && b0 < a1)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src and dst overlap in memory");
-    }
-    if (src == dst) return OCLNN_OK;
+    if (src == dst) return OCLNN_OK; /* nothing to do */
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
     oclnn_context *ctx = dst->ctx;
     mtx_lock(&ctx->lock);
     oclnn_status st = ctx->be->tensor_copy(src, dst);

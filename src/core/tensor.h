@@ -46,6 +46,17 @@ oclnn_status oclnn__tensor_over(oclnn_context *ctx, oclnn_shape shape, oclnn_lay
 const char *oclnn__layout_name(oclnn_layout l);
 /* Writes "n1c64h56w56" style text for messages. */
 void oclnn__shape_str(oclnn_shape s, char *buf, size_t size);
+/* How two tensors share memory: not at all, exactly the same elements in the same order (same
+ * storage, offset and strides: an in-place run), or some elements otherwise. Channel views of one
+ * parent (equal strides, offsets a whole number of channels apart) overlap only when their channel
+ * ranges do; anything else on one storage overlaps when its element ranges intersect. This is the
+ * one place where aliasing is decided. */
+typedef enum oclnn__overlap { OCLNN__DISJOINT, OCLNN__SAME_ELEMENTS, OCLNN__PARTIAL } oclnn__overlap;
+oclnn__overlap oclnn__tensor_overlap(const oclnn_tensor *a, const oclnn_tensor *b);
+/* A run's aliasing rule for one input/output pair: refuses dst sharing memory with src unless
+ * they hold exactly the same elements and in_place_ok; the message names both tensors. */
+oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
+                                const oclnn_tensor *dst, const char *dst_name, bool in_place_ok);
 static inline bool oclnn__shape_eq(oclnn_shape a, oclnn_shape b) {
     return a.n == b.n && a.c == b.c && a.h == b.h && a.w == b.w;
 }

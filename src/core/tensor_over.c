@@ -5,6 +5,7 @@
 #include "core/tensor.h"
 
 #include "core/alloc.h"
+#include "core/handle.h"
 #include "core/status.h"
 
 oclnn_status oclnn__tensor_over(oclnn_context *ctx, oclnn_shape shape, oclnn_layout layout,
@@ -12,7 +13,7 @@ oclnn_status oclnn__tensor_over(oclnn_context *ctx, oclnn_shape shape, oclnn_lay
                                 oclnn_tensor **out) {
     oclnn_tensor *t = oclnn__calloc(ctx->allocator, 1, sizeof *t);
     oclnn__storage *s = oclnn__calloc(ctx->allocator, 1, sizeof *s);
-    if (!t || !s) {
+    if (!t || !s || !oclnn__handle_add(t)) {
         oclnn__free(ctx->allocator, t);
         oclnn__free(ctx->allocator, s);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the tensor object");

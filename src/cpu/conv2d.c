@@ -66,9 +66,25 @@ static oclnn_status gemm_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const
     return OCLNN_OK;
 }
 
+/* The GEMM paths write dst before their epilogue reads the residual, so an in-place residual
+ * (residual == dst, the aliasing rule allows it) is first copied to a dense host buffer. */
 static oclnn_status gemm_run_algo(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
                              oclnn_tensor *dst, const oclnn_tensor *residual) {
-    return oclnn__cpu_conv_gemm(ctx, cop->state, src, dst, residual);
+    if (!residual || oclnn__tensor_overlap(residual, dst) != OCLNN__SAME_ELEMENTS)
+        return oclnn__cpu_conv_gemm(ctx, cop->state, src, dst, residual);
+    size_t bytes;
+    oclnn__shape_bytes(residual->shape, NULL, &bytes);
+    oclnn__storage copy = {.refs = 1, .bytes = bytes, .mem = oclnn__alloc(ctx->allocator, bytes)};
+    if (!copy.mem) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the in-place residual");
+    oclnn_tensor res = *residual;
+    res.storage = &copy;
+    res.offset = 0;
+    res.is_view = false;
+    oclnn__dense_strides(res.shape, res.shape.c, res.layout, res.stride);
+    oclnn__cpu_copy_strided(res.shape, oclnn__cpu_cdata(residual), residual->stride, copy.mem, res.stride);
+    oclnn_status st = oclnn__cpu_conv_gemm(ctx, cop->state, src, dst, &res);
+    oclnn__free(ctx->allocator, copy.mem);
+    return st;
 }
 
 static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,

@@ -42,14 +42,17 @@ static inline void take_max_value(float *acc, long i, float v) {
     acc[i] = take ? v : a;
 }
 
+/* Window sides are below 2^34 (kernel < 2^32, padding at most half of it), so every coordinate
+ * fits a long; their product may not (a window of (2^32-1)^2 elements), so it is taken in double,
+ * exact below 2^53 and correctly rounded beyond. */
 static float divisor(const pool_geom *g, long h0, long w0) {
     long h1 = h0 + g->kh, w1 = w0 + g->kw;
     if (g->include_pad) {
         long e1 = h1 < g->H + g->ph ? h1 : g->H + g->ph, f1 = w1 < g->W + g->pw ? w1 : g->W + g->pw;
-        return (float)((e1 - h0) * (f1 - w0));
+        return (float)((double)(e1 - h0) * (double)(f1 - w0));
     }
     long a0 = h0 > 0 ? h0 : 0, a1 = h1 < g->H ? h1 : g->H, b0 = w0 > 0 ? w0 : 0, b1 = w1 < g->W ? w1 : g->W;
-    return (float)((a1 - a0) * (b1 - b0));
+    return (float)((double)(a1 - a0) * (double)(b1 - b0));
 }
 
 #define TAPS_MAX(SW, XW)                                                                          \
@@ -105,7 +108,12 @@ static void plane_rows(const pool_geom *g, const float *x, size_t xh, size_t xw,
         }
         for (long h = a0; h < a1; h++) {
             const float *row = x + (size_t)h * xh;
-            for (long j = 0; j < g->kw; j++) {
+            /* only the taps that some output's window puts inside the row: 0 <= j - pw + ow*sw < W
+             * for an ow < OW (a window of 2^32 taps over a 3-wide row visits 3, not 2^32) */
+            long j_lo = g->pw - (g->OW - 1) * g->sw, j_hi = g->W - 1 + g->pw;
+            if (j_lo < 0) j_lo = 0;
+            if (j_hi > g->kw - 1) j_hi = g->kw - 1;
+            for (long j = j_lo; j <= j_hi; j++) {
                 /* outputs whose tap j falls inside the row: 0 <= ow*sw - pw + j < W */
                 long off = j - g->pw, lo = off >= 0 ? 0 : (-off + g->sw - 1) / g->sw;
                 long hi = (g->W - 1 - off) / g->sw;
@@ -152,7 +160,8 @@ oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *s
     const size_t *as = argmax ? argmax->stride : dst->stride;
     const bool c_inner = xs[OCLNN__C] < xs[OCLNN__W];
     const size_t width = c_inner ? os.c : os.w;
-    const size_t work = (size_t)os.n * os.c * os.h * os.w * (size_t)(g.kh * g.kw);
+    const long taps_h = g.kh < g.H ? g.kh : g.H, taps_w = g.kw < g.W ? g.kw : g.W; /* clipped */
+    const size_t work = (size_t)os.n * os.c * os.h * os.w * (size_t)taps_h * (size_t)taps_w;
     (void)work; /* only read by OpenMP */
     bool failed = false;
 OCLNN__OMP(omp parallel if (work > 65536))

@@ -4,6 +4,7 @@
 #include "graph/alias.h"
 
 #include "core/alloc.h"
+#include "core/handle.h"
 #include "core/status.h"
 #include "core/tensor.h"
 
@@ -23,6 +24,10 @@ oclnn_status oclnn__tensor_alias(oclnn_tensor *base, oclnn_shape shape, oclnn_la
     t->offset = 0;
     t->is_view = false;
     oclnn__dense_strides(shape, shape.c, layout, t->stride);
+    if (!oclnn__handle_add(t)) {
+        oclnn__free(ctx->allocator, t);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register a tensor object");
+    }
     mtx_lock(&ctx->lock);
     t->storage->refs++;
     ctx->refs++;

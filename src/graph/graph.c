@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/handle.h"
 #include "core/status.h"
 
 oclnn_node_desc oclnn_node_desc_default(void) {
@@ -34,7 +35,7 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
 
 oclnn_status oclnn__graph_check(const oclnn_graph *g, const char *arg_name) {
     if (!g) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", arg_name);
-    if (g->magic != OCLNN__MAGIC_GRAPH)
+    if (!oclnn__handle_live(g) || g->magic != OCLNN__MAGIC_GRAPH)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is not a live graph", arg_name);
     return OCLNN_OK;
 }
@@ -45,6 +46,10 @@ oclnn_status oclnn_graph_create(oclnn_graph **out) {
     *out = NULL;
     oclnn_graph *g = calloc(1, sizeof *g);
     if (!g) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the graph");
+    if (!oclnn__handle_add(g)) {
+        free(g);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the graph");
+    }
     g->magic = OCLNN__MAGIC_GRAPH;
     *out = g;
     return OCLNN_OK;
@@ -56,7 +61,8 @@ static void free_node(oclnn__node *n) {
 }
 
 void oclnn_graph_destroy(oclnn_graph *g) {
-    if (!g || g->magic != OCLNN__MAGIC_GRAPH) return;
+    if (!g || !oclnn__handle_live(g) || g->magic != OCLNN__MAGIC_GRAPH) return;
+    oclnn__handle_remove(g);
     for (size_t i = 0; i < g->count; i++) free_node(&g->nodes[i]);
     free(g->nodes);
     g->magic = 0xdeadbeefu;

@@ -23,6 +23,7 @@
 
 #include "core/alloc.h"
 #include "core/context.h"
+#include "core/handle.h"
 #include "core/status.h"
 #include "core/tensor.h"
 #include "graph/alias.h"
@@ -438,6 +439,10 @@ oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn_graph *g,
         st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
         goto fail;
     }
+    if (!oclnn__handle_add(net)) {
+        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot register the net");
+        goto fail;
+    }
     net->magic = OCLNN__MAGIC_NET;
     net->ctx = ctx;
     oclnn__context_retain(ctx);
@@ -474,12 +479,16 @@ fail:
     oclnn__free(al, c.absorbed);
     /* Destroying never touches this thread's message, so the failure's text survives. */
     if (net && net->magic == OCLNN__MAGIC_NET) oclnn_net_destroy(net);
-    else oclnn__free(al, net);
+    else {
+        if (net) oclnn__handle_remove(net);
+        oclnn__free(al, net);
+    }
     return st;
 }
 
 void oclnn_net_destroy(oclnn_net *net) {
-    if (!net || net->magic != OCLNN__MAGIC_NET) return;
+    if (!net || !oclnn__handle_live(net) || net->magic != OCLNN__MAGIC_NET) return;
+    oclnn__handle_remove(net);
     const oclnn_allocator *al = net->ctx->allocator;
     if (net->steps)
         for (size_t k = 0; k < net->node_count; k++) {

@@ -6,12 +6,13 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/context.h"
+#include "core/handle.h"
 #include "core/status.h"
 #include "graph/net.h"
 
 static oclnn_status check_net(const oclnn_net *net) {
     if (!net) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is NULL");
-    if (net->magic != OCLNN__MAGIC_NET) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is not a live net");
+    if (!oclnn__handle_live(net) || net->magic != OCLNN__MAGIC_NET) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is not a live net");
     return oclnn__context_check(net->ctx, "net's context");
 }
 

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "core/file.h"
 #include "core/log.h"
 #include "core/status.h"
 #include "opencl/registry.h"
@@ -51,25 +51,18 @@ static void putf(buf *b, const char *fmt, const char *s, long n) {
 static char *read_source(const char *kernel_dir, const char *path, size_t *size) {
     if (strstr(path, "..") || path[0] == '/') return NULL;
     if (kernel_dir) {
-        char full[4096];
+        char full[4096], why[512];
         snprintf(full, sizeof full, "%s/%s", kernel_dir, path);
-        FILE *f = fopen(full, "rb");
-        if (f) {
-            char *text = NULL;
-            struct stat st;
-            if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size < MAX_FILE) {
-                text = malloc((size_t)st.st_size + 1);
-                if (text && fread(text, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
-                    text[st.st_size] = '\0';
-                    *size = (size_t)st.st_size;
-                    oclnn__log(OCLNN__LOG_INFO, "kernel %s read from %s", path, full);
-                } else {
-                    free(text);
-                    text = NULL;
-                }
-            }
-            fclose(f);
-            if (text) return text;
+        void *text;
+        switch (oclnn__file_read(full, MAX_FILE, 0, &text, size, why, sizeof why)) {
+        case OCLNN__FILE_OK:
+            oclnn__log(OCLNN__LOG_INFO, "kernel %s read from %s", path, full);
+            return text;
+        case OCLNN__FILE_MISSING: break;
+        default: /* a FIFO, device, folder or oversized file: never blocks, never used */
+            oclnn__log(OCLNN__LOG_ERROR, "kernel override ignored, using the embedded %s: %s", path,
+                       why);
+            break;
         }
     }
     const oclnn__cl_source *src = oclnn__cl_source_find(path);

@@ -178,9 +178,25 @@ static oclnn_status plan(oclnn_context *ctx, const oclnn__conv2d_family *f, ocln
     return OCLNN_OK;
 }
 
+/* The largest workspace, im2col's c*r*s*p*q floats, must be representable before a backend
+ * sizes it (its size is then checked against the device's memory after create). */
+static oclnn_status check_workspace(const oclnn__conv2d_problem *pb, oclnn_conv_algo algo) {
+    if (algo != OCLNN_CONV_ALGO_IM2COL && algo != OCLNN_CONV_ALGO_IM2COL_CLBLAST &&
+        algo != OCLNN_CONV_ALGO_GEMM1X1)
+        return OCLNN_OK;
+    size_t b = pb->c;
+    if (oclnn__mul_ok(b, pb->r, &b) && oclnn__mul_ok(b, pb->s, &b) && oclnn__mul_ok(b, pb->p, &b) &&
+        oclnn__mul_ok(b, pb->q, &b) && oclnn__mul_ok(b, sizeof(float), &b))
+        return OCLNN_OK;
+    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                       "algorithm %s needs a workspace of %u x %u x %u x %u x %u floats, which "
+                       "overflows size_t", oclnn_conv_algo_name(algo), pb->c, pb->r, pb->s, pb->p, pb->q);
+}
+
 /* Creates the op for a resolved problem; `algo` may be AUTO. The context is not locked. */
 static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
                               const float *weights, const float *bias, oclnn_op **out) {
+    OCLNN__TRY(check_workspace(pb, algo));
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
     oclnn_op *op;
@@ -197,6 +213,7 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
     oclnn_status st = plan(ctx, f, algo, cop);
     if (st == OCLNN_OK) st = cop->row->create(ctx, cop, weights, bias, &op->workspace_bytes);
     mtx_unlock(&ctx->lock);
+    if (st == OCLNN_OK) st = oclnn__check_storage_bytes(ctx, op->workspace_bytes, "the workspace");
     if (st != OCLNN_OK) {
         oclnn__op_free(op);
         return st;
@@ -232,26 +249,13 @@ static oclnn_status check_shape(const oclnn_tensor *t, const char *name, oclnn_s
                        name, a, b);
 }
 
-/* True when two tensors may share elements. Channel views of one parent have equal strides and
- * offsets that differ by a whole number of channels: they overlap only if their channel ranges do.
- * Anything else sharing storage with intersecting extents counts as overlapping. */
-static bool overlap(const oclnn_tensor *a, const oclnn_tensor *b) {
-    if (a->storage != b->storage) return false;
-    size_t a1 = a->offset, b1 = b->offset;
-    const uint32_t as[4] = {a->shape.n, a->shape.c, a->shape.h, a->shape.w};
-    const uint32_t bs[4] = {b->shape.n, b->shape.c, b->shape.h, b->shape.w};
-    for (int i = 0; i < 4; i++) {
-        a1 += (as[i] - 1) * a->stride[i];
-        b1 += (bs[i] - 1) * b->stride[i];
-    }
-    if (a->offset > b1 || b->offset > a1) return false;
-    size_t cs = a->stride[OCLNN__C];
-    if (memcmp(a->stride, b->stride, sizeof a->stride) || !cs) return true;
-    size_t lo = a->offset < b->offset ? a->offset : b->offset;
-    size_t da = a->offset - lo, db = b->offset - lo;
-    if (da % cs || db % cs) return true;
-    da /= cs, db /= cs;
-    return da < db + b->shape.c && db < da + a->shape.c;
+/* The aliasing rule (include/oclnn.h): dst must not overlap src; residual may be dst itself
+ * (every algorithm adds it in place) but must not partly overlap it. */
+static oclnn_status check_aliasing(const oclnn_tensor *src, const oclnn_tensor *dst,
+                                   const oclnn_tensor *residual) {
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
+    if (residual) OCLNN__TRY(oclnn__check_alias(residual, "residual", dst, "dst", true));
+    return OCLNN_OK;
 }
 
 static oclnn_status run_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
@@ -290,9 +294,7 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "residual is given but the operator was created without fuse_residual");
     }
-    if (overlap(src, dst)) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dst overlaps src in memory");
-    if (residual && residual != dst && overlap(residual, dst))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "dst partly overlaps residual in memory");
+    OCLNN__TRY(check_aliasing(src, dst, residual));
     return run_op(op, src, dst, residual);
 }
 
@@ -342,7 +344,8 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
     OCLNN__TRY(oclnn__conv2d_resolve(desc, &pb));
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
-    size_t wn = (size_t)pb.k * pb.cg * pb.r * pb.s;
+    size_t wn = (size_t)pb.k * pb.cg * pb.r * pb.s; /* fits: checked by resolve */
+    OCLNN__TRY(oclnn__check_host_bytes(wn * sizeof(float), "the trial weights"));
     float *w = oclnn__alloc(ctx->allocator, wn * sizeof *w);
     float *bias = oclnn__alloc(ctx->allocator, (size_t)pb.k * sizeof *bias);
     oclnn_tensor *src = NULL, *dst = NULL, *res = NULL;

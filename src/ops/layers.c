@@ -18,7 +18,7 @@ oclnn_status oclnn__param_init(oclnn_context *ctx, oclnn__param *p, oclnn_shape 
                            shape.n, shape.c);
     p->s.refs = 1;
     p->s.bytes = bytes;
-    OCLNN__TRY(ctx->be->storage_alloc(ctx, &p->s));
+    OCLNN__TRY(oclnn__storage_alloc(ctx, &p->s, "an operator parameter"));
     p->t.magic = OCLNN__MAGIC_TENSOR;
     p->t.ctx = ctx;
     p->t.shape = shape;
@@ -62,35 +62,4 @@ oclnn_status oclnn__check_run_tensor(const oclnn_op *op, const oclnn_tensor *t, 
                            name, got, want);
     }
     return OCLNN_OK;
-}
-
-/* Highest element offset t addresses, plus one. */
-static size_t extent_end(const oclnn_tensor *t) {
-    const uint32_t d[4] = {t->shape.n, t->shape.c, t->shape.h, t->shape.w};
-    size_t end = t->offset;
-    for (int i = 0; i < 4; i++) end += (size_t)(d[i] - 1) * t->stride[i];
-    return end + 1;
-}
-
-oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
-                                const oclnn_tensor *dst, const char *dst_name, bool in_place_ok) {
-    if (src->storage != dst->storage) return OCLNN_OK;
-    bool same_strides = true;
-    for (int i = 0; i < 4; i++) same_strides = same_strides && src->stride[i] == dst->stride[i];
-    if (same_strides && src->offset == dst->offset) {
-        if (in_place_ok) return OCLNN_OK;
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "%s is %s: this op cannot run in place", dst_name, src_name);
-    }
-    /* Two channel slices of one tensor: disjoint when their channel ranges are. */
-    size_t cs = src->stride[OCLNN__C];
-    if (same_strides && cs > 0) {
-        size_t lo = src->offset < dst->offset ? src->offset : dst->offset;
-        size_t hi = src->offset < dst->offset ? dst->offset : src->offset;
-        const oclnn_tensor *first = src->offset < dst->offset ? src : dst;
-        if ((hi - lo) % cs == 0 && (hi - lo) / cs >= first->shape.c) return OCLNN_OK;
-    } else if (extent_end(src) <= dst->offset || extent_end(dst) <= src->offset) {
-        return OCLNN_OK;
-    }
-    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s overlaps %s in memory", dst_name, src_name);
 }

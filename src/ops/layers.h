@@ -27,9 +27,5 @@ oclnn_tensor oclnn__channel_slice(const oclnn_tensor *t, uint32_t c0, uint32_t c
 /* Checks a tensor given to a run: live, in op's context, with `shape`. */
 oclnn_status oclnn__check_run_tensor(const oclnn_op *op, const oclnn_tensor *t, const char *name,
                                      oclnn_shape shape);
-/* Refuses a dst that shares memory with src unless it addresses exactly the same elements
- * (in_place_ok) or none of them. */
-oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
-                                const oclnn_tensor *dst, const char *dst_name, bool in_place_ok);
 
 #endif

@@ -216,9 +216,7 @@ static oclnn_status check_out(const char *name, const oclnn_tensor *t, const ocl
                            "pooled size",
                            name, a, num_rois, src->shape.c, d->pooled_h, d->pooled_w);
     }
-    if (t->storage == src->storage)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s shares storage with src", name);
-    return OCLNN_OK;
+    return oclnn__check_alias(src, "src", t, name, false);
 }
 
 oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *rois,
@@ -235,8 +233,7 @@ oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *r
         if (d->mode != OCLNN_ROI_POOL)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "argmax is only for OCLNN_ROI_POOL");
         OCLNN__TRY(check_out("argmax", argmax, src, d, num_rois));
-        if (argmax->storage == dst->storage)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "argmax shares storage with dst");
+        OCLNN__TRY(oclnn__check_alias(dst, "dst", argmax, "argmax", false));
     }
     if (num_rois == 0) return OCLNN_OK;
     if (!rois)

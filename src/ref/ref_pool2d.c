@@ -51,7 +51,7 @@ void oclnn__ref_pool2d(const oclnn_pool2d_desc *d, oclnn_layout layout, const fl
                     long hs = oh * r.sh - r.ph, ws = ow * r.sw - r.pw;
                     long he = hs + r.kh < H + r.ph ? hs + r.kh : H + r.ph;
                     long we = ws + r.kw < W + r.pw ? ws + r.kw : W + r.pw;
-                    long pool_size = (he - hs) * (we - ws);
+                    double pool_size = (double)(he - hs) * (double)(we - ws); /* may pass 2^63 */
                     if (hs < 0) hs = 0;
                     if (ws < 0) ws = 0;
                     if (he > H) he = H;
@@ -75,8 +75,8 @@ void oclnn__ref_pool2d(const oclnn_pool2d_desc *d, oclnn_layout layout, const fl
                         for (long h = hs; h < he; h++)
                             for (long w = ws; w < we; w++)
                                 sum += src[oclnn__ref_index(is, layout, n, c, (size_t)h, (size_t)w)];
-                        long div = r.include_pad ? pool_size : (he - hs) * (we - ws);
-                        dst[o] = (float)(sum / (double)div);
+                        double div = r.include_pad ? pool_size : (double)(he - hs) * (double)(we - ws);
+                        dst[o] = (float)(sum / div);
                     }
                 }
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/filecache.h"
 #include "core/log.h"
 
@@ -89,32 +90,12 @@ const oclnn__tune_row *oclnn__tune_db_nearest(const oclnn__tune_db *db, const ch
     return best;
 }
 
-/* Reads the whole file (bounded); NULL with the reason when it cannot. */
+/* Reads the whole file (bounded, regular files only); NULL with the reason when it cannot. */
 static char *read_all(const char *path, size_t *len, bool *missing, char *why, size_t size) {
-    *missing = false;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *missing = errno == ENOENT;
-        snprintf(why, size, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(OCLNN__TUNE_MAX_FILE + 1);
-    if (!buf) {
-        fclose(f);
-        snprintf(why, size, "out of memory reading %s", path);
-        return NULL;
-    }
-    size_t n = fread(buf, 1, OCLNN__TUNE_MAX_FILE + 1, f);
-    bool err = ferror(f);
-    fclose(f);
-    if (err || n > OCLNN__TUNE_MAX_FILE) {
-        free(buf);
-        snprintf(why, size, err ? "cannot read %s" : "%s is larger than 4 MiB", path);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    void *buf;
+    oclnn__file_result r = oclnn__file_read(path, OCLNN__TUNE_MAX_FILE, 0, &buf, len, why, size);
+    *missing = r == OCLNN__FILE_MISSING;
+    return r == OCLNN__FILE_OK ? buf : NULL;
 }
 
 /* Splits off the next line (without its '\n'); NULL at the end. A line too long or holding a NUL

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/file.h"
 #include "tune/tune.h"
 
 /* Each candidate of a search is timed for about this long (median of 3 to 15 runs). */
@@ -100,14 +101,20 @@ static void write_inflight(const oclnn__tuner *t, const char *line) {
 }
 
 size_t oclnn__tuner_load_crashed(oclnn__tuner *t) {
-    FILE *f = t->inflight[0] ? fopen(t->inflight, "r") : NULL;
-    if (!f) return 0;
-    char line[sizeof t->crashed[0]];
-    while (t->n_crashed < sizeof t->crashed / sizeof t->crashed[0] && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
+    /* a regular file of at most 64 KiB: a FIFO or device there is ignored, never waited on */
+    void *data;
+    size_t size;
+    char why[512];
+    if (!t->inflight[0] ||
+        oclnn__file_read(t->inflight, (size_t)64 << 10, 0, &data, &size, why, sizeof why) != OCLNN__FILE_OK)
+        return 0;
+    for (char *line = data, *next; line && t->n_crashed < sizeof t->crashed / sizeof t->crashed[0];
+         line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
         if (line[0]) snprintf(t->crashed[t->n_crashed++], sizeof t->crashed[0], "%s", line);
     }
-    fclose(f);
+    free(data);
     return t->n_crashed;
 }
 

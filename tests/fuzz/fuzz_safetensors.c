@@ -8,10 +8,23 @@
 #include <string.h>
 
 #include "core/safetensors.h"
+#include "file_kinds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static bool safetensors_refuses(const char *path) {
+    oclnn__safetensors *st = NULL;
+    if (oclnn__safetensors_read(path, &st) == OCLNN_OK) {
+        oclnn__safetensors_free(st);
+        return false;
+    }
+    return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static char path[64];
+    if (!path[0]) snprintf(path, sizeof path, "/tmp/oclnn-fuzz-%d.safetensors", (int)getpid());
+    fuzz_check_file_kinds(path, safetensors_refuses); /* the file reader, once */
     unsigned char *copy = malloc(size ? size : 1);
     if (!copy) abort();
     if (size) memcpy(copy, data, size);

@@ -9,9 +9,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_kinds.h"
 #include "tune/db.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool tuning_refuses(const char *path) {
+    oclnn_device_info dev;
+    memset(&dev, 0, sizeof dev);
+    oclnn__tune_db db;
+    char why[256] = "";
+    oclnn__tune_load r = oclnn__tune_db_load(path, &dev, NULL, &db, why, sizeof why);
+    oclnn__tune_db_free(&db);
+    return r != OCLNN__TUNE_LOADED && why[0];
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static char path[96], copy[112];
@@ -19,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         snprintf(path, sizeof path, "/tmp/oclnn-fuzz-tuning-%d.txt", (int)getpid());
         snprintf(copy, sizeof copy, "%s.copy", path);
     }
+    fuzz_check_file_kinds(path, tuning_refuses);
     FILE *f = fopen(path, "wb");
     if (!f) abort();
     if (size && fwrite(data, 1, size, f) != size) abort();

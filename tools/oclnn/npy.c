@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* .npy reading and writing (see npy.h). The header is a Python dict literal; it is parsed
- * strictly for the three keys NumPy writes, and anything but little-endian float32 in C order is
- * refused with the reason. */
+/* .npy reading and writing (see npy.h). The file is read through the library's untrusted-file
+ * helper (regular files only, never blocking). The header is a Python dict literal, parsed as
+ * one (quoted strings with escapes, True/False, integer tuples): exactly the three keys NumPy
+ * writes, and anything but little-endian float32 in C order is refused with the reason. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,115 +11,171 @@
 
 #include "npy.h"
 
+#include "core/alloc.h"
+#include "core/file.h"
+
 static bool fail(char *err, size_t n, const char *path, const char *what) {
     snprintf(err, n, "%s: %s", path, what);
     return false;
 }
 
-static const char *skip(const char *p) {
-    while (*p == ' ') p++;
-    return p;
+/* ---- the header: a Python dict literal, parsed as one ---- */
+
+typedef struct cursor {
+    const char *p, *end;
+} cursor;
+
+static void spaces(cursor *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')) c->p++;
+}
+
+static bool eat(cursor *c, char ch) {
+    spaces(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return true;
+    }
+    return false;
+}
+
+/* A quoted string ('...' or "...") with Python's simple escapes, decoded into out (cap bytes,
+ * NUL-terminated; longer strings are refused: no key or value NumPy writes is long). */
+static bool string_literal(cursor *c, char *out, size_t cap) {
+    spaces(c);
+    if (c->p >= c->end || (*c->p != '\'' && *c->p != '"')) return false;
+    char quote = *c->p++;
+    size_t n = 0;
+    while (c->p < c->end && *c->p != quote) {
+        char ch = *c->p++;
+        if (ch == '\n' || ch == '\0') return false;
+        if (ch == '\\') {
+            if (c->p >= c->end) return false;
+            switch (ch = *c->p++) {
+            case '\\': case '\'': case '"': break;
+            case 'n': ch = '\n'; break;
+            case 't': ch = '\t'; break;
+            case 'r': ch = '\r'; break;
+            default: return false; /* octal, \x, \u...: never in a NumPy header */
+            }
+        }
+        if (n + 1 >= cap) return false;
+        out[n++] = ch;
+    }
+    if (c->p >= c->end) return false;
+    c->p++;
+    out[n] = '\0';
+    return true;
+}
+
+static bool word(cursor *c, const char *w) {
+    spaces(c);
+    size_t n = strlen(w);
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n)) return false;
+    c->p += n;
+    return true;
+}
+
+/* A tuple of non-negative integers: (), (3,), (1, 3, 32, 32). */
+static bool shape_tuple(cursor *c, npy_array *out, size_t *count) {
+    if (!eat(c, '(')) return false;
+    *count = 1;
+    out->ndim = 0;
+    for (;;) {
+        if (eat(c, ')')) return true;
+        spaces(c);
+        if (c->p >= c->end || *c->p < '0' || *c->p > '9' || out->ndim == NPY_MAX_DIMS) return false;
+        uint64_t v = 0;
+        while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+            if (v > (UINT64_MAX - 9) / 10) return false;
+            v = v * 10 + (uint64_t)(*c->p++ - '0');
+        }
+        if (v && *count > SIZE_MAX / 4 / v) return false;
+        out->shape[out->ndim++] = v;
+        *count *= (size_t)v;
+        if (!eat(c, ',')) return eat(c, ')');
+    }
+}
+
+/* The dict must hold exactly descr, fortran_order and shape (as np.load demands), each once:
+ * descr '<f4', fortran_order False, shape a tuple of integers; then only padding. */
+static const char *parse_header(const char *text, size_t len, npy_array *out, size_t *count) {
+    cursor c = {text, text + len};
+    bool seen_descr = false, seen_order = false, seen_shape = false;
+    if (!eat(&c, '{')) return "header is not a dict";
+    while (!eat(&c, '}')) {
+        char key[32], value[32];
+        if (!string_literal(&c, key, sizeof key) || !eat(&c, ':')) return "bad header dict";
+        if (!strcmp(key, "descr")) {
+            if (seen_descr) return "header repeats descr";
+            seen_descr = true;
+            if (!string_literal(&c, value, sizeof value)) return "descr is not a dtype string";
+            if (strcmp(value, "<f4"))
+                return "dtype is not little-endian float32 ('<f4'); use x.astype('<f4')";
+        } else if (!strcmp(key, "fortran_order")) {
+            if (seen_order) return "header repeats fortran_order";
+            seen_order = true;
+            if (word(&c, "True")) return "Fortran order is not supported; use np.ascontiguousarray";
+            if (!word(&c, "False")) return "fortran_order is not True or False";
+        } else if (!strcmp(key, "shape")) {
+            if (seen_shape) return "header repeats shape";
+            seen_shape = true;
+            if (!shape_tuple(&c, out, count)) return "bad shape";
+        } else {
+            return "header has a key other than descr, fortran_order and shape";
+        }
+        if (!eat(&c, ',')) {
+            if (!eat(&c, '}')) return "bad header dict";
+            break;
+        }
+    }
+    spaces(&c);
+    if (c.p != c.end) return "text after the header dict";
+    if (!seen_descr || !seen_order || !seen_shape) return "header lacks descr, fortran_order or shape";
+    return NULL;
+}
+
+bool npy_parse(unsigned char *file, size_t size, const char *path, npy_array *out, char *err,
+               size_t err_size) {
+    memset(out, 0, sizeof *out);
+    if (size < 10 || memcmp(file, "\x93NUMPY", 6)) return fail(err, err_size, path, "not a .npy file (bad magic)");
+    size_t hlen, start;
+    if (file[6] == 1) {
+        hlen = file[8] | (size_t)file[9] << 8;
+        start = 10;
+    } else if (file[6] == 2 || file[6] == 3) {
+        if (size < 12) return fail(err, err_size, path, "truncated header");
+        hlen = file[8] | (size_t)file[9] << 8 | (size_t)file[10] << 16 | (size_t)file[11] << 24;
+        start = 12;
+    } else {
+        return fail(err, err_size, path, "unknown .npy version");
+    }
+    if (hlen > (1u << 20) || hlen > size - start) return fail(err, err_size, path, "bad or truncated header");
+    if (memchr(file + start, '\0', hlen)) return fail(err, err_size, path, "NUL byte in the header");
+    size_t count = 0;
+    const char *why = parse_header((const char *)file + start, hlen, out, &count);
+    if (why) return fail(err, err_size, path, why);
+    /* The file must hold exactly the data the shape declares. */
+    size_t data = start + hlen;
+    if ((uint64_t)(size - data) != (uint64_t)count * sizeof(float))
+        return fail(err, err_size, path,
+                    size - data < count * sizeof(float) ? "data shorter than the shape says"
+                                                         : "data longer than the shape says");
+    out->count = count;
+    out->data = malloc(count ? count * sizeof(float) : 1);
+    if (!out->data) return fail(err, err_size, path, "out of memory");
+    memcpy(out->data, file + data, count * sizeof(float));
+    return true;
 }
 
 bool npy_read(const char *path, npy_array *out, char *err, size_t err_size) {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_size, "cannot open %s: %s", path, strerror(errno));
+    void *file;
+    size_t size;
+    if (oclnn__file_read(path, oclnn__host_memory_bytes(), 0, &file, &size, err, err_size) !=
+        OCLNN__FILE_OK)
         return false;
-    }
-    unsigned char pre[12];
-    char *header = NULL;
-    bool ok = false;
-    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6)) {
-        fail(err, err_size, path, "not a .npy file (bad magic)");
-        goto done;
-    }
-    size_t hlen;
-    if (pre[6] == 1) {
-        hlen = pre[8] | (size_t)pre[9] << 8;
-    } else if (pre[6] == 2 || pre[6] == 3) {
-        if (fread(pre + 10, 1, 2, f) != 2) {
-            fail(err, err_size, path, "truncated header");
-            goto done;
-        }
-        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
-    } else {
-        fail(err, err_size, path, "unknown .npy version");
-        goto done;
-    }
-    if (hlen > (1u << 20) || !(header = malloc(hlen + 1)) || fread(header, 1, hlen, f) != hlen) {
-        fail(err, err_size, path, "bad or truncated header");
-        goto done;
-    }
-    header[hlen] = '\0';
-    const char *d = strstr(header, "'descr':"), *fo = strstr(header, "'fortran_order':"),
-               *sh = strstr(header, "'shape':");
-    if (!d || !fo || !sh) {
-        fail(err, err_size, path, "header lacks descr, fortran_order or shape");
-        goto done;
-    }
-    d = skip(d + 8);
-    if (strncmp(d, "'<f4'", 5)) {
-        fail(err, err_size, path, "dtype is not little-endian float32 ('<f4'); use x.astype('<f4')");
-        goto done;
-    }
-    if (strncmp(skip(fo + 16), "False", 5)) {
-        fail(err, err_size, path, "Fortran order is not supported; use np.ascontiguousarray");
-        goto done;
-    }
-    const char *p = skip(sh + 8);
-    if (*p++ != '(') {
-        fail(err, err_size, path, "bad shape");
-        goto done;
-    }
-    size_t count = 1;
-    for (;;) {
-        p = skip(p);
-        if (*p == ')') break;
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(p, &end, 10);
-        if (end == p || errno || out->ndim == NPY_MAX_DIMS || (v && count > SIZE_MAX / 4 / v)) {
-            fail(err, err_size, path, "bad shape");
-            goto done;
-        }
-        out->shape[out->ndim++] = v;
-        count *= (size_t)v;
-        p = skip(end);
-        if (*p == ',') p++;
-        else if (*p != ')') {
-            fail(err, err_size, path, "bad shape");
-            goto done;
-        }
-    }
-    out->count = count;
-    /* The file must hold the data before anything is allocated for it: a header can declare any
-     * shape (found by the .npy fuzzer: 160 bytes asked for 19 GB). */
-    long here = ftell(f);
-    if (here < 0 || fseek(f, 0, SEEK_END) != 0) {
-        fail(err, err_size, path, "cannot seek in the file");
-        goto done;
-    }
-    long end_pos = ftell(f);
-    if (end_pos < here || (uint64_t)(end_pos - here) < (uint64_t)count * sizeof(float) ||
-        fseek(f, here, SEEK_SET) != 0) {
-        fail(err, err_size, path, "data shorter than the shape says");
-        goto done;
-    }
-    out->data = malloc(count ? count * sizeof(float) : 1);
-    if (!out->data || fread(out->data, sizeof(float), count, f) != count) {
-        fail(err, err_size, path, out->data ? "data shorter than the shape says" : "out of memory");
-        goto done;
-    }
-    ok = true;
-done:
-    free(header);
-    fclose(f);
-    if (!ok) {
-        free(out->data);
-        out->data = NULL;
-    }
+    bool ok = npy_parse(file, size, path, out, err, err_size);
+    free(file);
     return ok;
 }
 

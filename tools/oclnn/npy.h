@@ -17,8 +17,12 @@ typedef struct npy_array {
     float *data; /* malloc'd */
 } npy_array;
 
-/* Reads `path`; on failure returns false and writes a message into err. */
+/* Reads `path` (a regular file: FIFOs and devices are refused, never waited on); on failure
+ * returns false and writes a message naming the file into err. */
 bool npy_read(const char *path, npy_array *out, char *err, size_t err_size);
+/* Parses a whole file image (the fuzz target's entry); `path` names it in messages. */
+bool npy_parse(unsigned char *file, size_t size, const char *path, npy_array *out, char *err,
+               size_t err_size);
 /* Writes count = prod(shape) floats; false (message in err) on failure. */
 bool npy_write(const char *path, const float *data, int ndim, const uint64_t *shape, char *err, size_t err_size);
 
