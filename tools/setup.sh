@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake make gcc pkg-config ocl-icd-opencl-dev ocl-icd-libopencl1 opencl-headers
-          pocl-opencl-icd clinfo libclblast-dev libcmocka-dev libopenblas0-openmp libomp-dev)
+          pocl-opencl-icd clinfo libclblast-dev libcmocka-dev libopenblas0-openmp libomp-dev
+          protobuf-c-compiler libprotobuf-c-dev libonnx-dev)
 [[ -n "${OCLNN_SETUP_CHECKERS:-}" ]] && packages+=(clang libclang-rt-14-dev valgrind)
 missing=()
 if command -v dpkg-query >/dev/null; then

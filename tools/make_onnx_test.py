@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the small ONNX models tests/test_onnx.c runs, and PyTorch's output for them.
+
+tests/data/onnx_small.onnx (opset 17) and onnx_small_op11.onnx (opset 11) hold one network that
+touches every op the loader maps: Conv (grouped, dilated, strided, biased or not),
+BatchNormalization, Relu, MaxPool (ceil_mode), AveragePool (count_include_pad both ways), a
+same-shape residual Add, Concat, GlobalAveragePool, Flatten, Gemm and Softmax. Weights come from
+torch.manual_seed(0); batch is a dynamic axis. onnx_small_x.bin / onnx_small_y.bin are the input
+(2 x 3 x 12 x 12) and PyTorch's float64 output stored as float32 (little-endian, raw).
+onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the loader must
+refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input).
+Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
+"""
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Small(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=2)
+        self.conv3 = nn.Conv2d(8, 6, 1)
+        self.conv4 = nn.Conv2d(8, 4, 3, stride=2, padding=1)
+        self.fc = nn.Linear(10, 5)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.relu(x + self.conv2(x))
+        x = F.max_pool2d(x, 3, stride=2, ceil_mode=True)            # 12 -> 6
+        a = F.avg_pool2d(self.conv3(x), 3, stride=1, padding=1)     # count_include_pad=True
+        b = F.avg_pool2d(self.conv4(x), 3, stride=1, padding=1, count_include_pad=False)
+        a = F.adaptive_avg_pool2d(a, 1)
+        b = F.adaptive_avg_pool2d(b, 1)
+        x = torch.cat([a, b], 1)
+        return F.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+
+
+def refused_models(out):
+    """Tiny hand-made models the loader must refuse, each for one reason."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    def model(nodes, inits, name):
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 2, 4, 4])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        g = helper.make_graph(nodes, "g", [x], [y], inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+        onnx.save(m, os.path.join(out, name))
+
+    w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
+    model([helper.make_node("LeakyRelu", ["x"], ["y"], name="lrelu")], [], "onnx_refused_op.onnx")
+    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 0, 0])], [w],
+          "onnx_refused_pads.onnx")
+    model([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")], [], "onnx_dangling.onnx")
+    e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
+    e.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "../escape.bin"), ("offset", "0"), ("length", "144")):
+        entry = e.external_data.add()
+        entry.key, entry.value = k, v
+    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])], [e],
+          "onnx_escape.onnx")
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data")
+    torch.manual_seed(0)
+    m = Small().eval()
+    with torch.no_grad():
+        for p in m.bn1.parameters():
+            p.uniform_(0.5, 1.5)
+        m.bn1.running_mean.uniform_(-0.1, 0.1)
+        m.bn1.running_var.uniform_(0.5, 1.5)
+    x = torch.rand(2, 3, 12, 12) * 2 - 1
+    for opset, name in ((17, "onnx_small.onnx"), (11, "onnx_small_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_small_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_small_y.bin"))
+    refused_models(out)
+
+
+if __name__ == "__main__":
+    main()
