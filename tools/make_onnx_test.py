@@ -87,6 +87,8 @@ def main():
         y = m.double()(x.double()).float()
     x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_small_x.bin"))
     y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_small_y.bin"))
+    import numpy as np
+    np.save(os.path.join(out, "onnx_small_x.npy"), x.numpy())  # for `oclnn run` (tests/check_onnx_tool.cmake)
     refused_models(out)
 
 
