@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/status.h"
 #include "graph/graph.h"
 #include "onnx.pb-c.h"
 
@@ -56,5 +57,47 @@ oclnn_status oclnn__onnx_tensor_ints(const Onnx__TensorProto *t, int64_t *dst, s
                                      size_t *count);
 /* Maps every node of the model onto ld->g (onnx_ops.c). */
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld);
+
+
+/* ---- node helpers (onnx_node.c) --------------------------------------------------------- */
+
+/* The ONNX node being mapped (the error context names it). */
+typedef struct oclnn__onnx_node {
+    oclnn__onnx_loader *ld;
+    const Onnx__NodeProto *n;
+    size_t index;
+    char gname[OCLNN__NAME_MAX]; /* the graph node's name */
+} oclnn__onnx_node;
+
+/* A constant input with its floats (NULL when the optional input is absent and !required). */
+typedef struct oclnn__onnx_const {
+    const Onnx__TensorProto *t;
+    int64_t dims[8];
+    int ndim;
+    size_t count;
+    float *data;
+} oclnn__onnx_const;
+
+oclnn_status oclnn__onnx_refuse(const char *fmt, ...) OCLNN__PRINTF(1, 2);
+const Onnx__AttributeProto *oclnn__onnx_attr(const oclnn__onnx_node *c, const char *name);
+oclnn_status oclnn__onnx_attrs_known(const oclnn__onnx_node *c, const char *const *known);
+oclnn_status oclnn__onnx_attr_int(const oclnn__onnx_node *c, const char *name, int64_t def, int64_t *v);
+oclnn_status oclnn__onnx_attr_float(const oclnn__onnx_node *c, const char *name, float def, float *v);
+oclnn_status oclnn__onnx_attr_ints(const oclnn__onnx_node *c, const char *name, size_t want, int64_t def,
+                                   int64_t lo, int64_t hi, int64_t *v);
+oclnn_status oclnn__onnx_attr_auto_pad(const oclnn__onnx_node *c, int *mode);
+oclnn_status oclnn__onnx_attr_pads(const oclnn__onnx_node *c, uint32_t *ph, uint32_t *pw);
+const char *oclnn__onnx_in_name(const oclnn__onnx_node *c, size_t i);
+oclnn_status oclnn__onnx_input_value(const oclnn__onnx_node *c, size_t i, const oclnn__onnx_value **v);
+oclnn_status oclnn__onnx_input_node(const oclnn__onnx_node *c, size_t i, int rank, const oclnn__onnx_value **v);
+oclnn_status oclnn__onnx_input_const(const oclnn__onnx_node *c, size_t i, bool required, oclnn__onnx_const *k);
+bool oclnn__onnx_is_vector(const oclnn__onnx_const *k, size_t n, bool two_d);
+oclnn_status oclnn__onnx_define_node(oclnn__onnx_node *c, size_t out, int node, int rank);
+oclnn_status oclnn__onnx_add_node(oclnn__onnx_node *c, const oclnn_node_desc *d, const int *inputs,
+                                  size_t count, int rank);
+oclnn_status oclnn__onnx_set_param(oclnn__onnx_node *c, const char *suffix, const float *src, size_t count);
+uint32_t oclnn__onnx_channels_of(const oclnn__onnx_node *c, int node);
+oclnn_status oclnn__onnx_node_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s);
+size_t oclnn__onnx_only_consumer(const oclnn__onnx_node *c, const char *name);
 
 #endif
