@@ -92,6 +92,26 @@ static void test_memory_and_truncated(void **state) {
     free(buf);
 }
 
+/* External data inside the model's folder: read at its offset; from memory it is refused. */
+static void test_external(void **state) {
+    (void)state;
+    oclnn_graph *g;
+    oclnn_shape in;
+    assert_ok(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_external.onnx", &g, &in));
+    assert_true(in.n == 0 && in.c == 2 && in.h == 4 && in.w == 4);
+    float *w;
+    size_t count;
+    assert_ok(oclnn_graph_param(g, "conv.weight", &w, &count));
+    assert_int_equal(count, 36);
+    for (size_t i = 0; i < count; i++) assert_true(w[i] == (float)i / 36.0f);
+    oclnn_graph_destroy(g);
+    size_t size;
+    unsigned char *buf = read_all(OCLNN_TEST_DATA_DIR "/onnx_external.onnx", &size);
+    assert_status(oclnn_graph_load_onnx_memory(buf, size, &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("external data");
+    free(buf);
+}
+
 static void test_errors(void **state) {
     (void)state;
     oclnn_graph *g;
@@ -130,6 +150,7 @@ int main(void) {
         TEST_ALL_CFGS(test_opset17),
         TEST_ALL_CFGS(test_opset11),
         cmocka_unit_test(test_memory_and_truncated),
+        cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

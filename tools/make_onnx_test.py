@@ -9,7 +9,8 @@ same-shape residual Add, Concat, GlobalAveragePool, Flatten, Gemm and Softmax. W
 torch.manual_seed(0); batch is a dynamic axis. onnx_small_x.bin / onnx_small_y.bin are the input
 (2 x 3 x 12 x 12) and PyTorch's float64 output stored as float32 (little-endian, raw).
 onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the loader must
-refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input).
+refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input);
+onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -67,6 +68,17 @@ def refused_models(out):
         entry.key, entry.value = k, v
     model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])], [e],
           "onnx_escape.onnx")
+    # External data inside the folder: weight i is i / 36, stored after 16 bytes of padding.
+    wv = (np.arange(36, dtype=np.float32) / 36).astype("<f4")
+    with open(os.path.join(out, "onnx_external.bin"), "wb") as f:
+        f.write(b"\0" * 16 + wv.tobytes())
+    e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
+    e.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "onnx_external.bin"), ("offset", "16"), ("length", "144")):
+        entry = e.external_data.add()
+        entry.key, entry.value = k, v
+    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])], [e],
+          "onnx_external.onnx")
 
 
 def main():
