@@ -65,6 +65,31 @@ static void run_model(void **state, const char *file) {
 static void test_opset17(void **state) { run_model(state, OCLNN_TEST_DATA_DIR "/onnx_small.onnx"); }
 static void test_opset11(void **state) { run_model(state, OCLNN_TEST_DATA_DIR "/onnx_small_op11.onnx"); }
 
+/* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
+ * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
+static void test_linear(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    if (!ctx) return;
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_linear.onnx", &g, NULL));
+    assert_int_equal(oclnn_graph_node_count(g), 6); /* input, conv, fc, relu, fc, softmax */
+    size_t xn, yn;
+    float *x = load_golden("onnx_linear_x.bin", &xn), *want = load_golden("onnx_linear_y.bin", &yn);
+    assert_int_equal(xn, 64);
+    assert_int_equal(yn, 8);
+    oclnn_net *net;
+    float got[8];
+    assert_ok(oclnn_net_create(ctx, g, (oclnn_shape){2, 2, 4, 4}, &net));
+    oclnn_graph_destroy(g);
+    assert_ok(oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_net_run(net));
+    assert_ok(oclnn_tensor_read(oclnn_net_output(net), got, OCLNN_LAYOUT_NCHW));
+    assert_close(got, want, yn, ONNX_ATOL, ONNX_RTOL, TEST_CFG(state)->name);
+    oclnn_net_destroy(net);
+    free(x);
+    free(want);
+}
+
 /* From memory gives the same graph; every truncation is refused without a crash or a leak. */
 static void test_memory_and_truncated(void **state) {
     (void)state;
@@ -149,6 +174,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_opset17),
         TEST_ALL_CFGS(test_opset11),
+        TEST_ALL_CFGS(test_linear),
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

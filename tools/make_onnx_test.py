@@ -81,6 +81,46 @@ def refused_models(out):
           "onnx_external.onnx")
 
 
+def linear_model(out):
+    """onnx_linear.onnx: the ops PyTorch's exporter does not emit for the small network, built by
+    hand: Conv 1x1 -> Identity -> Reshape (0, -1) -> MatMul + Add -> Relu -> Gemm (transB 0) ->
+    Dropout -> Softmax, with numpy's float64 output for a seeded (2, 2, 4, 4) input."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(1)
+    cw = rng.uniform(-1, 1, (3, 2, 1, 1)).astype(np.float32)
+    cb = rng.uniform(-1, 1, 3).astype(np.float32)
+    mw = rng.uniform(-0.3, 0.3, (48, 5)).astype(np.float32)
+    mb = rng.uniform(-1, 1, 5).astype(np.float32)
+    gw = rng.uniform(-1, 1, (5, 4)).astype(np.float32)
+    gb = rng.uniform(-1, 1, 4).astype(np.float32)
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             ((cw, "cw"), (cb, "cb"), (mw, "mw"), (mb, "mb"), (gw, "gw"), (gb, "gb"),
+              (np.array([0, -1], np.int64), "shape"))]
+    nodes = [helper.make_node("Conv", ["x", "cw", "cb"], ["c"], name="conv"),
+             helper.make_node("Identity", ["c"], ["i"], name="id"),
+             helper.make_node("Reshape", ["i", "shape"], ["r"], name="flat"),
+             helper.make_node("MatMul", ["r", "mw"], ["m"], name="mm"),
+             helper.make_node("Add", ["m", "mb"], ["a"], name="bias"),
+             helper.make_node("Relu", ["a"], ["h"], name="relu"),
+             helper.make_node("Gemm", ["h", "gw", "gb"], ["g"], name="gemm"),
+             helper.make_node("Dropout", ["g"], ["d"], name="drop"),
+             helper.make_node("Softmax", ["d"], ["y"], name="softmax", axis=1)]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 2, 4, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    m = helper.make_model(helper.make_graph(nodes, "g", [x], [y], inits),
+                          opset_imports=[helper.make_opsetid("", 13)])
+    onnx.save(m, os.path.join(out, "onnx_linear.onnx"))
+    xv = rng.uniform(-1, 1, (2, 2, 4, 4)).astype(np.float32)
+    c = np.einsum("kc,nchw->nkhw", cw[:, :, 0, 0].astype(np.float64), xv) + cb[None, :, None, None]
+    h = np.maximum(c.reshape(2, -1) @ mw + mb, 0)
+    g = h @ gw + gb
+    e = np.exp(g - g.max(1, keepdims=True))
+    xv.astype("<f4").tofile(os.path.join(out, "onnx_linear_x.bin"))
+    (e / e.sum(1, keepdims=True)).astype("<f4").tofile(os.path.join(out, "onnx_linear_y.bin"))
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data")
     torch.manual_seed(0)
@@ -102,6 +142,7 @@ def main():
     import numpy as np
     np.save(os.path.join(out, "onnx_small_x.npy"), x.numpy())  # for `oclnn run` (tests/check_onnx_tool.cmake)
     refused_models(out)
+    linear_model(out)
 
 
 if __name__ == "__main__":
