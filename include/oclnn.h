@@ -178,9 +178,13 @@ typedef struct oclnn_context_options {
      *  "intel") makes an OpenCL device use the GPU class's kernels, defaults and algorithm
      *  choices (for testing GPU code paths on a CPU device); "cpu" the CPU class's. */
     const char *device_class;
+    /** C backend worker threads (1..1024). 0: OCLNN_THREADS, then OpenMP's default
+     *  (OMP_NUM_THREADS, else the cores). The library applies it around its own calls only: the
+     *  host process's OpenMP and BLAS settings are left as they were. */
+    unsigned threads;
 } oclnn_context_options;
 
-#define OCLNN_CONTEXT_OPTIONS_INIT {NULL, OCLNN_LAYOUT_AUTO, NULL, NULL, NULL, NULL, 0u, NULL}
+#define OCLNN_CONTEXT_OPTIONS_INIT {NULL, OCLNN_LAYOUT_AUTO, NULL, NULL, NULL, NULL, 0u, NULL, 0u}
 OCLNN_API oclnn_context_options oclnn_context_options_default(void);
 
 /**
@@ -413,7 +417,7 @@ typedef struct oclnn_padding {
 
 /** Convolution algorithms. The names oclnn_conv_algo_name gives are in quotes. */
 typedef enum oclnn_conv_algo {
-    OCLNN_CONV_ALGO_AUTO = 0,           /**< the remembered find result, else the heuristic */
+    OCLNN_CONV_ALGO_AUTO = 0,           /**< the find result in the tuning state, else the heuristic */
     OCLNN_CONV_ALGO_DIRECT = 1,         /**< "direct": any shape */
     OCLNN_CONV_ALGO_IM2COL = 2,         /**< "im2col": im2col + GEMM (OpenCL: oclnn's GEMM); any shape */
     OCLNN_CONV_ALGO_GEMM1X1 = 3,        /**< "gemm1x1": 1x1, stride 1, no padding; GEMM, no im2col */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ref/ref.h"
+#include "support/gpuclass.h"
 #include "support/layers.h"
 
 /* Inference: one fused multiply-add per element with a scale/shift folded in double. */
@@ -20,7 +21,7 @@ static const double ATOL_STATS = 1e-5, RTOL_STATS = 2e-5;
 static const double ATOL_FOLD = 5e-5, RTOL_FOLD = 5e-5;
 
 static void test_bn_golden(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     const oclnn_shape s = {3, 5, 4, 6};
     size_t n = shape_count(s);
@@ -68,7 +69,7 @@ static const oclnn_shape SHAPES[] = {
 /* Every shape in eval and training mode (two runs, so the running update compounds), src and
  * dst alternating between plain tensors, views and in place. */
 static void test_bn_shapes(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     for (size_t i = 0; i < sizeof SHAPES / sizeof *SHAPES; i++) {
         const oclnn_shape s = SHAPES[i];
@@ -235,7 +236,9 @@ static void test_bn_errors(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_bn_golden),
+        TEST_GPU_CFGS(test_bn_golden),
         TEST_ALL_CFGS(test_bn_shapes),
+        TEST_GPU_CFGS(test_bn_shapes),
         TEST_ALL_CFGS(test_bn_defaults),
         TEST_ALL_CFGS(test_bn_fold),
         TEST_ALL_CFGS(test_bn_errors),

@@ -7,10 +7,13 @@
 #include <string.h>
 
 #include "ops/conv2d.h"
+#include "opencl/registry.h"
 #include "tune/tune.h"
 #include "ref/ref.h"
 #include "shapes/conv2d.h"
+#include "support/gpuclass.h"
 #include "support/harness.h"
+#include "tune/space.h"
 
 /* Direct, im2col, 1x1 and depthwise sum at most a few thousand products of O(1/sqrt(n)) terms
  * in float, in another order than the reference: a few float ulps of the O(1) outputs (measured
@@ -149,7 +152,7 @@ static oclnn_status run_one(oclnn_context *ctx, const shape_row *row, const prob
 /* Every shape x every algorithm, src and dst in the configuration's layout. */
 static void test_all_algorithms(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     for (size_t i = 0; i < N_SHAPES; i++) {
         problem_data pd;
         data_make(&SHAPES[i].d, (uint32_t)i * 10 + 1, &pd);
@@ -181,7 +184,7 @@ static void test_all_algorithms(void **state) {
 /* src in the other layout than dst, for the default algorithm and each GEMM-shaped one. */
 static void test_mixed_layouts(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     static const char *const names[] = {"googlenet_1x1_reduce", "resnet_3x3_res_b3", "odd_2x3_asym",
                                         "depthwise_mult2_s2_same"};
     for (size_t i = 0; i < N_SHAPES; i++) {
@@ -201,7 +204,7 @@ static void test_mixed_layouts(void **state) {
  * their results and nothing else changes. */
 static void test_dst_channel_views(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
     d.input = (oclnn_shape){2, 16, 9, 9};
     d.kernel_h = d.kernel_w = 3;
@@ -257,7 +260,7 @@ static void test_dst_channel_views(void **state) {
 /* Golden outputs from PyTorch (tools/golden/conv2d.py): input, weight, bias, output per case. */
 static void test_golden(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     static const struct {
         const char *name;
         oclnn_conv2d_desc d;
@@ -315,6 +318,54 @@ static void test_golden(void **state) {
         free(w);
         free(b);
         free(y);
+    }
+}
+
+/* The GPU-class direct kernels (cl/conv/direct_gpu.cl): every candidate of every parameter of
+ * their search spaces (one moved from the defaults at a time) computes the right result on
+ * grouped, strided, batched and depthwise problems with partial tiles; and the spaces' defaults
+ * are the kernel's own #ifndef values. */
+static void test_gpu_direct_candidates(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    static const struct {
+        const oclnn__tune_space *sp;
+        const char *shape;
+        oclnn_conv_algo algo;
+    } uses[] = {
+        {&oclnn__tune_space_conv_direct_gpu, "grouped_s2_res_b2", OCLNN_CONV_ALGO_DIRECT},
+        {&oclnn__tune_space_conv_direct_gpu, "odd_2x3_asym", OCLNN_CONV_ALGO_DIRECT},
+        {&oclnn__tune_space_conv_depthwise_gpu, "depthwise_mult2_s2_same", OCLNN_CONV_ALGO_DEPTHWISE},
+        {&oclnn__tune_space_conv_depthwise_gpu, "depthwise_3x3", OCLNN_CONV_ALGO_DEPTHWISE},
+    };
+    const oclnn__cl_source *src = oclnn__cl_source_find("conv/direct_gpu.cl");
+    assert_non_null(src);
+    for (size_t u = 0; u < sizeof uses / sizeof *uses; u++) {
+        const oclnn__tune_space *sp = uses[u].sp;
+        const shape_row *row = NULL;
+        for (size_t i = 0; i < N_SHAPES; i++)
+            if (!strcmp(SHAPES[i].name, uses[u].shape)) row = &SHAPES[i];
+        assert_non_null(row);
+        problem_data pd;
+        data_make(&row->d, (uint32_t)u + 900, &pd);
+        for (size_t p = 0; p < sp->n_params; p++) {
+            char pattern[32];
+            snprintf(pattern, sizeof pattern, "#define %s ", sp->params[p].name);
+            const char *at = strstr((const char *)src->data, pattern);
+            if (!at || atoi(at + strlen(pattern)) != sp->params[p].def)
+                fail_msg("%s: %s's kernel default differs from its space's %d", sp->family,
+                         sp->params[p].name, (int)sp->params[p].def);
+            for (size_t k = 0; k < sp->params[p].n_values; k++) {
+                oclnn__tune_values v = oclnn__tune_defaults_of(sp);
+                v.v[p] = sp->params[p].values[k];
+                char params[160];
+                oclnn__tune_values_str(sp, &v, ',', params, sizeof params);
+                assert_ok(oclnn_tuning_override(ctx, sp->family, params));
+                assert_ok(run_one(ctx, row, &pd, uses[u].algo, cfg->layout, cfg->layout));
+            }
+        }
+        assert_ok(oclnn_tuning_override(ctx, sp->family, NULL));
+        data_free(&pd);
     }
 }
 
@@ -558,10 +609,15 @@ int main(void) {
         cmocka_unit_test(test_choose_table),
         TEST_ALL_CFGS(test_errors),
         TEST_ALL_CFGS(test_all_algorithms),
+        TEST_GPU_CFGS(test_all_algorithms),
         TEST_ALL_CFGS(test_mixed_layouts),
+        TEST_GPU_CFGS(test_mixed_layouts),
         TEST_ALL_CFGS(test_dst_channel_views),
+        TEST_GPU_CFGS(test_dst_channel_views),
         TEST_ALL_CFGS(test_golden),
+        TEST_GPU_CFGS(test_golden),
         TEST_ALL_CFGS(test_find),
+        TEST_GPU_CFGS(test_gpu_direct_candidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ref/ref.h"
+#include "support/gpuclass.h"
 #include "support/layers.h"
 
 /* A float dot product of K terms against a double one: error grows like sqrt(K) ulp of the
@@ -46,7 +47,7 @@ static void run_fc(oclnn_context *ctx, oclnn_layout layout, const oclnn_fc_desc 
 }
 
 static void test_fc_golden(void **state) {
-    oclnn_context *ctx = TEST_CTX(state); /* skips (longjmp) before anything is allocated */
+    oclnn_context *ctx = TEST_CLASS_CTX(state); /* skips (longjmp) before anything is allocated */
     const oclnn_fc_desc d = {{3, 4, 2, 3}, 5, true};
     float *x = golden("layers_fc_in.bin", 72), *w = golden("layers_fc_w.bin", 120);
     float *b = golden("layers_fc_b.bin", 5), *ref = golden("layers_fc.bin", 15), mine[15];
@@ -58,7 +59,7 @@ static void test_fc_golden(void **state) {
 }
 
 static void test_fc_shapes(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     const oclnn_fc_desc cases[] = {
         {{1, 2048, 1, 1}, 1000, true}, /* ResNet-50 classifier, batch 1 */
@@ -124,7 +125,7 @@ static void test_fc_clblast(void **state) {
 /* A ResNet tail on one context: BN (inference) -> ReLU in place -> global average pool -> FC ->
  * softmax, against the same chain of references. */
 static void test_resnet_head(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     const oclnn_shape s = {2, 512, 7, 7}, pooled = {2, 512, 1, 1}, logits = {2, 10, 1, 1};
     const size_t n = shape_count(s);
@@ -214,9 +215,12 @@ static void test_fc_errors(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_fc_golden),
+        TEST_GPU_CFGS(test_fc_golden),
         TEST_ALL_CFGS(test_fc_shapes),
+        TEST_GPU_CFGS(test_fc_shapes),
         TEST_ALL_CFGS(test_fc_clblast),
         TEST_ALL_CFGS(test_resnet_head),
+        TEST_GPU_CFGS(test_resnet_head),
         TEST_ALL_CFGS(test_fc_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ref/ref.h"
+#include "support/gpuclass.h"
 #include "support/layers.h"
 
 /* Softmax: expf per element (OpenCL exp: <= 3 ulp) and a float sum over up to 1000 channels. */
@@ -52,7 +53,7 @@ static void run_lrn(oclnn_context *ctx, oclnn_layout layout, const oclnn_lrn_des
 }
 
 static void test_norm_golden(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     const oclnn_shape ss = {2, 10, 3, 2}, ls = {2, 7, 3, 4};
     float *x = golden("layers_softmax_in.bin", shape_count(ss));
@@ -80,9 +81,10 @@ static void test_norm_golden(void **state) {
 }
 
 static void test_softmax_shapes(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
-    const oclnn_shape shapes[] = {{4, 1000, 1, 1}, {1, 21, 17, 13}, {3, 1, 2, 2}, {2, 5, 7, 9}};
+    const oclnn_shape shapes[] = {{4, 1000, 1, 1}, {1, 21, 17, 13}, {3, 1, 2, 2}, {2, 5, 7, 9},
+                                  {2, 70, 3, 5}};
     for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
         oclnn_shape s = shapes[i];
         /* large logits: without subtracting the maximum, expf would overflow to inf */
@@ -169,7 +171,9 @@ static void test_norm_errors(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_norm_golden),
+        TEST_GPU_CFGS(test_norm_golden),
         TEST_ALL_CFGS(test_softmax_shapes),
+        TEST_GPU_CFGS(test_softmax_shapes),
         TEST_ALL_CFGS(test_lrn_shapes),
         TEST_ALL_CFGS(test_norm_errors),
     };

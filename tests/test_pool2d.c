@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ref/ref.h"
+#include "support/gpuclass.h"
 #include "support/layers.h"
 
 /* Max pooling and its argmax select an input element: exact. */
@@ -83,7 +84,7 @@ static void check_pool(oclnn_context *ctx, oclnn_layout layout, const oclnn_pool
 }
 
 static void test_pool_networks(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     for (size_t i = 0; i < sizeof NETWORK / sizeof *NETWORK; i++) {
         const oclnn_pool2d_desc *d = &NETWORK[i].d;
@@ -94,6 +95,8 @@ static void test_pool_networks(void **state) {
         float *ref = malloc(shape_count(os) * 4), *ref_idx = malloc(shape_count(os) * 4);
         oclnn__ref_pool2d(d, OCLNN_LAYOUT_NCHW, src, ref, ref_idx);
         check_pool(ctx, layout, d, src, ref, is_max(d->kind) ? ref_idx : NULL, i % 3 == 2, NETWORK[i].name);
+        /* global max without argmax: a reduction of its own in the GPU class */
+        if (d->kind == OCLNN_POOL_GLOBAL_MAX) check_pool(ctx, layout, d, src, ref, NULL, false, NETWORK[i].name);
         free(src);
         free(ref);
         free(ref_idx);
@@ -144,7 +147,7 @@ static const struct {
 
 /* torch.nn.functional max_pool2d / avg_pool2d / adaptive pools on a 2x3x9x10 input. */
 static void test_pool_golden(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     const oclnn_shape in = {2, 3, 9, 10};
     float *src = golden("layers_pool_in.bin", shape_count(in));
@@ -176,7 +179,7 @@ static void test_pool_golden(void **state) {
 
 /* NaN propagates through max pooling, as in PyTorch, with and without argmax. */
 static void test_pool_nan(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_pool2d_desc d = oclnn_pool2d_desc_default();
     d.input = (oclnn_shape){1, 1, 2, 4};
     d.kernel_h = d.kernel_w = 2;
@@ -282,8 +285,11 @@ static void test_pool_errors(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_pool_golden),
+        TEST_GPU_CFGS(test_pool_golden),
         TEST_ALL_CFGS(test_pool_networks),
+        TEST_GPU_CFGS(test_pool_networks),
         TEST_ALL_CFGS(test_pool_nan),
+        TEST_GPU_CFGS(test_pool_nan),
         TEST_ALL_CFGS(test_pool_errors),
         cmocka_unit_test(test_pool_output_sizes),
     };

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "ref/ref.h"
+#include "support/gpuclass.h"
 #include "support/harness.h"
 
-static const oclnn_shape SHAPES[] = {{1, 1, 1, 1}, {1, 3, 5, 7}, {3, 17, 9, 11}, {2, 64, 7, 7}};
+/* {2, 40, 6, 7}: more than one 32 x 32 transpose tile along both axes, partial at the edges */
+static const oclnn_shape SHAPES[] = {{1, 1, 1, 1}, {1, 3, 5, 7}, {3, 17, 9, 11}, {2, 64, 7, 7}, {2, 40, 6, 7}};
 
 static oclnn_layout other(oclnn_layout l) {
     return l == OCLNN_LAYOUT_NCHW ? OCLNN_LAYOUT_NHWC : OCLNN_LAYOUT_NCHW;
@@ -18,7 +20,7 @@ static size_t count(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
 /* Write in one layout, read in both: matches the reference conversion exactly. */
 static void test_round_trip(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     for (size_t i = 0; i < sizeof SHAPES / sizeof *SHAPES; i++) {
         oclnn_shape s = SHAPES[i];
         size_t n = count(s);
@@ -47,7 +49,7 @@ static void test_round_trip(void **state) {
 /* oclnn_tensor_copy between layouts is the on-device layout transform. */
 static void test_copy_across_layouts(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_shape s = {3, 19, 5, 6};
     size_t n = count(s);
     float *src = alloc_random(n, 7, -3, 3), *got = malloc(n * 4);
@@ -72,7 +74,7 @@ static void test_copy_across_layouts(void **state) {
 /* Three branch views cover a concat buffer; writing each branch fills its slice, with no copy. */
 static void test_channel_views(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     const uint32_t widths[3] = {5, 11, 3};
     oclnn_shape whole = {2, 19, 4, 3};
     size_t n = count(whole);
@@ -122,7 +124,7 @@ static void test_channel_views(void **state) {
 /* Filling a view touches only its slice; copying into a view and out of one works too. */
 static void test_view_fill_and_copy(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_shape whole = {3, 7, 5, 2}, part = {3, 3, 5, 2};
     size_t n = count(whole);
     float *got = malloc(n * 4);
@@ -159,9 +161,13 @@ static void test_view_fill_and_copy(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_round_trip),
+        TEST_GPU_CFGS(test_round_trip),
         TEST_ALL_CFGS(test_copy_across_layouts),
+        TEST_GPU_CFGS(test_copy_across_layouts),
         TEST_ALL_CFGS(test_channel_views),
+        TEST_GPU_CFGS(test_channel_views),
         TEST_ALL_CFGS(test_view_fill_and_copy),
+        TEST_GPU_CFGS(test_view_fill_and_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

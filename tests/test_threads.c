@@ -6,6 +6,10 @@
 #include <string.h>
 #include <threads.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "ref/ref.h"
 #include "support/harness.h"
 
@@ -220,9 +224,56 @@ static void test_shared_context(void **state) {
     run_jobs(jobs);
 }
 
+/* The thread-count option: range checks, OCLNN_THREADS, and the caller's OpenMP setting left as
+ * it was after runs with another count. */
+static void test_thread_count(void **state) {
+    (void)state;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    oclnn_context *ctx = NULL;
+    o.threads = 1025;
+    assert_int_equal(oclnn_context_create(&o, &ctx), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("options->threads");
+    o.threads = 0;
+    static const char *const bad[] = {"0", "-2", "two", "3x", "1025"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        setenv("OCLNN_THREADS", bad[i], 1);
+        assert_int_equal(oclnn_context_create(&o, &ctx), OCLNN_ERROR_INVALID_ARGUMENT);
+        assert_error_mentions("OCLNN_THREADS");
+        assert_null(ctx);
+    }
+    setenv("OCLNN_THREADS", "7", 1);
+    o.threads = 1; /* the option wins over the variable */
+#ifdef _OPENMP
+    omp_set_num_threads(3);
+#endif
+    assert_ok(oclnn_context_create(&o, &ctx));
+    unsetenv("OCLNN_THREADS");
+    oclnn_shape s = {1, 64, 40, 40}; /* big enough for the C backend's parallel loops */
+    size_t n = 64 * 40 * 40;
+    float *src = malloc(n * sizeof *src), *got = malloc(n * sizeof *got);
+    assert_non_null(src);
+    assert_non_null(got);
+    for (size_t i = 0; i < n; i++) src[i] = (float)i;
+    oclnn_tensor *t = NULL;
+    assert_ok(oclnn_tensor_create(ctx, s, OCLNN_LAYOUT_NHWC, &t));
+    assert_ok(oclnn_tensor_write(t, src, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_tensor_read(t, got, OCLNN_LAYOUT_NCHW));
+    assert_memory_equal(src, got, n * sizeof *src);
+#ifdef _OPENMP
+    assert_int_equal(omp_get_max_threads(), 3);
+    omp_set_num_threads(2);
+#endif
+    oclnn_tensor_destroy(t);
+    oclnn_context_destroy(ctx);
+    free(src);
+    free(got);
+}
+
 int main(void) {
     make_case();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_thread_count),
         cmocka_unit_test_prestate(test_ops_separate_contexts, (void *)&CFG_CL_NCHW),
         cmocka_unit_test_prestate(test_ops_separate_contexts, (void *)&CFG_CPU_NCHW),
         cmocka_unit_test_prestate(test_ops_shared_context, (void *)&CFG_CL_NHWC),

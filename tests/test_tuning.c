@@ -976,6 +976,7 @@ static void search_skips_real_compile_failure(void **state) {
     o.device = d && *d ? d : "0:0";
     o.tuning_db = "none";
     o.kernel_dir = kdir;
+    o.device_class = "cpu"; /* conv_direct's kernel is the CPU class's (the GPU class has its own) */
     real_search r = {0};
     if (oclnn_context_create(&o, &r.ctx) != OCLNN_OK) skip();
     r.layout = oclnn_context_layout(r.ctx);

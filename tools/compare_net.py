@@ -1,36 +1,54 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Times whole networks with oclnn (`oclnn bench net --json`, on PoCL and on the C backend) and
-with PyTorch CPU in its fastest inference mode, in the same run, and prints a Markdown table.
+"""Times whole networks with onnxruntime (CPU), PyTorch (CPU, fastest inference mode) and oclnn
+(`oclnn bench net --json`, the C backend and/or PoCL) in one run, interleaved, and prints a
+Markdown table.
 
-    /usr/bin/python3 tools/compare_net.py [--oclnn build/oclnn] [--nets resnet50,googlenet,...]
-        [--batches 1,8] [--iters 10] [--threads 2] [--devices opencl,cpu]
+    /usr/bin/python3 tools/compare_net.py [--oclnn build/oclnn] [--ort /work/ort]
+        [--nets resnet18,resnet50,...] [--batches 1,8] [--iters 10] [--rounds 3] [--threads 2]
+        [--devices cpu,opencl] [--engines ort,torch,oclnn]
 
-PyTorch: torchvision model (weights=None, seeded), eval, 2 threads, torch.jit.freeze(torch.jit.script)
-+ torch.jit.optimize_for_inference, channels_last and contiguous both tried (the faster is
-reported), median of --iters runs after 3 warm-up runs. oclnn: the median oclnn bench net reports
-(its own warm-up, then --iters runs, each waiting for the device). Both use 224x224 inputs.
+Interleaved: each round times every engine once per (net, batch), so a noisy stretch of a shared
+machine hits all engines alike; the table shows the median over rounds of each engine's median
+of --iters runs (each after its own warm-up).
+
+onnxruntime: npm `onnxruntime-node` (install it outside the repository, e.g.
+`mkdir -p /work/ort && cd /work/ort && npm install --ignore-scripts onnxruntime-node@1.30.0`),
+run by tools/ort_bench.js with --threads intra-op threads, on the torchvision model exported to
+ONNX (opset 13, cached in --onnx-dir). PyTorch: torchvision model (weights=None, seeded), eval,
+--threads threads, torch.jit.freeze(torch.jit.script) + torch.jit.optimize_for_inference,
+channels_last and contiguous both tried (the faster is reported). oclnn: the median `oclnn bench
+net` reports with --threads for the C backend. All at 224x224 (inception_v3 299x299).
 """
 import argparse
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
 import time
 
-os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def size_of(name):
+    return 299 if name == "inception_v3" else 224
+
+
+def torch_model(name):
+    sys.path.insert(0, HERE)
+    import export_weights as ew
+    return ew.build(name, 0)
 
 
 def torch_ms(name, batch, iters, threads):
     import torch
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import export_weights as ew
     torch.set_num_threads(threads)
-    model = ew.build(name, 0)
+    model = torch_model(name)
     best = None
     for channels_last in (False, True):
-        x = torch.randn(batch, 3, 224, 224)
+        x = torch.randn(batch, 3, size_of(name), size_of(name))
         m = model
         if channels_last:
             m = m.to(memory_format=torch.channels_last)
@@ -49,39 +67,106 @@ def torch_ms(name, batch, iters, threads):
     return best
 
 
-def oclnn_run(tool, name, batch, iters, device):
+def onnx_file(name, batch, folder):
+    path = os.path.join(folder, f"{name}_b{batch}.onnx")
+    if not os.path.exists(path):
+        import torch
+        os.makedirs(folder, exist_ok=True)
+        x = torch.randn(batch, 3, size_of(name), size_of(name))
+        torch.onnx.export(torch_model(name), x, path, opset_version=13, input_names=["input"],
+                          output_names=["output"])
+    return path
+
+
+def ort_ms(ort_dir, name, batch, iters, threads, folder):
+    model = onnx_file(name, batch, folder)
+    shape = f"{batch},3,{size_of(name)},{size_of(name)}"
+    env = dict(os.environ, NODE_PATH=os.path.join(ort_dir, "node_modules"))
+    out = subprocess.run(["node", os.path.join(HERE, "ort_bench.js"), model, shape, str(iters),
+                          str(threads)], check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out)["median_ms"]
+
+
+def oclnn_run(tool, name, batch, iters, device, threads):
+    """device: "cpu", "cpu-passive" (the C backend with OMP_WAIT_POLICY=passive in its
+    environment) or "opencl" (the default OpenCL device)."""
     cmd = [tool, "bench", "net", name, "--batch", str(batch), "--iters", str(iters), "--json"]
-    if device == "cpu":
-        cmd += ["--device", "cpu"]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    env = dict(os.environ)
+    if device.startswith("cpu"):
+        cmd += ["--device", "cpu", "--threads", str(threads)]
+    if device == "cpu-passive":
+        env["OMP_WAIT_POLICY"] = "passive"
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def c_backend_name(tool):
+    """The C backend's line in `oclnn devices` (thread count and ISA path)."""
+    out = subprocess.run([tool, "devices"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if "C backend (" in line:
+            return line.strip().split(None, 1)[1]
+    return "C backend"
 
 
 def main(argv):
     p = argparse.ArgumentParser()
-    p.add_argument("--oclnn", default=os.path.join(os.path.dirname(__file__), "..", "build", "oclnn"))
-    p.add_argument("--nets", default="resnet50,googlenet,resnext50_32x4d,vgg16")
-    p.add_argument("--batches", default="1")
+    p.add_argument("--oclnn", default=os.path.join(HERE, "..", "build", "oclnn"))
+    p.add_argument("--ort", default="/work/ort", help="folder holding node_modules/onnxruntime-node")
+    p.add_argument("--onnx-dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "oclnn-onnx"))
+    p.add_argument("--nets", default="resnet18,resnet50,googlenet,resnext50_32x4d,vgg16,inception_v3")
+    p.add_argument("--batches", default="1,8")
     p.add_argument("--iters", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--devices", default="opencl,cpu")
+    p.add_argument("--devices", default="cpu",
+                   help="oclnn columns: cpu, cpu-passive (OMP_WAIT_POLICY=passive), opencl")
+    p.add_argument("--engines", default="ort,torch,oclnn")
     a = p.parse_args(argv)
-    devices = a.devices.split(",")
-    head = "| net | batch | PyTorch jit ms |" + "".join(f" oclnn {d} ms | ratio |" for d in devices)
-    head += " peak MiB |"
+    engines = a.engines.split(",")
+    devices = a.devices.split(",") if "oclnn" in engines else []
+    cols = [e for e in ("ort", "torch") if e in engines] + [f"oclnn-{d}" for d in devices]
+    title = {"ort": "onnxruntime", "torch": "PyTorch jit", "oclnn-cpu": "oclnn C backend",
+             "oclnn-cpu-passive": "oclnn C, OMP_WAIT_POLICY=passive", "oclnn-opencl": "oclnn OpenCL"}
+    print(f"CPU: {cpu_model()}, {os.cpu_count()} logical CPUs; {a.threads} threads; "
+          f"{c_backend_name(a.oclnn)}\n")
+    head = "| net | batch |" + "".join(f" {title[c]} ms |" for c in cols)
+    ratios = [c for c in cols if c.startswith("oclnn-cpu")] if "ort" in cols else []
+    head += "".join(f" {title[c]} / onnxruntime |" for c in ratios)
+    head += " oclnn peak MiB |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for name in a.nets.split(","):
         for batch in (int(b) for b in a.batches.split(",")):
-            pt = torch_ms(name, batch, a.iters, a.threads)
-            row = f"| {name} | {batch} | {pt:.1f} |"
-            peak = 0
-            for d in devices:
-                r = oclnn_run(a.oclnn, name, batch, a.iters, d)
-                row += f" {r['median_ms']:.1f} | {r['median_ms'] / pt:.2f}x |"
-                peak = r["peak_device_bytes"] / 1048576
-            print(row + f" {peak:.0f} |", flush=True)
-    print(f"\nratio = oclnn / PyTorch (below 1: oclnn faster); {a.threads} threads; median of {a.iters} runs")
+            times = {c: [] for c in cols}
+            peak = 0.0
+            for _ in range(a.rounds):
+                for c in cols:
+                    if c == "ort":
+                        times[c].append(ort_ms(a.ort, name, batch, a.iters, a.threads, a.onnx_dir))
+                    elif c == "torch":
+                        times[c].append(torch_ms(name, batch, a.iters, a.threads))
+                    else:
+                        r = oclnn_run(a.oclnn, name, batch, a.iters, c.split("-", 1)[1], a.threads)
+                        times[c].append(r["median_ms"])
+                        peak = r["peak_device_bytes"] / 1048576
+            med = {c: statistics.median(v) for c, v in times.items()}
+            row = f"| {name} | {batch} |" + "".join(f" {med[c]:.1f} |" for c in cols)
+            row += "".join(f" {med[c] / med['ort']:.2f}x |" for c in ratios)
+            print(row + f" {peak:.1f} |", flush=True)
+    print(f"\nmedian over {a.rounds} interleaved rounds of each engine's median of {a.iters} runs; "
+          "ratio below 1: oclnn faster")
 
 
 if __name__ == "__main__":

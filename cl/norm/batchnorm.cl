@@ -122,3 +122,50 @@ kernel void oclnn_bn_train_stats_cin(global const float *x, uint x_off, uint4 xs
     finish(c, mean, m2 + part, count, eps, momentum, gamma, beta, running_mean, running_var,
            batch_mean, batch_var, scale, shift);
 }
+
+/* GPU class: one work-group of GWG items per block of `cols` channels (cols = CW when channels
+ * are innermost (NHWC), so each row of the group reads CW neighbouring floats; 1 otherwise, so
+ * neighbouring items read neighbouring pixels of one plane); both passes end in a work-group tree
+ * reduction (common/reduce.h). Global (ceil(C / cols) * GWG), local GWG.
+ * Tunables: GWG work-group size (a power of two, default 256), CW channels per group for NHWC
+ * (a power of two dividing GWG, default 32). */
+#include "common/reduce.h"
+#ifndef GWG
+#define GWG 256
+#endif
+
+kernel __attribute__((reqd_work_group_size(GWG, 1, 1))) void
+oclnn_bn_train_stats_gpu(global const float *x, uint x_off, uint4 xs, uint4 shape, uint hw_step,
+                         uint cols, float eps, float momentum, global const float *gamma,
+                         global const float *beta, global float *running_mean,
+                         global float *running_var, global float *batch_mean,
+                         global float *batch_var, global float *scale, global float *shift) {
+    local float red[GWG];
+    const uint lid = get_local_id(0), rows = GWG / cols, row = lid / cols;
+    const uint c = get_group_id(0) * cols + lid % cols;
+    const bool valid = c < shape.y;
+    const uint hw = shape.z * shape.w, count = shape.x * hw;
+    global const float *xc = x + x_off + (valid ? c : 0u) * xs.y;
+    float sum = 0.0f;
+    if (valid)
+        for (uint n = 0; n < shape.x; n++) {
+            global const float *xn = xc + n * xs.x;
+            for (uint r = row; r < hw; r += rows)
+                sum += xn[hw_step ? r * hw_step : (r / shape.w) * xs.z + (r % shape.w) * xs.w];
+        }
+    const float mean = oclnn_group_sum(red, sum, GWG, cols) / (float)count;
+    float sq = 0.0f;
+    if (valid)
+        for (uint n = 0; n < shape.x; n++) {
+            global const float *xn = xc + n * xs.x;
+            for (uint r = row; r < hw; r += rows) {
+                const float d =
+                    xn[hw_step ? r * hw_step : (r / shape.w) * xs.z + (r % shape.w) * xs.w] - mean;
+                sq += d * d;
+            }
+        }
+    const float m2 = oclnn_group_sum(red, sq, GWG, cols);
+    if (valid && row == 0)
+        finish(c, mean, m2, count, eps, momentum, gamma, beta, running_mean, running_var,
+               batch_mean, batch_var, scale, shift);
+}

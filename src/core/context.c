@@ -3,6 +3,7 @@
  * reference counting, the build log and the shared scratch buffer. */
 #include "core/context.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,25 @@ static oclnn_status parse_layout_env(oclnn_layout *out) {
     return OCLNN_OK;
 }
 
+/* The worker-thread count: options->threads, else OCLNN_THREADS, else 0 (OpenMP's default). */
+enum { MAX_THREADS = 1024 };
+static oclnn_status pick_threads(unsigned option, unsigned *out) {
+    if (option > MAX_THREADS)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "options->threads (%u) is over %d", option,
+                           MAX_THREADS);
+    *out = option;
+    const char *v = getenv("OCLNN_THREADS");
+    if (option || !v || !*v) return OCLNN_OK;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (errno || *end || v[0] == '-' || n < 1 || n > MAX_THREADS)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "OCLNN_THREADS=\"%s\" is not a thread count from 1 to %d", v, MAX_THREADS);
+    *out = (unsigned)n;
+    return OCLNN_OK;
+}
+
 static oclnn_status start_backend(oclnn_context *ctx, const oclnn_device_info *dev,
                                   const char *devclass) {
     ctx->device = *dev;
@@ -147,6 +167,8 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
                            opt.flags & ~OCLNN_FLAG_NO_DISK_CACHE);
     oclnn_layout layout = opt.layout;
     if (layout == OCLNN_LAYOUT_AUTO) OCLNN__TRY(parse_layout_env(&layout));
+    unsigned threads;
+    OCLNN__TRY(pick_threads(opt.threads, &threads));
 
     const char *request = pick(opt.device, "OCLNN_DEVICE");
     oclnn_device_info *list;
@@ -179,6 +201,7 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
     ctx->alive = true;
     ctx->refs = 1;
     ctx->flags = opt.flags;
+    ctx->threads = threads;
     ctx->layout = layout;
     ctx->layout_from_device = layout == OCLNN_LAYOUT_AUTO;
     const char *cache = pick(opt.cache_dir, "OCLNN_CACHE_DIR");

@@ -38,6 +38,7 @@ struct oclnn_context {
     struct oclnn__tune_state *tune;
     void (*tune_free)(oclnn_context *ctx);
     uint32_t flags;
+    unsigned threads; /* C backend worker threads; 0: OpenMP's default (options.threads, OCLNN_THREADS) */
     oclnn_cache_stats stats;
     char *build_log; /* last failed build's log, or NULL */
     struct oclnn__storage *scratch;

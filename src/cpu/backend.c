@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The C backend: host memory, strided transfers, and the table of op families. It makes no
- * OpenCL call at all. */
+ * OpenCL call at all. Every entry that may run threads applies its context's thread count
+ * (cpu/team.c). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
+#include "cpu/isa.h"
 #include "backend/layers.h"
 #include "backend/conv2d.h"
 
@@ -19,7 +21,8 @@ static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
         out->backend = OCLNN_BACKEND_CPU;
         out->platform_index = out->device_index = UINT32_MAX;
         snprintf(out->platform_name, sizeof out->platform_name, "oclnn C backend");
-        snprintf(out->name, sizeof out->name, "C backend (%d threads)", oclnn__cpu_threads());
+        snprintf(out->name, sizeof out->name, "C backend (%d threads, %s)", oclnn__cpu_threads(),
+                 oclnn__cpu_isa_name(oclnn__cpu_isa_active()));
         snprintf(out->vendor, sizeof out->vendor, "oclnn");
         snprintf(out->driver_version, sizeof out->driver_version, "%s", oclnn_version_string());
         snprintf(out->device_version, sizeof out->device_version, "C11");
@@ -59,27 +62,35 @@ static void cpu_storage_free(oclnn_context *ctx, oclnn__storage *s) {
 static oclnn_status cpu_tensor_write(oclnn_tensor *dst, const float *src, oclnn_layout layout) {
     size_t ss[4];
     oclnn__dense_strides(dst->shape, dst->shape.c, layout, ss);
+    int team = oclnn__cpu_team_begin(dst->ctx);
     oclnn__cpu_copy_strided(dst->shape, src, ss, oclnn__cpu_data(dst), dst->stride);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 
 static oclnn_status cpu_tensor_read(const oclnn_tensor *src, float *dst, oclnn_layout layout) {
     size_t ds[4];
     oclnn__dense_strides(src->shape, src->shape.c, layout, ds);
+    int team = oclnn__cpu_team_begin(src->ctx);
     oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, dst, ds);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 
 static oclnn_status cpu_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) {
+    int team = oclnn__cpu_team_begin(dst->ctx);
     oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, oclnn__cpu_data(dst),
                             dst->stride);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 
 static oclnn_status cpu_tensor_fill(oclnn_tensor *t, float value) {
     /* A fill is a copy from one value that every index reads (all source strides 0). */
     static const size_t broadcast[4] = {0, 0, 0, 0};
+    int team = oclnn__cpu_team_begin(t->ctx);
     oclnn__cpu_copy_strided(t->shape, &value, broadcast, oclnn__cpu_data(t), t->stride);
+    oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 

@@ -2,9 +2,9 @@
 /* The C backend's SGEMM. The first call looks for a CBLAS with dlopen: OCLNN_BLAS (a file name or
  * "builtin"), else OpenBLAS, BLIS, then the system's libblas.so.3. Debian's OpenBLAS 0.3.21
  * misdetects recent AVX-512 CPUs as Prescott and runs ~5x slower; its OPENBLAS_CORETYPE variable
- * fixes that but is read once, when the library initializes. So when the variable is unset and the
- * CPU has AVX-512F, it is set to SkylakeX just before the dlopen (the process environment is
- * changed; set OPENBLAS_CORETYPE yourself to choose otherwise). OpenBLAS's OpenMP build comes
+ * fixes that but is read once, when the library initializes. The library never changes the
+ * process environment (setenv races with other threads' getenv), so on such a CPU with the
+ * variable unset it logs a hint to set OPENBLAS_CORETYPE=SkylakeX before the process starts. OpenBLAS's OpenMP build comes
  * first when CMake found it (OCLNN_OPENBLAS_OPENMP): the pthread build's threads compete with
  * OpenMP's spinning workers on small machines (measured 10x slower). Without any BLAS, a
  * cache-blocked C loop nest with OpenMP is used. */
@@ -36,7 +36,8 @@ static void load(void) {
     if (want && !strcmp(want, "builtin")) return;
 #if defined(__x86_64__) && defined(__GNUC__)
     if (!getenv("OPENBLAS_CORETYPE") && __builtin_cpu_supports("avx512f"))
-        setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
+        oclnn__log(OCLNN__LOG_INFO, "AVX-512 CPU: if OpenBLAS is slow, start the process with "
+                                    "OPENBLAS_CORETYPE=SkylakeX (Debian's 0.3.21 may misdetect it)");
 #endif
     for (size_t i = 0; i < (want && *want ? 1 : sizeof candidates / sizeof *candidates); i++) {
         const char *name = want && *want ? want : candidates[i];

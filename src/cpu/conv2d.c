@@ -21,6 +21,7 @@ static void cpu_destroy(oclnn_context *ctx, void *state) {
     if (!cv) return;
     oclnn__free(ctx->allocator, cv->w);
     oclnn__free(ctx->allocator, cv->wt);
+    oclnn__free(ctx->allocator, cv->wpk);
     oclnn__free(ctx->allocator, cv->wp);
     oclnn__free(ctx->allocator, cv->bias);
     oclnn__free(ctx->allocator, cv->u);
@@ -50,22 +51,14 @@ static oclnn_status cpu_begin(oclnn_context *ctx, oclnn__conv2d_op *cop, const f
     return OCLNN_OK;
 }
 
-/* im2col and gemm1x1: the weights also as G x (R*S*Cg) x Kg for NHWC destinations. */
+/* im2col and gemm1x1: the weights also for NHWC destinations, packed for the GEMM microkernel
+ * (groups 1) or as G x (R*S*Cg) x Kg (cpu/conv2d_gemm.c). */
 static oclnn_status gemm_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
                                 const float *bias, size_t *workspace_bytes) {
     oclnn__cpu_conv *cv = NULL;
     OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
     const oclnn__conv2d_problem *pb = &cv->pb;
-    size_t crs = (size_t)pb->cg * pb->r * pb->s, wn = (size_t)pb->k * crs;
-    cv->wt = oclnn__alloc(ctx->allocator, wn * sizeof(float));
-    if (!cv->wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
-    size_t rs = (size_t)pb->r * pb->s;
-    for (uint32_t k = 0; k < pb->k; k++) {
-        size_t g = k / pb->kg, kk = k % pb->kg;
-        for (uint32_t c = 0; c < pb->cg; c++)
-            for (size_t i = 0; i < rs; i++)
-                cv->wt[(g * crs + i * pb->cg + c) * pb->kg + kk] = weights[(k * pb->cg + c) * rs + i];
-    }
+    OCLNN__TRY(oclnn__cpu_conv_gemm_prepare(ctx, cv, weights));
     /* the im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst
      * differ in layout) */
     *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
@@ -73,7 +66,7 @@ static oclnn_status gemm_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const
     return OCLNN_OK;
 }
 
-static oclnn_status gemm_run(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
+static oclnn_status gemm_run_algo(oclnn_context *ctx, const oclnn__conv2d_op *cop, const oclnn_tensor *src,
                              oclnn_tensor *dst, const oclnn_tensor *residual) {
     return oclnn__cpu_conv_gemm(ctx, cop->state, src, dst, residual);
 }
@@ -89,7 +82,7 @@ static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, c
     return OCLNN_OK;
 }
 
-static oclnn_status winograd_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+static oclnn_status winograd_run_algo(oclnn_context *ctx, const oclnn__conv2d_op *cop,
                                  const oclnn_tensor *src, oclnn_tensor *dst,
                                  const oclnn_tensor *residual) {
     return oclnn__cpu_conv_winograd(ctx, cop->state, src, dst, residual);
@@ -113,7 +106,7 @@ static oclnn_status direct_create(oclnn_context *ctx, oclnn__conv2d_op *cop, con
     return OCLNN_OK;
 }
 
-static oclnn_status direct_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+static oclnn_status direct_run_algo(oclnn_context *ctx, const oclnn__conv2d_op *cop,
                                const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual) {
     (void)ctx;
@@ -127,7 +120,7 @@ static oclnn_status depthwise_create(oclnn_context *ctx, oclnn__conv2d_op *cop, 
     return cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv);
 }
 
-static oclnn_status depthwise_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+static oclnn_status depthwise_run_algo(oclnn_context *ctx, const oclnn__conv2d_op *cop,
                                   const oclnn_tensor *src, oclnn_tensor *dst,
                                   const oclnn_tensor *residual) {
     (void)ctx;
@@ -159,6 +152,21 @@ void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *res
             }
     }
 }
+
+/* Each row's run with its context's thread count (cpu/team.c). */
+#define TEAM_RUN(name)                                                                            \
+    static oclnn_status name(oclnn_context *ctx, const oclnn__conv2d_op *cop,                     \
+                             const oclnn_tensor *src, oclnn_tensor *dst,                          \
+                             const oclnn_tensor *residual) {                                      \
+        int team = oclnn__cpu_team_begin(ctx);                                                    \
+        oclnn_status st = name##_algo(ctx, cop, src, dst, residual);                              \
+        oclnn__cpu_team_end(team);                                                                \
+        return st;                                                                                \
+    }
+TEAM_RUN(gemm_run)
+TEAM_RUN(winograd_run)
+TEAM_RUN(direct_run)
+TEAM_RUN(depthwise_run)
 
 /* The C backend's algorithms: one row each (see oclnn__conv2d_row); no CLBlast row. */
 static const oclnn__conv2d_row ROWS[] = {

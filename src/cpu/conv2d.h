@@ -18,12 +18,18 @@ typedef struct oclnn__cpu_conv {
     oclnn__conv2d_problem pb;
     oclnn_conv_algo algo;
     float *w;    /* K x (Cg*R*S), the user's layout: GEMM rows = channels, direct, depthwise */
-    float *wt;   /* G x (R*S*Cg) x Kg: GEMM columns = channels (NHWC destinations) */
+    float *wt;   /* G x (R*S*Cg) x Kg: GEMM columns = channels (NHWC destinations), groups > 1 */
+    float *wpk;  /* groups == 1: (R*S*C) x K packed for gk (NHWC destinations; cpu/gemm.h) */
+    const struct oclnn__gemm_kernel *gk; /* the GEMM microkernel wpk and u are packed for */
     float *wp;   /* dense direct: R x S x C x K, for NHWC (one output pixel's K channels) */
     float *bias; /* K, or NULL */
-    float *u;    /* Winograd: alpha^2 x K x C transformed filters */
+    float *u;    /* Winograd: alpha^2 x (C x K) transformed filters, each packed for gk */
     uint32_t m;  /* Winograd output tile (2 or 4) */
 } oclnn__cpu_conv;
+
+/* GEMM algorithms' weights for NHWC destinations: packed for the GEMM microkernel when groups == 1,
+ * else cv->wt. */
+oclnn_status oclnn__cpu_conv_gemm_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv, const float *weights);
 
 /* dst = act(dst + bias + residual) over the whole tensor (after a GEMM wrote the raw sums). */
 void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *residual, oclnn_tensor *dst);

@@ -12,6 +12,7 @@
 #include "cpu/blas.h"
 #include "cpu/conv2d.h"
 #include "cpu/cpu.h"
+#include "cpu/gemm.h"
 
 /* col[(c*R + r)*S + s][p*Q + q] for image n, all channels (group g's rows start at g*Cg*R*S). */
 OCLNN__CPU_CLONES
@@ -75,6 +76,34 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
     }
 }
 
+oclnn_status oclnn__cpu_conv_gemm_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv, const float *weights) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t rs = (size_t)pb->r * pb->s, crs = (size_t)pb->cg * rs;
+    if (pb->groups == 1) { /* Wt[(i*C + c)][k] = W[k][c][i], in the microkernel's panels */
+        cv->gk = oclnn__cpu_gemm_kernel();
+        const size_t size = oclnn__cpu_gemm_packed_size(cv->gk, crs, pb->k);
+        cv->wpk = oclnn__alloc(ctx->allocator, size * sizeof(float));
+        if (!cv->wpk) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", size);
+        memset(cv->wpk, 0, size * sizeof(float));
+        for (size_t k = 0; k < pb->k; k++)
+            for (size_t c = 0; c < pb->c; c++)
+                for (size_t i = 0; i < rs; i++)
+                    cv->wpk[oclnn__cpu_gemm_packed_index(cv->gk, crs, pb->k, i * pb->c + c, k)] =
+                        weights[(k * pb->c + c) * rs + i];
+        return OCLNN_OK;
+    }
+    const size_t wn = (size_t)pb->k * crs;
+    cv->wt = oclnn__alloc(ctx->allocator, wn * sizeof(float));
+    if (!cv->wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
+    for (uint32_t k = 0; k < pb->k; k++) {
+        size_t g = k / pb->kg, kk = k % pb->kg;
+        for (uint32_t c = 0; c < pb->cg; c++)
+            for (size_t i = 0; i < rs; i++)
+                cv->wt[(g * crs + i * pb->cg + c) * pb->kg + kk] = weights[(k * pb->cg + c) * rs + i];
+    }
+    return OCLNN_OK;
+}
+
 /* Group g of image n: C = W * col (rows are channels) or col * Wt (columns are channels). */
 static void group_gemm(const oclnn__cpu_conv *cv, const float *x, const size_t ss[4], float *y,
                        const size_t ds[4], size_t n, size_t g, const float *col, bool no_col,
@@ -123,13 +152,16 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
     const size_t threads = (size_t)omp_get_max_threads();
     size_t kb = kk <= 256 ? kk : 256, nk = (kk + kb - 1) / kb;
+    const size_t nr = rows_channels ? 1 : cv->gk->nr; /* NHWC tiles start on whole panels */
     size_t nj = (pq + 255) / 256;
     if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
-    if (nj > (pq + 15) / 16) nj = (pq + 15) / 16;
+    const size_t jm = rows_channels ? 16 : cv->gk->mr; /* pixel tiles: whole vectors or MR rows */
+    if (nj > (pq + jm - 1) / jm) nj = (pq + jm - 1) / jm;
     size_t jb = (pq + nj - 1) / nj;
-    jb = (jb + 15) / 16 * 16;
+    jb = (jb + jm - 1) / jm * jm;
     nj = (pq + jb - 1) / jb;
-    kb = (kk + nk - 1) / nk;
+    kb = ((kk + nk - 1) / nk + nr - 1) / nr * nr;
+    nk = (kk + kb - 1) / kb;
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *rs = residual ? residual->stride : ds;
     const bool res_even = !res || pixels_even(rs, pb->q);
@@ -146,8 +178,8 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
             oclnn__cpu_sgemm(false, k1 - k0, j1 - j0, crs, cv->w + k0 * crs, crs, bn + j0, ldb, 0.0f,
                              yn + k0 * ds[OCLNN__C] + j0, ds[OCLNN__C]);
         } else {
-            oclnn__cpu_sgemm(false, j1 - j0, k1 - k0, crs, bn + j0 * ldb, ldb, cv->wt + k0, kk, 0.0f,
-                             yn + j0 * ds[OCLNN__W] + k0, ds[OCLNN__W]);
+            oclnn__cpu_gemm_packed(cv->gk, j1 - j0, k0, k1, crs, kk, bn + j0 * ldb, ldb, cv->wpk,
+                                   yn + j0 * ds[OCLNN__W] + k0, ds[OCLNN__W]);
         }
         if (!epi) continue;
         for (size_t a = rows_channels ? k0 : j0; a < (rows_channels ? k1 : j1); a++) {
@@ -174,6 +206,24 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     }
 }
 
+/* groups == 1 into an NHWC dst whose rows of pixels are not evenly spaced (a spatial view): one
+ * packed GEMM per output row, spread over the threads; the epilogue follows separately. */
+static void packed_rows(const oclnn__cpu_conv *cv, const float *x, const size_t ss[4], float *col,
+                        bool no_col, float *y, const size_t ds[4]) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t crs = (size_t)pb->c * pb->r * pb->s;
+    for (size_t n = 0; n < pb->n; n++) {
+        if (!no_col) im2col_cols_channels(pb, x, ss, n, col);
+#pragma omp parallel for schedule(dynamic)
+        for (long p = 0; p < (long)pb->p; p++) {
+            const float *a = no_col ? x + n * ss[OCLNN__N] + (size_t)p * pb->q * ss[OCLNN__W]
+                                    : col + (size_t)p * pb->q * crs;
+            oclnn__cpu_gemm_packed(cv->gk, pb->q, 0, pb->k, crs, pb->k, a, no_col ? ss[OCLNN__W] : crs, cv->wpk,
+                                   y + n * ds[OCLNN__N] + (size_t)p * ds[OCLNN__H], ds[OCLNN__W]);
+        }
+    }
+}
+
 oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv, const oclnn_tensor *src,
                                   oclnn_tensor *dst, const oclnn_tensor *residual) {
     const oclnn__conv2d_problem *pb = &cv->pb;
@@ -183,13 +233,20 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
     size_t crs = (size_t)pb->cg * pb->r * pb->s, pq = (size_t)pb->p * pb->q;
     bool rows_channels = dst->layout == OCLNN_LAYOUT_NCHW;
     bool no_col = cv->algo == OCLNN_CONV_ALGO_GEMM1X1 && src->layout == dst->layout;
+    if (cv->wpk && !rows_channels && no_col && (!pixels_even(ss, pb->q) || ss[OCLNN__C] != 1))
+        no_col = false; /* the packed GEMM reads src's pixels as evenly spaced rows */
     float *col = NULL;
     if (!no_col) {
         oclnn__storage *scratch;
         OCLNN__TRY(oclnn__context_scratch(ctx, pb->groups * crs * pq * sizeof(float), &scratch));
         col = scratch->mem;
     }
-    if (pb->groups == 1 && oclnn__cpu_blas_nests() && pixels_even(ds, pb->q) &&
+    if (cv->wpk && !rows_channels && !pixels_even(ds, pb->q)) {
+        packed_rows(cv, x, ss, col, no_col, y, ds);
+        oclnn__cpu_conv_epilogue(cv, residual, dst);
+        return OCLNN_OK;
+    }
+    if (pb->groups == 1 && (!rows_channels || oclnn__cpu_blas_nests()) && pixels_even(ds, pb->q) &&
         (rows_channels ? ds[OCLNN__W] == 1 : ds[OCLNN__C] == 1) &&
         (!no_col || (pixels_even(ss, pb->q) && (rows_channels ? ss[OCLNN__W] == 1 : ss[OCLNN__C] == 1)))) {
         if (!no_col) {

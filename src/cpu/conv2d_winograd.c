@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* Winograd F(2x2,3x3) and F(4x4,3x3) on the C backend (Lavin & Gray's matrices). Filters are
- * transformed once at create into U[alpha^2][K][C] (in double). A run transforms the input into
- * V[alpha^2][C][T] (T = N * tiles), does alpha^2 SGEMMs M = U * V, and transforms M back into dst
- * with bias, residual and activation. The transforms work on LANES tiles at a time so that the
- * innermost loops run across tiles and vectorize; for channels-last (NHWC) sources the lanes are
- * 16 consecutive channels instead, V is [alpha^2][T][C] and M = V * U^T is [alpha^2][T][K], so
- * every load and store of the transforms is contiguous. */
+ * transformed once at create (in double) and stored as U[alpha^2]^T packed for the GEMM
+ * microkernel (cpu/gemm.h). A run transforms the input into V (T = N * tiles), does alpha^2 GEMMs
+ * M[alpha^2][T][K] = V * U^T, and transforms M back into dst with bias, residual and activation.
+ * For channels-last (NHWC) sources the transforms' lanes are 16 consecutive channels and V is
+ * [alpha^2][T][C], so every load and store is contiguous; for others the lanes are 16 tiles and
+ * V is [alpha^2][C][T], which the GEMM reads transposed. */
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/status.h"
-#include "cpu/blas.h"
 #include "cpu/conv2d.h"
 #include "cpu/cpu.h"
+#include "cpu/gemm.h"
 
 #define LANES 16
 #define MAX_ALPHA 6
@@ -41,12 +41,29 @@ static void wino_init(const oclnn__cpu_conv *cv, wino *w) {
     w->tiles = pb->n * w->th * w->tw;
 }
 
+/* U[xi] transposed (C x K) and packed for the GEMM microkernel (cpu/gemm.h), one output channel
+ * at a time through a small buffer, so create never holds a second full copy. */
 oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv) {
     const oclnn__conv2d_problem *pb = &cv->pb;
-    size_t alpha = cv->m + 2, kc = (size_t)pb->k * pb->c;
-    cv->u = oclnn__alloc(ctx->allocator, alpha * alpha * kc * sizeof(float));
-    if (!cv->u) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the transformed filters");
-    oclnn__conv2d_winograd_filter(pb, cv->m, cv->w, cv->u);
+    const size_t a2 = (cv->m + 2) * (cv->m + 2), C = pb->c, K = pb->k;
+    cv->gk = oclnn__cpu_gemm_kernel();
+    const size_t psize = oclnn__cpu_gemm_packed_size(cv->gk, C, K);
+    cv->u = oclnn__alloc(ctx->allocator, a2 * psize * sizeof(float));
+    float *one = oclnn__alloc(ctx->allocator, a2 * C * sizeof(float));
+    if (!cv->u || !one) {
+        oclnn__free(ctx->allocator, one);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the transformed filters");
+    }
+    memset(cv->u, 0, a2 * psize * sizeof(float));
+    oclnn__conv2d_problem p1 = *pb;
+    p1.k = 1;
+    for (size_t k = 0; k < K; k++) {
+        oclnn__conv2d_winograd_filter(&p1, cv->m, cv->w + k * C * 9, one); /* [xi][c] */
+        for (size_t e = 0; e < a2; e++)
+            for (size_t c = 0; c < C; c++)
+                cv->u[e * psize + oclnn__cpu_gemm_packed_index(cv->gk, C, K, c, k)] = one[e * C + c];
+    }
+    oclnn__free(ctx->allocator, one);
     return OCLNN_OK;
 }
 
@@ -184,76 +201,51 @@ static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const ocln
     else input_transform_m(cv, w, src, cl, v, 4);
 }
 
-/* dst = AT M A with the epilogue; M is [xi][t][k] for cl, else [xi][k][t] (lanes follow). */
+/* dst = AT M A with the epilogue; M is [xi][t][k], the lanes LANES consecutive output channels
+ * of one tile (dst of either layout, through its strides). */
 static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
-                                      bool cl, const oclnn_tensor *residual, oclnn_tensor *dst,
+                                      const oclnn_tensor *residual, oclnn_tensor *dst,
                                       const size_t m) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const size_t alpha = m + 2, T = w->tiles, K = pb->k;
-    const size_t outer = cl ? T : K, inner = cl ? K : T, blocks = (inner + LANES - 1) / LANES;
-    long jobs = (long)(outer * blocks);
+    const size_t blocks = (K + LANES - 1) / LANES;
+    long jobs = (long)(T * blocks);
 #pragma omp parallel for schedule(static)
     for (long job = 0; job < jobs; job++) {
         size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
-        size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
+        size_t lanes = K - i0 < LANES ? K - i0 : LANES;
         float in[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
-                const float *src = mm + ((i * alpha + j) * outer + o0) * inner + i0;
+                const float *src = mm + ((i * alpha + j) * T + o0) * K + i0;
                 for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
             }
         at_apply(m, in, o);
-        if (cl) { /* one tile, LANES consecutive output channels */
-            size_t n, ty, tx;
-            tile_pos(w, o0, &n, &ty, &tx);
-            float b[LANES];
-            for (size_t l = 0; l < LANES; l++) b[l] = cv->bias && l < lanes ? cv->bias[i0 + l] : 0.0f;
-            for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
-                for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
-                    size_t p = ty * m + i, q = tx * m + j;
-                    float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
-                    const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
-                    for (size_t l = 0; l < lanes; l++) {
-                        float v = o[i][j][l] + b[l] + (ro ? ro[l * rs[1]] : 0.0f);
-                        out[l * ds[1]] = pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f ? 0.0f : v;
-                    }
+        size_t n, ty, tx;
+        tile_pos(w, o0, &n, &ty, &tx);
+        float b[LANES];
+        for (size_t l = 0; l < LANES; l++) b[l] = cv->bias && l < lanes ? cv->bias[i0 + l] : 0.0f;
+        for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
+            for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
+                size_t p = ty * m + i, q = tx * m + j;
+                float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
+                const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
+                for (size_t l = 0; l < lanes; l++) {
+                    float v = o[i][j][l] + b[l] + (ro ? ro[l * rs[1]] : 0.0f);
+                    out[l * ds[1]] = pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f ? 0.0f : v;
                 }
-            continue;
-        }
-        for (size_t l = 0; l < lanes; l++) {
-            size_t tile = i0 + l, k = o0, n, ty, tx;
-            tile_pos(w, tile, &n, &ty, &tx);
-            float b = cv->bias ? cv->bias[k] : 0.0f;
-            for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
-                for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
-                    size_t p = ty * m + i, q = tx * m + j;
-                    float v = o[i][j][l] + b;
-                    if (res) v += res[n * rs[0] + k * rs[1] + p * rs[2] + q * rs[3]];
-                    if (pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f) v = 0.0f;
-                    y[n * ds[0] + k * ds[1] + p * ds[2] + q * ds[3]] = v;
-                }
-        }
+            }
     }
 }
 
 OCLNN__CPU_CLONES
-static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm, bool cl,
+static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
                              const oclnn_tensor *residual, oclnn_tensor *dst) {
-    if (w->m == 2) output_transform_m(cv, w, mm, cl, residual, dst, 2);
-    else output_transform_m(cv, w, mm, cl, residual, dst, 4);
-}
-
-/* The product of one of the alpha^2 Winograd points: M[e] = U[e] * V[e] (or V[e] * U[e]^T). */
-static void point_gemm(const oclnn__cpu_conv *cv, const wino *w, bool cl, size_t e, const float *v,
-                       float *mm) {
-    const size_t T = w->tiles, C = cv->pb.c, K = cv->pb.k;
-    const float *u = cv->u + e * K * C, *ve = v + e * C * T;
-    float *me = mm + e * K * T;
-    if (cl) oclnn__cpu_sgemm(true, T, K, C, ve, C, u, C, 0.0f, me, K);
-    else oclnn__cpu_sgemm(false, K, T, C, u, C, ve, T, 0.0f, me, T);
+    if (w->m == 2) output_transform_m(cv, w, mm, residual, dst, 2);
+    else output_transform_m(cv, w, mm, residual, dst, 4);
 }
 
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
@@ -264,20 +256,18 @@ oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv 
     wino_init(cv, &w);
     oclnn__storage *scratch;
     OCLNN__TRY(oclnn__context_scratch(ctx, oclnn__cpu_winograd_workspace(cv), &scratch));
-    const size_t a2 = w.alpha * w.alpha, T = w.tiles, C = pb->c;
+    const size_t a2 = w.alpha * w.alpha, T = w.tiles, C = pb->c, K = pb->k;
+    const size_t psize = oclnn__cpu_gemm_packed_size(cv->gk, C, K);
     float *v = scratch->mem, *mm = v + a2 * C * T;
-    /* NHWC-like sources: channels in the lanes, tiles as GEMM rows: M[xi] = V[xi] * U[xi]^T. */
+    /* Channels-last sources put channels in the lanes (V[xi][t][c]), others tiles (V[xi][c][t],
+     * read transposed by the GEMM). Either way M[xi][t][k] = V[xi] * U[xi]^T, the alpha^2 GEMMs
+     * spread over the threads (each single-threaded; T is often under 100). */
     const bool cl = src->stride[OCLNN__C] == 1;
     input_transform(cv, &w, src, cl, v);
-    /* The alpha^2 GEMMs are small (T often < 100): spread them over the threads, each
-     * single-threaded, when the BLAS allows it. */
-    const bool nest = oclnn__cpu_blas_nests(); /* else the BLAS threads each GEMM */
-    if (nest) {
 #pragma omp parallel for schedule(dynamic)
-        for (long e = 0; e < (long)a2; e++) point_gemm(cv, &w, cl, (size_t)e, v, mm);
-    } else {
-        for (size_t e = 0; e < a2; e++) point_gemm(cv, &w, cl, e, v, mm);
-    }
-    output_transform(cv, &w, mm, cl, residual, dst);
+    for (long e = 0; e < (long)a2; e++)
+        oclnn__cpu_gemm_packed_strided(cv->gk, T, 0, K, C, K, v + (size_t)e * C * T, cl ? C : 1,
+                                       cl ? 1 : T, cv->u + (size_t)e * psize, mm + (size_t)e * T * K, K);
+    output_transform(cv, &w, mm, residual, dst);
     return OCLNN_OK;
 }

@@ -11,6 +11,10 @@ static inline const float *oclnn__cpu_cdata(const oclnn_tensor *t) {
 }
 /* Threads the C backend uses (OpenMP's count, or 1 without OpenMP). */
 int oclnn__cpu_threads(void);
+/* Applies ctx's thread count (ctx->threads; 0 leaves OpenMP's) to the calling thread for one
+ * backend call; returns the caller's setting for oclnn__cpu_team_end, which restores it. */
+int oclnn__cpu_team_begin(const oclnn_context *ctx);
+void oclnn__cpu_team_end(int saved);
 /* dst[i] = src[i] over a 4-D shape with arbitrary element strides (n, c, h, w order). */
 void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4], float *dst,
                              const size_t ds[4]);

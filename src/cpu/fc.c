@@ -3,39 +3,64 @@
  * feature and up to ROWS samples, so a weight row is read once per ROWS samples (at small batch
  * the op is bound by reading the weights once) and stays in L1 for the next block of samples;
  * LANES partial sums per sample let the compiler vectorize the dot products without
- * reassociating a single sum. On x86-64 Linux with GCC the dot-product kernel is also built for
- * x86-64-v3 (AVX2, FMA) and picked at load time (target_clones), since the library itself is
- * compiled for the baseline ISA. */
+ * reassociating a single sum. The dot-product kernel is built three times, for AVX-512, AVX2+FMA
+ * (per-function target attributes; the library itself targets baseline x86-64) and plain C, and
+ * picked per run from cpu/isa.h (OCLNN_CPU_ISA forces a lower one). */
 #include "cpu/cpu.h"
+#include "cpu/isa.h"
 #include "cpu/layers.h"
 
 enum { ROWS = 4, LANES = 16 };
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define MULTIVERSION
+/* out[r] = x[r] . w for `rows` (<= ROWS) sample rows of length K, K apart. */
+#define DOT_ROWS_BODY                                                                             \
+    const size_t kv = K / LANES * LANES;                                                          \
+    float acc[ROWS][LANES] = {{0}};                                                               \
+    if (rows == ROWS) {                                                                           \
+        for (size_t k = 0; k < kv; k += LANES)                                                    \
+            for (size_t r = 0; r < ROWS; r++)                                                     \
+                for (int l = 0; l < LANES; l++) acc[r][l] += x[r * K + k + l] * w[k + l];         \
+    } else {                                                                                      \
+        for (size_t k = 0; k < kv; k += LANES)                                                    \
+            for (size_t r = 0; r < rows; r++)                                                     \
+                for (int l = 0; l < LANES; l++) acc[r][l] += x[r * K + k + l] * w[k + l];         \
+    }                                                                                             \
+    for (size_t r = 0; r < rows; r++) {                                                           \
+        float sum = 0;                                                                            \
+        for (int l = 0; l < LANES; l++) sum += acc[r][l];                                         \
+        for (size_t k = kv; k < K; k++) sum += x[r * K + k] * w[k];                               \
+        out[r] = sum;                                                                             \
+    }
+
+typedef void (*dot_rows_fn)(const float *x, size_t K, size_t rows, const float *w, float *out);
+
+static void dot_rows_scalar(const float *x, size_t K, size_t rows, const float *w, float *out) {
+    DOT_ROWS_BODY
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void dot_rows_avx2(const float *x, size_t K,
+                                                               size_t rows, const float *w,
+                                                               float *out) {
+    DOT_ROWS_BODY
+}
+__attribute__((target("avx512f,avx2,fma"))) static void dot_rows_avx512(const float *x, size_t K,
+                                                                         size_t rows,
+                                                                         const float *w,
+                                                                         float *out) {
+    DOT_ROWS_BODY
+}
 #endif
 
-/* out[r] = x[r] . w for `rows` (<= ROWS) sample rows of length K, K apart. */
-MULTIVERSION static void dot_rows(const float *x, size_t K, size_t rows, const float *w, float *out) {
-    const size_t kv = K / LANES * LANES;
-    float acc[ROWS][LANES] = {{0}};
-    if (rows == ROWS) {
-        for (size_t k = 0; k < kv; k += LANES)
-            for (size_t r = 0; r < ROWS; r++)
-                for (int l = 0; l < LANES; l++) acc[r][l] += x[r * K + k + l] * w[k + l];
-    } else {
-        for (size_t k = 0; k < kv; k += LANES)
-            for (size_t r = 0; r < rows; r++)
-                for (int l = 0; l < LANES; l++) acc[r][l] += x[r * K + k + l] * w[k + l];
+static dot_rows_fn pick_dot_rows(void) {
+#if defined(__GNUC__) && defined(__x86_64__)
+    switch (oclnn__cpu_isa_active()) {
+    case OCLNN__ISA_AVX512: return dot_rows_avx512;
+    case OCLNN__ISA_AVX2: return dot_rows_avx2;
+    case OCLNN__ISA_SCALAR: break;
     }
-    for (size_t r = 0; r < rows; r++) {
-        float sum = 0;
-        for (int l = 0; l < LANES; l++) sum += acc[r][l];
-        for (size_t k = kv; k < K; k++) sum += x[r * K + k] * w[k];
-        out[r] = sum;
-    }
+#endif
+    return dot_rows_scalar;
 }
 
 oclnn_status oclnn__cpu_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oclnn_tensor *bias,
@@ -45,6 +70,7 @@ oclnn_status oclnn__cpu_fc(const oclnn_tensor *x, const oclnn_tensor *w, const o
     const float *px = oclnn__cpu_cdata(x), *pw = oclnn__cpu_cdata(w);
     const float *pb = bias ? oclnn__cpu_cdata(bias) : NULL;
     float *pd = oclnn__cpu_data(dst);
+    const dot_rows_fn dot_rows = pick_dot_rows();
     const size_t dn = dst->stride[OCLNN__N], dc = dst->stride[OCLNN__C];
 OCLNN__OMP(omp parallel for schedule(static) if (O * N * K > 65536))
     for (ptrdiff_t oi = 0; oi < (ptrdiff_t)O; oi++) {

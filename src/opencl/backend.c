@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "backend/layers.h"
 #include "opencl/opencl.h"
+#include "opencl/transpose_gpu.h"
 #include "backend/conv2d.h"
 #include "opencl/registry.h"
 
@@ -84,6 +85,11 @@ static void cl_storage_free(oclnn_context *ctx, oclnn__storage *s) {
 
 static oclnn_status copy_kernel(oclnn_context *ctx, cl_mem src, size_t src_off, const size_t ss[4],
                                 cl_mem dst, size_t dst_off, const size_t ds[4], oclnn_shape shape) {
+    if (oclnn__cl_gpu_class(ctx)) { /* transposes through a local-memory tile */
+        bool done;
+        OCLNN__TRY(oclnn__cl_transpose_gpu(ctx, src, src_off, ss, dst, dst_off, ds, shape, &done));
+        if (done) return OCLNN_OK;
+    }
     cl_kernel k;
     OCLNN__TRY(oclnn__cl_kernel(ctx, COPY_CL, NULL, "oclnn_tensor_copy", &k));
     cl_uint4 s_stride, d_stride, dims, order;

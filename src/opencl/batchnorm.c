@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Training-mode batch-norm statistics on OpenCL (cl/norm/batchnorm.cl): one work-group of WG
  * items per channel, or one work-item per channel when channels are innermost (NHWC). The
- * normalization itself is the SCALE element-wise kernel. */
-#include "opencl/layers.h"
+ * normalization itself is the SCALE element-wise kernel. The GPU class uses reduce_gpu.c. */
+#include "opencl/reduce_gpu.h"
 
 #define BATCHNORM_CL "norm/batchnorm.cl"
 #define BN_WG 64 /* the kernel's default WG */
@@ -13,6 +13,9 @@ oclnn_status oclnn__cl_bn_train_stats(const oclnn_tensor *src, float eps, float 
                                       oclnn_tensor *batch_mean, oclnn_tensor *batch_var,
                                       oclnn_tensor *scale, oclnn_tensor *shift) {
     oclnn_context *ctx = src->ctx;
+    if (oclnn__cl_gpu_class(ctx))
+        return oclnn__cl_bn_train_stats_gpu(src, eps, momentum, gamma, beta, running_mean,
+                                            running_var, batch_mean, batch_var, scale, shift);
     cl_mem mx = oclnn__cl_mem(src), mg = oclnn__cl_mem(gamma), mb = oclnn__cl_mem(beta);
     cl_mem mrm = oclnn__cl_mem(running_mean), mrv = oclnn__cl_mem(running_var);
     cl_mem mbm = oclnn__cl_mem(batch_mean), mbv = oclnn__cl_mem(batch_var);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Softmax and LRN on OpenCL (cl/norm/channel.cl): softmax with one work-item per (n, h, w)
  * position, LRN with one per element along dst's innermost axis. */
-#include "opencl/layers.h"
+#include "opencl/reduce_gpu.h"
 
 #define CHANNEL_CL "norm/channel.cl"
 
@@ -34,6 +34,8 @@ static oclnn_status launch(const oclnn_tensor *src, oclnn_tensor *dst, const cha
 }
 
 oclnn_status oclnn__cl_softmax(const oclnn_tensor *src, oclnn_tensor *dst) {
+    if (oclnn__cl_gpu_class(dst->ctx) && oclnn__cl_softmax_gpu_applies(src))
+        return oclnn__cl_softmax_gpu(src, dst);
     return launch(src, dst, "oclnn_softmax", NULL);
 }
 

@@ -159,12 +159,9 @@ static oclnn_status winograd_run(oclnn_context *ctx, const oclnn__conv2d_op *cop
     return oclnn__cl_conv_winograd_run(ctx, cop->state, src, dst, res);
 }
 
-static const char *clblast_applies(oclnn_context *ctx, const oclnn__conv2d_problem *pb) {
-    (void)ctx, (void)pb;
-    return oclnn__clblast_available() ? NULL : "libclblast.so.1 could not be loaded";
-}
-
-/* The OpenCL algorithms: one row each (see oclnn__conv2d_row). */
+/* The OpenCL algorithms: one row each (see oclnn__conv2d_row). None needs an `applies` of its
+ * own today: the pure rules and caps (CLBlast loaded) cover them; a kernel with device limits the
+ * rules cannot see (local memory, work-group shape) gives its row one. */
 static const oclnn__conv2d_row ROWS[] = {
     {OCLNN_CONV_ALGO_DIRECT, NULL, direct_create, direct_run, cl_destroy},
     {OCLNN_CONV_ALGO_IM2COL, NULL, gemm_create, gemm_run, cl_destroy},
@@ -172,7 +169,7 @@ static const oclnn__conv2d_row ROWS[] = {
     {OCLNN_CONV_ALGO_WINOGRAD_2X2, NULL, winograd_create, winograd_run, cl_destroy},
     {OCLNN_CONV_ALGO_WINOGRAD_4X4, NULL, winograd_create, winograd_run, cl_destroy},
     {OCLNN_CONV_ALGO_DEPTHWISE, NULL, direct_create, direct_run, cl_destroy},
-    {OCLNN_CONV_ALGO_IM2COL_CLBLAST, clblast_applies, gemm_create, gemm_run, cl_destroy},
+    {OCLNN_CONV_ALGO_IM2COL_CLBLAST, NULL, gemm_create, gemm_run, cl_destroy}, /* caps.clblast */
 };
 
 const oclnn__conv2d_family oclnn__conv2d_opencl = {

@@ -19,6 +19,9 @@ typedef struct oclnn__cl_conv {
     uint32_t tm, tn; /* GEMM: rows and columns of C per work-item (TM, NV * VW) */
     bool wino_rows; /* Winograd: tiles are the GEMM's rows (few tiles), else its columns */
     oclnn__conv2d_tunables tun; /* the plan's tunables (oclnn__conv2d_op.tunables) */
+    bool gpu;       /* the GPU-class kernels: direct, depthwise (conv2d_direct_gpu.c), im2col,
+                     * Winograd transforms */
+    uint32_t tx, ty, ct; /* GPU direct: work-group shape; CT (direct) or DC (depthwise) channels */
 } oclnn__cl_conv;
 
 /* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */
@@ -54,6 +57,16 @@ oclnn_status oclnn__cl_conv_gemm_run(oclnn_context *ctx, const oclnn__cl_conv *c
 oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
 oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
                                        const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res);
+/* Direct weights blocked as w[g][kb][c][r][s][KB] with KB = cv->kb, uploaded to cv->w. */
+oclnn_status oclnn__cl_conv_direct_upload(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
+/* The GPU-class direct and depthwise kernels (conv2d_direct_gpu.c): create sets cv->gpu and
+ * *fits, or leaves both false (and creates nothing) when the tunables' tiles do not fit the
+ * device's local memory or work-group limit. */
+oclnn_status oclnn__cl_conv_direct_gpu_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
+                                              bool *fits);
+oclnn_status oclnn__cl_conv_direct_gpu_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
+                                           const oclnn_tensor *src, oclnn_tensor *dst,
+                                           const oclnn_tensor *res);
 oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
                                             size_t *workspace);
 oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_conv *cv,

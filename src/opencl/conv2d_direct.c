@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Direct and depthwise convolution on OpenCL (cl/conv/direct.cl, cl/conv/depthwise.cl).
  * Direct weights are blocked at create as w[g][kb][c][r][s][KB] (zero-padded past Kg) so each
- * work-item loads the KB channels of a tap as one vector; depthwise keeps the user's layout. */
+ * work-item loads the KB channels of a tap as one vector; depthwise keeps the user's layout.
+ * The GPU device class runs the local-memory kernels of conv2d_direct_gpu.c when they fit. */
 #include "opencl/conv2d.h"
 
 #include "core/alloc.h"
@@ -9,17 +10,10 @@
 #define DIRECT_CL "conv/direct.cl"
 #define DEPTHWISE_CL "conv/depthwise.cl"
 
-oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w) {
+oclnn_status oclnn__cl_conv_direct_upload(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w) {
     const oclnn__conv2d_problem *pb = &cv->pb;
-    size_t rs = (size_t)pb->r * pb->s;
-    oclnn__cl_options gemm_unused, opts;
-    oclnn__cl_conv_tunables(ctx, cv, &gemm_unused, &opts);
-    if (cv->algo == OCLNN_CONV_ALGO_DEPTHWISE) {
-        OCLNN__TRY(oclnn__cl_conv_upload(ctx, w, pb->k * rs, &cv->w));
-        return oclnn__cl_kernel(ctx, DEPTHWISE_CL, &opts, "oclnn_conv_depthwise", &cv->main);
-    }
     const size_t kbs = cv->kb; /* KB: channels per block */
-    size_t blocks = (pb->kg + kbs - 1) / kbs, crs = pb->cg * rs;
+    size_t blocks = (pb->kg + kbs - 1) / kbs, crs = (size_t)pb->cg * pb->r * pb->s;
     size_t count = (size_t)pb->groups * blocks * crs * kbs;
     float *blk = oclnn__calloc(ctx->allocator, count, sizeof *blk);
     if (!blk) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", count);
@@ -29,12 +23,34 @@ oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv
     }
     oclnn_status st = oclnn__cl_conv_upload(ctx, blk, count, &cv->w);
     oclnn__free(ctx->allocator, blk);
-    OCLNN__TRY(st);
+    return st;
+}
+
+oclnn_status oclnn__cl_conv_direct_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const bool depthwise = cv->algo == OCLNN_CONV_ALGO_DEPTHWISE;
+    if (oclnn__devclass_is_gpu(ctx->devclass)) {
+        bool fits;
+        OCLNN__TRY(oclnn__cl_conv_direct_gpu_create(ctx, cv, w, &fits));
+        if (fits) return OCLNN_OK;
+        /* A tile too large for local memory: the CPU-shaped kernel, whose tunables the plan
+         * (which resolved the GPU kernel's space) does not carry, at its #ifndef defaults. */
+        cv->tun.n = 0;
+        cv->kb = 4, cv->qb = 8;
+    }
+    oclnn__cl_options gemm_unused, opts;
+    oclnn__cl_conv_tunables(ctx, cv, &gemm_unused, &opts);
+    if (depthwise) {
+        OCLNN__TRY(oclnn__cl_conv_upload(ctx, w, (size_t)pb->k * pb->r * pb->s, &cv->w));
+        return oclnn__cl_kernel(ctx, DEPTHWISE_CL, &opts, "oclnn_conv_depthwise", &cv->main);
+    }
+    OCLNN__TRY(oclnn__cl_conv_direct_upload(ctx, cv, w));
     return oclnn__cl_kernel(ctx, DIRECT_CL, &opts, "oclnn_conv_direct", &cv->main);
 }
 
 oclnn_status oclnn__cl_conv_direct_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
                                        const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res) {
+    if (cv->gpu) return oclnn__cl_conv_direct_gpu_run(ctx, cv, src, dst, res);
     const oclnn__conv2d_problem *pb = &cv->pb;
     oclnn__cl_epi epi;
     oclnn__cl_conv_epi(cv, dst, res, &epi);

@@ -15,6 +15,7 @@
 
 #define GEMM_CL "conv/gemm.cl"
 #define IM2COL_CL "conv/im2col.cl"
+#define IM2COL_GPU_CL "conv/im2col_gpu.cl" /* the GPU class's */
 
 static size_t col_elements(const oclnn__conv2d_problem *pb) {
     return (size_t)pb->c * pb->r * pb->s * pb->n * pb->p * pb->q;
@@ -44,7 +45,9 @@ oclnn_status oclnn__cl_conv_gemm_create(oclnn_context *ctx, oclnn__cl_conv *cv, 
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
                            "the im2col matrix (%zu floats) exceeds the kernels' 32-bit indexing", total);
     *workspace = total * sizeof(float);
-    OCLNN__TRY(oclnn__cl_kernel(ctx, IM2COL_CL, NULL, "oclnn_conv_im2col", &cv->aux));
+    cv->gpu = oclnn__devclass_is_gpu(ctx->devclass); /* im2col writing coalesced */
+    OCLNN__TRY(cv->gpu ? oclnn__cl_kernel(ctx, IM2COL_GPU_CL, NULL, "oclnn_conv_im2col_gpu", &cv->aux)
+                       : oclnn__cl_kernel(ctx, IM2COL_CL, NULL, "oclnn_conv_im2col", &cv->aux));
     if (cv->algo == OCLNN_CONV_ALGO_IM2COL_CLBLAST)
         OCLNN__TRY(oclnn__cl_kernel(ctx, GEMM_CL, NULL, "oclnn_conv_epilogue", &cv->aux2));
     return OCLNN_OK;
@@ -85,7 +88,7 @@ static oclnn_status run_im2col(oclnn_context *ctx, const oclnn__cl_conv *cv, con
              pad = {{pb->pad_top, pb->pad_left, pb->n * pb->p * pb->q, 0}};
     OCLNN__TRY(oclnn__cl_args(cv->aux, OCLNN__ARG(s), OCLNN__ARG(off), OCLNN__ARG(stride), OCLNN__ARG(shape),
                               OCLNN__ARG(kern), OCLNN__ARG(conv), OCLNN__ARG(pad), OCLNN__ARG(col)));
-    size_t global[2] = {(size_t)pb->n * pb->p, (size_t)pb->c * pb->r * pb->s};
+    size_t global[2] = {(size_t)pb->n * pb->p * (cv->gpu ? pb->q : 1), (size_t)pb->c * pb->r * pb->s};
     return oclnn__cl_launch(ctx, cv->aux, 2, global, NULL);
 }
 

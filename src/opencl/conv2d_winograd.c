@@ -8,7 +8,10 @@
  * columns run over the channels instead of four tiles. */
 #include "opencl/conv2d.h"
 
+#include <stdio.h>
+
 #include "core/alloc.h"
+#include "opencl/gpu_class.h"
 
 #define GEMM_CL "conv/gemm.cl"
 
@@ -24,6 +27,15 @@ static geometry geom(const oclnn__cl_conv *cv) {
     g.tw = (cv->pb.q + g.m - 1) / g.m;
     g.tiles = cv->pb.n * g.th * g.tw;
     return g;
+}
+
+/* The GPU-class transforms: WT x WC (tiles x channels) work-groups of 256 items. */
+#define GPU_WT 16u /* the kernels' WT and WC (cl/conv/winograd_gpu.h) */
+#define GPU_WC 16u
+static oclnn_status launch_gpu(oclnn_context *ctx, cl_kernel k, size_t tiles, size_t channels) {
+    size_t global[2] = {(tiles + GPU_WT - 1) / GPU_WT * GPU_WT * GPU_WC, (channels + GPU_WC - 1) / GPU_WC};
+    size_t local[2] = {GPU_WT * GPU_WC, 1};
+    return oclnn__cl_launch(ctx, k, 2, global, local);
 }
 
 oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
@@ -56,15 +68,16 @@ oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *
     oclnn_status st = oclnn__cl_conv_upload(ctx, u, un, &cv->w);
     oclnn__free(ctx->allocator, u);
     OCLNN__TRY(st);
-    const char *file = g.m == 2 ? "conv/winograd_f2x3.cl" : "conv/winograd_f4x3.cl";
     oclnn__cl_options gemm, own;
     oclnn__cl_conv_tunables(ctx, cv, &gemm, &own);
-    OCLNN__TRY(oclnn__cl_kernel(ctx, file, &own,
-                                g.m == 2 ? "oclnn_conv_winograd2_input" : "oclnn_conv_winograd4_input",
-                                &cv->aux));
-    OCLNN__TRY(oclnn__cl_kernel(ctx, file, &own,
-                                g.m == 2 ? "oclnn_conv_winograd2_output" : "oclnn_conv_winograd4_output",
-                                &cv->aux2));
+    /* The GPU class's transforms stage through local memory (cl/conv/winograd_gpu.h). */
+    cv->gpu = oclnn__cl_gpu_class(ctx);
+    char file[40], in[48], out[48];
+    snprintf(file, sizeof file, "conv/winograd_f%ux3%s.cl", g.m, cv->gpu ? "_gpu" : "");
+    snprintf(in, sizeof in, "oclnn_conv_winograd%u_input%s", g.m, cv->gpu ? "_gpu" : "");
+    snprintf(out, sizeof out, "oclnn_conv_winograd%u_output%s", g.m, cv->gpu ? "_gpu" : "");
+    OCLNN__TRY(oclnn__cl_kernel(ctx, file, cv->gpu ? NULL : &own, in, &cv->aux));
+    OCLNN__TRY(oclnn__cl_kernel(ctx, file, cv->gpu ? NULL : &own, out, &cv->aux2));
     return oclnn__cl_kernel(ctx, GEMM_CL, &gemm, "oclnn_conv_gemm", &cv->main);
 }
 
@@ -93,7 +106,8 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
                               OCLNN__ARG(vs)));
     size_t gin[2] = {T, (pb->c + cv->cb - 1) / cv->cb};
     if (src_cl) gin[0] = gin[1], gin[1] = T;
-    OCLNN__TRY(oclnn__cl_launch(ctx, cv->aux, 2, gin, NULL));
+    if (cv->gpu) OCLNN__TRY(launch_gpu(ctx, cv->aux, T, pb->c));
+    else OCLNN__TRY(oclnn__cl_launch(ctx, cv->aux, 2, gin, NULL));
 
     oclnn__cl_gemm gm = {0};
     if (cv->wino_rows) {
@@ -127,5 +141,6 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
     OCLNN__TRY(oclnn__cl_set_args(cv->aux2, n, args));
     size_t gout[2] = {T, (pb->k + cv->cb - 1) / cv->cb};
     if (dst_cl) gout[0] = gout[1], gout[1] = T;
+    if (cv->gpu) return launch_gpu(ctx, cv->aux2, T, pb->k);
     return oclnn__cl_launch(ctx, cv->aux2, 2, gout, NULL);
 }

@@ -9,7 +9,7 @@
 
 #include "core/log.h"
 #include "opencl/clblast.h"
-#include "opencl/layers.h"
+#include "opencl/reduce_gpu.h"
 
 #define LINEAR_CL "fc/linear.cl"
 #define FC_ROWS 4 /* the kernel's default ROWS */
@@ -46,6 +46,8 @@ oclnn_status oclnn__cl_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oc
         oclnn__log(OCLNN__LOG_INFO, "CLBlastSgemm %ux%ux%u failed with status %d; using oclnn's FC kernel",
                    N, O, K, st);
     }
+    if (oclnn__cl_gpu_class(ctx) && oclnn__cl_fc_gemv_gpu_applies(x))
+        return oclnn__cl_fc_gemv_gpu(x, w, bias, dst);
     cl_kernel k;
     OCLNN__TRY(oclnn__cl_kernel(ctx, LINEAR_CL, NULL, "oclnn_fc", &k));
     cl_mem mb = oclnn__cl_mem_or_null(bias);

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* Max/average pooling on OpenCL (cl/pool/pool.cl): one work-item per output element, launched
- * along dst's innermost axis (w, or c for NHWC). */
+ * along dst's innermost axis (w, or c for NHWC). Global pooling in the GPU class is a work-group
+ * reduction (reduce_gpu.c). */
 #include <stdio.h>
 
-#include "opencl/layers.h"
+#include "opencl/reduce_gpu.h"
 
 #define POOL_CL "pool/pool.cl"
 
 oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *src,
                               oclnn_tensor *dst, oclnn_tensor *argmax) {
     oclnn_context *ctx = dst->ctx;
+    if (oclnn__cl_gpu_class(ctx) && oclnn__cl_pool_global_gpu_applies(d, src, dst, argmax))
+        return oclnn__cl_pool_global_gpu(d, src, dst);
     const oclnn_shape os = dst->shape;
     const bool chan_inner = dst->stride[OCLNN__C] < dst->stride[OCLNN__W];
     char name[64];

@@ -142,10 +142,10 @@ static oclnn_status family(oclnn_context *ctx, const oclnn__conv2d_family **f) {
     return OCLNN_OK;
 }
 
-/* The plan's tunables: the algorithm's search space resolved once through the tuning lookup
+/* The plan's tunables: the algorithm's search space on ctx resolved once through the tuning lookup
  * (override, exact, nearest, device class, kernel default). Algorithms without a space get none. */
 static void plan_tunables(const oclnn_context *ctx, oclnn__conv2d_op *cop) {
-    const oclnn__tune_space *sp = oclnn__conv2d_space(cop->algo);
+    const oclnn__tune_space *sp = oclnn__conv2d_space_of(ctx, cop->algo);
     cop->tunables.n = 0;
     if (!sp) return;
     oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, cop->problem, NULL);

@@ -21,6 +21,14 @@ const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo) {
     return NULL;
 }
 
+const struct oclnn__tune_space *oclnn__conv2d_space_of(const oclnn_context *ctx, oclnn_conv_algo algo) {
+    if (oclnn__devclass_is_gpu(ctx->devclass)) { /* the C backend is always the CPU class */
+        if (algo == OCLNN_CONV_ALGO_DIRECT) return &oclnn__tune_space_conv_direct_gpu;
+        if (algo == OCLNN_CONV_ALGO_DEPTHWISE) return &oclnn__tune_space_conv_depthwise_gpu;
+    }
+    return oclnn__conv2d_space(algo);
+}
+
 oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
                                            const oclnn__conv2d_caps *caps) {
     const char *families[OCLNN_CONV_ALGO_COUNT];

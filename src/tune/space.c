@@ -13,6 +13,7 @@ static const oclnn__tune_space *const SPACES[] = {
     &oclnn__tune_space_conv_winograd2, &oclnn__tune_space_conv_winograd4,
     &oclnn__tune_space_conv_direct,    &oclnn__tune_space_conv_depthwise,
     &oclnn__tune_space_layout,         &oclnn__tune_space_conv_algo,
+    &oclnn__tune_space_conv_direct_gpu, &oclnn__tune_space_conv_depthwise_gpu,
 };
 
 const oclnn__tune_space *const *oclnn__tune_spaces(size_t *count) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `oclnn bench <op>`: shared conventions. Every bench subcommand accepts the common options
- * (--device D, --layout auto|nchw|nhwc, --iters N, --warmup N, --verify, --json), times its op as
+ * (--device D, --layout auto|nchw|nhwc, --threads N, --iters N, --warmup N, --verify, --json), times its op as
  * the median of the iterations after a warm-up (oclnn_context_finish after each run), prints a
  * line per algorithm or a JSON array with one object per run, and with --verify exits 1 on
  * mismatch against the double-precision reference. Progress goes to stderr. */
@@ -13,11 +13,12 @@ typedef struct bench_common {
     const char *device; /* NULL: default device */
     oclnn_layout layout;
     int iters, warmup;
+    int threads; /* C backend threads; 0: OCLNN_THREADS, then OpenMP's default */
     bool verify, json;
 } bench_common;
 
 /* The common options as a table for tool_parse (dst pointers into c); ends with a NULL row. */
-enum { BENCH_COMMON_ROWS = 7 };
+enum { BENCH_COMMON_ROWS = 8 };
 void bench_common_opts(bench_common *c, tool_opt rows[BENCH_COMMON_ROWS]);
 void bench_common_init(bench_common *c);
 /* bench_common_init, then tool_parse with cmd's options plus the common ones. */

@@ -78,12 +78,21 @@ static const char *parse_runs(const char *v, int lo, int *out) {
 }
 static const char *opt_iters(const char *v, void *dst) { return parse_runs(v, 1, dst); }
 static const char *opt_warmup(const char *v, void *dst) { return parse_runs(v, 0, dst); }
+static const char *opt_threads(const char *v, void *dst) {
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || x < 1 || x > 1024) return "a whole number from 1 to 1024";
+    *(int *)dst = (int)x;
+    return NULL;
+}
 
 void bench_common_opts(bench_common *c, tool_opt rows[BENCH_COMMON_ROWS]) {
     const tool_opt t[BENCH_COMMON_ROWS] = {
         {"device", "D", "\"cpu\", \"P:D\" or a name substring (default: OCLNN_DEVICE, then best)",
          opt_string, &c->device},
         {"layout", "L", "auto, nchw or nhwc (default auto: the device's layout)", opt_layout, &c->layout},
+        {"threads", "N", "C backend worker threads (default: OCLNN_THREADS, then OpenMP's)", opt_threads,
+         &c->threads},
         {"iters", "N", "timed runs, median reported (default 10)", opt_iters, &c->iters},
         {"warmup", "N", "untimed runs first (default 2)", opt_warmup, &c->warmup},
         {"verify", NULL, "check against the double-precision reference; exit 1 on mismatch", NULL, &c->verify},
@@ -106,6 +115,7 @@ oclnn_context *bench_context(const bench_common *c) {
     oclnn_context_options o = oclnn_context_options_default();
     o.device = c->device;
     o.layout = c->layout;
+    o.threads = (unsigned)c->threads;
     oclnn_context *ctx;
     if (oclnn_context_create(&o, &ctx) != OCLNN_OK) {
         fprintf(stderr, "oclnn bench: %s\n", oclnn_last_error());

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* The GEMM driver (see cpu/gemm.h): B packing, the depth blocks, the row blocks and their tail,
+ * and the portable microkernel. */
+#include "cpu/gemm.h"
+
+#include <string.h>
+
+enum { SCALAR_MR = 4, SCALAR_NR = 8 };
+
+#if defined(__GNUC__)
+/* Portable: GCC/Clang vector extensions, which every target lowers to its baseline vectors (SSE2
+ * on x86-64, NEON on AArch64) or to scalars. */
+typedef float v4f __attribute__((vector_size(16)));
+
+static v4f load4(const float *p) {
+    v4f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restrict a, size_t lda,
+                           const float *restrict b, float *restrict c, size_t ldc, bool acc) {
+    v4f s[SCALAR_MR][2] = {{{0}}};
+    for (size_t p = 0; p < kc; p++, b += SCALAR_NR) {
+        const v4f b0 = load4(b), b1 = load4(b + 4);
+        for (int r = 0; r < SCALAR_MR; r++) {
+            const float x = a[(size_t)r * lda + p];
+            s[r][0] += x * b0;
+            s[r][1] += x * b1;
+        }
+    }
+    for (size_t r = 0; r < mr; r++) {
+        float t[SCALAR_NR];
+        memcpy(t, s[r], sizeof t);
+        for (size_t j = 0; j < nc; j++) c[r * ldc + j] = acc ? c[r * ldc + j] + t[j] : t[j];
+    }
+}
+#else
+static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restrict a, size_t lda,
+                           const float *restrict b, float *restrict c, size_t ldc, bool acc) {
+    float s[SCALAR_MR][SCALAR_NR] = {{0}};
+    for (size_t p = 0; p < kc; p++, b += SCALAR_NR)
+        for (int r = 0; r < SCALAR_MR; r++)
+            for (int j = 0; j < SCALAR_NR; j++) s[r][j] += a[(size_t)r * lda + p] * b[j];
+    for (size_t r = 0; r < mr; r++)
+        for (size_t j = 0; j < nc; j++) c[r * ldc + j] = acc ? c[r * ldc + j] + s[r][j] : s[r][j];
+}
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+void oclnn__gemm_ukernel_avx2(size_t mr, size_t nc, size_t kc, const float *a, size_t lda,
+                              const float *b, float *c, size_t ldc, bool acc);
+void oclnn__gemm_ukernel_avx512(size_t mr, size_t nc, size_t kc, const float *a, size_t lda,
+                                const float *b, float *c, size_t ldc, bool acc);
+static const oclnn__gemm_kernel avx2 = {OCLNN__ISA_AVX2, 6, 16, oclnn__gemm_ukernel_avx2};
+static const oclnn__gemm_kernel avx512 = {OCLNN__ISA_AVX512, 12, 32, oclnn__gemm_ukernel_avx512};
+#endif
+static const oclnn__gemm_kernel scalar = {OCLNN__ISA_SCALAR, SCALAR_MR, SCALAR_NR, ukernel_scalar};
+
+/* The largest MR: the size of the A block the driver copies. */
+enum { MAX_MR = 12 };
+
+const oclnn__gemm_kernel *oclnn__cpu_gemm_kernel_for(oclnn__cpu_isa isa) {
+    switch (isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    case OCLNN__ISA_AVX512: return &avx512;
+    case OCLNN__ISA_AVX2: return &avx2;
+#else
+    case OCLNN__ISA_AVX512:
+    case OCLNN__ISA_AVX2: return NULL;
+#endif
+    case OCLNN__ISA_SCALAR: return &scalar;
+    }
+    return NULL;
+}
+
+const oclnn__gemm_kernel *oclnn__cpu_gemm_kernel(void) {
+    const oclnn__gemm_kernel *g = oclnn__cpu_gemm_kernel_for(oclnn__cpu_isa_active());
+    return g ? g : &scalar;
+}
+
+size_t oclnn__cpu_gemm_packed_size(const oclnn__gemm_kernel *g, size_t k, size_t n) {
+    return (n + g->nr - 1) / g->nr * g->nr * k;
+}
+
+void oclnn__cpu_gemm_pack_b(const oclnn__gemm_kernel *g, size_t k, size_t n, const float *b,
+                            size_t ldb, float *packed) {
+    const size_t nr = g->nr;
+    for (size_t p0 = 0; p0 < k; p0 += OCLNN__GEMM_KC) {
+        const size_t kc = k - p0 < OCLNN__GEMM_KC ? k - p0 : OCLNN__GEMM_KC;
+        for (size_t j0 = 0; j0 < n; j0 += nr) {
+            const size_t w = n - j0 < nr ? n - j0 : nr;
+            for (size_t p = p0; p < p0 + kc; p++, packed += nr) {
+                memcpy(packed, b + p * ldb + j0, w * sizeof *packed);
+                memset(packed + w, 0, (nr - w) * sizeof *packed);
+            }
+        }
+    }
+}
+
+void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
+                            size_t n, const float *a, size_t lda, const float *packed, float *c,
+                            size_t ldc) {
+    oclnn__cpu_gemm_packed_strided(g, m, n0, n1, k, n, a, lda, 1, packed, c, ldc);
+}
+
+void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                    size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
+                                    const float *packed, float *c, size_t ldc) {
+    const size_t mr = g->mr, nr = g->nr, npad = (n + nr - 1) / nr * nr;
+    /* MR rows x one depth block of A, copied contiguous: it stays in L1 while the B panels stream
+     * past from L2, whatever A's row stride (rows a multiple of 2 KiB apart would otherwise share
+     * L1 sets and evict each other), and the last rows are padded with zeros. */
+    float block[MAX_MR * OCLNN__GEMM_KC];
+    for (size_t p0 = 0; p0 < k; p0 += OCLNN__GEMM_KC) {
+        const size_t kc = k - p0 < OCLNN__GEMM_KC ? k - p0 : OCLNN__GEMM_KC;
+        for (size_t i = 0; i < m; i += mr) {
+            const size_t rows = m - i < mr ? m - i : mr;
+            for (size_t r = 0; r < rows; r++) {
+                const float *ar = a + (i + r) * a_rs + p0 * a_cs;
+                if (a_cs == 1) memcpy(block + r * kc, ar, kc * sizeof *block);
+                else
+                    for (size_t p = 0; p < kc; p++) block[r * kc + p] = ar[p * a_cs];
+            }
+            if (rows < mr) memset(block + rows * kc, 0, (mr - rows) * kc * sizeof *block);
+            for (size_t j0 = n0; j0 < n1; j0 += nr) {
+                const size_t nc = n1 - j0 < nr ? n1 - j0 : nr;
+                const float *bp = packed + p0 * npad + j0 * kc; /* depth block p0, panel j0 / nr */
+                g->run(rows, nc, kc, block, kc, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0);
+            }
+        }
+    }
+}

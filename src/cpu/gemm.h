@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* The C backend's own single-threaded GEMM: C = A * B with B prepacked once (a convolution's
+ * weights, at create) into panels of NR columns, and A read in place, MR rows at a time (the
+ * design of MLAS's and XNNPACK's f32 GEMMs). One microkernel per instruction set, sized to its
+ * register file (cpu/isa.h picks one per process):
+ *   avx512: 12 x 32 tile, 24 zmm accumulators (of 32)    cpu/gemm_avx512.c
+ *   avx2:    6 x 16 tile, 12 ymm accumulators (of 16)    cpu/gemm_avx2.c
+ *   scalar:  4 x 8 tile, plain C the compiler vectorizes cpu/gemm.c
+ * The depth is walked in blocks of OCLNN__GEMM_KC so that one panel block stays in L1 while MR
+ * rows of A stream past it. Callers thread over tiles of C. */
+#ifndef OCLNN_CPU_GEMM_H
+#define OCLNN_CPU_GEMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cpu/isa.h"
+
+#define OCLNN__GEMM_KC 256
+
+/* c[r][j] (+)= sum_p a[r * lda + p] * b[p * NR + j] for r < mr, j < nc, p < kc; mr <= MR rows are
+ * stored; rows past mr are not read when mr == MR, else a holds MR rows (the caller pads). acc
+ * adds to c, else c is overwritten. */
+typedef void (*oclnn__gemm_ukernel)(size_t mr, size_t nc, size_t kc, const float *a, size_t lda,
+                                    const float *b, float *c, size_t ldc, bool acc);
+
+typedef struct oclnn__gemm_kernel {
+    oclnn__cpu_isa isa;
+    unsigned mr, nr;
+    oclnn__gemm_ukernel run;
+} oclnn__gemm_kernel;
+
+/* The microkernel for `isa`; NULL when this build has none for it (not x86-64). */
+const oclnn__gemm_kernel *oclnn__cpu_gemm_kernel_for(oclnn__cpu_isa isa);
+/* The microkernel for oclnn__cpu_isa_active(). */
+const oclnn__gemm_kernel *oclnn__cpu_gemm_kernel(void);
+
+/* Floats in B (k x n) packed for kernel g. The layout: for each depth block of KC rows (the last
+ * may be shorter), ceil(n / NR) panels of kc x NR, zero-padded on the right; one depth block of
+ * all panels is thus contiguous (the panels of a block never contend for cache sets). */
+size_t oclnn__cpu_gemm_packed_size(const oclnn__gemm_kernel *g, size_t k, size_t n);
+/* Where B[p][j] goes in that layout. */
+static inline size_t oclnn__cpu_gemm_packed_index(const oclnn__gemm_kernel *g, size_t k, size_t n,
+                                                  size_t p, size_t j) {
+    const size_t nr = g->nr, npad = (n + nr - 1) / nr * nr, p0 = p / OCLNN__GEMM_KC * OCLNN__GEMM_KC;
+    const size_t kc = k - p0 < OCLNN__GEMM_KC ? k - p0 : OCLNN__GEMM_KC;
+    return p0 * npad + j / nr * kc * nr + (p - p0) * nr + j % nr;
+}
+/* Packs row-major B (k x n, row stride ldb) into `packed` (oclnn__cpu_gemm_packed_size floats). */
+void oclnn__cpu_gemm_pack_b(const oclnn__gemm_kernel *g, size_t k, size_t n, const float *b,
+                            size_t ldb, float *packed);
+/* C[m x (n1 - n0)] = A[m x k] * B[:, n0:n1] with B (k x n) packed; n0 is a multiple of NR, c points at
+ * C's column n0 (row stride ldc), a at A (row stride lda). Single-threaded. */
+void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
+                            size_t n, const float *a, size_t lda, const float *packed, float *c,
+                            size_t ldc);
+/* The same with A's element (i, p) at a[i * a_rs + p * a_cs] (a transposed A: a_rs = 1). */
+void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                    size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
+                                    const float *packed, float *c, size_t ldc);
+
+#endif
