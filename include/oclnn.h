@@ -424,10 +424,14 @@ typedef enum oclnn_conv_algo {
     OCLNN_CONV_ALGO_WINOGRAD_2X2 = 4,   /**< "winograd2": F(2x2,3x3); 3x3, stride 1, dilation 1, groups 1 */
     OCLNN_CONV_ALGO_WINOGRAD_4X4 = 5,   /**< "winograd4": F(4x4,3x3); same conditions */
     OCLNN_CONV_ALGO_DEPTHWISE = 6,      /**< "depthwise": groups == input channels (any multiplier) */
-    OCLNN_CONV_ALGO_IM2COL_CLBLAST = 7  /**< "im2col-clblast": im2col + CLBlast's SGEMM (OpenCL only,
+    OCLNN_CONV_ALGO_IM2COL_CLBLAST = 7, /**< "im2col-clblast": im2col + CLBlast's SGEMM (OpenCL only,
                                              needs libclblast.so.1) */
+    OCLNN_CONV_ALGO_IMPLICIT_GEMM = 8   /**< "implicit-gemm": the local-memory tiled GEMM engine with
+                                             the im2col gather fused into its loads (no im2col
+                                             buffer), all groups in one launch; any shape (OpenCL
+                                             only: the C backend returns OCLNN_ERROR_UNSUPPORTED) */
 } oclnn_conv_algo;
-#define OCLNN_CONV_ALGO_COUNT 8
+#define OCLNN_CONV_ALGO_COUNT 9
 
 /**
  * A 2-D convolution. Start from OCLNN_CONV2D_DESC_INIT (or oclnn_conv2d_desc_default()).

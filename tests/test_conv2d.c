@@ -159,6 +159,10 @@ static void test_all_algorithms(void **state) {
         for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++) {
             bool applies = expect_applies(&SHAPES[i].d, (oclnn_conv_algo)a);
             oclnn_status st = run_one(ctx, &SHAPES[i], &pd, (oclnn_conv_algo)a, cfg->layout, cfg->layout);
+            if (a == OCLNN_CONV_ALGO_IMPLICIT_GEMM && cfg->backend == OCLNN_BACKEND_CPU) {
+                assert_status(st, OCLNN_ERROR_UNSUPPORTED); /* OpenCL only (README) */
+                continue;
+            }
             if (a == OCLNN_CONV_ALGO_IM2COL_CLBLAST) {
                 if (cfg->backend == OCLNN_BACKEND_CPU || st == OCLNN_ERROR_UNSUPPORTED) {
                     assert_status(st, cfg->backend == OCLNN_BACKEND_CPU ? OCLNN_ERROR_UNSUPPORTED : st);
@@ -458,7 +462,7 @@ static void test_choose_table(void **state) {
 #undef BOTH
     };
     for (int b = 0; b < 2; b++) {
-        oclnn__conv2d_caps caps = {b ? OCLNN_BACKEND_CPU : OCLNN_BACKEND_OPENCL, false};
+        oclnn__conv2d_caps caps = {b ? OCLNN_BACKEND_CPU : OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU};
         for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
             const shape_row *row = NULL;
             for (size_t i = 0; i < N_SHAPES; i++)

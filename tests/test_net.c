@@ -396,7 +396,7 @@ static void test_find_then_run(void **state) {
         oclnn__conv2d_problem pb;
         assert_ok(oclnn__conv2d_resolve(&descs[i], &pb));
         const char *key = keys[i];
-        assert_int_not_equal(oclnn__conv2d_choose(&pb, &(oclnn__conv2d_caps){OCLNN_BACKEND_CPU, false}),
+        assert_int_not_equal(oclnn__conv2d_choose(&pb, &(oclnn__conv2d_caps){OCLNN_BACKEND_CPU, false, OCLNN__DEVCLASS_CPU}),
                              OCLNN_CONV_ALGO_DIRECT);
         oclnn__tune_values v = {{OCLNN_CONV_ALGO_DIRECT}};
         assert_ok(oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, key, &v, 1.0));

@@ -217,7 +217,7 @@ static void db_corrupt(void **state) {
         "conv_depthwise not-a-problem QB=4 1.0\n",
         "conv_depthwise " CONV_3X3 " QB 1.0\n",                    /* not NAME=value */
         "conv_depthwise " CONV_3X3 " QB=4 1.0\nconv_depthwise " CONV_3X3 " QB=8 2.0\n", /* twice */
-        "conv_im2col " CONV_3X3 " A=1 B=2 C=3 D=4 E=5 F=6 G=7 H=8 9 1.0\n", /* too many fields */
+        "conv_im2col " CONV_3X3 " A=1 B=2 C=3 D=4 E=5 F=6 G=7 H=8 I=9 J=10 11 1.0\n", /* too many */
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         write_db(path, &dev, OCLNN__KERNEL_VERSION, rows[i]);
@@ -540,7 +540,7 @@ static void public_error_paths(void **state) {
 /* A tiny space: A in {1,2,4}, B in {1,2,3,4}, A*B <= 8; default A=1 B=1. */
 static const oclnn__tune_space TINY = {
     "tiny", "(test)", 2, {{"A", {1, 2, 4}, 3, 1}, {"B", {1, 2, 3, 4}, 4, 1}}, 1,
-    {{OCLNN__TUNE_PRODUCT_AT_MOST, 0, 1, -1, 8}}};
+    {{OCLNN__TUNE_PRODUCT_AT_MOST, 0, 1, -1, 8}}, NULL};
 
 typedef struct fake {
     int calls;
@@ -691,8 +691,9 @@ static void spaces_are_consistent(void **state) {
         gpu.is_gpu = true;
         cpu.is_gpu = false, cpu.is_cpu = true, cpu.native_vector_width_float = 8;
         oclnn__tune_values v;
-        if (oclnn__tune_device_default(all[i], &gpu, &v)) assert_null(oclnn__tune_check(all[i], &v, &lim, why, sizeof why));
-        if (oclnn__tune_device_default(all[i], &cpu, &v)) assert_null(oclnn__tune_check(all[i], &v, &lim, why, sizeof why));
+        for (int c = 0; c < OCLNN__DEVCLASS_COUNT; c++) /* every class's defaults are valid */
+            if (oclnn__tune_device_default(all[i], c ? &gpu : &cpu, (oclnn__devclass)c, &v))
+                assert_null(oclnn__tune_check(all[i], &v, &lim, why, sizeof why));
     }
     assert_null(oclnn__tune_space_find("nope"));
 }
@@ -780,7 +781,8 @@ static void tuned_parameters_compute_correctly(void **state) {
         conv_case_make(&dw, 1, 12, 9, 19, 12, 3, 12, layouts[l]);
         for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
             const oclnn__tune_space *sp = oclnn__conv2d_space((oclnn_conv_algo)a);
-            if (!sp) continue;
+            /* conv_xgemm's candidates are verified in tests/test_gemm_engine.c */
+            if (!sp || a == OCLNN_CONV_ALGO_IMPLICIT_GEMM) continue;
             conv_case *c = a == OCLNN_CONV_ALGO_GEMM1X1 ? &c1 : a == OCLNN_CONV_ALGO_DEPTHWISE ? &dw : &c3;
             for (size_t p = 0; p < sp->n_params; p++)
                 for (size_t k = 0; k < sp->params[p].n_values; k++) {
@@ -812,6 +814,13 @@ static void space_defaults_match_kernels(void **state) {
         {"conv/direct.cl", "KB", &oclnn__tune_space_conv_direct},
         {"conv/direct.cl", "QB", &oclnn__tune_space_conv_direct},
         {"conv/depthwise.cl", "QB", &oclnn__tune_space_conv_depthwise},
+        {"gemm/xgemm.cl", "MWG", &oclnn__tune_space_conv_xgemm},
+        {"gemm/xgemm.cl", "NWG", &oclnn__tune_space_conv_xgemm},
+        {"gemm/xgemm.cl", "KWG", &oclnn__tune_space_conv_xgemm},
+        {"gemm/xgemm.cl", "MDIMC", &oclnn__tune_space_conv_xgemm},
+        {"gemm/xgemm.cl", "NDIMC", &oclnn__tune_space_conv_xgemm},
+        {"gemm/xgemm.cl", "DB", &oclnn__tune_space_conv_xgemm},
+        {"gemm/xgemm.cl", "VW", &oclnn__tune_space_conv_xgemm},
     };
     for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
         const oclnn__cl_source *src = oclnn__cl_source_find(uses[i].file);
@@ -985,7 +994,7 @@ static void search_skips_real_compile_failure(void **state) {
     r.c = &c;
     /* A small space with the same parameter names (the override validates against the real one). */
     static const oclnn__tune_space SMALL = {
-        "conv_direct", "conv/direct.cl", 2, {{"KB", {2, 4}, 2, 4}, {"QB", {1, 2, 4}, 3, 8}}, 0, {{0}}};
+        "conv_direct", "conv/direct.cl", 2, {{"KB", {2, 4}, 2, 4}, {"QB", {1, 2, 4}, 3, 8}}, 0, {{0}}, NULL};
     oclnn__tune_job job = {0};
     job.space = &SMALL;
     job.limits = oclnn__tune_limits_of(&(oclnn_device_info){.max_work_group_size = 1024});

@@ -22,8 +22,9 @@
  *   NV  vectors per row (default 1; TN = NV*VW columns per work-item)
  * On PoCL (2-core AVX-512 CPU) TM=8, TN=16 with the runtime's work-group size measured best:
  * ~80 GFLOP/s on ResNet im2col GEMMs; TN=32 and 16 rows were 10-60% slower. 
- * Index mapping: global (ceil(N/TN), ceil(M/TM), batches). Full tiles load B with vloadVW;
- * the right edge loads element by element. Rows past M are clamped (computed, not stored). */
+ * Index mapping: global (ceil(N/TN), ceil(M/TM), batches), each guarded (the launch rounds up).
+ * Full tiles load B with vloadVW; the right edge loads element by element. Rows past M are
+ * clamped (computed, not stored). */
 #include "conv/epilogue.h"
 
 #ifndef TM
@@ -50,9 +51,10 @@
 /* geo = (P*Q, Q, mode, groups) */
 kernel void oclnn_conv_gemm(global const float *a, uint a_off, uint a_img, uint a_grp, uint lda,
                             global const float *b, uint b_off, uint b_img, uint b_grp, uint ldb,
-                            uint M, uint N, uint K, uint4 geo, uint2 c_plain, EPI_PARAMS) {
+                            uint M, uint N, uint K, uint batches, uint4 geo, uint2 c_plain,
+                            EPI_PARAMS) {
     const uint n0 = get_global_id(0) * TN, m0 = get_global_id(1) * TM, z = get_global_id(2);
-    if (m0 >= M || n0 >= N) return;
+    if (m0 >= M || n0 >= N || z >= batches) return;
     const uint groups = geo.w, img = z / groups, grp = z % groups;
     a += a_off + img * a_img + grp * a_grp;
     b += b_off + img * b_img + grp * b_grp;
@@ -110,11 +112,11 @@ kernel void oclnn_conv_gemm(global const float *a, uint a_off, uint a_img, uint 
 }
 
 /* The epilogue alone, for products computed elsewhere (CLBlast): src is the plain matrix
- * [groups][Kg][N*P*Q] (row stride ld); global (N*P*Q, Kg, groups). geo = (P*Q, Q, Kg, 0). */
+ * [groups][Kg][N*P*Q] (row stride ld); global (N*P*Q, Kg, groups). geo = (P*Q, Q, Kg, groups). */
 kernel void oclnn_conv_epilogue(global const float *src, uint src_off, uint ld, uint count, uint4 geo,
                                 EPI_PARAMS) {
     const uint n = get_global_id(0), m = get_global_id(1), grp = get_global_id(2);
-    if (n >= count || m >= geo.z) return;
+    if (n >= count || m >= geo.z || grp >= geo.w) return;
     const uint px = n % geo.x;
     const float v = src[src_off + (grp * geo.z + m) * ld + n];
     epi_store(EPI_ARGS, n / geo.x, grp * geo.z + m, px / geo.y, px % geo.y, v);

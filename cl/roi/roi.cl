@@ -19,9 +19,9 @@
 
 kernel void oclnn_roi_align(global const float *src, uint src_off, uint4 ss, global float *dst,
                             uint dst_off, uint4 ds, global const int *items,
-                            global const int4 *taps, uint C, uint PH, uint PW) {
+                            global const int4 *taps, uint C, uint PH, uint PW, uint R) {
     uint c = get_global_id(0), r = get_global_id(1);
-    if (c >= C) return;
+    if (c >= C || r >= R) return;
     int batch = ITEM(r, 0), gh = ITEM(r, 1), gw = ITEM(r, 2);
     float count = as_float(ITEM(r, 3));
     global const float *plane = src + src_off + OCLNN_AT(ss, (uint)batch, c, 0u, 0u);
@@ -56,9 +56,9 @@ kernel void oclnn_roi_align(global const float *src, uint src_off, uint4 ss, glo
 kernel void oclnn_roi_align_table(global const float *src, uint src_off, uint4 ss,
                                   global float *dst, uint dst_off, uint4 ds,
                                   global const int *items, global const int4 *samples, uint C,
-                                  uint PH, uint PW) {
+                                  uint PH, uint PW, uint R) {
     uint c = get_global_id(0), r = get_global_id(1);
-    if (c >= C) return;
+    if (c >= C || r >= R) return;
     int per_bin = ITEM(r, 1) * ITEM(r, 2);
     float count = as_float(ITEM(r, 3));
     global const int4 *s = samples + 2 * (uint)ITEM(r, 6);
@@ -80,9 +80,9 @@ kernel void oclnn_roi_align_table(global const float *src, uint src_off, uint4 s
 kernel void oclnn_roi_pool(global const float *src, uint src_off, uint4 ss, uint W,
                            global float *dst, uint dst_off, uint4 ds, global float *argmax,
                            uint am_off, uint4 as, uint has_argmax, global const int *items,
-                           global const int4 *taps, uint C, uint PH, uint PW) {
+                           global const int4 *taps, uint C, uint PH, uint PW, uint R) {
     uint c = get_global_id(0), r = get_global_id(1);
-    if (c >= C) return;
+    if (c >= C || r >= R) return;
     global const float *plane = src + src_off + OCLNN_AT(ss, (uint)ITEM(r, 0), c, 0u, 0u);
     global float *out = dst + dst_off + OCLNN_AT(ds, r, c, 0u, 0u);
     global float *am = argmax + am_off + OCLNN_AT(as, r, c, 0u, 0u);

@@ -20,6 +20,10 @@ typedef struct oclnn__backend {
     oclnn_status (*context_init)(oclnn_context *ctx);
     void (*context_fini)(oclnn_context *ctx);
     oclnn_status (*finish)(oclnn_context *ctx);
+    /* Kernel timing from device events (NULL: the backend has none; callers use the wall clock):
+     * begin starts recording launches, end waits and returns their summed time in ms. */
+    void (*timing_begin)(oclnn_context *ctx);
+    oclnn_status (*timing_end)(oclnn_context *ctx, double *ms);
     oclnn_status (*warm_up)(oclnn_context *ctx);
 
     /* Storage: s->bytes is set by the caller; alloc fills s->mem. */
@@ -40,5 +44,10 @@ typedef struct oclnn__backend {
 
 extern const oclnn__backend oclnn__backend_opencl;
 extern const oclnn__backend oclnn__backend_cpu;
+
+/* The OpenCL backend's context starter for oclnn_cl_context_create (an oclnn__context_starter):
+ * arg is void *[3] = {cl_context, cl_device_id, cl_command_queue}, the caller's, retained. */
+oclnn_status oclnn__opencl_start_borrowed(oclnn_context *ctx, const oclnn_context_options *opt,
+                                          const char *devclass, void *arg);
 
 #endif

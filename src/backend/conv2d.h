@@ -27,7 +27,8 @@ typedef struct oclnn__conv2d_problem {
 /* What the chooser needs to know of the device. */
 typedef struct oclnn__conv2d_caps {
     oclnn_backend_kind backend;
-    bool clblast; /* CLBlast could be loaded (OpenCL only) */
+    bool clblast;             /* CLBlast could be loaded (OpenCL only) */
+    oclnn__devclass devclass; /* ctx->devclass: what the kernels and the choice are shaped for */
 } oclnn__conv2d_caps;
 
 /* Longest problem string (src/backend/problem.h) for 32-bit fields, with its terminator. */

@@ -135,23 +135,63 @@ static oclnn_status pick_threads(unsigned option, unsigned *out) {
     return OCLNN_OK;
 }
 
-static oclnn_status start_backend(oclnn_context *ctx, const oclnn_device_info *dev,
-                                  const char *devclass) {
+oclnn_status oclnn__context_bind(oclnn_context *ctx, const oclnn_device_info *dev,
+                                const char *devclass, const struct oclnn__backend *be) {
     ctx->device = *dev;
     if (!oclnn__devclass_of(dev, devclass, &ctx->devclass))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "device class \"%s\" (options->device_class or OCLNN_DEVICE_CLASS) is "
                            "not cpu, gpu, nvidia, amd or intel",
                            devclass);
-    ctx->be = dev->backend == OCLNN_BACKEND_CPU ? &oclnn__backend_cpu : &oclnn__backend_opencl;
+    ctx->be = be;
     if (ctx->layout == OCLNN_LAYOUT_AUTO || ctx->layout_from_device) {
         ctx->layout = dev->layout;
         ctx->layout_from_device = true;
     }
+    return OCLNN_OK;
+}
+
+static oclnn_status start_backend(oclnn_context *ctx, const oclnn_device_info *dev,
+                                  const char *devclass) {
+    const oclnn__backend *be =
+        dev->backend == OCLNN_BACKEND_CPU ? &oclnn__backend_cpu : &oclnn__backend_opencl;
+    OCLNN__TRY(oclnn__context_bind(ctx, dev, devclass, be));
     return ctx->be->context_init(ctx);
 }
 
-oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_context **out) {
+/* The starter of oclnn_context_create: the requested (or best) device, falling back to the C
+ * backend when an unnamed default OpenCL device will not start. */
+static oclnn_status start_chosen(oclnn_context *ctx, const oclnn_context_options *opt,
+                                 const char *devclass, void *arg) {
+    (void)arg;
+    const char *request = pick(opt->device, "OCLNN_DEVICE");
+    oclnn_device_info *list;
+    size_t count;
+    OCLNN__TRY(oclnn__device_list(&list, &count));
+    long index = oclnn__device_choose(list, count, request);
+    if (index < 0) {
+        free(list);
+        return oclnn__fail(OCLNN_ERROR_NO_DEVICE,
+                           "no device matches \"%s\" (try `oclnn devices`; \"cpu\" is the C "
+                           "backend)",
+                           request);
+    }
+    oclnn_status st = start_backend(ctx, &list[index], devclass);
+    if (st != OCLNN_OK && (!request || !*request) && list[index].backend != OCLNN_BACKEND_CPU) {
+        /* The default OpenCL device would not start: fall back to the C backend. */
+        oclnn__log(OCLNN__LOG_INFO, "default device \"%s\" failed (%s); using the C backend",
+                   list[index].name, oclnn_last_error());
+        ctx->impl = NULL;
+        oclnn__clear_error(); /* the fallback starts with no message */
+        st = start_backend(ctx, &list[count - 1], devclass);
+    }
+    free(list);
+    return st;
+}
+
+oclnn_status oclnn__context_create_with(const oclnn_context_options *options,
+                                       oclnn__context_starter start, void *arg,
+                                       oclnn_context **out) {
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     *out = NULL;
     oclnn_context_options opt = options ? *options : oclnn_context_options_default();
@@ -170,22 +210,9 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
     unsigned threads;
     OCLNN__TRY(pick_threads(opt.threads, &threads));
 
-    const char *request = pick(opt.device, "OCLNN_DEVICE");
-    oclnn_device_info *list;
-    size_t count;
-    OCLNN__TRY(oclnn__device_list(&list, &count));
-    long index = oclnn__device_choose(list, count, request);
-    if (index < 0) {
-        free(list);
-        return oclnn__fail(OCLNN_ERROR_NO_DEVICE,
-                           "no device matches \"%s\" (try `oclnn devices`; \"cpu\" is the C backend)",
-                           request);
-    }
-
     const oclnn_allocator *a = opt.allocator;
     oclnn_context *ctx = oclnn__calloc(a, 1, sizeof *ctx);
     if (!ctx) {
-        free(list);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the context");
     }
     if (a) {
@@ -194,7 +221,6 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
     }
     if (mtx_init(&ctx->lock, mtx_plain) != thrd_success) {
         oclnn__free(a, ctx);
-        free(list);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot create the context lock");
     }
     ctx->magic = OCLNN__MAGIC_CONTEXT;
@@ -214,21 +240,11 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
     if ((cache && !ctx->cache_dir && !(opt.flags & OCLNN_FLAG_NO_DISK_CACHE) && strcmp(cache, "none")) ||
         (kdir && !ctx->kernel_dir) || (tdb && !ctx->tuning_db)) {
         oclnn__context_free(ctx);
-        free(list);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the context options");
     }
 
     const char *devclass = pick(opt.device_class, "OCLNN_DEVICE_CLASS");
-    oclnn_status st = start_backend(ctx, &list[index], devclass);
-    if (st != OCLNN_OK && (!request || !*request) && list[index].backend != OCLNN_BACKEND_CPU) {
-        /* The default OpenCL device would not start: fall back to the C backend. */
-        oclnn__log(OCLNN__LOG_INFO, "default device \"%s\" failed (%s); using the C backend",
-                   list[index].name, oclnn_last_error());
-        ctx->impl = NULL;
-        oclnn__clear_error(); /* the fallback starts with no message */
-        st = start_backend(ctx, &list[count - 1], devclass);
-    }
-    free(list);
+    oclnn_status st = start(ctx, &opt, devclass, arg);
     if (st != OCLNN_OK) {
         ctx->impl = NULL;
         oclnn__context_free(ctx);
@@ -239,6 +255,10 @@ oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_c
                oclnn__devclass_name(ctx->devclass));
     *out = ctx;
     return OCLNN_OK;
+}
+
+oclnn_status oclnn__context_create(const oclnn_context_options *options, oclnn_context **out) {
+    return oclnn__context_create_with(options, start_chosen, NULL, out);
 }
 
 void oclnn_context_destroy(oclnn_context *ctx) {
@@ -304,4 +324,30 @@ const char *oclnn_version_string(void) {
 #define OCLNN__STR(x) OCLNN__STR2(x)
     return OCLNN__STR(OCLNN_VERSION_MAJOR) "." OCLNN__STR(OCLNN_VERSION_MINOR) "." OCLNN__STR(
         OCLNN_VERSION_PATCH);
+}
+
+static double wall_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void oclnn__context_timer_begin(oclnn_context *ctx) {
+    mtx_lock(&ctx->lock);
+    if (ctx->be->timing_begin) ctx->be->timing_begin(ctx);
+    ctx->timer_start_ms = wall_ms();
+    mtx_unlock(&ctx->lock);
+}
+
+oclnn_status oclnn__context_timer_end(oclnn_context *ctx, double *ms) {
+    mtx_lock(&ctx->lock);
+    oclnn_status st;
+    if (ctx->be->timing_end) {
+        st = ctx->be->timing_end(ctx, ms);
+    } else {
+        st = ctx->be->finish(ctx);
+        *ms = wall_ms() - ctx->timer_start_ms;
+    }
+    mtx_unlock(&ctx->lock);
+    return st;
 }

@@ -37,6 +37,11 @@ oclnn_status oclnn__check_shape(oclnn_shape s, const char *name);
 void oclnn__dense_strides(oclnn_shape shape, uint32_t c_total, oclnn_layout layout, size_t stride[4]);
 /* True when t covers its whole storage in its layout's natural order (not a strided view). */
 bool oclnn__tensor_is_dense(const oclnn_tensor *t);
+/* A dense tensor of `shape` in `layout` (AUTO: the context's) starting `offset` elements into
+ * `mem` (a cl_mem or host pointer of storage_bytes), which the new storage owns one reference of
+ * (tensor_over.c). The caller has validated everything. */
+oclnn_status oclnn__tensor_over(oclnn_context *ctx, oclnn_shape shape, oclnn_layout layout,
+                                void *mem, size_t storage_bytes, size_t offset, oclnn_tensor **out);
 /* "NCHW" / "NHWC" / "AUTO". */
 const char *oclnn__layout_name(oclnn_layout l);
 /* Writes "n1c64h56w56" style text for messages. */

@@ -22,10 +22,11 @@ static size_t cl_enumerate(oclnn_device_info *out, size_t cap) { return oclnn__c
 static void cl_context_fini(oclnn_context *ctx) {
     oclnn__cl_state *s = oclnn__cl_state_of(ctx);
     if (!s) return;
-    if (s->queue) clFinish(s->queue);
+    if (s->queue && !s->borrowed) clFinish(s->queue);
     oclnn__cl_programs_release(s);
     if (s->queue) clReleaseCommandQueue(s->queue);
     if (s->context) clReleaseContext(s->context);
+    if (s->borrowed && s->device) clReleaseDevice(s->device);
     oclnn__free(ctx->allocator, s);
     ctx->impl = NULL;
 }
@@ -199,6 +200,8 @@ const oclnn__backend oclnn__backend_opencl = {
     .context_init = cl_context_init,
     .context_fini = cl_context_fini,
     .finish = cl_finish,
+    .timing_begin = oclnn__cl_timing_begin,
+    .timing_end = oclnn__cl_timing_end,
     .warm_up = cl_warm_up,
     .storage_alloc = cl_storage_alloc,
     .storage_free = cl_storage_free,

@@ -70,7 +70,29 @@
     X(cl_int, clFlush, (cl_command_queue))                                                        \
     X(cl_int, clWaitForEvents, (cl_uint, const cl_event *))                                       \
     X(cl_int, clGetEventProfilingInfo, (cl_event, cl_profiling_info, size_t, void *, size_t *))   \
-    X(cl_int, clReleaseEvent, (cl_event))
+    X(cl_int, clReleaseEvent, (cl_event))                                                         \
+    OCLNN__CL_INTEROP_FUNCTIONS(X)
+
+/* Used only by the interop calls (src/opencl/interop*.c): the caller's objects. */
+#define OCLNN__CL_INTEROP_FUNCTIONS(X)                                                            \
+    X(cl_int, clRetainContext, (cl_context))                                                      \
+    X(cl_int, clRetainCommandQueue, (cl_command_queue))                                           \
+    X(cl_int, clRetainDevice, (cl_device_id))                                                     \
+    X(cl_int, clReleaseDevice, (cl_device_id))                                                    \
+    X(cl_int, clRetainMemObject, (cl_mem))                                                        \
+    X(cl_int, clGetMemObjectInfo, (cl_mem, cl_mem_info, size_t, void *, size_t *))               \
+    X(cl_int, clGetCommandQueueInfo,                                                              \
+      (cl_command_queue, cl_command_queue_info, size_t, void *, size_t *))                        \
+    X(cl_int, clGetContextInfo, (cl_context, cl_context_info, size_t, void *, size_t *))          \
+    X(cl_int, clEnqueueMarkerWithWaitList,                                                        \
+      (cl_command_queue, cl_uint, const cl_event *, cl_event *))                                  \
+    X(cl_int, clEnqueueBarrierWithWaitList,                                                       \
+      (cl_command_queue, cl_uint, const cl_event *, cl_event *))                                  \
+    X(void *, clEnqueueMapBuffer,                                                                 \
+      (cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t, cl_uint, const cl_event *, \
+       cl_event *, cl_int *))                                                                     \
+    X(cl_int, clEnqueueUnmapMemObject,                                                            \
+      (cl_command_queue, cl_mem, void *, cl_uint, const cl_event *, cl_event *))
 
 typedef struct oclnn__cl_api {
 #define OCLNN__CL_MEMBER(ret, name, params) ret(CL_API_CALL *name) params;
@@ -120,6 +142,18 @@ const char *oclnn__cl_error_name(cl_int err);
 #define clWaitForEvents oclnn__cl.clWaitForEvents
 #define clGetEventProfilingInfo oclnn__cl.clGetEventProfilingInfo
 #define clReleaseEvent oclnn__cl.clReleaseEvent
+#define clRetainContext oclnn__cl.clRetainContext
+#define clRetainCommandQueue oclnn__cl.clRetainCommandQueue
+#define clRetainDevice oclnn__cl.clRetainDevice
+#define clReleaseDevice oclnn__cl.clReleaseDevice
+#define clRetainMemObject oclnn__cl.clRetainMemObject
+#define clGetMemObjectInfo oclnn__cl.clGetMemObjectInfo
+#define clGetCommandQueueInfo oclnn__cl.clGetCommandQueueInfo
+#define clGetContextInfo oclnn__cl.clGetContextInfo
+#define clEnqueueMarkerWithWaitList oclnn__cl.clEnqueueMarkerWithWaitList
+#define clEnqueueBarrierWithWaitList oclnn__cl.clEnqueueBarrierWithWaitList
+#define clEnqueueMapBuffer oclnn__cl.clEnqueueMapBuffer
+#define clEnqueueUnmapMemObject oclnn__cl.clEnqueueUnmapMemObject
 #endif
 
 #endif

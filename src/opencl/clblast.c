@@ -37,9 +37,9 @@ bool oclnn__clblast_available(void) {
 
 int oclnn__clblast_sgemm(cl_command_queue queue, bool b_transposed, size_t m, size_t n, size_t k,
                          cl_mem a, size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb,
-                         cl_mem c, size_t c_off, size_t ldc) {
+                         cl_mem c, size_t c_off, size_t ldc, cl_event *event) {
     if (!oclnn__clblast_available()) return -1;
     return sgemm(CLBLAST_ROW_MAJOR, CLBLAST_NO_TRANSPOSE,
                  b_transposed ? CLBLAST_TRANSPOSE : CLBLAST_NO_TRANSPOSE, m, n, k, 1.0f, a, a_off,
-                 lda, b, b_off, ldb, 0.0f, c, c_off, ldc, &queue, NULL);
+                 lda, b, b_off, ldb, 0.0f, c, c_off, ldc, &queue, event);
 }

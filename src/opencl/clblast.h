@@ -16,11 +16,12 @@
 bool oclnn__clblast_available(void);
 
 /* Row-major C (m x n) = A (m x k) * op(B), where op(B) = B (k x n, leading dimension ldb) or,
- * with b_transposed, B^T for B stored n x k. Offsets are in elements. Enqueued on `queue`.
+ * with b_transposed, B^T for B stored n x k. Offsets are in elements. Enqueued on `queue`;
+ * `event` (or NULL) receives the launch's event (kernel timing).
  * Returns CLBlast's status: 0 on success, -1 when CLBlast is missing. Sets no error message, so
  * callers can fall back or report it as they see fit. */
 int oclnn__clblast_sgemm(cl_command_queue queue, bool b_transposed, size_t m, size_t n, size_t k,
                          cl_mem a, size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb,
-                         cl_mem c, size_t c_off, size_t ldc);
+                         cl_mem c, size_t c_off, size_t ldc, cl_event *event);
 
 #endif

@@ -90,10 +90,16 @@ oclnn_status oclnn__cl_gemm_launch(oclnn_context *ctx, cl_kernel k, const oclnn_
     args[n++] = OCLNN__ARG(g->m);
     args[n++] = OCLNN__ARG(g->n);
     args[n++] = OCLNN__ARG(g->k);
+    args[n++] = OCLNN__ARG(g->batches);
     args[n++] = OCLNN__ARG(g->geo);
     args[n++] = OCLNN__ARG(g->plain);
     oclnn__cl_conv_epi_args(epi, args, &n);
     OCLNN__TRY(oclnn__cl_set_args(k, n, args));
+    if (g->xg.mwg) { /* the engine: the tile fixes the work-group */
+        size_t global[3], local[3];
+        oclnn__cl_xgemm_shape(&g->xg, g->m, g->n, g->batches, global, local);
+        return oclnn__cl_launch(ctx, k, 3, global, local);
+    }
     size_t global[3] = {(g->n + g->tn - 1) / g->tn, (g->m + g->tm - 1) / g->tm, g->batches};
     return oclnn__cl_launch(ctx, k, 3, global, NULL);
 }
@@ -154,6 +160,18 @@ static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, c
     return oclnn__cl_conv_winograd_create(ctx, cv, w, workspace_bytes);
 }
 
+static oclnn_status implicit_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *w,
+                                    const float *bias, size_t *workspace_bytes) {
+    oclnn__cl_conv *cv = NULL;
+    OCLNN__TRY(cl_begin(ctx, cop, bias, workspace_bytes, &cv));
+    return oclnn__cl_conv_implicit_create(ctx, cv, w);
+}
+
+static oclnn_status implicit_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
+                                 const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res) {
+    return oclnn__cl_conv_implicit_run(ctx, cop->state, src, dst, res);
+}
+
 static oclnn_status winograd_run(oclnn_context *ctx, const oclnn__conv2d_op *cop,
                                  const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *res) {
     return oclnn__cl_conv_winograd_run(ctx, cop->state, src, dst, res);
@@ -170,6 +188,7 @@ static const oclnn__conv2d_row ROWS[] = {
     {OCLNN_CONV_ALGO_WINOGRAD_4X4, NULL, winograd_create, winograd_run, cl_destroy},
     {OCLNN_CONV_ALGO_DEPTHWISE, NULL, direct_create, direct_run, cl_destroy},
     {OCLNN_CONV_ALGO_IM2COL_CLBLAST, NULL, gemm_create, gemm_run, cl_destroy}, /* caps.clblast */
+    {OCLNN_CONV_ALGO_IMPLICIT_GEMM, NULL, implicit_create, implicit_run, cl_destroy},
 };
 
 const oclnn__conv2d_family oclnn__conv2d_opencl = {

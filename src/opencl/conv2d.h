@@ -6,6 +6,11 @@
 #include "backend/problem.h"
 #include "opencl/opencl.h"
 
+/* The GEMM engine's configuration (cl/gemm/xgemm.cl tunables); mwg == 0: not the engine. */
+typedef struct oclnn__cl_xgemm {
+    uint32_t mwg, nwg, kwg, mdimc, ndimc, db, vw;
+} oclnn__cl_xgemm;
+
 typedef struct oclnn__cl_conv {
     oclnn__conv2d_problem pb;
     oclnn_conv_algo algo;
@@ -22,6 +27,7 @@ typedef struct oclnn__cl_conv {
     bool gpu;       /* the GPU-class kernels: direct, depthwise (conv2d_direct_gpu.c), im2col,
                      * Winograd transforms */
     uint32_t tx, ty, ct; /* GPU direct: work-group shape; CT (direct) or DC (depthwise) channels */
+    oclnn__cl_xgemm xg; /* the GEMM engine's tiles when main is cl/gemm/xgemm.cl */
 } oclnn__cl_conv;
 
 /* The epilogue's kernel arguments (cl/conv/epilogue.h EPI_PARAMS), in order. */
@@ -73,7 +79,21 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
                                          const oclnn_tensor *src, oclnn_tensor *dst,
                                          const oclnn_tensor *res);
 
-/* GEMM launch (cl/conv/gemm.cl): see the kernel's comment for the parameters. */
+/* The GEMM engine (conv2d_xgemm.c). The GEMM kernel of im2col, gemm1x1 and Winograd: the engine
+ * (gemm/xgemm.cl, tunables into cv->xg) in the GPU classes, else conv/gemm.cl built with `gemm`;
+ * into cv->main. */
+oclnn_status oclnn__cl_conv_gemm_kernel(oclnn_context *ctx, oclnn__cl_conv *cv,
+                                        const oclnn__cl_options *gemm);
+/* The engine's launch: local (NDIMC, MDIMC, 1), global the tiles of an m x n product. */
+void oclnn__cl_xgemm_shape(const oclnn__cl_xgemm *xg, cl_uint m, cl_uint n, cl_uint batches,
+                           size_t global[3], size_t local[3]);
+/* Implicit-GEMM convolution on the engine (any kernel, stride, padding, dilation, groups). */
+oclnn_status oclnn__cl_conv_implicit_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w);
+oclnn_status oclnn__cl_conv_implicit_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
+                                         const oclnn_tensor *src, oclnn_tensor *dst,
+                                         const oclnn_tensor *res);
+
+/* GEMM launch (cl/conv/gemm.cl or the engine, by g->xg): see the kernels for the parameters. */
 typedef struct oclnn__cl_gemm {
     cl_mem a, b;
     cl_uint a_off, a_img, a_grp, lda, b_off, b_img, b_grp, ldb;
@@ -81,6 +101,7 @@ typedef struct oclnn__cl_gemm {
     cl_uint4 geo;    /* (P*Q, Q, mode, groups) */
     cl_uint2 plain;  /* MODE_PLAIN: (batch stride, ldc) of C in epi.dst */
     cl_uint tm, tn;  /* the program's TM and NV * VW (oclnn__cl_conv.tm, tn) */
+    oclnn__cl_xgemm xg; /* set (oclnn__cl_conv.xg) when the kernel is the GEMM engine */
 } oclnn__cl_gemm;
 enum { OCLNN__GEMM_PLAIN = 0, OCLNN__GEMM_ROWS_CHANNELS = 1, OCLNN__GEMM_COLS_CHANNELS = 2 };
 oclnn_status oclnn__cl_gemm_launch(oclnn_context *ctx, cl_kernel k, const oclnn__cl_gemm *g,

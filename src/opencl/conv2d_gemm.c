@@ -4,6 +4,7 @@
  *                  GEMM over the groups, C[Kg][N*P*Q] = W[Kg][Cg*R*S] * col, with the epilogue
  *                  writing dst directly (any layout or view).
  *  im2col-clblast  the same col, CLBlastSgemm per group into scratch, then the epilogue kernel.
+ *  The GEMM is cl/gemm/xgemm.cl in the GPU classes, cl/conv/gemm.cl otherwise (conv2d_xgemm.c).
  *  gemm1x1         no im2col: for an NCHW-like src each image's [C][H*W] block is the B operand;
  *                  for an NHWC-like src the pixels are A's rows and the weights are stored
  *                  transposed (G x Cg x Kg) as B.
@@ -28,7 +29,7 @@ oclnn_status oclnn__cl_conv_gemm_create(oclnn_context *ctx, oclnn__cl_conv *cv, 
     OCLNN__TRY(oclnn__cl_conv_upload(ctx, w, wn, &cv->w));
     oclnn__cl_options gemm, own_unused;
     oclnn__cl_conv_tunables(ctx, cv, &gemm, &own_unused);
-    OCLNN__TRY(oclnn__cl_kernel(ctx, GEMM_CL, &gemm, "oclnn_conv_gemm", &cv->main));
+    OCLNN__TRY(oclnn__cl_conv_gemm_kernel(ctx, cv, &gemm));
     if (cv->algo == OCLNN_CONV_ALGO_GEMM1X1) {
         float *wt = oclnn__alloc(ctx->allocator, wn * sizeof *wt);
         if (!wt) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
@@ -59,7 +60,7 @@ static oclnn_status run_1x1(oclnn_context *ctx, const oclnn__cl_conv *cv, const 
     const size_t *ss = src->stride;
     oclnn__cl_gemm g = {0};
     g.batches = pb->n * pb->groups;
-    g.tm = cv->tm, g.tn = cv->tn;
+    g.tm = cv->tm, g.tn = cv->tn, g.xg = cv->xg;
     if (ss[OCLNN__W] == 1 && ss[OCLNN__H] == pb->w) {
         g.a = cv->w, g.a_grp = pb->kg * pb->cg, g.lda = pb->cg;
         g.b = oclnn__cl_mem(src), g.b_off = (cl_uint)src->offset, g.b_img = (cl_uint)ss[OCLNN__N];
@@ -107,7 +108,7 @@ oclnn_status oclnn__cl_conv_gemm_run(oclnn_context *ctx, const oclnn__cl_conv *c
     OCLNN__TRY(run_im2col(ctx, cv, src, col));
     if (cv->algo == OCLNN_CONV_ALGO_IM2COL) {
         oclnn__cl_gemm g = {0};
-        g.tm = cv->tm, g.tn = cv->tn;
+        g.tm = cv->tm, g.tn = cv->tn, g.xg = cv->xg;
         g.a = cv->w, g.a_grp = (cl_uint)(pb->kg * crs), g.lda = (cl_uint)crs;
         g.b = col, g.b_grp = (cl_uint)(crs * npq), g.ldb = (cl_uint)npq;
         g.m = pb->kg, g.n = (cl_uint)npq, g.k = (cl_uint)crs, g.batches = pb->groups;
@@ -116,15 +117,18 @@ oclnn_status oclnn__cl_conv_gemm_run(oclnn_context *ctx, const oclnn__cl_conv *c
     }
     cl_command_queue q = oclnn__cl_state_of(ctx)->queue;
     for (size_t g = 0; g < pb->groups; g++) {
+        cl_event ev;
         int st = oclnn__clblast_sgemm(q, false, pb->kg, npq, crs, cv->w, g * pb->kg * crs, crs, col,
-                                      g * crs * npq, npq, col, col_n + g * pb->kg * npq, npq);
+                                      g * crs * npq, npq, col, col_n + g * pb->kg * npq, npq,
+                                      oclnn__cl_timing_slot(ctx, &ev));
+        if (st == 0) OCLNN__TRY(oclnn__cl_timing_keep(ctx, ev));
         if (st == -1) return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "libclblast.so.1 could not be loaded");
         if (st != 0)
             return oclnn__fail(OCLNN_ERROR_DEVICE, "CLBlastSgemm(%zu x %zu x %zu) failed with status %d",
                                (size_t)pb->kg, (size_t)npq, (size_t)crs, st);
     }
     cl_uint src_off = (cl_uint)col_n, ld = (cl_uint)npq, count = (cl_uint)npq;
-    cl_uint4 geo = {{pb->p * pb->q, pb->q, pb->kg, 0}};
+    cl_uint4 geo = {{pb->p * pb->q, pb->q, pb->kg, pb->groups}};
     oclnn__cl_arg args[16];
     size_t n = 0;
     args[n++] = OCLNN__ARG(col);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Winograd F(2x2,3x3) and F(4x4,3x3) on OpenCL: filters transformed once at create (on the host,
  * in double) into U[alpha^2][K][C]; a run is the input transform kernel into V[alpha^2][C][T],
- * one batched GEMM (cl/conv/gemm.cl, alpha^2 batches, M = U * V into scratch) and the output
- * transform kernel with the epilogue. Scratch: alpha^2 * T * (C + K) floats.
+ * one batched GEMM (conv/gemm.cl, or the GEMM engine in the GPU classes; alpha^2 batches,
+ * M = U * V into scratch) and the output transform kernel with the epilogue. Scratch:
+ * alpha^2 * T * (C + K) floats.
  * With fewer tiles T than output channels (late ResNet layers at batch 1: T = 4 for 7x7) the
  * tiles become the GEMM's rows (V[xi][t][c] * U^T[xi][c][k]) so that the GEMM's vectorized
  * columns run over the channels instead of four tiles. */
@@ -12,8 +13,6 @@
 
 #include "core/alloc.h"
 #include "opencl/gpu_class.h"
-
-#define GEMM_CL "conv/gemm.cl"
 
 typedef struct geometry {
     cl_uint m, alpha, th, tw, tiles;
@@ -78,7 +77,7 @@ oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *
     snprintf(out, sizeof out, "oclnn_conv_winograd%u_output%s", g.m, cv->gpu ? "_gpu" : "");
     OCLNN__TRY(oclnn__cl_kernel(ctx, file, cv->gpu ? NULL : &own, in, &cv->aux));
     OCLNN__TRY(oclnn__cl_kernel(ctx, file, cv->gpu ? NULL : &own, out, &cv->aux2));
-    return oclnn__cl_kernel(ctx, GEMM_CL, &gemm, "oclnn_conv_gemm", &cv->main);
+    return oclnn__cl_conv_gemm_kernel(ctx, cv, &gemm);
 }
 
 oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_conv *cv,
@@ -120,7 +119,7 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
         gm.m = K, gm.n = T, gm.plain = (cl_uint2){{K * T, T}};
     }
     gm.k = C, gm.batches = a2;
-    gm.tm = cv->tm, gm.tn = cv->tn;
+    gm.tm = cv->tm, gm.tn = cv->tn, gm.xg = cv->xg;
     gm.geo = (cl_uint4){{1, 1, OCLNN__GEMM_PLAIN, 1}};
     oclnn__cl_epi plain = {0};
     plain.dst = buf;

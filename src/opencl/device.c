@@ -154,3 +154,20 @@ bool oclnn__cl_find(uint32_t platform_index, uint32_t device_index, cl_platform_
     *device = s.device;
     return s.device != NULL;
 }
+
+static bool locate_visit(cl_platform_id p, cl_device_id d, uint32_t pi, uint32_t di, void *arg) {
+    (void)p;
+    struct find_state *s = arg;
+    if (d != s->device) return false;
+    s->pi = pi;
+    s->di = di;
+    return true;
+}
+
+bool oclnn__cl_locate(cl_device_id device, uint32_t *platform_index, uint32_t *device_index) {
+    struct find_state s = {UINT32_MAX, UINT32_MAX, NULL, device};
+    walk(locate_visit, &s);
+    *platform_index = s.pi;
+    *device_index = s.di;
+    return s.pi != UINT32_MAX;
+}

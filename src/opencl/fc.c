@@ -40,9 +40,14 @@ oclnn_status oclnn__cl_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oc
     if (library && dst->stride[OCLNN__C] == 1) {
         /* dst rows are the n stride apart with unit channel stride: C = X W^T directly. Should
          * CLBlast refuse (a device its kernels do not build on), the own kernel takes over. */
+        cl_event ev;
         int st = oclnn__clblast_sgemm(oclnn__cl_state_of(ctx)->queue, true, N, O, K, mx, x->offset, K,
-                                      mw, w->offset, K, md, dst->offset, dst->stride[OCLNN__N]);
-        if (st == 0) return bias ? add_bias(ctx, bias, dst) : OCLNN_OK;
+                                      mw, w->offset, K, md, dst->offset, dst->stride[OCLNN__N],
+                                      oclnn__cl_timing_slot(ctx, &ev));
+        if (st == 0) {
+            OCLNN__TRY(oclnn__cl_timing_keep(ctx, ev));
+            return bias ? add_bias(ctx, bias, dst) : OCLNN_OK;
+        }
         oclnn__log(OCLNN__LOG_INFO, "CLBlastSgemm %ux%ux%u failed with status %d; using oclnn's FC kernel",
                    N, O, K, st);
     }

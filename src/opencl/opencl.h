@@ -12,6 +12,8 @@
 typedef struct oclnn__cl_kernel_entry {
     char *name;
     cl_kernel kernel;
+    size_t wg_max;      /* CL_KERNEL_WORK_GROUP_SIZE (0 until first launched) */
+    size_t wg_multiple; /* CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE */
 } oclnn__cl_kernel_entry;
 
 typedef struct oclnn__cl_program_entry {
@@ -26,8 +28,14 @@ typedef struct oclnn__cl_state {
     cl_device_id device;
     cl_context context;
     cl_command_queue queue;
+    bool borrowed; /* context, device and queue are the caller's (oclnn_cl_context_create): the
+                      queue is never finished at destroy, the device was retained */
     oclnn__cl_program_entry *programs;
     size_t n_programs, cap_programs;
+    /* Kernel timing (launch.c): while `timing`, every launch keeps its profiling event. */
+    bool timing;
+    cl_event *events;
+    size_t n_events, cap_events;
 } oclnn__cl_state;
 
 static inline oclnn__cl_state *oclnn__cl_state_of(const oclnn_context *ctx) {
@@ -39,6 +47,9 @@ static inline cl_mem oclnn__cl_mem(const oclnn_tensor *t) { return (cl_mem)t->st
 size_t oclnn__cl_enumerate(oclnn_device_info *out, size_t cap);
 bool oclnn__cl_find(uint32_t platform_index, uint32_t device_index, cl_platform_id *platform,
                     cl_device_id *device);
+/* The "P:D" indices of `device` in ICD order; false (indices UINT32_MAX) for a device the walk
+ * does not list (a sub-device). */
+bool oclnn__cl_locate(cl_device_id device, uint32_t *platform_index, uint32_t *device_index);
 void oclnn__cl_describe(cl_platform_id p, cl_device_id d, oclnn_device_info *info);
 
 /* Turns an OpenCL error into a status and message: "<what> failed: CL_NAME (code)".
@@ -80,9 +91,45 @@ oclnn_status oclnn__cl_set_args(cl_kernel k, size_t count, const oclnn__cl_arg *
     oclnn__cl_set_args((k), sizeof((oclnn__cl_arg[]){__VA_ARGS__}) / sizeof(oclnn__cl_arg),       \
                        (oclnn__cl_arg[]){__VA_ARGS__})
 
-/* Enqueues `k` over `global` (rounded up to a multiple of `local` when local is given). */
+/* The launch layer (launch.c). Enqueues `k` over `global` with an explicit work-group size:
+ * `local` when given (kernels that need a fixed shape: reductions, the GEMM engine's tiles), else
+ * one chosen for (kernel, device) by oclnn__cl_local_size. Each global size is rounded up to a
+ * multiple of the local size, so every kernel guards its ids against the real extents. The long,
+ * unit-stride axis goes in dimension 0 (callers' contract; neighbouring work-items then touch
+ * neighbouring addresses). */
 oclnn_status oclnn__cl_launch(oclnn_context *ctx, cl_kernel k, cl_uint dims, const size_t *global,
                               const size_t *local);
+
+/* What the local-size rule needs to know of a kernel on a device. */
+typedef struct oclnn__cl_launch_limits {
+    size_t wg_max;           /* CL_KERNEL_WORK_GROUP_SIZE */
+    size_t wg_multiple;      /* CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE (1 if unknown) */
+    size_t item_max[3];      /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
+    size_t target;           /* the device class's work-group size (oclnn__cl_target_group) */
+} oclnn__cl_launch_limits;
+
+/* The local size for `global` (pure, table-tested in tests/test_launch.c): dimension 0 first, up
+ * to the target, in as few groups as possible and balanced so that rounding wastes less than one
+ * group's worth; a multiple of wg_multiple when the axis is at least that long; the other
+ * dimensions share what is left of the target. Never exceeds wg_max or item_max. */
+void oclnn__cl_local_size(const oclnn__cl_launch_limits *lim, cl_uint dims, const size_t *global,
+                          size_t *local);
+
+/* The work-group size a device class aims for: 256 on GPUs (8 warps of 32, 4 wavefronts of 64;
+ * CLBlast's and MIOpen's common choice), 64 on CPUs (PoCL runs a group as one vectorized loop;
+ * bigger groups only add rounding waste on small extents). */
+size_t oclnn__cl_target_group(oclnn__devclass c);
+
+/* Kernel timing from profiling events (the queue has profiling enabled): begin starts keeping the
+ * events of every launch; end waits for the queue and returns the sum of their (END - START)
+ * times in milliseconds, then stops. Tuning and benchmarks time kernels with this, not with the
+ * wall clock, which would add host overhead and queue latency. */
+void oclnn__cl_timing_begin(oclnn_context *ctx);
+/* For work enqueued outside oclnn__cl_launch (CLBlast): the event pointer to pass (slot, cleared,
+ * while timing; else NULL), and keeping what it received (no-op for NULL). */
+cl_event *oclnn__cl_timing_slot(oclnn_context *ctx, cl_event *slot);
+oclnn_status oclnn__cl_timing_keep(oclnn_context *ctx, cl_event ev);
+oclnn_status oclnn__cl_timing_end(oclnn_context *ctx, double *ms);
 
 /* Launch shape for walking `shape` in the order of `stride` (largest first): dims are the sizes
  * in that order, order the permutation of (n, c, h, w), global = (inner, middle, outer fused).

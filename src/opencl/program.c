@@ -232,7 +232,7 @@ oclnn_status oclnn__cl_kernel(oclnn_context *ctx, const char *path, const oclnn_
         clReleaseKernel(kernel);
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot grow the kernel cache");
     }
-    e->kernels[e->n_kernels++] = (oclnn__cl_kernel_entry){name_copy, kernel};
+    e->kernels[e->n_kernels++] = (oclnn__cl_kernel_entry){name_copy, kernel, 0, 0};
     *out = kernel;
     return OCLNN_OK;
 }
@@ -250,6 +250,10 @@ void oclnn__cl_programs_release(oclnn__cl_state *s) {
     }
     free(s->programs);
     s->programs = NULL;
+    for (size_t i = 0; i < s->n_events; i++) clReleaseEvent(s->events[i]);
+    free(s->events);
+    s->events = NULL;
+    s->n_events = s->cap_events = 0;
     s->n_programs = s->cap_programs = 0;
 }
 
@@ -262,20 +266,6 @@ oclnn_status oclnn__cl_set_args(cl_kernel k, size_t count, const oclnn__cl_arg *
             return oclnn__cl_fail(err, what);
         }
     }
-    return OCLNN_OK;
-}
-
-oclnn_status oclnn__cl_launch(oclnn_context *ctx, cl_kernel k, cl_uint dims, const size_t *global,
-                              const size_t *local) {
-    size_t g[3];
-    for (cl_uint i = 0; i < dims; i++) {
-        g[i] = global[i];
-        if (local && local[i]) g[i] = (g[i] + local[i] - 1) / local[i] * local[i];
-        if (g[i] == 0) return OCLNN_OK; /* nothing to do */
-    }
-    OCLNN__CL_TRY(clEnqueueNDRangeKernel(oclnn__cl_state_of(ctx)->queue, k, dims, NULL, g, local, 0,
-                                         NULL, NULL),
-                  "clEnqueueNDRangeKernel");
     return OCLNN_OK;
 }
 

@@ -126,12 +126,12 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
         cl_mem in = oclnn__cl_mem(src), out = oclnn__cl_mem(dst);
         cl_uint src_off = (cl_uint)src->offset, dst_off = (cl_uint)dst->offset;
         cl_uint4 ss = oclnn__cl_strides(src), ds = oclnn__cl_strides(dst);
-        cl_uint C = src->shape.c, PH = d->pooled_h, PW = d->pooled_w;
+        cl_uint C = src->shape.c, PH = d->pooled_h, PW = d->pooled_w, R = (cl_uint)plan->num_rois;
         size_t global[2] = {C, plan->num_rois};
         OCLNN__TRY(oclnn__cl_args(r->table_kernel, OCLNN__ARG(in), OCLNN__ARG(src_off),
                                   OCLNN__ARG(ss), OCLNN__ARG(out), OCLNN__ARG(dst_off),
                                   OCLNN__ARG(ds), OCLNN__ARG(r->items), OCLNN__ARG(r->samples),
-                                  OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW)));
+                                  OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW), OCLNN__ARG(R)));
         return oclnn__cl_launch(ctx, r->table_kernel, 2, global, NULL);
     }
     OCLNN__TRY(upload(ctx, &r->items, &r->items_bytes, plan->items,
@@ -141,13 +141,13 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
     cl_mem in = oclnn__cl_mem(src), out = oclnn__cl_mem(dst);
     cl_uint src_off = (cl_uint)src->offset, dst_off = (cl_uint)dst->offset;
     cl_uint4 ss = oclnn__cl_strides(src), ds = oclnn__cl_strides(dst);
-    cl_uint C = src->shape.c, PH = d->pooled_h, PW = d->pooled_w;
+    cl_uint C = src->shape.c, PH = d->pooled_h, PW = d->pooled_w, R = (cl_uint)plan->num_rois;
     size_t global[2] = {C, plan->num_rois};
     if (d->mode == OCLNN_ROI_ALIGN) {
         OCLNN__TRY(oclnn__cl_args(r->kernel, OCLNN__ARG(in), OCLNN__ARG(src_off), OCLNN__ARG(ss),
                                   OCLNN__ARG(out), OCLNN__ARG(dst_off), OCLNN__ARG(ds),
                                   OCLNN__ARG(r->items), OCLNN__ARG(r->taps), OCLNN__ARG(C),
-                                  OCLNN__ARG(PH), OCLNN__ARG(PW)));
+                                  OCLNN__ARG(PH), OCLNN__ARG(PW), OCLNN__ARG(R)));
     } else {
         cl_uint W = src->shape.w, has_argmax = argmax != NULL;
         cl_mem am = argmax ? oclnn__cl_mem(argmax) : out;
@@ -157,7 +157,7 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
             r->kernel, OCLNN__ARG(in), OCLNN__ARG(src_off), OCLNN__ARG(ss), OCLNN__ARG(W),
             OCLNN__ARG(out), OCLNN__ARG(dst_off), OCLNN__ARG(ds), OCLNN__ARG(am),
             OCLNN__ARG(am_off), OCLNN__ARG(as), OCLNN__ARG(has_argmax), OCLNN__ARG(r->items),
-            OCLNN__ARG(r->taps), OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW)));
+            OCLNN__ARG(r->taps), OCLNN__ARG(C), OCLNN__ARG(PH), OCLNN__ARG(PW), OCLNN__ARG(R)));
     }
     return oclnn__cl_launch(ctx, r->kernel, 2, global, NULL);
 }

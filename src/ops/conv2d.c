@@ -17,7 +17,8 @@
 #include "tune/tune.h"
 
 static const char *const ALGO_NAMES[OCLNN_CONV_ALGO_COUNT] = {
-    "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast"};
+    "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast",
+    "implicit-gemm"};
 
 const char *oclnn_conv_algo_name(oclnn_conv_algo algo) {
     return (unsigned)algo < OCLNN_CONV_ALGO_COUNT ? ALGO_NAMES[algo] : "";
@@ -161,6 +162,7 @@ static oclnn_status plan(oclnn_context *ctx, const oclnn__conv2d_family *f, ocln
                          oclnn__conv2d_op *cop) {
     oclnn__conv2d_caps caps;
     f->caps(ctx, &caps);
+    caps.devclass = ctx->devclass;
     oclnn__conv2d_problem_str(&cop->pb, cop->problem, sizeof cop->problem);
     if (algo == OCLNN_CONV_ALGO_AUTO) algo = oclnn__conv2d_choose_tuned(ctx, &cop->pb, &caps);
     const char *why = oclnn__conv2d_applies(&cop->pb, algo, &caps);
@@ -298,19 +300,19 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
 
 #define FIND_RUNS 3
 
-/* Median time of FIND_RUNS runs after one warm-up, waiting for the device after each. */
+/* Median kernel time of FIND_RUNS runs after one warm-up, waiting for the device after each. */
 static oclnn_status time_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                             const oclnn_tensor *res, double *ms) {
     oclnn_context *ctx = op->ctx;
     double t[FIND_RUNS];
-    for (int i = -1; i < FIND_RUNS; i++) {
-        double t0 = oclnn__now_ms();
-        OCLNN__TRY(run_op(op, src, dst, res));
-        mtx_lock(&ctx->lock);
-        oclnn_status st = ctx->be->finish(ctx);
-        mtx_unlock(&ctx->lock);
+    for (int i = -1; i < FIND_RUNS; i++) { /* kernel time from device events where there are */
+        double ms_i;
+        oclnn__context_timer_begin(ctx);
+        oclnn_status st = run_op(op, src, dst, res);
+        oclnn_status st_t = oclnn__context_timer_end(ctx, &ms_i);
         OCLNN__TRY(st);
-        if (i >= 0) t[i] = oclnn__now_ms() - t0;
+        OCLNN__TRY(st_t);
+        if (i >= 0) t[i] = ms_i;
     }
     for (int i = 1; i < FIND_RUNS; i++)
         for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {

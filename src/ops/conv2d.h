@@ -23,8 +23,10 @@ oclnn_status oclnn__conv2d_resolve(const oclnn_conv2d_desc *d, oclnn__conv2d_pro
  * algorithms without (im2col-clblast, AUTO). */
 struct oclnn__tune_space;
 const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo);
-/* The space the plan resolves for `algo` on ctx: the GPU device class's direct and depthwise
- * kernels (cl/conv/direct_gpu.cl) have their own, every other case oclnn__conv2d_space's. */
+/* The space the plan resolves for `algo` on ctx: in the GPU device class the direct and depthwise
+ * kernels (cl/conv/direct_gpu.cl) have their own, and im2col and gemm1x1 run their product on the
+ * GEMM engine (conv_xgemm's tunables; Winograd keeps its own space, its batched product on the
+ * engine takes the engine's kernel defaults); every other case oclnn__conv2d_space's. */
 const struct oclnn__tune_space *oclnn__conv2d_space_of(const oclnn_context *ctx, oclnn_conv_algo algo);
 
 /* AUTO's choice, from the context's tuning database: the algorithm oclnn_conv2d_find recorded

@@ -29,6 +29,10 @@ const char *oclnn__conv2d_applies(const oclnn__conv2d_problem *pb, oclnn_conv_al
         return NULL;
     case OCLNN_CONV_ALGO_DEPTHWISE:
         return pb->cg == 1 ? NULL : "depthwise needs groups == input channels";
+    case OCLNN_CONV_ALGO_IMPLICIT_GEMM:
+        return caps->backend == OCLNN_BACKEND_OPENCL
+                   ? NULL
+                   : "implicit-gemm is an OpenCL algorithm (the C backend has im2col and direct)";
     case OCLNN_CONV_ALGO_IM2COL_CLBLAST:
         if (caps->backend != OCLNN_BACKEND_OPENCL) return "CLBlast is an OpenCL library";
         return caps->clblast ? NULL : "libclblast.so.1 could not be loaded";
@@ -36,7 +40,8 @@ const char *oclnn__conv2d_applies(const oclnn__conv2d_problem *pb, oclnn_conv_al
     return "unknown algorithm";
 }
 
-/* The rules, in order, with the measurements behind them (docs/PERFORMANCE-conv.md):
+/* The CPU class's rules (the C backend, PoCL), in order, with the measurements behind them
+ * (docs/PERFORMANCE-conv.md):
  *  1. groups == channels: the depthwise kernels (a GEMM per channel would be 1 x R*S).
  *  2. other grouped convolutions: direct (ResNeXt's per-group GEMMs are 4 x 36 x P*Q; on its
  *     3x3 g32 layer direct measured 16-18 GFLOP/s on PoCL against 9-14 for im2col).
@@ -48,8 +53,35 @@ const char *oclnn__conv2d_applies(const oclnn__conv2d_problem *pb, oclnn_conv_al
  *     measured faster on both backends: PoCL 134 vs 46 (winograd4) and 71 (im2col) GFLOP/s,
  *     C backend 245 vs 174 and 217 (docs/PERFORMANCE-conv.md).
  *  5. everything else: im2col + GEMM. */
-oclnn_conv_algo oclnn__conv2d_choose(const oclnn__conv2d_problem *pb, const oclnn__conv2d_caps *caps) {
-    (void)caps; /* the rules are the same on both backends today */
+/* The GPU classes (OCLNN_DEVICE_CLASS=gpu runs them on PoCL), from the kernels' shapes rather
+ * than measurements (no GPU was available when they were written; `oclnn tune` records measured
+ * choices that override these):
+ *  1. groups == channels: depthwise (a GEMM per channel would be 1 x R*S).
+ *  2. other grouped convolutions: implicit-gemm (every group in one launch of the engine; direct
+ *     gives each work-item a serial C*R*S loop with no reuse through local memory).
+ *  3. 1x1, stride 1, unpadded: gemm1x1 (the engine on the input itself).
+ *  4. 3x3 stride 1 with at least 64 input and output channels and at least 64 output tiles of
+ *     4x4: winograd4 on the engine (2.25x fewer multiplications than F(2x2), 4x fewer than
+ *     GEMM; its 36 batched products are K x C x tiles and need both sides wide enough to fill the
+ *     engine's 64x64 work-group tiles); fewer tiles but at least 64 of 2x2: winograd2.
+ *  5. everything else: implicit-gemm (no im2col buffer written and read back). */
+static oclnn_conv_algo choose_gpu(const oclnn__conv2d_problem *pb) {
+    if (pb->groups > 1 && pb->cg == 1) return OCLNN_CONV_ALGO_DEPTHWISE;
+    if (pb->groups > 1) return OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+    if (is_1x1_unit(pb)) return OCLNN_CONV_ALGO_GEMM1X1;
+    if (is_3x3_unit(pb) && pb->c >= 64 && pb->k >= 64) {
+        uint64_t tiles4 = (uint64_t)pb->n * ((pb->p + 3) / 4) * ((pb->q + 3) / 4);
+        uint64_t tiles2 = (uint64_t)pb->n * ((pb->p + 1) / 2) * ((pb->q + 1) / 2);
+        if (tiles4 >= 64) return OCLNN_CONV_ALGO_WINOGRAD_4X4;
+        if (tiles2 >= 64) return OCLNN_CONV_ALGO_WINOGRAD_2X2;
+    }
+    return OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+}
+
+oclnn_conv_algo oclnn__conv2d_choose(const oclnn__conv2d_problem *pb,
+                                     const oclnn__conv2d_caps *caps) {
+    if (caps->backend == OCLNN_BACKEND_OPENCL && oclnn__devclass_is_gpu(caps->devclass))
+        return choose_gpu(pb);
     if (pb->groups > 1 && pb->cg == 1) return OCLNN_CONV_ALGO_DEPTHWISE;
     if (pb->groups > 1) return OCLNN_CONV_ALGO_DIRECT;
     if (is_1x1_unit(pb)) return OCLNN_CONV_ALGO_GEMM1X1;

@@ -15,6 +15,7 @@ const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo) {
     case OCLNN_CONV_ALGO_WINOGRAD_4X4: return &oclnn__tune_space_conv_winograd4;
     case OCLNN_CONV_ALGO_DIRECT: return &oclnn__tune_space_conv_direct;
     case OCLNN_CONV_ALGO_DEPTHWISE: return &oclnn__tune_space_conv_depthwise;
+    case OCLNN_CONV_ALGO_IMPLICIT_GEMM: return &oclnn__tune_space_conv_xgemm;
     case OCLNN_CONV_ALGO_IM2COL_CLBLAST: /* CLBlast's own parameters are not tuned by oclnn */
     case OCLNN_CONV_ALGO_AUTO: break;
     }
@@ -25,6 +26,8 @@ const struct oclnn__tune_space *oclnn__conv2d_space_of(const oclnn_context *ctx,
     if (oclnn__devclass_is_gpu(ctx->devclass)) { /* the C backend is always the CPU class */
         if (algo == OCLNN_CONV_ALGO_DIRECT) return &oclnn__tune_space_conv_direct_gpu;
         if (algo == OCLNN_CONV_ALGO_DEPTHWISE) return &oclnn__tune_space_conv_depthwise_gpu;
+        if (algo == OCLNN_CONV_ALGO_IM2COL || algo == OCLNN_CONV_ALGO_GEMM1X1)
+            return &oclnn__tune_space_conv_xgemm; /* their product runs on the GEMM engine */
     }
     return oclnn__conv2d_space(algo);
 }

@@ -6,7 +6,10 @@
  *    AVX-512, 8 with AVX2, 4 with SSE/NEON); the register tile stays TM=8 x one vector.
  *  - GPUs: small per-thread tiles (TM=4, VW=4) leave registers for occupancy; direct and
  *    depthwise compute 4 columns per work-item; Winograd transforms do one channel per item.
- * The GPU values are not measured here (only PoCL is on this machine): `oclnn tune` replaces them. */
+ *  - the GEMM engine (conv_xgemm): CLBlast's per-vendor Xgemm defaults (XGEMM_DEFAULTS below);
+ *    the CPU class keeps the kernel's defaults.
+ * The class is ctx->devclass (OCLNN_DEVICE_CLASS=gpu gives PoCL the GPU values). The GPU values
+ * are not measured here (only PoCL is on this machine): `oclnn tune` replaces them. */
 #include <string.h>
 
 #include "tune/tune.h"
@@ -50,11 +53,51 @@ static bool gpu_default(const oclnn__tune_space *sp, oclnn__tune_values *v) {
     return false;
 }
 
+/* The GEMM engine's work-group tiles per GPU class, from CLBlast's tuned database
+ * (src/database/kernels/xgemm/xgemm_32.hpp, single precision): the NVIDIA row is its newest
+ * architecture's default (SM6.1: KWG 32, MDIMC 16, MWG 64, NDIMC 8, NWG 64, VWM 4, VWN 4), the
+ * AMD and Intel rows their vendors' defaults (the same values), the other-GPU row its
+ * device-type-wide default (KWG 32, MDIMC 8, MWG 32, NDIMC 16, NWG 32, VWM 4, VWN 2). VW, one
+ * vector width for both operands' tile loads here, takes the smaller of VWM and VWN. CLBlast's C
+ * is column-major, so its M axis (MWG, MDIMC: the unit-stride one) is this engine's N axis
+ * (pixels) and vice versa. */
+typedef struct xgemm_default {
+    oclnn__devclass cls;
+    int32_t mwg, nwg, kwg, mdimc, ndimc, vw;
+} xgemm_default;
+
+static const xgemm_default XGEMM_DEFAULTS[] = {
+    {OCLNN__DEVCLASS_GPU_NVIDIA, 64, 64, 32, 8, 16, 4},
+    {OCLNN__DEVCLASS_GPU_AMD, 64, 64, 32, 8, 16, 4},
+    {OCLNN__DEVCLASS_GPU_INTEL, 64, 64, 32, 8, 16, 4},
+    {OCLNN__DEVCLASS_GPU_OTHER, 32, 32, 32, 16, 8, 2},
+};
+
+static bool xgemm_class_default(const oclnn__tune_space *sp, oclnn__devclass cls,
+                                oclnn__tune_values *v) {
+    if (!is(sp, &oclnn__tune_space_conv_xgemm)) return false;
+    for (size_t i = 0; i < sizeof XGEMM_DEFAULTS / sizeof *XGEMM_DEFAULTS; i++) {
+        const xgemm_default *d = &XGEMM_DEFAULTS[i];
+        if (d->cls != cls) continue;
+        set(sp, v, "MWG", d->mwg);
+        set(sp, v, "NWG", d->nwg);
+        set(sp, v, "KWG", d->kwg);
+        set(sp, v, "MDIMC", d->mdimc);
+        set(sp, v, "NDIMC", d->ndimc);
+        set(sp, v, "DB", 0);
+        set(sp, v, "VW", d->vw);
+        return true;
+    }
+    return false;
+}
+
 bool oclnn__tune_device_default(const oclnn__tune_space *sp, const oclnn_device_info *dev,
-                                oclnn__tune_values *out) {
+                                oclnn__devclass cls, oclnn__tune_values *out) {
     if (dev->backend != OCLNN_BACKEND_OPENCL) return false;
     oclnn__tune_values v = oclnn__tune_defaults_of(sp);
-    bool have = dev->is_gpu ? gpu_default(sp, &v) : dev->is_cpu ? cpu_default(sp, dev, &v) : false;
+    bool have = oclnn__devclass_is_gpu(cls)
+                    ? xgemm_class_default(sp, cls, &v) || gpu_default(sp, &v)
+                    : cpu_default(sp, dev, &v);
     char why[160];
     oclnn__tune_limits lim = oclnn__tune_limits_of(dev);
     if (!have || oclnn__tune_check(sp, &v, &lim, why, sizeof why)) return false;

@@ -78,9 +78,10 @@ double oclnn__tune_bench_time(oclnn_context *ctx, oclnn__tune_bench *b, int min_
     int runs = 0, want = min_runs;
     if (run_once(ctx, b) != OCLNN_OK) return -1;
     while (runs < want && runs < MAX_RUNS) {
-        double t0 = oclnn__now_ms();
-        if (run_once(ctx, b) != OCLNN_OK) return -1;
-        t[runs++] = oclnn__now_ms() - t0;
+        oclnn__context_timer_begin(ctx); /* kernel time from profiling events */
+        oclnn_status st = oclnn_conv2d_run(b->op, b->src, b->dst, NULL);
+        if (oclnn__context_timer_end(ctx, &t[runs]) != OCLNN_OK || st != OCLNN_OK) return -1;
+        runs++;
         if (runs == 1) want = (int)fmax(min_runs, fmin(MAX_RUNS, target_ms / fmax(t[0], 1e-3)));
     }
     return oclnn__tune_median(t, (size_t)runs);

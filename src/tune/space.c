@@ -14,6 +14,7 @@ static const oclnn__tune_space *const SPACES[] = {
     &oclnn__tune_space_conv_direct,    &oclnn__tune_space_conv_depthwise,
     &oclnn__tune_space_layout,         &oclnn__tune_space_conv_algo,
     &oclnn__tune_space_conv_direct_gpu, &oclnn__tune_space_conv_depthwise_gpu,
+    &oclnn__tune_space_conv_xgemm,
 };
 
 const oclnn__tune_space *const *oclnn__tune_spaces(size_t *count) {
@@ -79,9 +80,9 @@ const char *oclnn__tune_check(const oclnn__tune_space *sp, const oclnn__tune_val
             }
             break;
         case OCLNN__TUNE_WORK_GROUP:
-            if (lim && (uint64_t)a > lim->max_work_group_size) {
+            if (lim && (uint64_t)(a * b * cc) > lim->max_work_group_size) {
                 snprintf(why, size, "%s: work-group %lld exceeds the device's %zu", sp->family,
-                         (long long)a, lim->max_work_group_size);
+                         (long long)(a * b * cc), lim->max_work_group_size);
                 return why;
             }
             break;
@@ -95,7 +96,7 @@ const char *oclnn__tune_check(const oclnn__tune_space *sp, const oclnn__tune_val
             break;
         }
     }
-    return NULL;
+    return sp->check ? sp->check(v, lim, why, size) : NULL;
 }
 
 size_t oclnn__tune_space_size(const oclnn__tune_space *sp) {

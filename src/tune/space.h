@@ -12,7 +12,7 @@
 
 #include "oclnn.h"
 
-#define OCLNN__TUNE_MAX_PARAMS 6
+#define OCLNN__TUNE_MAX_PARAMS 8
 #define OCLNN__TUNE_MAX_VALUES 8
 #define OCLNN__TUNE_MAX_CONSTRAINTS 4
 
@@ -26,7 +26,7 @@ typedef struct oclnn__tune_param {
 typedef enum oclnn__tune_rule {
     OCLNN__TUNE_PRODUCT_AT_MOST, /* v[a] * v[b] * v[c] <= limit (a register-tile budget) */
     OCLNN__TUNE_MULTIPLE_OF,     /* v[a] % v[b] == 0 */
-    OCLNN__TUNE_WORK_GROUP,      /* v[a] <= the device's largest work-group (0 = runtime's choice) */
+    OCLNN__TUNE_WORK_GROUP,      /* v[a] * v[b] * v[c] <= the device's largest work-group */
     OCLNN__TUNE_LOCAL_MEM        /* v[a] * v[b] * limit bytes <= the device's local memory */
 } oclnn__tune_rule;
 
@@ -36,6 +36,9 @@ typedef struct oclnn__tune_constraint {
     int64_t limit;
 } oclnn__tune_constraint;
 
+struct oclnn__tune_values;
+struct oclnn__tune_limits;
+
 typedef struct oclnn__tune_space {
     const char *family;  /* database key: "conv_im2col", ... */
     const char *program; /* the .cl file whose defines these are (documentation, logs) */
@@ -43,6 +46,10 @@ typedef struct oclnn__tune_space {
     oclnn__tune_param params[OCLNN__TUNE_MAX_PARAMS];
     size_t n_constraints;
     oclnn__tune_constraint constraints[OCLNN__TUNE_MAX_CONSTRAINTS];
+    /* What the rules cannot say (NULL: nothing): NULL when `v` holds (on `lim`; NULL lim: device
+     * limits not checked), else the reason written into why[size]. */
+    const char *(*check)(const struct oclnn__tune_values *v, const struct oclnn__tune_limits *lim,
+                         char *why, size_t size);
 } oclnn__tune_space;
 
 /* What a constraint needs of the device. */
@@ -60,12 +67,15 @@ typedef struct oclnn__tune_values {
 extern const oclnn__tune_space oclnn__tune_space_conv_im2col, oclnn__tune_space_conv_gemm1x1,
     oclnn__tune_space_conv_winograd2, oclnn__tune_space_conv_winograd4,
     oclnn__tune_space_conv_direct, oclnn__tune_space_conv_depthwise, oclnn__tune_space_layout,
-    oclnn__tune_space_conv_algo;
+    oclnn__tune_space_conv_algo, oclnn__tune_space_conv_xgemm;
 /* The GPU class's direct and depthwise kernels (space_conv_direct_gpu.c). */
 extern const oclnn__tune_space oclnn__tune_space_conv_direct_gpu, oclnn__tune_space_conv_depthwise_gpu;
 const oclnn__tune_space *const *oclnn__tune_spaces(size_t *count);
 /* The space of `family`, or NULL. */
 const oclnn__tune_space *oclnn__tune_space_find(const char *family);
+
+/* Local memory the GEMM engine's tiles take for a conv_xgemm candidate (space_conv_xgemm.c). */
+uint64_t oclnn__xgemm_local_bytes(const oclnn__tune_values *v);
 
 /* The parameter index of `name` in `sp`, or -1. */
 int oclnn__tune_param_index(const oclnn__tune_space *sp, const char *name);

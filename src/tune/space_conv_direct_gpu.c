@@ -14,9 +14,9 @@ const oclnn__tune_space oclnn__tune_space_conv_direct_gpu = {
     "conv_direct_gpu", "conv/direct_gpu.cl", 4,
     {{"TX", {8, 16, 32}, 3, 16}, {"TY", {2, 4, 8}, 3, 8}, {"KPT", {1, 2, 4, 8, 16}, 5, 8},
      {"CT", {1, 2, 4, 8}, 4, 4}},
-    0, {{0}}};
+    0, {{0}}, NULL};
 
 const oclnn__tune_space oclnn__tune_space_conv_depthwise_gpu = {
     "conv_depthwise_gpu", "conv/direct_gpu.cl", 3,
     {{"TX", {8, 16, 32}, 3, 16}, {"TY", {2, 4, 8}, 3, 8}, {"DC", {1, 2, 4, 8}, 4, 4}},
-    0, {{0}}};
+    0, {{0}}, NULL};

@@ -12,15 +12,15 @@
 #define GEMM_REGISTERS {OCLNN__TUNE_PRODUCT_AT_MOST, 0, 1, 2, 256}
 
 const oclnn__tune_space oclnn__tune_space_conv_im2col = {
-    "conv_im2col", "conv/gemm.cl", 3, {GEMM_PARAMS}, 1, {GEMM_REGISTERS}};
+    "conv_im2col", "conv/gemm.cl", 3, {GEMM_PARAMS}, 1, {GEMM_REGISTERS}, NULL};
 
 const oclnn__tune_space oclnn__tune_space_conv_gemm1x1 = {
-    "conv_gemm1x1", "conv/gemm.cl", 3, {GEMM_PARAMS}, 1, {GEMM_REGISTERS}};
+    "conv_gemm1x1", "conv/gemm.cl", 3, {GEMM_PARAMS}, 1, {GEMM_REGISTERS}, NULL};
 
 const oclnn__tune_space oclnn__tune_space_conv_winograd2 = {
     "conv_winograd2", "conv/winograd_f2x3.cl + conv/gemm.cl", 4,
-    {GEMM_PARAMS, {"CB", {1, 2, 4, 8}, 4, 4}}, 1, {GEMM_REGISTERS}};
+    {GEMM_PARAMS, {"CB", {1, 2, 4, 8}, 4, 4}}, 1, {GEMM_REGISTERS}, NULL};
 
 const oclnn__tune_space oclnn__tune_space_conv_winograd4 = {
     "conv_winograd4", "conv/winograd_f4x3.cl + conv/gemm.cl", 4,
-    {GEMM_PARAMS, {"CB", {1, 2, 4, 8}, 4, 4}}, 1, {GEMM_REGISTERS}};
+    {GEMM_PARAMS, {"CB", {1, 2, 4, 8}, 4, 4}}, 1, {GEMM_REGISTERS}, NULL};

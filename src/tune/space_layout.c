@@ -5,4 +5,4 @@
 #include "tune/space.h"
 
 const oclnn__tune_space oclnn__tune_space_layout = {
-    "layout", "(all conv kernels)", 1, {{"NHWC", {0, 1}, 2, 1}}, 0, {{0}}};
+    "layout", "(all conv kernels)", 1, {{"NHWC", {0, 1}, 2, 1}}, 0, {{0}}, NULL};

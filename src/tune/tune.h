@@ -35,9 +35,9 @@ void oclnn__tune_detach(oclnn_context *ctx);
  * saved with the database. Fails only when out of memory. Call with the context locked. */
 oclnn_status oclnn__tune_record(oclnn_context *ctx, const oclnn__tune_space *sp,
                                 const char *problem, const oclnn__tune_values *v, double ms);
-/* The device-class default of `sp` for `dev` (defaults.c); false when the class has none. */
+/* The default of `sp` for `dev` in device class `cls` (defaults.c); false when the class has none. */
 bool oclnn__tune_device_default(const oclnn__tune_space *sp, const oclnn_device_info *dev,
-                                oclnn__tune_values *out);
+                                oclnn__devclass cls, oclnn__tune_values *out);
 
 /* The parameters `family` should use for `problem` on ctx (see the chain above). Never fails:
  * an unknown family gets an empty set. *source may be NULL. */

@@ -135,7 +135,7 @@ oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tun
                distance <= OCLNN__TUNE_MAX_DISTANCE) {
         v = row->values;
         *source = OCLNN__TUNE_FROM_NEAREST;
-    } else if (oclnn__tune_device_default(sp, &ctx->device, &v)) {
+    } else if (oclnn__tune_device_default(sp, &ctx->device, ctx->devclass, &v)) {
         *source = OCLNN__TUNE_FROM_DEVICE_CLASS;
     }
     for (size_t i = 0; t && i < t->n_overrides; i++) {

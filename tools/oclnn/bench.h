@@ -26,8 +26,9 @@ int bench_parse(const tool_cmd *cmd, bench_common *c, int argc, char **argv, con
 /* Creates the context for c->device / c->layout; prints the error and returns NULL on failure. */
 oclnn_context *bench_context(const bench_common *c);
 
-/* Times `run(arg)` c->iters times after c->warmup runs, waiting for the device after each;
- * returns the median in milliseconds, or a negative value when run() failed (message printed). */
+/* Times `run(arg)` c->iters times after c->warmup runs, waiting for the device after each (kernel
+ * time from profiling events on OpenCL, wall clock on the C backend); returns the median in ms, or a negative value when run()
+ * failed (message printed). */
 typedef oclnn_status (*bench_fn)(void *arg);
 double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void *arg);
 

@@ -6,6 +6,7 @@
 
 #include "bench.h"
 #include "core/clock.h"
+#include "core/context.h"
 #include "tune/job.h"
 
 typedef struct bench_command {
@@ -130,12 +131,12 @@ double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void 
     double *t = malloc((size_t)c->iters * sizeof *t);
     if (!t) return -1;
     for (int i = 0; i < c->iters; i++) {
-        double t0 = oclnn__now_ms();
-        if (run(arg) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK) {
+        oclnn__context_timer_begin(ctx); /* device events where the backend has them */
+        oclnn_status st = run(arg);
+        if (oclnn__context_timer_end(ctx, &t[i]) != OCLNN_OK || st != OCLNN_OK) {
             free(t);
             goto failed;
         }
-        t[i] = oclnn__now_ms() - t0;
     }
     double median = oclnn__tune_median(t, (size_t)c->iters);
     free(t);

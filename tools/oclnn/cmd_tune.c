@@ -65,7 +65,7 @@ static void show_progress(void *user, size_t done, size_t total, oclnn__tune_out
 /* The families that apply to an item on OpenCL (all of them, not only those --kernels names:
  * the confirmation compares every family with a row). */
 static size_t families_of(const tune_item *s, oclnn__tune_family *out) {
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false};
+    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
     size_t n = 0;
     for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
         const oclnn__tune_space *sp = oclnn__conv2d_space((oclnn_conv_algo)a);
@@ -115,7 +115,7 @@ static bool confirm(oclnn__tuner *t, oclnn__tune_db *db, tune_item *s, const cha
     }
     oclnn__tune_family fams[OCLNN_CONV_ALGO_COUNT];
     size_t n_fams = families_of(s, fams), n_out;
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false};
+    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
     oclnn__tune_confirmed out[OCLNN_CONV_ALGO_COUNT];
     char why[256];
     if (!oclnn__tune_conv_confirm(t, &s->conv, fams, n_fams, oclnn__conv2d_choose(&s->pb, &caps), db, path, out,
@@ -262,7 +262,7 @@ typedef struct confirmed_row {
 } confirmed_row;
 
 static void print_confirmed(oclnn_layout layout, const tune_item *items, const confirmed_row *rows, size_t n) {
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false};
+    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
     double total_heuristic = 0, total_chosen = 0;
     printf("per shape, interleaved in one context (%s): heuristic with default parameters vs the\n"
            "fastest tuned family\n%-34s %5s  %-10s %10s  %-10s %10s %8s\n",

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: MIT
+"""Compiled networks: Net.builtin(name, weights=... or seed=...), net(x) -> NumPy, per-layer
+profiles and memory figures."""
+import ctypes
+
+import numpy as np
+
+from . import _capi
+from ._capi import lib
+from .core import Context, Handle, Tensor, check, shape4
+from .graph import Graph
+
+
+def builtin_names():
+    """The names Net.builtin accepts (torchvision's function names)."""
+    names, p = [], lib.oclnn_graph_builtin_names()
+    i = 0
+    while p[i]:
+        names.append(p[i].decode())
+        i += 1
+    return names
+
+
+class Net(Handle):
+    """A network compiled for one context and input shape: Net(context, graph, input_shape), or
+    Net.builtin (or, once oclnn reads ONNX, Net.from_onnx). The net does not keep the graph. Its
+    input and output are tensors owned by the net."""
+    _destroy = "oclnn_net_destroy"
+
+    def __init__(self, ctx, graph, input_shape):
+        h = ctypes.c_void_p()
+        check(lib.oclnn_net_create(ctx.handle, graph.handle, shape4(input_shape),
+                                   ctypes.byref(h)))
+        super().__init__(h.value, (ctx,))
+        self.input_shape = tuple(input_shape)
+
+    @classmethod
+    def builtin(cls, name, weights=None, seed=None, input_shape=(1, 3, 224, 224), context=None):
+        """One of builtin_names(), with parameters from a .safetensors file (`weights`, a PyTorch
+        state_dict) or oclnn's seeded generator (`seed`; the default when neither is given is
+        seed 0). context: a Context, or None for a new default one."""
+        if weights is not None and seed is not None:
+            raise ValueError("give weights or seed, not both")
+        with Graph.builtin(name) as g:
+            if weights is not None:
+                g.load_safetensors(weights)
+            else:
+                g.init_random(seed or 0)
+            return cls(context if context is not None else Context(), g, input_shape)
+
+    @classmethod
+    def from_onnx(cls, path, **kwargs):
+        raise NotImplementedError(
+            "oclnn has no ONNX loader yet (no oclnn_graph_load_onnx in liboclnn %s); build the "
+            "network with Net.builtin and load its weights from .safetensors"
+            % lib.oclnn_version_string().decode())
+
+    @property
+    def context(self):
+        return self._keep[0]
+
+    @property
+    def input(self):
+        return Tensor(self.context, None, _handle=lib.oclnn_net_input(self.handle), _owner=self)
+
+    @property
+    def output(self):
+        return Tensor(self.context, None, _handle=lib.oclnn_net_output(self.handle), _owner=self)
+
+    def run(self):
+        """Enqueues the network on what its input tensor holds."""
+        check(lib.oclnn_net_run(self.handle))
+
+    def __call__(self, x):
+        """Runs the net on x (NCHW, the input shape) and returns the output as NumPy (NCHW)."""
+        self.input.write(x)
+        self.run()
+        return self.output.numpy()
+
+    def profile(self, x=None):
+        """Runs once layer by layer (waiting after each) and returns a list of dicts: name, op,
+        algo, shape, flops and ms per layer."""
+        if x is not None:
+            self.input.write(x)
+        check(lib.oclnn_net_run_profiled(self.handle))
+        return self.layers()
+
+    def layers(self):
+        out = []
+        for i in range(lib.oclnn_net_layer_count(self.handle)):
+            info = _capi.NetLayerInfo()
+            check(lib.oclnn_net_layer(self.handle, i, ctypes.byref(info)))
+            out.append({"name": info.name.decode(), "op": info.op.decode(),
+                        "algo": (info.algo or b"").decode(), "shape": info.shape.tuple(),
+                        "flops": info.flops, "ms": info.ms})
+        return out
+
+    def memory(self):
+        m = _capi.NetMemoryInfo()
+        check(lib.oclnn_net_memory(self.handle, ctypes.byref(m)))
+        return {name: getattr(m, name) for name, _ in _capi.NetMemoryInfo._fields_}
+
+
+__all__ = ["Net", "builtin_names", "np"]
