@@ -965,6 +965,30 @@ OCLNN_API oclnn_status oclnn_graph_builtin(const char *name, oclnn_graph **out);
 OCLNN_API const char *const *oclnn_graph_builtin_names(void);
 
 /**
+ * Loads a CNN from an ONNX model file (opsets 7 to 17, float32): the graph's nodes from the
+ * model's nodes and its parameters from the initializers (raw_data or float_data, or external
+ * data files named relative to the model's folder and never outside it). Supported: Conv (group,
+ * dilation, symmetric pads, auto_pad where it gives symmetric pads), BatchNormalization, Relu,
+ * MaxPool, AveragePool (ceil_mode, count_include_pad), GlobalAveragePool, Add of two tensors of
+ * one shape, Concat over channels, Flatten and Reshape to (batch, features), Gemm and MatMul (+
+ * Add of a bias) as a linear layer, Softmax over the features of a 2-D tensor, Dropout,
+ * Identity, Constant (folded). Anything else (op, attribute value or shape) is refused, naming
+ * the node, its op type and what is missing; docs/ONNX.md lists it all.
+ *   [out] out    the graph, with its parameters loaded
+ *   [out] input  the model's input shape (n, c, h, w); 0 where the model leaves a dimension
+ *                symbolic (the batch, usually): pick it when calling oclnn_net_create (may be NULL)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL path or out); OCLNN_ERROR_IO;
+ * OCLNN_ERROR_BAD_FILE (malformed model, not a regular file, external data outside the folder); OCLNN_ERROR_UNSUPPORTED
+ * (an op, attribute or shape oclnn cannot run, or a library built without ONNX support);
+ * OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_graph_load_onnx(const char *path, oclnn_graph **out, oclnn_shape *input);
+/** As oclnn_graph_load_onnx, from a model in memory (size bytes); external data is refused
+ * (OCLNN_ERROR_UNSUPPORTED) since there is no folder to read it from. */
+OCLNN_API oclnn_status oclnn_graph_load_onnx_memory(const void *data, size_t size, oclnn_graph **out,
+                                                    oclnn_shape *input);
+
+/**
  * Compiles `g` for `ctx` and an input shape: every op is created (kernels compiled, weights
  * copied), buffers planned and allocated in the context's layout. The net does not keep g.
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad handle, shape errors naming the node);

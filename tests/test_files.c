@@ -98,6 +98,20 @@ static void test_safetensors(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* ONNX models (built with OCLNN_WITH_ONNX; without it the loader refuses every path anyway). */
+static void test_onnx(void **state) {
+    (void)state;
+    for (int i = 0; bad_paths(i); i++) {
+        oclnn_graph *g = NULL;
+        oclnn_status st = oclnn_graph_load_onnx(bad_paths(i), &g, NULL);
+        assert_null(g);
+        if (st == OCLNN_ERROR_UNSUPPORTED) continue; /* built without ONNX */
+        assert_status(st, OCLNN_ERROR_BAD_FILE);
+        assert_error_mentions(bad_paths(i));
+        assert_error_mentions("not a regular file");
+    }
+}
+
 static void test_npy_kinds(void **state) {
     (void)state;
     npy_array a;
@@ -256,7 +270,7 @@ int main(void) {
         cmocka_unit_test(test_helper),        cmocka_unit_test(test_safetensors),
         cmocka_unit_test(test_npy_kinds),     cmocka_unit_test(test_npy_header),
         cmocka_unit_test(test_tuning_db),     cmocka_unit_test(test_cache_entries),
-        cmocka_unit_test(test_kernel_dir),
+        cmocka_unit_test(test_kernel_dir),    cmocka_unit_test(test_onnx),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

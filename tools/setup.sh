@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake make gcc pkg-config ocl-icd-opencl-dev ocl-icd-libopencl1 opencl-headers
           pocl-opencl-icd clinfo libclblast-dev libcmocka-dev libopenblas0-openmp libomp-dev
-          python3-numpy python3-pytest)
+          python3-numpy python3-pytest protobuf-c-compiler libprotobuf-c-dev libonnx-dev)
 [[ -n "${OCLNN_SETUP_CHECKERS:-}" ]] && packages+=(clang libclang-rt-14-dev valgrind oclgrind)
 missing=()
 if command -v dpkg-query >/dev/null; then

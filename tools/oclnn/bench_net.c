@@ -19,8 +19,21 @@ typedef struct net_args {
     const char *name, *weights, *input, *output;
     uint32_t batch, h, w;
     uint64_t seed;
-    bool find, size_given;
+    bool find, size_given, batch_given;
 } net_args;
+
+static bool is_onnx(const char *name) {
+    size_t n = strlen(name);
+    return n > 5 && !strcmp(name + n - 5, ".onnx");
+}
+
+/* --batch N */
+static const char *opt_batch(const char *v, void *dst) {
+    net_args *a = dst;
+    if (opt_count(v, &a->batch)) return "a whole number from 1 to 4294967295";
+    a->batch_given = true;
+    return NULL;
+}
 
 /* --size H or H,W */
 static const char *opt_size(const char *v, void *dst) {
@@ -37,11 +50,11 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
     a->h = a->w = 224;
     char about[640];
     int len = snprintf(about, sizeof about, "Compiles a built-in network for the device, times whole runs (median), "
-                       "profiles one run\nlayer by layer and reports memory. NAME is one of:");
+                       "profiles one run\nlayer by layer and reports memory. NAME is an ONNX model file (*.onnx) or one of:");
     for (const char *const *n = oclnn_graph_builtin_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
         len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n);
     const tool_opt opts[] = {
-        {"batch", "N", "images per run (default 1; --input sets it)", opt_count, &a->batch},
+        {"batch", "N", "images per run (default 1, or the ONNX model's; --input sets it)", opt_batch, a},
         {"size", "H[,W]", "input size (default 224, inception_v3 299; --input sets it)", opt_size, a},
         {"weights", "FILE", "PyTorch state_dict in .safetensors (tools/export_weights.py); default: seeded",
          opt_string, &a->weights},
@@ -52,13 +65,14 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
         {"find", NULL, "time every convolution algorithm per layer first (oclnn_conv2d_find)", NULL, &a->find},
         {NULL, NULL, NULL, NULL, NULL},
     };
-    const tool_cmd cmd = {"bench net", "NAME", about, opts, NULL, 1, 1};
+    const tool_cmd cmd = {"bench net", "NAME|MODEL.onnx", about, opts, NULL, 1, 1};
     const char *args[1];
     int n_args;
     int rc = bench_parse(&cmd, c, argc, argv, args, &n_args);
     if (rc != TOOL_OK) return rc;
     a->name = args[0];
     if (!a->size_given && !strcmp(a->name, "inception_v3")) a->h = a->w = 299; /* its size */
+    if (is_onnx(a->name) && a->weights) return tool_usage_error(&cmd, "--weights is for built-in nets (an ONNX model has its own)");
     return TOOL_OK;
 }
 
@@ -148,7 +162,7 @@ static void print_report(const net_args *a, const bench_common *c, oclnn_context
         json_string(stdout, dev->name);
         printf(", \"backend\": \"%s\", \"layout\": \"%s\", \"weights\": ", dev->backend == OCLNN_BACKEND_CPU ? "cpu" : "opencl",
                layout_name(oclnn_context_layout(ctx)));
-        json_string(stdout, a->weights ? a->weights : "random");
+        json_string(stdout, a->weights ? a->weights : is_onnx(a->name) ? "model" : "random");
         printf(", \"iters\": %d, \"median_ms\": %.4f, \"images_per_s\": %.3f, \"gflop\": %.4f, \"gflops\": %.2f, "
                "\"peak_device_bytes\": %zu, \"memory\": {\"activations\": %zu, \"activations_live\": %zu, \"io\": %zu, "
                "\"weights\": %zu, \"workspace\": %zu}, \"profiled_total_ms\": %.4f",
@@ -162,7 +176,8 @@ static void print_report(const net_args *a, const bench_common *c, oclnn_context
     } else {
         print_layers(c, net, total);
         printf("\n%s on %s (%s), input n%uc%uh%uw%u, weights %s\n", a->name, dev->name, layout_name(oclnn_context_layout(ctx)),
-               r->shape.n, r->shape.c, r->shape.h, r->shape.w, a->weights ? a->weights : "random (seeded)");
+               r->shape.n, r->shape.c, r->shape.h, r->shape.w,
+               a->weights ? a->weights : is_onnx(a->name) ? "from the model" : "random (seeded)");
         printf("latency     %.3f ms median of %d runs (%.3f ms summed over layers when profiled)\n", r->median, c->iters,
                total);
         printf("throughput  %.2f images/s, %.1f GFLOP/s (%.3f GFLOP per run)\n", ips, gflop / (r->median / 1e3), gflop);
@@ -189,27 +204,38 @@ int bench_net(int argc, char **argv) {
     float *x = NULL, *y = NULL, *ref = NULL;
     npy_array in = {0};
     char err[512];
-    if (oclnn_graph_builtin(a.name, &g) != OCLNN_OK) {
+    oclnn_shape model = {0, 3, 0, 0}; /* an ONNX model's input; 0: chosen here */
+    size_t unused = 0;
+    if (is_onnx(a.name)) {
+        if (oclnn_graph_load_onnx(a.name, &g, &model)) {
+            fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
+            goto done;
+        }
+    } else if (oclnn_graph_builtin(a.name, &g) != OCLNN_OK) {
         fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
         return TOOL_USAGE;
-    }
-    size_t unused = 0;
-    if (a.weights ? oclnn_graph_load_safetensors(g, a.weights, &unused) : oclnn_graph_init_random(g, a.seed)) {
+    } else if (a.weights ? oclnn_graph_load_safetensors(g, a.weights, &unused) : oclnn_graph_init_random(g, a.seed)) {
         fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());
         goto done;
     }
-    oclnn_shape shape = {a.batch, 3, a.h, a.w};
+    if ((model.n && a.batch_given && a.batch != model.n) || (model.h && a.size_given && (a.h != model.h || a.w != model.w))) {
+        fprintf(stderr, "oclnn bench net: the model fixes its input to n%uc%uh%uw%u (0: free)\n", model.n, model.c, model.h,
+                model.w);
+        goto done;
+    }
+    oclnn_shape shape = {model.n ? model.n : a.batch, model.c, model.h ? model.h : a.h, model.w ? model.w : a.w};
     if (a.input) {
         if (!npy_read(a.input, &in, err, sizeof err)) {
             fprintf(stderr, "oclnn bench net: %s\n", err);
             goto done;
         }
-        if (in.ndim != 4 || in.shape[1] != 3 || !in.shape[0] || !in.shape[2] || !in.shape[3] ||
-            in.shape[0] > 65535 || in.shape[2] > 65535 || in.shape[3] > 65535) {
-            fprintf(stderr, "oclnn bench net: %s must hold an (N, 3, H, W) array\n", a.input);
+        if (in.ndim != 4 || in.shape[1] != model.c || !in.shape[0] || !in.shape[2] || !in.shape[3] ||
+            in.shape[0] > 65535 || in.shape[2] > 65535 || in.shape[3] > 65535 || (model.n && in.shape[0] != model.n) ||
+            (model.h && in.shape[2] != model.h) || (model.w && in.shape[3] != model.w)) {
+            fprintf(stderr, "oclnn bench net: %s must hold an (N, %u, H, W) array the model accepts\n", a.input, model.c);
             goto done;
         }
-        shape = (oclnn_shape){(uint32_t)in.shape[0], 3, (uint32_t)in.shape[2], (uint32_t)in.shape[3]};
+        shape = (oclnn_shape){(uint32_t)in.shape[0], model.c, (uint32_t)in.shape[2], (uint32_t)in.shape[3]};
         x = in.data;
         in.data = NULL;
     } else {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* oclnn: the command-line tool (devices, bench, tune). Progress goes to stderr, results to stdout. */
+/* oclnn: the command-line tool (devices, bench, run, tune). Progress goes to stderr, results to stdout. */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +15,7 @@ typedef struct command {
 static const command commands[] = {
     {"bench", cmd_bench, "time an op (or a network) on a device, optionally verified"},
     {"devices", cmd_devices, "list OpenCL devices and the C backend, with capabilities"},
+    {"run", cmd_run, "run an ONNX model on a .npy input"},
     {"tune", cmd_tune, "tune the kernels for a device and write its tuning database"},
 };
 

@@ -14,6 +14,7 @@
 enum { TOOL_OK = 0, TOOL_FAIL = 1, TOOL_USAGE = 2, TOOL_HELP = -1 };
 
 int cmd_devices(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 
 /* A value parser: stores `value` into *dst and returns NULL, or returns what a value must be

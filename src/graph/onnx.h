@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* The ONNX loader's shared state: the decoded model (protobuf-c, generated at build time from
+ * Debian's onnx.proto), the named values of its graph, and the helpers that turn initializers
+ * into floats. onnx.c reads and checks the file; onnx_ops.c maps each node onto graph nodes. */
+#ifndef OCLNN_GRAPH_ONNX_H
+#define OCLNN_GRAPH_ONNX_H
+
+#include <stdint.h>
+
+#include "core/status.h"
+#include "graph/graph.h"
+#include "onnx.pb-c.h"
+
+#define OCLNN__ONNX_MAX_NODES 16384   /* the biggest torchvision CNN has ~1,000 */
+#define OCLNN__ONNX_MAX_DIM (1u << 24) /* an input channel or spatial size above this is hostile */
+
+typedef enum oclnn__onnx_kind {
+    OCLNN__ONNX_VALUE_NODE,  /* the output of graph node `node`, as an ONNX tensor of rank `rank` */
+    OCLNN__ONNX_VALUE_CONST  /* an initializer or a folded Constant: `tensor` */
+} oclnn__onnx_kind;
+
+/* One named tensor of the ONNX graph. A rank-2 node value is the node's (n, c, h, w) output
+ * flattened to (n, c * h * w), as ONNX's Flatten and torch's flatten order it. */
+typedef struct oclnn__onnx_value {
+    const char *name;
+    oclnn__onnx_kind kind;
+    int node;
+    int rank;
+    const Onnx__TensorProto *tensor;
+} oclnn__onnx_value;
+
+typedef struct oclnn__onnx_loader {
+    Onnx__ModelProto *model;
+    const char *dir; /* the model's folder, for external data; NULL when loaded from memory */
+    int64_t opset;
+    oclnn_graph *g;
+    oclnn_shape input;                  /* 0: symbolic */
+    oclnn__onnx_value *values;          /* open addressing by name, cap a power of two */
+    size_t value_cap, value_count;
+    unsigned char *consumed;            /* per ONNX node: folded into an earlier one */
+    uint32_t (*pool_pad)[3];            /* per ONNX node: {set, h, w} of a Pad folded into this AveragePool */
+} oclnn__onnx_loader;
+
+/* The value named `name`, or NULL. */
+const oclnn__onnx_value *oclnn__onnx_find(const oclnn__onnx_loader *ld, const char *name);
+/* Defines (or redefines, for a Constant) `name`; the name's storage must outlive the loader. */
+oclnn_status oclnn__onnx_define(oclnn__onnx_loader *ld, const char *name, oclnn__onnx_value v);
+/* A float32 tensor's element count and dims (ndim at most 8), checked against its data. */
+oclnn_status oclnn__onnx_tensor_shape(const Onnx__TensorProto *t, int64_t dims[8], int *ndim,
+                                      size_t *count);
+/* A float32 tensor's `count` elements (checked against its data before anything is allocated),
+ * from raw_data, float_data or external data, in a new buffer (free()) at *out. */
+oclnn_status oclnn__onnx_tensor_floats(const oclnn__onnx_loader *ld, const Onnx__TensorProto *t,
+                                       size_t count, float **out);
+/* An int64 tensor of at most `cap` elements (Reshape's shape): into dst, count in *count. */
+oclnn_status oclnn__onnx_tensor_ints(const Onnx__TensorProto *t, int64_t *dst, size_t cap,
+                                     size_t *count);
+/* Maps every node of the model onto ld->g (onnx_ops.c). */
+oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld);
+
+
+/* ---- node helpers (onnx_node.c) --------------------------------------------------------- */
+
+/* The ONNX node being mapped (the error context names it). */
+typedef struct oclnn__onnx_node {
+    oclnn__onnx_loader *ld;
+    const Onnx__NodeProto *n;
+    size_t index;
+    char gname[OCLNN__NAME_MAX]; /* the graph node's name */
+} oclnn__onnx_node;
+
+/* A constant input with its floats (NULL when the optional input is absent and !required). */
+typedef struct oclnn__onnx_const {
+    const Onnx__TensorProto *t;
+    int64_t dims[8];
+    int ndim;
+    size_t count;
+    float *data;
+} oclnn__onnx_const;
+
+oclnn_status oclnn__onnx_refuse(const char *fmt, ...) OCLNN__PRINTF(1, 2);
+const Onnx__AttributeProto *oclnn__onnx_attr(const oclnn__onnx_node *c, const char *name);
+oclnn_status oclnn__onnx_attrs_known(const oclnn__onnx_node *c, const char *const *known);
+oclnn_status oclnn__onnx_attr_int(const oclnn__onnx_node *c, const char *name, int64_t def, int64_t *v);
+oclnn_status oclnn__onnx_attr_float(const oclnn__onnx_node *c, const char *name, float def, float *v);
+oclnn_status oclnn__onnx_attr_ints(const oclnn__onnx_node *c, const char *name, size_t want, int64_t def,
+                                   int64_t lo, int64_t hi, int64_t *v);
+oclnn_status oclnn__onnx_attr_auto_pad(const oclnn__onnx_node *c, int *mode);
+oclnn_status oclnn__onnx_attr_pads(const oclnn__onnx_node *c, uint32_t *ph, uint32_t *pw);
+const char *oclnn__onnx_in_name(const oclnn__onnx_node *c, size_t i);
+oclnn_status oclnn__onnx_input_value(const oclnn__onnx_node *c, size_t i, const oclnn__onnx_value **v);
+oclnn_status oclnn__onnx_input_node(const oclnn__onnx_node *c, size_t i, int rank, const oclnn__onnx_value **v);
+oclnn_status oclnn__onnx_input_const(const oclnn__onnx_node *c, size_t i, bool required, oclnn__onnx_const *k);
+bool oclnn__onnx_is_vector(const oclnn__onnx_const *k, size_t n, bool two_d);
+oclnn_status oclnn__onnx_define_node(oclnn__onnx_node *c, size_t out, int node, int rank);
+oclnn_status oclnn__onnx_add_node(oclnn__onnx_node *c, const oclnn_node_desc *d, const int *inputs,
+                                  size_t count, int rank);
+oclnn_status oclnn__onnx_set_param(oclnn__onnx_node *c, const char *suffix, const float *src, size_t count);
+uint32_t oclnn__onnx_channels_of(const oclnn__onnx_node *c, int node);
+oclnn_status oclnn__onnx_node_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s);
+size_t oclnn__onnx_only_consumer(const oclnn__onnx_node *c, const char *name);
+
+#endif

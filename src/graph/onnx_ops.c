@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+/* ONNX nodes onto graph nodes: one handler per op, each checking every attribute it is given (an
+ * attribute it does not know is refused, so nothing is silently ignored) and every input's kind
+ * and shape, and refusing what the graph cannot run with the node's name, op type and what is
+ * missing (the error context names the node; messages say the rest). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/status.h"
+#include "graph/graph.h"
+
+#ifndef OCLNN_WITH_ONNX
+typedef int oclnn__onnx_ops_disabled; /* ISO C wants a declaration in every translation unit */
+#else
+
+#include "graph/onnx.h"
+
+/* ---- the ops ----------------------------------------------------------------------------- */
+
+static oclnn_status op_conv(oclnn__onnx_node *c) {
+    static const char *const known[] = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    int64_t group, strides[2], dil[2], ks[2];
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "group", 1, &group));
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "strides", 2, 1, 1, 1 << 16, strides));
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "dilations", 2, 1, 1, 1 << 16, dil));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_CONV;
+    int auto_pad;
+    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
+    OCLNN__TRY(oclnn__onnx_attr_pads(c, &d.pad_h, &d.pad_w));
+    oclnn__onnx_const w, b;
+    oclnn_status st = oclnn__onnx_input_const(c, 1, true, &w);
+    if (st == OCLNN_OK) st = oclnn__onnx_input_const(c, 2, false, &b);
+    else memset(&b, 0, sizeof b);
+    uint32_t cin = oclnn__onnx_channels_of(c, x->node);
+    if (st == OCLNN_OK && (w.ndim != 4 || w.dims[0] < 1 || w.dims[1] < 1 || w.dims[2] < 1 || w.dims[3] < 1))
+        st = oclnn__onnx_refuse("weight is not a 4-D (K, C/group, kh, kw) tensor (only 2-D convolution is supported)");
+    if (st == OCLNN_OK && (group < 1 || (int64_t)cin != w.dims[1] * group || w.dims[0] % group))
+        st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "group %lld does not fit %u input channels and weight (%lld, %lld, ...)",
+                         (long long)group, cin, (long long)w.dims[0], (long long)w.dims[1]);
+    if (st == OCLNN_OK) st = oclnn__onnx_attr_ints(c, "kernel_shape", 2, 0, 1, 1 << 16, ks);
+    if (st == OCLNN_OK && oclnn__onnx_attr(c, "kernel_shape") && (ks[0] != w.dims[2] || ks[1] != w.dims[3]))
+        st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "kernel_shape disagrees with the weight");
+    if (st == OCLNN_OK && b.t && !oclnn__onnx_is_vector(&b, (size_t)w.dims[0], false))
+        st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "bias has %zu values for %lld output channels", b.count, (long long)w.dims[0]);
+    if (st == OCLNN_OK && auto_pad == 2) {
+        /* SAME pads (k - 1) * d in all when the stride is 1, whatever the input size. */
+        int64_t th = (w.dims[2] - 1) * dil[0], tw = (w.dims[3] - 1) * dil[1];
+        if (strides[0] != 1 || strides[1] != 1) st = oclnn__onnx_refuse("auto_pad SAME with a stride over 1 (pads depend on the size)");
+        else if (th % 2 || tw % 2) st = oclnn__onnx_refuse("auto_pad SAME with an even kernel (asymmetric pads)");
+        d.pad_h = (uint32_t)(th / 2);
+        d.pad_w = (uint32_t)(tw / 2);
+    }
+    if (st == OCLNN_OK) {
+        d.channels = (uint32_t)w.dims[0];
+        d.kernel_h = (uint32_t)w.dims[2];
+        d.kernel_w = (uint32_t)w.dims[3];
+        d.stride_h = (uint32_t)strides[0];
+        d.stride_w = (uint32_t)strides[1];
+        d.dilation_h = (uint32_t)dil[0];
+        d.dilation_w = (uint32_t)dil[1];
+        d.groups = (uint32_t)group;
+        d.bias = b.t != NULL;
+        st = oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    }
+    if (st == OCLNN_OK) st = oclnn__onnx_set_param(c, "weight", w.data, w.count);
+    if (st == OCLNN_OK && b.t) st = oclnn__onnx_set_param(c, "bias", b.data, b.count);
+    free(w.data);
+    free(b.data);
+    return st;
+}
+
+static oclnn_status op_batchnorm(oclnn__onnx_node *c) {
+    static const char *const known[] = {"epsilon", "momentum", "spatial", "training_mode", "is_test", NULL};
+    static const char *const params[] = {"weight", "bias", "running_mean", "running_var"};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    int64_t spatial, training;
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "spatial", 1, &spatial));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "training_mode", 0, &training));
+    if (spatial != 1 || training) return oclnn__onnx_refuse("spatial=0 or training_mode=1 (inference batch norm only)");
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_BATCHNORM;
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "epsilon", 1e-5f, &d.eps));
+    uint32_t ch = oclnn__onnx_channels_of(c, x->node);
+    oclnn__onnx_const k[4];
+    memset(k, 0, sizeof k);
+    oclnn_status st = OCLNN_OK;
+    for (int i = 0; i < 4 && st == OCLNN_OK; i++) {
+        st = oclnn__onnx_input_const(c, (size_t)i + 1, true, &k[i]);
+        if (st == OCLNN_OK && !oclnn__onnx_is_vector(&k[i], ch, false))
+            st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "input %d has %zu values for %u channels", i + 1, k[i].count, ch);
+    }
+    if (st == OCLNN_OK) st = oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    for (int i = 0; i < 4 && st == OCLNN_OK; i++) st = oclnn__onnx_set_param(c, params[i], k[i].data, ch);
+    for (int i = 0; i < 4; i++) free(k[i].data);
+    return st;
+}
+
+static oclnn_status op_pool(oclnn__onnx_node *c, bool max) {
+    static const char *const kavg[] = {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides", NULL};
+    static const char *const kmax[] = {"auto_pad", "ceil_mode", "dilations", "kernel_shape",
+                                       "pads",     "storage_order", "strides", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, max ? kmax : kavg));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    if (c->n->n_output > 1 && c->n->output[1] && *c->n->output[1] && max)
+        return oclnn__onnx_refuse("the Indices output is not supported");
+    int64_t ks[2], strides[2], dil[2], ceil_mode, cip, order;
+    if (!oclnn__onnx_attr(c, "kernel_shape")) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "kernel_shape is missing");
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "kernel_shape", 2, 1, 1, 1 << 16, ks));
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "strides", 2, 1, 1, 1 << 16, strides));
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "dilations", 2, 1, 1, 1, dil));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "ceil_mode", 0, &ceil_mode));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "count_include_pad", 0, &cip));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "storage_order", 0, &order));
+    if (order) return oclnn__onnx_refuse("storage_order=1");
+    int auto_pad;
+    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
+    if (auto_pad == 2) return oclnn__onnx_refuse("auto_pad SAME for pooling");
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = max ? OCLNN_NODE_MAX_POOL : OCLNN_NODE_AVG_POOL;
+    OCLNN__TRY(oclnn__onnx_attr_pads(c, &d.pad_h, &d.pad_w));
+    d.kernel_h = (uint32_t)ks[0];
+    d.kernel_w = (uint32_t)ks[1];
+    d.stride_h = (uint32_t)strides[0];
+    d.stride_w = (uint32_t)strides[1];
+    d.ceil_mode = ceil_mode != 0;
+    d.count_include_pad = cip != 0;
+    if (c->ld->pool_pad[c->index][0]) {
+        if (d.pad_h || d.pad_w || d.ceil_mode) return oclnn__onnx_refuse("a Pad before a padded or ceil_mode pool");
+        d.pad_h = c->ld->pool_pad[c->index][1];
+        d.pad_w = c->ld->pool_pad[c->index][2];
+        d.count_include_pad = true; /* zeros padded before the pool count in its average */
+    }
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+}
+
+static oclnn_status op_global_avg(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ADAPTIVE_AVG_POOL;
+    d.out_h = d.out_w = 1;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+}
+
+static oclnn_status op_relu(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_RELU;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
+}
+
+static oclnn_status op_add(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *a, *b;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
+    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind != OCLNN__ONNX_VALUE_NODE || b->kind != OCLNN__ONNX_VALUE_NODE)
+        return oclnn__onnx_refuse("Add of a constant (broadcast) tensor; only two tensors of one shape, or a bias after MatMul");
+    if (a->rank != b->rank) return oclnn__onnx_refuse("Add of tensors of ranks %d and %d (broadcasting)", a->rank, b->rank);
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ADD;
+    int in[2] = {a->node, b->node};
+    return oclnn__onnx_add_node(c, &d, in, 2, a->rank); /* the shapes are checked equal when the net is created */
+}
+
+static oclnn_status op_concat(oclnn__onnx_node *c) {
+    static const char *const known[] = {"axis", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    int64_t axis;
+    if (!oclnn__onnx_attr(c, "axis")) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "axis is missing");
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "axis", 1, &axis));
+    if (axis != 1 && axis != -3) return oclnn__onnx_refuse("axis %lld (only channels, axis 1, of a 4-D tensor)", (long long)axis);
+    if (c->n->n_input < 1 || c->n->n_input > 4096) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "%zu inputs", c->n->n_input);
+    int *in = malloc(c->n->n_input * sizeof *in);
+    if (!in) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot list the inputs");
+    oclnn_status st = OCLNN_OK;
+    for (size_t i = 0; i < c->n->n_input && st == OCLNN_OK; i++) {
+        const oclnn__onnx_value *v;
+        st = oclnn__onnx_input_node(c, i, 4, &v);
+        if (st == OCLNN_OK) in[i] = v->node;
+    }
+    if (st == OCLNN_OK && c->n->n_input == 1) st = oclnn__onnx_define_node(c, 0, in[0], 4);
+    else if (st == OCLNN_OK) {
+        oclnn_node_desc d = oclnn_node_desc_default();
+        d.op = OCLNN_NODE_CONCAT;
+        st = oclnn__onnx_add_node(c, &d, in, c->n->n_input, 4);
+    }
+    free(in);
+    return st;
+}
+
+/* Flatten and Reshape end here: the value becomes (n, c * h * w), nothing runs. */
+static oclnn_status flatten_to_2d(oclnn__onnx_node *c, const oclnn__onnx_value *x) {
+    return oclnn__onnx_define_node(c, 0, x->node, 2);
+}
+
+static oclnn_status op_flatten(oclnn__onnx_node *c) {
+    static const char *const known[] = {"axis", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    int64_t axis;
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "axis", 1, &axis));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (axis != 1 && !(axis == -1 && x->rank == 2) && !(axis == -3 && x->rank == 4))
+        return oclnn__onnx_refuse("axis %lld (only axis 1: (n, c, h, w) to (n, c * h * w))", (long long)axis);
+    return flatten_to_2d(c, x);
+}
+
+static oclnn_status op_reshape(oclnn__onnx_node *c) {
+    static const char *const known[] = {"allowzero", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    int64_t allowzero;
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "allowzero", 0, &allowzero));
+    const oclnn__onnx_value *x, *sv;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &sv));
+    if (sv->kind != OCLNN__ONNX_VALUE_CONST) return oclnn__onnx_refuse("a shape computed at run time (only a constant shape)");
+    int64_t s[8];
+    size_t n;
+    OCLNN__TRY(oclnn__onnx_tensor_ints(sv->tensor, s, 8, &n));
+    if (n != 2) return oclnn__onnx_refuse("a target shape of rank %zu (only a flatten to (n, features))", n);
+    oclnn_shape xs;
+    OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
+    int64_t f = (int64_t)xs.c * xs.h * xs.w, batch = c->ld->input.n;
+    bool first = (s[0] == 0 && !allowzero) || (s[0] == -1 && s[1] == f) || (batch && s[0] == batch);
+    bool second = (s[1] == -1 && s[0] != -1) || s[1] == f;
+    if (!first || !second)
+        return oclnn__onnx_refuse("target shape (%lld, %lld) is not a flatten of (n, %u, %u, %u) to (n, %lld)", (long long)s[0],
+                      (long long)s[1], xs.c, xs.h, xs.w, (long long)f);
+    return flatten_to_2d(c, x);
+}
+
+/* A linear layer on a rank-2 value; w is (out x features) when !transposed, else (features x out). */
+static oclnn_status add_fc(oclnn__onnx_node *c, const oclnn__onnx_value *x, const oclnn__onnx_const *w, bool transposed,
+                           const oclnn__onnx_const *b) {
+    if (w->ndim != 2) return oclnn__onnx_refuse("weight of rank %d (rank 2 supported)", w->ndim);
+    oclnn_shape xs;
+    OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
+    size_t f = (size_t)xs.c * xs.h * xs.w, out = (size_t)(transposed ? w->dims[1] : w->dims[0]);
+    if ((size_t)(transposed ? w->dims[0] : w->dims[1]) != f || out < 1 || out > UINT32_MAX)
+        return oclnn__fail(OCLNN_ERROR_BAD_FILE, "weight (%lld, %lld) does not fit %zu input features",
+                           (long long)w->dims[0], (long long)w->dims[1], f);
+    if (b && b->t && !oclnn__onnx_is_vector(b, out, true))
+        return oclnn__fail(OCLNN_ERROR_BAD_FILE, "bias has %zu values for %zu outputs", b->count, out);
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_FC;
+    d.channels = (uint32_t)out;
+    d.kernel_h = xs.h;
+    d.kernel_w = xs.w;
+    d.bias = b && b->t;
+    OCLNN__TRY(oclnn__onnx_add_node(c, &d, &x->node, 1, 2));
+    oclnn_status st;
+    if (transposed) {
+        float *t = malloc(w->count * sizeof *t);
+        if (!t) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot transpose the weight");
+        for (size_t i = 0; i < f; i++)
+            for (size_t o = 0; o < out; o++) t[o * f + i] = w->data[i * out + o];
+        st = oclnn__onnx_set_param(c, "weight", t, w->count);
+        free(t);
+    } else {
+        st = oclnn__onnx_set_param(c, "weight", w->data, w->count);
+    }
+    if (st == OCLNN_OK && d.bias) st = oclnn__onnx_set_param(c, "bias", b->data, b->count);
+    return st;
+}
+
+static oclnn_status op_gemm(oclnn__onnx_node *c) {
+    static const char *const known[] = {"alpha", "beta", "transA", "transB", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    float alpha, beta;
+    int64_t ta, tb;
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "alpha", 1.0f, &alpha));
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "beta", 1.0f, &beta));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "transA", 0, &ta));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "transB", 0, &tb));
+    if (alpha != 1.0f || beta != 1.0f || ta) return oclnn__onnx_refuse("alpha or beta other than 1, or transA=1");
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 2, &x));
+    oclnn__onnx_const w, b;
+    oclnn_status st = oclnn__onnx_input_const(c, 1, true, &w);
+    memset(&b, 0, sizeof b);
+    if (st == OCLNN_OK) st = oclnn__onnx_input_const(c, 2, false, &b);
+    if (st == OCLNN_OK) st = add_fc(c, x, &w, !tb, &b);
+    free(w.data);
+    free(b.data);
+    return st;
+}
+
+/* MatMul by a constant (features x out) is a linear layer; an Add of a constant (out) vector that
+ * is its only consumer becomes the layer's bias. */
+static oclnn_status op_matmul(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 2, &x));
+    const Onnx__GraphProto *gp = c->ld->model->graph;
+    const char *y = c->n->n_output == 1 ? c->n->output[0] : NULL;
+    size_t consumer = oclnn__onnx_only_consumer(c, y);
+    oclnn__onnx_const w, b;
+    memset(&b, 0, sizeof b);
+    oclnn_status st = oclnn__onnx_input_const(c, 1, true, &w);
+    if (st == OCLNN_OK && consumer != SIZE_MAX && !strcmp(gp->node[consumer]->op_type ? gp->node[consumer]->op_type : "", "Add") &&
+        gp->node[consumer]->n_input == 2 && gp->node[consumer]->n_output == 1 && w.ndim == 2) {
+        const Onnx__NodeProto *add = gp->node[consumer];
+        const char *other = strcmp(add->input[0], y) ? add->input[0] : add->input[1];
+        const oclnn__onnx_value *bv = oclnn__onnx_find(c->ld, other);
+        if (bv && bv->kind == OCLNN__ONNX_VALUE_CONST && add->output[0] && *add->output[0]) {
+            const Onnx__NodeProto *self = c->n;
+            c->n = add;
+            st = oclnn__onnx_input_const(c, strcmp(add->input[0], y) ? 0 : 1, true, &b);
+            c->n = self;
+            if (st == OCLNN_OK && oclnn__onnx_is_vector(&b, (size_t)w.dims[1], true)) {
+                c->ld->consumed[consumer] = 1;
+                y = add->output[0];
+            } else {
+                free(b.data);
+                memset(&b, 0, sizeof b);
+            }
+        }
+    }
+    if (st == OCLNN_OK) st = add_fc(c, x, &w, true, &b);
+    if (st == OCLNN_OK && y != c->n->output[0]) {
+        const oclnn__onnx_value *v = oclnn__onnx_find(c->ld, c->n->output[0]);
+        st = oclnn__onnx_define(c->ld, y, *v);
+    }
+    free(w.data);
+    free(b.data);
+    return st;
+}
+
+static oclnn_status op_softmax(oclnn__onnx_node *c) {
+    static const char *const known[] = {"axis", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    int64_t axis;
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "axis", c->ld->opset < 13 ? 1 : -1, &axis));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 2, &x));
+    if (axis != 1 && axis != -1) return oclnn__onnx_refuse("axis %lld (only the features of a 2-D tensor)", (long long)axis);
+    oclnn_shape xs;
+    OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
+    if (xs.h != 1 || xs.w != 1) return oclnn__onnx_refuse("softmax over flattened (c, h, w) features with h, w > 1");
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_SOFTMAX;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, 2);
+}
+
+/* Dropout (inference: the identity) and Identity: the output names the input's value. */
+static oclnn_status op_identity(oclnn__onnx_node *c, bool dropout) {
+    static const char *const kdrop[] = {"ratio", "seed", "is_test", NULL};
+    static const char *const kid[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, dropout ? kdrop : kid));
+    if (dropout && oclnn__onnx_in_name(c, 2)) return oclnn__onnx_refuse("a training_mode input (inference only)");
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &x));
+    if (c->n->n_output < 1 || !c->n->output[0] || !*c->n->output[0]) return OCLNN_OK;
+    return oclnn__onnx_define(c->ld, c->n->output[0], *x);
+}
+
+static oclnn_status op_constant(oclnn__onnx_node *c) {
+    static const char *const known[] = {"value", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const Onnx__AttributeProto *a = oclnn__onnx_attr(c, "value");
+    if (!a || !a->t) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "value is missing");
+    if (c->n->n_output != 1 || !c->n->output[0] || !*c->n->output[0]) return OCLNN_OK;
+    return oclnn__onnx_define(c->ld, c->n->output[0], (oclnn__onnx_value){.kind = OCLNN__ONNX_VALUE_CONST, .tensor = a->t});
+}
+
+/* A zero Pad of h and w only, read by nothing but an AveragePool (PyTorch's export of
+ * count_include_pad=True): the pool pads instead, counting the zeros. Nothing else is supported. */
+static oclnn_status op_pad(oclnn__onnx_node *c) {
+    static const char *const known[] = {"mode", "pads", "value", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const Onnx__AttributeProto *mode = oclnn__onnx_attr(c, "mode");
+    if (mode && !(mode->s.len == 8 && !memcmp(mode->s.data, "constant", 8))) return oclnn__onnx_refuse("mode other than constant");
+    float value;
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "value", 0.0f, &value));
+    int64_t p[8];
+    size_t n = 0;
+    if (c->ld->opset < 11) {
+        OCLNN__TRY(oclnn__onnx_attr_ints(c, "pads", 8, 0, 0, 1 << 16, p));
+        n = 8;
+    } else {
+        const oclnn__onnx_value *pv;
+        OCLNN__TRY(oclnn__onnx_input_value(c, 1, &pv));
+        if (pv->kind != OCLNN__ONNX_VALUE_CONST) return oclnn__onnx_refuse("pads computed at run time");
+        OCLNN__TRY(oclnn__onnx_tensor_ints(pv->tensor, p, 8, &n));
+        if (oclnn__onnx_in_name(c, 2)) {
+            oclnn__onnx_const k;
+            OCLNN__TRY(oclnn__onnx_input_const(c, 2, true, &k));
+            value = k.count == 1 ? k.data[0] : 1.0f;
+            free(k.data);
+        }
+        if (oclnn__onnx_in_name(c, 3)) return oclnn__onnx_refuse("the axes input");
+    }
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    size_t j = oclnn__onnx_only_consumer(c, c->n->output[0]);
+    const Onnx__GraphProto *gp = c->ld->model->graph;
+    if (n != 8 || value != 0.0f || p[0] || p[1] || p[4] || p[5] || p[2] != p[6] || p[3] != p[7] || p[2] < 0 ||
+        p[3] < 0 || j == SIZE_MAX || strcmp(gp->node[j]->op_type ? gp->node[j]->op_type : "", "AveragePool"))
+        return oclnn__onnx_refuse("only a zero, symmetric pad of h and w read by one AveragePool is supported");
+    c->ld->pool_pad[j][0] = 1;
+    c->ld->pool_pad[j][1] = (uint32_t)p[2];
+    c->ld->pool_pad[j][2] = (uint32_t)p[3];
+    return oclnn__onnx_define_node(c, 0, x->node, 4);
+}
+
+/* ---- the walk ---------------------------------------------------------------------------- */
+
+static void graph_name(oclnn__onnx_node *c) {
+    const char *n = c->n->name;
+    size_t len = n ? strlen(n) : 0;
+    bool ok = len >= 1 && len <= 100;
+    for (size_t i = 0, count = oclnn_graph_node_count(c->ld->g); ok && i < count; i++) {
+        oclnn_node_info info;
+        ok = oclnn_graph_node(c->ld->g, (int)i, &info) != OCLNN_OK || strcmp(info.name, n);
+    }
+    if (ok) snprintf(c->gname, sizeof c->gname, "%s", n);
+    else snprintf(c->gname, sizeof c->gname, "%.60s#%zu", c->n->op_type ? c->n->op_type : "node", c->index);
+}
+
+static oclnn_status map_node(oclnn__onnx_node *c) {
+    const char *op = c->n->op_type ? c->n->op_type : "";
+    if (c->n->domain && *c->n->domain && strcmp(c->n->domain, "ai.onnx"))
+        return oclnn__onnx_refuse("domain \"%.60s\" (only the default ONNX domain)", c->n->domain);
+    if (!c->n->n_output) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "no output");
+    graph_name(c);
+    if (!strcmp(op, "Conv")) return op_conv(c);
+    if (!strcmp(op, "BatchNormalization")) return op_batchnorm(c);
+    if (!strcmp(op, "Relu")) return op_relu(c);
+    if (!strcmp(op, "MaxPool")) return op_pool(c, true);
+    if (!strcmp(op, "AveragePool")) return op_pool(c, false);
+    if (!strcmp(op, "GlobalAveragePool")) return op_global_avg(c);
+    if (!strcmp(op, "Add")) return op_add(c);
+    if (!strcmp(op, "Concat")) return op_concat(c);
+    if (!strcmp(op, "Flatten")) return op_flatten(c);
+    if (!strcmp(op, "Reshape")) return op_reshape(c);
+    if (!strcmp(op, "Gemm")) return op_gemm(c);
+    if (!strcmp(op, "MatMul")) return op_matmul(c);
+    if (!strcmp(op, "Softmax")) return op_softmax(c);
+    if (!strcmp(op, "Dropout")) return op_identity(c, true);
+    if (!strcmp(op, "Identity")) return op_identity(c, false);
+    if (!strcmp(op, "Constant")) return op_constant(c);
+    if (!strcmp(op, "Pad")) return op_pad(c);
+    return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
+                  "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
+                  "Constant, Pad before AveragePool; see docs/ONNX.md)");
+}
+
+oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {
+    const Onnx__GraphProto *gp = ld->model->graph;
+    for (size_t i = 0; i < gp->n_node; i++) {
+        if (ld->consumed[i]) continue;
+        oclnn__onnx_node c = {.ld = ld, .n = gp->node[i], .index = i};
+        oclnn__error_context("ONNX node \"%.80s\" (%.40s): ", c.n->name ? c.n->name : "",
+                             c.n->op_type ? c.n->op_type : "");
+        OCLNN__TRY(map_node(&c));
+    }
+    oclnn__error_context("%s", "");
+    return OCLNN_OK;
+}
+
+#endif

@@ -1,0 +1,35 @@
+# ctest script: the tool on an ONNX model (C backend). `oclnn run` writes the (2, 5) output as .npy
+# and prints the top classes; `bench net MODEL.onnx --verify --json` passes against the reference
+# executor; a refused model names its op and exits 1; usage errors exit 2.
+set(model ${DATA}/onnx_small.onnx)
+execute_process(COMMAND ${TOOL} run ${model} --input ${DATA}/onnx_small_x.npy --output ${WORK}/onnx_y.npy
+                --top5 --device cpu RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "image 1: [0-9]")
+  message(FATAL_ERROR "oclnn run failed (${rc}): ${err}${out}")
+endif()
+# 10 floats after a 128-byte header.
+file(SIZE ${WORK}/onnx_y.npy size)
+if(NOT size EQUAL 168)
+  message(FATAL_ERROR "oclnn run --output wrote ${size} bytes, want 168")
+endif()
+execute_process(COMMAND ${TOOL} bench net ${model} --batch 2 --device cpu --iters 1 --warmup 0 --verify --json
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "oclnn bench net MODEL.onnx --verify failed (${rc}): ${err}${out}")
+endif()
+string(JSON ok GET "${out}" ok)
+string(JSON layers LENGTH "${out}" layers)
+if(NOT ok OR layers LESS 5)
+  message(FATAL_ERROR "unexpected JSON: ok=${ok} layers=${layers}")
+endif()
+execute_process(COMMAND ${TOOL} run ${DATA}/onnx_refused_op.onnx --input ${DATA}/onnx_small_x.npy --top5
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "LeakyRelu")
+  message(FATAL_ERROR "a refused model: want exit 1 naming LeakyRelu, got ${rc}: ${err}")
+endif()
+foreach(bad "run" "run;${model}" "run;${model};--input;x.npy" "run;${model};--labels;l.txt;--input;x.npy;--output;y.npy")
+  execute_process(COMMAND ${TOOL} ${bad} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(NOT rc EQUAL 2)
+    message(FATAL_ERROR "`oclnn ${bad}` exited ${rc}, want 2")
+  endif()
+endforeach()

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* The ONNX loader: a small network exported from PyTorch (tools/make_onnx_test.py, opsets 17 and
+ * 11) loads, runs on both backends and both layouts and matches PyTorch's float64 output and the
+ * reference executor; malformed, truncated and unsupported models are refused with a message
+ * naming what is wrong, never a crash. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ref/ref_net.h"
+#include "support/harness.h"
+
+/* float32 through ~10 layers of small sums (at most 72 terms each) against float64: the outputs
+ * are softmax probabilities in [0, 1], so an absolute 1e-4 is ~100x float32's rounding there. */
+#define ONNX_ATOL 1e-4
+#define ONNX_RTOL 1e-3
+
+static const oclnn_shape INPUT = {2, 3, 12, 12};
+
+static unsigned char *read_all(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *size = (size_t)n;
+    return buf;
+}
+
+static void run_model(void **state, const char *file) {
+    oclnn_context *ctx = TEST_CTX(state);
+    if (!ctx) return;
+    oclnn_graph *g;
+    oclnn_shape in;
+    assert_ok(oclnn_graph_load_onnx(file, &g, &in));
+    assert_true(in.n == 0 && in.c == 3 && in.h == 12 && in.w == 12); /* the batch is symbolic */
+    size_t xn, yn;
+    float *x = load_golden("onnx_small_x.bin", &xn), *want = load_golden("onnx_small_y.bin", &yn);
+    assert_int_equal(xn, 2 * 3 * 12 * 12);
+    assert_int_equal(yn, 2 * 5);
+    float got[10], ref[10];
+    assert_ok(oclnn__ref_net(g, INPUT, x, ref));
+    assert_close(ref, want, yn, ONNX_ATOL, ONNX_RTOL, "reference executor vs PyTorch");
+    oclnn_net *net;
+    assert_ok(oclnn_net_create(ctx, g, INPUT, &net));
+    oclnn_graph_destroy(g);
+    assert_ok(oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_net_run(net));
+    oclnn_shape os = oclnn_tensor_shape(oclnn_net_output(net));
+    assert_true(os.n == 2 && os.c == 5 && os.h == 1 && os.w == 1);
+    assert_ok(oclnn_tensor_read(oclnn_net_output(net), got, OCLNN_LAYOUT_NCHW));
+    char problem[96];
+    snprintf(problem, sizeof problem, "%s (%s)", strrchr(file, '/') + 1, TEST_CFG(state)->name);
+    assert_close(got, want, yn, ONNX_ATOL, ONNX_RTOL, problem);
+    oclnn_net_destroy(net);
+    free(x);
+    free(want);
+}
+
+static void test_opset17(void **state) { run_model(state, OCLNN_TEST_DATA_DIR "/onnx_small.onnx"); }
+static void test_opset11(void **state) { run_model(state, OCLNN_TEST_DATA_DIR "/onnx_small_op11.onnx"); }
+
+/* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
+ * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
+static void test_linear(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    if (!ctx) return;
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_linear.onnx", &g, NULL));
+    assert_int_equal(oclnn_graph_node_count(g), 6); /* input, conv, fc, relu, fc, softmax */
+    size_t xn, yn;
+    float *x = load_golden("onnx_linear_x.bin", &xn), *want = load_golden("onnx_linear_y.bin", &yn);
+    assert_int_equal(xn, 64);
+    assert_int_equal(yn, 8);
+    oclnn_net *net;
+    float got[8];
+    assert_ok(oclnn_net_create(ctx, g, (oclnn_shape){2, 2, 4, 4}, &net));
+    oclnn_graph_destroy(g);
+    assert_ok(oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_net_run(net));
+    assert_ok(oclnn_tensor_read(oclnn_net_output(net), got, OCLNN_LAYOUT_NCHW));
+    assert_close(got, want, yn, ONNX_ATOL, ONNX_RTOL, TEST_CFG(state)->name);
+    oclnn_net_destroy(net);
+    free(x);
+    free(want);
+}
+
+/* From memory gives the same graph; every truncation is refused without a crash or a leak. */
+static void test_memory_and_truncated(void **state) {
+    (void)state;
+    size_t size;
+    unsigned char *buf = read_all(OCLNN_TEST_DATA_DIR "/onnx_small.onnx", &size);
+    oclnn_graph *g = NULL;
+    oclnn_shape in;
+    assert_ok(oclnn_graph_load_onnx_memory(buf, size, &g, &in));
+    size_t nodes = oclnn_graph_node_count(g);
+    assert_true(nodes > 10);
+    oclnn_graph_destroy(g);
+    size_t refused = 0;
+    for (size_t cut = 0; cut < size; cut += 7) {
+        oclnn_status st = oclnn_graph_load_onnx_memory(buf, cut, &g, NULL);
+        if (st == OCLNN_OK) oclnn_graph_destroy(g);
+        else refused++, assert_null(g);
+    }
+    assert_true(refused > size / 7 / 2);
+    /* Flipped bytes: refused or loaded, never a crash. */
+    for (size_t i = 0; i < size; i += 13) {
+        buf[i] ^= 0xA5;
+        if (oclnn_graph_load_onnx_memory(buf, size, &g, NULL) == OCLNN_OK) oclnn_graph_destroy(g);
+        buf[i] ^= 0xA5;
+    }
+    free(buf);
+}
+
+/* External data inside the model's folder: read at its offset; from memory it is refused. */
+static void test_external(void **state) {
+    (void)state;
+    oclnn_graph *g;
+    oclnn_shape in;
+    assert_ok(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_external.onnx", &g, &in));
+    assert_true(in.n == 0 && in.c == 2 && in.h == 4 && in.w == 4);
+    float *w;
+    size_t count;
+    assert_ok(oclnn_graph_param(g, "conv.weight", &w, &count));
+    assert_int_equal(count, 36);
+    for (size_t i = 0; i < count; i++) assert_true(w[i] == (float)i / 36.0f);
+    oclnn_graph_destroy(g);
+    size_t size;
+    unsigned char *buf = read_all(OCLNN_TEST_DATA_DIR "/onnx_external.onnx", &size);
+    assert_status(oclnn_graph_load_onnx_memory(buf, size, &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("external data");
+    free(buf);
+}
+
+static void test_errors(void **state) {
+    (void)state;
+    oclnn_graph *g;
+    assert_status(oclnn_graph_load_onnx(NULL, &g, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("path");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_small.onnx", NULL, NULL),
+                  OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("out");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/no_such.onnx", &g, NULL), OCLNN_ERROR_IO);
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR, &g, NULL), OCLNN_ERROR_BAD_FILE); /* not a regular file */
+    assert_status(oclnn_graph_load_onnx_memory(NULL, 4, &g, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_status(oclnn_graph_load_onnx_memory("", 0, &g, NULL), OCLNN_ERROR_BAD_FILE);
+    assert_status(oclnn_graph_load_onnx_memory("\xff\xff\xff", 3, &g, NULL), OCLNN_ERROR_BAD_FILE);
+    assert_error_mentions("not an ONNX model");
+    /* Nesting deeper than any model needs (field 7 of ModelProto is the graph, 1 of GraphProto a
+     * node, 5 of NodeProto an attribute, 6 of AttributeProto a graph, ...): refused up front. */
+    unsigned char deep[400];
+    size_t len = 0;
+    static const unsigned char path[] = {0x3a, 0x0a, 0x2a, 0x32}; /* graph, node, attribute, g */
+    for (int level = 0; level < 96; level++) deep[len++] = path[level == 0 ? 0 : 1 + (level - 1) % 3], deep[len++] = 0;
+    assert_status(oclnn_graph_load_onnx_memory(deep, len, &g, NULL), OCLNN_ERROR_BAD_FILE);
+    /* Models oclnn cannot run are refused naming the node, the op and what is missing. */
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_op.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("LeakyRelu");
+    assert_error_mentions("lrelu");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_pads.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("asymmetric pads");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_escape.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
+    assert_error_mentions("leaves the model's folder");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_dangling.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
+    assert_error_mentions("dangling");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        TEST_ALL_CFGS(test_opset17),
+        TEST_ALL_CFGS(test_opset11),
+        TEST_ALL_CFGS(test_linear),
+        cmocka_unit_test(test_memory_and_truncated),
+        cmocka_unit_test(test_external),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

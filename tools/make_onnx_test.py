@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the small ONNX models tests/test_onnx.c runs, and PyTorch's output for them.
+
+tests/data/onnx_small.onnx (opset 17) and onnx_small_op11.onnx (opset 11) hold one network that
+touches every op the loader maps: Conv (grouped, dilated, strided, biased or not),
+BatchNormalization, Relu, MaxPool (ceil_mode), AveragePool (count_include_pad both ways), a
+same-shape residual Add, Concat, GlobalAveragePool, Flatten, Gemm and Softmax. Weights come from
+torch.manual_seed(0); batch is a dynamic axis. onnx_small_x.bin / onnx_small_y.bin are the input
+(2 x 3 x 12 x 12) and PyTorch's float64 output stored as float32 (little-endian, raw).
+onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the loader must
+refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input);
+onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16).
+Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
+"""
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Small(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=2)
+        self.conv3 = nn.Conv2d(8, 6, 1)
+        self.conv4 = nn.Conv2d(8, 4, 3, stride=2, padding=1)
+        self.fc = nn.Linear(10, 5)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.relu(x + self.conv2(x))
+        x = F.max_pool2d(x, 3, stride=2, ceil_mode=True)            # 12 -> 6
+        a = F.avg_pool2d(self.conv3(x), 3, stride=1, padding=1)     # count_include_pad=True
+        b = F.avg_pool2d(self.conv4(x), 3, stride=1, padding=1, count_include_pad=False)
+        a = F.adaptive_avg_pool2d(a, 1)
+        b = F.adaptive_avg_pool2d(b, 1)
+        x = torch.cat([a, b], 1)
+        return F.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+
+
+def refused_models(out):
+    """Tiny hand-made models the loader must refuse, each for one reason."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    def model(nodes, inits, name):
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 2, 4, 4])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        g = helper.make_graph(nodes, "g", [x], [y], inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+        onnx.save(m, os.path.join(out, name))
+
+    w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
+    model([helper.make_node("LeakyRelu", ["x"], ["y"], name="lrelu")], [], "onnx_refused_op.onnx")
+    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 0, 0])], [w],
+          "onnx_refused_pads.onnx")
+    model([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")], [], "onnx_dangling.onnx")
+    e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
+    e.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "../escape.bin"), ("offset", "0"), ("length", "144")):
+        entry = e.external_data.add()
+        entry.key, entry.value = k, v
+    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])], [e],
+          "onnx_escape.onnx")
+    # External data inside the folder: weight i is i / 36, stored after 16 bytes of padding.
+    wv = (np.arange(36, dtype=np.float32) / 36).astype("<f4")
+    with open(os.path.join(out, "onnx_external.bin"), "wb") as f:
+        f.write(b"\0" * 16 + wv.tobytes())
+    e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
+    e.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "onnx_external.bin"), ("offset", "16"), ("length", "144")):
+        entry = e.external_data.add()
+        entry.key, entry.value = k, v
+    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])], [e],
+          "onnx_external.onnx")
+
+
+def linear_model(out):
+    """onnx_linear.onnx: the ops PyTorch's exporter does not emit for the small network, built by
+    hand: Conv 1x1 -> Identity -> Reshape (0, -1) -> MatMul + Add -> Relu -> Gemm (transB 0) ->
+    Dropout -> Softmax, with numpy's float64 output for a seeded (2, 2, 4, 4) input."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(1)
+    cw = rng.uniform(-1, 1, (3, 2, 1, 1)).astype(np.float32)
+    cb = rng.uniform(-1, 1, 3).astype(np.float32)
+    mw = rng.uniform(-0.3, 0.3, (48, 5)).astype(np.float32)
+    mb = rng.uniform(-1, 1, 5).astype(np.float32)
+    gw = rng.uniform(-1, 1, (5, 4)).astype(np.float32)
+    gb = rng.uniform(-1, 1, 4).astype(np.float32)
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             ((cw, "cw"), (cb, "cb"), (mw, "mw"), (mb, "mb"), (gw, "gw"), (gb, "gb"),
+              (np.array([0, -1], np.int64), "shape"))]
+    nodes = [helper.make_node("Conv", ["x", "cw", "cb"], ["c"], name="conv"),
+             helper.make_node("Identity", ["c"], ["i"], name="id"),
+             helper.make_node("Reshape", ["i", "shape"], ["r"], name="flat"),
+             helper.make_node("MatMul", ["r", "mw"], ["m"], name="mm"),
+             helper.make_node("Add", ["m", "mb"], ["a"], name="bias"),
+             helper.make_node("Relu", ["a"], ["h"], name="relu"),
+             helper.make_node("Gemm", ["h", "gw", "gb"], ["g"], name="gemm"),
+             helper.make_node("Dropout", ["g"], ["d"], name="drop"),
+             helper.make_node("Softmax", ["d"], ["y"], name="softmax", axis=1)]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 2, 4, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    m = helper.make_model(helper.make_graph(nodes, "g", [x], [y], inits),
+                          opset_imports=[helper.make_opsetid("", 13)])
+    onnx.save(m, os.path.join(out, "onnx_linear.onnx"))
+    xv = rng.uniform(-1, 1, (2, 2, 4, 4)).astype(np.float32)
+    c = np.einsum("kc,nchw->nkhw", cw[:, :, 0, 0].astype(np.float64), xv) + cb[None, :, None, None]
+    h = np.maximum(c.reshape(2, -1) @ mw + mb, 0)
+    g = h @ gw + gb
+    e = np.exp(g - g.max(1, keepdims=True))
+    xv.astype("<f4").tofile(os.path.join(out, "onnx_linear_x.bin"))
+    (e / e.sum(1, keepdims=True)).astype("<f4").tofile(os.path.join(out, "onnx_linear_y.bin"))
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data")
+    torch.manual_seed(0)
+    m = Small().eval()
+    with torch.no_grad():
+        for p in m.bn1.parameters():
+            p.uniform_(0.5, 1.5)
+        m.bn1.running_mean.uniform_(-0.1, 0.1)
+        m.bn1.running_var.uniform_(0.5, 1.5)
+    x = torch.rand(2, 3, 12, 12) * 2 - 1
+    for opset, name in ((17, "onnx_small.onnx"), (11, "onnx_small_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_small_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_small_y.bin"))
+    import numpy as np
+    np.save(os.path.join(out, "onnx_small_x.npy"), x.numpy())  # for `oclnn run` (tests/check_onnx_tool.cmake)
+    refused_models(out)
+    linear_model(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* `oclnn run MODEL.onnx --input x.npy`: loads an ONNX model, compiles it for the input's shape
+ * (batch and, where the model leaves them symbolic, height and width come from the .npy), runs
+ * it once and writes the output as .npy and/or prints each image's five best classes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "npy.h"
+#include "tool.h"
+
+#define MAX_LABELS 100000
+#define LABEL_MAX 128
+
+typedef struct run_args {
+    const char *model, *input, *output, *labels;
+    bool top5;
+    bench_common c;
+} run_args;
+
+static int parse(int argc, char **argv, run_args *a) {
+    memset(a, 0, sizeof *a);
+    bench_common_init(&a->c);
+    const tool_opt opts[] = {
+        {"input", "FILE", "the input, a float32 (N, C, H, W) .npy (required)", opt_string, &a->input},
+        {"output", "FILE", "write the output as .npy ((N, K) for a classifier)", opt_string, &a->output},
+        {"device", "D", "\"cpu\", \"P:D\" or a name substring (default: OCLNN_DEVICE, then best)", opt_string,
+         &a->c.device},
+        {"layout", "L", "auto, nchw or nhwc (default auto: the device's layout)", opt_layout, &a->c.layout},
+        {"top5", NULL, "print each image's five highest outputs (a classifier's classes)", NULL, &a->top5},
+        {"labels", "FILE", "with --top5: class names, one a line (line i names class i)", opt_string, &a->labels},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const tool_cmd cmd = {"run", "MODEL.onnx",
+                          "Runs an ONNX model (docs/ONNX.md lists the ops it may use) once on the input and "
+                          "writes or prints the output.",
+                          opts, NULL, 1, 1};
+    const char *args[1];
+    int n_args;
+    int rc = tool_parse(&cmd, argc, argv, args, &n_args);
+    if (rc != TOOL_OK) return rc;
+    a->model = args[0];
+    if (!a->input) return tool_usage_error(&cmd, "--input is required");
+    if (!a->output && !a->top5) return tool_usage_error(&cmd, "nothing to do: give --output FILE and/or --top5");
+    if (a->labels && !a->top5) return tool_usage_error(&cmd, "--labels needs --top5");
+    return TOOL_OK;
+}
+
+/* Reads up to MAX_LABELS lines; NULL (message printed) on failure. */
+static char (*read_labels(const char *path, size_t *count))[LABEL_MAX] {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "oclnn run: cannot open labels \"%s\"\n", path);
+        return NULL;
+    }
+    char(*l)[LABEL_MAX] = calloc(MAX_LABELS, LABEL_MAX);
+    size_t n = 0;
+    while (l && n < MAX_LABELS && fgets(l[n], LABEL_MAX, f)) {
+        size_t len = strcspn(l[n], "\r\n");
+        if (l[n][len] == '\0' && !feof(f)) { /* an over-long line: keep its start, skip the rest */
+            int ch;
+            while ((ch = fgetc(f)) != EOF && ch != '\n') {}
+        }
+        l[n++][len] = '\0';
+    }
+    fclose(f);
+    if (!l) fprintf(stderr, "oclnn run: out of memory\n");
+    *count = n;
+    return l;
+}
+
+static void print_top5(const float *y, uint32_t n, size_t k, char (*labels)[LABEL_MAX], size_t n_labels) {
+    for (uint32_t i = 0; i < n; i++) {
+        const float *row = y + (size_t)i * k;
+        size_t best[5];
+        size_t m = k < 5 ? k : 5;
+        for (size_t j = 0; j < m; j++) {
+            size_t b = SIZE_MAX;
+            for (size_t c = 0; c < k; c++) {
+                bool taken = false;
+                for (size_t t = 0; t < j; t++) taken |= best[t] == c;
+                if (!taken && (b == SIZE_MAX || row[c] > row[b])) b = c;
+            }
+            best[j] = b;
+        }
+        printf("image %u:", i);
+        for (size_t j = 0; j < m; j++) {
+            printf(" %zu", best[j]);
+            if (labels && best[j] < n_labels) printf(" (%s)", labels[best[j]]);
+            printf(" %.4g%s", row[best[j]], j + 1 < m ? "," : "\n");
+        }
+    }
+}
+
+int cmd_run(int argc, char **argv) {
+    run_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc != TOOL_OK) return rc == TOOL_HELP ? TOOL_OK : rc;
+    rc = TOOL_FAIL;
+    oclnn_graph *g = NULL;
+    oclnn_context *ctx = NULL;
+    oclnn_net *net = NULL;
+    float *y = NULL;
+    char(*labels)[LABEL_MAX] = NULL;
+    size_t n_labels = 0;
+    npy_array in = {0};
+    char err[512];
+    oclnn_shape model;
+    if (oclnn_graph_load_onnx(a.model, &g, &model)) {
+        fprintf(stderr, "oclnn run: %s\n", oclnn_last_error());
+        goto done;
+    }
+    if (!npy_read(a.input, &in, err, sizeof err)) {
+        fprintf(stderr, "oclnn run: %s\n", err);
+        goto done;
+    }
+    const uint64_t want[4] = {model.n, model.c, model.h, model.w};
+    bool fits = in.ndim == 4;
+    for (int i = 0; i < 4 && fits; i++) fits = in.shape[i] >= 1 && in.shape[i] <= 65535 && (!want[i] || in.shape[i] == want[i]);
+    if (!fits) {
+        fprintf(stderr, "oclnn run: %s must hold a (%s, %u, %s, %s) array for this model\n", a.input,
+                model.n ? "N (fixed)" : "N", model.c, model.h ? "H (fixed)" : "H", model.w ? "W (fixed)" : "W");
+        goto done;
+    }
+    oclnn_shape shape = {(uint32_t)in.shape[0], (uint32_t)in.shape[1], (uint32_t)in.shape[2], (uint32_t)in.shape[3]};
+    if (a.labels && !(labels = read_labels(a.labels, &n_labels))) goto done;
+    if (!(ctx = bench_context(&a.c))) goto done;
+    if (oclnn_net_create(ctx, g, shape, &net) || oclnn_tensor_write(oclnn_net_input(net), in.data, OCLNN_LAYOUT_NCHW) ||
+        oclnn_net_run(net)) {
+        fprintf(stderr, "oclnn run: %s\n", oclnn_last_error());
+        goto done;
+    }
+    oclnn_shape os = oclnn_tensor_shape(oclnn_net_output(net));
+    size_t on = (size_t)os.n * os.c * os.h * os.w;
+    y = malloc(on * sizeof *y);
+    if (!y || oclnn_tensor_read(oclnn_net_output(net), y, OCLNN_LAYOUT_NCHW)) {
+        fprintf(stderr, "oclnn run: %s\n", y ? oclnn_last_error() : "out of memory");
+        goto done;
+    }
+    if (a.output) {
+        uint64_t dims[4] = {os.n, os.c, os.h, os.w};
+        if (!npy_write(a.output, y, os.h == 1 && os.w == 1 ? 2 : 4, dims, err, sizeof err)) {
+            fprintf(stderr, "oclnn run: %s\n", err);
+            goto done;
+        }
+    }
+    if (a.top5) print_top5(y, os.n, on / os.n, labels, n_labels);
+    rc = TOOL_OK;
+done:
+    oclnn_net_destroy(net);
+    oclnn_context_destroy(ctx);
+    oclnn_graph_destroy(g);
+    free(y);
+    free(labels);
+    free(in.data);
+    return rc;
+}
