@@ -521,7 +521,8 @@ typedef struct oclnn_conv2d_perf {
  * the context's layout, and returns them ranked: runnable ones by increasing time, then the
  * others. The fastest is recorded in the context's tuning database state for this problem (a
  * "conv_algo" row; the problem leaves out bias, activation and residual), so later creates with
- * OCLNN_CONV_ALGO_AUTO use it. Weights values do not affect timing, so none are needed.
+ * OCLNN_CONV_ALGO_AUTO use it; oclnn_context_save_tuning writes it to the database file, for
+ * later contexts. Weights values do not affect timing, so none are needed.
  *   [out] results   up to `capacity` entries (NULL with capacity 0 to get the count)
  *   [out] count     number of algorithms tried (OCLNN_CONV_ALGO_COUNT - 1)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad desc or count NULL; OCLNN_ERROR_UNSUPPORTED
@@ -1073,6 +1074,23 @@ typedef struct oclnn_tuning_info {
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad context or a NULL info.
  */
 OCLNN_API oclnn_status oclnn_context_tuning(const oclnn_context *ctx, oclnn_tuning_info *info);
+
+/**
+ * Saves the context's tuning state, which holds the rows it loaded and what oclnn_conv2d_find
+ * recorded since ("conv_algo" rows), to a tuning database file, so later contexts on this device
+ * (whose OCLNN_CONV_ALGO_AUTO reads the database) use those find results.
+ *   [in] path  the file; NULL: the file this context's database came from (options.tuning_db,
+ *              else OCLNN_TUNING_DB, else the device's default file), which need not exist yet
+ * The rows already in the file are kept and the context's rows replace those of the same kernel
+ * and problem; a file for another device, driver or kernel version, or a corrupt one, is
+ * replaced (as `oclnn tune` does). The file is written to a temporary file in the same folder
+ * (created if missing) and renamed into place.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad context, an empty path or "none", or
+ * a NULL path when the context has no database file (tuning_db "none"); OCLNN_ERROR_UNSUPPORTED on
+ * the C backend, which has no tuning database; OCLNN_ERROR_IO when the file cannot be written
+ * (the message names it); OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_context_save_tuning(oclnn_context *ctx, const char *path);
 
 /**
  * Overrides the parameters of one tunable kernel for the operators created afterwards on `ctx`

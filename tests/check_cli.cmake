@@ -29,10 +29,10 @@ set(cases
   "bench add|N,C,H,W.*--relu.*--iters|--iters 0|--iters \"0\""
   "bench bn|N,C,H,W.*--training.*--eps.*--momentum|--eps x|--eps \"x\""
   "bench concat|N,C1,H,W N,C2,H,W.*--warmup|--warmup -1|--warmup \"-1\""
-  "bench conv|N,C,H,W K,C/G,R,S.*--stride.*--pad.*--groups.*--algo.*--find|--stride 0|--stride \"0\""
+  "bench conv|N,C,H,W K,C/G,R,S.*--stride.*--pad.*--groups.*--algo.*--find.*--save|--stride 0|--stride \"0\""
   "bench fc|N,IN OUT.*--bias|--layout diagonal|--layout \"diagonal\""
   "bench lrn|N,C,H,W.*--size.*--alpha.*--beta.*--k|--size 0|--size \"0\""
-  "bench net|NAME.*resnet50.*--batch.*--size.*--weights.*--input.*--output|--batch 0|--batch \"0\""
+  "bench net|NAME.*resnet50.*--batch.*--size.*--weights.*--input.*--output.*--find.*--save|--batch 0|--batch \"0\""
   "bench nms|--boxes.*--iou.*--classes.*--objects|--iou 2|--iou \"2\""
   "bench pool|N,C,H,W.*--max.*--avg.*--global.*--window.*--stride.*--pad|--window x|--window \"x\""
   "bench roi_align|--map.*--rois.*--out.*--scale.*--sampling.*--aligned|--sampling x|--sampling \"x\""
@@ -108,6 +108,10 @@ expect("${err}" "q1" "a bad PROBLEM")
 # --verify judges by the algorithm that ran. AUTO picks Winograd F(4x4) for this problem (the
 # heuristic, on both backends), whose error is above the plain limit and within its own.
 set(wino 1,48,28,28 48,48,3,3 --pad 1 --verify --iters 1 --warmup 0 --json)
+run(2 bench conv ${wino} --device cpu --save)
+expect("${err}" "--save needs --find" "bench conv --save without --find")
+run(2 bench net resnet50 --save)
+expect("${err}" "--save needs --find" "bench net --save without --find")
 run(0 bench conv ${wino} --device cpu)
 string(JSON algo GET "${out}" 0 algo)
 expect("${algo}" "^winograd4$" "the heuristic's algorithm on the C backend")
@@ -123,7 +127,10 @@ if(backend STREQUAL "opencl")
   file(REMOVE_RECURSE "${WORK}")
   file(MAKE_DIRECTORY "${WORK}")
   set(ENV{OCLNN_TUNING_DB} "${WORK}/find.txt")
-  run(0 bench conv ${wino} --device 0:0 --find)
+  run(0 bench conv ${wino} --device 0:0 --find --save)
+  # --save wrote find's result to the database; a plain run then reads it.
+  file(READ "${WORK}/find.txt" saved)
+  expect("${saved}" "\nconv_algo n1c48h28w28k48r3s3[^ ]* ALGO=[0-9]+ [0-9.]+\nend\n" "bench conv --find --save")
   # A tuning database that makes Winograd F(4x4) the fastest where the heuristic takes F(2x2).
   set(ENV{OCLNN_TUNING_DB} none)
   run(0 bench conv 1,48,8,8 48,48,3,3 --pad 1 --device 0:0 --iters 1 --warmup 0 --json)

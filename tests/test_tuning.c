@@ -936,6 +936,112 @@ static void auto_follows_database(void **state) {
     conv_case_free(&c);
 }
 
+/* oclnn_conv2d_find records into the context's tuning state; oclnn_context_save_tuning writes
+ * it to the database file, keeping the file's other rows, and a new context's AUTO follows it. */
+static void find_saved_and_followed(void **state) {
+    (void)state;
+    oclnn_context *probe = cl_context("none", OCLNN_LAYOUT_AUTO);
+    oclnn_device_info dev;
+    assert_ok(oclnn_context_device(probe, &dev));
+    oclnn_layout layout = oclnn_context_layout(probe);
+    conv_case c;
+    conv_case_make(&c, 1, 16, 12, 12, 16, 3, 1, layout);
+    oclnn_conv2d_desc d = c.d, other = d;
+    other.input.h = 20;
+    oclnn_op *op;
+    assert_ok(oclnn_conv2d_create(probe, &other, c.w, c.bias, &op));
+    char heuristic[32];
+    snprintf(heuristic, sizeof heuristic, "%s", oclnn_op_algorithm(op));
+    oclnn_op_destroy(op);
+    /* Saving needs a file: none for a "none" context without a path. */
+    assert_status(oclnn_context_save_tuning(probe, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("no tuning database file");
+    oclnn_context_destroy(probe);
+    oclnn__conv2d_problem pb;
+    char problem[160], other_problem[160], path[128], rows[1024];
+    assert_ok(oclnn__conv2d_resolve(&d, &pb));
+    oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
+    assert_ok(oclnn__conv2d_resolve(&other, &pb));
+    oclnn__conv2d_problem_str(&pb, other_problem, sizeof other_problem);
+
+    path_of("find.txt", path, sizeof path);
+    write_db(path, &dev, OCLNN__KERNEL_VERSION, "conv_direct " CONV_1X1 " KB=8 QB=1 2.5\n");
+    oclnn_context *ctx = cl_context(path, OCLNN_LAYOUT_AUTO);
+    /* Meanwhile another process (a tuner) adds a row: saving keeps it. */
+    write_db(path, &dev, OCLNN__KERNEL_VERSION,
+             "conv_direct " CONV_1X1 " KB=8 QB=1 2.5\nconv_direct " CONV_3X3_B " KB=2 QB=16 3.5\n");
+    oclnn_conv2d_perf best;
+    size_t count;
+    assert_ok(oclnn_conv2d_find(ctx, &d, &best, 1, &count));
+    /* A recorded winner the heuristic would not pick for the other problem (as find records). */
+    oclnn_conv_algo forced = strcmp(heuristic, "direct") ? OCLNN_CONV_ALGO_DIRECT : OCLNN_CONV_ALGO_IM2COL;
+    oclnn__tune_values fv = {{(int32_t)forced}};
+    mtx_lock(&ctx->lock);
+    assert_ok(oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, other_problem, &fv, 1.0));
+    mtx_unlock(&ctx->lock);
+    assert_ok(oclnn_context_save_tuning(ctx, NULL)); /* the file the context loaded */
+    oclnn_context_destroy(ctx);
+
+    size_t len;
+    char *text = read_file(path, &len);
+    snprintf(rows, sizeof rows, "conv_algo %s ALGO=%d ", problem, (int)best.algo);
+    assert_non_null(strstr(text, rows));
+    snprintf(rows, sizeof rows, "conv_algo %s ALGO=%d ", other_problem, (int)forced);
+    assert_non_null(strstr(text, rows));
+    assert_non_null(strstr(text, "conv_direct " CONV_3X3_B " KB=2 QB=16 "));
+    assert_non_null(strstr(text, "conv_direct " CONV_1X1 " KB=8 QB=1 "));
+    free(text);
+
+    /* A new context on that file: AUTO takes the saved results. */
+    ctx = cl_context(path, OCLNN_LAYOUT_AUTO);
+    oclnn_tuning_info info;
+    assert_ok(oclnn_context_tuning(ctx, &info));
+    assert_int_equal(info.state, OCLNN_TUNING_LOADED);
+    assert_int_equal(info.entries, 4);
+    assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+    assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name(best.algo));
+    oclnn_op_destroy(op);
+    assert_ok(oclnn_conv2d_create(ctx, &other, c.w, c.bias, &op));
+    assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name(forced));
+    assert_string_not_equal(oclnn_op_algorithm(op), heuristic);
+    oclnn_op_destroy(op);
+    assert_ok(conv_check(ctx, &c, OCLNN_CONV_ALGO_AUTO, layout, "saved find"));
+
+    /* An explicit path: a new file, in a folder created for it. */
+    char copy[160];
+    snprintf(copy, sizeof copy, "%s/sub/copy.txt", dir);
+    assert_ok(oclnn_context_save_tuning(ctx, copy));
+    oclnn__tune_db db;
+    char why[256];
+    assert_int_equal(load(copy, &dev, &db, why), OCLNN__TUNE_LOADED);
+    assert_int_equal(db.n_rows, 4);
+    oclnn__tune_db_free(&db);
+
+    /* Bad arguments. */
+    assert_status(oclnn_context_save_tuning(NULL, path), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("ctx is NULL");
+    assert_status(oclnn_context_save_tuning(ctx, ""), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not a file name");
+    assert_status(oclnn_context_save_tuning(ctx, "none"), OCLNN_ERROR_INVALID_ARGUMENT);
+    char plain[128], below[160];
+    path_of("plain-file", plain, sizeof plain);
+    write_file(plain, "x", 1);
+    snprintf(below, sizeof below, "%s/db.txt", plain); /* a folder that is a file */
+    assert_status(oclnn_context_save_tuning(ctx, below), OCLNN_ERROR_IO);
+    assert_error_mentions("cannot save the tuning database");
+    snprintf(below, sizeof below, "%s", dir); /* a folder, not a file */
+    assert_status(oclnn_context_save_tuning(ctx, below), OCLNN_ERROR_IO);
+    oclnn_context_destroy(ctx);
+
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    assert_ok(oclnn_context_create(&o, &ctx));
+    assert_status(oclnn_context_save_tuning(ctx, path), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("C backend");
+    oclnn_context_destroy(ctx);
+    conv_case_free(&c);
+}
+
 /* The search with real candidates: conv/direct.cl is replaced (options.kernel_dir) by a copy
  * that does not compile for QB=2; the timing is injected (deterministic) and would favour
  * QB=2, yet the search skips it and returns the best candidate that compiles and verifies. */
@@ -1118,6 +1224,7 @@ int main(void) {
         cmocka_unit_test(kernel_version_matches_sources),
         cmocka_unit_test(tuned_parameters_compute_correctly),
         cmocka_unit_test(auto_follows_database),
+        cmocka_unit_test(find_saved_and_followed),
         cmocka_unit_test(search_skips_real_compile_failure),
         cmocka_unit_test(job_helpers),
         cmocka_unit_test(job_search_and_confirm),

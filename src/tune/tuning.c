@@ -235,3 +235,48 @@ oclnn_status oclnn_tuning_override(oclnn_context *ctx, const char *kernel, const
     mtx_unlock(&ctx->lock);
     return OCLNN_OK;
 }
+
+oclnn_status oclnn_context_save_tuning(oclnn_context *ctx, const char *path) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (ctx->device.backend != OCLNN_BACKEND_OPENCL || !ctx->tune)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no tuning database");
+    struct oclnn__tune_state *t = ctx->tune;
+    if (path && (!*path || !strcmp(path, "none")))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "path \"%s\" is not a file name", path);
+    char target[1024];
+    if (path) {
+        if (strlen(path) >= sizeof target)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "path is longer than %zu bytes", sizeof target - 1);
+        snprintf(target, sizeof target, "%s", path);
+    } else if (t->path[0]) {
+        snprintf(target, sizeof target, "%s", t->path);
+    } else {
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "path is NULL and the context has no tuning database file (tuning_db \"none\", "
+                           "or neither XDG_DATA_HOME nor HOME is set)");
+    }
+    /* Merge: the rows already in the file stay, the context's rows replace theirs. A stale or
+     * corrupt file is replaced, as oclnn tune does. */
+    oclnn__tune_db db;
+    oclnn__tune_limits lim = oclnn__tune_limits_of(&ctx->device);
+    char why[256];
+    oclnn__tune_load loaded = oclnn__tune_db_load(target, &ctx->device, &lim, &db, why, sizeof why);
+    if (loaded == OCLNN__TUNE_STALE || loaded == OCLNN__TUNE_CORRUPT)
+        oclnn__log(OCLNN__LOG_INFO, "tuning database %s replaced: %s", target, why);
+    if (!db.note[0]) snprintf(db.note, sizeof db.note, "oclnn_context_save_tuning");
+    oclnn_status st = OCLNN_OK;
+    mtx_lock(&ctx->lock);
+    for (size_t i = 0; i < t->db.n_rows && st == OCLNN_OK; i++) {
+        const oclnn__tune_row *r = &t->db.rows[i];
+        if (!oclnn__tune_db_put(&db, r->space, r->problem, &r->values, r->ms))
+            st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the tuning state");
+    }
+    mtx_unlock(&ctx->lock);
+    if (st == OCLNN_OK && !oclnn__tune_db_save(&db, target, why, sizeof why))
+        st = oclnn__fail(OCLNN_ERROR_IO, "cannot save the tuning database: %s", why);
+    if (st == OCLNN_OK)
+        oclnn__log(OCLNN__LOG_INFO, "tuning database %s saved: %zu entries", target, db.n_rows);
+    oclnn__tune_db_free(&db);
+    return st;
+}

@@ -25,6 +25,9 @@ void bench_common_init(bench_common *c);
 int bench_parse(const tool_cmd *cmd, bench_common *c, int argc, char **argv, const char **args, int *n_args);
 /* Creates the context for c->device / c->layout; prints the error and returns NULL on failure. */
 oclnn_context *bench_context(const bench_common *c);
+/* --save: oclnn_context_save_tuning to the context's database file, saying where on stderr;
+ * prints the error and returns false on failure. */
+bool bench_save_tuning(oclnn_context *ctx);
 
 /* Times `run(arg)` c->iters times after c->warmup runs, waiting for the device after each (kernel
  * time from profiling events on OpenCL, wall clock on the C backend); returns the median in ms, or a negative value when run()

@@ -2,7 +2,8 @@
 /* `oclnn bench conv N,C,H,W K,C/G,R,S [options]` or `oclnn bench conv PROBLEM`: times 2-D
  * convolution algorithms (see the option table in parse()). GFLOP/s counts 2*N*K*(C/G)*R*S*P*Q per run; --verify compares with the
  * double-precision reference, with the tolerance of the algorithm that ran (whatever chose it:
- * the heuristic, --find or a tuning database), and exits 1 on mismatch. */
+ * the heuristic, --find or a tuning database), and exits 1 on mismatch.
+ * --find --save keeps find's choice in the tuning database (oclnn_context_save_tuning). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,7 +73,7 @@ typedef struct conv_args {
     oclnn_conv2d_desc d;
     unsigned wshape[4]; /* K, C/G, R, S */
     int algos[2];
-    bool find;
+    bool find, save;
     oclnn_layout problem_layout; /* the PROBLEM's _nchw / _nhwc suffix, else AUTO */
 } conv_args;
 
@@ -139,6 +140,8 @@ static bool parse(int argc, char **argv, conv_args *a, bench_common *c, int *rc)
                       "winograd4, depthwise, im2col-clblast", opt_algo, a->algos},
         {"find", NULL, "time every algorithm first (oclnn_conv2d_find), so auto uses the fastest", NULL,
          &a->find},
+        {"save", NULL, "with --find: save the result to the tuning database (OCLNN_TUNING_DB, else the "
+                       "device's default file), for later runs", NULL, &a->save},
         {NULL, NULL, NULL, NULL, NULL},
     };
     const tool_cmd cmd = {
@@ -161,6 +164,10 @@ static bool parse(int argc, char **argv, conv_args *a, bench_common *c, int *rc)
             ok = false;
         }
         c->layout = a->problem_layout;
+    }
+    if (ok && a->save && !a->find) {
+        tool_usage_error(&cmd, "--save needs --find");
+        ok = false;
     }
     if (!ok) return *rc = TOOL_USAGE, false;
     if (relu) a->d.activation = OCLNN_ACTIVATION_RELU;
@@ -294,6 +301,7 @@ int cmd_bench_conv(int argc, char **argv) {
             goto done;
         }
         fprintf(stderr, "find: %s is the fastest (%.3f ms)\n", oclnn_conv_algo_name(best.algo), best.ms);
+        if (a.save && !bench_save_tuning(ctx)) goto done;
     }
     double flops = 2.0 * out.n * out.c * a.wshape[1] * d->kernel_h * d->kernel_w * out.h * out.w;
     rc = bench_algos(ctx, &common, &a, &r, &h, problem, flops);

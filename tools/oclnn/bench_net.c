@@ -19,7 +19,7 @@ typedef struct net_args {
     const char *name, *weights, *input, *output;
     uint32_t batch, h, w;
     uint64_t seed;
-    bool find, size_given, batch_given;
+    bool find, save, size_given, batch_given;
 } net_args;
 
 static bool is_onnx(const char *name) {
@@ -63,6 +63,8 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
          &a->input},
         {"output", "FILE", "write the output (N,classes) as .npy", opt_string, &a->output},
         {"find", NULL, "time every convolution algorithm per layer first (oclnn_conv2d_find)", NULL, &a->find},
+        {"save", NULL, "with --find: save the results to the tuning database (OCLNN_TUNING_DB, else the "
+                       "device's default file), for later runs", NULL, &a->save},
         {NULL, NULL, NULL, NULL, NULL},
     };
     const tool_cmd cmd = {"bench net", "NAME|MODEL.onnx", about, opts, NULL, 1, 1};
@@ -71,6 +73,7 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
     int rc = bench_parse(&cmd, c, argc, argv, args, &n_args);
     if (rc != TOOL_OK) return rc;
     a->name = args[0];
+    if (a->save && !a->find) return tool_usage_error(&cmd, "--save needs --find");
     if (!a->size_given && !strcmp(a->name, "inception_v3")) a->h = a->w = 299; /* its size */
     if (is_onnx(a->name) && a->weights) return tool_usage_error(&cmd, "--weights is for built-in nets (an ONNX model has its own)");
     return TOOL_OK;
@@ -249,6 +252,7 @@ int bench_net(int argc, char **argv) {
     oclnn_device_info dev;
     oclnn_context_device(ctx, &dev);
     if (a.find && !find_convs(ctx, g, shape)) goto done;
+    if (a.save && !bench_save_tuning(ctx)) goto done;
     fprintf(stderr, "compiling %s for n%uc%uh%uw%u on %s...\n", a.name, shape.n, shape.c, shape.h, shape.w, dev.name);
     char label[96];
     snprintf(label, sizeof label, "compiling %s: node", a.name);

@@ -125,6 +125,16 @@ oclnn_context *bench_context(const bench_common *c) {
     return ctx;
 }
 
+bool bench_save_tuning(oclnn_context *ctx) {
+    if (oclnn_context_save_tuning(ctx, NULL) != OCLNN_OK) {
+        fprintf(stderr, "oclnn bench: --save: %s\n", oclnn_last_error());
+        return false;
+    }
+    oclnn_tuning_info info;
+    if (oclnn_context_tuning(ctx, &info) == OCLNN_OK) fprintf(stderr, "saved the find results to %s\n", info.path);
+    return true;
+}
+
 double bench_time(oclnn_context *ctx, const bench_common *c, bench_fn run, void *arg) {
     for (int i = 0; i < c->warmup; i++)
         if (run(arg) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK) goto failed;
