@@ -222,6 +222,8 @@ SIGNATURES = {
     "oclnn_graph_destroy": (None, [P]),
     "oclnn_graph_init_random": (S, [P, ctypes.c_uint64]),
     "oclnn_graph_load_safetensors": (S, [P, cp, szp]),
+    "oclnn_graph_load_onnx": (S, [cp, PP, ctypes.POINTER(Shape)]),
+    "oclnn_graph_load_onnx_memory": (S, [P, sz, PP, ctypes.POINTER(Shape)]),
     "oclnn_net_create": (S, [P, P, Shape, PP]),
     "oclnn_net_destroy": (None, [P]),
     "oclnn_net_input": (P, [P]),

@@ -3,6 +3,7 @@
 state_dict names, visible as writable NumPy arrays. Net(context, graph, input_shape) compiles
 one."""
 import ctypes
+import os
 
 import numpy as np
 
@@ -33,6 +34,29 @@ class Graph(Handle):
         h = ctypes.c_void_p()
         check(lib.oclnn_graph_builtin(name.encode(), ctypes.byref(h)))
         return cls(h.value)
+
+    @classmethod
+    def from_onnx(cls, model):
+        """An ONNX model (opsets 7 to 17, float32; docs/ONNX.md lists what oclnn runs): `model` is
+        a path (str or os.PathLike) or the file's bytes (bytes, bytearray or memoryview; external
+        data is then refused). Parameters come from the model. The graph's `onnx_input_shape` is
+        the model's input shape (n, c, h, w), 0 where the model leaves a dimension symbolic (the
+        batch, usually). Raises UnsupportedError for an op or attribute oclnn cannot run (or a
+        liboclnn built without ONNX), Error (BAD_FILE, IO) for a malformed or unreadable model."""
+        h, shape = ctypes.c_void_p(), _capi.Shape()
+        if isinstance(model, (bytes, bytearray, memoryview)):
+            data = bytes(model)  # bytes are passed without a copy; the others are copied once
+            check(lib.oclnn_graph_load_onnx_memory(data, len(data), ctypes.byref(h),
+                                                   ctypes.byref(shape)))
+        elif isinstance(model, (str, os.PathLike)):
+            check(lib.oclnn_graph_load_onnx(os.fsencode(model), ctypes.byref(h),
+                                            ctypes.byref(shape)))
+        else:
+            raise TypeError("model must be a path or the model's bytes, not %s"
+                            % type(model).__name__)
+        g = cls(h.value)
+        g.onnx_input_shape = shape.tuple()
+        return g
 
     def add(self, name, op, inputs=(), **fields):
         """Appends node `name` doing `op` (a key of NODE_OPS) on the nodes `inputs` (ids from

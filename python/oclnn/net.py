@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Compiled networks: Net.builtin(name, weights=... or seed=...), net(x) -> NumPy, per-layer
-profiles and memory figures."""
+"""Compiled networks: Net.builtin(name, weights=... or seed=...), Net.from_onnx(model, batch=...),
+net(x) -> NumPy, per-layer profiles and memory figures."""
 import ctypes
 
 import numpy as np
@@ -23,7 +23,7 @@ def builtin_names():
 
 class Net(Handle):
     """A network compiled for one context and input shape: Net(context, graph, input_shape), or
-    Net.builtin (or, once oclnn reads ONNX, Net.from_onnx). The net does not keep the graph. Its
+    Net.builtin or Net.from_onnx. The net does not keep the graph. Its
     input and output are tensors owned by the net."""
     _destroy = "oclnn_net_destroy"
 
@@ -49,11 +49,32 @@ class Net(Handle):
             return cls(context if context is not None else Context(), g, input_shape)
 
     @classmethod
-    def from_onnx(cls, path, **kwargs):
-        raise NotImplementedError(
-            "oclnn has no ONNX loader yet (no oclnn_graph_load_onnx in liboclnn %s); build the "
-            "network with Net.builtin and load its weights from .safetensors"
-            % lib.oclnn_version_string().decode())
+    def from_onnx(cls, model, batch=None, input_shape=None, context=None):
+        """An ONNX model (a path, or the file's bytes: see Graph.from_onnx) compiled for an input
+        shape: the model's own (n, c, h, w), with `batch` as n when given, and where `input_shape`
+        is given, its entries other than None in place of the model's. Every dimension the model
+        leaves symbolic (0; the batch, usually) must be given, else ValueError. context: a
+        Context, or None for a new default one. The graph is freed before this returns."""
+        with Graph.from_onnx(model) as g:
+            shape = list(g.onnx_input_shape)
+            if input_shape is not None:
+                if len(input_shape) != 4:
+                    raise ValueError("input_shape %r is not 4-D (n, c, h, w)" % (input_shape,))
+                shape = [s if v is None else int(v) for s, v in zip(shape, input_shape)]
+            if batch is not None:
+                if input_shape is not None and input_shape[0] is not None and \
+                        int(input_shape[0]) != int(batch):
+                    raise ValueError("batch %d and input_shape[0] %d differ"
+                                     % (batch, input_shape[0]))
+                shape[0] = int(batch)
+            missing = [name for name, v in zip("nchw", shape) if v == 0]
+            if missing:
+                raise ValueError(
+                    "the model's input shape %s leaves %s symbolic: give %s"
+                    % (tuple(g.onnx_input_shape), ", ".join(missing),
+                       "batch=N" if missing == ["n"] else
+                       "input_shape=(n, c, h, w) (None keeps the model's value)"))
+            return cls(context if context is not None else Context(), g, tuple(shape))
 
     @property
     def context(self):

@@ -241,8 +241,6 @@ def test_errors_carry_the_c_message(ctx):
         ctx.tensor((1, 2, 3))
     with pytest.raises(oclnn.UnsupportedError):
         oclnn.conv2d(ctx, rand(2, 2, 5, 5), input=(1, 2, 8, 8), algo="winograd2")
-    with pytest.raises(NotImplementedError, match="ONNX"):
-        oclnn.Net.from_onnx("model.onnx")
     with pytest.raises(oclnn.Error) as e:
         oclnn.Context(device="no such device")
     assert e.value.status_name == "NO_DEVICE"
@@ -310,6 +308,81 @@ def test_net_builtin_errors(tmp_path):
     assert e.value.status_name == "BAD_FILE"
     with pytest.raises(ValueError, match="weights or seed"):
         oclnn.Net.builtin("resnet18", weights=str(bad), seed=1, context=cpu)
+
+
+DATA = os.environ.get("OCLNN_TEST_DATA_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data")
+
+
+def data(name):
+    return os.path.join(DATA, name)
+
+
+def golden(name):
+    """A raw little-endian float32 file of tests/data (tools/make_golden.py's format)."""
+    return np.fromfile(data(name), dtype="<f4")
+
+
+def skip_without_onnx():
+    try:
+        oclnn.Graph.from_onnx(data("onnx_small.onnx")).close()
+    except oclnn.UnsupportedError as e:
+        if "without ONNX" in str(e):
+            pytest.skip(str(e))
+        raise
+
+
+@pytest.mark.parametrize("source", ["path", "bytes"])
+def test_net_from_onnx(ctx, source):
+    """tests/test_onnx.c's check: the small PyTorch export (batch symbolic) against PyTorch's
+    float64 output, from a path and from the file's bytes."""
+    skip_without_onnx()
+    model = data("onnx_small.onnx")
+    if source == "bytes":
+        with open(model, "rb") as f:
+            model = f.read()
+    with oclnn.Graph.from_onnx(model) as g:
+        assert g.onnx_input_shape == (0, 3, 12, 12)
+    x = golden("onnx_small_x.bin").reshape(2, 3, 12, 12)
+    want = golden("onnx_small_y.bin").reshape(2, 5, 1, 1)
+    with oclnn.Net.from_onnx(model, batch=2, context=ctx) as net:
+        assert net.input_shape == (2, 3, 12, 12)
+        got = net(x)
+    assert got.shape == (2, 5, 1, 1)
+    np.testing.assert_allclose(got, want, atol=1e-4, rtol=1e-3)  # ONNX_ATOL, ONNX_RTOL
+
+
+def test_net_from_onnx_errors(tmp_path):
+    skip_without_onnx()
+    cpu = context("cpu", "nchw")
+    with pytest.raises(ValueError, match="batch"):
+        oclnn.Net.from_onnx(data("onnx_small.onnx"), context=cpu)  # the batch is symbolic
+    with pytest.raises(ValueError, match="4-D"):
+        oclnn.Net.from_onnx(data("onnx_small.onnx"), input_shape=(2, 3), context=cpu)
+    # input_shape's None entries keep the model's dimensions
+    net = oclnn.Net.from_onnx(data("onnx_small.onnx"), input_shape=(1, None, None, None),
+                              context=cpu)
+    assert net.input_shape == (1, 3, 12, 12)
+    net.close()
+    with pytest.raises(oclnn.UnsupportedError, match="LeakyRelu") as e:  # names the op
+        oclnn.Net.from_onnx(data("onnx_refused_op.onnx"), batch=1, context=cpu)
+    assert e.value.status_name == "UNSUPPORTED" and isinstance(e.value, NotImplementedError)
+    with pytest.raises(oclnn.Error, match="not an ONNX model") as e:
+        oclnn.Net.from_onnx(b"\xff\xff\xff", batch=1, context=cpu)
+    assert e.value.status_name == "BAD_FILE"
+    with open(data("onnx_small.onnx"), "rb") as f:
+        truncated = f.read()[:100]
+    with pytest.raises(oclnn.Error):
+        oclnn.Net.from_onnx(bytearray(truncated), batch=1, context=cpu)
+    bad = tmp_path / "corrupt.onnx"
+    bad.write_bytes(b"\xff\xff\xff")
+    with pytest.raises(oclnn.Error, match="not an ONNX model"):
+        oclnn.Net.from_onnx(bad, batch=1, context=cpu)  # os.PathLike
+    with pytest.raises(oclnn.Error) as e:
+        oclnn.Net.from_onnx(str(tmp_path / "missing.onnx"), batch=1, context=cpu)
+    assert e.value.status_name == "IO"
+    with pytest.raises(TypeError):
+        oclnn.Net.from_onnx(42, batch=1, context=cpu)
 
 
 def test_graph_built_in_python(ctx):
