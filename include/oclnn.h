@@ -980,8 +980,8 @@ OCLNN_API const char *const *oclnn_graph_builtin_names(void);
  *                symbolic (the batch, usually): pick it when calling oclnn_net_create (may be NULL)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL path or out); OCLNN_ERROR_IO;
  * OCLNN_ERROR_BAD_FILE (malformed model, not a regular file, external data outside the folder);
- * OCLNN_ERROR_UNSUPPORTED (an op, attribute or shape oclnn cannot run, or a library built without ONNX support);
- * OCLNN_ERROR_OUT_OF_MEMORY.
+ * OCLNN_ERROR_UNSUPPORTED (an op, attribute or shape oclnn cannot run, or a library built
+ * without ONNX support); OCLNN_ERROR_OUT_OF_MEMORY.
  */
 OCLNN_API oclnn_status oclnn_graph_load_onnx(const char *path, oclnn_graph **out, oclnn_shape *input);
 /** As oclnn_graph_load_onnx, from a model in memory (size bytes); external data is refused
