@@ -66,7 +66,8 @@ static const char *opt_algo(const char *v, void *dst) {
             range[0] = range[1] = a;
             return NULL;
         }
-    return "auto, all, direct, im2col, gemm1x1, winograd2, winograd4, depthwise or im2col-clblast";
+    return "auto, all, direct, im2col, gemm1x1, winograd2, winograd4, depthwise, im2col-clblast or "
+           "implicit-gemm";
 }
 
 typedef struct conv_args {
@@ -137,7 +138,8 @@ static bool parse(int argc, char **argv, conv_args *a, bench_common *c, int *rc)
         {"relu", NULL, "fused ReLU", NULL, &relu},
         {"residual", NULL, "fused residual add (before the ReLU)", NULL, &a->d.fuse_residual},
         {"algo", "A", "auto (default), all, or one algorithm: direct, im2col, gemm1x1, winograd2, "
-                      "winograd4, depthwise, im2col-clblast", opt_algo, a->algos},
+                      "winograd4, depthwise, im2col-clblast, implicit-gemm",
+         opt_algo, a->algos},
         {"find", NULL, "time every algorithm first (oclnn_conv2d_find), so auto uses the fastest", NULL,
          &a->find},
         {"save", NULL, "with --find: save the result to the tuning database (OCLNN_TUNING_DB, else the "
