@@ -118,6 +118,8 @@ const oclnn__onnx_value *oclnn__onnx_find(const oclnn__onnx_loader *ld, const ch
 }
 
 oclnn_status oclnn__onnx_define(oclnn__onnx_loader *ld, const char *name, oclnn__onnx_value v) {
+    /* protobuf-c leaves an absent proto2 string NULL; ONNX requires every value to be named. */
+    if (!name || !*name) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "ONNX graph: a graph input or node output has no name");
     v.name = name;
     for (size_t i = hash(name) & (ld->value_cap - 1);; i = (i + 1) & (ld->value_cap - 1)) {
         oclnn__onnx_value *s = &ld->values[i];
