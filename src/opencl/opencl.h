@@ -37,7 +37,14 @@ typedef struct oclnn__cl_state {
     cl_event *events;
     size_t n_events, cap_events;
     cl_uint address_bits; /* CL_DEVICE_ADDRESS_BITS (launch.c), 0 until first asked */
+    /* NMS's device buffers (nms.c; oclnn_nms has no op, so the context keeps them): boxes,
+     * classes and the mask block, grown when a call needs more, released with the context. */
+    cl_mem nms_buf[3];
+    size_t nms_cap[3];
 } oclnn__cl_state;
+
+/* Releases NMS's kept buffers (nms.c; the context's teardown). */
+void oclnn__cl_nms_release(oclnn__cl_state *s);
 
 static inline oclnn__cl_state *oclnn__cl_state_of(const oclnn_context *ctx) {
     return (oclnn__cl_state *)ctx->impl;
