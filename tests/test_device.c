@@ -2,10 +2,13 @@
 /* Device enumeration and selection: the pure choice rules on fabricated device lists, the layout
  * rule, and real contexts on the default device, on "cpu" and through OCLNN_DEVICE. */
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "core/devclass.h"
 #include "core/device.h"
+#include "tune/faster.h"
 #include "support/harness.h"
 
 static oclnn_device_info cl_dev(uint32_t p, uint32_t d, const char *name, const char *vendor,
@@ -63,6 +66,73 @@ static void test_choose_default_without_gpu(void **state) {
     oclnn_device_info only_c[] = {c_backend()};
     assert_int_equal(oclnn__device_choose(only_c, 1, NULL), 0);
     assert_int_equal(oclnn__device_choose(only_c, 1, "0:0"), -1);
+}
+
+/* Writes a tuning database for dev with one convolution row per (problem, ms). */
+static void write_db(const oclnn_device_info *dev, const char *const *problems, const double *ms,
+                     size_t n) {
+    oclnn__tune_db db;
+    oclnn__tune_db_init(&db, dev);
+    oclnn__tune_values v = oclnn__tune_defaults_of(&oclnn__tune_space_conv_direct);
+    for (size_t i = 0; i < n; i++)
+        assert_true(oclnn__tune_db_put(&db, &oclnn__tune_space_conv_direct, problems[i], &v, ms[i]));
+    char path[4096], why[256];
+    assert_true(oclnn__tune_default_path(dev->name, path, sizeof path));
+    if (!oclnn__tune_db_save(&db, path, why, sizeof why)) fail_msg("%s: %s", path, why);
+    oclnn__tune_db_free(&db);
+}
+
+/* With no GPU, the OpenCL CPU device is the default only when its tuning database and the C
+ * backend's measured common convolution problems and it was faster over them (issue 12). */
+static void test_measured_default(void **state) {
+    (void)state;
+    char dir[] = "/tmp/oclnn-measured-XXXXXX", sub[256];
+    assert_non_null(mkdtemp(dir));
+    const char *old = getenv("XDG_DATA_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("XDG_DATA_HOME", dir, 1);
+    snprintf(sub, sizeof sub, "%s/oclnn", dir);
+    mkdir(sub, 0700);
+    snprintf(sub, sizeof sub, "%s/oclnn/tuning", dir);
+    mkdir(sub, 0700);
+    oclnn_device_info list[] = {cl_dev(0, 0, "pocl measured cpu", "AuthenticAMD", false, 2, 2600),
+                                c_backend()};
+    char why[128];
+    assert_int_equal(oclnn__device_default_measured(list, 2, why, sizeof why), 1); /* no databases */
+    const char *const p[3] = {"n1c64h56w56k64r3s3st1x1pad1,1,1,1dil1x1g1",
+                              "n1c16h8w8k16r1s1st1x1pad0,0,0,0dil1x1g1",
+                              "n1c8h9w9k8r3s3st2x2pad1,1,1,1dil1x1g1"};
+    const double fast[2] = {2.0, 1.0}, slow[2] = {3.0, 1.5};
+    write_db(&list[0], p, fast, 2);
+    write_db(&list[1], p + 1, slow + 1, 1); /* one common problem: 1.0 against 1.5 ms */
+    assert_int_equal(oclnn__device_default_measured(list, 2, why, sizeof why), 0);
+    assert_non_null(strstr(why, "measured"));
+    assert_int_equal(oclnn__device_choose(list, 2, NULL), 0);
+    write_db(&list[1], p, (const double[]){1.0, 0.5}, 2); /* the C backend faster */
+    assert_int_equal(oclnn__device_default_measured(list, 2, why, sizeof why), 1);
+    write_db(&list[1], p + 2, slow, 1); /* nothing in common */
+    assert_int_equal(oclnn__device_default_measured(list, 2, why, sizeof why), 1);
+    /* the pure comparison: each problem's fastest row counts */
+    oclnn__tune_db a, b;
+    oclnn__tune_db_init(&a, &list[0]);
+    oclnn__tune_db_init(&b, &list[1]);
+    oclnn__tune_values v = oclnn__tune_defaults_of(&oclnn__tune_space_conv_direct);
+    oclnn__tune_values w = oclnn__tune_defaults_of(&oclnn__tune_space_conv_im2col);
+    assert_true(oclnn__tune_db_put(&a, &oclnn__tune_space_conv_direct, p[0], &v, 9.0));
+    assert_true(oclnn__tune_db_put(&a, &oclnn__tune_space_conv_im2col, p[0], &w, 1.0));
+    assert_true(oclnn__tune_db_put(&b, &oclnn__tune_space_conv_direct, p[0], &v, 2.0));
+    size_t common;
+    assert_true(oclnn__tune_db_faster(&a, &b, &common));
+    assert_int_equal(common, 1);
+    assert_false(oclnn__tune_db_faster(&b, &a, &common));
+    oclnn__tune_db_free(&a);
+    oclnn__tune_db_free(&b);
+    if (saved) setenv("XDG_DATA_HOME", saved, 1);
+    else unsetenv("XDG_DATA_HOME");
+    free(saved);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 /* GPUs: discrete before integrated, then compute units x lanes per unit (by vendor) x clock. */
@@ -304,6 +374,7 @@ int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choose_default_prefers_fastest_gpu),
         cmocka_unit_test(test_choose_default_without_gpu),
+        cmocka_unit_test(test_measured_default),
         cmocka_unit_test(test_choose_default_ranks_gpus),
         cmocka_unit_test(test_choose_by_request),
         cmocka_unit_test(test_layout_rule),

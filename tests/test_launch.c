@@ -52,6 +52,44 @@ static void local_size_table(void **state) {
     }
 }
 
+/* Launch extents (issue 12): the size_t bound of 32- and 64-bit devices on every dimension, and
+ * GPUs' 65,535 work-groups in dimensions 1 and 2 (dimension 0 and CPU devices have no such bound). */
+static void launch_extent_table(void **state) {
+    (void)state;
+    static const struct {
+        cl_uint dims, bits;
+        bool gpu;
+        size_t global[3], local[3];
+        cl_uint want;      /* 0 fits, else 1 + the dimension */
+        bool want_groups;  /* the GPU's group bound (else the size_t bound) */
+    } cases[] = {
+        {3, 64, true, {1 << 20, 65535, 65535}, {256, 1, 1}, 0, false},
+        {3, 64, true, {1 << 20, 65536, 1}, {256, 1, 1}, 2, true},
+        {3, 64, true, {16, 4, 65536}, {16, 4, 1}, 3, true},
+        {3, 64, true, {16, 4, 65535 * 2}, {16, 1, 2}, 0, false},  /* 65,535 groups of 2 */
+        {3, 64, true, {16, 4, 65535 * 2 + 1}, {16, 1, 2}, 3, true},
+        {3, 64, false, {16, 4, 1 << 24}, {16, 4, 1}, 0, false},   /* CPU: no group bound */
+        {1, 64, true, {(size_t)1 << 40}, {256}, 0, false},        /* dimension 0: none */
+        {1, 32, false, {0xFFFFFFFFu}, {1}, 0, false},
+        {1, 32, false, {(size_t)1 << 32}, {1}, 1, false},
+        {1, 32, false, {0xFFFFFFFFu}, {64}, 1, false},            /* rounded up past 2^32 - 1 */
+        {2, 32, false, {64, (size_t)1 << 33}, {64, 1}, 2, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        uint64_t limit = 0;
+        bool groups = false;
+        cl_uint got = oclnn__cl_launch_excess(cases[i].dims, cases[i].global, cases[i].local,
+                                              cases[i].bits, cases[i].gpu, &limit, &groups);
+        if (got != cases[i].want) fail_msg("case %zu: %u, want %u", i, got, cases[i].want);
+        if (got) {
+            assert_true(groups == cases[i].want_groups);
+            uint64_t size_max = cases[i].bits == 64 ? (uint64_t)SIZE_MAX
+                                                    : ((uint64_t)1 << cases[i].bits) - 1;
+            assert_true(limit == (groups ? 65535u : size_max));
+        }
+    }
+}
+
 /* The rule on many extents: never over the limits, and rounding dimension 0 wastes less than one
  * group, and less than the preferred multiple per group. */
 static void local_size_bounds(void **state) {
@@ -111,6 +149,7 @@ static void rounded_launch_guarded(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(local_size_table),
+        cmocka_unit_test(launch_extent_table),
         cmocka_unit_test(local_size_bounds),
         cmocka_unit_test(rounded_launch_guarded),
     };

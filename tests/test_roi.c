@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/detect.h"
+#include "core/context.h"
+#include "opencl/opencl.h"
 #include "ref/ref.h"
 #include "support/harness.h"
 
@@ -563,6 +566,80 @@ static void test_nms_in_blocks(void **state) {
     free(b), free(s), free(keep), free(want);
 }
 
+/* The RoI plan and NMS buffers are kept between runs (issue 12): one RoI op run with 6, then 2,
+ * then 6 RoIs (a kept plan larger than needed, then reused) gives the reference's answer each
+ * time and keeps its plan storage; NMS's device buffers stay on the context across calls of
+ * fewer boxes (70: two 64-box blocks, then 20, then 70), with the C backend's answer each time. */
+static void test_kept_buffers(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    const oclnn_shape map = {2, 3, 6, 7};
+    float *src_host = alloc_random(count(map), 41, -2, 2);
+    float *rois = random_rois(6, map.n, 24, 28, 42);
+    oclnn_roi_desc d = OCLNN_ROI_DESC_INIT;
+    d.pooled_h = d.pooled_w = 2;
+    d.spatial_scale = 0.25f;
+    d.sampling_ratio = 2;
+    oclnn_tensor *src, *dst;
+    oclnn_op *op;
+    assert_ok(oclnn_tensor_create(ctx, map, cfg->layout, &src));
+    assert_ok(oclnn_tensor_write(src, src_host, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){6, map.c, 2, 2}, cfg->layout, &dst));
+    assert_ok(oclnn_roi_create(ctx, &d, &op));
+    const size_t counts[3] = {6, 2, 6};
+    const void *items = NULL;
+    float got[6 * 3 * 4], ref[6 * 3 * 4];
+    for (int i = 0; i < 3; i++) {
+        const size_t R = counts[i];
+        const float *r = rois + (i == 1 ? 5 * 3 : 0); /* the second run: RoIs 3 and 4 */
+        assert_ok(oclnn_roi_run(op, src, r, R, dst, NULL));
+        assert_ok(oclnn_tensor_read(dst, got, OCLNN_LAYOUT_NCHW));
+        oclnn__ref_roi_align(map, src_host, OCLNN_LAYOUT_NCHW, r, R, 2, 2, d.spatial_scale, 2, false,
+                             ref);
+        assert_close(got, ref, R * map.c * 4, ALIGN_ATOL, ALIGN_RTOL, "kept RoI plan");
+        const oclnn__roi_op *ro = op->impl;
+        if (i == 0) items = ro->plan.items;
+        else assert_ptr_equal(ro->plan.items, items);
+    }
+    oclnn_op_destroy(op);
+    oclnn_tensor_destroy(src);
+    oclnn_tensor_destroy(dst);
+    free(src_host);
+    free(rois);
+    /* NMS: 70 boxes, then 20 and 70 again */
+    oclnn_context *cpu = NULL;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    assert_ok(oclnn_context_create(&o, &cpu));
+    float *b = alloc_random(70 * 4, 43, 0, 1), *sc = alloc_random(70, 44, 0, 1);
+    for (size_t i = 0; i < 70; i++) {
+        b[4 * i] *= 50, b[4 * i + 1] *= 50;
+        b[4 * i + 2] = b[4 * i] + 5 + b[4 * i + 2] * 20;
+        b[4 * i + 3] = b[4 * i + 1] + 5 + b[4 * i + 3] * 20;
+    }
+    oclnn_nms_desc nd = OCLNN_NMS_DESC_INIT;
+    nd.iou_threshold = 0.4;
+    uint32_t keep[70], want[70];
+    const size_t ns[3] = {70, 20, 70};
+    cl_mem mask = NULL;
+    for (int i = 0; i < 3; i++) {
+        size_t kept, want_n;
+        assert_ok(oclnn_nms(ctx, &nd, b, sc, NULL, ns[i], keep, &kept));
+        assert_ok(oclnn_nms(cpu, &nd, b, sc, NULL, ns[i], want, &want_n));
+        assert_int_equal(kept, want_n);
+        assert_memory_equal(keep, want, kept * sizeof *keep);
+        if (cfg->backend == OCLNN_BACKEND_OPENCL) {
+            const oclnn__cl_state *s = oclnn__cl_state_of(ctx);
+            assert_non_null(s->nms_buf[2]);
+            if (i == 0) mask = s->nms_buf[2];
+            else assert_ptr_equal(s->nms_buf[2], mask);
+        }
+    }
+    oclnn_context_destroy(cpu);
+    free(b);
+    free(sc);
+}
+
 #define TEST_BACKENDS(t)                                                                          \
     cmocka_unit_test_prestate(t, (void *)&CFG_CL_NCHW),                                           \
         cmocka_unit_test_prestate(t, (void *)&CFG_CPU_NCHW)
@@ -580,6 +657,7 @@ int main(void) {
         TEST_BACKENDS(test_nms_errors),
         TEST_BACKENDS(test_nms_exact_at_threshold),
         TEST_BACKENDS(test_nms_in_blocks),
+        TEST_BACKENDS(test_kept_buffers),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

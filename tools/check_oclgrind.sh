@@ -7,12 +7,18 @@
 # (OCLNN_DEVICE_CLASS=cpu and gpu, so the GPU-class kernels run too), with data-race and API
 # checks on. Any Oclgrind report (its log file or its API messages on stderr), a failing test or
 # a crash fails the gate. Oclgrind is loaded through OCLNN_OPENCL_LIBRARY, without an ICD file.
-# Runs: every program under (48 KiB local memory, 1024 work-items per group) with both device
-# classes, and under (32 KiB, 256) with the GPU class, whose kernels are the ones that size local
-# memory and work-groups from the device (docs/RELIABILITY.md).
-# Environment: BUILD_DIR (default build), OCLGRIND_GATE_PROGRAMS (default: the op families),
-# OCLGRIND_GATE_JOBS (parallel runs, default 2), OCLGRIND_GATE_RUNS (default
-# "49152:1024:cpu 49152:1024:gpu 32768:256:gpu": local memory bytes:max work-group size:class).
+# Runs (docs/RELIABILITY.md, "The Oclgrind gate"): every program under (48 KiB local memory,
+# 1024 work-items per group) in the CPU device class, where the test programs' two GPU-class
+# configurations (tests/support/gpuclass.h) run the GPU-class kernels too, and under (32 KiB, 256)
+# in the GPU class, the tighter limits that the GPU-class kernels size local memory and
+# work-groups from (there the two GPU-class configurations skip as exact repeats).
+# Adding a test program: append its name (tests/test_<name>.c) to PROGRAMS below, longest
+# first; it must honour OCLNN_TEST_SMALL (rows above TEST_SMALL_WORK left out) so that it takes
+# seconds here. Or name extra programs for one run with OCLGRIND_GATE_EXTRA.
+# Environment: BUILD_DIR (default build), OCLGRIND_GATE_PROGRAMS (replaces the list),
+# OCLGRIND_GATE_EXTRA (appended to it), OCLGRIND_GATE_JOBS (parallel runs, default: the CPU
+# count), OCLGRIND_GATE_RUNS (default "49152:1024:cpu 32768:256:gpu": local memory
+# bytes:max work-group size:class), OCLNN_TEST_FILTER (a cmocka pattern: only those tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
@@ -23,9 +29,11 @@ fi
 rt=$(dpkg -L oclgrind 2>/dev/null | grep '/liboclgrind-rt\.so$' | head -1 || true)
 [[ -n "$rt" && -f "$rt" ]] || { echo "check_oclgrind: liboclgrind-rt.so not found (apt-get install oclgrind)" >&2; exit 1; }
 
-programs=(${OCLGRIND_GATE_PROGRAMS:-tensor eltwise concat pool2d batchnorm norm fc roi detect conv2d})
-runs=(${OCLGRIND_GATE_RUNS:-49152:1024:cpu 49152:1024:gpu 32768:256:gpu})
-jobs=${OCLGRIND_GATE_JOBS:-2}
+# The op test programs, longest first (the parallel runs then end together).
+PROGRAMS="conv2d batchnorm pool2d norm tensor fc roi detect eltwise concat"
+programs=(${OCLGRIND_GATE_PROGRAMS:-$PROGRAMS} ${OCLGRIND_GATE_EXTRA:-})
+runs=(${OCLGRIND_GATE_RUNS:-49152:1024:cpu 32768:256:gpu})
+jobs=${OCLGRIND_GATE_JOBS:-$(nproc)}
 out="$build/oclgrind"
 rm -rf "$out"
 mkdir -p "$out/cache"
@@ -63,11 +71,17 @@ run_one() {
 export -f run_one
 export build out
 
+for prog in "${programs[@]}"; do
+  [[ -x "$build/tests/test_$prog" ]] || { echo "check_oclgrind: $build/tests/test_$prog is missing" >&2; exit 1; }
+done
+
 start=$SECONDS
 list=()
-for r in "${runs[@]}"; do
-  IFS=: read -r lmem wg class <<< "$r"
-  for prog in "${programs[@]}"; do list+=("$prog $class $lmem $wg"); done
+for prog in "${programs[@]}"; do # longest program's runs first
+  for r in "${runs[@]}"; do
+    IFS=: read -r lmem wg class <<< "$r"
+    list+=("$prog $class $lmem $wg")
+  done
 done
 fail=0
 printf '%s\n' "${list[@]}" | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ > "$out/summary.txt" || fail=1

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "core/alloc.h"
 #include "core/op.h"
 #include "core/tensor.h"
 
@@ -55,7 +56,19 @@ void oclnn__roi_expand(const oclnn__roi_item *it, const oclnn__roi_tap *taps, ui
  * member is this). */
 typedef struct oclnn__roi_op {
     oclnn_roi_desc desc;
+    /* The host plan's storage, kept and grown across runs (src/ops/roi.c builds into it under
+     * the context's lock); the backends' destroy calls oclnn__roi_op_fini. */
+    oclnn__roi_plan plan;
+    size_t items_cap, taps_cap, geo_cap;
+    float *geo;
 } oclnn__roi_op;
+
+/* Frees the kept plan of `r` (not `r` itself). */
+static inline void oclnn__roi_op_fini(const oclnn_allocator *a, oclnn__roi_op *r) {
+    oclnn__free(a, r->plan.items);
+    oclnn__free(a, r->plan.taps);
+    oclnn__free(a, r->geo);
+}
 
 /* Torchvision's IoU of two boxes in float, the exact operation order of its CPU nms kernel:
  * areas first, then (area_i + area_j) - inter, one correctly rounded division. */

@@ -100,6 +100,27 @@ size_t oclnn__device_default_why(const oclnn_device_info *list, size_t count,
     return 0;
 }
 
+static oclnn__device_measured_fn measured_fn;
+
+void oclnn__device_set_measured(oclnn__device_measured_fn fn) { measured_fn = fn; }
+
+size_t oclnn__device_default_measured(const oclnn_device_info *list, size_t count, char *why,
+                                      size_t why_size) {
+    bool *faster = NULL;
+    const oclnn_device_info *cpu = NULL;
+    bool gpu = false;
+    for (size_t i = 0; i < count; i++) {
+        if (list[i].backend == OCLNN_BACKEND_CPU) cpu = &list[i];
+        if (list[i].backend == OCLNN_BACKEND_OPENCL && list[i].is_gpu) gpu = true;
+    }
+    if (measured_fn && cpu && !gpu && (faster = calloc(count ? count : 1, sizeof *faster)))
+        for (size_t i = 0; i < count; i++)
+            faster[i] = list[i].backend == OCLNN_BACKEND_OPENCL && measured_fn(&list[i], cpu);
+    size_t def = oclnn__device_default_why(list, count, faster, why, why_size);
+    free(faster);
+    return def;
+}
+
 size_t oclnn__device_default(const oclnn_device_info *list, size_t count) {
     char why[128];
     return oclnn__device_default_why(list, count, NULL, why, sizeof why);
@@ -119,7 +140,10 @@ static bool parse_indices(const char *s, unsigned *p, unsigned *d) {
 
 long oclnn__device_choose(const oclnn_device_info *list, size_t count, const char *request) {
     if (count == 0) return -1;
-    if (!request || !*request) return (long)oclnn__device_default(list, count);
+    if (!request || !*request) {
+        char why[128];
+        return (long)oclnn__device_default_measured(list, count, why, sizeof why);
+    }
     if (!strcasecmp(request, "cpu") || !strcasecmp(request, "c")) {
         for (size_t i = 0; i < count; i++)
             if (list[i].backend == OCLNN_BACKEND_CPU) return (long)i;
@@ -153,7 +177,7 @@ oclnn_status oclnn__device_list(oclnn_device_info **out, size_t *count) {
     size_t total = n_cl + n_cpu;
     for (size_t i = 0; i < total; i++) list[i].layout = oclnn__device_layout_rule(&list[i]);
     char why[sizeof list->default_reason];
-    size_t def = oclnn__device_default_why(list, total, NULL, why, sizeof why);
+    size_t def = oclnn__device_default_measured(list, total, why, sizeof why);
     list[def].is_default = true;
     memcpy(list[def].default_reason, why, sizeof why);
     *out = list;

@@ -36,6 +36,7 @@ static size_t thread_index(void) {
 typedef oclnn__roi_sample sample;
 
 static void roi_destroy(oclnn_op *op) {
+    oclnn__roi_op_fini(op->ctx->allocator, op->impl);
     oclnn__free(op->ctx->allocator, op->impl);
     op->impl = NULL;
 }

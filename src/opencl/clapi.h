@@ -61,6 +61,7 @@
     X(cl_kernel, clCreateKernel, (cl_program, const char *, cl_int *))                            \
     X(cl_int, clReleaseKernel, (cl_kernel))                                                       \
     X(cl_int, clSetKernelArg, (cl_kernel, cl_uint, size_t, const void *))                         \
+    X(cl_int, clGetKernelInfo, (cl_kernel, cl_kernel_info, size_t, void *, size_t *))            \
     X(cl_int, clGetKernelWorkGroupInfo,                                                           \
       (cl_kernel, cl_device_id, cl_kernel_work_group_info, size_t, void *, size_t *))            \
     X(cl_int, clEnqueueNDRangeKernel,                                                             \
@@ -135,6 +136,7 @@ const char *oclnn__cl_error_name(cl_int err);
 #define clCreateKernel oclnn__cl.clCreateKernel
 #define clReleaseKernel oclnn__cl.clReleaseKernel
 #define clSetKernelArg oclnn__cl.clSetKernelArg
+#define clGetKernelInfo oclnn__cl.clGetKernelInfo
 #define clGetKernelWorkGroupInfo oclnn__cl.clGetKernelWorkGroupInfo
 #define clEnqueueNDRangeKernel oclnn__cl.clEnqueueNDRangeKernel
 #define clFinish oclnn__cl.clFinish

@@ -63,6 +63,11 @@ void oclnn__cl_conv_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_o
 }
 
 oclnn_status oclnn__cl_conv_upload(oclnn_context *ctx, const float *host, size_t count, cl_mem *out) {
+    *out = NULL;
+    size_t bytes;
+    if (!oclnn__mul_ok(count, sizeof(float), &bytes))
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "%zu weights overflow size_t", count);
+    OCLNN__TRY(oclnn__check_storage_bytes(ctx, bytes, "the weights"));
     cl_int err;
     *out = clCreateBuffer(oclnn__cl_state_of(ctx)->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                           count * sizeof(float), (void *)host, &err);

@@ -4,6 +4,7 @@
  * the kernel's CL_KERNEL_WORK_GROUP_SIZE and preferred multiple, the device's per-dimension
  * CL_DEVICE_MAX_WORK_ITEM_SIZES and the device class's target), rounds the global size up to it,
  * and, while timing is on, keeps each launch's profiling event. Kernels guard their ids. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/log.h"
@@ -83,6 +84,58 @@ static oclnn_status keep_event(oclnn__cl_state *s, cl_event ev) {
     return OCLNN_OK;
 }
 
+cl_uint oclnn__cl_launch_excess(cl_uint dims, const size_t *global, const size_t *local,
+                                cl_uint address_bits, bool gpu, uint64_t *limit, bool *groups) {
+    const uint64_t size_max = address_bits >= 64 || address_bits == 0
+                                  ? (uint64_t)SIZE_MAX
+                                  : ((uint64_t)1 << address_bits) - 1;
+    for (cl_uint i = 0; i < dims; i++) {
+        uint64_t l = local[i] ? local[i] : 1, n = ((uint64_t)global[i] + l - 1) / l;
+        *groups = false;
+        *limit = size_max;
+        if ((uint64_t)global[i] > size_max || n > size_max / l) return i + 1;
+        *groups = true;
+        *limit = OCLNN__CL_GPU_GROUPS_12;
+        if (gpu && i > 0 && n > OCLNN__CL_GPU_GROUPS_12) return i + 1;
+    }
+    *groups = false;
+    *limit = 0;
+    return 0;
+}
+
+/* The kernel's name for messages. */
+static void kernel_name(cl_kernel k, char *buf, size_t n) {
+    if (clGetKernelInfo(k, CL_KERNEL_FUNCTION_NAME, n, buf, NULL) != CL_SUCCESS) snprintf(buf, n, "?");
+    buf[n - 1] = 0;
+}
+
+static oclnn_status check_extent(oclnn_context *ctx, cl_kernel k, cl_uint dims, const size_t *global,
+                                 const size_t *local) {
+    oclnn__cl_state *s = oclnn__cl_state_of(ctx);
+    if (!s->address_bits &&
+        clGetDeviceInfo(s->device, CL_DEVICE_ADDRESS_BITS, sizeof s->address_bits, &s->address_bits,
+                        NULL) != CL_SUCCESS)
+        s->address_bits = 32; /* the smaller of the two the standard allows */
+    uint64_t limit;
+    bool groups;
+    cl_uint bad = oclnn__cl_launch_excess(dims, global, local, s->address_bits, ctx->device.is_gpu,
+                                          &limit, &groups);
+    if (!bad) return OCLNN_OK;
+    char name[128];
+    kernel_name(k, name, sizeof name);
+    if (groups)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "kernel %s: launch dimension %u needs %zu work-groups of %zu, more than "
+                           "the %llu a GPU allows in dimensions 1 and 2 (the problem is too large "
+                           "for this device)",
+                           name, bad - 1, (global[bad - 1] + local[bad - 1] - 1) / local[bad - 1],
+                           local[bad - 1], (unsigned long long)limit);
+    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                       "kernel %s: launch dimension %u needs %zu work-items, more than the device's "
+                       "%u-bit size_t allows (%llu; the problem is too large for this device)",
+                       name, bad - 1, global[bad - 1], s->address_bits, (unsigned long long)limit);
+}
+
 oclnn_status oclnn__cl_launch(oclnn_context *ctx, cl_kernel k, cl_uint dims, const size_t *global,
                               const size_t *local) {
     size_t g[3], l[3];
@@ -95,6 +148,7 @@ oclnn_status oclnn__cl_launch(oclnn_context *ctx, cl_kernel k, cl_uint dims, con
         OCLNN__TRY(limits_of(ctx, k, &lim));
         oclnn__cl_local_size(&lim, dims, global, l);
     }
+    OCLNN__TRY(check_extent(ctx, k, dims, global, l));
     for (cl_uint i = 0; i < dims; i++) g[i] = div_up(global[i], l[i]) * l[i];
     oclnn__cl_state *s = oclnn__cl_state_of(ctx);
     cl_event ev = NULL;

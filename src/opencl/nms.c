@@ -3,8 +3,9 @@
  * computed in parallel; the greedy sweep over it is sequential by nature and runs on the host,
  * touching only the rows of kept boxes. The whole mask is n^2/8 bytes (400,000 boxes: 20 GB), so
  * it is made and swept in blocks of rows whose buffer stays within NMS_BLOCK_BYTES and the
- * device's largest allocation: memory is bounded whatever n is. The result equals the C backend's
- * bit for bit. */
+ * device's largest allocation: memory is bounded whatever n is. The device buffers stay on the
+ * context between calls (oclnn__cl_state's nms_buf: NMS has no op object). The result equals the C
+ * backend's bit for bit. */
 #include "core/alloc.h"
 #include "opencl/detect.h"
 #include "opencl/opencl.h"
@@ -39,6 +40,39 @@ size_t oclnn__cl_nms_block_rows(size_t n, uint64_t max_alloc_bytes) {
     return rows < n ? rows : n;
 }
 
+void oclnn__cl_nms_release(oclnn__cl_state *s) {
+    for (int i = 0; i < 3; i++) {
+        if (s->nms_buf[i]) clReleaseMemObject(s->nms_buf[i]);
+        s->nms_buf[i] = NULL;
+        s->nms_cap[i] = 0;
+    }
+}
+
+/* The context's NMS buffer `i` (0 boxes, 1 classes, 2 mask) holding at least `bytes`, grown by
+ * half again when it does not (a run of calls with growing box counts reallocates rarely). */
+static oclnn_status nms_buffer(oclnn_context *ctx, int i, size_t bytes, cl_mem *out) {
+    oclnn__cl_state *s = oclnn__cl_state_of(ctx);
+    if (s->nms_cap[i] < bytes) {
+        if (s->nms_buf[i]) clReleaseMemObject(s->nms_buf[i]);
+        s->nms_buf[i] = NULL;
+        s->nms_cap[i] = 0;
+        size_t want = bytes + bytes / 2;
+        const uint64_t most = ctx->device.max_alloc_bytes;
+        if (want < bytes || (most && want > most)) want = bytes;
+        OCLNN__TRY(oclnn__check_storage_bytes(ctx, want, "an NMS buffer"));
+        cl_int err;
+        s->nms_buf[i] = clCreateBuffer(s->context, i == 2 ? CL_MEM_WRITE_ONLY : CL_MEM_READ_ONLY, want,
+                                       NULL, &err);
+        if (err != CL_SUCCESS) {
+            s->nms_buf[i] = NULL;
+            return oclnn__cl_fail(err, "clCreateBuffer (NMS)");
+        }
+        s->nms_cap[i] = want;
+    }
+    *out = s->nms_buf[i];
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn__cl_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes, size_t n,
                            float thr, size_t max_keep, uint8_t *keep) {
     oclnn__cl_state *s = oclnn__cl_state_of(ctx);
@@ -56,21 +90,23 @@ oclnn_status oclnn__cl_nms(oclnn_context *ctx, const float *boxes, const int32_t
     cl_mem b_boxes = NULL, b_classes = NULL, b_mask = NULL;
     oclnn_status st = OCLNN_OK;
     cl_int err = CL_SUCCESS;
-    const char *what = "clCreateBuffer (NMS)";
+    const char *what = "clEnqueueWriteBuffer (NMS)";
+    const int32_t no_class = 0;
     if (!mask || !removed) {
         st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the NMS mask block (%zu words)",
                          block_words);
         goto done;
     }
-    b_boxes = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                             n * 4 * sizeof(float), (void *)boxes, &err);
+    if ((st = nms_buffer(ctx, 0, n * 4 * sizeof(float), &b_boxes)) != OCLNN_OK ||
+        (st = nms_buffer(ctx, 1, (classes ? n : 1) * sizeof(int32_t), &b_classes)) != OCLNN_OK ||
+        (st = nms_buffer(ctx, 2, block_words * sizeof(cl_ulong), &b_mask)) != OCLNN_OK)
+        goto done;
+    err = clEnqueueWriteBuffer(s->queue, b_boxes, CL_TRUE, 0, n * 4 * sizeof(float), boxes, 0, NULL,
+                               NULL);
     if (err == CL_SUCCESS)
-        b_classes = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                                   (classes ? n : 1) * sizeof(int32_t),
-                                   classes ? (void *)classes : (void *)&(int32_t){0}, &err);
-    if (err == CL_SUCCESS)
-        b_mask = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, block_words * sizeof(cl_ulong), NULL,
-                                &err);
+        err = clEnqueueWriteBuffer(s->queue, b_classes, CL_TRUE, 0, (classes ? n : 1) * sizeof(int32_t),
+                                   classes ? (const void *)classes : (const void *)&no_class, 0, NULL,
+                                   NULL);
     if (err != CL_SUCCESS) goto cl_failed;
     size_t kept = 0, row0 = 0;
     for (; row0 < n && kept < max_keep; row0 += block_rows) {
@@ -94,9 +130,6 @@ oclnn_status oclnn__cl_nms(oclnn_context *ctx, const float *boxes, const int32_t
 cl_failed:
     st = oclnn__cl_fail(err, what);
 done:
-    if (b_boxes) clReleaseMemObject(b_boxes);
-    if (b_classes) clReleaseMemObject(b_classes);
-    if (b_mask) clReleaseMemObject(b_mask);
     oclnn__free(a, mask);
     oclnn__free(a, removed);
     return st;

@@ -36,7 +36,15 @@ typedef struct oclnn__cl_state {
     bool timing;
     cl_event *events;
     size_t n_events, cap_events;
+    cl_uint address_bits; /* CL_DEVICE_ADDRESS_BITS (launch.c), 0 until first asked */
+    /* NMS's device buffers (nms.c; oclnn_nms has no op, so the context keeps them): boxes,
+     * classes and the mask block, grown when a call needs more, released with the context. */
+    cl_mem nms_buf[3];
+    size_t nms_cap[3];
 } oclnn__cl_state;
+
+/* Releases NMS's kept buffers (nms.c; the context's teardown). */
+void oclnn__cl_nms_release(oclnn__cl_state *s);
 
 static inline oclnn__cl_state *oclnn__cl_state_of(const oclnn_context *ctx) {
     return (oclnn__cl_state *)ctx->impl;
@@ -115,6 +123,17 @@ typedef struct oclnn__cl_launch_limits {
  * dimensions share what is left of the target. Never exceeds wg_max or item_max. */
 void oclnn__cl_local_size(const oclnn__cl_launch_limits *lim, cl_uint dims, const size_t *global,
                           size_t *local);
+
+/* Launch extents (issue 12): a global size must fit the device's size_t (2^address_bits - 1
+ * work-items per dimension, rounded up to the local size), and on GPU-type devices dimensions 1
+ * and 2 take at most OCLNN__CL_GPU_GROUPS_12 work-groups each (CUDA's grid limit, which NVIDIA's
+ * OpenCL inherits; dimension 0 allows 2^31 - 1). Returns 0 when `global` rounded up to `local`
+ * fits, else 1 + the first dimension that does not, with that dimension's limit in *limit (in
+ * work-items for the size_t bound, in work-groups for the GPU bound) and *groups set when the
+ * bound is the GPU's. Pure, table-tested in tests/test_launch.c. */
+#define OCLNN__CL_GPU_GROUPS_12 65535u
+cl_uint oclnn__cl_launch_excess(cl_uint dims, const size_t *global, const size_t *local,
+                                cl_uint address_bits, bool gpu, uint64_t *limit, bool *groups);
 
 /* The work-group size a device class aims for: 256 on GPUs (8 warps of 32, 4 wavefronts of 64;
  * CLBlast's and MIOpen's common choice), 64 on CPUs (PoCL runs a group as one vectorized loop;

@@ -26,6 +26,7 @@ static void roi_destroy(oclnn_op *op) {
     if (r->items) clReleaseMemObject(r->items);
     if (r->taps) clReleaseMemObject(r->taps);
     if (r->samples) clReleaseMemObject(r->samples);
+    oclnn__roi_op_fini(op->ctx->allocator, &r->base);
     oclnn__free(op->ctx->allocator, r);
     op->impl = NULL;
 }

@@ -193,12 +193,20 @@ static oclnn_status check_workspace(const oclnn__conv2d_problem *pb, oclnn_conv_
                        "overflows size_t", oclnn_conv_algo_name(algo), pb->c, pb->r, pb->s, pb->p, pb->q);
 }
 
-/* Creates the op for a resolved problem; `algo` may be AUTO. The context is not locked. */
-static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
-                              const float *weights, const float *bias, oclnn_op **out) {
-    OCLNN__TRY(check_workspace(pb, algo));
-    const oclnn__conv2d_family *f;
-    OCLNN__TRY(family(ctx, &f));
+/* Creates the op for a resolved problem and one algorithm (AUTO resolved by plan). `*fits` is
+ * false when the algorithm was refused for its size alone: its workspace larger than the device's
+ * largest allocation or memory, its own buffers (transformed weights) refused by the device
+ * (DEVICE_OUT_OF_MEMORY from create), or beyond its kernels' indexing (UNSUPPORTED from create).
+ * The context is not locked. */
+static oclnn_status create_one(oclnn_context *ctx, const oclnn__conv2d_family *f,
+                               const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
+                               const float *weights, const float *bias, bool *fits, oclnn_op **out) {
+    *fits = true;
+    oclnn_status st = check_workspace(pb, algo);
+    if (st != OCLNN_OK) {
+        *fits = false;
+        return st;
+    }
     oclnn_op *op;
     OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_CONV2D, &op));
     oclnn__conv2d_op *cop = oclnn__calloc(ctx->allocator, 1, sizeof *cop);
@@ -210,18 +218,64 @@ static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *p
     op->impl = cop;
     op->impl_destroy = conv_destroy;
     mtx_lock(&ctx->lock);
-    oclnn_status st = plan(ctx, f, algo, cop);
-    if (st == OCLNN_OK) st = cop->row->create(ctx, cop, weights, bias, &op->workspace_bytes);
+    st = plan(ctx, f, algo, cop);
+    if (st == OCLNN_OK) {
+        st = cop->row->create(ctx, cop, weights, bias, &op->workspace_bytes);
+        if (st == OCLNN_ERROR_UNSUPPORTED || st == OCLNN_ERROR_DEVICE_OUT_OF_MEMORY) *fits = false;
+    }
     mtx_unlock(&ctx->lock);
-    if (st == OCLNN_OK) st = oclnn__check_storage_bytes(ctx, op->workspace_bytes, "the workspace");
+    if (st == OCLNN_OK) {
+        st = oclnn__check_storage_bytes(ctx, op->workspace_bytes, "the workspace");
+        if (st != OCLNN_OK) *fits = false;
+    }
     if (st != OCLNN_OK) {
         oclnn__op_free(op);
         return st;
     }
     op->algo = oclnn_conv_algo_name(cop->algo);
-    oclnn__log(OCLNN__LOG_INFO, "conv2d %s on %s: %s", cop->problem, ctx->be->name, op->algo);
     *out = op;
     return OCLNN_OK;
+}
+
+/* AUTO's fallbacks when its choice does not fit the device (issue 12): the algorithms whose
+ * workspace is smallest, the tiled GEMM engine (no workspace) and direct (none). */
+static const oclnn_conv_algo FALLBACKS[] = {OCLNN_CONV_ALGO_IMPLICIT_GEMM, OCLNN_CONV_ALGO_DIRECT};
+
+/* Creates the op for a resolved problem; `algo` may be AUTO. An explicit algorithm that does not
+ * fit fails; AUTO's choice that does not fit gives way to the first fallback that applies and
+ * fits, and when none does the error names the first refusal. The context is not locked. */
+static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
+                              const float *weights, const float *bias, oclnn_op **out) {
+    const oclnn__conv2d_family *f;
+    OCLNN__TRY(family(ctx, &f));
+    bool fits;
+    oclnn_status st = create_one(ctx, f, pb, algo, weights, bias, &fits, out);
+    if (st == OCLNN_OK || fits || algo != OCLNN_CONV_ALGO_AUTO) {
+        if (st == OCLNN_OK)
+            oclnn__log(OCLNN__LOG_INFO, "conv2d %s on %s: %s",
+                       ((const oclnn__conv2d_op *)(*out)->impl)->problem, ctx->be->name, (*out)->algo);
+        return st;
+    }
+    char first[512];
+    snprintf(first, sizeof first, "%s", oclnn_last_error());
+    oclnn__conv2d_caps caps;
+    f->caps(ctx, &caps);
+    caps.devclass = ctx->devclass;
+    for (size_t i = 0; i < sizeof FALLBACKS / sizeof *FALLBACKS; i++) {
+        oclnn_conv_algo a = FALLBACKS[i];
+        if (oclnn__conv2d_applies(pb, a, &caps) || !oclnn__conv2d_row_of(f, a)) continue;
+        bool fits_a;
+        oclnn_status st_a = create_one(ctx, f, pb, a, weights, bias, &fits_a, out);
+        if (st_a == OCLNN_OK) {
+            oclnn__log(OCLNN__LOG_INFO, "conv2d %s on %s: %s (AUTO's choice does not fit: %s)",
+                       ((const oclnn__conv2d_op *)(*out)->impl)->problem, ctx->be->name,
+                       (*out)->algo, first);
+            return OCLNN_OK;
+        }
+        if (fits_a) return st_a; /* failed for another reason: report it */
+    }
+    return oclnn__fail(st, "no convolution algorithm fits the device: %s; the fallbacks "
+                           "(implicit-gemm, direct) do not fit either", first);
 }
 
 oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2d_desc *desc,

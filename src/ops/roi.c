@@ -4,6 +4,7 @@
  * pre_calc_for_bilinear_interpolate, roi_pool_kernel.cpp), so both backends share it and only
  * gather and reduce. */
 #include <math.h>
+#include <string.h>
 
 #include "backend/backend.h"
 #include "core/alloc.h"
@@ -111,16 +112,38 @@ static void pool_axis(int start, float bin, uint32_t pooled, int size, oclnn__ro
  * bounded (torchvision would take minutes on such a RoI anyway). */
 #define MAX_GRID 65536
 
-static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const float *rois,
-                               size_t num_rois, const oclnn_allocator *a, oclnn__roi_plan *plan) {
-    plan->num_rois = num_rois;
-    plan->items = oclnn__calloc(a, num_rois, sizeof *plan->items);
-    if (!plan->items) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan");
+/* Makes *p hold at least n elements of `size` bytes (grown by half again; the old contents are
+ * not kept) and zeroes the first n. */
+static bool reserve(const oclnn_allocator *a, void **p, size_t *cap, size_t n, size_t size) {
+    if (n == 0) n = 1;
+    if (*cap < n) {
+        size_t want = n + n / 2;
+        oclnn__free(a, *p);
+        *cap = 0;
+        *p = oclnn__calloc(a, want, size);
+        if (!*p) return false;
+        *cap = want;
+    }
+    memset(*p, 0, n * size);
+    return true;
+}
+
+/* Builds the plan for these RoIs into the op's kept storage (ro->plan; called with the context
+ * locked, so runs of one op from several threads take turns). */
+static oclnn_status build_plan(oclnn__roi_op *ro, oclnn_shape map, const float *rois,
+                               size_t num_rois, const oclnn_allocator *a) {
+    const oclnn_roi_desc *d = &ro->desc;
+    oclnn__roi_plan *plan = &ro->plan;
+    plan->num_rois = 0;
+    plan->num_taps = 0;
+    if (!reserve(a, (void **)&plan->items, &ro->items_cap, num_rois, sizeof *plan->items))
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan");
     const float scale = d->spatial_scale;
     const int height = (int)map.h, width = (int)map.w;
     /* First pass: geometry and tap counts. */
-    float *geo = oclnn__calloc(a, num_rois * 4, sizeof *geo);
-    if (!geo) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan");
+    if (!reserve(a, (void **)&ro->geo, &ro->geo_cap, num_rois * 4, sizeof *ro->geo))
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan");
+    float *geo = ro->geo;
     size_t taps = 0;
     for (size_t r = 0; r < num_rois; r++) {
         const float *q = rois + 5 * r;
@@ -141,7 +164,6 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
             double gh = d->sampling_ratio > 0 ? d->sampling_ratio : ceil(rh / (float)d->pooled_h);
             double gw = d->sampling_ratio > 0 ? d->sampling_ratio : ceil(rw / (float)d->pooled_w);
             if (gh > MAX_GRID || gw > MAX_GRID) {
-                oclnn__free(a, geo);
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                                    "rois[%zu] needs a %gx%g sample grid per bin (more than %d); "
                                    "check spatial_scale or set sampling_ratio",
@@ -162,18 +184,15 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
         it->x_off = (uint32_t)taps;
         taps += (size_t)d->pooled_w * (size_t)it->grid_w;
         if (taps > UINT32_MAX / 2) {
-            oclnn__free(a, geo);
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                                "the RoIs need more than 2^31 samples");
         }
     }
-    plan->num_taps = taps;
-    plan->taps = oclnn__calloc(a, taps ? taps : 1, sizeof *plan->taps);
-    if (!plan->taps) {
-        oclnn__free(a, geo);
+    if (!reserve(a, (void **)&plan->taps, &ro->taps_cap, taps, sizeof *plan->taps))
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the RoI plan (%zu taps)",
                            taps);
-    }
+    plan->num_rois = num_rois;
+    plan->num_taps = taps;
     for (size_t r = 0; r < num_rois; r++) {
         const float *q = rois + 5 * r;
         oclnn__roi_item *it = plan->items + r;
@@ -192,14 +211,9 @@ static oclnn_status build_plan(const oclnn_roi_desc *d, oclnn_shape map, const f
                       plan->taps + it->x_off);
         }
     }
-    oclnn__free(a, geo);
     return OCLNN_OK;
 }
 
-static void free_plan(const oclnn_allocator *a, oclnn__roi_plan *plan) {
-    oclnn__free(a, plan->items);
-    oclnn__free(a, plan->taps);
-}
 
 static oclnn_status check_out(const char *name, const oclnn_tensor *t, const oclnn_tensor *src,
                               const oclnn_roi_desc *d, size_t num_rois) {
@@ -242,13 +256,10 @@ oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *r
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "src is too large for RoI indexing");
     OCLNN__TRY(check_rois(rois, num_rois, src->shape.n, d->spatial_scale));
     oclnn_context *ctx = op->ctx;
-    oclnn__roi_plan plan = {0};
-    oclnn_status st = build_plan(d, src->shape, rois, num_rois, ctx->allocator, &plan);
-    if (st == OCLNN_OK) {
-        mtx_lock(&ctx->lock);
-        st = ctx->be->detect->roi_run(op, src, &plan, dst, argmax);
-        mtx_unlock(&ctx->lock);
-    }
-    free_plan(ctx->allocator, &plan);
+    oclnn__roi_op *kept = op->impl; /* the plan's storage stays on the op */
+    mtx_lock(&ctx->lock);
+    oclnn_status st = build_plan(kept, src->shape, rois, num_rois, ctx->allocator);
+    if (st == OCLNN_OK) st = ctx->be->detect->roi_run(op, src, &kept->plan, dst, argmax);
+    mtx_unlock(&ctx->lock);
     return st;
 }

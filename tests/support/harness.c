@@ -36,6 +36,13 @@ static bool env_flag(const char *name) {
     return v && *v && strcmp(v, "0") != 0;
 }
 
+/* OCLNN_TEST_FILTER: only the tests whose name matches this cmocka pattern ("test_find",
+ * "test_all_*") run, in every program; set before main so no program needs a line for it. */
+__attribute__((constructor)) static void test_filter(void) {
+    const char *f = getenv("OCLNN_TEST_FILTER");
+    if (f && *f) cmocka_set_test_filter(f);
+}
+
 bool test_opencl_disabled(void) { return env_flag("OCLNN_TEST_SKIP_OPENCL"); }
 
 const char *test_opencl_device(void) {
