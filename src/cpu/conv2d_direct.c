@@ -8,6 +8,7 @@
  *    this nest with one input channel per group, which the compiler specializes. */
 #include "cpu/conv2d.h"
 #include "cpu/cpu.h"
+#include "cpu/pool.h"
 
 #define ROW_CHUNK 256
 
@@ -23,16 +24,14 @@ static void valid_q(const oclnn__conv2d_problem *pb, size_t s, size_t q0, size_t
 }
 
 static inline void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                               const oclnn_tensor *residual, size_t cg) {
+                               const oclnn_tensor *residual, size_t cg, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : ds;
     size_t R = pb->r, S = pb->s, rs_size = R * S;
-    long jobs = (long)pb->n * pb->k;
-#pragma omp parallel for schedule(dynamic)
-    for (long job = 0; job < jobs; job++) {
+    for (size_t job = begin; job < end; job++) {
         size_t n = (size_t)job / pb->k, k = (size_t)job % pb->k, c0 = k / pb->kg * cg;
         const float *wk = cv->w + k * cg * rs_size;
         float acc[ROW_CHUNK];
@@ -71,7 +70,7 @@ static inline void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *sr
 #define K_CHUNK 512
 
 static inline void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                              const oclnn_tensor *residual, size_t cg) {
+                              const oclnn_tensor *residual, size_t cg, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
@@ -79,9 +78,7 @@ static inline void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src
     const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const size_t K = pb->k;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
-    long rows = (long)pb->n * pb->p;
-#pragma omp parallel for schedule(dynamic)
-    for (long row = 0; row < rows; row++) {
+    for (size_t row = begin; row < end; row++) {
         size_t n = (size_t)row / pb->p, p = (size_t)row % pb->p;
         float acc[K_CHUNK];
         for (size_t q = 0; q < pb->q; q++)
@@ -124,22 +121,26 @@ static inline void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src
  * Each job walks G_ROWS output rows and keeps the last G_RING expanded input rows (slot iy mod
  * G_RING, checked by tag), so a 3-row kernel expands each input row once, not three times.
  * Returns false when a row does not fit the buffers (the caller then uses the row nest). */
-static inline bool grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                                const oclnn_tensor *residual) {
+static size_t grouped_chunk(const oclnn__cpu_conv *cv) {
     const oclnn__conv2d_problem *pb = &cv->pb;
-    const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q;
+    const size_t cg = pb->cg, W = pb->w, Q = pb->q;
     size_t kc = 64;
     while (kc > 8 && (W * cg * kc > G_ROW || Q * kc > G_ACC)) kc /= 2;
-    if (W * cg * kc > G_ROW || Q * kc > G_ACC || !cv->wp) return false;
+    return W * cg * kc > G_ROW || Q * kc > G_ACC || !cv->wp ? 0 : kc;
+}
+
+/* Jobs [begin, end) of the grouped nest (n, blocks of G_ROWS rows, chunks of kc channels). */
+static inline void grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                                const oclnn_tensor *residual, size_t kc, size_t begin, size_t end) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q;
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
     const size_t nkc = (K + kc - 1) / kc, npb = (pb->p + G_ROWS - 1) / G_ROWS;
-    long jobs = (long)(pb->n * npb * nkc);
-#pragma omp parallel for schedule(dynamic)
-    for (long job = 0; job < jobs; job++) {
+    for (size_t job = begin; job < end; job++) {
         size_t n = (size_t)job / (npb * nkc), p0 = (size_t)job / nkc % npb * G_ROWS;
         size_t k0 = (size_t)job % nkc * kc, kn = K - k0 < kc ? K - k0 : kc;
         size_t p1 = p0 + G_ROWS < pb->p ? p0 + G_ROWS : pb->p;
@@ -186,25 +187,68 @@ static inline bool grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *s
             }
         }
     }
-    return true;
 }
 
 static bool channels_last(const oclnn_tensor *src, const oclnn_tensor *dst) {
     return src->stride[OCLNN__C] == 1 && dst->stride[OCLNN__C] == 1;
 }
 
+/* The nests as the pool's tasks, each compiled per instruction set. */
+typedef struct nest_job {
+    const oclnn__cpu_conv *cv;
+    const oclnn_tensor *src, *residual;
+    oclnn_tensor *dst;
+    size_t kc;
+} nest_job;
+
 OCLNN__CPU_CLONES
-void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                            const oclnn_tensor *residual) {
-    /* Grouped convolutions keep the row nest: spreading inputs to few outputs per group measured
-     * slower than the strided row loads (ResNeXt 3x3 g32: 9 vs 11 GFLOP/s; dense: 51 vs 13). */
-    if (channels_last(src, dst) && cv->pb.groups == 1) pixel_nest(cv, src, dst, residual, cv->pb.cg);
-    else if (channels_last(src, dst) && cv->pb.cg > 1 && grouped_nest(cv, src, dst, residual)) return;
-    else direct_nest(cv, src, dst, residual, cv->pb.cg);
+static void direct_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    direct_nest(j->cv, j->src, j->dst, j->residual, j->cv->pb.cg, begin, end);
 }
 
 OCLNN__CPU_CLONES
+static void depthwise_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    direct_nest(j->cv, j->src, j->dst, j->residual, 1, begin, end);
+}
+
+OCLNN__CPU_CLONES
+static void pixel_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    pixel_nest(j->cv, j->src, j->dst, j->residual, j->cv->pb.cg, begin, end);
+}
+
+OCLNN__CPU_CLONES
+static void grouped_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    grouped_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end);
+}
+
+void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                            const oclnn_tensor *residual) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    nest_job j = {cv, src, residual, dst, 0};
+    /* Grouped convolutions keep the row nest: spreading inputs to few outputs per group measured
+     * slower than the strided row loads (ResNeXt 3x3 g32: 9 vs 11 GFLOP/s; dense: 51 vs 13). */
+    if (channels_last(src, dst) && pb->groups == 1) {
+        oclnn__cpu_parallel_for((size_t)pb->n * pb->p, 1, pixel_task, &j);
+    } else if (channels_last(src, dst) && pb->cg > 1 && (j.kc = grouped_chunk(cv)) != 0) {
+        const size_t jobs = pb->n * ((pb->p + G_ROWS - 1) / G_ROWS) * ((pb->k + j.kc - 1) / j.kc);
+        oclnn__cpu_parallel_for(jobs, 1, grouped_task, &j);
+    } else {
+        const size_t jobs = (size_t)pb->n * pb->k;
+        oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), direct_task, &j);
+    }
+}
+
 void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual) {
-    direct_nest(cv, src, dst, residual, 1);
+    nest_job j = {cv, src, residual, dst, 0};
+    const size_t jobs = (size_t)cv->pb.n * cv->pb.k;
+    oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), depthwise_task, &j);
 }
