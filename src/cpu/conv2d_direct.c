@@ -23,7 +23,7 @@ static void valid_q(const oclnn__conv2d_problem *pb, size_t s, size_t q0, size_t
     if (*hi < *lo) *hi = *lo;
 }
 
-static inline void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+OCLNN__CPU_INLINE void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual, size_t cg, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
@@ -69,7 +69,7 @@ static inline void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *sr
 
 #define K_CHUNK 512
 
-static inline void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+OCLNN__CPU_INLINE void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                               const oclnn_tensor *residual, size_t cg, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
@@ -130,7 +130,7 @@ static size_t grouped_chunk(const oclnn__cpu_conv *cv) {
 }
 
 /* Jobs [begin, end) of the grouped nest (n, blocks of G_ROWS rows, chunks of kc channels). */
-static inline void grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+OCLNN__CPU_INLINE void grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                                 const oclnn_tensor *residual, size_t kc, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q;

@@ -139,7 +139,7 @@ static void tile_pos(const wino *w, size_t tile, size_t *n, size_t *ty, size_t *
 /* V = BT d B. Channels-last sources (cl) put channels in the lanes and write V[xi][t][c];
  * others put tiles in the lanes and write V[xi][c][t]. Either way the loads of a lane group are
  * contiguous in the common case. */
-static inline void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
+OCLNN__CPU_INLINE void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
                                      bool cl, float *v, const size_t m, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
@@ -214,7 +214,7 @@ static void input_task(void *arg, size_t begin, size_t end, unsigned worker) {
 
 /* dst = AT M A with the epilogue; M is [xi][t][k], the lanes LANES consecutive output channels
  * of one tile (dst of either layout, through its strides). */
-static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
+OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
                                       const oclnn_tensor *residual, oclnn_tensor *dst,
                                       const size_t m, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
