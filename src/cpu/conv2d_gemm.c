@@ -259,6 +259,10 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     size_t kb = kk <= 256 ? kk : 256, nk = (kk + kb - 1) / kb;
     const size_t nr = rows_channels ? 1 : cv->gk->nr; /* NHWC tiles start on whole panels */
     size_t nj = (pq + 255) / 256;
+    /* At least two tiles per thread when the channels allow tiles of two panels or more: a
+     * thread the OS deschedules then holds back half as much, and the others take the rest. */
+    const size_t max_nk = (kk + 2 * nr - 1) / (2 * nr);
+    while (threads > 1 && nk * nj * images < 2 * threads && nk < max_nk) nk++;
     if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
     const size_t jm = rows_channels ? 16 : cv->gk->mr; /* pixel tiles: whole vectors or MR rows */
     if (nj > (pq + jm - 1) / jm) nj = (pq + jm - 1) / jm;
