@@ -12,11 +12,10 @@ static inline const float *oclnn__cpu_cdata(const oclnn_tensor *t) {
 /* Threads the C backend's loops use on the calling thread now (cpu/team.c). */
 int oclnn__cpu_threads(void);
 /* Applies ctx's thread count (ctx->threads; 0 leaves the default) to the calling thread for one
- * backend call; returns the caller's setting for oclnn__cpu_team_end, which restores it. */
-typedef struct oclnn__cpu_team {
-    unsigned size; /* the pool's team; 0: the default */
-    int omp;       /* OpenMP's count */
-} oclnn__cpu_team;
+ * backend call; returns the caller's setting (the pool's team size and OpenMP's count, packed in
+ * an int so that callers keep `int team = oclnn__cpu_team_begin(ctx)`) for oclnn__cpu_team_end,
+ * which restores it. */
+typedef int oclnn__cpu_team;
 oclnn__cpu_team oclnn__cpu_team_begin(const oclnn_context *ctx);
 void oclnn__cpu_team_end(oclnn__cpu_team saved);
 /* dst[i] = src[i] over a 4-D shape with arbitrary element strides (n, c, h, w order). */

@@ -8,7 +8,7 @@
 /* RoI pooling with its context's thread count (cpu/team.c); NMS is single-threaded. */
 static oclnn_status cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const oclnn__roi_plan *plan,
                                 oclnn_tensor *dst, oclnn_tensor *argmax) {
-    oclnn__cpu_team team = oclnn__cpu_team_begin(op->ctx);
+    int team = oclnn__cpu_team_begin(op->ctx);
     oclnn_status st = oclnn__cpu_roi_run(op, src, plan, dst, argmax);
     oclnn__cpu_team_end(team);
     return st;

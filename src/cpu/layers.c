@@ -7,7 +7,7 @@
 
 /* The strided copy already walks dst's layout with unit-stride rows. */
 static oclnn_status cpu_concat_copy(const oclnn_tensor *src, oclnn_tensor *slice) {
-    oclnn__cpu_team team = oclnn__cpu_team_begin(slice->ctx);
+    int team = oclnn__cpu_team_begin(slice->ctx);
     oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, oclnn__cpu_data(slice),
                             slice->stride);
     oclnn__cpu_team_end(team);
@@ -17,7 +17,7 @@ static oclnn_status cpu_concat_copy(const oclnn_tensor *src, oclnn_tensor *slice
 /* `call` with dst's context's thread count. */
 #define TEAM(dst, call)                                                                           \
     do {                                                                                          \
-        oclnn__cpu_team team_ = oclnn__cpu_team_begin((dst)->ctx);                                            \
+        int team_ = oclnn__cpu_team_begin((dst)->ctx);                                            \
         oclnn_status st_ = (call);                                                                \
         oclnn__cpu_team_end(team_);                                                               \
         return st_;                                                                               \

@@ -7,6 +7,7 @@
  * OpenMP's default (OMP_NUM_THREADS, else the cores), or the online cores without OpenMP. */
 #include "cpu/cpu.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 #include "core/context.h"
@@ -27,19 +28,24 @@ int oclnn__cpu_threads(void) {
 #endif
 }
 
+/* The saved setting: OpenMP's count * TEAM_SPAN + the team size (at most 1024). */
+#define TEAM_SPAN 2048
+
 oclnn__cpu_team oclnn__cpu_team_begin(const oclnn_context *ctx) {
-    oclnn__cpu_team saved = {team_size, 0};
+    int omp = 0;
 #ifdef _OPENMP
-    saved.omp = omp_get_max_threads();
-    if (ctx && ctx->threads && (int)ctx->threads != saved.omp) omp_set_num_threads((int)ctx->threads);
+    omp = omp_get_max_threads();
+    if (omp > INT_MAX / TEAM_SPAN - 1) omp = INT_MAX / TEAM_SPAN - 1;
+    if (ctx && ctx->threads && (int)ctx->threads != omp) omp_set_num_threads((int)ctx->threads);
 #endif
+    const oclnn__cpu_team saved = omp * TEAM_SPAN + (int)team_size;
     if (ctx && ctx->threads) team_size = ctx->threads;
     return saved;
 }
 
 void oclnn__cpu_team_end(oclnn__cpu_team saved) {
-    team_size = saved.size;
+    team_size = (unsigned)(saved % TEAM_SPAN);
 #ifdef _OPENMP
-    if (omp_get_max_threads() != saved.omp) omp_set_num_threads(saved.omp);
+    if (omp_get_max_threads() != saved / TEAM_SPAN) omp_set_num_threads(saved / TEAM_SPAN);
 #endif
 }
