@@ -18,7 +18,8 @@ run by tools/ort_bench.js with --threads intra-op threads, on the torchvision mo
 ONNX (opset 13, cached in --onnx-dir). PyTorch: torchvision model (weights=None, seeded), eval,
 --threads threads, torch.jit.freeze(torch.jit.script) + torch.jit.optimize_for_inference,
 channels_last and contiguous both tried (the faster is reported). oclnn: the median `oclnn bench
-net` reports with --threads for the C backend. All at 224x224 (inception_v3 299x299).
+net` reports with --threads for the C backend, on the same torchvision weights as the ONNX file
+(tools/export_weights.py, seed 0; --seeded: oclnn's own). All at 224x224 (inception_v3 299x299).
 """
 import argparse
 import json
@@ -87,15 +88,34 @@ def ort_ms(ort_dir, name, batch, iters, threads, folder):
     return json.loads(out)["median_ms"]
 
 
-def oclnn_run(tool, name, batch, iters, device, threads):
+def weights_file(name, folder):
+    """The torchvision model's weights (seed 0, as the ONNX export) for `oclnn bench net
+    --weights`, so that every engine runs the same weights."""
+    path = os.path.join(folder, f"{name}.safetensors")
+    if not os.path.exists(path):
+        os.makedirs(folder, exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "export_weights.py"), name, path,
+                        "--size", str(size_of(name))], check=True, capture_output=True)
+    return path
+
+
+def oclnn_run(tool, name, batch, iters, device, threads, base=None, weights=None):
     """device: "cpu", "cpu-passive" (the C backend with OMP_WAIT_POLICY=passive in its
-    environment) or "opencl" (the default OpenCL device)."""
+    environment), "cpu-avx2" / "cpu-scalar" (the C backend with OCLNN_CPU_ISA forcing that
+    path), "cpu-base" (the C backend of another build, --oclnn-base: before/after in one run)
+    or "opencl" (the default OpenCL device)."""
+    if device == "cpu-base":
+        tool = base
     cmd = [tool, "bench", "net", name, "--batch", str(batch), "--iters", str(iters), "--json"]
+    if weights:
+        cmd += ["--weights", weights]
     env = dict(os.environ)
     if device.startswith("cpu"):
         cmd += ["--device", "cpu", "--threads", str(threads)]
     if device == "cpu-passive":
         env["OMP_WAIT_POLICY"] = "passive"
+    if device in ("cpu-avx2", "cpu-scalar"):
+        env["OCLNN_CPU_ISA"] = device.split("-", 1)[1]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)
 
@@ -131,26 +151,34 @@ def main(argv):
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--devices", default="cpu",
-                   help="oclnn columns: cpu, cpu-passive (OMP_WAIT_POLICY=passive), opencl")
+                   help="oclnn columns: cpu, cpu-passive (OMP_WAIT_POLICY=passive), cpu-avx2, "
+                        "cpu-scalar (OCLNN_CPU_ISA forced), cpu-base (--oclnn-base), opencl")
+    p.add_argument("--oclnn-base", help="another build's oclnn, for the cpu-base column")
+    p.add_argument("--seeded", action="store_true",
+                   help="oclnn on its own seeded weights instead of the exported torchvision ones")
     p.add_argument("--engines", default="ort,torch,oclnn")
     a = p.parse_args(argv)
     engines = a.engines.split(",")
     devices = a.devices.split(",") if "oclnn" in engines else []
     cols = [e for e in ("ort", "torch") if e in engines] + [f"oclnn-{d}" for d in devices]
     title = {"ort": "onnxruntime", "torch": "PyTorch jit", "oclnn-cpu": "oclnn C backend",
-             "oclnn-cpu-passive": "oclnn C, OMP_WAIT_POLICY=passive", "oclnn-opencl": "oclnn OpenCL"}
+             "oclnn-cpu-passive": "oclnn C, OMP_WAIT_POLICY=passive", "oclnn-opencl": "oclnn OpenCL",
+             "oclnn-cpu-avx2": "oclnn C, avx2 path", "oclnn-cpu-scalar": "oclnn C, scalar path",
+             "oclnn-cpu-base": "oclnn C, base build"}
     print(f"CPU: {cpu_model()}, {os.cpu_count()} logical CPUs; {a.threads} threads; "
           f"{c_backend_name(a.oclnn)}\n")
     head = "| net | batch |" + "".join(f" {title[c]} ms |" for c in cols)
     ratios = [c for c in cols if c.startswith("oclnn-cpu")] if "ort" in cols else []
     head += "".join(f" {title[c]} / onnxruntime |" for c in ratios)
-    head += " oclnn peak MiB |"
+    head += " oclnn peak MiB | load avg |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for name in a.nets.split(","):
         for batch in (int(b) for b in a.batches.split(",")):
             times = {c: [] for c in cols}
             peak = 0.0
+            load0 = os.getloadavg()[0]
+            weights = None if a.seeded or "oclnn" not in engines else weights_file(name, a.onnx_dir)
             for _ in range(a.rounds):
                 for c in cols:
                     if c == "ort":
@@ -158,14 +186,17 @@ def main(argv):
                     elif c == "torch":
                         times[c].append(torch_ms(name, batch, a.iters, a.threads))
                     else:
-                        r = oclnn_run(a.oclnn, name, batch, a.iters, c.split("-", 1)[1], a.threads)
+                        r = oclnn_run(a.oclnn, name, batch, a.iters, c.split("-", 1)[1], a.threads,
+                                      a.oclnn_base, weights)
                         times[c].append(r["median_ms"])
                         peak = r["peak_device_bytes"] / 1048576
             med = {c: statistics.median(v) for c, v in times.items()}
             row = f"| {name} | {batch} |" + "".join(f" {med[c]:.1f} |" for c in cols)
             row += "".join(f" {med[c] / med['ort']:.2f}x |" for c in ratios)
-            print(row + f" {peak:.1f} |", flush=True)
-    print(f"\nmedian over {a.rounds} interleaved rounds of each engine's median of {a.iters} runs; "
+            print(row + f" {peak:.1f} | {load0:.1f}-{os.getloadavg()[0]:.1f} |", flush=True)
+    print(f"\nload avg: the 1-minute load average before and after the row, on "
+          f"{os.cpu_count()} CPUs")
+    print(f"median over {a.rounds} interleaved rounds of each engine's median of {a.iters} runs; "
           "ratio below 1: oclnn faster")
 
 

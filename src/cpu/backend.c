@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "cpu/cpu.h"
 #include "cpu/isa.h"
+#include "cpu/pool.h"
 #include "backend/layers.h"
 #include "backend/conv2d.h"
 
@@ -39,10 +40,14 @@ static size_t cpu_enumerate(oclnn_device_info *out, size_t cap) {
 
 static oclnn_status cpu_context_init(oclnn_context *ctx) {
     ctx->impl = ctx; /* no state of its own; non-NULL marks it started */
+    oclnn__cpu_pool_retain(); /* the pool's threads live while a C backend context does */
     return OCLNN_OK;
 }
 
-static void cpu_context_fini(oclnn_context *ctx) { ctx->impl = NULL; }
+static void cpu_context_fini(oclnn_context *ctx) {
+    if (ctx->impl) oclnn__cpu_pool_release();
+    ctx->impl = NULL;
+}
 static oclnn_status cpu_finish(oclnn_context *ctx) { (void)ctx; return OCLNN_OK; }
 static oclnn_status cpu_warm_up(oclnn_context *ctx) { (void)ctx; return OCLNN_OK; }
 
@@ -62,7 +67,7 @@ static void cpu_storage_free(oclnn_context *ctx, oclnn__storage *s) {
 static oclnn_status cpu_tensor_write(oclnn_tensor *dst, const float *src, oclnn_layout layout) {
     size_t ss[4];
     oclnn__dense_strides(dst->shape, dst->shape.c, layout, ss);
-    int team = oclnn__cpu_team_begin(dst->ctx);
+    oclnn__cpu_team team = oclnn__cpu_team_begin(dst->ctx);
     oclnn__cpu_copy_strided(dst->shape, src, ss, oclnn__cpu_data(dst), dst->stride);
     oclnn__cpu_team_end(team);
     return OCLNN_OK;
@@ -71,14 +76,14 @@ static oclnn_status cpu_tensor_write(oclnn_tensor *dst, const float *src, oclnn_
 static oclnn_status cpu_tensor_read(const oclnn_tensor *src, float *dst, oclnn_layout layout) {
     size_t ds[4];
     oclnn__dense_strides(src->shape, src->shape.c, layout, ds);
-    int team = oclnn__cpu_team_begin(src->ctx);
+    oclnn__cpu_team team = oclnn__cpu_team_begin(src->ctx);
     oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, dst, ds);
     oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
 
 static oclnn_status cpu_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) {
-    int team = oclnn__cpu_team_begin(dst->ctx);
+    oclnn__cpu_team team = oclnn__cpu_team_begin(dst->ctx);
     oclnn__cpu_copy_strided(src->shape, oclnn__cpu_cdata(src), src->stride, oclnn__cpu_data(dst),
                             dst->stride);
     oclnn__cpu_team_end(team);
@@ -88,7 +93,7 @@ static oclnn_status cpu_tensor_copy(const oclnn_tensor *src, oclnn_tensor *dst) 
 static oclnn_status cpu_tensor_fill(oclnn_tensor *t, float value) {
     /* A fill is a copy from one value that every index reads (all source strides 0). */
     static const size_t broadcast[4] = {0, 0, 0, 0};
-    int team = oclnn__cpu_team_begin(t->ctx);
+    oclnn__cpu_team team = oclnn__cpu_team_begin(t->ctx);
     oclnn__cpu_copy_strided(t->shape, &value, broadcast, oclnn__cpu_data(t), t->stride);
     oclnn__cpu_team_end(team);
     return OCLNN_OK;

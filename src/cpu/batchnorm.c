@@ -5,13 +5,15 @@
  *
  * Rows are summed in float across eight lanes (so they vectorize) and rows are added in double,
  * which keeps the error of long sums small. Two walks: w innermost (NCHW), one channel per task
- * over its planes; c innermost (NHWC), all channels of each pixel at once, each thread summing a
- * share of the pixels into its own double arrays. */
+ * over its planes; c innermost (NHWC), all channels of each pixel at once, each pool worker
+ * summing its share of the pixels into its own double array, added up in worker order. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/status.h"
 #include "cpu/cpu.h"
+#include "cpu/pool.h"
 #include "cpu/layers.h"
 
 enum { LANES = 8 };
@@ -50,42 +52,63 @@ static double channel_moment(const float *x, oclnn_shape s, const size_t st[4], 
     return sum;
 }
 
-/* NHWC: acc[c] += moment over this thread's share of the (n, h) rows, all channels at once. */
-static void pixel_moments(const float *x, oclnn_shape s, const size_t st[4], const double *mean,
-                          int k, double *acc, bool *failed) {
-    const size_t C = s.c, sc = st[OCLNN__C];
-    float *row = malloc(C * sizeof *row);
-    double *mine = calloc(C, sizeof *mine);
-    const bool ready = row && mine;
-    if (!ready) {
-OCLNN__OMP(omp atomic write)
-        *failed = true;
-    }
-    /* every thread takes part in the worksharing loop, even one whose buffers failed */
-OCLNN__OMP(omp for schedule(static))
-    for (ptrdiff_t r = 0; r < (ptrdiff_t)((size_t)s.n * s.h); r++) {
-        if (!ready) continue;
-        const size_t n = (size_t)r / s.h, h = (size_t)r % s.h;
+/* The moments' loops, for the pool. NHWC: each worker sums its share of the (n, h) rows into its
+ * own double array (sums + worker * C), all channels at once; the caller adds the arrays up. */
+typedef struct moments_job {
+    const float *x;
+    oclnn_shape s;
+    const size_t *st;
+    double *mean, *m2, *sums;
+    float *rows; /* per worker: C floats */
+    double count;
+    int k;
+} moments_job;
+
+static void pixel_moments_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    const moments_job *j = arg;
+    const oclnn_shape s = j->s;
+    const size_t C = s.c, *st = j->st, sc = st[OCLNN__C];
+    float *row = j->rows + (size_t)worker * C;
+    double *mine = j->sums + (size_t)worker * C;
+    for (size_t r = begin; r < end; r++) {
+        const size_t n = r / s.h, h = r % s.h;
         for (size_t c = 0; c < C; c++) row[c] = 0.0f;
         for (size_t w = 0; w < s.w; w++) {
-            const float *p = x + n * st[OCLNN__N] + h * st[OCLNN__H] + w * st[OCLNN__W];
-            if (k == 1) {
+            const float *p = j->x + n * st[OCLNN__N] + h * st[OCLNN__H] + w * st[OCLNN__W];
+            if (j->k == 1) {
                 for (size_t c = 0; c < C; c++) row[c] += p[c * sc];
             } else {
                 for (size_t c = 0; c < C; c++) {
-                    float d = p[c * sc] - (float)mean[c];
+                    float d = p[c * sc] - (float)j->mean[c];
                     row[c] += d * d;
                 }
             }
         }
         for (size_t c = 0; c < C; c++) mine[c] += row[c];
     }
-    if (ready) {
-OCLNN__OMP(omp critical(oclnn_bn_moments))
-        for (size_t c = 0; c < C; c++) acc[c] += mine[c];
+}
+
+static void channel_moments_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const moments_job *j = arg;
+    for (size_t ci = begin; ci < end; ci++) {
+        const float *xc = j->x + ci * j->st[OCLNN__C];
+        j->mean[ci] = channel_moment(xc, j->s, j->st, 0.0f, 1) / j->count;
+        j->m2[ci] = channel_moment(xc, j->s, j->st, (float)j->mean[ci], 2);
     }
-    free(row);
-    free(mine);
+}
+
+/* NHWC: acc[c] = the moment over all (n, h, w). */
+static void pixel_moments(moments_job *j, size_t team, int k, double *acc) {
+    const size_t C = j->s.c, rows = (size_t)j->s.n * j->s.h;
+    j->k = k;
+    memset(j->sums, 0, team * C * sizeof *j->sums);
+    const size_t per = (size_t)j->s.w * C;
+    oclnn__cpu_parallel_for(rows, oclnn__cpu_grain(rows, 4, per ? (32768 + per - 1) / per : rows),
+                            pixel_moments_task, j);
+    for (size_t c = 0; c < C; c++) acc[c] = 0.0;
+    for (size_t t = 0; t < team; t++)
+        for (size_t c = 0; c < C; c++) acc[c] += j->sums[t * C + c];
 }
 
 oclnn_status oclnn__cpu_bn_train_stats(const oclnn_tensor *src, float eps, float momentum,
@@ -103,21 +126,22 @@ oclnn_status oclnn__cpu_bn_train_stats(const oclnn_tensor *src, float eps, float
     float *ks = oclnn__cpu_data(scale), *kt = oclnn__cpu_data(shift);
     double *mean = calloc(C, sizeof *mean), *m2 = calloc(C, sizeof *m2);
     bool failed = !mean || !m2;
-    const bool big = count * (double)C > 32768;
-    (void)big; /* only read by OpenMP */
+    const size_t team = (size_t)oclnn__cpu_threads();
+    moments_job j = {x, s, st, mean, m2, NULL, NULL, count, 1};
     if (!failed && st[OCLNN__C] < st[OCLNN__W]) {
-OCLNN__OMP(omp parallel if (big))
-        pixel_moments(x, s, st, NULL, 1, mean, &failed);
-        for (size_t c = 0; c < C; c++) mean[c] /= count;
-OCLNN__OMP(omp parallel if (big))
-        pixel_moments(x, s, st, mean, 2, m2, &failed);
-    } else if (!failed) {
-OCLNN__OMP(omp parallel for schedule(static) if (big))
-        for (ptrdiff_t ci = 0; ci < (ptrdiff_t)C; ci++) {
-            const float *xc = x + (size_t)ci * st[OCLNN__C];
-            mean[ci] = channel_moment(xc, s, st, 0.0f, 1) / count;
-            m2[ci] = channel_moment(xc, s, st, (float)mean[ci], 2);
+        j.sums = calloc(team * (C ? C : 1), sizeof *j.sums);
+        j.rows = malloc(team * (C ? C : 1) * sizeof *j.rows);
+        failed = !j.sums || !j.rows;
+        if (!failed) {
+            pixel_moments(&j, team, 1, mean);
+            for (size_t c = 0; c < C; c++) mean[c] /= count;
+            pixel_moments(&j, team, 2, m2);
         }
+        free(j.sums);
+        free(j.rows);
+    } else if (!failed) {
+        const size_t per = (size_t)(count > 0 ? count : 1);
+        oclnn__cpu_parallel_for(C, oclnn__cpu_grain(C, 4, (32768 + per - 1) / per), channel_moments_task, &j);
     }
     if (failed) {
         free(mean);

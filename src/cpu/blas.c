@@ -7,7 +7,7 @@
  * variable unset it logs a hint to set OPENBLAS_CORETYPE=SkylakeX before the process starts. OpenBLAS's OpenMP build comes
  * first when CMake found it (OCLNN_OPENBLAS_OPENMP): the pthread build's threads compete with
  * OpenMP's spinning workers on small machines (measured 10x slower). Without any BLAS, a
- * cache-blocked C loop nest with OpenMP is used. */
+ * cache-blocked C loop nest on the backend's pool (cpu/pool.h) is used. */
 #include "cpu/blas.h"
 
 #include <dlfcn.h>
@@ -16,6 +16,7 @@
 #include <threads.h>
 
 #include "core/log.h"
+#include "cpu/pool.h"
 
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 typedef void (*cblas_sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
@@ -72,31 +73,40 @@ const char *oclnn__cpu_blas_name(void) {
 #define KB 256
 
 /* The fallback: blocks of MB rows x KB depth, the inner loop over contiguous columns of B and C,
- * which compilers vectorize. */
-static void builtin_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
-                          const float *b, size_t ldb, float beta, float *c, size_t ldc) {
-    if (trans_b) { /* dot products along contiguous rows of A and B */
-#pragma omp parallel for
-        for (long il = 0; il < (long)m; il++) {
-            size_t i = (size_t)il;
-            for (size_t j = 0; j < n; j++) {
-                const float *restrict ai = a + i * lda, *restrict bj = b + j * ldb;
-                float s = 0.0f;
-                for (size_t p = 0; p < k; p++) s += ai[p] * bj[p];
-                c[i * ldc + j] = s + (beta == 0.0f ? 0.0f : beta * c[i * ldc + j]);
-            }
+ * which compilers vectorize; rows (or row blocks) spread over the pool's threads. */
+typedef struct builtin_job {
+    size_t m, n, k, lda, ldb, ldc;
+    const float *a, *b;
+    float beta, *c;
+} builtin_job;
+
+/* trans_b: dot products along contiguous rows of A and B, rows [begin, end) */
+static void dot_rows_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const builtin_job *j = arg;
+    for (size_t i = begin; i < end; i++)
+        for (size_t jj = 0; jj < j->n; jj++) {
+            const float *restrict ai = j->a + i * j->lda, *restrict bj = j->b + jj * j->ldb;
+            float s = 0.0f;
+            for (size_t p = 0; p < j->k; p++) s += ai[p] * bj[p];
+            float *cij = j->c + i * j->ldc + jj;
+            *cij = s + (j->beta == 0.0f ? 0.0f : j->beta * *cij);
         }
-        return;
-    }
-    long blocks = (long)((m + MB - 1) / MB);
-#pragma omp parallel for schedule(dynamic)
-    for (long blk = 0; blk < blocks; blk++) {
-        size_t i0 = (size_t)blk * MB, i1 = i0 + MB < m ? i0 + MB : m;
+}
+
+static void row_blocks_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const builtin_job *j = arg;
+    const size_t n = j->n, k = j->k, lda = j->lda, ldb = j->ldb, ldc = j->ldc;
+    const float *a = j->a, *b = j->b;
+    float *c = j->c, beta = j->beta;
+    for (size_t blk = begin; blk < end; blk++) {
+        size_t i0 = blk * MB, i1 = i0 + MB < j->m ? i0 + MB : j->m;
         for (size_t i = i0; i < i1; i++) {
             float *ci = c + i * ldc;
             if (beta == 0.0f) memset(ci, 0, n * sizeof *ci);
             else if (beta != 1.0f)
-                for (size_t j = 0; j < n; j++) ci[j] *= beta;
+                for (size_t jj = 0; jj < n; jj++) ci[jj] *= beta;
         }
         for (size_t p0 = 0; p0 < k; p0 += KB) {
             size_t p1 = p0 + KB < k ? p0 + KB : k;
@@ -105,11 +115,18 @@ static void builtin_sgemm(bool trans_b, size_t m, size_t n, size_t k, const floa
                 for (size_t p = p0; p < p1; p++) {
                     const float aip = a[i * lda + p];
                     const float *restrict bp = b + p * ldb;
-                    for (size_t j = 0; j < n; j++) ci[j] += aip * bp[j];
+                    for (size_t jj = 0; jj < n; jj++) ci[jj] += aip * bp[jj];
                 }
             }
         }
     }
+}
+
+static void builtin_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                          const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+    builtin_job j = {m, n, k, lda, ldb, ldc, a, b, beta, c};
+    if (trans_b) oclnn__cpu_parallel_for(m, oclnn__cpu_grain(m, 4, 1), dot_rows_task, &j);
+    else oclnn__cpu_parallel_for((m + MB - 1) / MB, 1, row_blocks_task, &j);
 }
 
 void oclnn__cpu_sgemm(bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,

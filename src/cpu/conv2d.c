@@ -9,6 +9,7 @@
 #include "core/status.h"
 #include "cpu/blas.h"
 #include "cpu/cpu.h"
+#include "cpu/pool.h"
 
 static void cpu_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {
     (void)ctx;
@@ -144,20 +145,25 @@ static oclnn_status depthwise_run_algo(oclnn_context *ctx, const oclnn__conv2d_o
     return OCLNN_OK;
 }
 
+typedef struct epi_job {
+    const oclnn__cpu_conv *cv;
+    float *d;
+    const float *res;
+    const size_t *ds, *rs;
+} epi_job;
+
 OCLNN__CPU_CLONES
-void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *residual, oclnn_tensor *dst) {
-    const oclnn__conv2d_problem *pb = &cv->pb;
-    if (!cv->bias && !residual && pb->act == OCLNN_ACTIVATION_NONE) return;
-    float *d = oclnn__cpu_data(dst);
-    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
-    const size_t *ds = dst->stride, *rs = residual ? residual->stride : dst->stride;
-    const float *bias = cv->bias;
+static void epilogue_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const epi_job *j = arg;
+    const oclnn__conv2d_problem *pb = &j->cv->pb;
+    float *d = j->d;
+    const float *res = j->res, *bias = j->cv->bias;
+    const size_t *ds = j->ds, *rs = j->rs;
     bool relu = pb->act == OCLNN_ACTIVATION_RELU;
-    long rows = (long)pb->n * pb->p;
     bool nhwc = ds[OCLNN__C] == 1;
-#pragma omp parallel for
-    for (long row = 0; row < rows; row++) {
-        size_t n = (size_t)row / pb->p, p = (size_t)row % pb->p;
+    for (size_t row = begin; row < end; row++) {
+        size_t n = row / pb->p, p = row % pb->p;
         for (size_t a = 0; a < (nhwc ? pb->q : pb->k); a++)
             for (size_t b = 0; b < (nhwc ? pb->k : pb->q); b++) {
                 size_t q = nhwc ? a : b, k = nhwc ? b : a;
@@ -169,12 +175,21 @@ void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *res
     }
 }
 
+void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *residual, oclnn_tensor *dst) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    if (!cv->bias && !residual && pb->act == OCLNN_ACTIVATION_NONE) return;
+    epi_job j = {cv, oclnn__cpu_data(dst), residual ? oclnn__cpu_cdata(residual) : NULL, dst->stride,
+                 residual ? residual->stride : dst->stride};
+    const size_t rows = (size_t)pb->n * pb->p;
+    oclnn__cpu_parallel_for(rows, oclnn__cpu_grain(rows, 4, 1), epilogue_task, &j);
+}
+
 /* Each row's run with its context's thread count (cpu/team.c). */
 #define TEAM_RUN(name)                                                                            \
     static oclnn_status name(oclnn_context *ctx, const oclnn__conv2d_op *cop,                     \
                              const oclnn_tensor *src, oclnn_tensor *dst,                          \
                              const oclnn_tensor *residual) {                                      \
-        int team = oclnn__cpu_team_begin(ctx);                                                    \
+        oclnn__cpu_team team = oclnn__cpu_team_begin(ctx);                                                    \
         oclnn_status st = name##_algo(ctx, cop, src, dst, residual);                              \
         oclnn__cpu_team_end(team);                                                                \
         return st;                                                                                \

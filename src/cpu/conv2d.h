@@ -13,6 +13,13 @@
 #else
 #define OCLNN__CPU_CLONES
 #endif
+/* A loop body inlined into each clone of the task that calls it (GCC does not always inline a
+ * large one by itself, and an outlined body runs with the baseline's instructions). */
+#if defined(__GNUC__)
+#define OCLNN__CPU_INLINE static inline __attribute__((always_inline))
+#else
+#define OCLNN__CPU_INLINE static inline
+#endif
 
 typedef struct oclnn__cpu_conv {
     oclnn__conv2d_problem pb;

@@ -6,8 +6,11 @@
  *  - otherwise: every output row accumulates over its group's channels and the kernel window in a
  *    row buffer, with the valid range of output columns computed per kernel column. Depthwise is
  *    this nest with one input channel per group, which the compiler specializes. */
+#include <string.h>
+
 #include "cpu/conv2d.h"
 #include "cpu/cpu.h"
+#include "cpu/pool.h"
 
 #define ROW_CHUNK 256
 
@@ -22,17 +25,15 @@ static void valid_q(const oclnn__conv2d_problem *pb, size_t s, size_t q0, size_t
     if (*hi < *lo) *hi = *lo;
 }
 
-static inline void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                               const oclnn_tensor *residual, size_t cg) {
+OCLNN__CPU_INLINE void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                               const oclnn_tensor *residual, size_t cg, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : ds;
     size_t R = pb->r, S = pb->s, rs_size = R * S;
-    long jobs = (long)pb->n * pb->k;
-#pragma omp parallel for schedule(dynamic)
-    for (long job = 0; job < jobs; job++) {
+    for (size_t job = begin; job < end; job++) {
         size_t n = (size_t)job / pb->k, k = (size_t)job % pb->k, c0 = k / pb->kg * cg;
         const float *wk = cv->w + k * cg * rs_size;
         float acc[ROW_CHUNK];
@@ -70,8 +71,8 @@ static inline void direct_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *sr
 
 #define K_CHUNK 512
 
-static inline void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                              const oclnn_tensor *residual, size_t cg) {
+OCLNN__CPU_INLINE void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                              const oclnn_tensor *residual, size_t cg, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
@@ -79,9 +80,7 @@ static inline void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src
     const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const size_t K = pb->k;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
-    long rows = (long)pb->n * pb->p;
-#pragma omp parallel for schedule(dynamic)
-    for (long row = 0; row < rows; row++) {
+    for (size_t row = begin; row < end; row++) {
         size_t n = (size_t)row / pb->p, p = (size_t)row % pb->p;
         float acc[K_CHUNK];
         for (size_t q = 0; q < pb->q; q++)
@@ -124,22 +123,26 @@ static inline void pixel_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src
  * Each job walks G_ROWS output rows and keeps the last G_RING expanded input rows (slot iy mod
  * G_RING, checked by tag), so a 3-row kernel expands each input row once, not three times.
  * Returns false when a row does not fit the buffers (the caller then uses the row nest). */
-static inline bool grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                                const oclnn_tensor *residual) {
+static size_t grouped_chunk(const oclnn__cpu_conv *cv) {
     const oclnn__conv2d_problem *pb = &cv->pb;
-    const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q;
+    const size_t cg = pb->cg, W = pb->w, Q = pb->q;
     size_t kc = 64;
     while (kc > 8 && (W * cg * kc > G_ROW || Q * kc > G_ACC)) kc /= 2;
-    if (W * cg * kc > G_ROW || Q * kc > G_ACC || !cv->wp) return false;
+    return W * cg * kc > G_ROW || Q * kc > G_ACC || !cv->wp ? 0 : kc;
+}
+
+/* Jobs [begin, end) of the grouped nest (n, blocks of G_ROWS rows, chunks of kc channels). */
+OCLNN__CPU_INLINE void grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                                const oclnn_tensor *residual, size_t kc, size_t begin, size_t end) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q;
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
     const size_t nkc = (K + kc - 1) / kc, npb = (pb->p + G_ROWS - 1) / G_ROWS;
-    long jobs = (long)(pb->n * npb * nkc);
-#pragma omp parallel for schedule(dynamic)
-    for (long job = 0; job < jobs; job++) {
+    for (size_t job = begin; job < end; job++) {
         size_t n = (size_t)job / (npb * nkc), p0 = (size_t)job / nkc % npb * G_ROWS;
         size_t k0 = (size_t)job % nkc * kc, kn = K - k0 < kc ? K - k0 : kc;
         size_t p1 = p0 + G_ROWS < pb->p ? p0 + G_ROWS : pb->p;
@@ -186,25 +189,200 @@ static inline bool grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *s
             }
         }
     }
-    return true;
 }
+
+#if defined(__GNUC__)
+/* Grouped channels-last, register-blocked: the same expanded rows (with the padding columns
+ * expanded as zeros, so no tap needs a bounds check), and for each output row GB_Q pixels x 32
+ * output channels accumulate in eight 16-float vectors while the taps and the group's channels
+ * stream past: each weight vector loaded serves GB_Q pixels, and no accumulator goes through
+ * memory (the plain nest above loads and stores its accumulators for every multiply-add). Needs
+ * K a multiple of 32 and Q >= GB_Q; the last block of a row overlaps the one before it (its
+ * pixels are computed twice, identically). */
+typedef float v16f __attribute__((vector_size(64)));
+typedef int v16i __attribute__((vector_size(64)));
+typedef float v16u __attribute__((vector_size(64), aligned(4), may_alias)); /* unaligned access */
+#define ld16(p) ((v16f)*(const v16u *)(const void *)(p))
+#define GB_Q 4
+
+/* The padded input width the output row reads, or 0 when the blocked nest does not apply. */
+static size_t blocked_width(const oclnn__conv2d_problem *pb) {
+    return pb->k % 32 || pb->q < GB_Q ? 0 : (size_t)(pb->q - 1) * pb->stride_w + (size_t)(pb->s - 1) * pb->dil_w + 1;
+}
+
+static size_t grouped_blocked_chunk(const oclnn__cpu_conv *cv) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t xw = blocked_width(pb);
+    if (!xw || !cv->wp) return 0;
+    for (size_t kc = 64; kc >= 32; kc /= 2)
+        if (pb->k % kc == 0 && xw * pb->cg * kc <= G_ROW) return kc;
+    return 0;
+}
+
+OCLNN__CPU_INLINE void grouped_blocked_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                                            const oclnn_tensor *residual, size_t kc, size_t begin, size_t end) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q, S = pb->s;
+    const size_t xw = blocked_width(pb), sw = pb->stride_w, dw = pb->dil_w;
+    const float *x = oclnn__cpu_cdata(src);
+    float *y = oclnn__cpu_data(dst);
+    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
+    const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : ds;
+    const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
+    const size_t nkc = K / kc, npb = (pb->p + G_ROWS - 1) / G_ROWS;
+    const v16f zero = {0};
+    for (size_t job = begin; job < end; job++) {
+        const size_t n = job / (npb * nkc), p0 = job / nkc % npb * G_ROWS, k0 = job % nkc * kc;
+        const size_t p1 = p0 + G_ROWS < pb->p ? p0 + G_ROWS : pb->p;
+        float e[G_RING][G_ROW];
+        long tag[G_RING] = {-1, -1, -1};
+        size_t gi[64]; /* offset of each output channel's group's first input channel */
+        for (size_t k = 0; k < kc; k++) gi[k] = (k0 + k) / kg * cg * ss[1];
+        for (size_t p = p0; p < p1; p++) {
+            const float *rows[8]; /* the expanded row of each kernel row, NULL: padding */
+            size_t nr = pb->r < 8 ? pb->r : 8;
+            for (size_t r = 0; r < nr; r++) {
+                long iy = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
+                rows[r] = NULL;
+                if (iy < 0 || iy >= (long)pb->h) continue;
+                float *er = e[(size_t)iy % G_RING];
+                if (tag[(size_t)iy % G_RING] != iy) {
+                    const float *line = x + n * ss[0] + (size_t)iy * ss[2];
+                    for (size_t xi = 0; xi < xw; xi++) {
+                        long ix = (long)xi - (long)pb->pad_left;
+                        float *eo = er + xi * cg * kc;
+                        if (ix < 0 || ix >= (long)W) {
+                            memset(eo, 0, cg * kc * sizeof *eo);
+                            continue;
+                        }
+                        for (size_t c = 0; c < cg; c++, eo += kc) {
+                            const float *in = line + (size_t)ix * ss[3] + c * ss[1];
+                            for (size_t k = 0; k < kc; k++) eo[k] = in[gi[k]];
+                        }
+                    }
+                    tag[(size_t)iy % G_RING] = iy;
+                }
+                rows[r] = er;
+            }
+            for (size_t q0 = 0; q0 < Q; q0 += GB_Q) {
+                const size_t qb = q0 + GB_Q <= Q ? q0 : Q - GB_Q;
+                for (size_t kv = 0; kv < kc; kv += 32) {
+                    v16f acc[GB_Q][2];
+                    const v16f b0 = cv->bias ? ld16(cv->bias + k0 + kv) : zero;
+                    const v16f b1 = cv->bias ? ld16(cv->bias + k0 + kv + 16) : zero;
+                    for (int qi = 0; qi < GB_Q; qi++) acc[qi][0] = b0, acc[qi][1] = b1;
+                    for (size_t r = 0; r < nr; r++) {
+                        if (!rows[r]) continue;
+                        for (size_t s = 0; s < S; s++) {
+                            const float *wt = cv->wp + (r * S + s) * cg * K + k0 + kv;
+                            const float *eb = rows[r] + (qb * sw + s * dw) * cg * kc + kv;
+                            for (size_t c = 0; c < cg; c++, wt += K, eb += kc) {
+                                const v16f w0 = ld16(wt), w1 = ld16(wt + 16);
+#pragma GCC unroll 4
+                                for (int qi = 0; qi < GB_Q; qi++) {
+                                    const float *ev = eb + (size_t)qi * sw * cg * kc;
+                                    acc[qi][0] += ld16(ev) * w0;
+                                    acc[qi][1] += ld16(ev + 16) * w1;
+                                }
+                            }
+                        }
+                    }
+                    for (int qi = 0; qi < GB_Q; qi++) {
+                        const size_t q = qb + (size_t)qi;
+                        float *out = y + n * ds[0] + p * ds[2] + q * ds[3] + k0 + kv;
+                        for (int h = 0; h < 2; h++) {
+                            v16f v = acc[qi][h];
+                            if (res) {
+                                const float *ro = res + n * rs[0] + p * rs[2] + q * rs[3] + (k0 + kv + 16 * (size_t)h) * rs[1];
+                                float t[16];
+                                for (size_t l = 0; l < 16; l++) t[l] = ro[l * rs[1]];
+                                v += ld16(t);
+                            }
+                            if (relu) v = (v16f)((v16i)v & ~(v < zero)); /* keeps NaN, as torch.relu */
+                            *(v16u *)(void *)(out + 16 * h) = v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+#endif
 
 static bool channels_last(const oclnn_tensor *src, const oclnn_tensor *dst) {
     return src->stride[OCLNN__C] == 1 && dst->stride[OCLNN__C] == 1;
 }
 
+/* The nests as the pool's tasks, each compiled per instruction set. */
+typedef struct nest_job {
+    const oclnn__cpu_conv *cv;
+    const oclnn_tensor *src, *residual;
+    oclnn_tensor *dst;
+    size_t kc;
+} nest_job;
+
 OCLNN__CPU_CLONES
-void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                            const oclnn_tensor *residual) {
-    /* Grouped convolutions keep the row nest: spreading inputs to few outputs per group measured
-     * slower than the strided row loads (ResNeXt 3x3 g32: 9 vs 11 GFLOP/s; dense: 51 vs 13). */
-    if (channels_last(src, dst) && cv->pb.groups == 1) pixel_nest(cv, src, dst, residual, cv->pb.cg);
-    else if (channels_last(src, dst) && cv->pb.cg > 1 && grouped_nest(cv, src, dst, residual)) return;
-    else direct_nest(cv, src, dst, residual, cv->pb.cg);
+static void direct_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    direct_nest(j->cv, j->src, j->dst, j->residual, j->cv->pb.cg, begin, end);
 }
 
 OCLNN__CPU_CLONES
+static void depthwise_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    direct_nest(j->cv, j->src, j->dst, j->residual, 1, begin, end);
+}
+
+OCLNN__CPU_CLONES
+static void pixel_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    pixel_nest(j->cv, j->src, j->dst, j->residual, j->cv->pb.cg, begin, end);
+}
+
+OCLNN__CPU_CLONES
+static void grouped_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    grouped_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end);
+}
+
+#if defined(__GNUC__)
+OCLNN__CPU_CLONES
+static void grouped_blocked_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const nest_job *j = arg;
+    grouped_blocked_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end);
+}
+#endif
+
+void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                            const oclnn_tensor *residual) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    nest_job j = {cv, src, residual, dst, 0};
+    /* Grouped convolutions keep the row nest: spreading inputs to few outputs per group measured
+     * slower than the strided row loads (ResNeXt 3x3 g32: 9 vs 11 GFLOP/s; dense: 51 vs 13). */
+    if (channels_last(src, dst) && pb->groups == 1) {
+        oclnn__cpu_parallel_for((size_t)pb->n * pb->p, 1, pixel_task, &j);
+#if defined(__GNUC__)
+    } else if (channels_last(src, dst) && pb->cg > 1 && pb->r <= 8 && (j.kc = grouped_blocked_chunk(cv)) != 0) {
+        const size_t jobs = pb->n * ((pb->p + G_ROWS - 1) / G_ROWS) * (pb->k / j.kc);
+        oclnn__cpu_parallel_for(jobs, 1, grouped_blocked_task, &j);
+#endif
+    } else if (channels_last(src, dst) && pb->cg > 1 && (j.kc = grouped_chunk(cv)) != 0) {
+        const size_t jobs = pb->n * ((pb->p + G_ROWS - 1) / G_ROWS) * ((pb->k + j.kc - 1) / j.kc);
+        oclnn__cpu_parallel_for(jobs, 1, grouped_task, &j);
+    } else {
+        const size_t jobs = (size_t)pb->n * pb->k;
+        oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), direct_task, &j);
+    }
+}
+
 void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual) {
-    direct_nest(cv, src, dst, residual, 1);
+    nest_job j = {cv, src, residual, dst, 0};
+    const size_t jobs = (size_t)cv->pb.n * cv->pb.k;
+    oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), depthwise_task, &j);
 }

@@ -4,7 +4,6 @@
  * output channels (C[Kg x PQ] = W[Kg x CgRS] * col[CgRS x PQ]); for NHWC, rows are output pixels
  * (C[PQ x Kg] = col[PQ x RSCg] * Wt[RSCg x Kg]). One im2col per image serves all groups. A 1x1 unpadded stride-1 convolution whose src has
  * dst's layout uses src itself as the GEMM operand (no im2col). */
-#include <omp.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -13,16 +12,29 @@
 #include "cpu/conv2d.h"
 #include "cpu/cpu.h"
 #include "cpu/gemm.h"
+#include "cpu/pool.h"
+
+/* One im2col of image n, for the pool's loops. */
+typedef struct im2col_job {
+    const oclnn__conv2d_problem *pb;
+    const float *src;
+    const size_t *ss;
+    size_t n;
+    float *col;
+} im2col_job;
 
 /* col[(c*R + r)*S + s][p*Q + q] for image n, all channels (group g's rows start at g*Cg*R*S). */
 OCLNN__CPU_CLONES
-static void im2col_rows_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
-                                 size_t n, float *col) {
+static void im2col_rows_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const im2col_job *j = arg;
+    const oclnn__conv2d_problem *pb = j->pb;
+    const float *src = j->src;
+    const size_t *ss = j->ss, n = j->n;
+    float *col = j->col;
     const size_t c0 = 0;
-    long rows = (long)pb->c * pb->r * pb->s;
     size_t pq = (size_t)pb->p * pb->q;
-#pragma omp parallel for
-    for (long row = 0; row < rows; row++) {
+    for (size_t row = begin; row < end; row++) {
         size_t c = (size_t)row / (pb->r * pb->s), r = (size_t)row / pb->s % pb->r, s = (size_t)row % pb->s;
         float *out = col + (size_t)row * pq;
         const float *plane = src + n * ss[0] + (c0 + c) * ss[1];
@@ -42,15 +54,25 @@ static void im2col_rows_channels(const oclnn__conv2d_problem *pb, const float *s
     }
 }
 
+static void im2col_rows_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
+                                 size_t n, float *col) {
+    im2col_job j = {pb, src, ss, n, col};
+    const size_t rows = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q;
+    oclnn__cpu_parallel_for(rows, oclnn__cpu_grain(rows, 4, pq ? (4096 + pq - 1) / pq : rows), im2col_rows_task, &j);
+}
+
 /* col[p*Q + q][g][(r*S + s)*Cg + c] for image n, all groups g (row length C*R*S). */
 OCLNN__CPU_CLONES
-static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
-                                 size_t n, float *col) {
+static void im2col_cols_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const im2col_job *j = arg;
+    const oclnn__conv2d_problem *pb = j->pb;
+    const float *src = j->src;
+    const size_t *ss = j->ss, n = j->n;
+    float *col = j->col;
     size_t width = (size_t)pb->r * pb->s * pb->c;
-    long pixels = (long)pb->p * pb->q;
     const bool run = pb->groups == 1 && pb->dil_w == 1 && ss[1] == 1 && ss[3] == pb->c;
-#pragma omp parallel for
-    for (long px = 0; px < pixels; px++) {
+    for (size_t px = begin; px < end; px++) {
         size_t p = (size_t)px / pb->q, q = (size_t)px % pb->q;
         float *out = col + (size_t)px * width;
         for (size_t c0 = 0; c0 < pb->c; c0 += pb->cg)
@@ -74,6 +96,14 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
             }
         }
     }
+}
+
+static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *src, const size_t ss[4],
+                                 size_t n, float *col) {
+    im2col_job j = {pb, src, ss, n, col};
+    const size_t pixels = (size_t)pb->p * pb->q, width = (size_t)pb->r * pb->s * pb->c;
+    oclnn__cpu_parallel_for(pixels, oclnn__cpu_grain(pixels, 4, width ? (4096 + width - 1) / width : pixels),
+                            im2col_cols_task, &j);
 }
 
 oclnn_status oclnn__cpu_conv_gemm_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv, const float *weights) {
@@ -124,6 +154,24 @@ static void group_gemm(const oclnn__cpu_conv *cv, const float *x, const size_t s
     }
 }
 
+typedef struct groups_job {
+    const oclnn__cpu_conv *cv;
+    const float *x;
+    const size_t *ss;
+    float *y;
+    const size_t *ds;
+    size_t n;
+    const float *col;
+    bool no_col, rows_channels;
+} groups_job;
+
+static void groups_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const groups_job *j = arg;
+    for (size_t g = begin; g < end; g++)
+        group_gemm(j->cv, j->x, j->ss, j->y, j->ds, j->n, g, j->col, j->no_col, j->rows_channels);
+}
+
 /* o[i] = act(o[i] + bias + r[i]) over one contiguous run; the bias is a vector bv (NHWC: the
  * run is channels) or the scalar bs (NCHW: the run is one channel's pixels); r may be NULL. Kept
  * branch-free inside so that it vectorizes. */
@@ -146,31 +194,28 @@ static bool pixels_even(const size_t st[4], size_t q) { return st[OCLNN__H] == q
  * a GEMM pass and a separate, strided epilogue pass. b is the image's operand: src itself (1x1
  * stride 1) or its im2col; ldb its row stride (NCHW: channel rows of pixels; NHWC: pixel rows of
  * channels). */
-static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, size_t bstride_n,
-                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels) {
+typedef struct tiles_job {
+    const oclnn__cpu_conv *cv;
+    const float *b, *res, *bias;
+    size_t ldb, bstride_n, n0, crs, pq, kk, kb, nk, jb, nj;
+    float *y;
+    const size_t *ds, *rs;
+    bool rows_channels, res_even, relu, epi;
+} tiles_job;
+
+static void dense_tiles_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const tiles_job *jt = arg;
+    const oclnn__cpu_conv *cv = jt->cv;
     const oclnn__conv2d_problem *pb = &cv->pb;
-    const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
-    const size_t threads = (size_t)omp_get_max_threads();
-    size_t kb = kk <= 256 ? kk : 256, nk = (kk + kb - 1) / kb;
-    const size_t nr = rows_channels ? 1 : cv->gk->nr; /* NHWC tiles start on whole panels */
-    size_t nj = (pq + 255) / 256;
-    if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
-    const size_t jm = rows_channels ? 16 : cv->gk->mr; /* pixel tiles: whole vectors or MR rows */
-    if (nj > (pq + jm - 1) / jm) nj = (pq + jm - 1) / jm;
-    size_t jb = (pq + nj - 1) / nj;
-    jb = (jb + jm - 1) / jm * jm;
-    nj = (pq + jb - 1) / jb;
-    kb = ((kk + nk - 1) / nk + nr - 1) / nr * nr;
-    nk = (kk + kb - 1) / kb;
-    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
-    const size_t *rs = residual ? residual->stride : ds;
-    const bool res_even = !res || pixels_even(rs, pb->q);
-    const float *bias = cv->bias;
-    const bool relu = pb->act == OCLNN_ACTIVATION_RELU, epi = bias || res || relu;
-    long tiles = (long)(images * nk * nj);
-#pragma omp parallel for schedule(dynamic)
-    for (long t = 0; t < tiles; t++) {
-        size_t n = n0 + (size_t)t / (nk * nj), ki = (size_t)t / nj % nk, ji = (size_t)t % nj;
+    const float *b = jt->b, *res = jt->res, *bias = jt->bias;
+    const size_t ldb = jt->ldb, bstride_n = jt->bstride_n, n0 = jt->n0, crs = jt->crs, pq = jt->pq;
+    const size_t kk = jt->kk, kb = jt->kb, nk = jt->nk, jb = jt->jb, nj = jt->nj;
+    float *y = jt->y;
+    const size_t *ds = jt->ds, *rs = jt->rs;
+    const bool rows_channels = jt->rows_channels, res_even = jt->res_even, relu = jt->relu, epi = jt->epi;
+    for (size_t t = begin; t < end; t++) {
+        size_t n = n0 + t / (nk * nj), ki = t / nj % nk, ji = t % nj;
         size_t k0 = ki * kb, k1 = k0 + kb < kk ? k0 + kb : kk, j0 = ji * jb, j1 = j0 + jb < pq ? j0 + jb : pq;
         const float *bn = b + (n - n0) * bstride_n;
         float *yn = y + n * ds[OCLNN__N];
@@ -206,21 +251,66 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     }
 }
 
+static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, size_t bstride_n,
+                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
+    const size_t threads = (size_t)oclnn__cpu_threads();
+    size_t kb = kk <= 256 ? kk : 256, nk = (kk + kb - 1) / kb;
+    const size_t nr = rows_channels ? 1 : cv->gk->nr; /* NHWC tiles start on whole panels */
+    size_t nj = (pq + 255) / 256;
+    /* At least two tiles per thread when the channels allow tiles of two panels or more: a
+     * thread the OS deschedules then holds back half as much, and the others take the rest. */
+    const size_t max_nk = (kk + 2 * nr - 1) / (2 * nr);
+    while (threads > 1 && nk * nj * images < 2 * threads && nk < max_nk) nk++;
+    if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
+    const size_t jm = rows_channels ? 16 : cv->gk->mr; /* pixel tiles: whole vectors or MR rows */
+    if (nj > (pq + jm - 1) / jm) nj = (pq + jm - 1) / jm;
+    size_t jb = (pq + nj - 1) / nj;
+    jb = (jb + jm - 1) / jm * jm;
+    nj = (pq + jb - 1) / jb;
+    kb = ((kk + nk - 1) / nk + nr - 1) / nr * nr;
+    nk = (kk + kb - 1) / kb;
+    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
+    const size_t *rs = residual ? residual->stride : ds;
+    const bool res_even = !res || pixels_even(rs, pb->q);
+    const float *bias = cv->bias;
+    const bool relu = pb->act == OCLNN_ACTIVATION_RELU, epi = bias || res || relu;
+    tiles_job jt = {cv, b, res, bias, ldb, bstride_n, n0, crs, pq, kk, kb, nk, jb, nj, y, ds, rs,
+                    rows_channels, res_even, relu, epi};
+    oclnn__cpu_parallel_for(images * nk * nj, 1, dense_tiles_task, &jt);
+}
+
 /* groups == 1 into an NHWC dst whose rows of pixels are not evenly spaced (a spatial view): one
  * packed GEMM per output row, spread over the threads; the epilogue follows separately. */
+typedef struct rows_job {
+    const oclnn__cpu_conv *cv;
+    const float *x, *col;
+    const size_t *ss, *ds;
+    bool no_col;
+    float *y;
+    size_t n;
+} rows_job;
+
+static void packed_rows_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const rows_job *j = arg;
+    const oclnn__conv2d_problem *pb = &j->cv->pb;
+    const size_t crs = (size_t)pb->c * pb->r * pb->s, n = j->n, *ss = j->ss, *ds = j->ds;
+    for (size_t p = begin; p < end; p++) {
+        const float *a = j->no_col ? j->x + n * ss[OCLNN__N] + p * pb->q * ss[OCLNN__W] : j->col + p * pb->q * crs;
+        oclnn__cpu_gemm_packed(j->cv->gk, pb->q, 0, pb->k, crs, pb->k, a, j->no_col ? ss[OCLNN__W] : crs,
+                               j->cv->wpk, j->y + n * ds[OCLNN__N] + p * ds[OCLNN__H], ds[OCLNN__W]);
+    }
+}
+
 static void packed_rows(const oclnn__cpu_conv *cv, const float *x, const size_t ss[4], float *col,
                         bool no_col, float *y, const size_t ds[4]) {
     const oclnn__conv2d_problem *pb = &cv->pb;
-    const size_t crs = (size_t)pb->c * pb->r * pb->s;
-    for (size_t n = 0; n < pb->n; n++) {
-        if (!no_col) im2col_cols_channels(pb, x, ss, n, col);
-#pragma omp parallel for schedule(dynamic)
-        for (long p = 0; p < (long)pb->p; p++) {
-            const float *a = no_col ? x + n * ss[OCLNN__N] + (size_t)p * pb->q * ss[OCLNN__W]
-                                    : col + (size_t)p * pb->q * crs;
-            oclnn__cpu_gemm_packed(cv->gk, pb->q, 0, pb->k, crs, pb->k, a, no_col ? ss[OCLNN__W] : crs, cv->wpk,
-                                   y + n * ds[OCLNN__N] + (size_t)p * ds[OCLNN__H], ds[OCLNN__W]);
-        }
+    rows_job j = {cv, x, col, ss, ds, no_col, y, 0};
+    for (j.n = 0; j.n < pb->n; j.n++) {
+        if (!no_col) im2col_cols_channels(pb, x, ss, j.n, col);
+        oclnn__cpu_parallel_for(pb->p, 1, packed_rows_task, &j);
     }
 }
 
@@ -278,8 +368,8 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                 else im2col_cols_channels(pb, x, ss, n, col);
             }
             if (nest) {
-#pragma omp parallel for schedule(dynamic)
-                for (long g = 0; g < (long)pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, (size_t)g, col, no_col, rows_channels);
+                groups_job j = {cv, x, ss, y, ds, n, col, no_col, rows_channels};
+                oclnn__cpu_parallel_for(pb->groups, 1, groups_task, &j);
             } else {
                 for (size_t g = 0; g < pb->groups; g++) group_gemm(cv, x, ss, y, ds, n, g, col, no_col, rows_channels);
             }

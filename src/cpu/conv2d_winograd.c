@@ -13,6 +13,7 @@
 #include "cpu/conv2d.h"
 #include "cpu/cpu.h"
 #include "cpu/gemm.h"
+#include "cpu/pool.h"
 
 #define LANES 16
 #define MAX_ALPHA 6
@@ -138,15 +139,13 @@ static void tile_pos(const wino *w, size_t tile, size_t *n, size_t *ty, size_t *
 /* V = BT d B. Channels-last sources (cl) put channels in the lanes and write V[xi][t][c];
  * others put tiles in the lanes and write V[xi][c][t]. Either way the loads of a lane group are
  * contiguous in the common case. */
-static inline void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
-                                     bool cl, float *v, const size_t m) {
+OCLNN__CPU_INLINE void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
+                                     bool cl, float *v, const size_t m, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
     const size_t *ss = src->stride, alpha = m + 2, T = w->tiles, C = pb->c;
     const size_t outer = cl ? T : C, inner = cl ? C : T, blocks = (inner + LANES - 1) / LANES;
-    long jobs = (long)(outer * blocks);
-#pragma omp parallel for schedule(static)
-    for (long job = 0; job < jobs; job++) {
+    for (size_t job = begin; job < end; job++) {
         size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
         size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
         float d[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
@@ -194,27 +193,37 @@ static inline void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, c
     }
 }
 
+/* One convolution's run, for the pool's tasks. */
+typedef struct wino_job {
+    const oclnn__cpu_conv *cv;
+    const wino *w;
+    const oclnn_tensor *src, *residual;
+    oclnn_tensor *dst;
+    bool cl;
+    float *v, *mm;
+    size_t psize;
+} wino_job;
+
 OCLNN__CPU_CLONES
-static void input_transform(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
-                            bool cl, float *v) {
-    if (w->m == 2) input_transform_m(cv, w, src, cl, v, 2);
-    else input_transform_m(cv, w, src, cl, v, 4);
+static void input_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const wino_job *j = arg;
+    if (j->w->m == 2) input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 2, begin, end);
+    else input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 4, begin, end);
 }
 
 /* dst = AT M A with the epilogue; M is [xi][t][k], the lanes LANES consecutive output channels
  * of one tile (dst of either layout, through its strides). */
-static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
+OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
                                       const oclnn_tensor *residual, oclnn_tensor *dst,
-                                      const size_t m) {
+                                      const size_t m, size_t begin, size_t end) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const size_t alpha = m + 2, T = w->tiles, K = pb->k;
     const size_t blocks = (K + LANES - 1) / LANES;
-    long jobs = (long)(T * blocks);
-#pragma omp parallel for schedule(static)
-    for (long job = 0; job < jobs; job++) {
+    for (size_t job = begin; job < end; job++) {
         size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
         size_t lanes = K - i0 < LANES ? K - i0 : LANES;
         float in[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
@@ -242,10 +251,21 @@ static inline void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, 
 }
 
 OCLNN__CPU_CLONES
-static void output_transform(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
-                             const oclnn_tensor *residual, oclnn_tensor *dst) {
-    if (w->m == 2) output_transform_m(cv, w, mm, residual, dst, 2);
-    else output_transform_m(cv, w, mm, residual, dst, 4);
+static void output_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const wino_job *j = arg;
+    if (j->w->m == 2) output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 2, begin, end);
+    else output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 4, begin, end);
+}
+
+/* M[xi] = V[xi] * U[xi]^T for elements xi in [begin, end). */
+static void gemm_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const wino_job *j = arg;
+    const size_t T = j->w->tiles, C = j->cv->pb.c, K = j->cv->pb.k;
+    for (size_t e = begin; e < end; e++)
+        oclnn__cpu_gemm_packed_strided(j->cv->gk, T, 0, K, C, K, j->v + e * C * T, j->cl ? C : 1,
+                                       j->cl ? 1 : T, j->cv->u + e * j->psize, j->mm + e * T * K, K);
 }
 
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
@@ -263,11 +283,11 @@ oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv 
      * read transposed by the GEMM). Either way M[xi][t][k] = V[xi] * U[xi]^T, the alpha^2 GEMMs
      * spread over the threads (each single-threaded; T is often under 100). */
     const bool cl = src->stride[OCLNN__C] == 1;
-    input_transform(cv, &w, src, cl, v);
-#pragma omp parallel for schedule(dynamic)
-    for (long e = 0; e < (long)a2; e++)
-        oclnn__cpu_gemm_packed_strided(cv->gk, T, 0, K, C, K, v + (size_t)e * C * T, cl ? C : 1,
-                                       cl ? 1 : T, cv->u + (size_t)e * psize, mm + (size_t)e * T * K, K);
-    output_transform(cv, &w, mm, residual, dst);
+    wino_job j = {cv, &w, src, residual, dst, cl, v, mm, psize};
+    const size_t in_jobs = (cl ? T : C) * (((cl ? C : T) + LANES - 1) / LANES);
+    const size_t out_jobs = T * ((K + LANES - 1) / LANES);
+    oclnn__cpu_parallel_for(in_jobs, oclnn__cpu_grain(in_jobs, 4, 1), input_task, &j);
+    oclnn__cpu_parallel_for(a2, 1, gemm_task, &j);
+    oclnn__cpu_parallel_for(out_jobs, oclnn__cpu_grain(out_jobs, 4, 1), output_task, &j);
     return OCLNN_OK;
 }

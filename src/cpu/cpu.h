@@ -9,12 +9,15 @@ static inline float *oclnn__cpu_data(oclnn_tensor *t) { return (float *)t->stora
 static inline const float *oclnn__cpu_cdata(const oclnn_tensor *t) {
     return (const float *)t->storage->mem + t->offset;
 }
-/* Threads the C backend uses (OpenMP's count, or 1 without OpenMP). */
+/* Threads the C backend's loops use on the calling thread now (cpu/team.c). */
 int oclnn__cpu_threads(void);
-/* Applies ctx's thread count (ctx->threads; 0 leaves OpenMP's) to the calling thread for one
- * backend call; returns the caller's setting for oclnn__cpu_team_end, which restores it. */
-int oclnn__cpu_team_begin(const oclnn_context *ctx);
-void oclnn__cpu_team_end(int saved);
+/* Applies ctx's thread count (ctx->threads; 0 leaves the default) to the calling thread for one
+ * backend call; returns the caller's setting (the pool's team size and OpenMP's count, packed in
+ * an int so that callers keep `int team = oclnn__cpu_team_begin(ctx)`) for oclnn__cpu_team_end,
+ * which restores it. */
+typedef int oclnn__cpu_team;
+oclnn__cpu_team oclnn__cpu_team_begin(const oclnn_context *ctx);
+void oclnn__cpu_team_end(oclnn__cpu_team saved);
 /* dst[i] = src[i] over a 4-D shape with arbitrary element strides (n, c, h, w order). */
 void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4], float *dst,
                              const size_t ds[4]);

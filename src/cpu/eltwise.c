@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "cpu/cpu.h"
+#include "cpu/pool.h"
 #include "cpu/layers.h"
 
 /* max(v, 0) that keeps NaN (as torch.relu) and compiles to a compare and blend; fmaxf would
@@ -78,6 +79,36 @@ static void row(const row_args *r) {
     }
 }
 
+typedef struct elt_job {
+    oclnn_eltwise_op op;
+    int inner;
+    const int *o;
+    const size_t *len;
+    size_t (*st)[4];
+    const float *pa, *pb, *ps, *pt;
+    float *pd;
+    bool has_b, c_in_row;
+} elt_job;
+
+static void rows_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const elt_job *j = arg;
+    const int inner = j->inner;
+    for (size_t r = begin; r < end; r++) {
+        size_t rem = r, off[3] = {0, 0, 0}, c = 0;
+        for (int i = inner - 1; i >= 0; i--) {
+            size_t idx = rem % j->len[i];
+            rem /= j->len[i];
+            for (int t = 0; t < 3; t++) off[t] += idx * j->st[t][i];
+            if (j->o[i] == OCLNN__C) c = idx;
+        }
+        row_args ra = {j->op, j->pa + off[0], j->has_b ? j->pb + off[1] : NULL, j->pd + off[2], j->st[0][inner],
+                       j->has_b ? j->st[1][inner] : 0, j->st[2][inner], j->len[inner],
+                       j->ps ? j->ps + c : NULL, j->pt ? j->pt + c : NULL, j->c_in_row ? 1 : 0};
+        row(&ra);
+    }
+}
+
 oclnn_status oclnn__cpu_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, const oclnn_tensor *b,
                                 const oclnn_tensor *scale, const oclnn_tensor *shift,
                                 oclnn_tensor *dst) {
@@ -115,19 +146,8 @@ oclnn_status oclnn__cpu_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, cons
     const float *pa = oclnn__cpu_cdata(a), *pb = b ? oclnn__cpu_cdata(b) : NULL;
     const float *ps = scale ? oclnn__cpu_cdata(scale) : NULL, *pt = shift ? oclnn__cpu_cdata(shift) : NULL;
     float *pd = oclnn__cpu_data(dst);
-OCLNN__OMP(omp parallel for schedule(static) if (outer > 1 && outer * row_len > 32768))
-    for (ptrdiff_t r = 0; r < (ptrdiff_t)outer; r++) {
-        size_t rem = (size_t)r, off[3] = {0, 0, 0}, c = 0;
-        for (int i = inner - 1; i >= 0; i--) {
-            size_t idx = rem % len[i];
-            rem /= len[i];
-            for (int t = 0; t < 3; t++) off[t] += idx * st[t][i];
-            if (o[i] == OCLNN__C) c = idx;
-        }
-        row_args ra = {op, pa + off[0], b ? pb + off[1] : NULL, pd + off[2], st[0][inner],
-                       b ? st[1][inner] : 0, st[2][inner], row_len,
-                       ps ? ps + c : NULL, pt ? pt + c : NULL, c_in_row ? 1 : 0};
-        row(&ra);
-    }
+    elt_job jb = {op, inner, o, len, st, pa, pb, ps, pt, pd, b != NULL, c_in_row};
+    oclnn__cpu_parallel_for(outer, oclnn__cpu_grain(outer, 4, row_len ? (16384 + row_len - 1) / row_len : outer),
+                            rows_task, &jb);
     return OCLNN_OK;
 }

@@ -7,6 +7,7 @@
  * (per-function target attributes; the library itself targets baseline x86-64) and plain C, and
  * picked per run from cpu/isa.h (OCLNN_CPU_ISA forces a lower one). */
 #include "cpu/cpu.h"
+#include "cpu/pool.h"
 #include "cpu/isa.h"
 #include "cpu/layers.h"
 
@@ -63,6 +64,27 @@ static dot_rows_fn pick_dot_rows(void) {
     return dot_rows_scalar;
 }
 
+typedef struct fc_job {
+    const float *px, *pw, *pb;
+    float *pd;
+    dot_rows_fn dot_rows;
+    size_t N, K, dn, dc;
+} fc_job;
+
+static void fc_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const fc_job *j = arg;
+    const size_t N = j->N, K = j->K;
+    for (size_t o = begin; o < end; o++) {
+        for (size_t n0 = 0; n0 < N; n0 += ROWS) {
+            const size_t rows = N - n0 < ROWS ? N - n0 : ROWS;
+            float out[ROWS];
+            j->dot_rows(j->px + n0 * K, K, rows, j->pw + o * K, out);
+            for (size_t r = 0; r < rows; r++) j->pd[(n0 + r) * j->dn + o * j->dc] = out[r] + (j->pb ? j->pb[o] : 0.0f);
+        }
+    }
+}
+
 oclnn_status oclnn__cpu_fc(const oclnn_tensor *x, const oclnn_tensor *w, const oclnn_tensor *bias,
                            oclnn_tensor *dst, bool library) {
     (void)library; /* the C backend has no library path */
@@ -72,15 +94,7 @@ oclnn_status oclnn__cpu_fc(const oclnn_tensor *x, const oclnn_tensor *w, const o
     float *pd = oclnn__cpu_data(dst);
     const dot_rows_fn dot_rows = pick_dot_rows();
     const size_t dn = dst->stride[OCLNN__N], dc = dst->stride[OCLNN__C];
-OCLNN__OMP(omp parallel for schedule(static) if (O * N * K > 65536))
-    for (ptrdiff_t oi = 0; oi < (ptrdiff_t)O; oi++) {
-        const size_t o = (size_t)oi;
-        for (size_t n0 = 0; n0 < N; n0 += ROWS) {
-            const size_t rows = N - n0 < ROWS ? N - n0 : ROWS;
-            float out[ROWS];
-            dot_rows(px + n0 * K, K, rows, pw + o * K, out);
-            for (size_t r = 0; r < rows; r++) pd[(n0 + r) * dn + o * dc] = out[r] + (pb ? pb[o] : 0.0f);
-        }
-    }
+    fc_job jb = {px, pw, pb, pd, dot_rows, N, K, dn, dc};
+    oclnn__cpu_parallel_for(O, oclnn__cpu_grain(O, 4, N && K ? (65536 / 4 + N * K - 1) / (N * K) : O), fc_task, &jb);
     return OCLNN_OK;
 }

@@ -19,6 +19,7 @@
 
 #include "core/status.h"
 #include "cpu/cpu.h"
+#include "cpu/pool.h"
 #include "cpu/layers.h"
 
 typedef struct pool_geom {
@@ -149,80 +150,88 @@ static void plane_rows(const pool_geom *g, const float *x, size_t xh, size_t xw,
     }
 }
 
+typedef struct pool_job {
+    const pool_geom *g;
+    oclnn_shape os;
+    const float *x;
+    float *y, *am, *bufs; /* bufs: 2 * width floats per worker */
+    const size_t *xs, *ys, *as;
+    size_t width;
+} pool_job;
+
+static void planes_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    const pool_job *j = arg;
+    const oclnn_shape os = j->os;
+    const size_t *xs = j->xs, *ys = j->ys, *as = j->as;
+    float *acc = j->bufs + 2 * j->width * worker, *where = acc + j->width, *am = j->am;
+    for (size_t p = begin; p < end; p++) {
+        const size_t n = p / os.c, c = p % os.c;
+        plane_rows(j->g, j->x + n * xs[OCLNN__N] + c * xs[OCLNN__C], xs[OCLNN__H], xs[OCLNN__W],
+                   j->y + n * ys[OCLNN__N] + c * ys[OCLNN__C], ys[OCLNN__H], ys[OCLNN__W],
+                   am ? am + n * as[OCLNN__N] + c * as[OCLNN__C] : NULL, as[OCLNN__H],
+                   as[OCLNN__W], acc, where);
+    }
+}
+
+static void pixels_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    const pool_job *j = arg;
+    const pool_geom g = *j->g;
+    const oclnn_shape os = j->os;
+    const float *x = j->x;
+    float *y = j->y, *am = j->am;
+    const size_t *xs = j->xs, *ys = j->ys, *as = j->as;
+    float *acc = j->bufs + 2 * j->width * worker, *where = acc + j->width;
+    const size_t C = os.c, xc = xs[OCLNN__C], yc = ys[OCLNN__C], ac = as[OCLNN__C];
+    for (size_t p = begin; p < end; p++) {
+        const size_t n = p / ((size_t)os.h * os.w);
+        const long oh = (long)(p / os.w % os.h), ow = (long)(p % os.w);
+        const long h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
+        const long a0 = h0 > 0 ? h0 : 0, a1 = h0 + g.kh < g.H ? h0 + g.kh : g.H;
+        const long b0 = w0 > 0 ? w0 : 0, b1 = w0 + g.kw < g.W ? w0 + g.kw : g.W;
+        for (size_t c = 0; c < C; c++) {
+            acc[c] = g.is_max ? -INFINITY : 0.0f;
+            where[c] = (float)(a0 * g.W + b0);
+        }
+        for (long h = a0; h < a1; h++)
+            for (long w = b0; w < b1; w++) {
+                const float *px = x + n * xs[OCLNN__N] + (size_t)h * xs[OCLNN__H] + (size_t)w * xs[OCLNN__W];
+                const float at = (float)(h * g.W + w);
+                if (g.is_max && !am)
+                    for (size_t c = 0; c < C; c++) take_max_value(acc, (long)c, px[c * xc]);
+                else if (g.is_max)
+                    for (size_t c = 0; c < C; c++) take_max(acc, where, (long)c, px[c * xc], at);
+                else
+                    for (size_t c = 0; c < C; c++) acc[c] += px[c * xc];
+            }
+        const float div = g.is_max ? 1.0f : divisor(&g, h0, w0);
+        float *py = y + n * ys[OCLNN__N] + (size_t)oh * ys[OCLNN__H] + (size_t)ow * ys[OCLNN__W];
+        for (size_t c = 0; c < C; c++) py[c * yc] = g.is_max ? acc[c] : acc[c] / div;
+        if (am) {
+            float *pa = am + n * as[OCLNN__N] + (size_t)oh * as[OCLNN__H] + (size_t)ow * as[OCLNN__W];
+            for (size_t c = 0; c < C; c++) pa[c * ac] = where[c];
+        }
+    }
+}
+
 oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *src,
                                oclnn_tensor *dst, oclnn_tensor *argmax) {
     const oclnn_shape is = src->shape, os = dst->shape;
     const pool_geom g = {is.h, is.w, os.h, os.w, d->kernel_h, d->kernel_w, d->stride_h, d->stride_w,
                          d->pad_h, d->pad_w, d->kind == OCLNN_POOL_MAX, d->count_include_pad};
-    const float *x = oclnn__cpu_cdata(src);
-    float *y = oclnn__cpu_data(dst), *am = argmax ? oclnn__cpu_data(argmax) : NULL;
-    const size_t *xs = src->stride, *ys = dst->stride;
-    const size_t *as = argmax ? argmax->stride : dst->stride;
+    const size_t *xs = src->stride;
     const bool c_inner = xs[OCLNN__C] < xs[OCLNN__W];
     const size_t width = c_inner ? os.c : os.w;
     const long taps_h = g.kh < g.H ? g.kh : g.H, taps_w = g.kw < g.W ? g.kw : g.W; /* clipped */
-    const size_t work = (size_t)os.n * os.c * os.h * os.w * (size_t)taps_h * (size_t)taps_w;
-    (void)work; /* only read by OpenMP */
-    bool failed = false;
-OCLNN__OMP(omp parallel if (work > 65536))
-    {
-        float *acc = malloc(width * sizeof *acc);
-        float *where = malloc(width * sizeof *where);
-        if (!acc || !where) {
-OCLNN__OMP(omp atomic write)
-            failed = true;
-        }
-        /* every thread takes part in the worksharing loop, even one whose buffers failed */
-        const bool ready = acc && where;
-        if (!c_inner) {
-            const ptrdiff_t planes = (ptrdiff_t)os.n * os.c;
-OCLNN__OMP(omp for schedule(static))
-            for (ptrdiff_t p = 0; p < planes; p++) {
-                if (!ready) continue;
-                const size_t n = (size_t)p / os.c, c = (size_t)p % os.c;
-                plane_rows(&g, x + n * xs[OCLNN__N] + c * xs[OCLNN__C], xs[OCLNN__H], xs[OCLNN__W],
-                           y + n * ys[OCLNN__N] + c * ys[OCLNN__C], ys[OCLNN__H], ys[OCLNN__W],
-                           am ? am + n * as[OCLNN__N] + c * as[OCLNN__C] : NULL, as[OCLNN__H],
-                           as[OCLNN__W], acc, where);
-            }
-        } else {
-            const ptrdiff_t pixels = (ptrdiff_t)os.n * os.h * os.w;
-            const size_t C = os.c, xc = xs[OCLNN__C], yc = ys[OCLNN__C], ac = as[OCLNN__C];
-OCLNN__OMP(omp for schedule(static))
-            for (ptrdiff_t p = 0; p < pixels; p++) {
-                if (!ready) continue;
-                const size_t n = (size_t)p / ((size_t)os.h * os.w);
-                const long oh = (long)((size_t)p / os.w % os.h), ow = (long)((size_t)p % os.w);
-                const long h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
-                const long a0 = h0 > 0 ? h0 : 0, a1 = h0 + g.kh < g.H ? h0 + g.kh : g.H;
-                const long b0 = w0 > 0 ? w0 : 0, b1 = w0 + g.kw < g.W ? w0 + g.kw : g.W;
-                for (size_t c = 0; c < C; c++) {
-                    acc[c] = g.is_max ? -INFINITY : 0.0f;
-                    where[c] = (float)(a0 * g.W + b0);
-                }
-                for (long h = a0; h < a1; h++)
-                    for (long w = b0; w < b1; w++) {
-                        const float *px = x + n * xs[OCLNN__N] + (size_t)h * xs[OCLNN__H] + (size_t)w * xs[OCLNN__W];
-                        const float at = (float)(h * g.W + w);
-                        if (g.is_max && !am)
-                            for (size_t c = 0; c < C; c++) take_max_value(acc, (long)c, px[c * xc]);
-                        else if (g.is_max)
-                            for (size_t c = 0; c < C; c++) take_max(acc, where, (long)c, px[c * xc], at);
-                        else
-                            for (size_t c = 0; c < C; c++) acc[c] += px[c * xc];
-                    }
-                const float div = g.is_max ? 1.0f : divisor(&g, h0, w0);
-                float *py = y + n * ys[OCLNN__N] + (size_t)oh * ys[OCLNN__H] + (size_t)ow * ys[OCLNN__W];
-                for (size_t c = 0; c < C; c++) py[c * yc] = g.is_max ? acc[c] : acc[c] / div;
-                if (am) {
-                    float *pa = am + n * as[OCLNN__N] + (size_t)oh * as[OCLNN__H] + (size_t)ow * as[OCLNN__W];
-                    for (size_t c = 0; c < C; c++) pa[c * ac] = where[c];
-                }
-            }
-        }
-        free(acc);
-        free(where);
-    }
-    if (failed) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate pooling rows");
+    const size_t items = c_inner ? (size_t)os.n * os.h * os.w : (size_t)os.n * os.c;
+    const size_t per_item = (c_inner ? os.c : (size_t)os.h * os.w) * (size_t)taps_h * (size_t)taps_w;
+    const size_t team = (size_t)oclnn__cpu_threads();
+    /* each worker's two rows of `width` floats (team is at most 1024, width a tensor dimension) */
+    float *bufs = width ? malloc(team * 2 * width * sizeof *bufs) : NULL;
+    if (width && !bufs) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate pooling rows");
+    pool_job j = {&g, os, oclnn__cpu_cdata(src), oclnn__cpu_data(dst), argmax ? oclnn__cpu_data(argmax) : NULL,
+                  bufs, xs, dst->stride, argmax ? argmax->stride : dst->stride, width};
+    const size_t min_items = per_item ? (65536 / 4 + per_item - 1) / per_item : items;
+    oclnn__cpu_parallel_for(items, oclnn__cpu_grain(items, 4, min_items), c_inner ? pixels_task : planes_task, &j);
+    free(bufs);
     return OCLNN_OK;
 }

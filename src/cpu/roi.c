@@ -10,28 +10,17 @@
  * split over (RoI, block of channels) so one large RoI still uses every thread. */
 #include <float.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
 #include "cpu/detect.h"
+#include "cpu/pool.h"
 
 /* Channels per work item: enough to amortize a RoI's sample table, small enough to spread a
  * few RoIs over the threads. */
 #define CHANNEL_BLOCK 32
 /* RoIs whose table would exceed this many samples (huge adaptive grids) use the direct path. */
 #define MAX_TABLE_SAMPLES 65536
-
-static size_t thread_index(void) {
-#ifdef _OPENMP
-    return (size_t)omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
 
 typedef oclnn__roi_sample sample;
 
@@ -203,6 +192,27 @@ static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
     }
 }
 
+/* The (RoI, channel block) jobs, for the pool; each worker has its own sample table. */
+typedef struct roi_blocks {
+    const roi_job *j;
+    sample *tables;
+    size_t table_len;
+    uint32_t blocks;
+    bool align;
+} roi_blocks;
+
+static void blocks_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    const roi_blocks *b = arg;
+    sample *table = b->tables ? b->tables + (size_t)worker * (b->table_len ? b->table_len : 1) : NULL;
+    for (size_t k = begin; k < end; k++) {
+        const size_t r = k / b->blocks;
+        const uint32_t c0 = (uint32_t)(k % b->blocks) * CHANNEL_BLOCK;
+        const uint32_t c1 = c0 + CHANNEL_BLOCK < b->j->C ? c0 + CHANNEL_BLOCK : b->j->C;
+        if (b->align) align_block(b->j, r, c0, c1, table);
+        else pool_block(b->j, r, c0, c1);
+    }
+}
+
 oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const oclnn__roi_plan *plan,
                                 oclnn_tensor *dst, oclnn_tensor *argmax) {
     const oclnn_roi_desc *d = &((const oclnn__roi_op *)op->impl)->desc;
@@ -236,15 +246,8 @@ oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocl
                                "cannot allocate RoIAlign sample tables (%zu samples x %zu threads)",
                                table_len, threads);
     }
-#pragma omp parallel for schedule(dynamic) if (jobs > 1)
-    for (ptrdiff_t k = 0; k < jobs; k++) {
-        sample *table = tables ? tables + thread_index() * (table_len ? table_len : 1) : NULL;
-        const size_t r = (size_t)k / blocks;
-        const uint32_t c0 = (uint32_t)((size_t)k % blocks) * CHANNEL_BLOCK;
-        const uint32_t c1 = c0 + CHANNEL_BLOCK < j.C ? c0 + CHANNEL_BLOCK : j.C;
-        if (align) align_block(&j, r, c0, c1, table);
-        else pool_block(&j, r, c0, c1);
-    }
+    roi_blocks b = {&j, tables, table_len, blocks, align};
+    oclnn__cpu_parallel_for((size_t)jobs, 1, blocks_task, &b);
     oclnn__free(op->ctx->allocator, tables);
     return OCLNN_OK;
 }

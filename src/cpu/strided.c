@@ -3,18 +3,7 @@
  * destination's smallest stride innermost, so writes stay sequential whether the destination is
  * NCHW, NHWC or a channel view. */
 #include "cpu/cpu.h"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-int oclnn__cpu_threads(void) {
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
+#include "cpu/pool.h"
 
 /* Orders the four axes by decreasing destination stride. */
 static void axis_order(const size_t ds[4], int order[4]) {
@@ -27,16 +16,23 @@ static void axis_order(const size_t ds[4], int order[4]) {
         }
 }
 
-void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4], float *dst,
-                             const size_t ds[4]) {
-    const size_t dims[4] = {s.n, s.c, s.h, s.w};
+typedef struct copy_job {
+    const float *src;
+    float *dst;
+    const size_t *ss, *ds;
     int o[4];
-    axis_order(ds, o);
-    const size_t d0 = dims[o[0]], d1 = dims[o[1]], d2 = dims[o[2]], d3 = dims[o[3]];
-    const ptrdiff_t outer = (ptrdiff_t)(d0 * d1);
-#pragma omp parallel for if (outer > 1 && d0 * d1 * d2 * d3 > 65536)
-    for (ptrdiff_t i01 = 0; i01 < outer; i01++) {
-        size_t i0 = (size_t)i01 / d1, i1 = (size_t)i01 % d1;
+    size_t d1, d2, d3;
+} copy_job;
+
+static void copy_rows(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const copy_job *j = arg;
+    const float *src = j->src;
+    float *dst = j->dst;
+    const size_t *ss = j->ss, *ds = j->ds, d1 = j->d1, d2 = j->d2, d3 = j->d3;
+    const int *o = j->o;
+    for (size_t i01 = begin; i01 < end; i01++) {
+        size_t i0 = i01 / d1, i1 = i01 % d1;
         for (size_t i2 = 0; i2 < d2; i2++) {
             const float *sp = src + i0 * ss[o[0]] + i1 * ss[o[1]] + i2 * ss[o[2]];
             float *dp = dst + i0 * ds[o[0]] + i1 * ds[o[1]] + i2 * ds[o[2]];
@@ -47,4 +43,15 @@ void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4]
                 for (size_t i3 = 0; i3 < d3; i3++) dp[i3 * di] = sp[i3 * si];
         }
     }
+}
+
+void oclnn__cpu_copy_strided(oclnn_shape s, const float *src, const size_t ss[4], float *dst,
+                             const size_t ds[4]) {
+    const size_t dims[4] = {s.n, s.c, s.h, s.w};
+    copy_job j = {.src = src, .dst = dst, .ss = ss, .ds = ds};
+    axis_order(ds, j.o);
+    j.d1 = dims[j.o[1]], j.d2 = dims[j.o[2]], j.d3 = dims[j.o[3]];
+    const size_t outer = dims[j.o[0]] * j.d1, per = j.d2 * j.d3;
+    /* about 16K elements a chunk at least */
+    oclnn__cpu_parallel_for(outer, oclnn__cpu_grain(outer, 4, per ? (16384 + per - 1) / per : outer), copy_rows, &j);
 }
