@@ -315,6 +315,24 @@ static void cpu_class_defaults(void **state) {
     assert_int_equal(v.v[oclnn__tune_param_index(&oclnn__tune_space_conv_im2col, "VW")], 8);
 }
 
+/* The shipped databases (installed into share/oclnn/tuning) are well formed, every row inside
+ * its space, and the class database is one. */
+static void shipped_databases_load(void **state) {
+    (void)state;
+    static const char *const files[] = {"class-cpu-avx512.txt", "pthread-skylake-avx512-amd-epyc.txt"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[512], why[256];
+        snprintf(path, sizeof path, "%s/../../tools/tuning/%s", OCLNN_TEST_DATA_DIR, files[i]);
+        oclnn__tune_db db;
+        assert_int_equal(oclnn__tune_db_read(path, NULL, &db, why, sizeof why), OCLNN__TUNE_LOADED);
+        assert_int_equal(db.rejected, 0);
+        assert_int_equal(db.kernels, OCLNN__KERNEL_VERSION);
+        assert_true(db.n_rows > 0);
+        assert_int_equal(oclnn__tune_db_is_class(&db), i == 0);
+        oclnn__tune_db_free(&db);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(search_dirs),
@@ -323,6 +341,7 @@ int main(void) {
         cmocka_unit_test(context_reports_level),
         cmocka_unit_test(tuned_families_per_class),
         cmocka_unit_test(cpu_class_defaults),
+        cmocka_unit_test(shipped_databases_load),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
