@@ -507,8 +507,9 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
             confirm_left -= confirm_ms(&base[i], 1);
             double search_left = left_ms(clk) - clk->reserve_ms - confirm_left - confirm_ms(&base[i], j - first + 1);
             /* The job's share: the rest of the search time over the jobs left (the first
-             * candidate, the default, always runs once a job starts). */
-            double share = search_left / (double)(n_jobs - j);
+             * candidate, the default, always runs once a job starts). --quick's jobs stop after
+             * QUICK_EVALS candidates: each may take what is left, heaviest shapes first. */
+            double share = o->quick ? search_left : search_left / (double)(n_jobs - j);
             if (share < (o->quick ? 2 * EST_BUILD_MS : EST_BUILD_MS)) {
                 ++*n_skipped_budget;
                 continue;
@@ -589,7 +590,9 @@ int cmd_tune(int argc, char **argv) {
     if (rc == TOOL_OK && o.json) {
         printf("{\n  \"device\": ");
         json_string(stdout, dev.name);
-        printf(", \"class\": \"%s\", \"database\": ", oclnn__devclass_name(tool_caps.devclass));
+        char key[32];
+        oclnn__tune_class_key(&dev, tool_caps.devclass, key, sizeof key);
+        printf(", \"class\": \"%s\", \"database\": ", key);
         json_string(stdout, path);
         printf(",\n  \"mode\": \"%s\", \"budget_s\": %.1f,\n", o.check ? "check" : o.quick ? "quick" : "full",
                o.budget);
