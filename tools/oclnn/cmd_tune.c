@@ -100,7 +100,7 @@ static double left_ms(const clock_plan *c) { return c->deadline_ms - oclnn__now_
 /* One (family, shape) search; its best goes into the database (saved). */
 static bool run_job(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tune_db *db, tune_item *s,
                     oclnn__tune_family f, size_t j, size_t n_jobs, double budget_s, const oclnn__tune_limits *lim,
-                    const char *path) {
+                    const char *path, size_t *evaluated) {
     if (!tune_item_data(s, t->layout, true)) {
         fprintf(stderr, "oclnn tune: out of memory\n");
         return false;
@@ -118,6 +118,7 @@ static bool run_job(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tun
         fprintf(stderr, "oclnn tune: %s\n", why);
         return false;
     }
+    *evaluated = r.evaluated;
     if (sh->tty) fprintf(stderr, "\r%120s\r", "");
     char params[160] = "(no candidate ran)";
     if (r.found) oclnn__tune_values_str(f.space, &r.best, ' ', params, sizeof params);
@@ -500,6 +501,9 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
     double confirm_left = 0;
     for (size_t j = 0; j < n_jobs; j++) confirm_left += confirm_ms(&base[jobs[j].item], 1);
     size_t j = 0;
+    /* What one candidate costs here (build, check, timing), learnt from the jobs that ran: on a
+     * loaded machine a build takes seconds, and a search stops only between candidates. */
+    double cand_ms = 2 * EST_BUILD_MS;
     for (size_t k = 0; k < n_items && ok; k++) {
         size_t i = order[k];
         size_t ran = 0, first = j;
@@ -510,14 +514,23 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
              * candidate, the default, always runs once a job starts). --quick's jobs stop after
              * QUICK_EVALS candidates: each may take what is left, heaviest shapes first. */
             double share = o->quick ? search_left : search_left / (double)(n_jobs - j);
-            if (share < (o->quick ? 2 * EST_BUILD_MS : EST_BUILD_MS)) {
+            if (share < 2 * cand_ms) {
                 ++*n_skipped_budget;
                 continue;
             }
-            ok = run_job(t, sh, o, db, &items[i], jobs[j].family, j, n_jobs, share / 1e3, lim, path);
+            double t0 = oclnn__now_ms();
+            size_t evaluated = 0;
+            /* the last candidate may start just before the job's time is up */
+            ok = run_job(t, sh, o, db, &items[i], jobs[j].family, j, n_jobs, (share - cand_ms) / 1e3, lim, path,
+                         &evaluated);
+            if (evaluated) cand_ms = 0.5 * cand_ms + 0.5 * (oclnn__now_ms() - t0) / (double)evaluated;
             ran++;
         }
         if (!ran || !ok) continue;
+        if (left_ms(clk) < clk->reserve_ms + confirm_left) {
+            fprintf(stderr, "  %s: not confirmed (budget); the end-to-end check still decides\n", items[i].name);
+            continue;
+        }
         ok = confirm(t, db, &items[i], path, &rows[i].heuristic_ms, &rows[i].chosen_ms, &rows[i].chosen);
         rows[i].done = ok;
     }
