@@ -434,6 +434,9 @@ typedef struct confirmed_row {
 
 static void print_confirmed(oclnn_layout layout, const tune_item *items, const confirmed_row *rows, size_t n) {
     oclnn__conv2d_caps caps = tool_caps;
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) done += rows[i].done;
+    if (!done) return;
     double total_heuristic = 0, total_chosen = 0;
     printf("per shape, interleaved in one context (%s): heuristic with default parameters vs the\n"
            "fastest tuned family\n%-34s %5s  %-10s %10s  %-10s %10s %8s\n",
