@@ -226,11 +226,13 @@ typedef struct e2e_row {
 
 /* Pins `s`'s untuned choice in db: a conv_algo row with the untuned context's algorithm and an
  * exact row of its family with the values that context looked up (class or kernel defaults),
- * so that neither a tuned row nor a nearer shape's row moves it. */
-static bool pin_default(oclnn_context *plain, oclnn__tune_db *db, const tune_item *s, oclnn_conv_algo algo, double ms) {
+ * so that neither a tuned row nor a nearer shape's row moves it. The conv_algo row only when
+ * the algorithm changed. */
+static bool pin_default(oclnn_context *plain, oclnn__tune_db *db, const tune_item *s, oclnn_conv_algo algo,
+                        bool algo_changed, double ms) {
     if (algo == OCLNN_CONV_ALGO_AUTO) return false;
     oclnn__tune_values a = {{(int32_t)algo}};
-    if (!oclnn__tune_db_put(db, &oclnn__tune_space_conv_algo, s->problem, &a, ms)) return false;
+    if (algo_changed && !oclnn__tune_db_put(db, &oclnn__tune_space_conv_algo, s->problem, &a, ms)) return false;
     const oclnn__tune_space *sp = oclnn__conv2d_space_for(plain->devclass, algo);
     if (!sp) return true;
     oclnn__tune_values v = oclnn__tune_lookup(plain, sp, s->problem, NULL);
@@ -305,7 +307,8 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
         e->ok = e->default_ms > 0 && e->tuned_ms > 0;
         /* Kept only if faster end to end; a layout change is the layout step's business. */
         if (db && e->ok && lp == lt && !(e->tuned_ms < e->default_ms)) {
-            e->reverted = pin_default(plain, db, s, algo_by_name(e->default_algo), e->default_ms);
+            e->reverted = pin_default(plain, db, s, algo_by_name(e->default_algo),
+                                      strcmp(e->default_algo, e->tuned_algo) != 0, e->default_ms);
             pinned += e->reverted;
         }
         oclnn__tune_bench_free(&a);
@@ -517,7 +520,7 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
              * candidate, the default, always runs once a job starts). --quick's jobs stop after
              * QUICK_EVALS candidates: each may take what is left, heaviest shapes first. */
             double share = o->quick ? search_left : search_left / (double)(n_jobs - j);
-            if (share < 2 * cand_ms) {
+            if (share < 2 * cand_ms && j > 0) { /* the first job always runs: a result, late */
                 ++*n_skipped_budget;
                 continue;
             }
