@@ -241,7 +241,8 @@ static bool pin_default(oclnn_context *plain, oclnn__tune_db *db, const tune_ite
 
 /* Whether the database in `tuned` changes what AUTO builds for `s`: another algorithm, or other
  * parameters for it. *algo gets the untuned algorithm. */
-static bool config_changed(oclnn_context *plain, oclnn_context *tuned, const tune_item *s, oclnn_conv_algo *algo) {
+static bool config_changed(oclnn_context *plain, oclnn_context *tuned, const tune_item *s, oclnn_conv_algo *algo,
+                           bool *algo_changed) {
     oclnn__conv2d_caps caps = tool_caps;
     mtx_lock(&plain->lock);
     oclnn_conv_algo a = oclnn__conv2d_choose_tuned(plain, &s->pb, &caps);
@@ -250,6 +251,7 @@ static bool config_changed(oclnn_context *plain, oclnn_context *tuned, const tun
     oclnn_conv_algo b = oclnn__conv2d_choose_tuned(tuned, &s->pb, &caps);
     mtx_unlock(&tuned->lock);
     *algo = a;
+    *algo_changed = a != b;
     if (a != b) return true;
     const oclnn__tune_space *sp = oclnn__conv2d_space_for(plain->devclass, a);
     if (!sp) return false;
@@ -264,7 +266,8 @@ static bool config_changed(oclnn_context *plain, oclnn_context *tuned, const tun
  * shape where the tuned side is not faster is pinned to its untuned choice and db saved. Rows go
  * to out[n]; false when a context failed. */
 static bool end_to_end(const tune_options *o, const char *db_path, tune_item *shapes, size_t n, const baseline *base,
-                       oclnn__tune_db *db, e2e_row *out, oclnn_layout *lp_out, oclnn_layout *lt_out) {
+                       oclnn__tune_db *db, double deadline_ms, e2e_row *out, oclnn_layout *lp_out,
+                       oclnn_layout *lt_out) {
     oclnn_context *plain = make_context(o, "none"), *tuned = make_context(o, db_path);
     if (!plain || !tuned) {
         oclnn_context_destroy(plain);
@@ -278,13 +281,25 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
         tune_item *s = &shapes[i];
         e2e_row *e = &out[i];
         memset(e, 0, sizeof *e);
-        oclnn_conv_algo untuned;
-        e->changed = lp != lt || config_changed(plain, tuned, s, &untuned);
+        oclnn_conv_algo untuned = OCLNN_CONV_ALGO_AUTO;
+        bool algo_changed = false;
+        e->changed = lp != lt || config_changed(plain, tuned, s, &untuned, &algo_changed);
         if (!e->changed && base && base[i].ok) {
             e->ok = true;
             e->default_ms = e->tuned_ms = base[i].ms;
             snprintf(e->default_algo, sizeof e->default_algo, "%s", oclnn_conv_algo_name(base[i].algo));
             snprintf(e->tuned_algo, sizeof e->tuned_algo, "%s", oclnn_conv_algo_name(base[i].algo));
+            continue;
+        }
+        /* Past the budget a change cannot be confirmed any more: it is not kept (with a
+         * database to pin in; --check times everything). */
+        if (db && deadline_ms > 0 && oclnn__now_ms() > deadline_ms && base && base[i].ok && lp == lt) {
+            e->ok = true;
+            e->default_ms = e->tuned_ms = base[i].ms;
+            snprintf(e->default_algo, sizeof e->default_algo, "%s", oclnn_conv_algo_name(base[i].algo));
+            snprintf(e->tuned_algo, sizeof e->tuned_algo, "(unconfirmed)");
+            e->reverted = pin_default(plain, db, s, base[i].algo, algo_changed, base[i].ms);
+            pinned += e->reverted;
             continue;
         }
         if (!tune_item_data(s, lp, false)) continue;
@@ -623,7 +638,7 @@ int cmd_tune(int argc, char **argv) {
             fprintf(stderr, "oclnn tune --check: %s is not a usable database (%s)\n", path,
                     loaded == OCLNN__TUNE_MISSING ? "missing" : why);
             rc = TOOL_FAIL;
-        } else if ((e2e_ok = end_to_end(&o, path, items, n_items, NULL, NULL, e2e, &lp, &lt)))
+        } else if ((e2e_ok = end_to_end(&o, path, items, n_items, NULL, NULL, 0, e2e, &lp, &lt)))
             print_end_to_end(&o, items, n_items, e2e, lp, lt, true);
     } else if (rc == TOOL_OK) {
         if (o.resume)
@@ -645,7 +660,7 @@ int cmd_tune(int argc, char **argv) {
         }
         fprintf(stderr, "oclnn tune: searches and confirmations done at %.1f s\n", (oclnn__now_ms() - clk.start_ms) / 1e3);
         if (rc == TOOL_OK && !o.no_layout && !o.quick) choose_layout(&o, &dev, &db, path);
-        if (rc == TOOL_OK && (e2e_ok = end_to_end(&o, path, items, n_items, base, &db, e2e, &lp, &lt)))
+        if (rc == TOOL_OK && (e2e_ok = end_to_end(&o, path, items, n_items, base, &db, clk.deadline_ms, e2e, &lp, &lt)))
             print_end_to_end(&o, items, n_items, e2e, lp, lt, false);
         fprintf(stderr, "oclnn tune: %zu entries in %s (%.1f s wall clock, budget %.0f s)\n", db.n_rows, path,
                 (oclnn__now_ms() - clk.start_ms) / 1e3, o.budget);
