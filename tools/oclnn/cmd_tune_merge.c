@@ -113,8 +113,9 @@ int tune_merge(const tune_options *o, const char *const *files, size_t n_files) 
     }
     if (rc != TOOL_OK) fprintf(stderr, "oclnn tune --merge: %s: %s\n", o->out, why);
     else
-        fprintf(stderr, "oclnn tune --merge: %zu rows in %s (%zu file(s) refused, %zu row(s) refused)\n",
-                out.n_rows, o->out, refused_files, refused_rows);
+        fprintf(stderr, "oclnn tune --merge: %zu rows in %s (%zu added, %zu replaced a slower row, %zu slower "
+                        "dropped; %zu file(s) refused, %zu row(s) refused)\n",
+                out.n_rows, o->out, kept, replaced, slower, refused_files, refused_rows);
     if (o->json) {
         printf("\n  ],\n  \"out\": ");
         json_string(stdout, o->out);
