@@ -1044,7 +1044,9 @@ OCLNN_API oclnn_status oclnn_net_memory(const oclnn_net *net, oclnn_net_memory_i
  * kernels (work per work-item, vector widths) on real shapes, and the faster layout, and writes
  * them to a per-device text file. A context on an OpenCL device loads that file when it is
  * created: options.tuning_db, else OCLNN_TUNING_DB, else
- * $XDG_DATA_HOME/oclnn/tuning/<device>.txt (~/.local/share/... without XDG_DATA_HOME); "none"
+ * $XDG_DATA_HOME/oclnn/tuning/<device>.txt (~/.local/share/... without XDG_DATA_HOME), then the
+ * same name under each $XDG_DATA_DIRS/oclnn/tuning and the install prefix's share/oclnn/tuning,
+ * then a database of the device's class (class-<key>.txt, docs/TUNING.md) in those folders; "none"
  * loads nothing. A missing, stale (other device, driver or kernel version) or corrupt file is
  * logged once and ignored: the kernels then use their defaults, which are always correct.
  * For an untuned shape the nearest tuned shape of the same kernel is used, then the device
@@ -1066,6 +1068,9 @@ typedef struct oclnn_tuning_info {
     oclnn_layout layout; /**< the measured faster layout, or OCLNN_LAYOUT_AUTO when not measured */
     char path[1024];     /**< the file consulted, "" when none */
     char reason[256];    /**< why the file was ignored, "" when it was not */
+    /* issue 14: which level of the lookup answered */
+    char source[32];     /**< "device database", "class database", "class defaults" (no usable
+                              file: the device class's built-in defaults) or "none" (C backend) */
 } oclnn_tuning_info;
 
 /**
@@ -1079,8 +1084,8 @@ OCLNN_API oclnn_status oclnn_context_tuning(const oclnn_context *ctx, oclnn_tuni
  * Saves the context's tuning state, which holds the rows it loaded and what oclnn_conv2d_find
  * recorded since ("conv_algo" rows), to a tuning database file, so later contexts on this device
  * (whose OCLNN_CONV_ALGO_AUTO reads the database) use those find results.
- *   [in] path  the file; NULL: the file this context's database came from (options.tuning_db,
- *              else OCLNN_TUNING_DB, else the device's default file), which need not exist yet
+ *   [in] path  the file; NULL: options.tuning_db, else OCLNN_TUNING_DB, else the device's file
+ *              in the user's folder (never a system-wide or class database), which need not exist
  * The rows already in the file are kept and the context's rows replace those of the same kernel
  * and problem; a file for another device, driver or kernel version, or a corrupt one, is
  * replaced (as `oclnn tune` does). The file is written to a temporary file in the same folder

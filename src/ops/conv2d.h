@@ -28,6 +28,14 @@ const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo);
  * GEMM engine (conv_xgemm's tunables; Winograd keeps its own space, its batched product on the
  * engine takes the engine's kernel defaults); every other case oclnn__conv2d_space's. */
 const struct oclnn__tune_space *oclnn__conv2d_space_of(const oclnn_context *ctx, oclnn_conv_algo algo);
+/* The same for a device class. */
+const struct oclnn__tune_space *oclnn__conv2d_space_for(oclnn__devclass cls, oclnn_conv_algo algo);
+/* The algorithms that apply to `pb` on `caps` with their spaces in caps->devclass, one algorithm
+ * per space: where algorithms share one (im2col, gemm1x1 and implicit-gemm share conv_xgemm in a
+ * GPU class) the heuristic's choice takes it, else the first in enum order. What `oclnn tune`
+ * searches and what AUTO compares rows of. Returns the count (at most OCLNN_CONV_ALGO_COUNT). */
+size_t oclnn__conv2d_tuned_families(const oclnn__conv2d_problem *pb, const oclnn__conv2d_caps *caps,
+                                    oclnn_conv_algo *algos, const struct oclnn__tune_space **spaces);
 
 /* AUTO's choice, from the context's tuning database: the algorithm oclnn_conv2d_find recorded
  * for this exact problem (a conv_algo row) when it applies; else, when there are measured rows

@@ -192,7 +192,7 @@ static row_result parse_row(char *line, const oclnn__tune_limits *lim, oclnn__tu
     return ROW_OK;
 }
 
-static oclnn__tune_load parse(char *text, size_t len, const oclnn_device_info *dev,
+static oclnn__tune_load parse(char *text, size_t len, const oclnn_device_info *dev, const char *class_key,
                               const oclnn__tune_limits *lim, oclnn__tune_db *db, char *why, size_t size) {
     char *cursor = text, *end = text + len, *line;
     bool bad = false;
@@ -261,8 +261,15 @@ static oclnn__tune_load parse(char *text, size_t len, const oclnn_device_info *d
         snprintf(why, size, stage < 5 ? "the header is incomplete" : "no \"end\" line (truncated?)");
         return OCLNN__TUNE_CORRUPT;
     }
-    if (strcmp(db->device, dev->name) || strcmp(db->vendor, dev->vendor) ||
-        strcmp(db->driver, dev->driver_version)) {
+    if (!dev) return OCLNN__TUNE_LOADED; /* oclnn__tune_db_read: any device */
+    if (class_key && !strncmp(db->device, OCLNN__TUNE_CLASS_PREFIX, strlen(OCLNN__TUNE_CLASS_PREFIX))) {
+        if (strcmp(db->device + strlen(OCLNN__TUNE_CLASS_PREFIX), class_key)) {
+            snprintf(why, size, "a database for device class \"%s\", not this device's (%s)",
+                     db->device + strlen(OCLNN__TUNE_CLASS_PREFIX), class_key);
+            return OCLNN__TUNE_STALE;
+        }
+    } else if (strcmp(db->device, dev->name) || strcmp(db->vendor, dev->vendor) ||
+               strcmp(db->driver, dev->driver_version)) {
         snprintf(why, size, "tuned for \"%s\" (%s, driver %s), not this device (driver %s)", db->device,
                  db->vendor, db->driver, dev->driver_version);
         return OCLNN__TUNE_STALE;
@@ -275,22 +282,51 @@ static oclnn__tune_load parse(char *text, size_t len, const oclnn_device_info *d
     return OCLNN__TUNE_LOADED;
 }
 
-oclnn__tune_load oclnn__tune_db_load(const char *path, const oclnn_device_info *dev,
-                                     const oclnn__tune_limits *lim, oclnn__tune_db *db, char *why,
-                                     size_t size) {
-    oclnn__tune_db_init(db, dev);
+static oclnn__tune_load load(const char *path, const oclnn_device_info *dev, const char *class_key,
+                             const oclnn__tune_limits *lim, oclnn__tune_db *db, char *why, size_t size) {
+    oclnn_device_info none = {0};
+    oclnn__tune_db_init(db, dev ? dev : &none);
     why[0] = '\0';
     size_t len;
     bool missing;
     char *text = read_all(path, &len, &missing, why, size);
     if (!text) return missing ? OCLNN__TUNE_MISSING : OCLNN__TUNE_CORRUPT;
-    oclnn__tune_load r = parse(text, len, dev, lim, db, why, size);
+    oclnn__tune_load r = parse(text, len, dev, class_key, lim, db, why, size);
     free(text);
     if (r != OCLNN__TUNE_LOADED) {
         oclnn__tune_db_free(db);
-        oclnn__tune_db_init(db, dev);
+        oclnn__tune_db_init(db, dev ? dev : &none);
     }
     return r;
+}
+
+oclnn__tune_load oclnn__tune_db_load(const char *path, const oclnn_device_info *dev,
+                                     const oclnn__tune_limits *lim, oclnn__tune_db *db, char *why,
+                                     size_t size) {
+    return load(path, dev, NULL, lim, db, why, size);
+}
+
+oclnn__tune_load oclnn__tune_db_load_class(const char *path, const oclnn_device_info *dev, const char *class_key,
+                                           const oclnn__tune_limits *lim, oclnn__tune_db *db, char *why,
+                                           size_t size) {
+    return load(path, dev, class_key, lim, db, why, size);
+}
+
+oclnn__tune_load oclnn__tune_db_read(const char *path, const oclnn__tune_limits *lim, oclnn__tune_db *db,
+                                     char *why, size_t size) {
+    return load(path, NULL, NULL, lim, db, why, size);
+}
+
+bool oclnn__tune_db_is_class(const oclnn__tune_db *db) {
+    return !strncmp(db->device, OCLNN__TUNE_CLASS_PREFIX, strlen(OCLNN__TUNE_CLASS_PREFIX));
+}
+
+void oclnn__tune_class_key(const oclnn_device_info *dev, oclnn__devclass cls, char *buf, size_t size) {
+    if (oclnn__devclass_is_gpu(cls)) snprintf(buf, size, "%s", oclnn__devclass_name(cls));
+    else
+        snprintf(buf, size, "cpu%s", dev->native_vector_width_float >= 16  ? "-avx512"
+                                     : dev->native_vector_width_float >= 8 ? "-avx2"
+                                                                           : "");
 }
 
 /* Header values are single lines: a device name with a newline would break the file. */
@@ -373,4 +409,33 @@ bool oclnn__tune_default_path(const char *device_name, char *buf, size_t size) {
     else if (home && home[0] == '/') n = snprintf(buf, size, "%s/.local/share/oclnn/tuning/%s.txt", home, name);
     else return false;
     return n > 0 && (size_t)n < size;
+}
+
+#ifndef OCLNN_INSTALL_DATADIR
+#define OCLNN_INSTALL_DATADIR "/usr/local/share"
+#endif
+
+size_t oclnn__tune_search_dirs(char dirs[][1024], size_t max) {
+    size_t n = 0;
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (n < max && xdg && xdg[0] == '/') snprintf(dirs[n++], 1024, "%s/oclnn/tuning", xdg);
+    else if (n < max && home && home[0] == '/') snprintf(dirs[n++], 1024, "%s/.local/share/oclnn/tuning", home);
+    const char *sys = getenv("XDG_DATA_DIRS");
+    if (!sys || !*sys) sys = "/usr/local/share:/usr/share"; /* the XDG base directory default */
+    char install[1024];
+    snprintf(install, sizeof install, "%s/oclnn/tuning", OCLNN_INSTALL_DATADIR);
+    for (const char *p = sys; *p && n < max;) {
+        size_t len = strcspn(p, ":");
+        if (len > 0 && p[0] == '/' && len < 900) { /* relative entries are ignored, as the spec says */
+            snprintf(dirs[n], 1024, "%.*s/oclnn/tuning", (int)len, p);
+            bool dup = false;
+            for (size_t i = 0; i < n && !dup; i++) dup = !strcmp(dirs[i], dirs[n]);
+            if (!dup) n++;
+        }
+        p += len + (p[len] == ':');
+    }
+    bool dup = false;
+    for (size_t i = 0; i < n && !dup; i++) dup = !strcmp(dirs[i], install);
+    if (!dup && n < max) snprintf(dirs[n++], 1024, "%s", install);
+    return n;
 }

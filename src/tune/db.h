@@ -20,6 +20,7 @@
 #ifndef OCLNN_TUNE_DB_H
 #define OCLNN_TUNE_DB_H
 
+#include "core/devclass.h"
 #include "oclnn.h"
 #include "tune/problem.h"
 #include "tune/space.h"
@@ -70,6 +71,29 @@ void oclnn__tune_db_free(oclnn__tune_db *db);
 oclnn__tune_load oclnn__tune_db_load(const char *path, const oclnn_device_info *dev,
                                      const oclnn__tune_limits *lim, oclnn__tune_db *db, char *why,
                                      size_t size);
+/* As oclnn__tune_db_load, but a class database ("device: class <key>", see below) for
+ * `class_key` is accepted too (oclnn__tune_db_is_class tells which it was). */
+oclnn__tune_load oclnn__tune_db_load_class(const char *path, const oclnn_device_info *dev, const char *class_key,
+                                           const oclnn__tune_limits *lim, oclnn__tune_db *db, char *why,
+                                           size_t size);
+/* Reads `path` whatever device it names (db's header is the file's): for merging. */
+oclnn__tune_load oclnn__tune_db_read(const char *path, const oclnn__tune_limits *lim, oclnn__tune_db *db,
+                                     char *why, size_t size);
+
+/* A class database holds rows measured on one device, offered to every device of its class: its
+ * header says "device: class <key>" (vendor and driver "*"), and it is named class-<key>.txt.
+ * Keys: "cpu-avx512", "cpu-avx2", "cpu" (narrower vectors), and the GPU classes' names
+ * ("gpu-nvidia", "gpu-amd", "gpu-intel", "gpu"). */
+#define OCLNN__TUNE_CLASS_PREFIX "class "
+bool oclnn__tune_db_is_class(const oclnn__tune_db *db);
+void oclnn__tune_class_key(const oclnn_device_info *dev, oclnn__devclass cls, char *buf, size_t size);
+
+/* The folders searched for databases, in order: the user's ($XDG_DATA_HOME/oclnn/tuning, else
+ * ~/.local/share/oclnn/tuning), each absolute entry of $XDG_DATA_DIRS (default
+ * /usr/local/share:/usr/share) + /oclnn/tuning, then the install prefix's share/oclnn/tuning
+ * (duplicates dropped). Returns how many were written (at most max). */
+size_t oclnn__tune_search_dirs(char dirs[][1024], size_t max);
+
 /* Writes db to path atomically; false with the reason in why. */
 bool oclnn__tune_db_save(const oclnn__tune_db *db, const char *path, char *why, size_t size);
 

@@ -167,7 +167,7 @@ static oclnn__tune_outcome measure(void *user, const oclnn__tune_values *v, doub
         note(t, OCLNN__TUNE_WRONG, "%s %s: wrong result (max rel error %.3g): rejected", sp->family, params, max_rel);
         out = OCLNN__TUNE_WRONG;
     } else {
-        *ms = oclnn__tune_bench_time(t->ctx, &b, 3, TIME_TARGET_MS);
+        *ms = oclnn__tune_bench_time(t->ctx, &b, 3, t->time_target_ms > 0 ? t->time_target_ms : TIME_TARGET_MS);
         out = *ms >= 0 ? OCLNN__TUNE_MEASURED : OCLNN__TUNE_FAILED;
     }
 free_bench:
@@ -239,7 +239,9 @@ bool oclnn__tune_conv_confirm(oclnn__tuner *t, const oclnn__tune_conv *conv, con
         const oclnn__tune_space *sp = families[i].space;
         const oclnn__tune_row *row = oclnn__tune_db_find(db, sp->family, conv->problem);
         if (!row && families[i].algo != heuristic) continue;
-        oclnn__tune_values def = oclnn__tune_defaults_of(sp);
+        /* "default": what the tuner's context (no database) uses: the class default, else the
+         * kernel's */
+        oclnn__tune_values def = oclnn__tune_lookup(t->ctx, sp, conv->problem, NULL);
         c[n++] = (contender){families[i], def, true, {0}, {0}, 0};
         if (row && memcmp(&row->values, &def, sizeof def))
             c[n++] = (contender){families[i], row->values, false, {0}, {0}, 0};

@@ -60,6 +60,8 @@ typedef struct oclnn__tuner {
     /* Called after each candidate of a search (NULL: none). */
     void (*progress)(void *user, size_t done, size_t total, oclnn__tune_outcome outcome, double ms);
     void *user;
+    /* Each candidate is timed for about this long (0: 300 ms). */
+    double time_target_ms;
     /* internal: the search under way */
     const oclnn__tune_conv *conv;
     oclnn__tune_family family;

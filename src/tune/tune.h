@@ -25,6 +25,30 @@ typedef enum oclnn__tune_source {
  * loaded machine, and switching on noise loses as often as it wins. */
 #define OCLNN__TUNE_SWITCH_MARGIN 0.05
 
+/* Which level of the lookup chain answers for a device: its own database, a database of its
+ * device class (class-<key>.txt), or no file (the class defaults of defaults.c). */
+typedef enum oclnn__tune_level {
+    OCLNN__TUNE_LEVEL_DEVICE,
+    OCLNN__TUNE_LEVEL_CLASS,
+    OCLNN__TUNE_LEVEL_CLASS_DEFAULT
+} oclnn__tune_level;
+const char *oclnn__tune_level_name(oclnn__tune_level level);
+
+typedef struct oclnn__tune_found {
+    oclnn__tune_level level;
+    char path[1024];      /* the file loaded; else the first unusable one; else save_path */
+    char save_path[1024]; /* the explicit file, else the user's file for this device */
+    char reason[256];     /* why `path` was not used ("" when loaded or missing) */
+} oclnn__tune_found;
+
+/* Finds the database for `dev` in class `cls`: `explicit_path` (options.tuning_db or
+ * OCLNN_TUNING_DB) only, when given; else this device's file in each folder of
+ * oclnn__tune_search_dirs, then the class's file (class-<key>.txt) in each. The first usable
+ * one is loaded into db (initialized here; free it). Files found unusable are logged once per
+ * process when `report`. Returns LOADED, else the state of the first unusable file, else MISSING. */
+oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclass cls, const char *explicit_path,
+                                    bool report, oclnn__tune_db *db, oclnn__tune_found *found);
+
 /* Loads the database for a new context (OpenCL only); fails only when out of memory. A file
  * that cannot be used is logged once per process and ignored. Applies a measured layout when
  * the context's layout follows the device (no option, no OCLNN_LAYOUT). */

@@ -21,8 +21,10 @@ typedef struct override {
 struct oclnn__tune_state {
     oclnn__tune_db db;
     oclnn__tune_load load;
-    char path[1024];
+    char path[1024];      /* the file consulted */
+    char save_path[1024]; /* where oclnn_context_save_tuning(ctx, NULL) writes: never a system file */
     char reason[256];
+    oclnn__tune_level level;
     override overrides[8];
     size_t n_overrides;
 };
@@ -64,6 +66,63 @@ static oclnn_layout measured_layout(const struct oclnn__tune_state *t) {
     return r->values.v[0] ? OCLNN_LAYOUT_NHWC : OCLNN_LAYOUT_NCHW;
 }
 
+oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclass cls, const char *explicit_path,
+                                    bool report, oclnn__tune_db *db, oclnn__tune_found *found) {
+    memset(found, 0, sizeof *found);
+    found->level = OCLNN__TUNE_LEVEL_CLASS_DEFAULT;
+    oclnn__tune_limits lim = oclnn__tune_limits_of(dev);
+    char key[32], name[160];
+    oclnn__tune_class_key(dev, cls, key, sizeof key);
+    oclnn__tune_sanitize(dev->name, name, sizeof name);
+    oclnn__tune_db_init(db, dev);
+    if (explicit_path) { /* options.tuning_db or OCLNN_TUNING_DB: that file only */
+        snprintf(found->path, sizeof found->path, "%s", explicit_path);
+        snprintf(found->save_path, sizeof found->save_path, "%s", explicit_path);
+        oclnn__tune_db_free(db);
+        oclnn__tune_load r =
+            oclnn__tune_db_load_class(explicit_path, dev, key, &lim, db, found->reason, sizeof found->reason);
+        if (r == OCLNN__TUNE_LOADED)
+            found->level = oclnn__tune_db_is_class(db) ? OCLNN__TUNE_LEVEL_CLASS : OCLNN__TUNE_LEVEL_DEVICE;
+        else if ((r == OCLNN__TUNE_STALE || r == OCLNN__TUNE_CORRUPT) && report)
+            oclnn__tune_report_once(explicit_path, found->reason);
+        if (r == OCLNN__TUNE_MISSING) found->reason[0] = '\0';
+        return r;
+    }
+    char dirs[8][1024];
+    size_t n_dirs = oclnn__tune_search_dirs(dirs, 8);
+    if (!oclnn__tune_default_path(dev->name, found->save_path, sizeof found->save_path)) found->save_path[0] = '\0';
+    oclnn__tune_load first_bad = OCLNN__TUNE_MISSING;
+    /* pass 0: this device's file in every folder; pass 1: its class's file */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n_dirs; i++) {
+            char path[1400], why[256];
+            snprintf(path, sizeof path, "%s/%s%s.txt", dirs[i], pass ? "class-" : "", pass ? key : name);
+            oclnn__tune_db_free(db);
+            oclnn__tune_load r = pass ? oclnn__tune_db_load_class(path, dev, key, &lim, db, why, sizeof why)
+                                      : oclnn__tune_db_load(path, dev, &lim, db, why, sizeof why);
+            if (r == OCLNN__TUNE_LOADED) {
+                snprintf(found->path, sizeof found->path, "%.1023s", path);
+                found->reason[0] = '\0';
+                found->level = pass ? OCLNN__TUNE_LEVEL_CLASS : OCLNN__TUNE_LEVEL_DEVICE;
+                return r;
+            }
+            if (r == OCLNN__TUNE_MISSING) continue;
+            if (report) oclnn__tune_report_once(path, why);
+            if (first_bad == OCLNN__TUNE_MISSING) {
+                first_bad = r;
+                snprintf(found->path, sizeof found->path, "%.1023s", path);
+                snprintf(found->reason, sizeof found->reason, "%s", why);
+            }
+        }
+    if (first_bad == OCLNN__TUNE_MISSING) snprintf(found->path, sizeof found->path, "%s", found->save_path);
+    return first_bad;
+}
+
+const char *oclnn__tune_level_name(oclnn__tune_level level) {
+    static const char *const names[] = {"device database", "class database", "class defaults"};
+    return names[level];
+}
+
 oclnn_status oclnn__tune_attach(oclnn_context *ctx) {
     struct oclnn__tune_state *t = calloc(1, sizeof *t);
     if (!t) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the tuning state");
@@ -71,29 +130,29 @@ oclnn_status oclnn__tune_attach(oclnn_context *ctx) {
     ctx->tune_free = oclnn__tune_detach;
     oclnn__tune_db_init(&t->db, &ctx->device);
     t->load = OCLNN__TUNE_MISSING;
+    t->level = OCLNN__TUNE_LEVEL_CLASS_DEFAULT;
     if (ctx->device.backend != OCLNN_BACKEND_OPENCL) return OCLNN_OK;
     if (ctx->tuning_db && !strcmp(ctx->tuning_db, "none")) return OCLNN_OK;
-    if (ctx->tuning_db) snprintf(t->path, sizeof t->path, "%s", ctx->tuning_db);
-    else if (!oclnn__tune_default_path(ctx->device.name, t->path, sizeof t->path)) t->path[0] = '\0';
-    if (!t->path[0]) return OCLNN_OK;
-    oclnn__tune_limits lim = oclnn__tune_limits_of(&ctx->device);
-    t->load = oclnn__tune_db_load(t->path, &ctx->device, &lim, &t->db, t->reason, sizeof t->reason);
+    oclnn__tune_found found;
+    t->load = oclnn__tune_locate(&ctx->device, ctx->devclass, ctx->tuning_db, true, &t->db, &found);
+    t->level = found.level;
+    snprintf(t->path, sizeof t->path, "%s", found.path);
+    snprintf(t->save_path, sizeof t->save_path, "%s", found.save_path);
+    snprintf(t->reason, sizeof t->reason, "%s", found.reason);
     switch (t->load) {
     case OCLNN__TUNE_LOADED:
-        t->reason[0] = '\0';
-        oclnn__log(OCLNN__LOG_INFO, "tuning database %s: %zu entries (%zu rows skipped)", t->path,
-                   t->db.n_rows, t->db.rejected);
+        oclnn__log(OCLNN__LOG_INFO, "tuning database %s (%s): %zu entries (%zu rows skipped)", t->path,
+                   oclnn__tune_level_name(t->level), t->db.n_rows, t->db.rejected);
         if (t->db.rejected)
             oclnn__tune_report_once(t->path, "some rows are outside their search space (OCLNN_LOG=debug lists them)");
         break;
     case OCLNN__TUNE_MISSING:
         /* The usual case for an untuned device: only worth a debug line (and only when named). */
-        oclnn__log(ctx->tuning_db ? OCLNN__LOG_INFO : OCLNN__LOG_DEBUG, "no tuning database at %s",
+        oclnn__log(ctx->tuning_db ? OCLNN__LOG_INFO : OCLNN__LOG_DEBUG, "no tuning database at %s: class defaults",
                    t->path);
-        t->reason[0] = '\0';
         break;
     case OCLNN__TUNE_STALE:
-    case OCLNN__TUNE_CORRUPT: oclnn__tune_report_once(t->path, t->reason); break;
+    case OCLNN__TUNE_CORRUPT: break; /* reported by oclnn__tune_locate */
     }
     oclnn_layout l = measured_layout(t);
     if (ctx->layout_from_device && l != OCLNN_LAYOUT_AUTO) {
@@ -199,6 +258,8 @@ oclnn_status oclnn_context_tuning(const oclnn_context *ctx, oclnn_tuning_info *i
     info->layout = measured_layout(t);
     snprintf(info->path, sizeof info->path, "%s", t->path);
     snprintf(info->reason, sizeof info->reason, "%s", t->reason);
+    snprintf(info->source, sizeof info->source, "%s",
+             ctx->device.backend != OCLNN_BACKEND_OPENCL ? "none" : oclnn__tune_level_name(t->level));
     return OCLNN_OK;
 }
 
@@ -249,8 +310,8 @@ oclnn_status oclnn_context_save_tuning(oclnn_context *ctx, const char *path) {
         if (strlen(path) >= sizeof target)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "path is longer than %zu bytes", sizeof target - 1);
         snprintf(target, sizeof target, "%s", path);
-    } else if (t->path[0]) {
-        snprintf(target, sizeof target, "%s", t->path);
+    } else if (t->save_path[0]) {
+        snprintf(target, sizeof target, "%s", t->save_path);
     } else {
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "path is NULL and the context has no tuning database file (tuning_db \"none\", "

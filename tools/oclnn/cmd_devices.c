@@ -9,9 +9,11 @@
 #include "tune/tune.h"
 
 /* What a context on `d` would find as its tuning database (OCLNN_TUNING_DB, else the device's
- * default file). */
+ * file, else its class's, in the search folders; src/tune/tuning.c) and which level answered. */
 typedef struct tuning {
     const char *state; /* "loaded", "missing", "stale", "corrupt", "none" (disabled or C backend) */
+    const char *source; /* "device database", "class database", "class defaults", "none" */
+    char class_key[32];
     size_t entries;
     char path[1024];
     char reason[256];
@@ -20,21 +22,23 @@ typedef struct tuning {
 static void tuning_of(const oclnn_device_info *d, tuning *t) {
     memset(t, 0, sizeof *t);
     t->state = "none";
+    t->source = "none";
     if (d->backend != OCLNN_BACKEND_OPENCL) return;
+    oclnn__devclass cls = OCLNN__DEVCLASS_CPU;
+    oclnn__devclass_of(d, getenv("OCLNN_DEVICE_CLASS"), &cls); /* an unknown name: as the context refuses it */
+    oclnn__tune_class_key(d, cls, t->class_key, sizeof t->class_key);
+    t->source = oclnn__tune_level_name(OCLNN__TUNE_LEVEL_CLASS_DEFAULT);
     const char *env = getenv("OCLNN_TUNING_DB");
-    if (env && *env) snprintf(t->path, sizeof t->path, "%s", env);
-    else if (!oclnn__tune_default_path(d->name, t->path, sizeof t->path)) return;
-    if (!strcmp(t->path, "none")) {
-        t->path[0] = '\0';
-        return;
-    }
+    if (env && !strcmp(env, "none")) return;
     oclnn__tune_db db;
-    oclnn__tune_limits lim = oclnn__tune_limits_of(d);
+    oclnn__tune_found found;
     static const char *const states[] = {"missing", "loaded", "stale", "corrupt"};
-    oclnn__tune_load r = oclnn__tune_db_load(t->path, d, &lim, &db, t->reason, sizeof t->reason);
+    oclnn__tune_load r = oclnn__tune_locate(d, cls, env && *env ? env : NULL, false, &db, &found);
     t->state = states[r];
+    t->source = oclnn__tune_level_name(found.level);
     t->entries = db.n_rows;
-    if (r == OCLNN__TUNE_MISSING) t->reason[0] = '\0';
+    snprintf(t->path, sizeof t->path, "%s", found.path);
+    snprintf(t->reason, sizeof t->reason, "%s", found.reason);
     oclnn__tune_db_free(&db);
 }
 
@@ -119,7 +123,8 @@ static void print_json(const oclnn_device_info *list, size_t count) {
         }
         tuning t;
         tuning_of(d, &t);
-        printf(", \"tuning\": {\"state\": \"%s\", \"entries\": %zu, \"path\": ", t.state, t.entries);
+        printf(", \"tuning\": {\"state\": \"%s\", \"source\": \"%s\", \"class\": \"%s\", \"entries\": %zu, "
+               "\"path\": ", t.state, t.source, t.class_key, t.entries);
         json_string(stdout, t.path);
         printf(", \"reason\": ");
         json_string(stdout, t.reason);
@@ -163,9 +168,10 @@ static void print_table(const oclnn_device_info *list, size_t count) {
             tuning t;
             tuning_of(d, &t);
             if (!strcmp(t.state, "loaded")) printf("        tuned         yes, %zu entries (%s)\n", t.entries, t.path);
-            else if (!strcmp(t.state, "missing")) printf("        tuned         no (run `oclnn tune`; it writes %s)\n", t.path);
+            else if (!strcmp(t.state, "missing")) printf("        tuned         no (run `oclnn tune --quick`; it writes %s)\n", t.path);
             else if (!strcmp(t.state, "none")) printf("        tuned         no (tuning disabled)\n");
             else printf("        tuned         no: %s is %s (%s)\n", t.path, t.state, t.reason);
+            printf("        tuning from   %s (class %s)\n", t.source, t.class_key);
         }
     }
 }

@@ -4,15 +4,20 @@
  * keeps the fastest per (family, shape) in the device's tuning database, then measures NCHW
  * against NHWC on ResNet-50 and records the faster layout. Ends with a table of default vs tuned
  * time per shape, both measured end to end (AUTO algorithm choice, untuned context vs a context
- * that loaded the new database). The arguments and the problem list are in tune_args.c; the
- * search job (what is built, verified, timed and recorded) is src/tune/job.c. This file runs the
- * jobs in order and prints. */
+ * that loaded the new database); a shape that the tuned database made slower there gets its
+ * untuned choice pinned back (issue 14). The budget is wall-clock time for all of it:
+ * references, compiles, searches, confirmations, the layout step and the end-to-end check.
+ * `--quick` spends 60 s on the heaviest shapes first. The arguments and the problem list are in
+ * tune_args.c; --merge is cmd_tune_merge.c; the search job (what is built, verified, timed and
+ * recorded) is src/tune/job.c. This file runs the jobs in order and prints. */
 #include <math.h>
 #include <stdlib.h>
+#include <threads.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/context.h"
 #include "core/device.h"
 #include "ops/conv2d.h"
 #include "tune.h"
@@ -23,6 +28,15 @@
 #define TIME_TARGET_MS 300.0
 /* NCHW and NHWC closer than this fraction: keep the device rule's layout. */
 #define LAYOUT_MARGIN 0.03
+/* --quick: candidates per (family, shape) and the time each is timed for. */
+#define QUICK_EVALS 6
+#define QUICK_TIME_TARGET_MS 60.0
+/* Estimated build time of one program (PoCL, a loaded 2-core machine), for planning the budget. */
+#define EST_BUILD_MS 400.0
+
+/* What applies on the tuner's device class (set by open_tuner): the families searched, the
+ * heuristic that is the "default" everywhere. */
+static oclnn__conv2d_caps tool_caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU};
 
 static oclnn_context *make_context(const tune_options *o, const char *tuning_db) {
     oclnn_context_options co = oclnn_context_options_default();
@@ -62,33 +76,41 @@ static void show_progress(void *user, size_t done, size_t total, oclnn__tune_out
             s->name, bar, done, total, s->best_ms);
 }
 
-/* The families that apply to an item on OpenCL (all of them, not only those --kernels names:
- * the confirmation compares every family with a row). */
+/* The families that apply to an item on the tuner's device class, one algorithm per space (all
+ * of them, not only those --kernels names: the confirmation compares every family with a row).
+ * In a GPU class the direct and depthwise kernels are the _gpu families, and im2col, gemm1x1 and
+ * implicit-gemm share conv_xgemm (searched once, under the heuristic's algorithm where it is one
+ * of them). The heuristic's family comes first. */
 static size_t families_of(const tune_item *s, oclnn__tune_family *out) {
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
-    size_t n = 0;
-    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
-        const oclnn__tune_space *sp = oclnn__conv2d_space((oclnn_conv_algo)a);
-        if (sp && !oclnn__conv2d_applies(&s->pb, (oclnn_conv_algo)a, &caps))
-            out[n++] = (oclnn__tune_family){(oclnn_conv_algo)a, sp};
-    }
+    oclnn_conv_algo algos[OCLNN_CONV_ALGO_COUNT];
+    const oclnn__tune_space *spaces[OCLNN_CONV_ALGO_COUNT];
+    size_t n = oclnn__conv2d_tuned_families(&s->pb, &tool_caps, algos, spaces);
+    for (size_t i = 0; i < n; i++) out[i] = (oclnn__tune_family){algos[i], spaces[i]};
     return n;
 }
 
+/* The wall clock of the whole run: every phase spends from one budget. */
+typedef struct clock_plan {
+    double start_ms, deadline_ms;
+    double reserve_ms; /* what the steps after the searches are expected to take */
+} clock_plan;
+
+static double left_ms(const clock_plan *c) { return c->deadline_ms - oclnn__now_ms(); }
+
 /* One (family, shape) search; its best goes into the database (saved). */
 static bool run_job(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tune_db *db, tune_item *s,
-                    oclnn__tune_family f, size_t j, size_t n_jobs, double start, const oclnn__tune_limits *lim,
-                    const char *path) {
+                    oclnn__tune_family f, size_t j, size_t n_jobs, double budget_s, const oclnn__tune_limits *lim,
+                    const char *path, size_t *evaluated) {
     if (!tune_item_data(s, t->layout, true)) {
         fprintf(stderr, "oclnn tune: out of memory\n");
         return false;
     }
     *sh = (show){sh->tty, j + 1, n_jobs, f.space->family, s->name, -1};
-    double left_s = o->budget - (oclnn__now_ms() - start) / 1e3;
     oclnn__tune_job job = {0};
     job.limits = *lim;
     job.strategy = o->strategy;
-    job.budget_s = fmax(left_s / (double)(n_jobs - j), 1e-3);
+    job.budget_s = fmax(budget_s, 1e-3);
+    job.max_evals = o->quick ? QUICK_EVALS : 0;
     job.seed = o->seed + j;
     oclnn__tune_result r;
     char why[256];
@@ -96,6 +118,7 @@ static bool run_job(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tun
         fprintf(stderr, "oclnn tune: %s\n", why);
         return false;
     }
+    *evaluated = r.evaluated;
     if (sh->tty) fprintf(stderr, "\r%120s\r", "");
     char params[160] = "(no candidate ran)";
     if (r.found) oclnn__tune_values_str(f.space, &r.best, ' ', params, sizeof params);
@@ -115,7 +138,7 @@ static bool confirm(oclnn__tuner *t, oclnn__tune_db *db, tune_item *s, const cha
     }
     oclnn__tune_family fams[OCLNN_CONV_ALGO_COUNT];
     size_t n_fams = families_of(s, fams), n_out;
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
+    oclnn__conv2d_caps caps = tool_caps;
     oclnn__tune_confirmed out[OCLNN_CONV_ALGO_COUNT];
     char why[256];
     if (!oclnn__tune_conv_confirm(t, &s->conv, fams, n_fams, oclnn__conv2d_choose(&s->pb, &caps), db, path, out,
@@ -161,19 +184,124 @@ static bool measure_layout(const tune_options *o, const char *db_path, tune_item
     oclnn_context_destroy(ctx);
     return ok;
 }
-static void summary(const tune_options *o, const char *db_path, tune_item *shapes, size_t n) {
+/* An item's untuned behaviour: AUTO on a context without a database. */
+typedef struct baseline {
+    bool ok;
+    oclnn_conv_algo algo;
+    double ms;
+} baseline;
+
+static oclnn_conv_algo algo_by_name(const char *name) {
+    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++)
+        if (!strcmp(oclnn_conv_algo_name((oclnn_conv_algo)a), name)) return (oclnn_conv_algo)a;
+    return OCLNN_CONV_ALGO_AUTO;
+}
+
+/* Times every item's untuned AUTO briefly (the weights of --quick's order and of the budget's
+ * plan). */
+static void measure_baseline(const tune_options *o, oclnn_layout layout, tune_item *items, size_t n, baseline *out) {
+    oclnn_context *plain = make_context(o, "none");
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (baseline){false, OCLNN_CONV_ALGO_AUTO, 0};
+        oclnn__tune_bench b;
+        if (!plain || !tune_item_data(&items[i], layout, false) ||
+            oclnn__tune_bench_make(plain, &items[i].conv, OCLNN_CONV_ALGO_AUTO, layout, &b) != OCLNN_OK)
+            continue;
+        out[i].ms = oclnn__tune_bench_time(plain, &b, 3, 0);
+        out[i].algo = algo_by_name(oclnn_op_algorithm(b.op));
+        out[i].ok = out[i].ms >= 0;
+        oclnn__tune_bench_free(&b);
+    }
+    oclnn_context_destroy(plain);
+}
+
+/* One row of the end-to-end check. */
+typedef struct e2e_row {
+    bool ok;
+    char default_algo[24], tuned_algo[24];
+    double default_ms, tuned_ms;
+    bool changed;  /* the database changes the algorithm or its parameters (else one time for both) */
+    bool reverted; /* the tuned database was slower here: the untuned choice is pinned */
+} e2e_row;
+
+/* Pins `s`'s untuned choice in db: a conv_algo row with the untuned context's algorithm and an
+ * exact row of its family with the values that context looked up (class or kernel defaults),
+ * so that neither a tuned row nor a nearer shape's row moves it. The conv_algo row only when
+ * the algorithm changed. */
+static bool pin_default(oclnn_context *plain, oclnn__tune_db *db, const tune_item *s, oclnn_conv_algo algo,
+                        bool algo_changed, double ms) {
+    if (algo == OCLNN_CONV_ALGO_AUTO) return false;
+    oclnn__tune_values a = {{(int32_t)algo}};
+    if (algo_changed && !oclnn__tune_db_put(db, &oclnn__tune_space_conv_algo, s->problem, &a, ms)) return false;
+    const oclnn__tune_space *sp = oclnn__conv2d_space_for(plain->devclass, algo);
+    if (!sp) return true;
+    oclnn__tune_values v = oclnn__tune_lookup(plain, sp, s->problem, NULL);
+    return oclnn__tune_db_put(db, sp, s->problem, &v, ms);
+}
+
+/* Whether the database in `tuned` changes what AUTO builds for `s`: another algorithm, or other
+ * parameters for it. *algo gets the untuned algorithm. */
+static bool config_changed(oclnn_context *plain, oclnn_context *tuned, const tune_item *s, oclnn_conv_algo *algo,
+                           bool *algo_changed) {
+    oclnn__conv2d_caps caps = tool_caps;
+    mtx_lock(&plain->lock);
+    oclnn_conv_algo a = oclnn__conv2d_choose_tuned(plain, &s->pb, &caps);
+    mtx_unlock(&plain->lock);
+    mtx_lock(&tuned->lock);
+    oclnn_conv_algo b = oclnn__conv2d_choose_tuned(tuned, &s->pb, &caps);
+    mtx_unlock(&tuned->lock);
+    *algo = a;
+    *algo_changed = a != b;
+    if (a != b) return true;
+    const oclnn__tune_space *sp = oclnn__conv2d_space_for(plain->devclass, a);
+    if (!sp) return false;
+    oclnn__tune_values va = oclnn__tune_lookup(plain, sp, s->problem, NULL);
+    oclnn__tune_values vb = oclnn__tune_lookup(tuned, sp, s->problem, NULL);
+    return memcmp(&va, &vb, sizeof va) != 0;
+}
+
+/* The end-to-end check: AUTO on an untuned context against AUTO on one that loaded db_path,
+ * interleaved, per shape whose configuration the database changes (an unchanged shape builds the
+ * same program: its baseline time stands for both sides). With `db` (not --check), a changed
+ * shape where the tuned side is not faster is pinned to its untuned choice and db saved. Rows go
+ * to out[n]; false when a context failed. */
+static bool end_to_end(const tune_options *o, const char *db_path, tune_item *shapes, size_t n, const baseline *base,
+                       oclnn__tune_db *db, double deadline_ms, e2e_row *out, oclnn_layout *lp_out,
+                       oclnn_layout *lt_out) {
     oclnn_context *plain = make_context(o, "none"), *tuned = make_context(o, db_path);
     if (!plain || !tuned) {
         oclnn_context_destroy(plain);
         oclnn_context_destroy(tuned);
-        return;
+        return false;
     }
     oclnn_layout lp = oclnn_context_layout(plain), lt = oclnn_context_layout(tuned);
-    printf("\nend to end, AUTO on an untuned context vs one that loaded the database (interleaved):\n"
-           "%-34s %5s  %-12s %10s  %-12s %10s %8s\n", "shape", "count", "default", "ms", "tuned", "ms", "speedup");
-    double total_default = 0, total_tuned = 0;
+    *lp_out = lp, *lt_out = lt;
+    size_t pinned = 0;
     for (size_t i = 0; i < n; i++) {
         tune_item *s = &shapes[i];
+        e2e_row *e = &out[i];
+        memset(e, 0, sizeof *e);
+        oclnn_conv_algo untuned = OCLNN_CONV_ALGO_AUTO;
+        bool algo_changed = false;
+        e->changed = lp != lt || config_changed(plain, tuned, s, &untuned, &algo_changed);
+        if (!e->changed && base && base[i].ok) {
+            e->ok = true;
+            e->default_ms = e->tuned_ms = base[i].ms;
+            snprintf(e->default_algo, sizeof e->default_algo, "%s", oclnn_conv_algo_name(base[i].algo));
+            snprintf(e->tuned_algo, sizeof e->tuned_algo, "%s", oclnn_conv_algo_name(base[i].algo));
+            continue;
+        }
+        /* Past the budget a change cannot be confirmed any more: it is not kept (with a
+         * database to pin in; --check times everything). */
+        if (db && deadline_ms > 0 && oclnn__now_ms() > deadline_ms && base && base[i].ok && lp == lt) {
+            e->ok = true;
+            e->default_ms = e->tuned_ms = base[i].ms;
+            snprintf(e->default_algo, sizeof e->default_algo, "%s", oclnn_conv_algo_name(base[i].algo));
+            snprintf(e->tuned_algo, sizeof e->tuned_algo, "(unconfirmed)");
+            e->reverted = pin_default(plain, db, s, base[i].algo, algo_changed, base[i].ms);
+            pinned += e->reverted;
+            continue;
+        }
         if (!tune_item_data(s, lp, false)) continue;
         oclnn__tune_bench a, b;
         if (oclnn__tune_bench_make(plain, &s->conv, OCLNN_CONV_ALGO_AUTO, lp, &a) != OCLNN_OK) continue;
@@ -187,20 +315,76 @@ static void summary(const tune_options *o, const char *db_path, tune_item *shape
             ta[r] = oclnn__tune_bench_time(plain, &a, 3, 0);
             tb[r] = oclnn__tune_bench_time(tuned, &b, 3, 0);
         }
-        double ma = oclnn__tune_median(ta, OCLNN__TUNE_CONFIRM_ROUNDS);
-        double mb = oclnn__tune_median(tb, OCLNN__TUNE_CONFIRM_ROUNDS);
-        printf("%-34.34s %5u  %-12s %10.3f  %-12s %10.3f %7.2fx\n", s->name, s->count, oclnn_op_algorithm(a.op), ma,
-               oclnn_op_algorithm(b.op), mb, ma / mb);
-        fflush(stdout);
-        total_default += ma * s->count;
-        total_tuned += mb * s->count;
+        e->default_ms = oclnn__tune_median(ta, OCLNN__TUNE_CONFIRM_ROUNDS);
+        e->tuned_ms = oclnn__tune_median(tb, OCLNN__TUNE_CONFIRM_ROUNDS);
+        snprintf(e->default_algo, sizeof e->default_algo, "%s", oclnn_op_algorithm(a.op));
+        snprintf(e->tuned_algo, sizeof e->tuned_algo, "%s", oclnn_op_algorithm(b.op));
+        e->ok = e->default_ms > 0 && e->tuned_ms > 0;
+        /* Kept only if faster end to end; a layout change is the layout step's business. */
+        if (db && e->ok && lp == lt && !(e->tuned_ms < e->default_ms)) {
+            e->reverted = pin_default(plain, db, s, algo_by_name(e->default_algo),
+                                      strcmp(e->default_algo, e->tuned_algo) != 0, e->default_ms);
+            pinned += e->reverted;
+        }
         oclnn__tune_bench_free(&a);
         oclnn__tune_bench_free(&b);
+        if (!o->json && isatty(2)) fprintf(stderr, "\r  end to end: %zu/%zu shapes   ", i + 1, n);
+    }
+    if (!o->json && isatty(2)) fprintf(stderr, "\r%40s\r", "");
+    if (pinned) {
+        char why[256];
+        if (!oclnn__tune_db_save(db, db_path, why, sizeof why)) fprintf(stderr, "oclnn tune: %s\n", why);
+    }
+    oclnn_context_destroy(plain);
+    oclnn_context_destroy(tuned);
+    return true;
+}
+
+/* The end-to-end table (or its JSON members). */
+static void print_end_to_end(const tune_options *o, const tune_item *shapes, size_t n, const e2e_row *rows,
+                             oclnn_layout lp, oclnn_layout lt, bool check) {
+    double total_default = 0, total_tuned = 0, total_kept = 0;
+    size_t reverted = 0;
+    if (o->json) printf("  \"end_to_end\": [");
+    else
+        printf("\nend to end, AUTO on an untuned context vs one that loaded the database (interleaved):\n"
+               "%-34s %5s  %-12s %10s  %-12s %10s %8s\n", "shape", "count", "default", "ms", "tuned", "ms",
+               "speedup");
+    for (size_t i = 0, k = 0; i < n; i++) {
+        const e2e_row *e = &rows[i];
+        if (!e->ok) continue;
+        total_default += e->default_ms * shapes[i].count;
+        total_tuned += e->tuned_ms * shapes[i].count;
+        total_kept += (e->reverted ? e->default_ms : e->tuned_ms) * shapes[i].count;
+        reverted += e->reverted;
+        if (o->json) {
+            printf("%s\n    {\"shape\": ", k++ ? "," : "");
+            json_string(stdout, shapes[i].name);
+            printf(", \"problem\": ");
+            json_string(stdout, shapes[i].problem);
+            printf(", \"count\": %u, \"default_algo\": \"%s\", \"default_ms\": %.4f, \"tuned_algo\": \"%s\", "
+                   "\"tuned_ms\": %.4f, \"changed\": %s, \"kept\": %s}",
+                   shapes[i].count, e->default_algo, e->default_ms, e->tuned_algo, e->tuned_ms,
+                   e->changed ? "true" : "false", e->reverted ? "false" : "true");
+        } else
+            printf("%-34.34s %5u  %-12s %10.3f  %-12s %10.3f %7.2fx%s\n", shapes[i].name, shapes[i].count,
+                   e->default_algo, e->default_ms, e->tuned_algo, e->tuned_ms, e->default_ms / e->tuned_ms,
+                   e->reverted ? "  reverted" : e->changed ? "" : "  (unchanged)");
+    }
+    if (o->json) {
+        printf("\n  ],\n  \"default_layout\": \"%s\", \"tuned_layout\": \"%s\", \"total_default_ms\": %.4f, "
+               "\"total_tuned_ms\": %.4f, \"speedup\": %.4f, \"reverted\": %zu, \"total_kept_ms\": %.4f,\n",
+               layout_name(lp), layout_name(lt), total_default, total_tuned,
+               total_tuned > 0 ? total_default / total_tuned : 0, reverted, total_kept);
+        return;
     }
     printf("%-34s %5s  %-12s %10.3f  %-12s %10.3f %7.2fx\n", "total (weighted by count)", "", layout_name(lp),
            total_default, layout_name(lt), total_tuned, total_default / total_tuned);
-    oclnn_context_destroy(plain);
-    oclnn_context_destroy(tuned);
+    if (!check && reverted)
+        printf("%zu shape(s) not faster with the tuned database: their untuned choice is pinned in it\n"
+               "(expected total with those at their default times: %.3f ms, %.2fx)\n",
+               reverted, total_kept, total_default / total_kept);
+    fflush(stdout);
 }
 
 /* The NCHW/NHWC step: measured on ResNet-50 (weighted by layer count), whatever was tuned. */
@@ -223,7 +407,7 @@ static void choose_layout(const tune_options *o, const oclnn_device_info *dev, o
         char why[256];
         oclnn__tune_db_put(db, &oclnn__tune_space_layout, "resnet50", &v, fmin(ms[0], ms[1]));
         if (!oclnn__tune_db_save(db, path, why, sizeof why)) fprintf(stderr, "oclnn tune: %s\n", why);
-        printf("\nlayout (ResNet-50 convolutions, tuned): NCHW %.1f ms, NHWC %.1f ms -> %s%s\n", ms[0], ms[1],
+        if (!o->json) printf("\nlayout (ResNet-50 convolutions, tuned): NCHW %.1f ms, NHWC %.1f ms -> %s%s\n", ms[0], ms[1],
                nhwc ? "NHWC" : "NCHW", close ? " (within 3%: the device rule)" : "");
     }
     for (size_t i = 0; i < n_net; i++) tune_item_free(&net[i]);
@@ -235,16 +419,20 @@ typedef struct work {
     oclnn__tune_family family;
 } work;
 
-/* Every wanted family of every item, minus (with --resume) those the database has. */
-static size_t list_jobs(const tune_options *o, tune_item *items, size_t n_items, const oclnn__tune_db *db,
-                        work *jobs, size_t *skipped) {
+/* Every wanted family of every item in `order`, minus (with --resume) those the database has.
+ * --quick searches only the family AUTO uses untuned (its parameters are what a quick look can
+ * improve; an algorithm switch needs every family's best). */
+static size_t list_jobs(const tune_options *o, tune_item *items, const size_t *order, size_t n_items,
+                        const baseline *base, const oclnn__tune_db *db, work *jobs, size_t *skipped) {
     size_t n = 0;
     *skipped = 0;
-    for (size_t i = 0; i < n_items; i++) {
+    for (size_t k = 0; k < n_items; k++) {
+        size_t i = order[k];
         oclnn__tune_family fams[OCLNN_CONV_ALGO_COUNT];
         size_t n_fams = families_of(&items[i], fams);
         for (size_t f = 0; f < n_fams; f++) {
             if (!tune_family_wanted(o, fams[f].space->family)) continue;
+            if (o->quick && base[i].ok && fams[f].algo != base[i].algo) continue;
             if (o->resume && oclnn__tune_db_find(db, fams[f].space->family, items[i].problem)) {
                 ++*skipped;
                 continue;
@@ -257,18 +445,23 @@ static size_t list_jobs(const tune_options *o, tune_item *items, size_t n_items,
 
 /* Per item: heuristic with default parameters vs the fastest tuned family, as confirmed. */
 typedef struct confirmed_row {
+    bool done;
     double heuristic_ms, chosen_ms;
     oclnn_conv_algo chosen;
 } confirmed_row;
 
 static void print_confirmed(oclnn_layout layout, const tune_item *items, const confirmed_row *rows, size_t n) {
-    oclnn__conv2d_caps caps = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU}; /* what applies */
+    oclnn__conv2d_caps caps = tool_caps;
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) done += rows[i].done;
+    if (!done) return;
     double total_heuristic = 0, total_chosen = 0;
     printf("per shape, interleaved in one context (%s): heuristic with default parameters vs the\n"
            "fastest tuned family\n%-34s %5s  %-10s %10s  %-10s %10s %8s\n",
            layout_name(layout), "shape", "count", "default", "ms", "tuned", "ms", "speedup");
     for (size_t i = 0; i < n; i++) {
         const confirmed_row *c = &rows[i];
+        if (!c->done) continue;
         printf("%-34.34s %5u  %-10s %10.3f  %-10s %10.3f %7.2fx\n", items[i].name, items[i].count,
                oclnn_conv_algo_name(oclnn__conv2d_choose(&items[i].pb, &caps)), c->heuristic_ms,
                oclnn_conv_algo_name(c->chosen), c->chosen_ms, c->heuristic_ms / c->chosen_ms);
@@ -280,25 +473,91 @@ static void print_confirmed(oclnn_layout layout, const tune_item *items, const c
     fflush(stdout);
 }
 
-/* The search and confirmation of every item, in order; false after a failure (printed). */
+/* What the end-to-end check and the layout step are expected to take (planning only). */
+static double final_steps_ms(const tune_options *o, const baseline *base, size_t n) {
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += base[i].ok ? base[i].ms : 0;
+    /* end to end: two contexts, 7 rounds of a warm-up and 3 runs, a build per shape (only shapes
+     * the database changed are timed: --quick changes few) */
+    double ms = (o->quick ? 0.5 : 1.0) * (2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * sum + (double)n * EST_BUILD_MS);
+    if (!o->no_layout && !o->quick) ms += 2.0 * ((double)n * 300.0 + 6 * sum) + (double)n * EST_BUILD_MS;
+    return ms + 1000.0;
+}
+
+/* A confirmation's expected cost: default and tuned of each searched family, 7 rounds of 4 runs. */
+static double confirm_ms(const baseline *b, size_t families) {
+    return (double)families * (2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 10.0) + EST_BUILD_MS);
+}
+
+/* The search and confirmation of every item, in order (--quick: heaviest first); false after a
+ * failure (printed). The searches stop when what is left of the budget is what the remaining
+ * steps need. */
 static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item *items, size_t n_items,
-                     oclnn__tune_db *db, const oclnn__tune_limits *lim, const char *path, const char *device) {
+                     const baseline *base, oclnn__tune_db *db, const oclnn__tune_limits *lim, const char *path,
+                     const char *device, clock_plan *clk, size_t *n_skipped_budget) {
     static work jobs[TUNE_MAX_ITEMS * OCLNN_CONV_ALGO_COUNT];
     static confirmed_row rows[TUNE_MAX_ITEMS];
-    size_t skipped, n_jobs = list_jobs(o, items, n_items, db, jobs, &skipped), j = 0, i = 0;
-    fprintf(stderr, "oclnn tune: %s: %zu shapes, %zu kernel jobs (%zu already tuned), budget %.0f s, %s layout\n"
-                    "  database %s\n",
-            device, n_items, n_jobs, skipped, o->budget, layout_name(t->layout), path);
-    double start = oclnn__now_ms();
+    static size_t order[TUNE_MAX_ITEMS];
+    memset(rows, 0, sizeof rows);
+    for (size_t i = 0; i < n_items; i++) order[i] = i;
+    if (o->quick) /* heaviest (time x count) first: insertion sort, stable */
+        for (size_t i = 1; i < n_items; i++)
+            for (size_t k = i; k > 0; k--) {
+                double wa = base[order[k - 1]].ms * items[order[k - 1]].count;
+                double wb = base[order[k]].ms * items[order[k]].count;
+                if (wa >= wb) break;
+                size_t tmp = order[k];
+                order[k] = order[k - 1], order[k - 1] = tmp;
+            }
+    size_t skipped, n_jobs = list_jobs(o, items, order, n_items, base, db, jobs, &skipped);
+    char class_key[32];
+    oclnn__tune_class_key(&t->ctx->device, tool_caps.devclass, class_key, sizeof class_key);
+    fprintf(stderr, "oclnn tune: %s (class %s): %zu shapes, %zu kernel jobs (%zu already tuned), budget %.0f s "
+                    "wall clock, %s layout\n  database %s\n",
+            device, class_key, n_items, n_jobs, skipped, o->budget,
+            layout_name(t->layout), path);
     bool ok = true;
-    printf("\n");
-    for (; i < n_items && ok; i++) {
-        for (; j < n_jobs && jobs[j].item == i && ok; j++)
-            ok = run_job(t, sh, o, db, &items[i], jobs[j].family, j, n_jobs, start, lim, path);
-        ok = ok && confirm(t, db, &items[i], path, &rows[i].heuristic_ms, &rows[i].chosen_ms, &rows[i].chosen);
+    *n_skipped_budget = 0;
+    /* What the confirmations of the items not reached yet will take. */
+    double confirm_left = 0;
+    for (size_t j = 0; j < n_jobs; j++) confirm_left += confirm_ms(&base[jobs[j].item], 1);
+    size_t j = 0;
+    /* What one candidate costs here (build, check, timing), learnt from the jobs that ran: on a
+     * loaded machine a build takes seconds, and a search stops only between candidates. */
+    double cand_ms = 2 * EST_BUILD_MS;
+    for (size_t k = 0; k < n_items && ok; k++) {
+        size_t i = order[k];
+        size_t ran = 0, first = j;
+        for (; j < n_jobs && jobs[j].item == i && ok; j++) {
+            confirm_left -= confirm_ms(&base[i], 1);
+            double search_left = left_ms(clk) - clk->reserve_ms - confirm_left - confirm_ms(&base[i], j - first + 1);
+            /* The job's share: the rest of the search time over the jobs left (the first
+             * candidate, the default, always runs once a job starts). --quick's jobs stop after
+             * QUICK_EVALS candidates: each may take what is left, heaviest shapes first. */
+            double share = o->quick ? search_left : search_left / (double)(n_jobs - j);
+            if (share < 2 * cand_ms && j > 0) { /* the first job always runs: a result, late */
+                ++*n_skipped_budget;
+                continue;
+            }
+            double t0 = oclnn__now_ms();
+            size_t evaluated = 0;
+            /* the last candidate may start just before the job's time is up */
+            ok = run_job(t, sh, o, db, &items[i], jobs[j].family, j, n_jobs, (share - cand_ms) / 1e3, lim, path,
+                         &evaluated);
+            if (evaluated) cand_ms = 0.5 * cand_ms + 0.5 * (oclnn__now_ms() - t0) / (double)evaluated;
+            ran++;
+        }
+        if (!ran || !ok) continue;
+        if (left_ms(clk) < clk->reserve_ms + confirm_left) {
+            fprintf(stderr, "  %s: not confirmed (budget); the end-to-end check still decides\n", items[i].name);
+            continue;
+        }
+        ok = confirm(t, db, &items[i], path, &rows[i].heuristic_ms, &rows[i].chosen_ms, &rows[i].chosen);
+        rows[i].done = ok;
     }
-    size_t n_rows = ok ? i : i - 1;
-    if (n_rows) print_confirmed(t->layout, items, rows, n_rows);
+    if (*n_skipped_budget)
+        fprintf(stderr, "oclnn tune: %zu job(s) not started: the budget was spent\n", *n_skipped_budget);
+    if (!o->json) print_confirmed(t->layout, items, rows, n_items);
     return ok;
 }
 
@@ -312,6 +571,8 @@ static int open_tuner(const tune_options *o, oclnn__tuner *t, oclnn_device_info 
         return TOOL_FAIL;
     }
     t->layout = o->layout ? o->layout : oclnn_context_layout(t->ctx);
+    tool_caps.devclass = t->ctx->devclass;
+    if (o->quick) t->time_target_ms = QUICK_TIME_TARGET_MS;
     if (o->db) snprintf(path, size, "%s", o->db);
     else if (!oclnn__tune_default_path(dev->name, path, size)) {
         fprintf(stderr, "oclnn tune: no XDG_DATA_HOME or HOME to put the database in; use --db\n");
@@ -330,11 +591,18 @@ static void set_note(oclnn__tune_db *db, int argc, char **argv) {
 
 int cmd_tune(int argc, char **argv) {
     static tune_item items[TUNE_MAX_ITEMS];
+    static baseline base[TUNE_MAX_ITEMS];
+    static e2e_row e2e[TUNE_MAX_ITEMS];
+    clock_plan clk = {oclnn__now_ms(), 0, 0};
     size_t n_items = 0;
     tune_options o;
-    int rc = tune_parse(argc, argv, &o, items, &n_items);
+    const char *files[TUNE_MAX_FILES];
+    size_t n_files = 0;
+    int rc = tune_parse(argc, argv, &o, items, &n_items, files, &n_files);
     if (rc != TOOL_OK) return rc == TOOL_HELP ? TOOL_OK : rc;
-    show sh = {isatty(2), 0, 0, "", "", -1};
+    if (o.merge) return tune_merge(&o, files, n_files);
+    clk.deadline_ms = clk.start_ms + o.budget * 1e3;
+    show sh = {isatty(2) && !o.json, 0, 0, "", "", -1};
     oclnn__tuner t = {0};
     t.note = show_note;
     t.progress = show_progress;
@@ -352,20 +620,37 @@ int cmd_tune(int argc, char **argv) {
     if (have_db) loaded = oclnn__tune_db_load(path, &dev, &lim, &db, why, sizeof why);
     if (rc == TOOL_OK && (loaded == OCLNN__TUNE_STALE || loaded == OCLNN__TUNE_CORRUPT))
         fprintf(stderr, "oclnn tune: starting a new database: %s\n", why);
+    oclnn_layout lp = OCLNN_LAYOUT_AUTO, lt = OCLNN_LAYOUT_AUTO;
+    if (rc == TOOL_OK && o.json) {
+        printf("{\n  \"device\": ");
+        json_string(stdout, dev.name);
+        char key[32];
+        oclnn__tune_class_key(&dev, tool_caps.devclass, key, sizeof key);
+        printf(", \"class\": \"%s\", \"database\": ", key);
+        json_string(stdout, path);
+        printf(",\n  \"mode\": \"%s\", \"budget_s\": %.1f,\n", o.check ? "check" : o.quick ? "quick" : "full",
+               o.budget);
+    }
+    bool e2e_ok = false;
+    size_t not_started = 0;
     if (rc == TOOL_OK && o.check) {
         if (loaded != OCLNN__TUNE_LOADED) {
             fprintf(stderr, "oclnn tune --check: %s is not a usable database (%s)\n", path,
                     loaded == OCLNN__TUNE_MISSING ? "missing" : why);
             rc = TOOL_FAIL;
-        } else
-            summary(&o, path, items, n_items);
+        } else if ((e2e_ok = end_to_end(&o, path, items, n_items, NULL, NULL, 0, e2e, &lp, &lt)))
+            print_end_to_end(&o, items, n_items, e2e, lp, lt, true);
     } else if (rc == TOOL_OK) {
         if (o.resume)
             for (size_t i = 0, n = oclnn__tuner_load_crashed(&t); i < n; i++)
                 fprintf(stderr, "oclnn tune: the previous run stopped inside \"%s\": skipping it\n", t.crashed[i]);
         set_note(&db, argc, argv);
-        double start = oclnn__now_ms();
-        if (!tune_all(&t, &sh, &o, items, n_items, &db, &lim, path, dev.name)) rc = TOOL_FAIL;
+        measure_baseline(&o, t.layout, items, n_items, base);
+        clk.reserve_ms = final_steps_ms(&o, base, n_items);
+        fprintf(stderr, "oclnn tune: untuned baseline measured at %.1f s; %.1f s kept for the steps after the "
+                        "searches\n", (oclnn__now_ms() - clk.start_ms) / 1e3, clk.reserve_ms / 1e3);
+        if (!tune_all(&t, &sh, &o, items, n_items, base, &db, &lim, path, dev.name, &clk, &not_started))
+            rc = TOOL_FAIL;
         remove(t.inflight);
         oclnn_context_destroy(t.ctx);
         t.ctx = NULL;
@@ -373,9 +658,17 @@ int cmd_tune(int argc, char **argv) {
             fprintf(stderr, "oclnn tune: nothing was tuned\n");
             rc = TOOL_FAIL;
         }
-        if (rc == TOOL_OK && !o.no_layout) choose_layout(&o, &dev, &db, path);
-        if (rc == TOOL_OK) summary(&o, path, items, n_items);
-        fprintf(stderr, "oclnn tune: %zu entries in %s (%.0f s)\n", db.n_rows, path, (oclnn__now_ms() - start) / 1e3);
+        fprintf(stderr, "oclnn tune: searches and confirmations done at %.1f s\n", (oclnn__now_ms() - clk.start_ms) / 1e3);
+        if (rc == TOOL_OK && !o.no_layout && !o.quick) choose_layout(&o, &dev, &db, path);
+        if (rc == TOOL_OK && (e2e_ok = end_to_end(&o, path, items, n_items, base, &db, clk.deadline_ms, e2e, &lp, &lt)))
+            print_end_to_end(&o, items, n_items, e2e, lp, lt, false);
+        fprintf(stderr, "oclnn tune: %zu entries in %s (%.1f s wall clock, budget %.0f s)\n", db.n_rows, path,
+                (oclnn__now_ms() - clk.start_ms) / 1e3, o.budget);
+    }
+    if (o.json && have_db) {
+        if (!e2e_ok) printf("  \"end_to_end\": [],\n");
+        printf("  \"entries\": %zu, \"jobs_not_started\": %zu, \"wall_s\": %.2f, \"ok\": %s\n}\n", db.n_rows,
+               not_started, (oclnn__now_ms() - clk.start_ms) / 1e3, rc == TOOL_OK ? "true" : "false");
     }
     if (have_db) oclnn__tune_db_free(&db);
     oclnn_context_destroy(t.ctx);

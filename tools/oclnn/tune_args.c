@@ -109,7 +109,8 @@ static const char *opt_tune_layout(const char *v, void *dst) {
     return NULL;
 }
 
-int tune_parse(int argc, char **argv, tune_options *o, tune_item *shapes, size_t *n_shapes) {
+int tune_parse(int argc, char **argv, tune_options *o, tune_item *shapes, size_t *n_shapes, const char **files,
+               size_t *n_files) {
     memset(o, 0, sizeof *o);
     o->budget = 600;
     o->strategy = OCLNN__TUNE_ANNEAL;
@@ -134,6 +135,15 @@ int tune_parse(int argc, char **argv, tune_options *o, tune_item *shapes, size_t
         {"no-layout", NULL, "do not measure NCHW against NHWC", NULL, &o->no_layout},
         {"check", NULL, "change nothing: only time default against tuned, end to end", NULL, &o->check},
         {"seed", "N", "seed of the random and anneal strategies (default 1)", opt_u64, &o->seed},
+        {"quick", NULL, "a 60 s tune: the heaviest shapes' untuned families, a few candidates each "
+                        "(--budget still applies)", NULL, &o->quick},
+        {"json", NULL, "print the summary as one JSON object on stdout", NULL, &o->json},
+        {"merge", NULL, "merge the database FILEs given as arguments into --out (the faster row per key)",
+         NULL, &o->merge},
+        {"out", "FILE", "with --merge: the database to write", opt_string, &o->out},
+        {"class", "KEY", "with --merge: write a class database (cpu-avx512, cpu-avx2, cpu, gpu-nvidia, "
+                         "gpu-amd, gpu-intel, gpu) offered to every device of that class", opt_string,
+         &o->class_key},
         {NULL, NULL, NULL, NULL, NULL},
     };
     const tool_cmd cmd = {
@@ -142,12 +152,27 @@ int tune_parse(int argc, char **argv, tune_options *o, tune_item *shapes, size_t
         "later context on that device loads. PROBLEM is a problem string as oclnn prints them:\n"
         "  n<N>c<C>h<H>w<W>k<K>r<R>s<S>[st<SH>x<SW>][pad<T>,<B>,<L>,<R>][dil<DH>x<DW>][g<G>][_nchw|_nhwc]\n"
         "e.g. n1c64h56w56k64r3s3pad1 (st, pad, dil and g default to 1x1, 0, 1x1 and 1; pad also takes\n"
-        "H,W; a layout suffix acts as --layout). Progress goes to stderr; the summary table to stdout.",
-        opts, NULL, 0, 0};
-    const char *args[1];
+        "H,W; a layout suffix acts as --layout). Progress goes to stderr; the summary table to stdout.\n"
+        "The budget is wall-clock time for everything (references and compiles included); a tuned\n"
+        "choice is kept only where the end-to-end check finds it faster than the untuned one.\n"
+        "With --merge, the FILE arguments are databases merged into --out.",
+        opts, NULL, 0, TUNE_MAX_FILES};
+    const char *args[TOOL_MAX_ARGS];
     int n_args;
+    double budget_default = o->budget;
     int rc = tool_parse(&cmd, argc, argv, args, &n_args);
     if (rc != TOOL_OK) return rc;
+    *n_files = 0;
+    if (o->merge) {
+        if (n_args < 1) return tool_usage_error(&cmd, "--merge needs at least one database FILE");
+        if (!o->out) return tool_usage_error(&cmd, "--merge needs --out FILE");
+        for (int i = 0; i < n_args && i < TUNE_MAX_FILES; i++) files[(*n_files)++] = args[i];
+        return TOOL_OK;
+    }
+    if (n_args > 0) return tool_usage_error(&cmd, "\"%s\": database files are only taken with --merge", args[0]);
+    if (o->out || o->class_key) return tool_usage_error(&cmd, "--out and --class go with --merge");
+    if (o->quick && o->budget == budget_default) o->budget = 60;
+    if (o->quick && o->check) return tool_usage_error(&cmd, "--quick and --check exclude each other");
     for (size_t i = 0; i < convs.n; i++) {
         oclnn__conv2d_problem pb;
         if (oclnn__conv2d_problem_parse(convs.text[i], &pb) != OCLNN_OK)
