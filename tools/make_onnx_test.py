@@ -10,7 +10,9 @@ torch.manual_seed(0); batch is a dynamic axis. onnx_small_x.bin / onnx_small_y.b
 (2 x 3 x 12 x 12) and PyTorch's float64 output stored as float32 (little-endian, raw).
 onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the loader must
 refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input);
-onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16).
+onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16). onnx_act.onnx and
+onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid, Mul by a
+(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul) and Tanh.
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -41,6 +43,52 @@ class Small(nn.Module):
         b = F.adaptive_avg_pool2d(b, 1)
         x = torch.cat([a, b], 1)
         return F.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+
+
+class Act(nn.Module):
+    """The activations and gates of MobileNetV2/V3 and EfficientNet (issue 16)."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.se1 = nn.Conv2d(8, 4, 1)
+        self.se2 = nn.Conv2d(4, 8, 1)
+        self.conv3 = nn.Conv2d(8, 6, 1)
+        self.fc = nn.Linear(6, 5)
+
+    def forward(self, x):
+        x = F.hardswish(self.bn1(self.conv1(x)))      # HardSwish (opset 14+), x * HardSigmoid before
+        x = F.relu6(self.dw(x))                       # Clip [0, 6]
+        s = F.adaptive_avg_pool2d(x, 1)
+        s = F.hardsigmoid(self.se2(F.relu(self.se1(s))))
+        x = s * x                                     # the (n, c, 1, 1) gate first
+        x = self.conv3(x)
+        x = x * torch.sigmoid(x)                      # SiLU: Sigmoid, same-shape Mul
+        x = torch.tanh(x)
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return self.fc(x)
+
+
+def act_models(out):
+    """onnx_act.onnx (opset 17) and onnx_act_op11.onnx: the Act network, input (2, 3, 10, 10)
+    in onnx_act_x.bin, PyTorch's float64 output (2 x 5) in onnx_act_y.bin."""
+    torch.manual_seed(1)
+    m = Act().eval()
+    with torch.no_grad():
+        for p in m.bn1.parameters():
+            p.uniform_(0.5, 1.5)
+        m.bn1.running_mean.uniform_(-0.1, 0.1)
+        m.bn1.running_var.uniform_(0.5, 1.5)
+    x = torch.rand(2, 3, 10, 10) * 6 - 3
+    for opset, name in ((17, "onnx_act.onnx"), (11, "onnx_act_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_act_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_act_y.bin"))
 
 
 def refused_models(out):
@@ -143,6 +191,7 @@ def main():
     np.save(os.path.join(out, "onnx_small_x.npy"), x.numpy())  # for `oclnn run` (tests/check_onnx_tool.cmake)
     refused_models(out)
     linear_model(out)
+    act_models(out)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
  * attribute it does not know is refused, so nothing is silently ignored) and every input's kind
  * and shape, and refusing what the graph cannot run with the node's name, op type and what is
  * missing (the error context names the node; messages say the rest). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,6 +421,103 @@ static oclnn_status op_pad(oclnn__onnx_node *c) {
     return oclnn__onnx_define_node(c, 0, x->node, 4);
 }
 
+/* ---- activations and products (issue 16: MobileNetV2/V3, EfficientNet) -------------------- */
+
+static oclnn_status add_activation(oclnn__onnx_node *c, oclnn_eltwise_op op) {
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ACTIVATION;
+    d.eltwise = op;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
+}
+
+/* Sigmoid, Tanh, HardSwish: no attributes. */
+static oclnn_status op_unary(oclnn__onnx_node *c, oclnn_eltwise_op op) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    return add_activation(c, op);
+}
+
+/* HardSigmoid as torch exports it: max(0, min(1, x / 6 + 0.5)). */
+static oclnn_status op_hardsigmoid(oclnn__onnx_node *c) {
+    static const char *const known[] = {"alpha", "beta", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    float alpha, beta;
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "alpha", 0.2f, &alpha));
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "beta", 0.5f, &beta));
+    if (!(fabsf(alpha - 1.0f / 6.0f) <= 1e-6f) || beta != 0.5f)
+        return oclnn__onnx_refuse("alpha %g, beta %g (only torch's hardsigmoid: alpha 1/6, beta 0.5)", (double)alpha,
+                                  (double)beta);
+    return add_activation(c, OCLNN_ELTWISE_HARDSIGMOID);
+}
+
+/* One bound of Clip: from the attribute (opset < 11) or the optional constant input. */
+static oclnn_status clip_bound(oclnn__onnx_node *c, const char *attr, size_t input, float def, float *v) {
+    if (c->ld->opset < 11) return oclnn__onnx_attr_float(c, attr, def, v);
+    *v = def;
+    if (!oclnn__onnx_in_name(c, input)) return OCLNN_OK;
+    oclnn__onnx_const k;
+    OCLNN__TRY(oclnn__onnx_input_const(c, input, true, &k));
+    oclnn_status st = OCLNN_OK;
+    if (k.count != 1) st = oclnn__onnx_refuse("%s has %zu values (a scalar is needed)", attr, k.count);
+    else *v = k.data[0];
+    free(k.data);
+    return st;
+}
+
+/* Clip to [0, 6] (ReLU6) or [0, inf) (ReLU); other bounds are refused. */
+static oclnn_status op_clip(oclnn__onnx_node *c) {
+    static const char *const known[] = {"min", "max", NULL};
+    static const char *const none[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, c->ld->opset < 11 ? known : none));
+    float lo, hi;
+    OCLNN__TRY(clip_bound(c, "min", 1, -INFINITY, &lo));
+    OCLNN__TRY(clip_bound(c, "max", 2, INFINITY, &hi));
+    if (lo == 0.0f && hi == 6.0f) return add_activation(c, OCLNN_ELTWISE_RELU6);
+    if (lo == 0.0f && hi == INFINITY) return add_activation(c, OCLNN_ELTWISE_RELU);
+    return oclnn__onnx_refuse("bounds [%g, %g] (only [0, 6], ReLU6, and [0, inf), ReLU)", (double)lo, (double)hi);
+}
+
+/* A node value's shape at the model's input size (224 for a symbolic one): only to tell a
+ * per-channel gate (h = w = 1 at any size) from a feature map. */
+static oclnn_status value_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s) {
+    size_t n = oclnn_graph_node_count(c->ld->g);
+    oclnn_shape *shapes = calloc(n ? n : 1, sizeof *shapes);
+    if (!shapes) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot infer shapes");
+    oclnn_shape in = c->ld->input;
+    oclnn_shape x = {1, in.c, in.h ? in.h : 224u, in.w ? in.w : 224u};
+    oclnn_status st = oclnn_graph_infer_shapes(c->ld->g, x, shapes);
+    if (st == OCLNN_OK) *s = shapes[node];
+    free(shapes);
+    return st;
+}
+
+/* Mul of two node values: one shape (SiLU's x * sigmoid(x), hardswish at opset < 14), or a
+ * feature map by a (n, c, 1, 1) gate in either order (squeeze-excite). Constants are refused. */
+static oclnn_status op_mul(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *a, *b;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
+    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind != OCLNN__ONNX_VALUE_NODE || b->kind != OCLNN__ONNX_VALUE_NODE)
+        return oclnn__onnx_refuse("Mul by a constant tensor (only two tensors of one shape, or a tensor by a (n, c, 1, 1) gate)");
+    if (a->rank != b->rank) return oclnn__onnx_refuse("Mul of tensors of ranks %d and %d", a->rank, b->rank);
+    oclnn_shape sa, sb;
+    OCLNN__TRY(value_shape(c, a->node, &sa));
+    OCLNN__TRY(value_shape(c, b->node, &sb));
+    if (sa.h == 1 && sa.w == 1 && (sb.h != 1 || sb.w != 1)) { /* the gate first: swap (a product commutes) */
+        const oclnn__onnx_value *t = a;
+        a = b;
+        b = t;
+    }
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_MUL;
+    int in[2] = {a->node, b->node};
+    return oclnn__onnx_add_node(c, &d, in, 2, a->rank); /* shapes are checked when the net is created */
+}
+
 /* ---- the walk ---------------------------------------------------------------------------- */
 
 static void graph_name(oclnn__onnx_node *c) {
@@ -457,9 +555,18 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "Identity")) return op_identity(c, false);
     if (!strcmp(op, "Constant")) return op_constant(c);
     if (!strcmp(op, "Pad")) return op_pad(c);
+    if (!strcmp(op, "Sigmoid")) return op_unary(c, OCLNN_ELTWISE_SIGMOID);
+    if (!strcmp(op, "Tanh")) return op_unary(c, OCLNN_ELTWISE_TANH);
+    if (!strcmp(op, "HardSwish")) return op_unary(c, OCLNN_ELTWISE_HARDSWISH);
+    if (!strcmp(op, "HardSigmoid")) return op_hardsigmoid(c);
+    if (!strcmp(op, "Clip")) return op_clip(c);
+    if (!strcmp(op, "Mul")) return op_mul(c);
+    if (!strcmp(op, "ConvTranspose") || !strcmp(op, "Resize") || !strcmp(op, "Upsample"))
+        return oclnn__onnx_refuse("op type not supported yet (ConvTranspose and Resize/Upsample are coming as graph "
+                                  "nodes of their own; see docs/ONNX.md)");
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
-                  "Constant, Pad before AveragePool; see docs/ONNX.md)");
+                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul; see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {
