@@ -12,7 +12,7 @@ onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the
 refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input);
 onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16). onnx_act.onnx and
 onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid, Mul by a
-(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul) and Tanh.
+(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean.
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -66,7 +66,7 @@ class Act(nn.Module):
         x = self.conv3(x)
         x = x * torch.sigmoid(x)                      # SiLU: Sigmoid, same-shape Mul
         x = torch.tanh(x)
-        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        x = x.mean((2, 3))                            # ReduceMean over h and w, keepdims 0
         return self.fc(x)
 
 

@@ -154,6 +154,29 @@ static oclnn_status op_global_avg(oclnn__onnx_node *c) {
     return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
 }
 
+/* ReduceMean over h and w (axes {2, 3} of a 4-D tensor, opsets up to 17): global average
+ * pooling; without keepdims the value is (n, c), as the pooled (n, c, 1, 1) flattened. */
+static oclnn_status op_reduce_mean(oclnn__onnx_node *c) {
+    static const char *const known[] = {"axes", "keepdims", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    if (oclnn__onnx_in_name(c, 1)) return oclnn__onnx_refuse("axes as an input (opset 18; only the axes attribute)");
+    const Onnx__AttributeProto *a = oclnn__onnx_attr(c, "axes");
+    if (!a) return oclnn__onnx_refuse("no axes (a mean over every axis; only over h and w)");
+    int64_t axes[2], keep;
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "axes", 2, 0, -4, 3, axes));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "keepdims", 1, &keep));
+    for (int i = 0; i < 2; i++)
+        if (axes[i] < 0) axes[i] += 4;
+    if (!((axes[0] == 2 && axes[1] == 3) || (axes[0] == 3 && axes[1] == 2)))
+        return oclnn__onnx_refuse("axes (%lld, %lld) (only h and w, axes 2 and 3)", (long long)axes[0], (long long)axes[1]);
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ADAPTIVE_AVG_POOL;
+    d.out_h = d.out_w = 1;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, keep ? 4 : 2);
+}
+
 static oclnn_status op_relu(oclnn__onnx_node *c) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
@@ -561,12 +584,13 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "HardSigmoid")) return op_hardsigmoid(c);
     if (!strcmp(op, "Clip")) return op_clip(c);
     if (!strcmp(op, "Mul")) return op_mul(c);
+    if (!strcmp(op, "ReduceMean")) return op_reduce_mean(c);
     if (!strcmp(op, "ConvTranspose") || !strcmp(op, "Resize") || !strcmp(op, "Upsample"))
         return oclnn__onnx_refuse("op type not supported yet (ConvTranspose and Resize/Upsample are coming as graph "
                                   "nodes of their own; see docs/ONNX.md)");
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
-                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul; see docs/ONNX.md)");
+                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean; see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {
