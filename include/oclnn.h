@@ -859,7 +859,8 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_SOFTMAX = 10,          /**< softmax over channels (1 input) */
     /* ---- issue 16 (ONNX) ---- */
     OCLNN_NODE_ACTIVATION = 11,       /**< the one-operand oclnn_eltwise_op `eltwise` (1 input) */
-    OCLNN_NODE_MUL = 12               /**< a * b: one shape, or b (n, c, 1, 1) (2 inputs) */
+    OCLNN_NODE_MUL = 12,              /**< a * b: one shape, or b (n, c, 1, 1) (2 inputs) */
+    OCLNN_NODE_GLOBAL_MAX_POOL = 13   /**< max over h and w to (n, c, 1, 1) (1 input) */
 } oclnn_node_op;
 
 /**
@@ -888,7 +889,8 @@ typedef struct oclnn_node_desc {
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
- * "concat", "add", "fc", "softmax", "activation", "mul"; "" for a value out of range. */
+ * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool"; "" for a value out
+ * of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 
 /** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or

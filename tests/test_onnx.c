@@ -92,6 +92,9 @@ static void test_activations(void **state) {
         golden_model gm = {files[i], "onnx_act_x.bin", "onnx_act_y.bin", {2, 3, 10, 10}, 5};
         run_golden(state, &gm);
     }
+    /* GlobalMaxPool, then Sigmoid on the flattened (n, c) value (a hand-built model) */
+    golden_model gm = {OCLNN_TEST_DATA_DIR "/onnx_gmax.onnx", "onnx_gmax_x.bin", "onnx_gmax_y.bin", {2, 3, 5, 4}, 3};
+    run_golden(state, &gm);
 }
 
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax

@@ -12,7 +12,8 @@ onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the
 refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input);
 onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16). onnx_act.onnx and
 onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid, Mul by a
-(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean.
+(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
+onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -66,7 +67,8 @@ class Act(nn.Module):
         x = self.conv3(x)
         x = x * torch.sigmoid(x)                      # SiLU: Sigmoid, same-shape Mul
         x = torch.tanh(x)
-        x = x.mean((2, 3))                            # ReduceMean over h and w, keepdims 0
+        m = torch.flatten(F.adaptive_max_pool2d(x, 1), 1)  # exported as a whole-plane MaxPool
+        x = x.mean((2, 3)) + m                        # ReduceMean over h and w, keepdims 0
         return self.fc(x)
 
 
@@ -169,6 +171,24 @@ def linear_model(out):
     (e / e.sum(1, keepdims=True)).astype("<f4").tofile(os.path.join(out, "onnx_linear_y.bin"))
 
 
+def gmax_model(out):
+    """onnx_gmax.onnx: GlobalMaxPool -> Flatten -> Sigmoid, numpy's output for a (2, 3, 5, 4) input."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper
+    nodes = [helper.make_node("GlobalMaxPool", ["x"], ["p"], name="gmax"),
+             helper.make_node("Flatten", ["p"], ["f"], name="flat"),
+             helper.make_node("Sigmoid", ["f"], ["y"], name="sig")]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3, 5, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    m = helper.make_model(helper.make_graph(nodes, "g", [x], [y]), opset_imports=[helper.make_opsetid("", 13)])
+    onnx.save(m, os.path.join(out, "onnx_gmax.onnx"))
+    xv = np.random.default_rng(2).uniform(-3, 3, (2, 3, 5, 4)).astype(np.float32)
+    xv.astype("<f4").tofile(os.path.join(out, "onnx_gmax_x.bin"))
+    yv = 1 / (1 + np.exp(-xv.astype(np.float64).max((2, 3))))
+    yv.astype("<f4").tofile(os.path.join(out, "onnx_gmax_y.bin"))
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data")
     torch.manual_seed(0)
@@ -192,6 +212,7 @@ def main():
     refused_models(out)
     linear_model(out)
     act_models(out)
+    gmax_model(out)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
     case OCLNN_NODE_SOFTMAX: return "softmax";
     case OCLNN_NODE_ACTIVATION: return "activation";
     case OCLNN_NODE_MUL: return "mul";
+    case OCLNN_NODE_GLOBAL_MAX_POOL: return "global_max_pool";
     }
     return "";
 }
@@ -202,6 +203,7 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
     }
     case OCLNN_NODE_RELU:
     case OCLNN_NODE_SOFTMAX:
+    case OCLNN_NODE_GLOBAL_MAX_POOL:
         n->out_channels = c;
         return OCLNN_OK;
     case OCLNN_NODE_ACTIVATION:

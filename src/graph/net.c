@@ -115,7 +115,9 @@ static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
 static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o) {
     oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
     pd.input = in;
-    if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+    if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
+        pd.kind = OCLNN_POOL_GLOBAL_MAX;
+    } else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
         if (o.h == 1 && o.w == 1) {
             pd.kind = OCLNN_POOL_GLOBAL_AVG;
         } else {
@@ -212,7 +214,8 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     }
     case OCLNN_NODE_MAX_POOL:
     case OCLNN_NODE_AVG_POOL:
-    case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL:
+    case OCLNN_NODE_GLOBAL_MAX_POOL: {
         s->kind = OCLNN__STEP_POOL;
         oclnn_pool2d_desc pd = pool_desc(d, in, o);
         st = oclnn_pool2d_create(ctx, &pd, &s->op);

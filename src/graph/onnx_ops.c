@@ -143,6 +143,16 @@ static oclnn_status op_pool(oclnn__onnx_node *c, bool max) {
     return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
 }
 
+static oclnn_status op_global_max(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_GLOBAL_MAX_POOL;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+}
+
 static oclnn_status op_global_avg(oclnn__onnx_node *c) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
@@ -585,12 +595,13 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "Clip")) return op_clip(c);
     if (!strcmp(op, "Mul")) return op_mul(c);
     if (!strcmp(op, "ReduceMean")) return op_reduce_mean(c);
+    if (!strcmp(op, "GlobalMaxPool")) return op_global_max(c);
     if (!strcmp(op, "ConvTranspose") || !strcmp(op, "Resize") || !strcmp(op, "Upsample"))
         return oclnn__onnx_refuse("op type not supported yet (ConvTranspose and Resize/Upsample are coming as graph "
                                   "nodes of their own; see docs/ONNX.md)");
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
-                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean; see docs/ONNX.md)");
+                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool; see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {

@@ -90,6 +90,7 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
                                    g->nodes[n->inputs[1]].name);
             break;
         }
+        case OCLNN_NODE_GLOBAL_MAX_POOL: o.h = o.w = 1; break;
         case OCLNN_NODE_MUL: {
             oclnn_shape s = shapes[n->inputs[1]];
             if (s.n != in.n || s.c != in.c || !((s.h == in.h && s.w == in.w) || (s.h == 1 && s.w == 1)))

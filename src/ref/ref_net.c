@@ -69,10 +69,13 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
     }
     case OCLNN_NODE_MAX_POOL:
     case OCLNN_NODE_AVG_POOL:
-    case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL:
+    case OCLNN_NODE_GLOBAL_MAX_POOL: {
         oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
         pd.input = in;
-        if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+        if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
+            pd.kind = OCLNN_POOL_GLOBAL_MAX;
+        } else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
             pd.kind = OCLNN_POOL_AVG;
             pd.kernel_h = pd.stride_h = in.h / o.h;
             pd.kernel_w = pd.stride_w = in.w / o.w;
