@@ -84,7 +84,7 @@ static void test_opset11(void **state) { run_model(state, OCLNN_TEST_DATA_DIR "/
 
 /* HardSwish (opset 17) or HardSigmoid * x (opset 11), Clip as ReLU6, a squeeze-excite gate
  * (HardSigmoid, Mul by (n, c, 1, 1) with the gate first), SiLU (Sigmoid, Mul), Tanh, ReduceMean
- * over h and w. Outputs are
+ * over h and w, Sub/Div/Add/Mul by constants (per-channel normalization, scalars). Outputs are
  * logits of magnitude ~1, so the same absolute tolerance holds. */
 static void test_activations(void **state) {
     static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_act.onnx", OCLNN_TEST_DATA_DIR "/onnx_act_op11.onnx"};

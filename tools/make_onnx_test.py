@@ -12,7 +12,8 @@ onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the
 refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input);
 onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16). onnx_act.onnx and
 onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid, Mul by a
-(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
+(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean, and Sub/Div/Add/Mul by
+per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
 onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
@@ -57,14 +58,17 @@ class Act(nn.Module):
         self.se2 = nn.Conv2d(4, 8, 1)
         self.conv3 = nn.Conv2d(8, 6, 1)
         self.fc = nn.Linear(6, 5)
+        self.register_buffer("mean", torch.tensor([0.4, -0.2, 0.1]).reshape(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([1.5, 0.5, 2.0]).reshape(1, 3, 1, 1))
 
     def forward(self, x):
-        x = F.hardswish(self.bn1(self.conv1(x)))      # HardSwish (opset 14+), x * HardSigmoid before
+        x = (x - self.mean) / self.std                # Sub, Div by per-channel constants
+        x = F.hardswish(self.bn1(self.conv1(x)) + 0.25)  # Add of a scalar      # HardSwish (opset 14+), x * HardSigmoid before
         x = F.relu6(self.dw(x))                       # Clip [0, 6]
         s = F.adaptive_avg_pool2d(x, 1)
         s = F.hardsigmoid(self.se2(F.relu(self.se1(s))))
         x = s * x                                     # the (n, c, 1, 1) gate first
-        x = self.conv3(x)
+        x = 1.0 - 0.5 * self.conv3(x)                 # Mul by a scalar (constant first), Sub from one
         x = x * torch.sigmoid(x)                      # SiLU: Sigmoid, same-shape Mul
         x = torch.tanh(x)
         m = torch.flatten(F.adaptive_max_pool2d(x, 1), 1)  # exported as a whole-plane MaxPool

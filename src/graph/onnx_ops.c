@@ -197,12 +197,79 @@ static oclnn_status op_relu(oclnn__onnx_node *c) {
     return oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
 }
 
+/* Add, Sub, Mul, Div of a 4-D node value and a constant scalar or per-channel tensor ((c), (c, 1, 1)
+ * or (1, c, 1, 1)): an inference batch norm with mean 0 and variance 1 (eps 1e-30, so
+ * sqrt(var + eps) is exactly 1): x * scale[c] + shift[c], folded into a conv before it. `op` is
+ * '+', '-', '*' or '/'; `x_first` says whether x is the left operand. */
+typedef enum affine_op { AFFINE_ADD, AFFINE_SUB, AFFINE_MUL, AFFINE_DIV } affine_op;
+
+static oclnn_status add_affine(oclnn__onnx_node *c, affine_op op, const oclnn__onnx_value *x, size_t k_input, bool x_first) {
+    if (x->rank != 4) return oclnn__onnx_refuse("a constant operand with a tensor of rank %d (only rank 4, per channel)", x->rank);
+    if (op == AFFINE_DIV && !x_first) return oclnn__onnx_refuse("a constant divided by a tensor");
+    uint32_t ch = oclnn__onnx_channels_of(c, x->node);
+    oclnn__onnx_const k;
+    OCLNN__TRY(oclnn__onnx_input_const(c, k_input, true, &k));
+    bool per_channel = k.count == ch && ((k.ndim == 1) || (k.ndim == 3 && k.dims[1] == 1 && k.dims[2] == 1) ||
+                                         (k.ndim == 4 && k.dims[0] == 1 && k.dims[2] == 1 && k.dims[3] == 1));
+    bool scalar = k.count == 1 && k.ndim <= 4;
+    if (!per_channel && !scalar) {
+        free(k.data);
+        return oclnn__onnx_refuse("a constant operand of %zu values in %d dims (only a scalar or one value per channel)",
+                                  k.count, k.ndim);
+    }
+    float *p = calloc(4 * (size_t)ch, sizeof *p);
+    if (!p) {
+        free(k.data);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %u channels", ch);
+    }
+    float *scale = p, *shift = p + ch, *mean = p + 2 * (size_t)ch, *var = p + 3 * (size_t)ch;
+    for (uint32_t i = 0; i < ch; i++) {
+        float v = k.data[per_channel ? i : 0];
+        scale[i] = 1.0f;
+        var[i] = 1.0f;
+        switch (op) {
+        case AFFINE_ADD: shift[i] = v; break;
+        case AFFINE_SUB:
+            if (x_first) shift[i] = -v;
+            else scale[i] = -1.0f, shift[i] = v;
+            break;
+        case AFFINE_MUL: scale[i] = v; break;
+        case AFFINE_DIV: scale[i] = 1.0f / v; break;
+        }
+    }
+    free(k.data);
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_BATCHNORM;
+    d.eps = 1e-30f;
+    oclnn_status st = oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    static const char *const params[] = {"weight", "bias", "running_mean", "running_var"};
+    float *vals[4] = {scale, shift, mean, var};
+    for (int i = 0; i < 4 && st == OCLNN_OK; i++) st = oclnn__onnx_set_param(c, params[i], vals[i], ch);
+    free(p);
+    return st;
+}
+
+/* Sub and Div: of a tensor and a constant only (see add_affine). */
+static oclnn_status op_sub_div(oclnn__onnx_node *c, affine_op op) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *a, *b;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
+    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_CONST) return add_affine(c, op, a, 1, true);
+    if (a->kind == OCLNN__ONNX_VALUE_CONST && b->kind == OCLNN__ONNX_VALUE_NODE) return add_affine(c, op, b, 0, false);
+    return oclnn__onnx_refuse("%s of two tensors or two constants (only a tensor and a constant scalar or per-channel vector)",
+                              op == AFFINE_SUB ? "Sub" : "Div");
+}
+
 static oclnn_status op_add(oclnn__onnx_node *c) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     const oclnn__onnx_value *a, *b;
     OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
     OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_CONST) return add_affine(c, AFFINE_ADD, a, 1, true);
+    if (a->kind == OCLNN__ONNX_VALUE_CONST && b->kind == OCLNN__ONNX_VALUE_NODE) return add_affine(c, AFFINE_ADD, b, 0, false);
     if (a->kind != OCLNN__ONNX_VALUE_NODE || b->kind != OCLNN__ONNX_VALUE_NODE)
         return oclnn__onnx_refuse("Add of a constant (broadcast) tensor; only two tensors of one shape, or a bias after MatMul");
     if (a->rank != b->rank) return oclnn__onnx_refuse("Add of tensors of ranks %d and %d (broadcasting)", a->rank, b->rank);
@@ -534,8 +601,10 @@ static oclnn_status op_mul(oclnn__onnx_node *c) {
     const oclnn__onnx_value *a, *b;
     OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
     OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_CONST) return add_affine(c, AFFINE_MUL, a, 1, true);
+    if (a->kind == OCLNN__ONNX_VALUE_CONST && b->kind == OCLNN__ONNX_VALUE_NODE) return add_affine(c, AFFINE_MUL, b, 0, false);
     if (a->kind != OCLNN__ONNX_VALUE_NODE || b->kind != OCLNN__ONNX_VALUE_NODE)
-        return oclnn__onnx_refuse("Mul by a constant tensor (only two tensors of one shape, or a tensor by a (n, c, 1, 1) gate)");
+        return oclnn__onnx_refuse("Mul of two constants");
     if (a->rank != b->rank) return oclnn__onnx_refuse("Mul of tensors of ranks %d and %d", a->rank, b->rank);
     oclnn_shape sa, sb;
     OCLNN__TRY(value_shape(c, a->node, &sa));
@@ -596,12 +665,14 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "Mul")) return op_mul(c);
     if (!strcmp(op, "ReduceMean")) return op_reduce_mean(c);
     if (!strcmp(op, "GlobalMaxPool")) return op_global_max(c);
+    if (!strcmp(op, "Sub")) return op_sub_div(c, AFFINE_SUB);
+    if (!strcmp(op, "Div")) return op_sub_div(c, AFFINE_DIV);
     if (!strcmp(op, "ConvTranspose") || !strcmp(op, "Resize") || !strcmp(op, "Upsample"))
         return oclnn__onnx_refuse("op type not supported yet (ConvTranspose and Resize/Upsample are coming as graph "
                                   "nodes of their own; see docs/ONNX.md)");
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
-                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool; see docs/ONNX.md)");
+                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div; see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {
