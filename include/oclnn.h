@@ -380,11 +380,15 @@ typedef enum oclnn_eltwise_op {
     OCLNN_ELTWISE_RELU = 3,     /**< dst = max(a, 0) */
     OCLNN_ELTWISE_RELU6 = 4,    /**< dst = min(max(a, 0), 6) */
     OCLNN_ELTWISE_SIGMOID = 5,  /**< dst = 1 / (1 + exp(-a)) */
-    OCLNN_ELTWISE_TANH = 6      /**< dst = tanh(a) */
+    OCLNN_ELTWISE_TANH = 6,     /**< dst = tanh(a) */
+    /* ---- issue 16 (ONNX): MobileNetV3 and EfficientNet activations and gates ---- */
+    OCLNN_ELTWISE_HARDSIGMOID = 7, /**< dst = min(max(a + 3, 0), 6) / 6 (torch's hardsigmoid) */
+    OCLNN_ELTWISE_HARDSWISH = 8,   /**< dst = a * min(max(a + 3, 0), 6) / 6 (torch's hardswish) */
+    OCLNN_ELTWISE_MUL = 9          /**< dst = a * b; b of shape (n, c, 1, 1) broadcasts over h, w */
 } oclnn_eltwise_op;
 
 typedef struct oclnn_eltwise_desc {
-    oclnn_shape shape; /**< of a, b and dst */
+    oclnn_shape shape; /**< of a and dst (and of b, except a broadcast b of MUL) */
     oclnn_eltwise_op op;
 } oclnn_eltwise_desc;
 
@@ -401,8 +405,9 @@ OCLNN_API oclnn_eltwise_desc oclnn_eltwise_desc_default(void);
 OCLNN_API oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *desc,
                                             const float *scale, const float *shift, oclnn_op **out);
 /**
- * Runs it: b is the second operand of ADD/ADD_RELU and must be NULL otherwise. Tensors may have
- * any layouts and be channel views.
+ * Runs it: b is the second operand of ADD/ADD_RELU/MUL and must be NULL otherwise; for MUL it
+ * may also be (n, c, 1, 1), one factor per image and channel (a squeeze-excite gate). Tensors
+ * may have any layouts and be channel views.
  * Aliasing: dst may be a or b (the same tensor, or a view of exactly the same elements: in place);
  * any other overlap is refused.
  */
@@ -851,7 +856,11 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_CONCAT = 7,            /**< channel concatenation (2 or more inputs) */
     OCLNN_NODE_ADD = 8,               /**< element-wise sum (2 inputs of one shape) */
     OCLNN_NODE_FC = 9,                /**< linear layer over the flattened input (1 input) */
-    OCLNN_NODE_SOFTMAX = 10           /**< softmax over channels (1 input) */
+    OCLNN_NODE_SOFTMAX = 10,          /**< softmax over channels (1 input) */
+    /* ---- issue 16 (ONNX) ---- */
+    OCLNN_NODE_ACTIVATION = 11,       /**< the one-operand oclnn_eltwise_op `eltwise` (1 input) */
+    OCLNN_NODE_MUL = 12,              /**< a * b: one shape, or b (n, c, 1, 1) (2 inputs) */
+    OCLNN_NODE_GLOBAL_MAX_POOL = 13   /**< max over h and w to (n, c, 1, 1) (1 input) */
 } oclnn_node_op;
 
 /**
@@ -861,6 +870,7 @@ typedef enum oclnn_node_op {
  *   ADAPTIVE_AVG_POOL: out_h, out_w. BATCHNORM: eps. FC: channels (out_features), bias, and
  *   kernel_h x kernel_w: the spatial size of its input (1x1 after global pooling, 7x7 in VGG),
  *   so the weight is out_features x (c * kernel_h * kernel_w) as in torch.
+ *   ACTIVATION: eltwise (RELU, RELU6, SIGMOID, TANH, HARDSIGMOID or HARDSWISH).
  */
 typedef struct oclnn_node_desc {
     oclnn_node_op op;
@@ -870,14 +880,17 @@ typedef struct oclnn_node_desc {
     bool ceil_mode, count_include_pad;
     uint32_t out_h, out_w;
     float eps;
+    oclnn_eltwise_op eltwise; /**< ACTIVATION only (last, so OCLNN_NODE_DESC_INIT leaves it 0) */
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
-    {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f}
+    {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f,     \
+     OCLNN_ELTWISE_ADD}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
- * "concat", "add", "fc", "softmax"; "" for a value out of range. */
+ * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool"; "" for a value out
+ * of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 
 /** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or

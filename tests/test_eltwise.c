@@ -19,15 +19,17 @@ static const double RTOL_TRANSCENDENTAL = 4e-6, ATOL_TRANSCENDENTAL = 1e-6;
 static const oclnn_shape SHAPES[] = {{1, 1, 1, 1}, {3, 5, 7, 9}, {2, 64, 7, 7}, {1, 256, 14, 14}};
 static const oclnn_eltwise_op OPS[] = {OCLNN_ELTWISE_ADD,   OCLNN_ELTWISE_ADD_RELU, OCLNN_ELTWISE_SCALE,
                                        OCLNN_ELTWISE_RELU,  OCLNN_ELTWISE_RELU6,    OCLNN_ELTWISE_SIGMOID,
-                                       OCLNN_ELTWISE_TANH};
+                                       OCLNN_ELTWISE_TANH, OCLNN_ELTWISE_HARDSIGMOID, OCLNN_ELTWISE_HARDSWISH,
+                                       OCLNN_ELTWISE_MUL};
 
 static bool binary(oclnn_eltwise_op op) {
-    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU;
+    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU || op == OCLNN_ELTWISE_MUL;
 }
 
 static void tolerances(oclnn_eltwise_op op, double *atol, double *rtol) {
     *atol = *rtol = TOL_EXACT;
-    if (op == OCLNN_ELTWISE_SCALE) *atol = ATOL_SCALE, *rtol = RTOL_SCALE;
+    if (op == OCLNN_ELTWISE_SCALE || op == OCLNN_ELTWISE_HARDSIGMOID || op == OCLNN_ELTWISE_HARDSWISH)
+        *atol = ATOL_SCALE, *rtol = RTOL_SCALE;
     if (op == OCLNN_ELTWISE_SIGMOID || op == OCLNN_ELTWISE_TANH)
         *atol = ATOL_TRANSCENDENTAL, *rtol = RTOL_TRANSCENDENTAL;
 }
@@ -58,7 +60,7 @@ static void run_case(oclnn_context *ctx, oclnn_layout layout, oclnn_eltwise_op o
     snprintf(problem, sizeof problem, "eltwise op %d variant %d %u,%u,%u,%u", (int)op, variant, s.n,
              s.c, s.h, s.w);
     assert_close(got, ref, n, atol, rtol,
-                 binary(op) ? bench_line(ctx, layout, "add %u,%u,%u,%u%s", s.n, s.c, s.h, s.w,
+                 op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU ? bench_line(ctx, layout, "add %u,%u,%u,%u%s", s.n, s.c, s.h, s.w,
                                          op == OCLNN_ELTWISE_ADD_RELU ? " --relu" : "")
                             : problem);
     if (td != ta) oclnn_tensor_destroy(td);
@@ -108,6 +110,46 @@ static void test_eltwise_scale_no_shift_and_in_place_b(void **state) {
     oclnn_tensor_destroy(tb);
     oclnn_op_destroy(e);
     free(a), free(b), free(k), free(ref), free(got);
+}
+
+/* MUL by a per-channel gate b of (n, c, 1, 1) (squeeze-excite), both layouts for a and b, dst
+ * plain, a channel view, or a itself; against the reference on b expanded to a's shape. */
+static void test_eltwise_mul_gate(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_layout layout = TEST_CFG(state)->layout;
+    static const oclnn_shape shapes[] = {{1, 3, 2, 5}, {2, 16, 7, 7}, {3, 5, 4, 4}};
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+        for (int v = 0; v < 3; v++) {
+            oclnn_shape s = shapes[i], gs = {s.n, s.c, 1, 1};
+            size_t n = shape_count(s), plane = (size_t)s.h * s.w;
+            float *a = alloc_random(n, 40 + (uint32_t)i, -8, 8), *g = alloc_random(s.n * s.c, 50 + (uint32_t)v, -2, 2);
+            float *full = malloc(n * 4), *ref = malloc(n * 4);
+            for (size_t k = 0; k < n; k++) full[k] = g[k / plane];
+            oclnn__ref_eltwise(s, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_MUL, a, full, NULL, NULL, ref);
+            oclnn_eltwise_desc d = {s, OCLNN_ELTWISE_MUL};
+            oclnn_op *e;
+            assert_ok(oclnn_eltwise_create(ctx, &d, NULL, NULL, &e));
+            oclnn_tensor *ta = make_tensor(ctx, s, layout, v == 2, a);
+            oclnn_tensor *tg = make_tensor(ctx, gs, v == 1 ? other_layout(layout) : layout, v == 1, g);
+            oclnn_tensor *td = v == 2 ? ta : make_tensor(ctx, s, layout, v == 1, NULL);
+            assert_ok(oclnn_eltwise_run(e, ta, tg, td));
+            float *got = read_nchw(td);
+            char problem[96];
+            snprintf(problem, sizeof problem, "mul by a gate, variant %d, %u,%u,%u,%u", v, s.n, s.c, s.h, s.w);
+            assert_close(got, ref, n, TOL_EXACT, TOL_EXACT, problem);
+            /* a gate of the wrong batch or channels is refused with the shape it wanted */
+            if (v == 0) {
+                oclnn_tensor *bad = make_tensor(ctx, (oclnn_shape){s.n, s.c + 1, 1, 1}, layout, false, NULL);
+                assert_status(oclnn_eltwise_run(e, ta, bad, td), OCLNN_ERROR_INVALID_ARGUMENT);
+                assert_error_mentions("b shape");
+                oclnn_tensor_destroy(bad);
+            }
+            if (td != ta) oclnn_tensor_destroy(td);
+            oclnn_tensor_destroy(ta);
+            oclnn_tensor_destroy(tg);
+            oclnn_op_destroy(e);
+            free(a), free(g), free(full), free(ref), free(got);
+        }
 }
 
 /* NaN propagates through every op, as in PyTorch (fmax-style ReLU would turn it into 0). */
@@ -187,6 +229,7 @@ int main(void) {
         TEST_ALL_CFGS(test_eltwise_ops),
         TEST_ALL_CFGS(test_eltwise_scale_no_shift_and_in_place_b),
         TEST_ALL_CFGS(test_eltwise_nan),
+        TEST_ALL_CFGS(test_eltwise_mul_gate),
         TEST_ALL_CFGS(test_eltwise_errors),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

@@ -264,6 +264,42 @@ static void test_graph_errors(void **state) {
     oclnn_graph_destroy(NULL);
 }
 
+/* The ONNX-era nodes (issue 16): ACTIVATION takes only one-operand element-wise ops, MUL two
+ * inputs of one channel count, and at compile a second input of the first's shape or
+ * (n, c, 1, 1); GLOBAL_MAX_POOL gives (n, c, 1, 1). */
+static void test_activation_mul_nodes(void **state) {
+    (void)state;
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.channels = 4;
+    int x, a, p, m;
+    assert_ok(oclnn_graph_add(g, "x", &d, NULL, 0, &x));
+    d.op = OCLNN_NODE_ACTIVATION;
+    d.eltwise = OCLNN_ELTWISE_ADD;
+    assert_status(oclnn_graph_add(g, "act", &d, &x, 1, &a), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not a one-operand activation");
+    d.eltwise = OCLNN_ELTWISE_HARDSWISH;
+    assert_ok(oclnn_graph_add(g, "act", &d, &x, 1, &a));
+    d.op = OCLNN_NODE_GLOBAL_MAX_POOL;
+    assert_ok(oclnn_graph_add(g, "gmax", &d, &a, 1, &p));
+    assert_string_equal(oclnn_node_op_name(OCLNN_NODE_GLOBAL_MAX_POOL), "global_max_pool");
+    d.op = OCLNN_NODE_MUL;
+    assert_status(oclnn_graph_add(g, "mul", &d, &a, 1, &m), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("takes 2 input(s)");
+    int gate[2] = {a, p}, bad[2] = {p, a};
+    assert_ok(oclnn_graph_add(g, "mul", &d, gate, 2, &m));
+    oclnn_shape shapes[4];
+    assert_ok(oclnn_graph_infer_shapes(g, (oclnn_shape){2, 4, 5, 3}, shapes));
+    assert_true(shapes[p].n == 2 && shapes[p].c == 4 && shapes[p].h == 1 && shapes[p].w == 1);
+    assert_true(shapes[m].h == 5 && shapes[m].w == 3);
+    assert_ok(oclnn_graph_add(g, "mul2", &d, bad, 2, NULL)); /* the gate first: refused at compile */
+    oclnn_shape more[5];
+    assert_status(oclnn_graph_infer_shapes(g, (oclnn_shape){2, 4, 5, 3}, more), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("(n, c, 1, 1)");
+    oclnn_graph_destroy(g);
+}
+
 static void test_builtin_networks(void **state) {
     (void)state;
     /* Parameter floats of torchvision's state_dicts without num_batches_tracked (counted with
@@ -378,7 +414,7 @@ int main(void) {
         cmocka_unit_test(test_plan_chain),         cmocka_unit_test(test_plan_branches),
         cmocka_unit_test(test_safetensors_valid),  cmocka_unit_test(test_safetensors_corrupt),
         cmocka_unit_test(test_graph_errors),       cmocka_unit_test(test_builtin_networks),
-        cmocka_unit_test(test_load_safetensors),
+        cmocka_unit_test(test_load_safetensors),   cmocka_unit_test(test_activation_mul_nodes),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The ONNX loader: a small network exported from PyTorch (tools/make_onnx_test.py, opsets 17 and
- * 11) loads, runs on both backends and both layouts and matches PyTorch's float64 output and the
- * reference executor; malformed, truncated and unsupported models are refused with a message
+ * 11) and one of activations and gates load, run on both backends and both layouts and match
+ * PyTorch's float64 output and the reference executor; malformed, truncated and unsupported models are refused with a message
  * naming what is wrong, never a crash. */
 #include <math.h>
 #include <stdio.h>
@@ -32,38 +32,70 @@ static unsigned char *read_all(const char *path, size_t *size) {
     return buf;
 }
 
-static void run_model(void **state, const char *file) {
+/* One exported model: file, its golden input and output, the input shape to run at (the file
+ * leaves the batch symbolic) and the output's channels. */
+typedef struct golden_model {
+    const char *file, *x, *y;
+    oclnn_shape input;
+    uint32_t out_c;
+} golden_model;
+
+static void run_golden(void **state, const golden_model *gm) {
     oclnn_context *ctx = TEST_CTX(state);
     if (!ctx) return;
     oclnn_graph *g;
     oclnn_shape in;
-    assert_ok(oclnn_graph_load_onnx(file, &g, &in));
-    assert_true(in.n == 0 && in.c == 3 && in.h == 12 && in.w == 12); /* the batch is symbolic */
+    assert_ok(oclnn_graph_load_onnx(gm->file, &g, &in));
+    assert_true(in.n == 0 && in.c == gm->input.c && in.h == gm->input.h && in.w == gm->input.w); /* the batch is symbolic */
     size_t xn, yn;
-    float *x = load_golden("onnx_small_x.bin", &xn), *want = load_golden("onnx_small_y.bin", &yn);
-    assert_int_equal(xn, 2 * 3 * 12 * 12);
-    assert_int_equal(yn, 2 * 5);
-    float got[10], ref[10];
-    assert_ok(oclnn__ref_net(g, INPUT, x, ref));
+    float *x = load_golden(gm->x, &xn), *want = load_golden(gm->y, &yn);
+    assert_int_equal(xn, (size_t)gm->input.n * gm->input.c * gm->input.h * gm->input.w);
+    assert_int_equal(yn, (size_t)gm->input.n * gm->out_c);
+    float *got = malloc(yn * sizeof *got), *ref = malloc(yn * sizeof *ref);
+    assert_non_null(got);
+    assert_non_null(ref);
+    assert_ok(oclnn__ref_net(g, gm->input, x, ref));
     assert_close(ref, want, yn, ONNX_ATOL, ONNX_RTOL, "reference executor vs PyTorch");
     oclnn_net *net;
-    assert_ok(oclnn_net_create(ctx, g, INPUT, &net));
+    assert_ok(oclnn_net_create(ctx, g, gm->input, &net));
     oclnn_graph_destroy(g);
     assert_ok(oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW));
     assert_ok(oclnn_net_run(net));
     oclnn_shape os = oclnn_tensor_shape(oclnn_net_output(net));
-    assert_true(os.n == 2 && os.c == 5 && os.h == 1 && os.w == 1);
+    assert_true(os.n == gm->input.n && os.c == gm->out_c && os.h == 1 && os.w == 1);
     assert_ok(oclnn_tensor_read(oclnn_net_output(net), got, OCLNN_LAYOUT_NCHW));
     char problem[96];
-    snprintf(problem, sizeof problem, "%s (%s)", strrchr(file, '/') + 1, TEST_CFG(state)->name);
+    snprintf(problem, sizeof problem, "%s (%s)", strrchr(gm->file, '/') + 1, TEST_CFG(state)->name);
     assert_close(got, want, yn, ONNX_ATOL, ONNX_RTOL, problem);
     oclnn_net_destroy(net);
     free(x);
     free(want);
+    free(got);
+    free(ref);
+}
+
+static void run_model(void **state, const char *file) {
+    golden_model gm = {file, "onnx_small_x.bin", "onnx_small_y.bin", INPUT, 5};
+    run_golden(state, &gm);
 }
 
 static void test_opset17(void **state) { run_model(state, OCLNN_TEST_DATA_DIR "/onnx_small.onnx"); }
 static void test_opset11(void **state) { run_model(state, OCLNN_TEST_DATA_DIR "/onnx_small_op11.onnx"); }
+
+/* HardSwish (opset 17) or HardSigmoid * x (opset 11), Clip as ReLU6, a squeeze-excite gate
+ * (HardSigmoid, Mul by (n, c, 1, 1) with the gate first), SiLU (Sigmoid, Mul), Tanh, ReduceMean
+ * over h and w, Sub/Div/Add/Mul by constants (per-channel normalization, scalars). Outputs are
+ * logits of magnitude ~1, so the same absolute tolerance holds. */
+static void test_activations(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_act.onnx", OCLNN_TEST_DATA_DIR "/onnx_act_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        golden_model gm = {files[i], "onnx_act_x.bin", "onnx_act_y.bin", {2, 3, 10, 10}, 5};
+        run_golden(state, &gm);
+    }
+    /* GlobalMaxPool, then Sigmoid on the flattened (n, c) value (a hand-built model) */
+    golden_model gm = {OCLNN_TEST_DATA_DIR "/onnx_gmax.onnx", "onnx_gmax_x.bin", "onnx_gmax_y.bin", {2, 3, 5, 4}, 3};
+    run_golden(state, &gm);
+}
 
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
  * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
@@ -175,6 +207,7 @@ int main(void) {
         TEST_ALL_CFGS(test_opset17),
         TEST_ALL_CFGS(test_opset11),
         TEST_ALL_CFGS(test_linear),
+        TEST_ALL_CFGS(test_activations),
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

@@ -20,7 +20,9 @@ import sys
 import numpy as np
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-MODELS = ["resnet18", "resnet50", "googlenet", "inception_v3", "vgg16", "resnext50_32x4d"]
+MODELS = ["resnet18", "resnet50", "googlenet", "inception_v3", "vgg16", "resnext50_32x4d", "mobilenet_v2",
+          "mobilenet_v3_large", "squeezenet1_1", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "alexnet",
+          "regnet_x_400mf"]
 
 
 def export(name, opset, path):

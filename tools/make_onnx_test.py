@@ -10,7 +10,11 @@ torch.manual_seed(0); batch is a dynamic axis. onnx_small_x.bin / onnx_small_y.b
 (2 x 3 x 12 x 12) and PyTorch's float64 output stored as float32 (little-endian, raw).
 onnx_refused_*.onnx, onnx_escape.onnx and onnx_dangling.onnx are tiny models the loader must
 refuse (an unsupported op, asymmetric pads, external data outside the folder, a dangling input);
-onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16).
+onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16). onnx_act.onnx and
+onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid, Mul by a
+(n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean, and Sub/Div/Add/Mul by
+per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
+onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -41,6 +45,56 @@ class Small(nn.Module):
         b = F.adaptive_avg_pool2d(b, 1)
         x = torch.cat([a, b], 1)
         return F.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+
+
+class Act(nn.Module):
+    """The activations and gates of MobileNetV2/V3 and EfficientNet (issue 16)."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.se1 = nn.Conv2d(8, 4, 1)
+        self.se2 = nn.Conv2d(4, 8, 1)
+        self.conv3 = nn.Conv2d(8, 6, 1)
+        self.fc = nn.Linear(6, 5)
+        self.register_buffer("mean", torch.tensor([0.4, -0.2, 0.1]).reshape(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([1.5, 0.5, 2.0]).reshape(1, 3, 1, 1))
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std                # Sub, Div by per-channel constants
+        x = F.hardswish(self.bn1(self.conv1(x)) + 0.25)  # Add of a scalar      # HardSwish (opset 14+), x * HardSigmoid before
+        x = F.relu6(self.dw(x))                       # Clip [0, 6]
+        s = F.adaptive_avg_pool2d(x, 1)
+        s = F.hardsigmoid(self.se2(F.relu(self.se1(s))))
+        x = s * x                                     # the (n, c, 1, 1) gate first
+        x = 1.0 - 0.5 * self.conv3(x)                 # Mul by a scalar (constant first), Sub from one
+        x = x * torch.sigmoid(x)                      # SiLU: Sigmoid, same-shape Mul
+        x = torch.tanh(x)
+        m = torch.flatten(F.adaptive_max_pool2d(x, 1), 1)  # exported as a whole-plane MaxPool
+        x = x.mean((2, 3)) + m                        # ReduceMean over h and w, keepdims 0
+        return self.fc(x)
+
+
+def act_models(out):
+    """onnx_act.onnx (opset 17) and onnx_act_op11.onnx: the Act network, input (2, 3, 10, 10)
+    in onnx_act_x.bin, PyTorch's float64 output (2 x 5) in onnx_act_y.bin."""
+    torch.manual_seed(1)
+    m = Act().eval()
+    with torch.no_grad():
+        for p in m.bn1.parameters():
+            p.uniform_(0.5, 1.5)
+        m.bn1.running_mean.uniform_(-0.1, 0.1)
+        m.bn1.running_var.uniform_(0.5, 1.5)
+    x = torch.rand(2, 3, 10, 10) * 6 - 3
+    for opset, name in ((17, "onnx_act.onnx"), (11, "onnx_act_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_act_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_act_y.bin"))
 
 
 def refused_models(out):
@@ -121,6 +175,24 @@ def linear_model(out):
     (e / e.sum(1, keepdims=True)).astype("<f4").tofile(os.path.join(out, "onnx_linear_y.bin"))
 
 
+def gmax_model(out):
+    """onnx_gmax.onnx: GlobalMaxPool -> Flatten -> Sigmoid, numpy's output for a (2, 3, 5, 4) input."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper
+    nodes = [helper.make_node("GlobalMaxPool", ["x"], ["p"], name="gmax"),
+             helper.make_node("Flatten", ["p"], ["f"], name="flat"),
+             helper.make_node("Sigmoid", ["f"], ["y"], name="sig")]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3, 5, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    m = helper.make_model(helper.make_graph(nodes, "g", [x], [y]), opset_imports=[helper.make_opsetid("", 13)])
+    onnx.save(m, os.path.join(out, "onnx_gmax.onnx"))
+    xv = np.random.default_rng(2).uniform(-3, 3, (2, 3, 5, 4)).astype(np.float32)
+    xv.astype("<f4").tofile(os.path.join(out, "onnx_gmax_x.bin"))
+    yv = 1 / (1 + np.exp(-xv.astype(np.float64).max((2, 3))))
+    yv.astype("<f4").tofile(os.path.join(out, "onnx_gmax_y.bin"))
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data")
     torch.manual_seed(0)
@@ -143,6 +215,8 @@ def main():
     np.save(os.path.join(out, "onnx_small_x.npy"), x.numpy())  # for `oclnn run` (tests/check_onnx_tool.cmake)
     refused_models(out)
     linear_model(out)
+    act_models(out)
+    gmax_model(out)
 
 
 if __name__ == "__main__":

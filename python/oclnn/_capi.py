@@ -137,7 +137,8 @@ class NodeDesc(ctypes.Structure):
                 ("dilation_h", ctypes.c_uint32), ("dilation_w", ctypes.c_uint32),
                 ("groups", ctypes.c_uint32), ("bias", ctypes.c_bool), ("ceil_mode", ctypes.c_bool),
                 ("count_include_pad", ctypes.c_bool), ("out_h", ctypes.c_uint32),
-                ("out_w", ctypes.c_uint32), ("eps", ctypes.c_float)]
+                ("out_w", ctypes.c_uint32), ("eps", ctypes.c_float),
+                ("eltwise", ctypes.c_int)]  # ACTIVATION's oclnn_eltwise_op (issue 16)
 
 
 class NetLayerInfo(ctypes.Structure):

@@ -352,6 +352,18 @@ def test_net_from_onnx(ctx, source):
     np.testing.assert_allclose(got, want, atol=1e-4, rtol=1e-3)  # ONNX_ATOL, ONNX_RTOL
 
 
+def test_net_from_onnx_activations(ctx):
+    """The activations and squeeze-excite gate model (HardSwish, Clip, HardSigmoid, Mul, Sigmoid,
+    Tanh, ReduceMean; tools/make_onnx_test.py) against PyTorch's float64 output."""
+    skip_without_onnx()
+    x = golden("onnx_act_x.bin").reshape(2, 3, 10, 10)
+    want = golden("onnx_act_y.bin").reshape(2, 5, 1, 1)
+    for name in ("onnx_act.onnx", "onnx_act_op11.onnx"):
+        with oclnn.Net.from_onnx(data(name), batch=2, context=ctx) as net:
+            got = net(x)
+        np.testing.assert_allclose(got, want, atol=1e-4, rtol=1e-3, err_msg=name)
+
+
 def test_net_from_onnx_errors(tmp_path):
     skip_without_onnx()
     cpu = context("cpu", "nchw")

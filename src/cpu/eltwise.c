@@ -11,6 +11,8 @@
 /* max(v, 0) that keeps NaN (as torch.relu) and compiles to a compare and blend; fmaxf would
  * drop NaN and, with its exact semantics, is a library call per element. */
 #define RELU(v) ((v) < 0.0f ? 0.0f : (v))
+/* min(max(v + 3, 0), 6), as torch's hardsigmoid and hardswish compute it before the / 6 */
+#define HARD(v) ((v) + 3.0f < 0.0f ? 0.0f : (v) + 3.0f > 6.0f ? 6.0f : (v) + 3.0f)
 
 typedef struct row_args {
     oclnn_eltwise_op op;
@@ -29,6 +31,9 @@ static inline float act(oclnn_eltwise_op op, float v) {
     case OCLNN_ELTWISE_RELU6: return v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
     case OCLNN_ELTWISE_SIGMOID: return 1.0f / (1.0f + expf(-v));
     case OCLNN_ELTWISE_TANH: return tanhf(v);
+    case OCLNN_ELTWISE_HARDSIGMOID: return HARD(v) / 6.0f;
+    case OCLNN_ELTWISE_HARDSWISH: return v * HARD(v) / 6.0f;
+    case OCLNN_ELTWISE_MUL:
     case OCLNN_ELTWISE_ADD:
     case OCLNN_ELTWISE_SCALE: return v;
     }
@@ -71,9 +76,17 @@ static void row(const row_args *r) {
         else
             for (size_t i = 0; i < n; i++) d[i * sd] = RELU(a[i * sa]);
         return;
+    case OCLNN_ELTWISE_MUL: /* b's strides may be 0 (a per-channel gate) */
+        if (sa == 1 && sb == 1 && sd == 1)
+            for (size_t i = 0; i < n; i++) d[i] = a[i] * b[i];
+        else
+            for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] * b[i * sb];
+        return;
     case OCLNN_ELTWISE_RELU6:
     case OCLNN_ELTWISE_SIGMOID:
     case OCLNN_ELTWISE_TANH:
+    case OCLNN_ELTWISE_HARDSIGMOID:
+    case OCLNN_ELTWISE_HARDSWISH:
         for (size_t i = 0; i < n; i++) d[i * sd] = act(r->op, a[i * sa]);
         return;
     }

@@ -29,6 +29,9 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
     case OCLNN_NODE_ADD: return "add";
     case OCLNN_NODE_FC: return "fc";
     case OCLNN_NODE_SOFTMAX: return "softmax";
+    case OCLNN_NODE_ACTIVATION: return "activation";
+    case OCLNN_NODE_MUL: return "mul";
+    case OCLNN_NODE_GLOBAL_MAX_POOL: return "global_max_pool";
     }
     return "";
 }
@@ -118,7 +121,7 @@ static oclnn_status make_conv_node(oclnn__node *n, uint32_t c) {
 
 static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
     const oclnn_node_desc *d = &n->desc;
-    size_t want = d->op == OCLNN_NODE_INPUT ? 0 : d->op == OCLNN_NODE_ADD ? 2 : 1;
+    size_t want = d->op == OCLNN_NODE_INPUT ? 0 : d->op == OCLNN_NODE_ADD || d->op == OCLNN_NODE_MUL ? 2 : 1;
     if (d->op == OCLNN_NODE_CONCAT) {
         if (n->input_count < 2)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": concat needs 2 or more inputs, not %zu",
@@ -200,8 +203,32 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
     }
     case OCLNN_NODE_RELU:
     case OCLNN_NODE_SOFTMAX:
+    case OCLNN_NODE_GLOBAL_MAX_POOL:
         n->out_channels = c;
         return OCLNN_OK;
+    case OCLNN_NODE_ACTIVATION:
+        switch (d->eltwise) {
+        case OCLNN_ELTWISE_RELU:
+        case OCLNN_ELTWISE_RELU6:
+        case OCLNN_ELTWISE_SIGMOID:
+        case OCLNN_ELTWISE_TANH:
+        case OCLNN_ELTWISE_HARDSIGMOID:
+        case OCLNN_ELTWISE_HARDSWISH: n->out_channels = c; return OCLNN_OK;
+        case OCLNN_ELTWISE_ADD:
+        case OCLNN_ELTWISE_ADD_RELU:
+        case OCLNN_ELTWISE_SCALE:
+        case OCLNN_ELTWISE_MUL: break;
+        }
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eltwise (%d) is not a one-operand activation",
+                           n->name, (int)d->eltwise);
+    case OCLNN_NODE_MUL: {
+        uint32_t c2 = g->nodes[n->inputs[1]].out_channels;
+        if (c != c2)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": inputs have %u and %u channels", n->name,
+                               c, c2);
+        n->out_channels = c;
+        return OCLNN_OK;
+    }
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": desc->op (%d) is not a node operation", n->name,
                        (int)d->op);

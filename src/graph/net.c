@@ -115,7 +115,9 @@ static oclnn_status make_conv(compiler *c, int i, oclnn__step *s) {
 static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o) {
     oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
     pd.input = in;
-    if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+    if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
+        pd.kind = OCLNN_POOL_GLOBAL_MAX;
+    } else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
         if (o.h == 1 && o.w == 1) {
             pd.kind = OCLNN_POOL_GLOBAL_AVG;
         } else {
@@ -135,6 +137,23 @@ static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, ocl
         pd.count_include_pad = d->count_include_pad;
     }
     return pd;
+}
+
+/* The step label of an ACTIVATION node. */
+static const char *eltwise_label(oclnn_eltwise_op op) {
+    switch (op) {
+    case OCLNN_ELTWISE_RELU: return "relu";
+    case OCLNN_ELTWISE_RELU6: return "relu6";
+    case OCLNN_ELTWISE_SIGMOID: return "sigmoid";
+    case OCLNN_ELTWISE_TANH: return "tanh";
+    case OCLNN_ELTWISE_HARDSIGMOID: return "hardsigmoid";
+    case OCLNN_ELTWISE_HARDSWISH: return "hardswish";
+    case OCLNN_ELTWISE_ADD:
+    case OCLNN_ELTWISE_ADD_RELU:
+    case OCLNN_ELTWISE_SCALE:
+    case OCLNN_ELTWISE_MUL: break;
+    }
+    return "activation";
 }
 
 static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
@@ -182,9 +201,21 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         st = oclnn_eltwise_create(ctx, &ed, NULL, NULL, &s->op);
         break;
     }
+    case OCLNN_NODE_ACTIVATION:
+    case OCLNN_NODE_MUL: {
+        s->kind = OCLNN__STEP_ELTWISE;
+        oclnn_eltwise_desc ed = OCLNN_ELTWISE_DESC_INIT;
+        ed.shape = in;
+        ed.op = d->op == OCLNN_NODE_MUL ? OCLNN_ELTWISE_MUL : d->eltwise;
+        if (d->op == OCLNN_NODE_MUL) s->src[1] = n->inputs[1];
+        snprintf(s->label, sizeof s->label, "%s", d->op == OCLNN_NODE_MUL ? "mul" : eltwise_label(d->eltwise));
+        st = oclnn_eltwise_create(ctx, &ed, NULL, NULL, &s->op);
+        break;
+    }
     case OCLNN_NODE_MAX_POOL:
     case OCLNN_NODE_AVG_POOL:
-    case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL:
+    case OCLNN_NODE_GLOBAL_MAX_POOL: {
         s->kind = OCLNN__STEP_POOL;
         oclnn_pool2d_desc pd = pool_desc(d, in, o);
         st = oclnn_pool2d_create(ctx, &pd, &s->op);

@@ -3,6 +3,7 @@
  * attribute it does not know is refused, so nothing is silently ignored) and every input's kind
  * and shape, and refusing what the graph cannot run with the node's name, op type and what is
  * missing (the error context names the node; messages say the rest). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,16 @@ static oclnn_status op_pool(oclnn__onnx_node *c, bool max) {
     return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
 }
 
+static oclnn_status op_global_max(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_GLOBAL_MAX_POOL;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+}
+
 static oclnn_status op_global_avg(oclnn__onnx_node *c) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
@@ -151,6 +162,29 @@ static oclnn_status op_global_avg(oclnn__onnx_node *c) {
     d.op = OCLNN_NODE_ADAPTIVE_AVG_POOL;
     d.out_h = d.out_w = 1;
     return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+}
+
+/* ReduceMean over h and w (axes {2, 3} of a 4-D tensor, opsets up to 17): global average
+ * pooling; without keepdims the value is (n, c), as the pooled (n, c, 1, 1) flattened. */
+static oclnn_status op_reduce_mean(oclnn__onnx_node *c) {
+    static const char *const known[] = {"axes", "keepdims", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    if (oclnn__onnx_in_name(c, 1)) return oclnn__onnx_refuse("axes as an input (opset 18; only the axes attribute)");
+    const Onnx__AttributeProto *a = oclnn__onnx_attr(c, "axes");
+    if (!a) return oclnn__onnx_refuse("no axes (a mean over every axis; only over h and w)");
+    int64_t axes[2], keep;
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "axes", 2, 0, -4, 3, axes));
+    OCLNN__TRY(oclnn__onnx_attr_int(c, "keepdims", 1, &keep));
+    for (int i = 0; i < 2; i++)
+        if (axes[i] < 0) axes[i] += 4;
+    if (!((axes[0] == 2 && axes[1] == 3) || (axes[0] == 3 && axes[1] == 2)))
+        return oclnn__onnx_refuse("axes (%lld, %lld) (only h and w, axes 2 and 3)", (long long)axes[0], (long long)axes[1]);
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ADAPTIVE_AVG_POOL;
+    d.out_h = d.out_w = 1;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, keep ? 4 : 2);
 }
 
 static oclnn_status op_relu(oclnn__onnx_node *c) {
@@ -163,12 +197,79 @@ static oclnn_status op_relu(oclnn__onnx_node *c) {
     return oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
 }
 
+/* Add, Sub, Mul, Div of a 4-D node value and a constant scalar or per-channel tensor ((c), (c, 1, 1)
+ * or (1, c, 1, 1)): an inference batch norm with mean 0 and variance 1 (eps 1e-30, so
+ * sqrt(var + eps) is exactly 1): x * scale[c] + shift[c], folded into a conv before it. `op` is
+ * '+', '-', '*' or '/'; `x_first` says whether x is the left operand. */
+typedef enum affine_op { AFFINE_ADD, AFFINE_SUB, AFFINE_MUL, AFFINE_DIV } affine_op;
+
+static oclnn_status add_affine(oclnn__onnx_node *c, affine_op op, const oclnn__onnx_value *x, size_t k_input, bool x_first) {
+    if (x->rank != 4) return oclnn__onnx_refuse("a constant operand with a tensor of rank %d (only rank 4, per channel)", x->rank);
+    if (op == AFFINE_DIV && !x_first) return oclnn__onnx_refuse("a constant divided by a tensor");
+    uint32_t ch = oclnn__onnx_channels_of(c, x->node);
+    oclnn__onnx_const k;
+    OCLNN__TRY(oclnn__onnx_input_const(c, k_input, true, &k));
+    bool per_channel = k.count == ch && ((k.ndim == 1) || (k.ndim == 3 && k.dims[1] == 1 && k.dims[2] == 1) ||
+                                         (k.ndim == 4 && k.dims[0] == 1 && k.dims[2] == 1 && k.dims[3] == 1));
+    bool scalar = k.count == 1 && k.ndim <= 4;
+    if (!per_channel && !scalar) {
+        free(k.data);
+        return oclnn__onnx_refuse("a constant operand of %zu values in %d dims (only a scalar or one value per channel)",
+                                  k.count, k.ndim);
+    }
+    float *p = calloc(4 * (size_t)ch, sizeof *p);
+    if (!p) {
+        free(k.data);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %u channels", ch);
+    }
+    float *scale = p, *shift = p + ch, *mean = p + 2 * (size_t)ch, *var = p + 3 * (size_t)ch;
+    for (uint32_t i = 0; i < ch; i++) {
+        float v = k.data[per_channel ? i : 0];
+        scale[i] = 1.0f;
+        var[i] = 1.0f;
+        switch (op) {
+        case AFFINE_ADD: shift[i] = v; break;
+        case AFFINE_SUB:
+            if (x_first) shift[i] = -v;
+            else scale[i] = -1.0f, shift[i] = v;
+            break;
+        case AFFINE_MUL: scale[i] = v; break;
+        case AFFINE_DIV: scale[i] = 1.0f / v; break;
+        }
+    }
+    free(k.data);
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_BATCHNORM;
+    d.eps = 1e-30f;
+    oclnn_status st = oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    static const char *const params[] = {"weight", "bias", "running_mean", "running_var"};
+    float *vals[4] = {scale, shift, mean, var};
+    for (int i = 0; i < 4 && st == OCLNN_OK; i++) st = oclnn__onnx_set_param(c, params[i], vals[i], ch);
+    free(p);
+    return st;
+}
+
+/* Sub and Div: of a tensor and a constant only (see add_affine). */
+static oclnn_status op_sub_div(oclnn__onnx_node *c, affine_op op) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *a, *b;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
+    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_CONST) return add_affine(c, op, a, 1, true);
+    if (a->kind == OCLNN__ONNX_VALUE_CONST && b->kind == OCLNN__ONNX_VALUE_NODE) return add_affine(c, op, b, 0, false);
+    return oclnn__onnx_refuse("%s of two tensors or two constants (only a tensor and a constant scalar or per-channel vector)",
+                              op == AFFINE_SUB ? "Sub" : "Div");
+}
+
 static oclnn_status op_add(oclnn__onnx_node *c) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     const oclnn__onnx_value *a, *b;
     OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
     OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_CONST) return add_affine(c, AFFINE_ADD, a, 1, true);
+    if (a->kind == OCLNN__ONNX_VALUE_CONST && b->kind == OCLNN__ONNX_VALUE_NODE) return add_affine(c, AFFINE_ADD, b, 0, false);
     if (a->kind != OCLNN__ONNX_VALUE_NODE || b->kind != OCLNN__ONNX_VALUE_NODE)
         return oclnn__onnx_refuse("Add of a constant (broadcast) tensor; only two tensors of one shape, or a bias after MatMul");
     if (a->rank != b->rank) return oclnn__onnx_refuse("Add of tensors of ranks %d and %d (broadcasting)", a->rank, b->rank);
@@ -420,6 +521,105 @@ static oclnn_status op_pad(oclnn__onnx_node *c) {
     return oclnn__onnx_define_node(c, 0, x->node, 4);
 }
 
+/* ---- activations and products (issue 16: MobileNetV2/V3, EfficientNet) -------------------- */
+
+static oclnn_status add_activation(oclnn__onnx_node *c, oclnn_eltwise_op op) {
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ACTIVATION;
+    d.eltwise = op;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
+}
+
+/* Sigmoid, Tanh, HardSwish: no attributes. */
+static oclnn_status op_unary(oclnn__onnx_node *c, oclnn_eltwise_op op) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    return add_activation(c, op);
+}
+
+/* HardSigmoid as torch exports it: max(0, min(1, x / 6 + 0.5)). */
+static oclnn_status op_hardsigmoid(oclnn__onnx_node *c) {
+    static const char *const known[] = {"alpha", "beta", NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    float alpha, beta;
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "alpha", 0.2f, &alpha));
+    OCLNN__TRY(oclnn__onnx_attr_float(c, "beta", 0.5f, &beta));
+    if (!(fabsf(alpha - 1.0f / 6.0f) <= 1e-6f) || beta != 0.5f)
+        return oclnn__onnx_refuse("alpha %g, beta %g (only torch's hardsigmoid: alpha 1/6, beta 0.5)", (double)alpha,
+                                  (double)beta);
+    return add_activation(c, OCLNN_ELTWISE_HARDSIGMOID);
+}
+
+/* One bound of Clip: from the attribute (opset < 11) or the optional constant input. */
+static oclnn_status clip_bound(oclnn__onnx_node *c, const char *attr, size_t input, float def, float *v) {
+    if (c->ld->opset < 11) return oclnn__onnx_attr_float(c, attr, def, v);
+    *v = def;
+    if (!oclnn__onnx_in_name(c, input)) return OCLNN_OK;
+    oclnn__onnx_const k;
+    OCLNN__TRY(oclnn__onnx_input_const(c, input, true, &k));
+    oclnn_status st = OCLNN_OK;
+    if (k.count != 1) st = oclnn__onnx_refuse("%s has %zu values (a scalar is needed)", attr, k.count);
+    else *v = k.data[0];
+    free(k.data);
+    return st;
+}
+
+/* Clip to [0, 6] (ReLU6) or [0, inf) (ReLU); other bounds are refused. */
+static oclnn_status op_clip(oclnn__onnx_node *c) {
+    static const char *const known[] = {"min", "max", NULL};
+    static const char *const none[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, c->ld->opset < 11 ? known : none));
+    float lo, hi;
+    OCLNN__TRY(clip_bound(c, "min", 1, -INFINITY, &lo));
+    OCLNN__TRY(clip_bound(c, "max", 2, INFINITY, &hi));
+    if (lo == 0.0f && hi == 6.0f) return add_activation(c, OCLNN_ELTWISE_RELU6);
+    if (lo == 0.0f && hi == INFINITY) return add_activation(c, OCLNN_ELTWISE_RELU);
+    return oclnn__onnx_refuse("bounds [%g, %g] (only [0, 6], ReLU6, and [0, inf), ReLU)", (double)lo, (double)hi);
+}
+
+/* A node value's shape at the model's input size (224 for a symbolic one): only to tell a
+ * per-channel gate (h = w = 1 at any size) from a feature map. */
+static oclnn_status value_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s) {
+    size_t n = oclnn_graph_node_count(c->ld->g);
+    oclnn_shape *shapes = calloc(n ? n : 1, sizeof *shapes);
+    if (!shapes) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot infer shapes");
+    oclnn_shape in = c->ld->input;
+    oclnn_shape x = {1, in.c, in.h ? in.h : 224u, in.w ? in.w : 224u};
+    oclnn_status st = oclnn_graph_infer_shapes(c->ld->g, x, shapes);
+    if (st == OCLNN_OK) *s = shapes[node];
+    free(shapes);
+    return st;
+}
+
+/* Mul of two node values: one shape (SiLU's x * sigmoid(x), hardswish at opset < 14), or a
+ * feature map by a (n, c, 1, 1) gate in either order (squeeze-excite). Constants are refused. */
+static oclnn_status op_mul(oclnn__onnx_node *c) {
+    static const char *const known[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
+    const oclnn__onnx_value *a, *b;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &a));
+    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
+    if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_CONST) return add_affine(c, AFFINE_MUL, a, 1, true);
+    if (a->kind == OCLNN__ONNX_VALUE_CONST && b->kind == OCLNN__ONNX_VALUE_NODE) return add_affine(c, AFFINE_MUL, b, 0, false);
+    if (a->kind != OCLNN__ONNX_VALUE_NODE || b->kind != OCLNN__ONNX_VALUE_NODE)
+        return oclnn__onnx_refuse("Mul of two constants");
+    if (a->rank != b->rank) return oclnn__onnx_refuse("Mul of tensors of ranks %d and %d", a->rank, b->rank);
+    oclnn_shape sa, sb;
+    OCLNN__TRY(value_shape(c, a->node, &sa));
+    OCLNN__TRY(value_shape(c, b->node, &sb));
+    if (sa.h == 1 && sa.w == 1 && (sb.h != 1 || sb.w != 1)) { /* the gate first: swap (a product commutes) */
+        const oclnn__onnx_value *t = a;
+        a = b;
+        b = t;
+    }
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_MUL;
+    int in[2] = {a->node, b->node};
+    return oclnn__onnx_add_node(c, &d, in, 2, a->rank); /* shapes are checked when the net is created */
+}
+
 /* ---- the walk ---------------------------------------------------------------------------- */
 
 static void graph_name(oclnn__onnx_node *c) {
@@ -457,9 +657,22 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "Identity")) return op_identity(c, false);
     if (!strcmp(op, "Constant")) return op_constant(c);
     if (!strcmp(op, "Pad")) return op_pad(c);
+    if (!strcmp(op, "Sigmoid")) return op_unary(c, OCLNN_ELTWISE_SIGMOID);
+    if (!strcmp(op, "Tanh")) return op_unary(c, OCLNN_ELTWISE_TANH);
+    if (!strcmp(op, "HardSwish")) return op_unary(c, OCLNN_ELTWISE_HARDSWISH);
+    if (!strcmp(op, "HardSigmoid")) return op_hardsigmoid(c);
+    if (!strcmp(op, "Clip")) return op_clip(c);
+    if (!strcmp(op, "Mul")) return op_mul(c);
+    if (!strcmp(op, "ReduceMean")) return op_reduce_mean(c);
+    if (!strcmp(op, "GlobalMaxPool")) return op_global_max(c);
+    if (!strcmp(op, "Sub")) return op_sub_div(c, AFFINE_SUB);
+    if (!strcmp(op, "Div")) return op_sub_div(c, AFFINE_DIV);
+    if (!strcmp(op, "ConvTranspose") || !strcmp(op, "Resize") || !strcmp(op, "Upsample"))
+        return oclnn__onnx_refuse("op type not supported yet (ConvTranspose and Resize/Upsample are coming as graph "
+                                  "nodes of their own; see docs/ONNX.md)");
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
-                  "Constant, Pad before AveragePool; see docs/ONNX.md)");
+                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div; see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {

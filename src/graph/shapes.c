@@ -90,6 +90,17 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
                                    g->nodes[n->inputs[1]].name);
             break;
         }
+        case OCLNN_NODE_GLOBAL_MAX_POOL: o.h = o.w = 1; break;
+        case OCLNN_NODE_MUL: {
+            oclnn_shape s = shapes[n->inputs[1]];
+            if (s.n != in.n || s.c != in.c || !((s.h == in.h && s.w == in.w) || (s.h == 1 && s.w == 1)))
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "node \"%s\": mul of n%uc%uh%uw%u (\"%s\") by n%uc%uh%uw%u (\"%s\"): the second "
+                                   "must have the first's shape or be (n, c, 1, 1)",
+                                   n->name, in.n, in.c, in.h, in.w, g->nodes[n->inputs[0]].name, s.n, s.c, s.h, s.w,
+                                   g->nodes[n->inputs[1]].name);
+            break;
+        }
         case OCLNN_NODE_FC:
             if (in.h != d->kernel_h || in.w != d->kernel_w)
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
@@ -99,6 +110,7 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
             break;
         case OCLNN_NODE_BATCHNORM:
         case OCLNN_NODE_RELU:
+        case OCLNN_NODE_ACTIVATION:
         case OCLNN_NODE_SOFTMAX: break;
         }
         shapes[i] = o;

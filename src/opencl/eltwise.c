@@ -16,6 +16,9 @@ static const char *op_name(oclnn_eltwise_op op) {
     case OCLNN_ELTWISE_RELU6: return "relu6";
     case OCLNN_ELTWISE_SIGMOID: return "sigmoid";
     case OCLNN_ELTWISE_TANH: return "tanh";
+    case OCLNN_ELTWISE_HARDSIGMOID: return "hardsigmoid";
+    case OCLNN_ELTWISE_HARDSWISH: return "hardswish";
+    case OCLNN_ELTWISE_MUL: return "mul";
     }
     return "add";
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Element-wise operators: add (residual), add + ReLU, per-channel scale and shift, ReLU, ReLU6,
- * sigmoid, tanh. The per-channel arrays live in backend tensors owned by the operator. */
+ * sigmoid, tanh, hard sigmoid, hard swish, and a product (same shape, or a per-channel gate). The per-channel arrays live in backend tensors owned by the operator. */
 #include <stdlib.h>
 
 #include "backend/backend.h"
@@ -20,7 +20,7 @@ oclnn_eltwise_desc oclnn_eltwise_desc_default(void) {
 }
 
 static bool is_binary(oclnn_eltwise_op op) {
-    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU;
+    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU || op == OCLNN_ELTWISE_MUL;
 }
 
 static void eltwise_destroy(oclnn_op *op) {
@@ -40,7 +40,7 @@ oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     OCLNN__TRY(oclnn__check_shape(desc->shape, "desc->shape"));
     oclnn_shape s = desc->shape;
-    if ((unsigned)desc->op > OCLNN_ELTWISE_TANH)
+    if ((unsigned)desc->op > OCLNN_ELTWISE_MUL)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->op (%d) is not an oclnn_eltwise_op",
                            (int)desc->op);
     if (desc->op == OCLNN_ELTWISE_SCALE && !scale)
@@ -93,15 +93,29 @@ oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_
     eltwise_impl *e = op->impl;
     oclnn_shape s = e->desc.shape;
     OCLNN__TRY(oclnn__check_run_tensor(op, a, "a", s));
+    /* MUL's gate: b of (n, c, 1, 1) read through zero h and w strides (backends take any strides) */
+    oclnn_tensor gate;
+    oclnn_shape gs = {s.n, s.c, 1, 1};
     if (is_binary(e->desc.op)) {
-        if (!b) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "b is NULL but the op adds a and b");
-        OCLNN__TRY(oclnn__check_run_tensor(op, b, "b", s));
+        if (!b) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "b is NULL but the op reads a and b");
+        if (e->desc.op == OCLNN_ELTWISE_MUL && (s.h != 1 || s.w != 1) &&
+            oclnn__tensor_check(b, "b") == OCLNN_OK && b->shape.h == 1 && b->shape.w == 1) {
+            OCLNN__TRY(oclnn__check_run_tensor(op, b, "b", gs));
+            gate = *b;
+            gate.shape = s;
+            gate.stride[OCLNN__H] = gate.stride[OCLNN__W] = 0;
+            gate.is_view = true;
+            OCLNN__TRY(oclnn__check_alias(b, "b", dst, "dst", false));
+            b = &gate;
+        } else {
+            OCLNN__TRY(oclnn__check_run_tensor(op, b, "b", s));
+        }
     } else if (b) {
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "b must be NULL for a one-operand op");
     }
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", s));
     OCLNN__TRY(oclnn__check_alias(a, "a", dst, "dst", true));
-    if (b) OCLNN__TRY(oclnn__check_alias(b, "b", dst, "dst", true));
+    if (b && b != &gate) OCLNN__TRY(oclnn__check_alias(b, "b", dst, "dst", true));
     oclnn_context *ctx = op->ctx;
     mtx_lock(&ctx->lock);
     oclnn_status st = ctx->be->layers->eltwise(e->desc.op, a, b, e->has_scale ? &e->scale.t : NULL,

@@ -20,6 +20,9 @@ void oclnn__ref_eltwise(oclnn_shape s, oclnn_layout layout, oclnn_eltwise_op op,
                     case OCLNN_ELTWISE_RELU6: y = x < 0 ? 0.0 : x > 6 ? 6.0 : x; break;
                     case OCLNN_ELTWISE_SIGMOID: y = 1.0 / (1.0 + exp(-x)); break;
                     case OCLNN_ELTWISE_TANH: y = tanh(x); break;
+                    case OCLNN_ELTWISE_HARDSIGMOID: y = fmin(fmax(x + 3, 0), 6) / 6; break;
+                    case OCLNN_ELTWISE_HARDSWISH: y = x * fmin(fmax(x + 3, 0), 6) / 6; break;
+                    case OCLNN_ELTWISE_MUL: y = x * b[i]; break;
                     default: y = NAN; break;
                     }
                     dst[i] = (float)y;

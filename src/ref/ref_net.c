@@ -57,12 +57,25 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
     case OCLNN_NODE_ADD:
         oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_ADD, in0, in1, NULL, NULL, dst);
         break;
+    case OCLNN_NODE_ACTIVATION:
+        oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, d->eltwise, in0, NULL, NULL, NULL, dst);
+        break;
+    case OCLNN_NODE_MUL: {
+        oclnn_shape s1 = shapes[ni->inputs[1]];
+        size_t plane = (size_t)in.h * in.w;
+        bool gate = s1.h == 1 && s1.w == 1; /* one factor per (n, c) */
+        for (size_t k = 0; k < elems(in); k++) dst[k] = (float)((double)in0[k] * in1[gate ? k / plane : k]);
+        break;
+    }
     case OCLNN_NODE_MAX_POOL:
     case OCLNN_NODE_AVG_POOL:
-    case OCLNN_NODE_ADAPTIVE_AVG_POOL: {
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL:
+    case OCLNN_NODE_GLOBAL_MAX_POOL: {
         oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
         pd.input = in;
-        if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+        if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
+            pd.kind = OCLNN_POOL_GLOBAL_MAX;
+        } else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
             pd.kind = OCLNN_POOL_AVG;
             pd.kernel_h = pd.stride_h = in.h / o.h;
             pd.kernel_w = pd.stride_w = in.w / o.w;
