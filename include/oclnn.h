@@ -702,6 +702,177 @@ OCLNN_API oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_
                                     size_t num_dets, const oclnn_voc_gt *gts, size_t num_gts,
                                     uint32_t num_classes, float *ap, float *map);
 
+/* ---- Detection pipeline (issue 18): proposals, multi-level RoIAlign, post-processing ------ */
+/* The stages of torchvision's GeneralizedRCNN between the network's layers, in eval mode, with
+ * torchvision's defaults (the *_default() functions). Network outputs (objectness, deltas, feature
+ * maps) are oclnn tensors; boxes, scores and labels are host arrays as above, one image after
+ * another, each image's part at a fixed stride (its capacity) with its count beside it. */
+
+/** An image's size (height, width) in pixels: the size of the image as resized, before padding. */
+typedef struct oclnn_image_size {
+    uint32_t h, w;
+} oclnn_image_size;
+
+#define OCLNN_DETECT_MAX_LEVELS 8
+
+/** Proposal generation (torchvision RegionProposalNetwork + AnchorGenerator, eval mode). */
+typedef struct oclnn_rpn_desc {
+    uint32_t num_levels;                       /**< feature maps, 1..OCLNN_DETECT_MAX_LEVELS */
+    uint32_t num_sizes;                        /**< anchor sizes per level, 1..8 */
+    float sizes[OCLNN_DETECT_MAX_LEVELS][8];   /**< sizes[level][i]; FPN: 32, 64, 128, 256, 512 */
+    uint32_t num_ratios;                       /**< 1..8 */
+    float ratios[8];                           /**< height / width: 0.5, 1, 2 */
+    oclnn_box_coder coder;                     /**< (1, 1, 1, 1), clip log(1000/16) */
+    uint32_t pre_nms_top_n;                    /**< per level and image, by objectness: 1000 */
+    uint32_t post_nms_top_n;                   /**< per image after NMS: 1000 (capacity) */
+    double nms_threshold;                      /**< 0.7, NMS per level (batched by level) */
+    float score_threshold;                     /**< on sigmoid(objectness), kept when >=: 0.0 */
+    float min_size;                            /**< boxes narrower or lower are removed: 1e-3 */
+} oclnn_rpn_desc;
+/** torchvision's fasterrcnn_resnet50_fpn RPN at test time (5 levels, one size each). */
+OCLNN_API oclnn_rpn_desc oclnn_rpn_desc_default(void);
+
+/**
+ * Proposals for a batch of N images, as torchvision's RPN (eval): anchors per level (oclnn_anchors
+ * with stride padded_size / map size, integer division), deltas decoded, per level the
+ * pre_nms_top_n anchors of highest objectness, sigmoid, boxes clipped to their image's size,
+ * small boxes and scores below the threshold removed, NMS per level (levels never suppress each
+ * other), the post_nms_top_n best kept, by descending score.
+ *   [in]  objectness  num_levels tensors (N, A, H_l, W_l), A = num_sizes * num_ratios, logits
+ *   [in]  deltas      num_levels tensors (N, 4A, H_l, W_l), torchvision's (dx, dy, dw, dh) per anchor
+ *   [in]  image_sizes N sizes; padded_h x padded_w is the batched input's size (each >= an image)
+ *   [out] boxes       N x post_nms_top_n x 4; image i's at i * post_nms_top_n * 4
+ *   [out] scores      N x post_nms_top_n sigmoid scores, or NULL
+ *   [out] counts      N: proposals written per image
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad desc, shapes, contexts, sizes, NULL);
+ * OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
+                                           const oclnn_tensor *const *objectness,
+                                           const oclnn_tensor *const *deltas,
+                                           const oclnn_image_size *image_sizes, uint32_t padded_h,
+                                           uint32_t padded_w, float *boxes, float *scores,
+                                           size_t *counts);
+
+/** Multi-level RoIAlign (torchvision.ops.MultiScaleRoIAlign); see oclnn_msroi_desc_default. */
+typedef struct oclnn_msroi_desc {
+    uint32_t num_levels;         /**< feature maps, finest first, 1..OCLNN_DETECT_MAX_LEVELS */
+    uint32_t pooled_h, pooled_w; /**< 7x7 for the box head, 14x14 for the mask head */
+    int32_t sampling_ratio;      /**< 2 */
+    bool aligned;                /**< false (Faster R-CNN v1) */
+    float canonical_size;        /**< 224 */
+    float canonical_level;       /**< 4 */
+    float eps;                   /**< 1e-6 */
+} oclnn_msroi_desc;
+#define OCLNN_MSROI_DESC_INIT {4u, 7u, 7u, 2, false, 224.0f, 4.0f, 1e-6f}
+OCLNN_API oclnn_msroi_desc oclnn_msroi_desc_default(void);
+
+/**
+ * Creates a multi-level RoIAlign operator (compiles its kernels).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer or a field out of range;
+ * OCLNN_ERROR_BUILD_FAILED.
+ */
+OCLNN_API oclnn_status oclnn_msroi_create(oclnn_context *ctx, const oclnn_msroi_desc *desc,
+                                          oclnn_op **out);
+/**
+ * Pools each RoI from one level: level scales are 2^round(log2(map size / image size)) (the
+ * batch's largest image size, as torchvision infers them; both axes must agree), k_min/k_max from
+ * the first and last scale, an RoI's level floor(canonical_level + log2(sqrt(area) /
+ * canonical_size) + eps) clamped to [k_min, k_max]. dst row r is RoI r, as torchvision's.
+ *   [in]  levels      num_levels tensors (N, C, H_l, W_l), same N, C and context
+ *   [in]  image_size  the largest image size of the batch (max h, max w over images)
+ *   [in]  rois        num_rois x 5 floats (batch index, x1, y1, x2, y2) on the host
+ *   [out] dst         (R >= num_rois, C, pooled_h, pooled_w)
+ *   [out] level_of    num_rois level indices (0 = finest), or NULL
+ * Returns as oclnn_roi_run, and OCLNN_ERROR_INVALID_ARGUMENT for levels whose scales differ by
+ * axis or are not in decreasing order.
+ */
+OCLNN_API oclnn_status oclnn_msroi_run(oclnn_op *op, const oclnn_tensor *const *levels,
+                                       oclnn_image_size image_size, const float *rois,
+                                       size_t num_rois, oclnn_tensor *dst, int32_t *level_of);
+
+/** Detection post-processing (torchvision RoIHeads.postprocess_detections). */
+typedef struct oclnn_detect_post_desc {
+    oclnn_box_coder coder;         /**< (10, 10, 5, 5), clip log(1000/16) */
+    float score_threshold;         /**< kept when score > this: 0.05 */
+    float min_size;                /**< 1e-2 */
+    double nms_threshold;          /**< per-class NMS: 0.5 */
+    uint32_t detections_per_image; /**< 100 (capacity per image) */
+} oclnn_detect_post_desc;
+#define OCLNN_DETECT_POST_DESC_INIT \
+    {{{10.0f, 10.0f, 5.0f, 5.0f}, 4.135166556742356f}, 0.05f, 1e-2f, 0.5, 100u}
+
+/**
+ * Final detections of N images from the box head: softmax of class_logits, each proposal's
+ * deltas decoded per class (classes 1..K-1; 0 is background), clipped to the image, scores <=
+ * threshold and small boxes removed, NMS per class, the best detections_per_image kept by
+ * descending score.
+ *   [in]  class_logits   P x K (P = sum of num_proposals), box_regression P x 4K
+ *   [in]  proposals      P x 4, image after image; num_proposals N counts; image_sizes N
+ *   [out] boxes N x D x 4, scores N x D, labels N x D (1..K-1), counts N (D = detections_per_image)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_detect_postprocess(
+    oclnn_context *ctx, const oclnn_detect_post_desc *desc, const float *class_logits,
+    const float *box_regression, uint32_t num_classes, const float *proposals,
+    const size_t *num_proposals, const oclnn_image_size *image_sizes, size_t num_images,
+    float *boxes, float *scores, int32_t *labels, size_t *counts);
+
+/** Mask pasting (torchvision maskrcnn_inference + paste_masks_in_image). */
+typedef struct oclnn_mask_paste_desc {
+    uint32_t padding;  /**< the mask is padded by this many zeros and its box expanded: 1 */
+    bool logits;       /**< the masks are logits: apply the sigmoid (true) */
+    bool binarize;     /**< write 1 where the probability is >= threshold, else 0 (true) */
+    float threshold;   /**< 0.5 */
+} oclnn_mask_paste_desc;
+#define OCLNN_MASK_PASTE_DESC_INIT {1u, true, true, 0.5f}
+
+/**
+ * Pastes n masks into image-sized planes: mask i is channel labels[i] of masks[i] (channel 0
+ * when num_classes is 1), zero-padded, its box expanded by (M + 2 padding) / M and truncated to
+ * integers, resized bilinearly (align_corners false) to the box and written into a zero plane.
+ *   [in]  masks   n x num_classes x M x M (the mask head's output, NCHW order)
+ *   [in]  labels  n class ids (< num_classes), or NULL when num_classes is 1
+ *   [in]  boxes   n x 4 in the image's coordinates
+ *   [out] out     n x image_h x image_w
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, label out of range, a non-finite box).
+ */
+OCLNN_API oclnn_status oclnn_mask_paste(const oclnn_mask_paste_desc *desc, const float *masks,
+                                        size_t n, uint32_t num_classes, uint32_t mask_size,
+                                        const int32_t *labels, const float *boxes,
+                                        uint32_t image_h, uint32_t image_w, float *out);
+
+/** RoI sampling for training (Fast R-CNN / torchvision RoIHeads.select_training_samples). */
+typedef struct oclnn_roi_sample_desc {
+    uint32_t batch_size_per_image; /**< 512 */
+    float positive_fraction;       /**< 0.25 */
+    float fg_iou_threshold;        /**< foreground when max IoU >= this: 0.5 */
+    float bg_iou_high;             /**< background when max IoU < this: 0.5 */
+    float bg_iou_low;              /**< ... and >= this: 0 (torchvision); the paper: 0.1 */
+    bool append_gt;                /**< add the ground-truth boxes to the proposals (torchvision) */
+    oclnn_box_coder coder;         /**< (10, 10, 5, 5) */
+    uint64_t seed;                 /**< the random choice is a function of the seed */
+} oclnn_roi_sample_desc;
+#define OCLNN_ROI_SAMPLE_DESC_INIT \
+    {512u, 0.25f, 0.5f, 0.5f, 0.0f, true, {{10.0f, 10.0f, 5.0f, 5.0f}, 4.135166556742356f}, 0u}
+
+/**
+ * Samples one image's RoIs: proposals (plus the ground truth with append_gt) matched to the
+ * ground-truth box of highest IoU; foreground (label of that box) at max IoU >= fg_iou_threshold,
+ * background (label 0) in [bg_iou_low, bg_iou_high), others ignored; up to batch_size_per_image
+ * * positive_fraction foreground chosen at random, background fills the rest; the sample is
+ * returned in proposal order with box-regression targets (encoded against the matched box,
+ * zero for background).
+ *   [in]  proposals n x 4; gt_boxes num_gt x 4; gt_labels num_gt (>= 1)
+ *   [out] rois, targets (x 4), labels, matched (gt index or -1; may be NULL): room for
+ *         batch_size_per_image; num_out: how many were written
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_roi_sample(const oclnn_roi_sample_desc *desc, const float *proposals,
+                                        size_t n, const float *gt_boxes, const int32_t *gt_labels,
+                                        size_t num_gt, float *rois, int32_t *labels,
+                                        float *targets, int32_t *matched, size_t *num_out);
+
 /* ---- Fully connected, softmax, LRN ------------------------------------------------------ */
 
 /**
