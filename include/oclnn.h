@@ -1210,6 +1210,112 @@ typedef struct oclnn_net_memory_info {
 } oclnn_net_memory_info;
 OCLNN_API oclnn_status oclnn_net_memory(const oclnn_net *net, oclnn_net_memory_info *info);
 
+/* ---- Detectors (issue 18): Faster R-CNN / Mask R-CNN with ResNet-50-FPN ----------------- */
+/*
+ * torchvision's fasterrcnn_resnet50_fpn and maskrcnn_resnet50_fpn in eval mode, with
+ * torchvision's parameter names (a state_dict saved as .safetensors loads; batch norm is folded,
+ * as FrozenBatchNorm2d). A run takes a batch of images of any sizes and does, as torchvision's
+ * GeneralizedRCNN: the transform on the host (normalise by ImageNet's mean and std, bilinear
+ * resize so the short side is min_size unless the long side would pass max_size, zero-pad the
+ * batch to the largest image rounded up to a multiple of 32), the backbone and FPN (one net),
+ * the RPN head per level, proposals (oclnn_rpn_proposals), multi-level RoIAlign (oclnn_msroi_*),
+ * the box head (TwoMLPHead + predictor, one net), post-processing (oclnn_detect_postprocess) and
+ * the boxes scaled back to each original image. Nets are compiled for the padded batch shape on
+ * first use and kept while the shape stays the same.
+ */
+typedef struct oclnn_detector oclnn_detector;
+
+/** Settings of a detector (torchvision's constructor arguments); start from
+ * OCLNN_DETECTOR_OPTIONS_INIT (torchvision's defaults). */
+typedef struct oclnn_detector_options {
+    uint32_t min_size, max_size;        /**< transform's resize: 800, 1333 */
+    uint32_t rpn_pre_nms_top_n;         /**< per level: 1000 */
+    uint32_t rpn_post_nms_top_n;        /**< per image: 1000 */
+    float rpn_nms_thresh;               /**< 0.7 */
+    float rpn_score_thresh;             /**< 0.0 */
+    float box_score_thresh;             /**< 0.05 */
+    float box_nms_thresh;               /**< 0.5 */
+    uint32_t box_detections_per_img;    /**< 100 */
+    uint32_t num_classes;               /**< with background: 91 (COCO) */
+} oclnn_detector_options;
+#define OCLNN_DETECTOR_OPTIONS_INIT {800u, 1333u, 1000u, 1000u, 0.7f, 0.0f, 0.05f, 0.5f, 100u, 91u}
+OCLNN_API oclnn_detector_options oclnn_detector_options_default(void);
+
+/** An input image: 3 x height x width floats, RGB planes in [0, 1] (torchvision's tensor). */
+typedef struct oclnn_image {
+    const float *data;
+    uint32_t height, width;
+} oclnn_image;
+
+/** One image's result; the arrays belong to the detector and stay valid until its next run. */
+typedef struct oclnn_detections {
+    size_t count;               /**< detections, by descending score */
+    const float *boxes;         /**< count x 4 (x1, y1, x2, y2) in the original image */
+    const float *scores;        /**< count */
+    const int32_t *labels;      /**< count, 1..num_classes-1 (COCO ids) */
+    const float *masks;         /**< Mask R-CNN: count x height x width, 0 or 1; else NULL */
+    uint32_t height, width;     /**< the original image's size */
+    size_t num_proposals;       /**< the RPN's proposals for this image */
+    const float *proposals;     /**< num_proposals x 4 in the resized image's coordinates */
+    const float *proposal_scores; /**< num_proposals sigmoid objectness, descending */
+    uint32_t resized_h, resized_w;
+} oclnn_detections;
+
+/** The stages a run is timed by (oclnn_detector_stage_ms). */
+typedef enum oclnn_detector_stage {
+    OCLNN_DETECTOR_STAGE_TRANSFORM = 0, /**< host: normalise, resize, pad, upload */
+    OCLNN_DETECTOR_STAGE_BACKBONE = 1,  /**< ResNet-50 body */
+    OCLNN_DETECTOR_STAGE_FPN = 2,       /**< feature pyramid */
+    OCLNN_DETECTOR_STAGE_RPN = 3,       /**< RPN head and proposals */
+    OCLNN_DETECTOR_STAGE_ROI_HEADS = 4, /**< multi-level RoIAlign, box head (and mask head) */
+    OCLNN_DETECTOR_STAGE_POST = 5,      /**< post-processing, mask pasting, rescaling */
+    OCLNN_DETECTOR_STAGES = 6
+} oclnn_detector_stage;
+
+/** "fasterrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn", NULL-terminated. */
+OCLNN_API const char *const *oclnn_detector_names(void);
+
+/**
+ * Creates a detector `name` (oclnn_detector_names) on ctx; parameters are zero until
+ * oclnn_detector_load_safetensors or oclnn_detector_init_random.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, unknown name, an option out of range);
+ * OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_detector_create(oclnn_context *ctx, const char *name,
+                                             const oclnn_detector_options *options,
+                                             oclnn_detector **out);
+OCLNN_API void oclnn_detector_destroy(oclnn_detector *det);
+/** Loads a torchvision state_dict (.safetensors); every parameter must be present with its shape.
+ * Returns as oclnn_graph_load_safetensors. */
+OCLNN_API oclnn_status oclnn_detector_load_safetensors(oclnn_detector *det, const char *path);
+/** Seeded parameters as oclnn_graph_init_random (tools/golden/detector.py reproduces them). */
+OCLNN_API oclnn_status oclnn_detector_init_random(oclnn_detector *det, uint64_t seed);
+/**
+ * The parameter `name` (torchvision's, e.g. "backbone.body.bn1.running_var") as a writable view
+ * of `*count` floats, as oclnn_graph_param; valid until the detector is destroyed. The compiled
+ * nets are dropped, so the next run compiles them with the values written.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, no such parameter).
+ */
+OCLNN_API oclnn_status oclnn_detector_param(oclnn_detector *det, const char *name, float **data,
+                                            size_t *count);
+/**
+ * Detects objects in `count` images (one batch). With `profile`, each stage is finished and
+ * timed (oclnn_detector_stage_ms), and the backbone and FPN run layer by layer.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, an empty image); the failures of the
+ * nets and detection ops it runs.
+ */
+OCLNN_API oclnn_status oclnn_detector_run(oclnn_detector *det, const oclnn_image *images,
+                                          size_t count, bool profile);
+/** Image `index`'s result of the last run. Returns OCLNN_ERROR_INVALID_ARGUMENT past the batch. */
+OCLNN_API oclnn_status oclnn_detector_result(const oclnn_detector *det, size_t index,
+                                             oclnn_detections *out);
+/** The last profiled run's time per stage, ms (OCLNN_DETECTOR_STAGES values). */
+OCLNN_API oclnn_status oclnn_detector_stage_ms(const oclnn_detector *det, double *ms);
+/** "transform", "backbone", "fpn", "rpn", "roi_heads", "postprocess"; "" out of range. */
+OCLNN_API const char *oclnn_detector_stage_name(oclnn_detector_stage stage);
+/** COCO's category name of torchvision's label id (1..90), "N/A" for unused ids, "" out of range. */
+OCLNN_API const char *oclnn_coco_label(int32_t label);
+
 /* ---- Tuning ----------------------------------------------------------------------------- */
 /* Tuned kernel parameters. `oclnn tune` measures, per device, the compile-time parameters of the
  * kernels (work per work-item, vector widths) on real shapes, and the faster layout, and writes
