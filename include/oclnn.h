@@ -992,6 +992,101 @@ OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2
 OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                                         oclnn_tensor *argmax);
 
+/* ---- Transposed convolution and resizing (issue 18) ------------------------------------- */
+
+/** Transposed-convolution algorithms. */
+typedef enum oclnn_deconv_algo {
+    OCLNN_DECONV_ALGO_AUTO = 0,   /**< the backend's choice */
+    OCLNN_DECONV_ALGO_DIRECT = 1, /**< "direct": each output gathers its taps; any shape */
+    OCLNN_DECONV_ALGO_COL2IM = 2  /**< "col2im": a GEMM into columns, then col2im's scatter-add;
+                                       any shape (C backend; OpenCL returns UNSUPPORTED) */
+} oclnn_deconv_algo;
+
+/**
+ * A 2-D transposed convolution (torch.nn.ConvTranspose2d). Start from OCLNN_DECONV2D_DESC_INIT
+ * (or oclnn_deconv2d_desc_default()). dst = act(conv_transpose(src, weights) + bias), with
+ * torch's weights of (C, out_channels / groups, kernel_h, kernel_w). Output size per axis:
+ *   OH = (H - 1) * stride_h - 2 * pad_h + dilation_h * (kernel_h - 1) + output_pad_h + 1.
+ * output_pad must be below the stride or the dilation (torch's rule).
+ */
+typedef struct oclnn_deconv2d_desc {
+    oclnn_shape input;     /**< n, c, h, w of src */
+    uint32_t out_channels; /**< a multiple of groups */
+    uint32_t kernel_h, kernel_w;
+    uint32_t stride_h, stride_w;
+    uint32_t pad_h, pad_w;               /**< torch's padding: removed from each side of the output */
+    uint32_t output_pad_h, output_pad_w; /**< torch's output_padding: added at the bottom/right */
+    uint32_t dilation_h, dilation_w;
+    uint32_t groups; /**< divides c and out_channels */
+    oclnn_activation activation;
+    bool has_bias; /**< bias: out_channels floats at create */
+    oclnn_deconv_algo algo;
+} oclnn_deconv2d_desc;
+
+#define OCLNN_DECONV2D_DESC_INIT                                                                 \
+    {{0, 0, 0, 0}, 0u, 0u, 0u, 1u, 1u, 0u, 0u, 0u, 0u, 1u, 1u, 1u, OCLNN_ACTIVATION_NONE, false,    \
+     OCLNN_DECONV_ALGO_AUTO}
+OCLNN_API oclnn_deconv2d_desc oclnn_deconv2d_desc_default(void);
+
+/** The output shape of desc. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the field. */
+OCLNN_API oclnn_status oclnn_deconv2d_output_shape(const oclnn_deconv2d_desc *desc,
+                                                   oclnn_shape *out);
+
+/**
+ * Creates a transposed convolution; the weights (C x out_channels/groups x kh x kw, torch's
+ * order) and bias are copied.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (zero sizes, groups not dividing
+ * the channels, output padding not below stride or dilation, an empty or too large output, NULL
+ * weights, bias not matching has_bias); OCLNN_ERROR_UNSUPPORTED for an algorithm the backend
+ * lacks; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_BUILD (OpenCL).
+ */
+OCLNN_API oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_desc *desc,
+                                             const float *weights, const float *bias,
+                                             oclnn_op **out);
+/** Runs it: src of desc->input, dst of the output shape, any layouts or views, not overlapping.
+ * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the tensor. */
+OCLNN_API oclnn_status oclnn_deconv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/** Resize (upsampling) interpolation, as torch.nn.functional.interpolate's mode. */
+typedef enum oclnn_resize_mode {
+    OCLNN_RESIZE_NEAREST = 0, /**< "nearest": src = min(floor(dst * scale), in - 1) */
+    OCLNN_RESIZE_BILINEAR = 1 /**< "bilinear", align_corners either way */
+} oclnn_resize_mode;
+
+/**
+ * Resizing of the spatial plane with torch.nn.functional.interpolate's semantics (ATen's
+ * upsample_{nearest,bilinear}2d with output_size and scales):
+ *   interpolate(x, size=(OH, OW))          -> out_h = OH, out_w = OW, scale_h = scale_w = 0;
+ *   interpolate(x, scale_factor=(fh, fw))  -> out_h = out_w = 0 (floor(H * fh) x floor(W * fw)),
+ *                                             scale_h = fh, scale_w = fw;
+ *   ... with recompute_scale_factor=True   -> out size floor(H * fh), scale 0.
+ * The source coordinate uses scale = 1 / scale_h when scale_h > 0, else H / OH (align_corners:
+ * (H - 1) / (OH - 1), 0 for OH = 1). Nearest: src = min(floor(dst * scale), H - 1) in float, as
+ * torch computes it. Bilinear: src = max((dst + 0.5) * scale - 0.5, 0) (align_corners: dst *
+ * scale), the two neighbours weighted by the fraction.
+ */
+typedef struct oclnn_resize_desc {
+    oclnn_shape input;
+    oclnn_resize_mode mode;
+    uint32_t out_h, out_w;   /**< output size; 0: floor(input * scale) (then scale must be > 0) */
+    double scale_h, scale_w; /**< torch's scale_factor; 0: none */
+    bool align_corners;      /**< bilinear only (torch refuses it for nearest) */
+} oclnn_resize_desc;
+
+#define OCLNN_RESIZE_DESC_INIT {{0, 0, 0, 0}, OCLNN_RESIZE_NEAREST, 0u, 0u, 0.0, 0.0, false}
+OCLNN_API oclnn_resize_desc oclnn_resize_desc_default(void);
+
+/** The output shape of desc. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the field. */
+OCLNN_API oclnn_status oclnn_resize_output_shape(const oclnn_resize_desc *desc, oclnn_shape *out);
+/** Creates a resize. Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (bad mode,
+ * no output size and no scale, a scale that is not finite and positive, an empty or too large
+ * output, align_corners with nearest); OCLNN_ERROR_OUT_OF_MEMORY. */
+OCLNN_API oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resize_desc *desc,
+                                           oclnn_op **out);
+/** Runs it: src of desc->input, dst of the output shape, any layouts or views, not overlapping.
+ * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the tensor. */
+OCLNN_API oclnn_status oclnn_resize_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
 /* ---- Graphs and networks ---------------------------------------------------------------- */
 /*
  * A network is built as a graph of nodes (oclnn_graph, host-side: structure plus parameters under
@@ -1022,7 +1117,10 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_CONCAT = 7,            /**< channel concatenation (2 or more inputs) */
     OCLNN_NODE_ADD = 8,               /**< element-wise sum (2 inputs of one shape) */
     OCLNN_NODE_FC = 9,                /**< linear layer over the flattened input (1 input) */
-    OCLNN_NODE_SOFTMAX = 10           /**< softmax over channels (1 input) */
+    OCLNN_NODE_SOFTMAX = 10,          /**< softmax over channels (1 input) */
+    /* issue 18 (numbers 20+ so that other families' additions do not collide) */
+    OCLNN_NODE_DECONV = 20, /**< 2-D transposed convolution, torch's ConvTranspose2d (1 input) */
+    OCLNN_NODE_RESIZE = 21  /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
 } oclnn_node_op;
 
 /**
@@ -1032,6 +1130,9 @@ typedef enum oclnn_node_op {
  *   ADAPTIVE_AVG_POOL: out_h, out_w. BATCHNORM: eps. FC: channels (out_features), bias, and
  *   kernel_h x kernel_w: the spatial size of its input (1x1 after global pooling, 7x7 in VGG),
  *   so the weight is out_features x (c * kernel_h * kernel_w) as in torch.
+ *   DECONV: channels (output), kernel, stride, pad, dilation, groups, bias, output_pad; its
+ *   weight is c x channels/groups x kh x kw as in torch. RESIZE: resize_mode, align_corners,
+ *   and scale_h/scale_w (> 0: F.interpolate's scale_factor) or else out_h x out_w (its size).
  */
 typedef struct oclnn_node_desc {
     oclnn_node_op op;
@@ -1041,14 +1142,20 @@ typedef struct oclnn_node_desc {
     bool ceil_mode, count_include_pad;
     uint32_t out_h, out_w;
     float eps;
+    /* issue 18: DECONV and RESIZE */
+    uint32_t output_pad_h, output_pad_w;
+    oclnn_resize_mode resize_mode;
+    bool align_corners;
+    double scale_h, scale_w;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
-    {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f}
+    {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
+     0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
- * "concat", "add", "fc", "softmax"; "" for a value out of range. */
+ * "concat", "add", "fc", "softmax", "deconv", "resize"; "" for a value out of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 
 /** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or

@@ -137,7 +137,11 @@ class NodeDesc(ctypes.Structure):
                 ("dilation_h", ctypes.c_uint32), ("dilation_w", ctypes.c_uint32),
                 ("groups", ctypes.c_uint32), ("bias", ctypes.c_bool), ("ceil_mode", ctypes.c_bool),
                 ("count_include_pad", ctypes.c_bool), ("out_h", ctypes.c_uint32),
-                ("out_w", ctypes.c_uint32), ("eps", ctypes.c_float)]
+                ("out_w", ctypes.c_uint32), ("eps", ctypes.c_float),
+                # issue 18: deconv and resize nodes
+                ("output_pad_h", ctypes.c_uint32), ("output_pad_w", ctypes.c_uint32),
+                ("resize_mode", ctypes.c_int), ("align_corners", ctypes.c_bool),
+                ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double)]
 
 
 class NetLayerInfo(ctypes.Structure):

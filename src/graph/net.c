@@ -139,6 +139,41 @@ static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, ocl
     return pd;
 }
 
+/* A transposed convolution (issue 18), absorbing a ReLU that is its only consumer. */
+static oclnn_status make_deconv(compiler *c, int i, oclnn__step *s) {
+    const oclnn__node *n = &c->g->nodes[i];
+    const oclnn_node_desc *d = &n->desc;
+    oclnn_shape in = c->shapes[n->inputs[0]];
+    oclnn_deconv2d_desc dd = OCLNN_DECONV2D_DESC_INIT;
+    dd.input = in;
+    dd.out_channels = d->channels;
+    dd.kernel_h = d->kernel_h;
+    dd.kernel_w = d->kernel_w;
+    dd.stride_h = d->stride_h;
+    dd.stride_w = d->stride_w;
+    dd.pad_h = d->pad_h;
+    dd.pad_w = d->pad_w;
+    dd.output_pad_h = d->output_pad_h;
+    dd.output_pad_w = d->output_pad_w;
+    dd.dilation_h = d->dilation_h;
+    dd.dilation_w = d->dilation_w;
+    dd.groups = d->groups;
+    dd.has_bias = d->bias;
+    if (sole_consumer(c, i, OCLNN_NODE_RELU)) {
+        int j = c->consumer[i];
+        dd.activation = OCLNN_ACTIVATION_RELU;
+        c->absorbed[j] = true;
+        c->net->rep[j] = i;
+        s->position = j;
+        strcpy(s->label, "deconv+relu");
+    }
+    const oclnn__param *wp = oclnn__node_param(n, "weight");
+    OCLNN__TRY(oclnn_deconv2d_create(c->net->ctx, &dd, wp->data, d->bias ? param(n, "bias") : NULL, &s->op));
+    c->weight_floats += wp->count + (d->bias ? d->channels : 0);
+    s->flops = 2.0 * in.n * (double)wp->count * in.h * in.w;
+    return OCLNN_OK;
+}
+
 static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     const oclnn_allocator *al = c->net->ctx->allocator;
     const oclnn__node *n = &c->g->nodes[i];
@@ -227,6 +262,20 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         oclnn_softmax_desc sd = OCLNN_SOFTMAX_DESC_INIT;
         sd.shape = in;
         st = oclnn_softmax_create(ctx, &sd, &s->op);
+        break;
+    }
+    case OCLNN_NODE_DECONV: s->kind = OCLNN__STEP_DECONV; return make_deconv(c, i, s);
+    case OCLNN_NODE_RESIZE: {
+        s->kind = OCLNN__STEP_RESIZE;
+        oclnn_resize_desc rd = OCLNN_RESIZE_DESC_INIT;
+        rd.input = in;
+        rd.mode = d->resize_mode;
+        rd.align_corners = d->align_corners;
+        rd.scale_h = d->scale_h;
+        rd.scale_w = d->scale_w;
+        rd.out_h = d->scale_h > 0 ? 0 : d->out_h;
+        rd.out_w = d->scale_w > 0 ? 0 : d->out_w;
+        st = oclnn_resize_create(ctx, &rd, &s->op);
         break;
     }
     }

@@ -15,7 +15,9 @@ typedef enum oclnn__step_kind {
     OCLNN__STEP_POOL,
     OCLNN__STEP_CONCAT, /* copies the inputs that are not already views of the output */
     OCLNN__STEP_FC,
-    OCLNN__STEP_SOFTMAX
+    OCLNN__STEP_SOFTMAX,
+    OCLNN__STEP_DECONV, /* issue 18; deconv + relu */
+    OCLNN__STEP_RESIZE
 } oclnn__step_kind;
 
 typedef struct oclnn__step {

@@ -63,4 +63,13 @@ size_t oclnn__ref_nms(const float *boxes, const float *scores, const int32_t *cl
 void oclnn__ref_conv2d(const oclnn_conv2d_desc *desc, const float *src, oclnn_layout layout,
                        const float *weights, const float *bias, const float *residual, float *dst);
 
+/* ---- transposed convolution and resize (issue 18) ---- */
+/* torch's conv_transpose2d, scattering each input pixel through the kernel and summing in double:
+ * dst = act(deconv(src) + bias). weights C x K/groups x kh x kw; src, dst dense in layout. */
+void oclnn__ref_deconv2d(const oclnn_deconv2d_desc *d, const float *src, oclnn_layout layout,
+                         const float *weights, const float *bias, float *dst);
+/* F.interpolate with d's mode; d->out_h/out_w must be set (the resolved size), d->scale_* as
+ * given to torch (0: none). Follows ATen's CPU kernels' float index arithmetic. */
+void oclnn__ref_resize(const oclnn_resize_desc *d, const float *src, oclnn_layout layout, float *dst);
+
 #endif
