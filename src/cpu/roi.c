@@ -199,7 +199,8 @@ static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
                     }
                 }
                 j->out[orow * os[0] + c * os[1] + ph * os[2] + pw * os[3]] = best;
-                if (j->am) j->am[orow * as[0] + c * as[1] + ph * as[2] + pw * as[3]] = (float)best_i;
+                if (j->am)
+                    j->am[orow * as[0] + c * as[1] + ph * as[2] + pw * as[3]] = (float)best_i;
             }
     }
 }

@@ -403,7 +403,7 @@ done:
     return st;
 }
 
-/* ---- Mask pasting ----------------------------------------------------------------------------- */
+/* ---- Mask pasting ---------------------------------------------------------------------- */
 
 /* F.interpolate(mode="bilinear", align_corners=False) source position along an axis (PyTorch's
  * CPU kernel: float scale in / out, max(scale * (d + 0.5) - 0.5, 0), index clamped to in - 1,
@@ -512,7 +512,7 @@ oclnn_status oclnn_mask_paste(const oclnn_mask_paste_desc *desc, const float *ma
     return OCLNN_OK;
 }
 
-/* ---- RoI sampling for training ------------------------------------------------------------------ */
+/* ---- RoI sampling for training --------------------------------------------------------- */
 
 /* splitmix64: a small, seedable generator with good statistics. */
 static uint64_t next_random(uint64_t *s) {
