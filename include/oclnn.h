@@ -822,7 +822,7 @@ OCLNN_API oclnn_status oclnn_detect_postprocess(
 typedef struct oclnn_mask_paste_desc {
     uint32_t padding;  /**< the mask is padded by this many zeros and its box expanded: 1 */
     bool logits;       /**< the masks are logits: apply the sigmoid (true) */
-    bool binarize;     /**< write 1 where the probability is >= threshold, else 0 (true) */
+    bool binarize;     /**< write 1 where the probability is > threshold, else 0 (true) */
     float threshold;   /**< 0.5 */
 } oclnn_mask_paste_desc;
 #define OCLNN_MASK_PASTE_DESC_INIT {1u, true, true, 0.5f}

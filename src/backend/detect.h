@@ -22,13 +22,15 @@ typedef struct oclnn__roi_tap {
     float l, h;
 } oclnn__roi_tap;
 
-/* Per RoI: its image, its sample grid per bin (1 x 1 for POOL), the divisor (ALIGN) and where
- * its taps start: pooled_h * grid_h y-taps at y_off, pooled_w * grid_w x-taps at x_off. */
+/* Per RoI: its image, its sample grid per bin (1 x 1 for POOL), the divisor (ALIGN), where
+ * its taps start: pooled_h * grid_h y-taps at y_off, pooled_w * grid_w x-taps at x_off, and the
+ * dst row it writes (out_row: its own index for oclnn_roi_run, its index among all RoIs for a
+ * multi-level run that pools one level's RoIs at a time). first_sample is the OpenCL backend's. */
 typedef struct oclnn__roi_item {
     int32_t batch, grid_h, grid_w;
     float count;
     uint32_t y_off, x_off;
-    uint32_t pad[2]; /* 32 bytes: kernels read it as two int4 */
+    uint32_t first_sample, out_row; /* 32 bytes: kernels read it as int[8] */
 } oclnn__roi_item;
 
 /* An ALIGN sample expanded for a given map: element offsets within a plane of its four
@@ -55,6 +57,10 @@ void oclnn__roi_expand(const oclnn__roi_item *it, const oclnn__roi_tap *taps, ui
  * member is this). */
 typedef struct oclnn__roi_op {
     oclnn_roi_desc desc;
+    /* Set by ops/roi.c for oclnn_msroi_create (backends leave them zero): desc is then the
+     * template whose spatial_scale each level's run replaces. */
+    bool multiscale;
+    oclnn_msroi_desc ms;
 } oclnn__roi_op;
 
 /* Torchvision's IoU of two boxes in float, the exact operation order of its CPU nms kernel:
