@@ -77,6 +77,19 @@ static void load_bn(oclnn_detector *det) {
     free(stats);
 }
 
+/* The RPN head's outputs scaled as RPN_SCALES in tools/golden/detector.py (powers of two). */
+static void scale_rpn(oclnn_detector *det) {
+    static const struct { const char *name; float scale; } scales[4] = {
+        {"rpn.head.cls_logits.weight", 0.015625f}, {"rpn.head.cls_logits.bias", 0.015625f},
+        {"rpn.head.bbox_pred.weight", 0.0078125f}, {"rpn.head.bbox_pred.bias", 0.0078125f}};
+    for (int i = 0; i < 4; i++) {
+        float *p;
+        size_t n;
+        assert_ok(oclnn_detector_param(det, scales[i].name, &p, &n));
+        for (size_t k = 0; k < n; k++) p[k] *= scales[i].scale;
+    }
+}
+
 static void check_image(const oclnn_detections *r, const float **ref) {
     const float *p = *ref;
     size_t np = (size_t)p[0];
@@ -97,9 +110,14 @@ static void check_image(const oclnn_detections *r, const float **ref) {
             float v = iou(pb + i * 4, r->proposals + j * 4);
             if (!used[j] && v > best_iou && fabsf(r->proposal_scores[j] - ps[i]) <= PROP_SCORE_ATOL) best = j, best_iou = v;
         }
-        if (best == SIZE_MAX || best_iou < PROP_IOU)
+        if (best == SIZE_MAX || best_iou < PROP_IOU) {
+            for (size_t j = 0; j < 3 && j < r->num_proposals; j++)
+                printf("  oclnn proposal %zu: %.2f %.2f %.2f %.2f score %.4f; torchvision %.2f %.2f %.2f %.2f score %.4f\n",
+                       j, r->proposals[j * 4], r->proposals[j * 4 + 1], r->proposals[j * 4 + 2], r->proposals[j * 4 + 3],
+                       r->proposal_scores[j], pb[j * 4], pb[j * 4 + 1], pb[j * 4 + 2], pb[j * 4 + 3], ps[j]);
             fail_msg("proposal %zu (%.2f %.2f %.2f %.2f, score %.4f) unmatched (best IoU %.4f)", i, pb[i * 4],
                      pb[i * 4 + 1], pb[i * 4 + 2], pb[i * 4 + 3], ps[i], best_iou);
+        }
         used[best] = true;
     }
     memset(used, 0, (r->count + 1) * sizeof *used);
@@ -141,6 +159,7 @@ static void run_case(void **state, const detector_case *dc) {
     assert_ok(oclnn_detector_create(ctx, "fasterrcnn_resnet50_fpn", &o, &det));
     assert_ok(oclnn_detector_init_random(det, SEED));
     load_bn(det);
+    scale_rpn(det);
     oclnn_image im[2];
     float *px[2] = {NULL, NULL};
     for (size_t i = 0; i < dc->images; i++) {

@@ -69,9 +69,11 @@ const char *oclnn_detector_stage_name(oclnn_detector_stage stage) {
 
 void oclnn__detector_resized_size(uint32_t h, uint32_t w, uint32_t min_size, uint32_t max_size, uint32_t *rh,
                                   uint32_t *rw) {
-    double lo = h < w ? h : w, hi = h < w ? w : h;
-    double scale = fmin((double)min_size / lo, (double)max_size / hi);
-    double fh = floor((double)h * scale), fw = floor((double)w * scale);
+    /* torchvision computes the scale in float32 (a tensor), then F.interpolate multiplies the
+     * sides by it in double: 150x200 with min_size 192 gives 192x255, not 192x256. */
+    float lo = (float)(h < w ? h : w), hi = (float)(h < w ? w : h);
+    float scale = fminf((float)min_size / lo, (float)max_size / hi);
+    double fh = floor((double)h * (double)scale), fw = floor((double)w * (double)scale);
     *rh = fh < 1 ? 1 : (uint32_t)fh;
     *rw = fw < 1 ? 1 : (uint32_t)fw;
 }

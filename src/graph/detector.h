@@ -20,7 +20,7 @@ oclnn_status oclnn__detector_rpn_graph(oclnn_graph **out, uint32_t anchors, int 
 oclnn_status oclnn__detector_box_graph(oclnn_graph **out, uint32_t num_classes, int *cls);
 
 /* torchvision's GeneralizedRCNNTransform.resize size: the scale min(min_size / short side,
- * max_size / long side) in double, each side floor(side * scale). */
+ * max_size / long side) in float32, each side floor(side * scale) in double. */
 void oclnn__detector_resized_size(uint32_t h, uint32_t w, uint32_t min_size, uint32_t max_size, uint32_t *rh,
                                   uint32_t *rw);
 /* Normalises (ImageNet mean/std) 3 x h x w planes and resizes them bilinearly (align_corners

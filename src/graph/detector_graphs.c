@@ -78,9 +78,9 @@ static int fc(builder *b, const char *name, int src, uint32_t out, uint32_t in_h
  * batch is padded to a multiple of 32. */
 static int upsample2x(builder *b, const char *name, int src) {
     oclnn_node_desc d = OCLNN_NODE_DESC_INIT;
-    d.op = OCLNN_NODE_UPSAMPLE;
-    d.mode = OCLNN_UPSAMPLE_NEAREST;
-    d.scale_h = d.scale_w = 2;
+    d.op = OCLNN_NODE_RESIZE;
+    d.resize_mode = OCLNN_RESIZE_NEAREST;
+    d.scale_h = d.scale_w = 2.0; /* the same source pixels as size = 2x: exact halves */
     return add(b, name, &d, &src, 1);
 }
 

@@ -11,6 +11,12 @@ those of one seeded calibration image (train mode, momentum None), written to de
 (per layer in module order: mean, then variance) for the test to load through
 oclnn_detector_param.
 
+The FPN's maps still have a standard deviation near 20 (no normalisation after the body), so
+the RPN's logits saturate the sigmoid (ties at 1.0 make the proposal order arbitrary) and its
+deltas throw every box off the image: the RPN head's outputs are scaled by powers of two
+(RPN_SCALES, exact in float32 on both sides), giving logits and deltas of a trained network's
+magnitude.
+
 Each case writes detector_<case>.bin, raw float32, image after image:
     num_proposals, proposals (num_proposals x 4, resized-image coordinates),
     proposal scores (num_proposals, sigmoid objectness),
@@ -42,6 +48,7 @@ def image(i, h, w):
 
 
 CALIB = (128, 160)
+RPN_SCALES = {"rpn.head.cls_logits": 2.0 ** -6, "rpn.head.bbox_pred": 2.0 ** -7}  # as test_detector.c
 
 
 def bn_layers(model):
@@ -81,6 +88,10 @@ def run_case(sizes, min_size, max_size, pre, post, thresh, dets):
             m.running_mean.copy_(stats[i:i + c])
             m.running_var.copy_(stats[i + c:i + 2 * c])
             i += 2 * c
+        sd = model.state_dict()
+        for prefix, scale in RPN_SCALES.items():
+            for suffix in ("weight", "bias"):
+                sd[f"{prefix}.{suffix}"].mul_(scale)
     captured = {}
     filter_proposals = model.rpn.filter_proposals
 
