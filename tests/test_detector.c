@@ -143,7 +143,9 @@ static void check_image(const oclnn_detections *r, const float **ref) {
     free(used);
 }
 
-static void run_case(void **state, const detector_case *dc) {
+/* passes: 2 runs the detector again on the compiled nets, profiled (kept to the single-image case
+ * so the C backend's share under valgrind stays a few minutes). */
+static void run_case(void **state, const detector_case *dc, int passes) {
     oclnn_context *ctx = TEST_CTX(state);
     size_t n;
     float *ref = load_golden(dc->file, &n);
@@ -171,7 +173,7 @@ static void run_case(void **state, const detector_case *dc) {
         assert_ok(oclnn_random_uniform(name, SEED, 0.0, 1.0, px[i], count));
         im[i] = (oclnn_image){px[i], dc->h[i], dc->w[i]};
     }
-    for (int pass = 0; pass < 2; pass++) { /* the second run reuses the compiled nets, profiled */
+    for (int pass = 0; pass < passes; pass++) { /* a second run reuses the compiled nets, profiled */
         assert_ok(oclnn_detector_run(det, im, dc->images, pass == 1));
         const float *p = ref;
         for (size_t i = 0; i < dc->images; i++) {
@@ -186,15 +188,15 @@ static void run_case(void **state, const detector_case *dc) {
     double ms[OCLNN_DETECTOR_STAGES];
     assert_ok(oclnn_detector_stage_ms(det, ms));
     for (int s = 0; s < OCLNN_DETECTOR_STAGES; s++) assert_true(ms[s] >= 0);
-    assert_true(ms[OCLNN_DETECTOR_STAGE_BACKBONE] > 0);
+    if (passes > 1) assert_true(ms[OCLNN_DETECTOR_STAGE_BACKBONE] > 0);
     oclnn_detector_destroy(det);
     free(px[0]);
     free(px[1]);
     free(ref);
 }
 
-static void test_batch(void **state) { run_case(state, &BATCH); }
-static void test_single(void **state) { run_case(state, &SINGLE); }
+static void test_batch(void **state) { run_case(state, &BATCH, 1); }
+static void test_single(void **state) { run_case(state, &SINGLE, 2); }
 
 static void test_errors(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
