@@ -892,7 +892,10 @@ typedef enum oclnn_resize_mode {
  * The source coordinate uses scale = 1 / scale_h when scale_h > 0, else H / OH (align_corners:
  * (H - 1) / (OH - 1), 0 for OH = 1). Nearest: src = min(floor(dst * scale), H - 1) in float, as
  * torch computes it. Bilinear: src = max((dst + 0.5) * scale - 0.5, 0) (align_corners: dst *
- * scale), the two neighbours weighted by the fraction.
+ * scale), the two neighbours weighted by the fraction. Nearest is the floor rule of torch's
+ * contiguous kernel for every size; torch 1.13's channels-last and single-plane paths instead copy
+ * when the size is kept and halve when it doubles, which differs only for a scale_factor that is
+ * not the size ratio (2.05 on 5 rows; docs/UPSAMPLE.md).
  */
 typedef struct oclnn_resize_desc {
     oclnn_shape input;
