@@ -67,7 +67,8 @@ static void check_deconv(oclnn_context *ctx, oclnn_layout layout, const oclnn_de
     assert_ok(oclnn_deconv2d_output_shape(d, &os));
     oclnn_op *op;
     assert_ok(oclnn_deconv2d_create(ctx, d, w, b, &op));
-    assert_string_equal(oclnn_op_algorithm(op), "direct");
+    if (d->algo != OCLNN_DECONV_ALGO_AUTO)
+        assert_string_equal(oclnn_op_algorithm(op), d->algo == OCLNN_DECONV_ALGO_COL2IM ? "col2im" : "direct");
     oclnn_tensor *ts = make_tensor(ctx, d->input, layout, views, src);
     oclnn_tensor *td = make_tensor(ctx, os, views ? other_layout(layout) : layout, views, NULL);
     assert_ok(oclnn_deconv2d_run(op, ts, td));
@@ -133,6 +134,12 @@ static void test_deconv_shapes(void **state) {
         assert_non_null(r);
         oclnn__ref_deconv2d(d, x, OCLNN_LAYOUT_NCHW, w, b, r);
         check_deconv(ctx, layout, d, x, w, b, r, i % 3 == 1, SHAPES[i].name);
+        if (TEST_CFG(state)->backend == OCLNN_BACKEND_CPU) /* both of the C backend's algorithms */
+            for (int a = OCLNN_DECONV_ALGO_DIRECT; a <= OCLNN_DECONV_ALGO_COL2IM; a++) {
+                oclnn_deconv2d_desc c = *d;
+                c.algo = (oclnn_deconv_algo)a;
+                check_deconv(ctx, layout, &c, x, w, b, r, (i + (size_t)a) % 3 == 2, SHAPES[i].name);
+            }
         free(x);
         free(w);
         free(b);
@@ -217,8 +224,10 @@ static void test_deconv_errors(void **state) {
     assert_error_mentions("2^31");
     d = good;
     d.algo = OCLNN_DECONV_ALGO_COL2IM;
-    assert_status(oclnn_deconv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
-    assert_error_mentions("col2im");
+    if (cfg->backend == OCLNN_BACKEND_OPENCL) {
+        assert_status(oclnn_deconv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
+        assert_error_mentions("col2im");
+    }
     /* run-time checks: shapes, aliasing, kinds */
     assert_ok(oclnn_deconv2d_create(ctx, &good, w, NULL, &op));
     assert_ok(oclnn_deconv2d_output_shape(&good, &os));

@@ -47,12 +47,18 @@ kernel void oclnn_deconv2d(global const float *src, uint s_off, uint4 s_stride, 
     for (uint j = 0; j < KB; j++) acc[j] = (kern.w & 1u) ? bias[k0 + j] : 0.0f;
     global const float *sn = src + s_off + n * s_stride.x + g * Cg * s_stride.y;
     global const float *wg = w + ((size_t)g * Cg * Kg + kk0) * RS;
-    for (uint r = 0; r < R; r++) {
+    /* Without dilation only every stride-th kernel row can reach oh, starting at the phase
+     * (oh + pad) % stride: step over the others (a 4x4 stride-2 kernel visits 2x2 taps, not 16). */
+    const uint r0 = conv.z == 1 ? (uint)(((ulong)oh + pad.x) % conv.x) : 0u;
+    const uint r_step = conv.z == 1 ? conv.x : 1u;
+    const uint s0 = conv.w == 1 ? (uint)(((ulong)ow + pad.y) % conv.y) : 0u;
+    const uint s_step = conv.w == 1 ? conv.y : 1u;
+    for (uint r = r0; r < R; r += r_step) {
         const long num_h = (long)oh + pad.x - (long)r * conv.z;
         if (num_h < 0 || num_h % conv.x) continue;
         const long iy = num_h / conv.x;
         if (iy >= H) continue;
-        for (uint s = 0; s < S; s++) {
+        for (uint s = s0; s < S; s += s_step) {
             const long num_w = (long)ow + pad.y - (long)s * conv.w;
             if (num_w < 0 || num_w % conv.y) continue;
             const long ix = num_w / conv.y;
