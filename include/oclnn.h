@@ -825,11 +825,12 @@ OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, o
 
 /** Transposed-convolution algorithms. */
 typedef enum oclnn_deconv_algo {
-    OCLNN_DECONV_ALGO_AUTO = 0,   /**< the backend's choice: col2im on the C backend, direct on
-                                       OpenCL */
+    OCLNN_DECONV_ALGO_AUTO = 0,   /**< the backend's choice (docs/UPSAMPLE.md) */
     OCLNN_DECONV_ALGO_DIRECT = 1, /**< "direct": each output gathers its taps; any shape */
-    OCLNN_DECONV_ALGO_COL2IM = 2  /**< "col2im": a GEMM into columns, then col2im's scatter-add;
-                                       any shape (C backend; OpenCL returns UNSUPPORTED) */
+    OCLNN_DECONV_ALGO_COL2IM = 2  /**< "col2im": a GEMM into columns (C backend: the BLAS;
+                                       OpenCL: a 1x1 convolution op, oclnn's GEMM engines, into
+                                       an op-owned buffer of N x K*kh*kw x H x W floats), then
+                                       col2im; any shape with columns below 2^31 elements */
 } oclnn_deconv_algo;
 
 /**

@@ -134,8 +134,8 @@ static void test_deconv_shapes(void **state) {
         assert_non_null(r);
         oclnn__ref_deconv2d(d, x, OCLNN_LAYOUT_NCHW, w, b, r);
         check_deconv(ctx, layout, d, x, w, b, r, i % 3 == 1, SHAPES[i].name);
-        if (TEST_CFG(state)->backend == OCLNN_BACKEND_CPU) /* both of the C backend's algorithms */
-            for (int a = OCLNN_DECONV_ALGO_DIRECT; a <= OCLNN_DECONV_ALGO_COL2IM; a++) {
+        /* both algorithms of each backend (AUTO above took one of them) */
+        for (int a = OCLNN_DECONV_ALGO_DIRECT; a <= OCLNN_DECONV_ALGO_COL2IM; a++) {
                 oclnn_deconv2d_desc c = *d;
                 c.algo = (oclnn_deconv_algo)a;
                 check_deconv(ctx, layout, &c, x, w, b, r, (i + (size_t)a) % 3 == 2, SHAPES[i].name);
@@ -222,11 +222,18 @@ static void test_deconv_errors(void **state) {
     d.out_channels = 1;
     assert_status(oclnn_deconv2d_output_shape(&d, &os), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("2^31");
-    d = good;
+    d = good; /* the columns of K * kh * kw channels pass 2^31 elements where the output does not */
+    d.input = (oclnn_shape){1, 1, 2048, 2048}; /* output 64 x 2051^2, columns 64 x 16 x 2048^2 */
+    d.out_channels = 64;
+    d.kernel_h = d.kernel_w = 4;
+    d.stride_h = d.stride_w = 1;
     d.algo = OCLNN_DECONV_ALGO_COL2IM;
     if (cfg->backend == OCLNN_BACKEND_OPENCL) {
-        assert_status(oclnn_deconv2d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
+        float *big = calloc(64 * 16, sizeof *big);
+        assert_non_null(big);
+        assert_status(oclnn_deconv2d_create(ctx, &d, big, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
         assert_error_mentions("col2im");
+        free(big);
     }
     /* run-time checks: shapes, aliasing, kinds */
     assert_ok(oclnn_deconv2d_create(ctx, &good, w, NULL, &op));

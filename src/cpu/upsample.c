@@ -23,9 +23,13 @@
 
 static const char *cpu_deconv2d_algorithm(oclnn_context *ctx, const oclnn_deconv2d_desc *d) {
     (void)ctx;
-    /* AUTO takes the GEMM: measured 1.3 to 4x faster than the direct loops on the mask head,
-     * FCN and UNet shapes (docs/UPSAMPLE.md) */
-    return d->algo == OCLNN_DECONV_ALGO_DIRECT ? "direct" : "col2im";
+    if (d->algo != OCLNN_DECONV_ALGO_AUTO)
+        return d->algo == OCLNN_DECONV_ALGO_DIRECT ? "direct" : "col2im";
+    /* AUTO (docs/UPSAMPLE.md): a kernel no larger than its stride (the mask head's and UNet's
+     * 2x2/2) gives each output one tap per input channel, so the direct rows do exactly the
+     * multiply-adds and col2im's columns are pure overhead; overlapping kernels (4x4/2) take the
+     * GEMM. */
+    return d->kernel_h <= d->stride_h && d->kernel_w <= d->stride_w ? "direct" : "col2im";
 }
 
 /* "col2im": per sample and group, columns^T (HW x Kg*R*S) = X^T (HW x Cg) * W_g (Cg x Kg*R*S)
