@@ -35,8 +35,9 @@ static const deconv_case GOLDEN[] = {
 };
 
 static const deconv_case SHAPES[] = {
-    {"maskrcnn mask head 2x2/2 256->256 relu",
-     DECONV(1, 256, 14, 14, 256, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, OCLNN_ACTIVATION_RELU, true)},
+    /* the mask head's 256 channels cut to 64 (valgrind runs this file on the C backend) */
+    {"maskrcnn mask head 2x2/2 64->64 relu",
+     DECONV(1, 64, 14, 14, 64, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, OCLNN_ACTIVATION_RELU, true)},
     {"fcn32 score upsample 4x4/2 p1 21->21",
      DECONV(1, 21, 16, 16, 21, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, OCLNN_ACTIVATION_NONE, false)},
     {"unet up 2x2/2 64->32 batch 2", DECONV(2, 64, 12, 12, 32, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, OCLNN_ACTIVATION_NONE, true)},

@@ -210,6 +210,38 @@ static oclnn_status cpu_resize(const oclnn__resize_plan *pl, const oclnn_tensor 
     float *y = oclnn__cpu_data(dst);
     const size_t *xs = src->stride, *ys = dst->stride;
     const bool nearest = pl->mode == OCLNN_RESIZE_NEAREST;
+    if (xs[OCLNN__C] < xs[OCLNN__W] && ys[OCLNN__C] < ys[OCLNN__W]) {
+        /* channels innermost on both sides (NHWC, views of it): per output pixel, all channels
+         * with one set of taps, the inner loop along c */
+        const ptrdiff_t pixels = (ptrdiff_t)os.n * os.h * os.w;
+        const size_t xc = xs[OCLNN__C], yc = ys[OCLNN__C], C = os.c;
+        int team = oclnn__cpu_team_begin(dst->ctx);
+OCLNN__OMP(omp parallel for schedule(static) if ((double)pixels * C > 65536))
+        for (ptrdiff_t px = 0; px < pixels; px++) {
+            const long q = (long)(px % os.w), p = (long)(px / os.w % os.h);
+            const size_t n = (size_t)(px / os.w / os.h);
+            long y0, y1;
+            float a1;
+            axis_taps(pl, pl->scale_h, p, is.h, &y0, &y1, &a1);
+            const float a0 = 1.0f - a1, b1 = lx[q], b0 = 1.0f - b1;
+            const float *base = x + n * xs[OCLNN__N];
+            const float *p00 = base + (size_t)y0 * xs[OCLNN__H] + (size_t)cx[2 * q] * xs[OCLNN__W];
+            const float *p01 = base + (size_t)y0 * xs[OCLNN__H] + (size_t)cx[2 * q + 1] * xs[OCLNN__W];
+            const float *p10 = base + (size_t)y1 * xs[OCLNN__H] + (size_t)cx[2 * q] * xs[OCLNN__W];
+            const float *p11 = base + (size_t)y1 * xs[OCLNN__H] + (size_t)cx[2 * q + 1] * xs[OCLNN__W];
+            float *py = y + n * ys[OCLNN__N] + (size_t)p * ys[OCLNN__H] + (size_t)q * ys[OCLNN__W];
+            if (nearest)
+                for (size_t c = 0; c < C; c++) py[c * yc] = p00[c * xc];
+            else
+                for (size_t c = 0; c < C; c++)
+                    py[c * yc] = a0 * (b0 * p00[c * xc] + b1 * p01[c * xc]) +
+                                 a1 * (b0 * p10[c * xc] + b1 * p11[c * xc]);
+        }
+        oclnn__cpu_team_end(team);
+        free(cx);
+        free(lx);
+        return OCLNN_OK;
+    }
     const ptrdiff_t rows = (ptrdiff_t)os.n * os.c * os.h;
     const double work = (double)rows * os.w;
     (void)work;

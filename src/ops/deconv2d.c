@@ -153,7 +153,9 @@ oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_desc
     if (!algo)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
                            "the %s backend has no %s transposed convolution", ctx->be->name,
-                           desc->algo == OCLNN_DECONV_ALGO_COL2IM ? "col2im" : "");
+                           desc->algo == OCLNN_DECONV_ALGO_COL2IM   ? "col2im"
+                           : desc->algo == OCLNN_DECONV_ALGO_DIRECT ? "direct"
+                                                                    : "(any)");
     oclnn_op *op;
     OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_DECONV2D, &op));
     deconv_impl *p = oclnn__calloc(ctx->allocator, 1, sizeof *p);
