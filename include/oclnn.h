@@ -845,7 +845,7 @@ typedef struct oclnn_deconv2d_desc {
     uint32_t out_channels; /**< a multiple of groups */
     uint32_t kernel_h, kernel_w;
     uint32_t stride_h, stride_w;
-    uint32_t pad_h, pad_w;               /**< torch's padding: removed from each side of the output */
+    uint32_t pad_h, pad_w;               /**< torch's padding: cut from each side of the output */
     uint32_t output_pad_h, output_pad_w; /**< torch's output_padding: added at the bottom/right */
     uint32_t dilation_h, dilation_w;
     uint32_t groups; /**< divides c and out_channels */
@@ -855,8 +855,8 @@ typedef struct oclnn_deconv2d_desc {
 } oclnn_deconv2d_desc;
 
 #define OCLNN_DECONV2D_DESC_INIT                                                                 \
-    {{0, 0, 0, 0}, 0u, 0u, 0u, 1u, 1u, 0u, 0u, 0u, 0u, 1u, 1u, 1u, OCLNN_ACTIVATION_NONE, false,    \
-     OCLNN_DECONV_ALGO_AUTO}
+    {{0, 0, 0, 0}, 0u, 0u, 0u, 1u, 1u, 0u, 0u, 0u, 0u, 1u, 1u, 1u, OCLNN_ACTIVATION_NONE,         \
+     false, OCLNN_DECONV_ALGO_AUTO}
 OCLNN_API oclnn_deconv2d_desc oclnn_deconv2d_desc_default(void);
 
 /** The output shape of desc. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the field. */
@@ -869,7 +869,8 @@ OCLNN_API oclnn_status oclnn_deconv2d_output_shape(const oclnn_deconv2d_desc *de
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (zero sizes, groups not dividing
  * the channels, output padding not below stride or dilation, an empty or too large output, NULL
  * weights, bias not matching has_bias); OCLNN_ERROR_UNSUPPORTED for an algorithm the backend
- * lacks; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_BUILD (OpenCL).
+ * lacks or col2im columns of 2^31 elements or more; OCLNN_ERROR_OUT_OF_MEMORY;
+ * OCLNN_ERROR_BUILD (OpenCL).
  */
 OCLNN_API oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_desc *desc,
                                              const float *weights, const float *bias,
