@@ -54,7 +54,8 @@ typedef struct shape_case {
 } shape_case;
 
 static const shape_case SHAPES[] = {
-    {"fpn top-down nearest x2 (P5 -> P4)", {1, 256, 25, 34}, {"", NEAREST, 50, 68, 0, 0, false}},
+    /* FPN's 256 channels cut to 64 (valgrind runs this file on the C backend) */
+    {"fpn top-down nearest x2 (P5 -> P4)", {1, 64, 25, 34}, {"", NEAREST, 50, 68, 0, 0, false}},
     {"fpn nearest to an odd lateral size", {1, 64, 13, 17}, {"", NEAREST, 25, 34, 0, 0, false}},
     {"segmentation bilinear x8", {2, 21, 8, 8}, {"", BILINEAR, 0, 0, 8.0, 8.0, false}},
     {"bilinear align_corners odd batch 3", {3, 5, 7, 9}, {"", BILINEAR, 11, 4, 0, 0, true}},
