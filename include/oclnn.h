@@ -996,10 +996,12 @@ OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, o
 
 /** Transposed-convolution algorithms. */
 typedef enum oclnn_deconv_algo {
-    OCLNN_DECONV_ALGO_AUTO = 0,   /**< the backend's choice */
+    OCLNN_DECONV_ALGO_AUTO = 0,   /**< the backend's choice (docs/UPSAMPLE.md) */
     OCLNN_DECONV_ALGO_DIRECT = 1, /**< "direct": each output gathers its taps; any shape */
-    OCLNN_DECONV_ALGO_COL2IM = 2  /**< "col2im": a GEMM into columns, then col2im's scatter-add;
-                                       any shape (C backend; OpenCL returns UNSUPPORTED) */
+    OCLNN_DECONV_ALGO_COL2IM = 2  /**< "col2im": a GEMM into columns (C backend: the BLAS;
+                                       OpenCL: a 1x1 convolution op, oclnn's GEMM engines, into
+                                       an op-owned buffer of N x K*kh*kw x H x W floats), then
+                                       col2im; any shape with columns below 2^31 elements */
 } oclnn_deconv_algo;
 
 /**
@@ -1014,7 +1016,7 @@ typedef struct oclnn_deconv2d_desc {
     uint32_t out_channels; /**< a multiple of groups */
     uint32_t kernel_h, kernel_w;
     uint32_t stride_h, stride_w;
-    uint32_t pad_h, pad_w;               /**< torch's padding: removed from each side of the output */
+    uint32_t pad_h, pad_w;               /**< torch's padding: cut from each side of the output */
     uint32_t output_pad_h, output_pad_w; /**< torch's output_padding: added at the bottom/right */
     uint32_t dilation_h, dilation_w;
     uint32_t groups; /**< divides c and out_channels */
@@ -1024,8 +1026,8 @@ typedef struct oclnn_deconv2d_desc {
 } oclnn_deconv2d_desc;
 
 #define OCLNN_DECONV2D_DESC_INIT                                                                 \
-    {{0, 0, 0, 0}, 0u, 0u, 0u, 1u, 1u, 0u, 0u, 0u, 0u, 1u, 1u, 1u, OCLNN_ACTIVATION_NONE, false,    \
-     OCLNN_DECONV_ALGO_AUTO}
+    {{0, 0, 0, 0}, 0u, 0u, 0u, 1u, 1u, 0u, 0u, 0u, 0u, 1u, 1u, 1u, OCLNN_ACTIVATION_NONE,         \
+     false, OCLNN_DECONV_ALGO_AUTO}
 OCLNN_API oclnn_deconv2d_desc oclnn_deconv2d_desc_default(void);
 
 /** The output shape of desc. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the field. */
@@ -1038,7 +1040,8 @@ OCLNN_API oclnn_status oclnn_deconv2d_output_shape(const oclnn_deconv2d_desc *de
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (zero sizes, groups not dividing
  * the channels, output padding not below stride or dilation, an empty or too large output, NULL
  * weights, bias not matching has_bias); OCLNN_ERROR_UNSUPPORTED for an algorithm the backend
- * lacks; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_BUILD (OpenCL).
+ * lacks or col2im columns of 2^31 elements or more; OCLNN_ERROR_OUT_OF_MEMORY;
+ * OCLNN_ERROR_BUILD (OpenCL).
  */
 OCLNN_API oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_desc *desc,
                                              const float *weights, const float *bias,
@@ -1063,7 +1066,10 @@ typedef enum oclnn_resize_mode {
  * The source coordinate uses scale = 1 / scale_h when scale_h > 0, else H / OH (align_corners:
  * (H - 1) / (OH - 1), 0 for OH = 1). Nearest: src = min(floor(dst * scale), H - 1) in float, as
  * torch computes it. Bilinear: src = max((dst + 0.5) * scale - 0.5, 0) (align_corners: dst *
- * scale), the two neighbours weighted by the fraction.
+ * scale), the two neighbours weighted by the fraction. Nearest is the floor rule of torch's
+ * contiguous kernel for every size; torch 1.13's channels-last and single-plane paths instead copy
+ * when the size is kept and halve when it doubles, which differs only for a scale_factor that is
+ * not the size ratio (2.05 on 5 rows; docs/UPSAMPLE.md).
  */
 typedef struct oclnn_resize_desc {
     oclnn_shape input;

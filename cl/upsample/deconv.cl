@@ -47,12 +47,18 @@ kernel void oclnn_deconv2d(global const float *src, uint s_off, uint4 s_stride, 
     for (uint j = 0; j < KB; j++) acc[j] = (kern.w & 1u) ? bias[k0 + j] : 0.0f;
     global const float *sn = src + s_off + n * s_stride.x + g * Cg * s_stride.y;
     global const float *wg = w + ((size_t)g * Cg * Kg + kk0) * RS;
-    for (uint r = 0; r < R; r++) {
+    /* Without dilation only every stride-th kernel row can reach oh, starting at the phase
+     * (oh + pad) % stride: step over the others (a 4x4 stride-2 kernel visits 2x2 taps, not 16). */
+    const uint r0 = conv.z == 1 ? (uint)(((ulong)oh + pad.x) % conv.x) : 0u;
+    const uint r_step = conv.z == 1 ? conv.x : 1u;
+    const uint s0 = conv.w == 1 ? (uint)(((ulong)ow + pad.y) % conv.y) : 0u;
+    const uint s_step = conv.w == 1 ? conv.y : 1u;
+    for (uint r = r0; r < R; r += r_step) {
         const long num_h = (long)oh + pad.x - (long)r * conv.z;
         if (num_h < 0 || num_h % conv.x) continue;
         const long iy = num_h / conv.x;
         if (iy >= H) continue;
-        for (uint s = 0; s < S; s++) {
+        for (uint s = s0; s < S; s += s_step) {
             const long num_w = (long)ow + pad.y - (long)s * conv.w;
             if (num_w < 0 || num_w % conv.y) continue;
             const long ix = num_w / conv.y;
@@ -70,4 +76,52 @@ kernel void oclnn_deconv2d(global const float *src, uint s_off, uint4 s_stride, 
         if (kern.w & 2u) v = fmax(v, 0.0f);
         dst[d_off + OCLNN_AT(d_stride, n, k0 + j, oh, ow)] = v;
     }
+}
+
+/* The second half of the "col2im" algorithm: the first is a 1x1 convolution (oclnn's GEMM
+ * engines) from src to cols = (N, K * R * S, H, W), channel (k * R + r) * S + s holding input
+ * pixel (iy, ix)'s contribution to kernel tap (r, s) of output channel k. Each work-item gathers
+ * its output pixel's taps from cols (no atomics), adds the bias and applies the ReLU. Same index
+ * mapping and arguments as oclnn_deconv2d with KB = 1; in_hw = (H, W). */
+kernel void oclnn_deconv2d_col2im(global const float *cols, uint c_off, uint4 c_stride,
+                                  uint2 in_hw, global float *dst, uint d_off, uint4 d_stride,
+                                  uint4 out_shape, global const float *bias, uint4 kern,
+                                  uint4 conv, uint2 pad, uint chan_inner) {
+    const uint N = out_shape.x, K = out_shape.y, OH = out_shape.z, OW = out_shape.w;
+    const uint H = in_hw.x, W = in_hw.y, R = kern.x, S = kern.y;
+    uint ow, oh, k, n;
+    if (chan_inner) {
+        k = get_global_id(0);
+        ow = get_global_id(1);
+        n = get_global_id(2) / OH;
+        oh = get_global_id(2) % OH;
+        if (k >= K || ow >= OW || n >= N) return;
+    } else {
+        ow = get_global_id(0);
+        oh = get_global_id(1);
+        n = get_global_id(2) / K;
+        k = get_global_id(2) % K;
+        if (ow >= OW || oh >= OH || n >= N) return;
+    }
+    float acc = (kern.w & 1u) ? bias[k] : 0.0f;
+    global const float *cn = cols + c_off + n * c_stride.x + k * R * S * c_stride.y;
+    const uint r0 = conv.z == 1 ? (uint)(((ulong)oh + pad.x) % conv.x) : 0u;
+    const uint r_step = conv.z == 1 ? conv.x : 1u;
+    const uint s0 = conv.w == 1 ? (uint)(((ulong)ow + pad.y) % conv.y) : 0u;
+    const uint s_step = conv.w == 1 ? conv.y : 1u;
+    for (uint r = r0; r < R; r += r_step) {
+        const long num_h = (long)oh + pad.x - (long)r * conv.z;
+        if (num_h < 0 || num_h % conv.x) continue;
+        const long iy = num_h / conv.x;
+        if (iy >= H) continue;
+        for (uint s = s0; s < S; s += s_step) {
+            const long num_w = (long)ow + pad.y - (long)s * conv.w;
+            if (num_w < 0 || num_w % conv.y) continue;
+            const long ix = num_w / conv.y;
+            if (ix >= W) continue;
+            acc += cn[(r * S + s) * c_stride.y + (uint)iy * c_stride.z + (uint)ix * c_stride.w];
+        }
+    }
+    if (kern.w & 2u) acc = fmax(acc, 0.0f);
+    dst[d_off + OCLNN_AT(d_stride, n, k, oh, ow)] = acc;
 }

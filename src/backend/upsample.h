@@ -27,6 +27,13 @@ typedef struct oclnn__upsample_family {
     oclnn_status (*deconv2d)(const oclnn_deconv2d_desc *d, const char *algo,
                              const oclnn_tensor *src, const oclnn_tensor *w,
                              const oclnn_tensor *bias, oclnn_tensor *dst);
+    /* The second half of "col2im" where the backend leaves the GEMM to the ops layer (NULL: the
+     * backend's deconv2d does all of it). cols = (N, K * R * S, H, W), channel (k * R + r) * S + s
+     * holding each input pixel's contribution to tap (r, s) of output channel k (a 1x1
+     * convolution of src, run by src/ops/deconv2d.c); dst = act(sum of each output pixel's taps
+     * + bias). */
+    oclnn_status (*col2im)(const oclnn_deconv2d_desc *d, const oclnn_tensor *cols,
+                           const oclnn_tensor *bias, oclnn_tensor *dst);
     /* dst = resize(src) by plan; shapes checked, any layouts or views. */
     oclnn_status (*resize)(const oclnn__resize_plan *plan, const oclnn_tensor *src,
                            oclnn_tensor *dst);

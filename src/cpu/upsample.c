@@ -17,12 +17,89 @@
 
 #include "backend/upsample.h"
 #include "core/status.h"
+#include "cpu/blas.h"
 #include "cpu/cpu.h"
 #include "cpu/layers.h"
 
 static const char *cpu_deconv2d_algorithm(oclnn_context *ctx, const oclnn_deconv2d_desc *d) {
     (void)ctx;
-    return d->algo == OCLNN_DECONV_ALGO_COL2IM ? NULL : "direct";
+    if (d->algo != OCLNN_DECONV_ALGO_AUTO)
+        return d->algo == OCLNN_DECONV_ALGO_DIRECT ? "direct" : "col2im";
+    /* AUTO (docs/UPSAMPLE.md): a kernel no larger than its stride (the mask head's and UNet's
+     * 2x2/2) gives each output one tap per input channel, so the direct rows do exactly the
+     * multiply-adds and col2im's columns are pure overhead; overlapping kernels (4x4/2) take the
+     * GEMM. */
+    return d->kernel_h <= d->stride_h && d->kernel_w <= d->stride_w ? "direct" : "col2im";
+}
+
+/* "col2im": per sample and group, columns^T (HW x Kg*R*S) = X^T (HW x Cg) * W_g (Cg x Kg*R*S)
+ * through the BLAS (cpu/blas.h; X^T is src in NHWC order, copied there first when src is not
+ * dense NHWC), then each column scatter-added into its output pixel (col2im), one output
+ * channel per thread. The GEMM does the multiply-adds at BLAS speed, but the columns are
+ * R*S/(stride_h*stride_w) times the output and the scatter is a second pass over them. */
+static oclnn_status cpu_deconv2d_col2im(const oclnn_deconv2d_desc *d, const oclnn_tensor *src,
+                                        const oclnn_tensor *w, const oclnn_tensor *bias,
+                                        oclnn_tensor *dst) {
+    const oclnn_shape is = src->shape, os = dst->shape;
+    const size_t H = is.h, W = is.w, C = is.c, HW = H * W, OH = os.h, OW = os.w;
+    const size_t G = d->groups, Cg = C / G, Kg = os.c / G, R = d->kernel_h, S = d->kernel_w;
+    const size_t cols_n = Kg * R * S;
+    const size_t *xs = src->stride, *ys = dst->stride;
+    const bool dense_nhwc = xs[OCLNN__C] == 1 && xs[OCLNN__W] == C && xs[OCLNN__H] == W * C;
+    float *xt = dense_nhwc ? NULL : malloc(HW * C * sizeof *xt);
+    float *cols = malloc(HW * cols_n * sizeof *cols);
+    float *acc = malloc((size_t)os.c * OH * OW * sizeof *acc);
+    if ((!dense_nhwc && !xt) || !cols || !acc) {
+        free(xt);
+        free(cols);
+        free(acc);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the col2im buffers");
+    }
+    const float *wt = oclnn__cpu_cdata(w), *b = bias ? oclnn__cpu_cdata(bias) : NULL;
+    const bool relu = d->activation == OCLNN_ACTIVATION_RELU;
+    int team = oclnn__cpu_team_begin(dst->ctx);
+    for (size_t n = 0; n < is.n; n++) {
+        const float *x = oclnn__cpu_cdata(src) + n * xs[OCLNN__N];
+        if (!dense_nhwc) {
+            const size_t nhwc[4] = {0, 1, W * C, C};
+            oclnn__cpu_copy_strided((oclnn_shape){1, is.c, is.h, is.w}, x, xs, xt, nhwc);
+            x = xt;
+        }
+        for (size_t k = 0; k < os.c; k++)
+            for (size_t i = 0; i < OH * OW; i++) acc[k * OH * OW + i] = b ? b[k] : 0.0f;
+        for (size_t g = 0; g < G; g++) {
+            oclnn__cpu_sgemm(false, HW, cols_n, Cg, x + g * Cg, C, wt + g * Cg * cols_n, cols_n,
+                             0.0f, cols, cols_n);
+OCLNN__OMP(omp parallel for schedule(static) if (HW * cols_n > 65536))
+            for (ptrdiff_t kk = 0; kk < (ptrdiff_t)Kg; kk++) {
+                float *plane = acc + (g * Kg + (size_t)kk) * OH * OW;
+                for (size_t iy = 0; iy < H; iy++)
+                    for (size_t r = 0; r < R; r++) {
+                        const long oy = (long)(iy * d->stride_h) - d->pad_h + (long)(r * d->dilation_h);
+                        if (oy < 0 || oy >= (long)OH) continue;
+                        for (size_t ix = 0; ix < W; ix++) {
+                            const float *col = cols + (iy * W + ix) * cols_n + ((size_t)kk * R + r) * S;
+                            for (size_t s = 0; s < S; s++) {
+                                const long ox = (long)(ix * d->stride_w) - d->pad_w + (long)(s * d->dilation_w);
+                                if (ox >= 0 && ox < (long)OW) plane[(size_t)oy * OW + (size_t)ox] += col[s];
+                            }
+                        }
+                    }
+            }
+        }
+        float *y = oclnn__cpu_data(dst) + n * ys[OCLNN__N];
+        for (size_t k = 0; k < os.c; k++)
+            for (size_t p = 0; p < OH; p++)
+                for (size_t q = 0; q < OW; q++) {
+                    const float v = acc[(k * OH + p) * OW + q];
+                    y[k * ys[OCLNN__C] + p * ys[OCLNN__H] + q * ys[OCLNN__W]] = relu && v < 0 ? 0.0f : v;
+                }
+    }
+    oclnn__cpu_team_end(team);
+    free(xt);
+    free(cols);
+    free(acc);
+    return OCLNN_OK;
 }
 
 /* Floor division for a possibly negative numerator and a positive divisor. */
@@ -31,7 +108,7 @@ static long floor_div(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) /
 static oclnn_status cpu_deconv2d(const oclnn_deconv2d_desc *d, const char *algo,
                                  const oclnn_tensor *src, const oclnn_tensor *w,
                                  const oclnn_tensor *bias, oclnn_tensor *dst) {
-    (void)algo;
+    if (algo[0] == 'c') return cpu_deconv2d_col2im(d, src, w, bias, dst);
     const oclnn_shape is = src->shape, os = dst->shape;
     const long H = is.h, W = is.w, OH = os.h, OW = os.w;
     const long sh = d->stride_h, sw = d->stride_w, ph = d->pad_h, pw = d->pad_w;
@@ -133,6 +210,38 @@ static oclnn_status cpu_resize(const oclnn__resize_plan *pl, const oclnn_tensor 
     float *y = oclnn__cpu_data(dst);
     const size_t *xs = src->stride, *ys = dst->stride;
     const bool nearest = pl->mode == OCLNN_RESIZE_NEAREST;
+    if (xs[OCLNN__C] < xs[OCLNN__W] && ys[OCLNN__C] < ys[OCLNN__W]) {
+        /* channels innermost on both sides (NHWC, views of it): per output pixel, all channels
+         * with one set of taps, the inner loop along c */
+        const ptrdiff_t pixels = (ptrdiff_t)os.n * os.h * os.w;
+        const size_t xc = xs[OCLNN__C], yc = ys[OCLNN__C], C = os.c;
+        int team = oclnn__cpu_team_begin(dst->ctx);
+OCLNN__OMP(omp parallel for schedule(static) if ((double)pixels * C > 65536))
+        for (ptrdiff_t px = 0; px < pixels; px++) {
+            const long q = (long)(px % os.w), p = (long)(px / os.w % os.h);
+            const size_t n = (size_t)(px / os.w / os.h);
+            long y0, y1;
+            float a1;
+            axis_taps(pl, pl->scale_h, p, is.h, &y0, &y1, &a1);
+            const float a0 = 1.0f - a1, b1 = lx[q], b0 = 1.0f - b1;
+            const float *base = x + n * xs[OCLNN__N];
+            const float *p00 = base + (size_t)y0 * xs[OCLNN__H] + (size_t)cx[2 * q] * xs[OCLNN__W];
+            const float *p01 = base + (size_t)y0 * xs[OCLNN__H] + (size_t)cx[2 * q + 1] * xs[OCLNN__W];
+            const float *p10 = base + (size_t)y1 * xs[OCLNN__H] + (size_t)cx[2 * q] * xs[OCLNN__W];
+            const float *p11 = base + (size_t)y1 * xs[OCLNN__H] + (size_t)cx[2 * q + 1] * xs[OCLNN__W];
+            float *py = y + n * ys[OCLNN__N] + (size_t)p * ys[OCLNN__H] + (size_t)q * ys[OCLNN__W];
+            if (nearest)
+                for (size_t c = 0; c < C; c++) py[c * yc] = p00[c * xc];
+            else
+                for (size_t c = 0; c < C; c++)
+                    py[c * yc] = a0 * (b0 * p00[c * xc] + b1 * p01[c * xc]) +
+                                 a1 * (b0 * p10[c * xc] + b1 * p11[c * xc]);
+        }
+        oclnn__cpu_team_end(team);
+        free(cx);
+        free(lx);
+        return OCLNN_OK;
+    }
     const ptrdiff_t rows = (ptrdiff_t)os.n * os.c * os.h;
     const double work = (double)rows * os.w;
     (void)work;

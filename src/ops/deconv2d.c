@@ -2,6 +2,8 @@
 /* 2-D transposed convolution (torch.nn.ConvTranspose2d): the descriptor checks, torch's output
  * size and output_padding rule, weights and bias copied into operator-owned tensors, and the
  * backend's algorithm chosen once at create. */
+#include <string.h>
+
 #include "backend/backend.h"
 #include "backend/upsample.h"
 #include "core/alloc.h"
@@ -12,6 +14,10 @@ typedef struct deconv_impl {
     oclnn_deconv2d_desc desc;
     oclnn_shape out;
     oclnn__param w, b;
+    /* "col2im" on a backend with a col2im entry: the GEMM is a 1x1 convolution op (groups as d)
+     * from src to cols = (N, K * R * S, H, W), then the backend's col2im */
+    oclnn_op *gemm;
+    oclnn_tensor *cols;
 } deconv_impl;
 
 oclnn_deconv2d_desc oclnn_deconv2d_desc_default(void) {
@@ -84,8 +90,46 @@ oclnn_status oclnn_deconv2d_output_shape(const oclnn_deconv2d_desc *desc, oclnn_
     return resolve(desc, out);
 }
 
+/* The GEMM half of "col2im": a 1x1 convolution with groups whose output channel
+ * (k * R + r) * S + s (k = g * Kg + kk) has the weights w[g * Cg + c][kk][r][s], c < Cg, and the
+ * tensor it writes (the context's layout). */
+static oclnn_status make_gemm(oclnn_context *ctx, const oclnn_deconv2d_desc *d, const float *w,
+                              deconv_impl *p) {
+    const size_t G = d->groups, Cg = d->input.c / G, Kg = d->out_channels / G;
+    const size_t RS = (size_t)d->kernel_h * d->kernel_w, cols_c = (size_t)d->out_channels * RS;
+    if (cols_c > UINT32_MAX || (size_t)d->input.n * cols_c * d->input.h * d->input.w >= ((size_t)1 << 31))
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "col2im's columns (%zu channels of %ux%u, batch %u) pass 2^31 elements; "
+                           "use the direct algorithm",
+                           cols_c, d->input.h, d->input.w, d->input.n);
+    float *cw = oclnn__alloc(ctx->allocator, cols_c * Cg * sizeof *cw);
+    if (!cw) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the GEMM weights");
+    for (size_t g = 0; g < G; g++)
+        for (size_t kk = 0; kk < Kg; kk++)
+            for (size_t t = 0; t < RS; t++)
+                for (size_t c = 0; c < Cg; c++)
+                    cw[(((g * Kg + kk) * RS + t) * Cg) + c] = w[((g * Cg + c) * Kg + kk) * RS + t];
+    oclnn_conv2d_desc cd = oclnn_conv2d_desc_default();
+    cd.input = d->input;
+    cd.out_channels = (uint32_t)cols_c;
+    cd.kernel_h = cd.kernel_w = 1;
+    cd.groups = d->groups;
+    oclnn_status st = oclnn_conv2d_create(ctx, &cd, cw, NULL, &p->gemm);
+    oclnn__free(ctx->allocator, cw);
+    if (st != OCLNN_OK) return st;
+    oclnn_shape cs = {d->input.n, (uint32_t)cols_c, d->input.h, d->input.w};
+    return oclnn_tensor_create(ctx, cs, oclnn_context_layout(ctx), &p->cols);
+}
+
 static void deconv_destroy(oclnn_op *op) {
     deconv_impl *p = op->impl;
+    if (p->gemm || p->cols) {
+        /* impl_destroy runs under the context lock, which the public destroys take themselves */
+        mtx_unlock(&op->ctx->lock);
+        oclnn_op_destroy(p->gemm);
+        oclnn_tensor_destroy(p->cols);
+        mtx_lock(&op->ctx->lock);
+    }
     oclnn__param_fini(op->ctx, &p->w);
     oclnn__param_fini(op->ctx, &p->b);
     oclnn__free(op->ctx->allocator, p);
@@ -109,7 +153,9 @@ oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_desc
     if (!algo)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
                            "the %s backend has no %s transposed convolution", ctx->be->name,
-                           desc->algo == OCLNN_DECONV_ALGO_COL2IM ? "col2im" : "");
+                           desc->algo == OCLNN_DECONV_ALGO_COL2IM   ? "col2im"
+                           : desc->algo == OCLNN_DECONV_ALGO_DIRECT ? "direct"
+                                                                    : "(any)");
     oclnn_op *op;
     OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_DECONV2D, &op));
     deconv_impl *p = oclnn__calloc(ctx->allocator, 1, sizeof *p);
@@ -123,6 +169,13 @@ oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_desc
     op->impl_destroy = deconv_destroy;
     op->algo = algo;
     const uint32_t kg = desc->out_channels / desc->groups;
+    if (!strcmp(algo, "col2im") && be->col2im) {
+        oclnn_status st = make_gemm(ctx, desc, weights, p);
+        if (st != OCLNN_OK) {
+            oclnn__op_free(op);
+            return st;
+        }
+    }
     mtx_lock(&ctx->lock);
     oclnn_status st = oclnn__param_init(
         ctx, &p->w, (oclnn_shape){desc->input.c, kg, desc->kernel_h, desc->kernel_w}, weights);
@@ -145,9 +198,16 @@ oclnn_status oclnn_deconv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_ten
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", p->out));
     OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
     oclnn_context *ctx = op->ctx;
+    const oclnn_tensor *bias = p->desc.has_bias ? &p->b.t : NULL;
+    if (p->gemm) {
+        OCLNN__TRY(oclnn_conv2d_run(p->gemm, src, p->cols, NULL));
+        mtx_lock(&ctx->lock);
+        oclnn_status st = ctx->be->upsample->col2im(&p->desc, p->cols, bias, dst);
+        mtx_unlock(&ctx->lock);
+        return st;
+    }
     mtx_lock(&ctx->lock);
-    oclnn_status st = ctx->be->upsample->deconv2d(&p->desc, op->algo, src, &p->w.t,
-                                                  p->desc.has_bias ? &p->b.t : NULL, dst);
+    oclnn_status st = ctx->be->upsample->deconv2d(&p->desc, op->algo, src, &p->w.t, bias, dst);
     mtx_unlock(&ctx->lock);
     return st;
 }

@@ -61,14 +61,6 @@ static oclnn_status resolve(const oclnn_resize_desc *d, oclnn_shape *out, oclnn_
     plan->align_corners = d->align_corners;
     OCLNN__TRY(axis("h", d->input.h, d->out_h, d->scale_h, d->align_corners, &o.h, &plan->scale_h));
     OCLNN__TRY(axis("w", d->input.w, d->out_w, d->scale_w, d->align_corners, &o.w, &plan->scale_w));
-    if (d->mode == OCLNN_RESIZE_NEAREST) {
-        /* ATen's nearest_idx copies when the size is kept and shifts when it doubles, whatever
-         * the scale: these scales give exactly that through floor(dst * scale) */
-        if (o.h == d->input.h) plan->scale_h = 1.0f;
-        if ((uint64_t)o.h == 2u * (uint64_t)d->input.h) plan->scale_h = 0.5f;
-        if (o.w == d->input.w) plan->scale_w = 1.0f;
-        if ((uint64_t)o.w == 2u * (uint64_t)d->input.w) plan->scale_w = 0.5f;
-    }
     OCLNN__TRY(oclnn__check_shape(o, "the output"));
     size_t ne_in, ne_out;
     oclnn__shape_bytes(d->input, &ne_in, NULL);

@@ -56,10 +56,11 @@ static float pixel_scale(uint32_t in, uint32_t out, bool align_corners, double s
     return scale > 0 ? (float)(1.0 / scale) : (float)in / (float)out;
 }
 
-/* ATen's nearest_idx. */
+/* The floor rule of ATen's contiguous (NCHW) CPU kernel, nearest_neighbor_compute_source_index.
+ * (torch 1.13's channels-last kernel and its N * C == 1 path go through nearest_idx instead, which
+ * copies when the size is kept and shifts when it doubles whatever the scale_factor: the two
+ * disagree only for a scale_factor that is not the size ratio, e.g. 2.05 on 5 rows.) */
 static long nearest_idx(long i, uint32_t in, uint32_t out, double scale) {
-    if (out == in) return i;
-    if ((uint64_t)out == 2u * (uint64_t)in) return i >> 1;
     float sc = pixel_scale(in, out, false, scale);
     long s = (long)floorf((float)i * sc);
     return s < (long)in - 1 ? s : (long)in - 1;
