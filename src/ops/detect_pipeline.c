@@ -103,6 +103,46 @@ static int by_score(const void *pa, const void *pb) {
     return (a->index > b->index) - (a->index < b->index);
 }
 
+/* Strict "a ranks before b": higher score, then lower index (by_score's order). */
+static bool before(ranked a, ranked b) {
+    return a.score > b.score || (a.score == b.score && a.index < b.index);
+}
+
+/* Moves the k best of a[0, n) (by_score's order) to a[0, k), then sorts them: quickselect
+ * (median-of-three pivots) and a sort of k, instead of a sort of the whole level. */
+static void top_k(ranked *a, size_t n, size_t k) {
+    size_t lo = 0, hi = n; /* the k-th lies in [lo, hi) */
+    while (k < n && hi - lo > 16) {
+        const size_t mid = lo + (hi - lo) / 2;
+        ranked x = a[lo], y = a[mid], z = a[hi - 1], pivot;
+        if (before(x, y)) pivot = before(y, z) ? y : before(x, z) ? z : x;
+        else pivot = before(x, z) ? x : before(y, z) ? z : y;
+        /* Three-way partition: [lo, lt) before the pivot, [lt, gt) equal, [gt, hi) after. */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            if (before(a[i], pivot)) {
+                ranked t = a[lt];
+                a[lt++] = a[i];
+                a[i++] = t;
+            } else if (before(pivot, a[i])) {
+                ranked t = a[--gt];
+                a[gt] = a[i];
+                a[i] = t;
+            } else {
+                i++;
+            }
+        }
+        if (k < lt) hi = lt;
+        else if (k > gt) lo = gt;
+        else {
+            hi = gt; /* k is at the pivot: [0, gt) holds the k best and at most one more */
+            break;
+        }
+    }
+    /* [0, lo) ranks before [lo, hi), which ranks before [hi, n), and lo <= k <= hi. */
+    qsort(a, hi, sizeof *a, by_score);
+}
+
 oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
                                  const oclnn_tensor *const *objectness,
                                  const oclnn_tensor *const *deltas,
@@ -169,7 +209,7 @@ oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
     const size_t all = cap * (N ? N : 1);
     float *obj = oclnn__calloc(al, max_level * N, sizeof *obj);
     float *del = oclnn__calloc(al, max_level * N * 4, sizeof *del);
-    ranked *rank = oclnn__calloc(al, max_level, sizeof *rank);
+    ranked *rank = oclnn__calloc(al, max_level > cap ? max_level : cap, sizeof *rank);
     float *anc = oclnn__calloc(al, all * 4, sizeof *anc);   /* candidates' anchors, */
     float *cdel = oclnn__calloc(al, all * 4, sizeof *cdel); /* deltas, */
     float *cand = oclnn__calloc(al, cap * 4, sizeof *cand); /* one image's decoded boxes */
@@ -220,7 +260,7 @@ oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
                         }
                         rank[idx] = (ranked){v, idx};
                     }
-            qsort(rank, per_image, sizeof *rank, by_score);
+            top_k(rank, per_image, k);
             for (size_t j = 0; j < k; j++) {
                 const uint32_t idx = rank[j].index, a = idx % A, cell = idx / A;
                 const uint32_t y = cell / W, x = cell % W;
@@ -259,14 +299,28 @@ oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
             flevel[m] = clevel[off + j];
             m++;
         }
+        /* NMS per level (the candidates are grouped by level), then the survivors of all levels
+         * ranked together: the same set and order as one NMS with the level as class, with
+         * levels x (1000^2) IoUs instead of (levels x 1000)^2. */
         size_t kept = 0;
-        if (m) {
-            st = oclnn_nms(ctx, &nd, fbox, fscore, flevel, m, keep, &kept);
+        for (size_t j0 = 0; j0 < m;) {
+            size_t j1 = j0, got = 0;
+            while (j1 < m && flevel[j1] == flevel[j0]) j1++;
+            st = oclnn_nms(ctx, &nd, fbox + 4 * j0, fscore + j0, NULL, j1 - j0, keep + kept, &got);
             if (st != OCLNN_OK) goto done;
+            for (size_t q = kept; q < kept + got; q++) {
+                keep[q] += (uint32_t)j0;
+                rank[q] = (ranked){fscore[keep[q]], keep[q]};
+            }
+            kept += got;
+            j0 = j1;
         }
+        qsort(rank, kept, sizeof *rank, by_score);
+        kept = kept < post ? kept : post;
         for (size_t j = 0; j < kept; j++) {
-            memcpy(boxes + 4 * ((size_t)i * post + j), fbox + 4 * keep[j], 4 * sizeof(float));
-            if (scores) scores[(size_t)i * post + j] = fscore[keep[j]];
+            const uint32_t q = rank[j].index;
+            memcpy(boxes + 4 * ((size_t)i * post + j), fbox + 4 * q, 4 * sizeof(float));
+            if (scores) scores[(size_t)i * post + j] = fscore[q];
         }
         counts[i] = kept;
     }
