@@ -49,6 +49,7 @@ static void test_rpn_golden(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CTX(state);
     oclnn_tensor *obj[RPN_L], *del[RPN_L];
+    float *host_o[RPN_L], *host_d[RPN_L];
     for (int l = 0; l < RPN_L; l++) {
         char name[64];
         const uint32_t h = RPN_MAPS[l][0], w = RPN_MAPS[l][1];
@@ -60,8 +61,8 @@ static void test_rpn_golden(void **state) {
         assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){RPN_N, 12, h, w}, cfg->layout, &del[l]));
         assert_ok(oclnn_tensor_write(obj[l], o, OCLNN_LAYOUT_NCHW));
         assert_ok(oclnn_tensor_write(del[l], d, OCLNN_LAYOUT_NCHW));
-        free(o);
-        free(d);
+        host_o[l] = o;
+        host_d[l] = d;
     }
     float *want_b = golden("detpipe_rpn_boxes.bin", RPN_N * RPN_POST * 4);
     float *want_s = golden("detpipe_rpn_scores.bin", RPN_N * RPN_POST);
@@ -80,6 +81,14 @@ static void test_rpn_golden(void **state) {
                      BOX_RTOL, problem);
         assert_close(scores + i * RPN_POST, want_s + i * RPN_POST, counts[i], SCORE_ATOL,
                      SCORE_RTOL, problem);
+        /* The double reference. */
+        float rb[RPN_POST * 4], rs[RPN_POST];
+        const size_t rn = oclnn__ref_rpn_proposals(&d, (const float *const *)host_o,
+                                                   (const float *const *)host_d, RPN_MAPS, i,
+                                                   RPN_N, RPN_SIZES[i], 64, 96, rb, rs);
+        assert_int_equal(counts[i], rn);
+        assert_close(boxes + i * RPN_POST * 4, rb, rn * 4, BOX_ATOL, BOX_RTOL, "RPN vs ref");
+        assert_close(scores + i * RPN_POST, rs, rn, SCORE_ATOL, SCORE_RTOL, "RPN vs ref");
     }
     /* Scores are optional; a score threshold above every sigmoid leaves nothing. */
     oclnn_rpn_desc hi = d;
@@ -134,6 +143,8 @@ static void test_rpn_golden(void **state) {
     for (int l = 0; l < RPN_L; l++) {
         oclnn_tensor_destroy(obj[l]);
         oclnn_tensor_destroy(del[l]);
+        free(host_o[l]);
+        free(host_d[l]);
     }
     free(want_b);
     free(want_s);
@@ -275,6 +286,18 @@ static void test_postprocess_golden(void **state) {
                      problem);
         for (size_t j = 0; j < counts[i]; j++)
             assert_int_equal(labels[i * PP_D + j], (int)want_l[i * PP_D + j]);
+        /* The double reference. */
+        float rb[PP_D * 4], rs[PP_D];
+        int32_t rl[PP_D];
+        const size_t first = i ? np[0] : 0;
+        const size_t rn = oclnn__ref_detect_postprocess(&d, logits + first * PP_K,
+                                                        reg + first * 4 * PP_K, PP_K,
+                                                        props + 4 * first, np[i], sizes[i], rb,
+                                                        rs, rl);
+        assert_int_equal(counts[i], rn);
+        assert_close(boxes + i * PP_D * 4, rb, rn * 4, BOX_ATOL, BOX_RTOL, "postprocess vs ref");
+        assert_close(scores + i * PP_D, rs, rn, SCORE_ATOL, SCORE_RTOL, "postprocess vs ref");
+        assert_memory_equal(labels + i * PP_D, rl, rn * sizeof *rl);
     }
     /* A threshold above every score leaves nothing; no images is nothing to do. */
     d.score_threshold = 1.0f;
