@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fault.h"
 #include "ref/ref.h"
 #include "support/harness.h"
 
@@ -596,6 +597,89 @@ static void test_roi_sample_statistics(void **state) {
     free(props), free(iou), free(all), free(hits);
 }
 
+/* ---- Allocation failures ------------------------------------------------------------------ */
+
+/* Every host allocation inside the context-taking stages fails in turn: each call returns OK or
+ * OUT_OF_MEMORY with a message, and leaks nothing (the sanitizer build checks); afterwards the
+ * same calls succeed. Needs OCLNN_FAULT_INJECTION (Debug builds); skipped otherwise. */
+static void test_pipeline_faults(void **state) {
+#if OCLNN__FAULT_INJECTION_ENABLED
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_tensor *obj[2], *del[2], *lv[2], *dst;
+    float host[12 * 4 * 4];
+    for (int i = 0; i < 12 * 16; i++) host[i] = (float)((i * 37) % 23) / 11.0f - 1.0f;
+    for (int l = 0; l < 2; l++) {
+        const uint32_t h = 4u >> l;
+        assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 3, h, h}, cfg->layout, &obj[l]));
+        assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 12, h, h}, cfg->layout, &del[l]));
+        assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 2, 2 * h, 2 * h}, cfg->layout, &lv[l]));
+        assert_ok(oclnn_tensor_write(obj[l], host, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_tensor_write(del[l], host, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_tensor_write(lv[l], host, OCLNN_LAYOUT_NCHW));
+    }
+    assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){3, 2, 2, 2}, cfg->layout, &dst));
+    oclnn_rpn_desc rd = oclnn_rpn_desc_default();
+    rd.num_levels = 2;
+    oclnn_msroi_desc md = oclnn_msroi_desc_default();
+    md.num_levels = 2;
+    md.pooled_h = md.pooled_w = 2;
+    oclnn_detect_post_desc pd = OCLNN_DETECT_POST_DESC_INIT;
+    const float rois[15] = {0, 1, 1, 20, 20, 0, 0, 0, 4, 4, 0, 2, 3, 30, 31};
+    float props[40], logits[30], reg[120];
+    for (int i = 0; i < 10; i++) {
+        props[4 * i] = (float)i, props[4 * i + 1] = (float)(2 * i);
+        props[4 * i + 2] = (float)(i + 10), props[4 * i + 3] = (float)(2 * i + 8);
+    }
+    for (int i = 0; i < 30; i++) logits[i] = host[i] * 3;
+    for (int i = 0; i < 120; i++) reg[i] = host[i] * 0.2f;
+    const size_t np = 10;
+    const oclnn_image_size size = {16, 16};
+    float boxes[1000 * 4], scores[1000];
+    int32_t labels[100];
+    size_t counts[1];
+    int failures = 0;
+    for (unsigned long n = 1; n <= 400; n++) {
+        oclnn__fault_arm(OCLNN__FAULT_HOST_ALLOC, n, false);
+        oclnn_status st[4];
+        oclnn_op *op = NULL;
+        st[0] = oclnn_rpn_proposals(ctx, &rd, (const oclnn_tensor *const *)obj,
+                                    (const oclnn_tensor *const *)del, &size, 16, 16, boxes, scores,
+                                    counts);
+        st[1] = oclnn_msroi_create(ctx, &md, &op);
+        st[2] = op ? oclnn_msroi_run(op, (const oclnn_tensor *const *)lv, size, rois, 3, dst, NULL)
+                   : OCLNN_OK;
+        st[3] = oclnn_detect_postprocess(ctx, &pd, logits, reg, 3, props, &np, &size, 1, boxes,
+                                         scores, labels, counts);
+        oclnn__fault_arm(OCLNN__FAULT_HOST_ALLOC, 0, false);
+        oclnn_op_destroy(op);
+        bool all_ok = true;
+        for (int k = 0; k < 4; k++) {
+            if (st[k] != OCLNN_OK && st[k] != OCLNN_ERROR_OUT_OF_MEMORY)
+                fail_msg("call %d with allocation %lu failing gave %s: %s", k, n,
+                         oclnn_status_string(st[k]), oclnn_last_error());
+            all_ok = all_ok && st[k] == OCLNN_OK;
+        }
+        if (all_ok) break;
+        failures++;
+    }
+    assert_true(failures >= 4);
+    /* Usable afterwards. */
+    assert_ok(oclnn_rpn_proposals(ctx, &rd, (const oclnn_tensor *const *)obj,
+                                  (const oclnn_tensor *const *)del, &size, 16, 16, boxes, scores,
+                                  counts));
+    for (int l = 0; l < 2; l++) {
+        oclnn_tensor_destroy(obj[l]);
+        oclnn_tensor_destroy(del[l]);
+        oclnn_tensor_destroy(lv[l]);
+    }
+    oclnn_tensor_destroy(dst);
+#else
+    (void)state;
+    skip();
+#endif
+}
+
 #define TEST_BACKENDS(t)                                                                          \
     cmocka_unit_test_prestate(t, (void *)&CFG_CL_NCHW),                                           \
         cmocka_unit_test_prestate(t, (void *)&CFG_CPU_NCHW)
@@ -608,6 +692,7 @@ int main(void) {
         cmocka_unit_test(test_mask_paste_golden),
         cmocka_unit_test(test_roi_sample_golden),
         cmocka_unit_test(test_roi_sample_statistics),
+        TEST_BACKENDS(test_pipeline_faults),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }
