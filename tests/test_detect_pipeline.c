@@ -34,7 +34,7 @@
 #define RPN_L 3
 #define RPN_PRE 50
 #define RPN_POST 40
-static const uint32_t RPN_MAPS[RPN_L][2] = {{16, 24}, {8, 12}, {4, 6}};
+static const uint32_t RPN_MAPS[RPN_L][2] = {{16, 32}, {8, 16}, {4, 8}}; /* strides 4x3, 8x6, 16x12 */
 static const oclnn_image_size RPN_SIZES[RPN_N] = {{64, 80}, {56, 96}};
 
 static oclnn_rpn_desc rpn_desc(void) {

@@ -23,9 +23,9 @@ from torchvision.ops import boxes as box_ops
 from . import save
 
 # RPN: two images in a 64x96 batch, three levels (strides 4, 8, 16), one size per level.
-RPN_PADDED = (64, 96)
+RPN_PADDED = (64, 96)  # strides differ by axis, as AnchorGenerator allows
 RPN_SIZES = [(64, 80), (56, 96)]
-RPN_MAPS = [(16, 24), (8, 12), (4, 6)]
+RPN_MAPS = [(16, 32), (8, 16), (4, 8)]  # strides 4 x 3, 8 x 6, 16 x 12
 RPN_ANCHOR_SIZES = ((16,), (32,), (64,))
 RPN_PRE, RPN_POST = 50, 40
 
