@@ -91,6 +91,27 @@ static void test_rpn_golden(void **state) {
         assert_close(boxes + i * RPN_POST * 4, rb, rn * 4, BOX_ATOL, BOX_RTOL, "RPN vs ref");
         assert_close(scores + i * RPN_POST, rs, rn, SCORE_ATOL, SCORE_RTOL, "RPN vs ref");
     }
+    /* A capacity above what survives NMS (fewer proposals than post_nms_top_n), against the
+     * double reference. */
+    {
+        oclnn_rpn_desc wide = d;
+        wide.post_nms_top_n = 1000;
+        float *wb = malloc(RPN_N * 1000 * 4 * sizeof *wb), *ws = malloc(RPN_N * 1000 * sizeof *ws);
+        float *rb = malloc(1000 * 4 * sizeof *rb), *rs = malloc(1000 * sizeof *rs);
+        assert_ok(oclnn_rpn_proposals(ctx, &wide, (const oclnn_tensor *const *)obj,
+                                      (const oclnn_tensor *const *)del, RPN_SIZES, 64, 96, wb, ws,
+                                      counts));
+        for (uint32_t i = 0; i < RPN_N; i++) {
+            const size_t rn = oclnn__ref_rpn_proposals(&wide, (const float *const *)host_o,
+                                                       (const float *const *)host_d, RPN_MAPS, i,
+                                                       RPN_N, RPN_SIZES[i], 64, 96, rb, rs);
+            assert_true(rn > RPN_POST && rn < 1000);
+            assert_int_equal(counts[i], rn);
+            assert_close(wb + i * 1000 * 4, rb, rn * 4, BOX_ATOL, BOX_RTOL, "RPN (all) vs ref");
+            assert_close(ws + i * 1000, rs, rn, SCORE_ATOL, SCORE_RTOL, "RPN (all) vs ref");
+        }
+        free(wb), free(ws), free(rb), free(rs);
+    }
     /* Scores are optional; a score threshold above every sigmoid leaves nothing. */
     oclnn_rpn_desc hi = d;
     hi.score_threshold = 1.5f;
@@ -299,6 +320,28 @@ static void test_postprocess_golden(void **state) {
         assert_close(boxes + i * PP_D * 4, rb, rn * 4, BOX_ATOL, BOX_RTOL, "postprocess vs ref");
         assert_close(scores + i * PP_D, rs, rn, SCORE_ATOL, SCORE_RTOL, "postprocess vs ref");
         assert_memory_equal(labels + i * PP_D, rl, rn * sizeof *rl);
+    }
+    /* torchvision's 100 per image (more than survive here), against the double reference. */
+    {
+        oclnn_detect_post_desc all = OCLNN_DETECT_POST_DESC_INIT;
+        float *ab = malloc(2 * 100 * 4 * sizeof *ab), *as = malloc(2 * 100 * sizeof *as);
+        float rb[100 * 4], rs[100];
+        int32_t al[2 * 100], rl[100];
+        assert_ok(oclnn_detect_postprocess(ctx, &all, logits, reg, PP_K, props, np, sizes, 2, ab,
+                                           as, al, counts));
+        for (int i = 0; i < 2; i++) {
+            const size_t first = i ? np[0] : 0;
+            const size_t rn = oclnn__ref_detect_postprocess(&all, logits + first * PP_K,
+                                                            reg + first * 4 * PP_K, PP_K,
+                                                            props + 4 * first, np[i], sizes[i], rb,
+                                                            rs, rl);
+            assert_true(rn > PP_D && rn <= 100);
+            assert_int_equal(counts[i], rn);
+            assert_close(ab + i * 100 * 4, rb, rn * 4, BOX_ATOL, BOX_RTOL, "postprocess (all)");
+            assert_close(as + i * 100, rs, rn, SCORE_ATOL, SCORE_RTOL, "postprocess (all)");
+            assert_memory_equal(al + i * 100, rl, rn * sizeof *rl);
+        }
+        free(ab), free(as);
     }
     /* A threshold above every score leaves nothing; no images is nothing to do. */
     d.score_threshold = 1.0f;
