@@ -502,7 +502,7 @@ done:
 /* F.interpolate(mode="bilinear", align_corners=False) source position along an axis (PyTorch's
  * CPU kernel: float scale in / out, max(scale * (d + 0.5) - 0.5, 0), index clamped to in - 1,
  * lambda clamped to [0, 1]). */
-static void linear_tap(uint32_t d, float scale, uint32_t in, uint32_t *i0, uint32_t *i1,
+static void linear_tap(int64_t d, float scale, uint32_t in, uint32_t *i0, uint32_t *i1,
                        float *l0, float *l1) {
     float real = scale * ((float)d + 0.5f) - 0.5f;
     real = real < 0.0f ? 0.0f : real;
@@ -577,13 +577,13 @@ oclnn_status oclnn_mask_paste(const oclnn_mask_paste_desc *desc, const float *ma
             if (ry >= h) break;
             uint32_t r0, r1;
             float h0, h1;
-            linear_tap((uint32_t)ry, sy, P, &r0, &r1, &h0, &h1);
+            linear_tap(ry, sy, P, &r0, &r1, &h0, &h1);
             for (int64_t x = x0; x < x1; x++) {
                 const int64_t rx = x - bx0;
                 if (rx >= w) break;
                 uint32_t c0, c1;
                 float w0, w1;
-                linear_tap((uint32_t)rx, sx, P, &c0, &c1, &w0, &w1);
+                linear_tap(rx, sx, P, &c0, &c1, &w0, &w1);
                 /* The padded mask's value at (r, c): zero on the border, sigmoid inside. */
                 float v[4];
                 const uint32_t rr[4] = {r0, r0, r1, r1}, cc[4] = {c0, c1, c0, c1};
