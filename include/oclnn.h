@@ -744,8 +744,8 @@ OCLNN_API oclnn_rpn_desc oclnn_rpn_desc_default(void);
  *   [out] boxes       N x post_nms_top_n x 4; image i's at i * post_nms_top_n * 4
  *   [out] scores      N x post_nms_top_n sigmoid scores, or NULL
  *   [out] counts      N: proposals written per image
- * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad desc, shapes, contexts, sizes, NULL);
- * OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad desc, shapes, contexts, sizes, NULL, a NaN
+ * objectness); OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE. Details: docs/DETECTION.md.
  */
 OCLNN_API oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
                                            const oclnn_tensor *const *objectness,
@@ -785,7 +785,8 @@ OCLNN_API oclnn_status oclnn_msroi_create(oclnn_context *ctx, const oclnn_msroi_
  *   [out] dst         (R >= num_rois, C, pooled_h, pooled_w)
  *   [out] level_of    num_rois level indices (0 = finest), or NULL
  * Returns as oclnn_roi_run, and OCLNN_ERROR_INVALID_ARGUMENT for levels whose scales differ by
- * axis or are not in decreasing order.
+ * axis or do not halve level by level (finest first), or an op made by oclnn_roi_create.
+ * A zero or NaN area maps to the finest level. Aliasing: dst must not overlap any level.
  */
 OCLNN_API oclnn_status oclnn_msroi_run(oclnn_op *op, const oclnn_tensor *const *levels,
                                        oclnn_image_size image_size, const float *rois,

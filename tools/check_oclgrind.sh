@@ -23,7 +23,7 @@ fi
 rt=$(dpkg -L oclgrind 2>/dev/null | grep '/liboclgrind-rt\.so$' | head -1 || true)
 [[ -n "$rt" && -f "$rt" ]] || { echo "check_oclgrind: liboclgrind-rt.so not found (apt-get install oclgrind)" >&2; exit 1; }
 
-programs=(${OCLGRIND_GATE_PROGRAMS:-tensor eltwise concat pool2d batchnorm norm fc roi detect conv2d})
+programs=(${OCLGRIND_GATE_PROGRAMS:-tensor eltwise concat pool2d batchnorm norm fc roi detect detect_pipeline conv2d})
 [[ -n "${OCLGRIND_GATE_PROGRAMS:-}" ]] || programs+=(deconv resize) # issue 18: ConvTranspose2d, resize
 runs=(${OCLGRIND_GATE_RUNS:-49152:1024:cpu 49152:1024:gpu 32768:256:gpu})
 jobs=${OCLGRIND_GATE_JOBS:-2}

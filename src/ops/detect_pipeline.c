@@ -103,6 +103,46 @@ static int by_score(const void *pa, const void *pb) {
     return (a->index > b->index) - (a->index < b->index);
 }
 
+/* Strict "a ranks before b": higher score, then lower index (by_score's order). */
+static bool before(ranked a, ranked b) {
+    return a.score > b.score || (a.score == b.score && a.index < b.index);
+}
+
+/* Moves the k best of a[0, n) (by_score's order) to a[0, k), then sorts them: quickselect
+ * (median-of-three pivots) and a sort of k, instead of a sort of the whole level. */
+static void top_k(ranked *a, size_t n, size_t k) {
+    size_t lo = 0, hi = n; /* the k-th lies in [lo, hi) */
+    while (k < n && hi - lo > 16) {
+        const size_t mid = lo + (hi - lo) / 2;
+        ranked x = a[lo], y = a[mid], z = a[hi - 1], pivot;
+        if (before(x, y)) pivot = before(y, z) ? y : before(x, z) ? z : x;
+        else pivot = before(x, z) ? x : before(y, z) ? z : y;
+        /* Three-way partition: [lo, lt) before the pivot, [lt, gt) equal, [gt, hi) after. */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            if (before(a[i], pivot)) {
+                ranked t = a[lt];
+                a[lt++] = a[i];
+                a[i++] = t;
+            } else if (before(pivot, a[i])) {
+                ranked t = a[--gt];
+                a[gt] = a[i];
+                a[i] = t;
+            } else {
+                i++;
+            }
+        }
+        if (k < lt) hi = lt;
+        else if (k > gt) lo = gt;
+        else {
+            hi = gt; /* k is at the pivot: [0, gt) holds the k best and at most one more */
+            break;
+        }
+    }
+    /* [0, lo) ranks before [lo, hi), which ranks before [hi, n), and lo <= k <= hi. */
+    qsort(a, hi, sizeof *a, by_score);
+}
+
 oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
                                  const oclnn_tensor *const *objectness,
                                  const oclnn_tensor *const *deltas,
@@ -169,7 +209,7 @@ oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
     const size_t all = cap * (N ? N : 1);
     float *obj = oclnn__calloc(al, max_level * N, sizeof *obj);
     float *del = oclnn__calloc(al, max_level * N * 4, sizeof *del);
-    ranked *rank = oclnn__calloc(al, max_level, sizeof *rank);
+    ranked *rank = oclnn__calloc(al, max_level > cap ? max_level : cap, sizeof *rank);
     float *anc = oclnn__calloc(al, all * 4, sizeof *anc);   /* candidates' anchors, */
     float *cdel = oclnn__calloc(al, all * 4, sizeof *cdel); /* deltas, */
     float *cand = oclnn__calloc(al, cap * 4, sizeof *cand); /* one image's decoded boxes */
@@ -220,7 +260,7 @@ oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
                         }
                         rank[idx] = (ranked){v, idx};
                     }
-            qsort(rank, per_image, sizeof *rank, by_score);
+            top_k(rank, per_image, k);
             for (size_t j = 0; j < k; j++) {
                 const uint32_t idx = rank[j].index, a = idx % A, cell = idx / A;
                 const uint32_t y = cell / W, x = cell % W;
@@ -259,14 +299,28 @@ oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
             flevel[m] = clevel[off + j];
             m++;
         }
+        /* NMS per level (the candidates are grouped by level), then the survivors of all levels
+         * ranked together: the same set and order as one NMS with the level as class, with
+         * levels x (1000^2) IoUs instead of (levels x 1000)^2. */
         size_t kept = 0;
-        if (m) {
-            st = oclnn_nms(ctx, &nd, fbox, fscore, flevel, m, keep, &kept);
+        for (size_t j0 = 0; j0 < m;) {
+            size_t j1 = j0, got = 0;
+            while (j1 < m && flevel[j1] == flevel[j0]) j1++;
+            st = oclnn_nms(ctx, &nd, fbox + 4 * j0, fscore + j0, NULL, j1 - j0, keep + kept, &got);
             if (st != OCLNN_OK) goto done;
+            for (size_t q = kept; q < kept + got; q++) {
+                keep[q] += (uint32_t)j0;
+                rank[q] = (ranked){fscore[keep[q]], keep[q]};
+            }
+            kept += got;
+            j0 = j1;
         }
+        qsort(rank, kept, sizeof *rank, by_score);
+        kept = kept < post ? kept : post;
         for (size_t j = 0; j < kept; j++) {
-            memcpy(boxes + 4 * ((size_t)i * post + j), fbox + 4 * keep[j], 4 * sizeof(float));
-            if (scores) scores[(size_t)i * post + j] = fscore[keep[j]];
+            const uint32_t q = rank[j].index;
+            memcpy(boxes + 4 * ((size_t)i * post + j), fbox + 4 * q, 4 * sizeof(float));
+            if (scores) scores[(size_t)i * post + j] = fscore[q];
         }
         counts[i] = kept;
     }
@@ -339,6 +393,10 @@ oclnn_status oclnn_detect_postprocess(oclnn_context *ctx, const oclnn_detect_pos
                                proposals[j]);
     const uint32_t K = num_classes;
     const size_t D = desc->detections_per_image, cand_cap = most * (K - 1);
+    if (cand_cap >= UINT32_MAX)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "an image's %zu proposals x %u classes is 2^32 candidates or more",
+                           most, K - 1);
     const oclnn_allocator *al = ctx->allocator;
     float *dec = oclnn__calloc(al, most * K * 4 + 1, sizeof *dec);
     float *prob = oclnn__calloc(al, (size_t)K, sizeof *prob);
@@ -346,8 +404,14 @@ oclnn_status oclnn_detect_postprocess(oclnn_context *ctx, const oclnn_detect_pos
     float *cs = oclnn__calloc(al, cand_cap + 1, sizeof *cs);
     int32_t *cl = oclnn__calloc(al, cand_cap + 1, sizeof *cl);
     uint32_t *keep = oclnn__calloc(al, cand_cap + 1, sizeof *keep);
+    /* The candidates grouped by class: gb/gs hold them, gi their index among cb/cs/cl. */
+    float *gb = oclnn__calloc(al, cand_cap * 4 + 1, sizeof *gb);
+    float *gs = oclnn__calloc(al, cand_cap + 1, sizeof *gs);
+    uint32_t *gi = oclnn__calloc(al, cand_cap + 1, sizeof *gi);
+    size_t *start = oclnn__calloc(al, (size_t)K + 1, sizeof *start);
+    ranked *rank = oclnn__calloc(al, cand_cap + 1, sizeof *rank);
     oclnn_status st = OCLNN_OK;
-    if (!dec || !prob || !cb || !cs || !cl || !keep) {
+    if (!dec || !prob || !cb || !cs || !cl || !keep || !gb || !gs || !gi || !start || !rank) {
         st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY,
                          "cannot allocate post-processing buffers (%zu candidates)", cand_cap);
         goto done;
@@ -380,15 +444,40 @@ oclnn_status oclnn_detect_postprocess(oclnn_context *ctx, const oclnn_detect_pos
                 m++;
             }
         }
-        size_t kept = 0;
-        if (m) {
-            st = oclnn_nms(ctx, &nd, cb, cs, cl, m, keep, &kept);
-            if (st != OCLNN_OK) goto done;
+        /* NMS class by class (a stable counting sort groups them), the survivors ranked
+         * together by score, ties by candidate order: the same set and order as one NMS with
+         * classes, in sum(n_c^2) IoUs instead of n^2 (the OpenCL bitmask is n^2 / 8 bytes). */
+        memset(start, 0, ((size_t)K + 1) * sizeof *start);
+        for (size_t j = 0; j < m; j++) start[cl[j] + 1]++;
+        for (uint32_t c = 0; c < K; c++) start[c + 1] += start[c];
+        for (size_t j = 0; j < m; j++) {
+            const size_t q = start[cl[j]]++;
+            memcpy(gb + 4 * q, cb + 4 * j, 4 * sizeof *gb);
+            gs[q] = cs[j];
+            gi[q] = (uint32_t)j;
         }
+        size_t kept = 0, j0 = 0;
+        for (uint32_t c = 1; c < K; c++) {
+            /* start[c] is now the end of class c's group. */
+            const size_t j1 = start[c];
+            size_t got = 0;
+            if (j1 > j0) {
+                st = oclnn_nms(ctx, &nd, gb + 4 * (size_t)j0, gs + j0, NULL, j1 - j0, keep, &got);
+                if (st != OCLNN_OK) goto done;
+            }
+            for (size_t q = 0; q < got; q++) {
+                const uint32_t orig = gi[j0 + keep[q]];
+                rank[kept++] = (ranked){cs[orig], orig};
+            }
+            j0 = j1;
+        }
+        qsort(rank, kept, sizeof *rank, by_score);
+        kept = kept < D ? kept : D;
         for (size_t j = 0; j < kept; j++) {
-            memcpy(boxes + 4 * (i * D + j), cb + 4 * keep[j], 4 * sizeof(float));
-            scores[i * D + j] = cs[keep[j]];
-            labels[i * D + j] = cl[keep[j]];
+            const uint32_t q = rank[j].index;
+            memcpy(boxes + 4 * (i * D + j), cb + 4 * q, 4 * sizeof(float));
+            scores[i * D + j] = cs[q];
+            labels[i * D + j] = cl[q];
         }
         counts[i] = kept;
         at += n;
@@ -400,6 +489,11 @@ done:
     oclnn__free(al, cs);
     oclnn__free(al, cl);
     oclnn__free(al, keep);
+    oclnn__free(al, gb);
+    oclnn__free(al, gs);
+    oclnn__free(al, gi);
+    oclnn__free(al, start);
+    oclnn__free(al, rank);
     return st;
 }
 
@@ -408,7 +502,7 @@ done:
 /* F.interpolate(mode="bilinear", align_corners=False) source position along an axis (PyTorch's
  * CPU kernel: float scale in / out, max(scale * (d + 0.5) - 0.5, 0), index clamped to in - 1,
  * lambda clamped to [0, 1]). */
-static void linear_tap(uint32_t d, float scale, uint32_t in, uint32_t *i0, uint32_t *i1,
+static void linear_tap(int64_t d, float scale, uint32_t in, uint32_t *i0, uint32_t *i1,
                        float *l0, float *l1) {
     float real = scale * ((float)d + 0.5f) - 0.5f;
     real = real < 0.0f ? 0.0f : real;
@@ -483,13 +577,13 @@ oclnn_status oclnn_mask_paste(const oclnn_mask_paste_desc *desc, const float *ma
             if (ry >= h) break;
             uint32_t r0, r1;
             float h0, h1;
-            linear_tap((uint32_t)ry, sy, P, &r0, &r1, &h0, &h1);
+            linear_tap(ry, sy, P, &r0, &r1, &h0, &h1);
             for (int64_t x = x0; x < x1; x++) {
                 const int64_t rx = x - bx0;
                 if (rx >= w) break;
                 uint32_t c0, c1;
                 float w0, w1;
-                linear_tap((uint32_t)rx, sx, P, &c0, &c1, &w0, &w1);
+                linear_tap(rx, sx, P, &c0, &c1, &w0, &w1);
                 /* The padded mask's value at (r, c): zero on the border, sigmoid inside. */
                 float v[4];
                 const uint32_t rr[4] = {r0, r0, r1, r1}, cc[4] = {c0, c1, c0, c1};
