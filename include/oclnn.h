@@ -707,6 +707,178 @@ OCLNN_API oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_
                                     size_t num_dets, const oclnn_voc_gt *gts, size_t num_gts,
                                     uint32_t num_classes, float *ap, float *map);
 
+/* ---- Detection pipeline (issue 18): proposals, multi-level RoIAlign, post-processing ------ */
+/* The stages of torchvision's GeneralizedRCNN between the network's layers, in eval mode, with
+ * torchvision's defaults (the *_default() functions). Network outputs (objectness, deltas, feature
+ * maps) are oclnn tensors; boxes, scores and labels are host arrays as above, one image after
+ * another, each image's part at a fixed stride (its capacity) with its count beside it. */
+
+/** An image's size (height, width) in pixels: the size of the image as resized, before padding. */
+typedef struct oclnn_image_size {
+    uint32_t h, w;
+} oclnn_image_size;
+
+#define OCLNN_DETECT_MAX_LEVELS 8
+
+/** Proposal generation (torchvision RegionProposalNetwork + AnchorGenerator, eval mode). */
+typedef struct oclnn_rpn_desc {
+    uint32_t num_levels;                       /**< feature maps, 1..OCLNN_DETECT_MAX_LEVELS */
+    uint32_t num_sizes;                        /**< anchor sizes per level, 1..8 */
+    float sizes[OCLNN_DETECT_MAX_LEVELS][8];   /**< sizes[level][i]; FPN: 32, 64, 128, 256, 512 */
+    uint32_t num_ratios;                       /**< 1..8 */
+    float ratios[8];                           /**< height / width: 0.5, 1, 2 */
+    oclnn_box_coder coder;                     /**< (1, 1, 1, 1), clip log(1000/16) */
+    uint32_t pre_nms_top_n;                    /**< per level and image, by objectness: 1000 */
+    uint32_t post_nms_top_n;                   /**< per image after NMS: 1000 (capacity) */
+    double nms_threshold;                      /**< 0.7, NMS per level (batched by level) */
+    float score_threshold;                     /**< on sigmoid(objectness), kept when >=: 0.0 */
+    float min_size;                            /**< boxes narrower or lower are removed: 1e-3 */
+} oclnn_rpn_desc;
+/** torchvision's fasterrcnn_resnet50_fpn RPN at test time (5 levels, one size each). */
+OCLNN_API oclnn_rpn_desc oclnn_rpn_desc_default(void);
+
+/**
+ * Proposals for a batch of N images, as torchvision's RPN (eval): anchors per level (oclnn_anchors
+ * with stride padded_size / map size, integer division), deltas decoded, per level the
+ * pre_nms_top_n anchors of highest objectness, sigmoid, boxes clipped to their image's size,
+ * small boxes and scores below the threshold removed, NMS per level (levels never suppress each
+ * other), the post_nms_top_n best kept, by descending score.
+ *   [in]  objectness  num_levels tensors (N, A, H_l, W_l), A = num_sizes * num_ratios, logits
+ *   [in]  deltas      num_levels tensors (N, 4A, H_l, W_l), torchvision's (dx, dy, dw, dh) per anchor
+ *   [in]  image_sizes N sizes; padded_h x padded_w is the batched input's size (each >= an image)
+ *   [out] boxes       N x post_nms_top_n x 4; image i's at i * post_nms_top_n * 4
+ *   [out] scores      N x post_nms_top_n sigmoid scores, or NULL
+ *   [out] counts      N: proposals written per image
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad desc, shapes, contexts, sizes, NULL, a NaN
+ * objectness); OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE. Details: docs/DETECTION.md.
+ */
+OCLNN_API oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
+                                           const oclnn_tensor *const *objectness,
+                                           const oclnn_tensor *const *deltas,
+                                           const oclnn_image_size *image_sizes, uint32_t padded_h,
+                                           uint32_t padded_w, float *boxes, float *scores,
+                                           size_t *counts);
+
+/** Multi-level RoIAlign (torchvision.ops.MultiScaleRoIAlign); see oclnn_msroi_desc_default. */
+typedef struct oclnn_msroi_desc {
+    uint32_t num_levels;         /**< feature maps, finest first, 1..OCLNN_DETECT_MAX_LEVELS */
+    uint32_t pooled_h, pooled_w; /**< 7x7 for the box head, 14x14 for the mask head */
+    int32_t sampling_ratio;      /**< 2 */
+    bool aligned;                /**< false (Faster R-CNN v1) */
+    float canonical_size;        /**< 224 */
+    float canonical_level;       /**< 4 */
+    float eps;                   /**< 1e-6 */
+} oclnn_msroi_desc;
+#define OCLNN_MSROI_DESC_INIT {4u, 7u, 7u, 2, false, 224.0f, 4.0f, 1e-6f}
+OCLNN_API oclnn_msroi_desc oclnn_msroi_desc_default(void);
+
+/**
+ * Creates a multi-level RoIAlign operator (compiles its kernels).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a NULL pointer or a field out of range;
+ * OCLNN_ERROR_BUILD_FAILED.
+ */
+OCLNN_API oclnn_status oclnn_msroi_create(oclnn_context *ctx, const oclnn_msroi_desc *desc,
+                                          oclnn_op **out);
+/**
+ * Pools each RoI from one level: level scales are 2^round(log2(map size / image size)) (the
+ * batch's largest image size, as torchvision infers them; both axes must agree), k_min/k_max from
+ * the first and last scale, an RoI's level floor(canonical_level + log2(sqrt(area) /
+ * canonical_size) + eps) clamped to [k_min, k_max]. dst row r is RoI r, as torchvision's.
+ *   [in]  levels      num_levels tensors (N, C, H_l, W_l), same N, C and context
+ *   [in]  image_size  the largest image size of the batch (max h, max w over images)
+ *   [in]  rois        num_rois x 5 floats (batch index, x1, y1, x2, y2) on the host
+ *   [out] dst         (R >= num_rois, C, pooled_h, pooled_w)
+ *   [out] level_of    num_rois level indices (0 = finest), or NULL
+ * Returns as oclnn_roi_run, and OCLNN_ERROR_INVALID_ARGUMENT for levels whose scales differ by
+ * axis or do not halve level by level (finest first), or an op made by oclnn_roi_create.
+ * A zero or NaN area maps to the finest level. Aliasing: dst must not overlap any level.
+ */
+OCLNN_API oclnn_status oclnn_msroi_run(oclnn_op *op, const oclnn_tensor *const *levels,
+                                       oclnn_image_size image_size, const float *rois,
+                                       size_t num_rois, oclnn_tensor *dst, int32_t *level_of);
+
+/** Detection post-processing (torchvision RoIHeads.postprocess_detections). */
+typedef struct oclnn_detect_post_desc {
+    oclnn_box_coder coder;         /**< (10, 10, 5, 5), clip log(1000/16) */
+    float score_threshold;         /**< kept when score > this: 0.05 */
+    float min_size;                /**< 1e-2 */
+    double nms_threshold;          /**< per-class NMS: 0.5 */
+    uint32_t detections_per_image; /**< 100 (capacity per image) */
+} oclnn_detect_post_desc;
+#define OCLNN_DETECT_POST_DESC_INIT \
+    {{{10.0f, 10.0f, 5.0f, 5.0f}, 4.135166556742356f}, 0.05f, 1e-2f, 0.5, 100u}
+
+/**
+ * Final detections of N images from the box head: softmax of class_logits, each proposal's
+ * deltas decoded per class (classes 1..K-1; 0 is background), clipped to the image, scores <=
+ * threshold and small boxes removed, NMS per class, the best detections_per_image kept by
+ * descending score.
+ *   [in]  class_logits   P x K (P = sum of num_proposals), box_regression P x 4K
+ *   [in]  proposals      P x 4, image after image; num_proposals N counts; image_sizes N
+ *   [out] boxes N x D x 4, scores N x D, labels N x D (1..K-1), counts N (D = detections_per_image)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT; OCLNN_ERROR_OUT_OF_MEMORY; OCLNN_ERROR_DEVICE.
+ */
+OCLNN_API oclnn_status oclnn_detect_postprocess(
+    oclnn_context *ctx, const oclnn_detect_post_desc *desc, const float *class_logits,
+    const float *box_regression, uint32_t num_classes, const float *proposals,
+    const size_t *num_proposals, const oclnn_image_size *image_sizes, size_t num_images,
+    float *boxes, float *scores, int32_t *labels, size_t *counts);
+
+/** Mask pasting (torchvision maskrcnn_inference + paste_masks_in_image). */
+typedef struct oclnn_mask_paste_desc {
+    uint32_t padding;  /**< the mask is padded by this many zeros and its box expanded: 1 */
+    bool logits;       /**< the masks are logits: apply the sigmoid (true) */
+    bool binarize;     /**< write 1 where the probability is > threshold, else 0 (true) */
+    float threshold;   /**< 0.5 */
+} oclnn_mask_paste_desc;
+#define OCLNN_MASK_PASTE_DESC_INIT {1u, true, true, 0.5f}
+
+/**
+ * Pastes n masks into image-sized planes: mask i is channel labels[i] of masks[i] (channel 0
+ * when num_classes is 1), zero-padded, its box expanded by (M + 2 padding) / M and truncated to
+ * integers, resized bilinearly (align_corners false) to the box and written into a zero plane.
+ *   [in]  masks   n x num_classes x M x M (the mask head's output, NCHW order)
+ *   [in]  labels  n class ids (< num_classes), or NULL when num_classes is 1
+ *   [in]  boxes   n x 4 in the image's coordinates
+ *   [out] out     n x image_h x image_w
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, label out of range, a non-finite box).
+ */
+OCLNN_API oclnn_status oclnn_mask_paste(const oclnn_mask_paste_desc *desc, const float *masks,
+                                        size_t n, uint32_t num_classes, uint32_t mask_size,
+                                        const int32_t *labels, const float *boxes,
+                                        uint32_t image_h, uint32_t image_w, float *out);
+
+/** RoI sampling for training (Fast R-CNN / torchvision RoIHeads.select_training_samples). */
+typedef struct oclnn_roi_sample_desc {
+    uint32_t batch_size_per_image; /**< 512 */
+    float positive_fraction;       /**< 0.25 */
+    float fg_iou_threshold;        /**< foreground when max IoU >= this: 0.5 */
+    float bg_iou_high;             /**< background when max IoU < this: 0.5 */
+    float bg_iou_low;              /**< ... and >= this: 0 (torchvision); the paper: 0.1 */
+    bool append_gt;                /**< add the ground-truth boxes to the proposals (torchvision) */
+    oclnn_box_coder coder;         /**< (10, 10, 5, 5) */
+    uint64_t seed;                 /**< the random choice is a function of the seed */
+} oclnn_roi_sample_desc;
+#define OCLNN_ROI_SAMPLE_DESC_INIT \
+    {512u, 0.25f, 0.5f, 0.5f, 0.0f, true, {{10.0f, 10.0f, 5.0f, 5.0f}, 4.135166556742356f}, 0u}
+
+/**
+ * Samples one image's RoIs: proposals (plus the ground truth with append_gt) matched to the
+ * ground-truth box of highest IoU; foreground (label of that box) at max IoU >= fg_iou_threshold,
+ * background (label 0) in [bg_iou_low, bg_iou_high), others ignored; up to batch_size_per_image
+ * * positive_fraction foreground chosen at random, background fills the rest; the sample is
+ * returned in proposal order with box-regression targets (encoded against the matched box,
+ * zero for background).
+ *   [in]  proposals n x 4; gt_boxes num_gt x 4; gt_labels num_gt (>= 1)
+ *   [out] rois, targets (x 4), labels, matched (gt index or -1; may be NULL): room for
+ *         batch_size_per_image; num_out: how many were written
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT; OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_roi_sample(const oclnn_roi_sample_desc *desc, const float *proposals,
+                                        size_t n, const float *gt_boxes, const int32_t *gt_labels,
+                                        size_t num_gt, float *rois, int32_t *labels,
+                                        float *targets, int32_t *matched, size_t *num_out);
+
 /* ---- Fully connected, softmax, LRN ------------------------------------------------------ */
 
 /**
@@ -826,6 +998,107 @@ OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2
 OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                                         oclnn_tensor *argmax);
 
+/* ---- Transposed convolution and resizing (issue 18) ------------------------------------- */
+
+/** Transposed-convolution algorithms. */
+typedef enum oclnn_deconv_algo {
+    OCLNN_DECONV_ALGO_AUTO = 0,   /**< the backend's choice (docs/UPSAMPLE.md) */
+    OCLNN_DECONV_ALGO_DIRECT = 1, /**< "direct": each output gathers its taps; any shape */
+    OCLNN_DECONV_ALGO_COL2IM = 2  /**< "col2im": a GEMM into columns (C backend: the BLAS;
+                                       OpenCL: a 1x1 convolution op, oclnn's GEMM engines, into
+                                       an op-owned buffer of N x K*kh*kw x H x W floats), then
+                                       col2im; any shape with columns below 2^31 elements */
+} oclnn_deconv_algo;
+
+/**
+ * A 2-D transposed convolution (torch.nn.ConvTranspose2d). Start from OCLNN_DECONV2D_DESC_INIT
+ * (or oclnn_deconv2d_desc_default()). dst = act(conv_transpose(src, weights) + bias), with
+ * torch's weights of (C, out_channels / groups, kernel_h, kernel_w). Output size per axis:
+ *   OH = (H - 1) * stride_h - 2 * pad_h + dilation_h * (kernel_h - 1) + output_pad_h + 1.
+ * output_pad must be below the stride or the dilation (torch's rule).
+ */
+typedef struct oclnn_deconv2d_desc {
+    oclnn_shape input;     /**< n, c, h, w of src */
+    uint32_t out_channels; /**< a multiple of groups */
+    uint32_t kernel_h, kernel_w;
+    uint32_t stride_h, stride_w;
+    uint32_t pad_h, pad_w;               /**< torch's padding: cut from each side of the output */
+    uint32_t output_pad_h, output_pad_w; /**< torch's output_padding: added at the bottom/right */
+    uint32_t dilation_h, dilation_w;
+    uint32_t groups; /**< divides c and out_channels */
+    oclnn_activation activation;
+    bool has_bias; /**< bias: out_channels floats at create */
+    oclnn_deconv_algo algo;
+} oclnn_deconv2d_desc;
+
+#define OCLNN_DECONV2D_DESC_INIT                                                                 \
+    {{0, 0, 0, 0}, 0u, 0u, 0u, 1u, 1u, 0u, 0u, 0u, 0u, 1u, 1u, 1u, OCLNN_ACTIVATION_NONE,         \
+     false, OCLNN_DECONV_ALGO_AUTO}
+OCLNN_API oclnn_deconv2d_desc oclnn_deconv2d_desc_default(void);
+
+/** The output shape of desc. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the field. */
+OCLNN_API oclnn_status oclnn_deconv2d_output_shape(const oclnn_deconv2d_desc *desc,
+                                                   oclnn_shape *out);
+
+/**
+ * Creates a transposed convolution; the weights (C x out_channels/groups x kh x kw, torch's
+ * order) and bias are copied.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (zero sizes, groups not dividing
+ * the channels, output padding not below stride or dilation, an empty or too large output, NULL
+ * weights, bias not matching has_bias); OCLNN_ERROR_UNSUPPORTED for an algorithm the backend
+ * lacks or col2im columns of 2^31 elements or more; OCLNN_ERROR_OUT_OF_MEMORY;
+ * OCLNN_ERROR_BUILD (OpenCL).
+ */
+OCLNN_API oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_desc *desc,
+                                             const float *weights, const float *bias,
+                                             oclnn_op **out);
+/** Runs it: src of desc->input, dst of the output shape, any layouts or views, not overlapping.
+ * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the tensor. */
+OCLNN_API oclnn_status oclnn_deconv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/** Resize (upsampling) interpolation, as torch.nn.functional.interpolate's mode. */
+typedef enum oclnn_resize_mode {
+    OCLNN_RESIZE_NEAREST = 0, /**< "nearest": src = min(floor(dst * scale), in - 1) */
+    OCLNN_RESIZE_BILINEAR = 1 /**< "bilinear", align_corners either way */
+} oclnn_resize_mode;
+
+/**
+ * Resizing of the spatial plane with torch.nn.functional.interpolate's semantics (ATen's
+ * upsample_{nearest,bilinear}2d with output_size and scales):
+ *   interpolate(x, size=(OH, OW))          -> out_h = OH, out_w = OW, scale_h = scale_w = 0;
+ *   interpolate(x, scale_factor=(fh, fw))  -> out_h = out_w = 0 (floor(H * fh) x floor(W * fw)),
+ *                                             scale_h = fh, scale_w = fw;
+ *   ... with recompute_scale_factor=True   -> out size floor(H * fh), scale 0.
+ * The source coordinate uses scale = 1 / scale_h when scale_h > 0, else H / OH (align_corners:
+ * (H - 1) / (OH - 1), 0 for OH = 1). Nearest: src = min(floor(dst * scale), H - 1) in float, as
+ * torch computes it. Bilinear: src = max((dst + 0.5) * scale - 0.5, 0) (align_corners: dst *
+ * scale), the two neighbours weighted by the fraction. Nearest is the floor rule of torch's
+ * contiguous kernel for every size; torch 1.13's channels-last and single-plane paths instead copy
+ * when the size is kept and halve when it doubles, which differs only for a scale_factor that is
+ * not the size ratio (2.05 on 5 rows; docs/UPSAMPLE.md).
+ */
+typedef struct oclnn_resize_desc {
+    oclnn_shape input;
+    oclnn_resize_mode mode;
+    uint32_t out_h, out_w;   /**< output size; 0: floor(input * scale) (then scale must be > 0) */
+    double scale_h, scale_w; /**< torch's scale_factor; 0: none */
+    bool align_corners;      /**< bilinear only (torch refuses it for nearest) */
+} oclnn_resize_desc;
+
+#define OCLNN_RESIZE_DESC_INIT {{0, 0, 0, 0}, OCLNN_RESIZE_NEAREST, 0u, 0u, 0.0, 0.0, false}
+OCLNN_API oclnn_resize_desc oclnn_resize_desc_default(void);
+
+/** The output shape of desc. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the field. */
+OCLNN_API oclnn_status oclnn_resize_output_shape(const oclnn_resize_desc *desc, oclnn_shape *out);
+/** Creates a resize. Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (bad mode,
+ * no output size and no scale, a scale that is not finite and positive, an empty or too large
+ * output, align_corners with nearest); OCLNN_ERROR_OUT_OF_MEMORY. */
+OCLNN_API oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resize_desc *desc,
+                                           oclnn_op **out);
+/** Runs it: src of desc->input, dst of the output shape, any layouts or views, not overlapping.
+ * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the tensor. */
+OCLNN_API oclnn_status oclnn_resize_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
 /* ---- Graphs and networks ---------------------------------------------------------------- */
 /*
  * A network is built as a graph of nodes (oclnn_graph, host-side: structure plus parameters under
@@ -860,7 +1133,10 @@ typedef enum oclnn_node_op {
     /* ---- issue 16 (ONNX) ---- */
     OCLNN_NODE_ACTIVATION = 11,       /**< the one-operand oclnn_eltwise_op `eltwise` (1 input) */
     OCLNN_NODE_MUL = 12,              /**< a * b: one shape, or b (n, c, 1, 1) (2 inputs) */
-    OCLNN_NODE_GLOBAL_MAX_POOL = 13   /**< max over h and w to (n, c, 1, 1) (1 input) */
+    OCLNN_NODE_GLOBAL_MAX_POOL = 13,  /**< max over h and w to (n, c, 1, 1) (1 input) */
+    /* issue 18 (numbers 20+ so that other families' additions do not collide) */
+    OCLNN_NODE_DECONV = 20, /**< 2-D transposed convolution, torch's ConvTranspose2d (1 input) */
+    OCLNN_NODE_RESIZE = 21  /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
 } oclnn_node_op;
 
 /**
@@ -871,6 +1147,9 @@ typedef enum oclnn_node_op {
  *   kernel_h x kernel_w: the spatial size of its input (1x1 after global pooling, 7x7 in VGG),
  *   so the weight is out_features x (c * kernel_h * kernel_w) as in torch.
  *   ACTIVATION: eltwise (RELU, RELU6, SIGMOID, TANH, HARDSIGMOID or HARDSWISH).
+ *   DECONV: channels (output), kernel, stride, pad, dilation, groups, bias, output_pad; its
+ *   weight is c x channels/groups x kh x kw as in torch. RESIZE: resize_mode, align_corners,
+ *   and scale_h/scale_w (> 0: F.interpolate's scale_factor) or else out_h x out_w (its size).
  */
 typedef struct oclnn_node_desc {
     oclnn_node_op op;
@@ -880,17 +1159,22 @@ typedef struct oclnn_node_desc {
     bool ceil_mode, count_include_pad;
     uint32_t out_h, out_w;
     float eps;
-    oclnn_eltwise_op eltwise; /**< ACTIVATION only (last, so OCLNN_NODE_DESC_INIT leaves it 0) */
+    oclnn_eltwise_op eltwise; /**< ACTIVATION only */
+    /* issue 18: DECONV and RESIZE */
+    uint32_t output_pad_h, output_pad_w;
+    oclnn_resize_mode resize_mode;
+    bool align_corners;
+    double scale_h, scale_w;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
-    {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f,     \
-     OCLNN_ELTWISE_ADD}
+    {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
+     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
- * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool"; "" for a value out
- * of range. */
+ * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize";
+ * "" for a value out of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 
 /** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or
@@ -1051,6 +1335,112 @@ typedef struct oclnn_net_memory_info {
     size_t peak;             /**< activations + io + weights + workspace */
 } oclnn_net_memory_info;
 OCLNN_API oclnn_status oclnn_net_memory(const oclnn_net *net, oclnn_net_memory_info *info);
+
+/* ---- Detectors (issue 18): Faster R-CNN / Mask R-CNN with ResNet-50-FPN ----------------- */
+/*
+ * torchvision's fasterrcnn_resnet50_fpn and maskrcnn_resnet50_fpn in eval mode, with
+ * torchvision's parameter names (a state_dict saved as .safetensors loads; batch norm is folded,
+ * as FrozenBatchNorm2d). A run takes a batch of images of any sizes and does, as torchvision's
+ * GeneralizedRCNN: the transform on the host (normalise by ImageNet's mean and std, bilinear
+ * resize so the short side is min_size unless the long side would pass max_size, zero-pad the
+ * batch to the largest image rounded up to a multiple of 32), the backbone and FPN (one net),
+ * the RPN head per level, proposals (oclnn_rpn_proposals), multi-level RoIAlign (oclnn_msroi_*),
+ * the box head (TwoMLPHead + predictor, one net), post-processing (oclnn_detect_postprocess) and
+ * the boxes scaled back to each original image. Nets are compiled for the padded batch shape on
+ * first use and kept while the shape stays the same.
+ */
+typedef struct oclnn_detector oclnn_detector;
+
+/** Settings of a detector (torchvision's constructor arguments); start from
+ * OCLNN_DETECTOR_OPTIONS_INIT (torchvision's defaults). */
+typedef struct oclnn_detector_options {
+    uint32_t min_size, max_size;        /**< transform's resize: 800, 1333 */
+    uint32_t rpn_pre_nms_top_n;         /**< per level: 1000 */
+    uint32_t rpn_post_nms_top_n;        /**< per image: 1000 */
+    float rpn_nms_thresh;               /**< 0.7 */
+    float rpn_score_thresh;             /**< 0.0 */
+    float box_score_thresh;             /**< 0.05 */
+    float box_nms_thresh;               /**< 0.5 */
+    uint32_t box_detections_per_img;    /**< 100 */
+    uint32_t num_classes;               /**< with background: 91 (COCO) */
+} oclnn_detector_options;
+#define OCLNN_DETECTOR_OPTIONS_INIT {800u, 1333u, 1000u, 1000u, 0.7f, 0.0f, 0.05f, 0.5f, 100u, 91u}
+OCLNN_API oclnn_detector_options oclnn_detector_options_default(void);
+
+/** An input image: 3 x height x width floats, RGB planes in [0, 1] (torchvision's tensor). */
+typedef struct oclnn_image {
+    const float *data;
+    uint32_t height, width;
+} oclnn_image;
+
+/** One image's result; the arrays belong to the detector and stay valid until its next run. */
+typedef struct oclnn_detections {
+    size_t count;               /**< detections, by descending score */
+    const float *boxes;         /**< count x 4 (x1, y1, x2, y2) in the original image */
+    const float *scores;        /**< count */
+    const int32_t *labels;      /**< count, 1..num_classes-1 (COCO ids) */
+    const float *masks;         /**< Mask R-CNN: count x height x width, 0 or 1; else NULL */
+    uint32_t height, width;     /**< the original image's size */
+    size_t num_proposals;       /**< the RPN's proposals for this image */
+    const float *proposals;     /**< num_proposals x 4 in the resized image's coordinates */
+    const float *proposal_scores; /**< num_proposals sigmoid objectness, descending */
+    uint32_t resized_h, resized_w;
+} oclnn_detections;
+
+/** The stages a run is timed by (oclnn_detector_stage_ms). */
+typedef enum oclnn_detector_stage {
+    OCLNN_DETECTOR_STAGE_TRANSFORM = 0, /**< host: normalise, resize, pad, upload */
+    OCLNN_DETECTOR_STAGE_BACKBONE = 1,  /**< ResNet-50 body */
+    OCLNN_DETECTOR_STAGE_FPN = 2,       /**< feature pyramid */
+    OCLNN_DETECTOR_STAGE_RPN = 3,       /**< RPN head and proposals */
+    OCLNN_DETECTOR_STAGE_ROI_HEADS = 4, /**< multi-level RoIAlign, box head (and mask head) */
+    OCLNN_DETECTOR_STAGE_POST = 5,      /**< post-processing, mask pasting, rescaling */
+    OCLNN_DETECTOR_STAGES = 6
+} oclnn_detector_stage;
+
+/** "fasterrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn", NULL-terminated. */
+OCLNN_API const char *const *oclnn_detector_names(void);
+
+/**
+ * Creates a detector `name` (oclnn_detector_names) on ctx; parameters are zero until
+ * oclnn_detector_load_safetensors or oclnn_detector_init_random.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, unknown name, an option out of range);
+ * OCLNN_ERROR_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_detector_create(oclnn_context *ctx, const char *name,
+                                             const oclnn_detector_options *options,
+                                             oclnn_detector **out);
+OCLNN_API void oclnn_detector_destroy(oclnn_detector *det);
+/** Loads a torchvision state_dict (.safetensors); every parameter must be present with its shape.
+ * Returns as oclnn_graph_load_safetensors. */
+OCLNN_API oclnn_status oclnn_detector_load_safetensors(oclnn_detector *det, const char *path);
+/** Seeded parameters as oclnn_graph_init_random (tools/golden/detector.py reproduces them). */
+OCLNN_API oclnn_status oclnn_detector_init_random(oclnn_detector *det, uint64_t seed);
+/**
+ * The parameter `name` (torchvision's, e.g. "backbone.body.bn1.running_var") as a writable view
+ * of `*count` floats, as oclnn_graph_param; valid until the detector is destroyed. The compiled
+ * nets are dropped, so the next run compiles them with the values written.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, no such parameter).
+ */
+OCLNN_API oclnn_status oclnn_detector_param(oclnn_detector *det, const char *name, float **data,
+                                            size_t *count);
+/**
+ * Detects objects in `count` images (one batch). With `profile`, each stage is finished and
+ * timed (oclnn_detector_stage_ms), and the backbone and FPN run layer by layer.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL, an empty image); the failures of the
+ * nets and detection ops it runs.
+ */
+OCLNN_API oclnn_status oclnn_detector_run(oclnn_detector *det, const oclnn_image *images,
+                                          size_t count, bool profile);
+/** Image `index`'s result of the last run. Returns OCLNN_ERROR_INVALID_ARGUMENT past the batch. */
+OCLNN_API oclnn_status oclnn_detector_result(const oclnn_detector *det, size_t index,
+                                             oclnn_detections *out);
+/** The last profiled run's time per stage, ms (OCLNN_DETECTOR_STAGES values). */
+OCLNN_API oclnn_status oclnn_detector_stage_ms(const oclnn_detector *det, double *ms);
+/** "transform", "backbone", "fpn", "rpn", "roi_heads", "postprocess"; "" out of range. */
+OCLNN_API const char *oclnn_detector_stage_name(oclnn_detector_stage stage);
+/** COCO's category name of torchvision's label id (1..90), "N/A" for unused ids, "" out of range. */
+OCLNN_API const char *oclnn_coco_label(int32_t label);
 
 /* ---- Tuning ----------------------------------------------------------------------------- */
 /* Tuned kernel parameters. `oclnn tune` measures, per device, the compile-time parameters of the

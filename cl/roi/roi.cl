@@ -8,7 +8,8 @@
  *   work-items take neighbouring channels (contiguous reads in NHWC; CPU drivers vectorize
  *   across them).
  * Plan: items[8 r + 0..5] = batch, grid_h, grid_w, count (float bits), y_off, x_off
- *   (items[8 r + 6]: the first expanded sample, for oclnn_roi_align_table);
+ *   (items[8 r + 6]: the first expanded sample, for oclnn_roi_align_table; items[8 r + 7]:
+ *   the dst row of RoI r, r itself except in a multi-level run);
  *   taps[i] = (lo, hi, l, h) with l, h float bits. ALIGN bin ph uses y-taps
  *   y_off + ph * grid_h .. + grid_h, POOL bin ph uses the single window taps[y_off + ph]. */
 #include "common/index.h"
@@ -25,7 +26,7 @@ kernel void oclnn_roi_align(global const float *src, uint src_off, uint4 ss, glo
     int batch = ITEM(r, 0), gh = ITEM(r, 1), gw = ITEM(r, 2);
     float count = as_float(ITEM(r, 3));
     global const float *plane = src + src_off + OCLNN_AT(ss, (uint)batch, c, 0u, 0u);
-    global float *out = dst + dst_off + OCLNN_AT(ds, r, c, 0u, 0u);
+    global float *out = dst + dst_off + OCLNN_AT(ds, (uint)ITEM(r, 7), c, 0u, 0u);
     for (uint ph = 0; ph < PH; ph++) {
         global const int4 *ty = taps + ITEM(r, 4) + ph * gh;
         for (uint pw = 0; pw < PW; pw++) {
@@ -63,7 +64,7 @@ kernel void oclnn_roi_align_table(global const float *src, uint src_off, uint4 s
     float count = as_float(ITEM(r, 3));
     global const int4 *s = samples + 2 * (uint)ITEM(r, 6);
     global const float *plane = src + src_off + OCLNN_AT(ss, (uint)ITEM(r, 0), c, 0u, 0u);
-    global float *out = dst + dst_off + OCLNN_AT(ds, r, c, 0u, 0u);
+    global float *out = dst + dst_off + OCLNN_AT(ds, (uint)ITEM(r, 7), c, 0u, 0u);
     for (uint ph = 0; ph < PH; ph++)
         for (uint pw = 0; pw < PW; pw++) {
             float acc = 0.0f;
@@ -84,8 +85,8 @@ kernel void oclnn_roi_pool(global const float *src, uint src_off, uint4 ss, uint
     uint c = get_global_id(0), r = get_global_id(1);
     if (c >= C || r >= R) return;
     global const float *plane = src + src_off + OCLNN_AT(ss, (uint)ITEM(r, 0), c, 0u, 0u);
-    global float *out = dst + dst_off + OCLNN_AT(ds, r, c, 0u, 0u);
-    global float *am = argmax + am_off + OCLNN_AT(as, r, c, 0u, 0u);
+    global float *out = dst + dst_off + OCLNN_AT(ds, (uint)ITEM(r, 7), c, 0u, 0u);
+    global float *am = argmax + am_off + OCLNN_AT(as, (uint)ITEM(r, 7), c, 0u, 0u);
     for (uint ph = 0; ph < PH; ph++) {
         int4 y = taps[ITEM(r, 4) + ph];
         for (uint pw = 0; pw < PW; pw++) {

@@ -138,7 +138,11 @@ class NodeDesc(ctypes.Structure):
                 ("groups", ctypes.c_uint32), ("bias", ctypes.c_bool), ("ceil_mode", ctypes.c_bool),
                 ("count_include_pad", ctypes.c_bool), ("out_h", ctypes.c_uint32),
                 ("out_w", ctypes.c_uint32), ("eps", ctypes.c_float),
-                ("eltwise", ctypes.c_int)]  # ACTIVATION's oclnn_eltwise_op (issue 16)
+                ("eltwise", ctypes.c_int),  # ACTIVATION's oclnn_eltwise_op (issue 16)
+                # issue 18: deconv and resize nodes
+                ("output_pad_h", ctypes.c_uint32), ("output_pad_w", ctypes.c_uint32),
+                ("resize_mode", ctypes.c_int), ("align_corners", ctypes.c_bool),
+                ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double)]
 
 
 class NetLayerInfo(ctypes.Structure):

@@ -40,6 +40,8 @@ typedef struct oclnn__backend {
     const struct oclnn__conv2d_family *conv2d;  /* convolution */
     const struct oclnn__layers_backend *layers; /* BN, pooling, element-wise, concat, FC, softmax, LRN */
     const struct oclnn__detect_family *detect;  /* RoI ops and NMS */
+    /* issue 18 */
+    const struct oclnn__upsample_family *upsample; /* transposed convolution, resize */
 } oclnn__backend;
 
 extern const oclnn__backend oclnn__backend_opencl;

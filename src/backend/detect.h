@@ -23,13 +23,15 @@ typedef struct oclnn__roi_tap {
     float l, h;
 } oclnn__roi_tap;
 
-/* Per RoI: its image, its sample grid per bin (1 x 1 for POOL), the divisor (ALIGN) and where
- * its taps start: pooled_h * grid_h y-taps at y_off, pooled_w * grid_w x-taps at x_off. */
+/* Per RoI: its image, its sample grid per bin (1 x 1 for POOL), the divisor (ALIGN), where
+ * its taps start: pooled_h * grid_h y-taps at y_off, pooled_w * grid_w x-taps at x_off, and the
+ * dst row it writes (out_row: its own index for oclnn_roi_run, its index among all RoIs for a
+ * multi-level run that pools one level's RoIs at a time). first_sample is the OpenCL backend's. */
 typedef struct oclnn__roi_item {
     int32_t batch, grid_h, grid_w;
     float count;
     uint32_t y_off, x_off;
-    uint32_t pad[2]; /* 32 bytes: kernels read it as two int4 */
+    uint32_t first_sample, out_row; /* 32 bytes: kernels read it as int[8] */
 } oclnn__roi_item;
 
 /* An ALIGN sample expanded for a given map: element offsets within a plane of its four
@@ -61,6 +63,10 @@ typedef struct oclnn__roi_op {
     oclnn__roi_plan plan;
     size_t items_cap, taps_cap, geo_cap;
     float *geo;
+    /* Set by ops/roi.c for oclnn_msroi_create (backends leave them zero): desc is then the
+     * template whose spatial_scale each level's run replaces. */
+    bool multiscale;
+    oclnn_msroi_desc ms;
 } oclnn__roi_op;
 
 /* Frees the kept plan of `r` (not `r` itself). */

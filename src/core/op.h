@@ -20,7 +20,10 @@ typedef enum oclnn__op_kind {
     OCLNN__OP_LRN,
     OCLNN__OP_CONCAT,
     OCLNN__OP_ROI,
-    OCLNN__OP_DETECT
+    OCLNN__OP_DETECT,
+    /* issue 18 (numbers 40+ so that other families' additions do not collide) */
+    OCLNN__OP_DECONV2D = 40,
+    OCLNN__OP_RESIZE = 41
 } oclnn__op_kind;
 
 struct oclnn_op {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/upsample.h"
 #include "backend/detect.h"
 #include "core/alloc.h"
 #include "core/status.h"
@@ -115,5 +116,6 @@ const oclnn__backend oclnn__backend_cpu = {
     .tensor_fill = cpu_tensor_fill,
     .layers = &oclnn__layers_cpu,
     .detect = &oclnn__detect_cpu,
+    .upsample = &oclnn__upsample_cpu, /* issue 18 */
     .conv2d = &oclnn__conv2d_cpu,
 };

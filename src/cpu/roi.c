@@ -68,6 +68,7 @@ typedef struct roi_job {
 /* Channels [c0, c1) of RoI r. */
 static void align_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1, sample *table) {
     const oclnn__roi_item it = j->plan->items[r];
+    const size_t orow = it.out_row;
     const size_t *is = j->is, *os = j->os;
     const float *base = j->in + (size_t)it.batch * is[0];
     const size_t per_bin = (size_t)it.grid_h * (size_t)it.grid_w;
@@ -77,7 +78,7 @@ static void align_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1, sa
         for (uint32_t c = c0; c < c1; c++)
             for (uint32_t ph = 0; ph < j->PH; ph++)
                 for (uint32_t pw = 0; pw < j->PW; pw++)
-                    j->out[r * os[0] + c * os[1] + ph * os[2] + pw * os[3]] =
+                    j->out[orow * os[0] + c * os[1] + ph * os[2] + pw * os[3]] =
                         align_bin(base + c * is[1], is[2], is[3], ty + ph * (uint32_t)it.grid_h,
                                   tx + pw * (uint32_t)it.grid_w, it.grid_h, it.grid_w, it.count);
         return;
@@ -98,14 +99,14 @@ static void align_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1, sa
                 for (uint32_t k = 0; k < nc; k++)
                     acc[k] += w0 * q0[k] + w1 * q1[k] + w2 * q2[k] + w3 * q3[k];
             }
-            float *o = j->out + r * os[0] + (b / j->PW) * os[2] + (b % j->PW) * os[3];
+            float *o = j->out + orow * os[0] + (b / j->PW) * os[2] + (b % j->PW) * os[3];
             for (uint32_t k = 0; k < nc; k++) o[(size_t)(c0 + k) * os[1]] = acc[k] / it.count;
         }
         return;
     }
     for (uint32_t c = c0; c < c1; c++) {
         const float *p = base + c * is[1];
-        float *o = j->out + r * os[0] + c * os[1];
+        float *o = j->out + orow * os[0] + c * os[1];
         const sample *s = table;
         for (uint32_t ph = 0; ph < j->PH; ph++)
             for (uint32_t pw = 0; pw < j->PW; pw++) {
@@ -121,6 +122,7 @@ static void align_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1, sa
 /* Channels [c0, c1) of RoI r: max over each bin's window (and its flat index when asked). */
 static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
     const oclnn__roi_item it = j->plan->items[r];
+    const size_t orow = it.out_row;
     const oclnn__roi_tap *ty = j->plan->taps + it.y_off, *tx = j->plan->taps + it.x_off;
     const size_t *is = j->is, *os = j->os, *as = j->as;
     if (is[1] == 1) {
@@ -153,10 +155,10 @@ static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
                             best_i[k] = more ? idx : best_i[k];
                         }
                     }
-                float *o = j->out + r * os[0] + c0 * os[1] + ph * os[2] + pw * os[3];
+                float *o = j->out + orow * os[0] + c0 * os[1] + ph * os[2] + pw * os[3];
                 for (uint32_t k = 0; k < nc; k++) o[k * os[1]] = best[k];
                 if (j->am) {
-                    float *a = j->am + r * as[0] + c0 * as[1] + ph * as[2] + pw * as[3];
+                    float *a = j->am + orow * as[0] + c0 * as[1] + ph * as[2] + pw * as[3];
                     for (uint32_t k = 0; k < nc; k++) a[k * as[1]] = (float)best_i[k];
                 }
             }
@@ -186,8 +188,9 @@ static void pool_block(const roi_job *j, size_t r, uint32_t c0, uint32_t c1) {
                         }
                     }
                 }
-                j->out[r * os[0] + c * os[1] + ph * os[2] + pw * os[3]] = best;
-                if (j->am) j->am[r * as[0] + c * as[1] + ph * as[2] + pw * as[3]] = (float)best_i;
+                j->out[orow * os[0] + c * os[1] + ph * os[2] + pw * os[3]] = best;
+                if (j->am)
+                    j->am[orow * as[0] + c * as[1] + ph * as[2] + pw * as[3]] = (float)best_i;
             }
     }
 }

@@ -32,6 +32,8 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
     case OCLNN_NODE_ACTIVATION: return "activation";
     case OCLNN_NODE_MUL: return "mul";
     case OCLNN_NODE_GLOBAL_MAX_POOL: return "global_max_pool";
+    case OCLNN_NODE_DECONV: return "deconv";
+    case OCLNN_NODE_RESIZE: return "resize";
     }
     return "";
 }
@@ -116,6 +118,53 @@ static oclnn_status make_conv_node(oclnn__node *n, uint32_t c) {
     OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
     if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, fan_in));
     n->out_channels = d->channels;
+    return OCLNN_OK;
+}
+
+/* A transposed-convolution node (issue 18): torch's ConvTranspose2d weight is
+ * C x channels/groups x kh x kw, and its init's fan-in is weight.size(1) * kh * kw. */
+static oclnn_status make_deconv_node(oclnn__node *n, uint32_t c) {
+    const oclnn_node_desc *d = &n->desc;
+    if (!d->channels || !d->kernel_h || !d->kernel_w || !d->stride_h || !d->stride_w ||
+        !d->dilation_h || !d->dilation_w || !d->groups)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": channels (%u), kernel (%ux%u), stride (%ux%u), dilation (%ux%u) and "
+                           "groups (%u) must be positive", n->name, d->channels, d->kernel_h, d->kernel_w,
+                           d->stride_h, d->stride_w, d->dilation_h, d->dilation_w, d->groups);
+    if (c % d->groups || d->channels % d->groups)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": groups (%u) must divide input channels (%u) and channels (%u)",
+                           n->name, d->groups, c, d->channels);
+    if ((d->output_pad_h >= d->stride_h && d->output_pad_h >= d->dilation_h) ||
+        (d->output_pad_w >= d->stride_w && d->output_pad_w >= d->dilation_w))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": output_pad (%u,%u) must be below the stride or the dilation",
+                           n->name, d->output_pad_h, d->output_pad_w);
+    size_t fan_in = (size_t)(d->channels / d->groups) * d->kernel_h * d->kernel_w;
+    uint64_t wd[4] = {c, d->channels / d->groups, d->kernel_h, d->kernel_w};
+    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
+    uint64_t bd[1] = {d->channels};
+    if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, bd, fan_in));
+    n->out_channels = d->channels;
+    return OCLNN_OK;
+}
+
+/* A resize node (issue 18): a mode, and a scale or a size per axis. */
+static oclnn_status make_resize_node(oclnn__node *n, uint32_t c) {
+    const oclnn_node_desc *d = &n->desc;
+    if ((unsigned)d->resize_mode > OCLNN_RESIZE_BILINEAR)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": resize_mode (%d) is not an oclnn_resize_mode",
+                           n->name, (int)d->resize_mode);
+    if (d->align_corners && d->resize_mode != OCLNN_RESIZE_BILINEAR)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": align_corners is for bilinear only", n->name);
+    if (!(d->scale_h >= 0 && d->scale_h <= 1e9 && d->scale_w >= 0 && d->scale_w <= 1e9))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": scale (%g, %g) must be finite and >= 0",
+                           n->name, d->scale_h, d->scale_w);
+    if ((d->scale_h == 0 && !d->out_h) || (d->scale_w == 0 && !d->out_w))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": each axis needs a scale or an output size (out_h %u, out_w %u)", n->name,
+                           d->out_h, d->out_w);
+    n->out_channels = c;
     return OCLNN_OK;
 }
 
@@ -229,6 +278,8 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
         n->out_channels = c;
         return OCLNN_OK;
     }
+    case OCLNN_NODE_DECONV: return make_deconv_node(n, c);
+    case OCLNN_NODE_RESIZE: return make_resize_node(n, c);
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": desc->op (%d) is not a node operation", n->name,
                        (int)d->op);

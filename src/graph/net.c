@@ -43,6 +43,8 @@ typedef struct compiler {
     size_t weight_floats;
     oclnn_progress_fn progress; /* NULL: none */
     void *user;
+    const int *keep; /* extra outputs (oclnn__net_create_keep) */
+    size_t nkeep;
 } compiler;
 
 static bool sole_consumer(const compiler *c, int i, oclnn_node_op op) {
@@ -156,6 +158,41 @@ static const char *eltwise_label(oclnn_eltwise_op op) {
     return "activation";
 }
 
+/* A transposed convolution (issue 18), absorbing a ReLU that is its only consumer. */
+static oclnn_status make_deconv(compiler *c, int i, oclnn__step *s) {
+    const oclnn__node *n = &c->g->nodes[i];
+    const oclnn_node_desc *d = &n->desc;
+    oclnn_shape in = c->shapes[n->inputs[0]];
+    oclnn_deconv2d_desc dd = OCLNN_DECONV2D_DESC_INIT;
+    dd.input = in;
+    dd.out_channels = d->channels;
+    dd.kernel_h = d->kernel_h;
+    dd.kernel_w = d->kernel_w;
+    dd.stride_h = d->stride_h;
+    dd.stride_w = d->stride_w;
+    dd.pad_h = d->pad_h;
+    dd.pad_w = d->pad_w;
+    dd.output_pad_h = d->output_pad_h;
+    dd.output_pad_w = d->output_pad_w;
+    dd.dilation_h = d->dilation_h;
+    dd.dilation_w = d->dilation_w;
+    dd.groups = d->groups;
+    dd.has_bias = d->bias;
+    if (sole_consumer(c, i, OCLNN_NODE_RELU)) {
+        int j = c->consumer[i];
+        dd.activation = OCLNN_ACTIVATION_RELU;
+        c->absorbed[j] = true;
+        c->net->rep[j] = i;
+        s->position = j;
+        strcpy(s->label, "deconv+relu");
+    }
+    const oclnn__param *wp = oclnn__node_param(n, "weight");
+    OCLNN__TRY(oclnn_deconv2d_create(c->net->ctx, &dd, wp->data, d->bias ? param(n, "bias") : NULL, &s->op));
+    c->weight_floats += wp->count + (d->bias ? d->channels : 0);
+    s->flops = 2.0 * in.n * (double)wp->count * in.h * in.w;
+    return OCLNN_OK;
+}
+
 static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
     const oclnn_allocator *al = c->net->ctx->allocator;
     const oclnn__node *n = &c->g->nodes[i];
@@ -258,6 +295,20 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         st = oclnn_softmax_create(ctx, &sd, &s->op);
         break;
     }
+    case OCLNN_NODE_DECONV: s->kind = OCLNN__STEP_DECONV; return make_deconv(c, i, s);
+    case OCLNN_NODE_RESIZE: {
+        s->kind = OCLNN__STEP_RESIZE;
+        oclnn_resize_desc rd = OCLNN_RESIZE_DESC_INIT;
+        rd.input = in;
+        rd.mode = d->resize_mode;
+        rd.align_corners = d->align_corners;
+        rd.scale_h = d->scale_h;
+        rd.scale_w = d->scale_w;
+        rd.out_h = d->scale_h > 0 ? 0 : d->out_h;
+        rd.out_w = d->scale_w > 0 ? 0 : d->out_w;
+        st = oclnn_resize_create(ctx, &rd, &s->op);
+        break;
+    }
     }
     return st;
 }
@@ -313,7 +364,9 @@ static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
     size_t count = 0;
     for (size_t i = 0; i < n; i++) {
         oclnn__value *v = &net->values[i];
-        if (net->rep[i] != (int)i || v->view_of >= 0 || (int)i == net->input || (int)i == net->output) continue;
+        if (net->rep[i] != (int)i || v->view_of >= 0 || (int)i == net->input || (int)i == net->output ||
+            (net->kept && net->kept[i]))
+            continue;
         if (v->first == INT_MAX) continue; /* not written by any step */
         oclnn__shape_bytes(v->shape, NULL, &pv[count].bytes);
         pv[count].first = v->first;
@@ -348,6 +401,13 @@ static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
         st = oclnn_tensor_create(net->ctx, v->shape, net->layout, &v->t);
         size_t b;
         oclnn__shape_bytes(v->shape, NULL, &b);
+        net->mem.io += b;
+    }
+    for (size_t i = 0; i < n && st == OCLNN_OK && net->kept; i++) {
+        if (!net->kept[i] || (int)i == net->output) continue;
+        st = oclnn_tensor_create(net->ctx, net->values[i].shape, net->layout, &net->values[i].t);
+        size_t b;
+        oclnn__shape_bytes(net->values[i].shape, NULL, &b);
         net->mem.io += b;
     }
     /* Views, outer concats first so nested ones can view a view. */
@@ -408,6 +468,13 @@ static oclnn_status compile(compiler *c) {
         for (size_t q = 0; q < s->nsrcs; q++) net->values[s->srcs[q] = net->rep[s->srcs[q]]].uses++;
     }
     net->values[net->output].uses++;
+    for (size_t k = 0; k < c->nkeep; k++) {
+        int node = c->keep[k];
+        if (node <= 0 || (size_t)node >= n || c->absorbed[node] || net->rep[node] != node)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "kept node %d is not a value of its own", node);
+        net->values[node].uses++;
+        net->kept[node] = true;
+    }
     qsort(net->steps, net->step_count, sizeof *net->steps, cmp_position);
     assign_views(net);
     /* Lifetimes on roots, at step positions. */
@@ -449,9 +516,28 @@ oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_sh
     return oclnn_net_create_progress(ctx, g, input, NULL, NULL, out);
 }
 
+static oclnn_status create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, oclnn_progress_fn progress,
+                           void *user, const int *keep, size_t nkeep, oclnn_net **out);
+
 oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input,
                                        oclnn_progress_fn progress, void *user, oclnn_net **out) {
     OCLNN__ENTER();
+    return create(ctx, g, input, progress, user, NULL, 0, out);
+}
+
+oclnn_status oclnn__net_create_keep(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, const int *keep,
+                                    size_t nkeep, oclnn_net **out) {
+    return create(ctx, g, input, NULL, NULL, keep, nkeep, out);
+}
+
+oclnn_tensor *oclnn__net_value(oclnn_net *net, int node) {
+    if (!net || node < 0 || (size_t)node >= net->node_count) return NULL;
+    if (node != net->output && (!net->kept || !net->kept[node])) return NULL;
+    return net->values[node].t;
+}
+
+static oclnn_status create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, oclnn_progress_fn progress,
+                           void *user, const int *keep, size_t nkeep, oclnn_net **out) {
     if (out) *out = NULL;
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     OCLNN__TRY(oclnn__graph_check(g, "g"));
@@ -483,7 +569,8 @@ oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn_graph *g,
     net->rep = oclnn__alloc(al, n * sizeof *net->rep);
     net->values = oclnn__calloc(al, n, sizeof *net->values);
     net->steps = oclnn__calloc(al, n, sizeof *net->steps);
-    if (!net->names || !net->rep || !net->values || !net->steps) {
+    if (nkeep) net->kept = oclnn__calloc(al, n, sizeof *net->kept);
+    if (!net->names || !net->rep || !net->values || !net->steps || (nkeep && !net->kept)) {
         st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the net");
         goto fail;
     }
@@ -495,6 +582,8 @@ oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn_graph *g,
     c.shapes = shapes;
     c.progress = progress;
     c.user = user;
+    c.keep = keep;
+    c.nkeep = nkeep;
     st = compile(&c);
     if (st != OCLNN_OK) goto fail;
     oclnn__free(al, shapes);
@@ -535,6 +624,7 @@ void oclnn_net_destroy(oclnn_net *net) {
     oclnn__free(al, net->steps);
     oclnn__free(al, net->values);
     oclnn__free(al, net->rep);
+    oclnn__free(al, net->kept);
     oclnn__free(al, net->names);
     oclnn_context *ctx = net->ctx;
     net->magic = 0xdeadbeefu;

@@ -15,7 +15,9 @@ typedef enum oclnn__step_kind {
     OCLNN__STEP_POOL,
     OCLNN__STEP_CONCAT, /* copies the inputs that are not already views of the output */
     OCLNN__STEP_FC,
-    OCLNN__STEP_SOFTMAX
+    OCLNN__STEP_SOFTMAX,
+    OCLNN__STEP_DECONV, /* issue 18; deconv + relu */
+    OCLNN__STEP_RESIZE
 } oclnn__step_kind;
 
 typedef struct oclnn__step {
@@ -55,6 +57,14 @@ struct oclnn_net {
     size_t buffer_count;
     int input, output; /* values */
     oclnn_net_memory_info mem;
+    bool *kept; /* by value: extra outputs (oclnn__net_create_keep), with dedicated tensors */
 };
+
+/* Detection (src/graph/detector.c): as oclnn_net_create, and the values of the nodes keep[0..nkeep)
+ * stay readable after a run (their own tensors, never shared or fused away; a kept node a fusion
+ * would absorb is refused). oclnn__net_value gives node `node`'s tensor (NULL if not kept). */
+oclnn_status oclnn__net_create_keep(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, const int *keep,
+                                    size_t nkeep, oclnn_net **out);
+oclnn_tensor *oclnn__net_value(oclnn_net *net, int node);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Shape inference for a graph and an input shape, with PyTorch's output-size rules; each error
  * names the node. */
+#include <math.h>
 #include <stdio.h>
 
 #include "core/status.h"
@@ -20,6 +21,19 @@ static uint32_t conv_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, uint3
     uint64_t eff = (uint64_t)dil * (k - 1) + 1;
     if ((uint64_t)in + 2u * p < eff) return 0;
     return (uint32_t)(((uint64_t)in + 2u * p - eff) / s + 1);
+}
+
+/* torch's ConvTranspose2d size; 0 when empty or past 32 bits. */
+static uint32_t deconv_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, uint32_t op, uint32_t dil) {
+    int64_t o = ((int64_t)in - 1) * s - 2 * (int64_t)p + (int64_t)dil * (k - 1) + op + 1;
+    return o > 0 && o <= UINT32_MAX ? (uint32_t)o : 0;
+}
+
+/* F.interpolate's size: floor(in * scale) when a scale is given, else the size; 0 if unusable. */
+static uint32_t resize_size(uint32_t in, double scale, uint32_t size) {
+    if (scale <= 0) return size;
+    double o = floor((double)in * scale);
+    return o >= 1 && o <= UINT32_MAX ? (uint32_t)o : 0;
 }
 
 static oclnn_status too_small(const oclnn__node *n, oclnn_shape in) {
@@ -112,6 +126,22 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         case OCLNN_NODE_RELU:
         case OCLNN_NODE_ACTIVATION:
         case OCLNN_NODE_SOFTMAX: break;
+        case OCLNN_NODE_DECONV:
+            o.h = deconv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->output_pad_h, d->dilation_h);
+            o.w = deconv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->output_pad_w, d->dilation_w);
+            if (!o.h || !o.w)
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "node \"%s\" (deconv): input of %ux%u pixels with padding %u,%u gives an "
+                                   "empty or too large output", n->name, in.h, in.w, d->pad_h, d->pad_w);
+            break;
+        case OCLNN_NODE_RESIZE:
+            o.h = resize_size(in.h, d->scale_h, d->out_h);
+            o.w = resize_size(in.w, d->scale_w, d->out_w);
+            if (!o.h || !o.w)
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "node \"%s\" (resize): %ux%u scaled by %g,%g is empty or too large", n->name,
+                                   in.h, in.w, d->scale_h, d->scale_w);
+            break;
         }
         shapes[i] = o;
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "backend/upsample.h"
 #include "backend/detect.h"
 #include "core/alloc.h"
 #include "core/fault.h"
@@ -216,5 +217,6 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_fill = cl_tensor_fill,
     .layers = &oclnn__layers_opencl,
     .detect = &oclnn__detect_opencl,
+    .upsample = &oclnn__upsample_opencl, /* issue 18 */
     .conv2d = &oclnn__conv2d_opencl,
 };

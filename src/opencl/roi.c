@@ -100,7 +100,7 @@ static oclnn_status upload_samples(oclnn_context *ctx, cl_roi_op *r, const oclnn
         size_t at = 0;
         for (size_t i = 0; i < plan->num_rois; i++) {
             items[i] = plan->items[i];
-            items[i].pad[0] = (uint32_t)at;
+            items[i].first_sample = (uint32_t)at;
             oclnn__roi_expand(&items[i], plan->taps, d->pooled_h, d->pooled_w,
                               src->stride[OCLNN__H], src->stride[OCLNN__W], samples + at);
             at += (size_t)d->pooled_h * d->pooled_w * (size_t)items[i].grid_h *

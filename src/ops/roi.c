@@ -5,6 +5,7 @@
  * gather and reduce. */
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "backend/backend.h"
 #include "core/alloc.h"
@@ -149,6 +150,7 @@ static oclnn_status build_plan(oclnn__roi_op *ro, oclnn_shape map, const float *
         const float *q = rois + 5 * r;
         oclnn__roi_item *it = plan->items + r;
         it->batch = (int32_t)q[0];
+        it->out_row = (uint32_t)r;
         it->grid_h = it->grid_w = 1;
         it->count = 1.0f;
         if (d->mode == OCLNN_ROI_ALIGN) {
@@ -241,6 +243,9 @@ oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *r
     if (src->ctx != op->ctx)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "src belongs to another context than op");
     const oclnn__roi_op *ro = op->impl;
+    if (ro->multiscale)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "op is a multi-level RoIAlign: run it with oclnn_msroi_run");
     const oclnn_roi_desc *d = &ro->desc;
     OCLNN__TRY(check_out("dst", dst, src, d, num_rois));
     if (argmax) {
@@ -261,5 +266,147 @@ oclnn_status oclnn_roi_run(oclnn_op *op, const oclnn_tensor *src, const float *r
     oclnn_status st = build_plan(kept, src->shape, rois, num_rois, ctx->allocator);
     if (st == OCLNN_OK) st = ctx->be->detect->roi_run(op, src, &kept->plan, dst, argmax);
     mtx_unlock(&ctx->lock);
+    return st;
+}
+
+/* ---- Multi-level RoIAlign (torchvision.ops.MultiScaleRoIAlign) ----------------------------- */
+
+oclnn_msroi_desc oclnn_msroi_desc_default(void) { return (oclnn_msroi_desc)OCLNN_MSROI_DESC_INIT; }
+
+oclnn_status oclnn_msroi_create(oclnn_context *ctx, const oclnn_msroi_desc *desc, oclnn_op **out) {
+    OCLNN__ENTER();
+    if (out) *out = NULL;
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    if (desc->num_levels == 0 || desc->num_levels > OCLNN_DETECT_MAX_LEVELS)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->num_levels %u must be 1 to %d",
+                           desc->num_levels, OCLNN_DETECT_MAX_LEVELS);
+    if (!isfinite(desc->canonical_size) || desc->canonical_size <= 0)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "desc->canonical_size %g must be finite and positive",
+                           desc->canonical_size);
+    if (!isfinite(desc->canonical_level) || !isfinite(desc->eps))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "desc->canonical_level %g and desc->eps %g must be finite",
+                           desc->canonical_level, desc->eps);
+    oclnn_roi_desc rd = {OCLNN_ROI_ALIGN, desc->pooled_h, desc->pooled_w, 1.0f,
+                         desc->sampling_ratio, desc->aligned};
+    oclnn_op *op;
+    OCLNN__TRY(oclnn_roi_create(ctx, &rd, &op));
+    oclnn__roi_op *ro = op->impl;
+    ro->multiscale = true;
+    ro->ms = *desc;
+    op->algo = "multiscale_roi_align";
+    *out = op;
+    return OCLNN_OK;
+}
+
+/* torchvision's MultiScaleRoIAlign._infer_scale for one axis: 2^round(log2(feature / image)),
+ * the ratio taken in double, its log2 and rounding in float (torch.tensor of a Python float). */
+static float infer_scale(uint32_t feature, uint32_t image) {
+    float approx = (float)((double)feature / (double)image);
+    return exp2f(nearbyintf(log2f(approx)));
+}
+
+oclnn_status oclnn_msroi_run(oclnn_op *op, const oclnn_tensor *const *levels,
+                             oclnn_image_size image_size, const float *rois, size_t num_rois,
+                             oclnn_tensor *dst, int32_t *level_of) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_ROI, "op"));
+    oclnn__roi_op *ro = op->impl;
+    if (!ro->multiscale)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "op is a single-level RoI operator: run it with oclnn_roi_run");
+    const oclnn_msroi_desc *md = &ro->ms;
+    if (!levels) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "levels is NULL");
+    if (image_size.h == 0 || image_size.w == 0)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "image_size %ux%u has a zero side",
+                           image_size.h, image_size.w);
+    const uint32_t L = md->num_levels;
+    float scales[OCLNN_DETECT_MAX_LEVELS];
+    for (uint32_t l = 0; l < L; l++) {
+        char name[32];
+        snprintf(name, sizeof name, "levels[%u]", l);
+        OCLNN__TRY(oclnn__tensor_check(levels[l], name));
+        if (levels[l]->ctx != op->ctx)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "%s belongs to another context than op", name);
+        if (levels[l]->shape.n != levels[0]->shape.n || levels[l]->shape.c != levels[0]->shape.c)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "%s has N %u, C %u; levels[0] has N %u, C %u", name,
+                               levels[l]->shape.n, levels[l]->shape.c, levels[0]->shape.n,
+                               levels[0]->shape.c);
+        if (levels[l]->shape.h > INT32_MAX / 2 || levels[l]->shape.w > INT32_MAX / 2)
+            return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "%s is too large for RoI indexing", name);
+        float sh = infer_scale(levels[l]->shape.h, image_size.h);
+        float sw = infer_scale(levels[l]->shape.w, image_size.w);
+        if (sh != sw)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "%s (%ux%u) for image %ux%u: scale %g by height, %g by width", name,
+                               levels[l]->shape.h, levels[l]->shape.w, image_size.h, image_size.w,
+                               sh, sw);
+        scales[l] = sh;
+        if (l > 0 && scales[l] * 2.0f != scales[l - 1])
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "%s has scale %g, levels[%u] %g: each level must halve the one "
+                               "before (finest first)",
+                               name, scales[l], l - 1, scales[l - 1]);
+    }
+    oclnn_roi_desc d = ro->desc;
+    OCLNN__TRY(check_out("dst", dst, levels[0], &d, num_rois));
+    for (uint32_t l = 0; l < L; l++)
+        OCLNN__TRY(oclnn__check_alias(levels[l], "levels", dst, "dst", false));
+    if (num_rois == 0) return OCLNN_OK;
+    if (!rois)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "rois is NULL for %zu RoIs", num_rois);
+    /* The tightest scale is the finest level's: checking there covers every level. */
+    OCLNN__TRY(check_rois(rois, num_rois, levels[0]->shape.n, scales[0]));
+    /* LevelMapper: floor(lvl0 + log2(sqrt(area) / s0) + eps) in float, clamped to [k_min, k_max];
+     * a NaN (negative area) goes to k_min. */
+    const float k_min = -log2f(scales[0]), k_max = -log2f(scales[L - 1]);
+    oclnn_context *ctx = op->ctx;
+    const oclnn_allocator *a = ctx->allocator;
+    int32_t *lv = oclnn__calloc(a, num_rois, sizeof *lv);
+    uint32_t *idx = oclnn__calloc(a, num_rois, sizeof *idx);
+    float *sub = oclnn__calloc(a, num_rois * 5, sizeof *sub);
+    oclnn_status st = OCLNN_OK;
+    if (!lv || !idx || !sub) {
+        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the level map of %zu RoIs",
+                         num_rois);
+        goto done;
+    }
+    for (size_t r = 0; r < num_rois; r++) {
+        const float *q = rois + 5 * r;
+        float s = sqrtf((q[3] - q[1]) * (q[4] - q[2]));
+        float t = floorf(md->canonical_level + log2f(s / md->canonical_size) + md->eps);
+        t = !(t >= k_min) ? k_min : t > k_max ? k_max : t;
+        lv[r] = (int32_t)(t - k_min);
+        if (level_of) level_of[r] = lv[r];
+    }
+    for (uint32_t l = 0; l < L && st == OCLNN_OK; l++) {
+        size_t m = 0;
+        for (size_t r = 0; r < num_rois; r++)
+            if (lv[r] == (int32_t)l) {
+                idx[m] = (uint32_t)r;
+                for (int k = 0; k < 5; k++) sub[5 * m + k] = rois[5 * r + k];
+                m++;
+            }
+        if (!m) continue;
+        /* The op keeps the plan's storage: build it with this level's scale under the lock. */
+        mtx_lock(&ctx->lock);
+        ro->desc.spatial_scale = scales[l];
+        st = build_plan(ro, levels[l]->shape, sub, m, a);
+        if (st == OCLNN_OK) {
+            for (size_t i = 0; i < m; i++) ro->plan.items[i].out_row = idx[i];
+            st = ctx->be->detect->roi_run(op, levels[l], &ro->plan, dst, NULL);
+        }
+        ro->desc.spatial_scale = 1.0f;
+        mtx_unlock(&ctx->lock);
+    }
+done:
+    oclnn__free(a, lv);
+    oclnn__free(a, idx);
+    oclnn__free(a, sub);
     return st;
 }

@@ -57,10 +57,31 @@ void oclnn__ref_roi_pool(oclnn_shape map, const float *src, oclnn_layout layout,
  * ties by index; returns how many. */
 size_t oclnn__ref_nms(const float *boxes, const float *scores, const int32_t *classes, size_t n,
                       double iou_threshold, uint32_t *keep);
+/* Detection pipeline (issue 18), in double: image `image`'s proposals (objectness[l] and
+ * deltas[l] dense NCHW (N, A, H, W) and (N, 4A, H, W) for maps[l] = {H, W}), and one image's
+ * post-processed detections. Return how many were written (at most post_nms_top_n /
+ * detections_per_image). */
+size_t oclnn__ref_rpn_proposals(const oclnn_rpn_desc *d, const float *const *objectness,
+                                const float *const *deltas, const uint32_t (*maps)[2],
+                                uint32_t image, uint32_t num_images, oclnn_image_size size,
+                                uint32_t padded_h, uint32_t padded_w, float *boxes, float *scores);
+size_t oclnn__ref_detect_postprocess(const oclnn_detect_post_desc *d, const float *logits,
+                                     const float *reg, uint32_t K, const float *proposals,
+                                     size_t n, oclnn_image_size size, float *boxes, float *scores,
+                                     int32_t *labels);
 /* 2-D convolution of desc (padding resolved here independently of the library), accumulating in
  * double: dst = act(conv(src, weights) + bias + residual). src, residual and dst are dense arrays
  * in `layout`; weights are K x C/groups x R x S; bias and residual may be NULL. */
 void oclnn__ref_conv2d(const oclnn_conv2d_desc *desc, const float *src, oclnn_layout layout,
                        const float *weights, const float *bias, const float *residual, float *dst);
+
+/* ---- transposed convolution and resize (issue 18) ---- */
+/* torch's conv_transpose2d, scattering each input pixel through the kernel and summing in double:
+ * dst = act(deconv(src) + bias). weights C x K/groups x kh x kw; src, dst dense in layout. */
+void oclnn__ref_deconv2d(const oclnn_deconv2d_desc *d, const float *src, oclnn_layout layout,
+                         const float *weights, const float *bias, float *dst);
+/* F.interpolate with d's mode; d->out_h/out_w must be set (the resolved size), d->scale_* as
+ * given to torch (0: none). Follows ATen's CPU kernels' float index arithmetic. */
+void oclnn__ref_resize(const oclnn_resize_desc *d, const float *src, oclnn_layout layout, float *dst);
 
 #endif

@@ -109,6 +109,38 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
                       d->bias ? param(g, ni->name, "bias") : NULL, dst);
         break;
     case OCLNN_NODE_SOFTMAX: oclnn__ref_softmax(in, OCLNN_LAYOUT_NCHW, in0, dst); break;
+    case OCLNN_NODE_DECONV: {
+        oclnn_deconv2d_desc dd = OCLNN_DECONV2D_DESC_INIT;
+        dd.input = in;
+        dd.out_channels = d->channels;
+        dd.kernel_h = d->kernel_h;
+        dd.kernel_w = d->kernel_w;
+        dd.stride_h = d->stride_h;
+        dd.stride_w = d->stride_w;
+        dd.pad_h = d->pad_h;
+        dd.pad_w = d->pad_w;
+        dd.output_pad_h = d->output_pad_h;
+        dd.output_pad_w = d->output_pad_w;
+        dd.dilation_h = d->dilation_h;
+        dd.dilation_w = d->dilation_w;
+        dd.groups = d->groups;
+        dd.has_bias = d->bias;
+        oclnn__ref_deconv2d(&dd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
+                            d->bias ? param(g, ni->name, "bias") : NULL, dst);
+        break;
+    }
+    case OCLNN_NODE_RESIZE: {
+        oclnn_resize_desc rd = OCLNN_RESIZE_DESC_INIT;
+        rd.input = in;
+        rd.mode = d->resize_mode;
+        rd.align_corners = d->align_corners;
+        rd.scale_h = d->scale_h;
+        rd.scale_w = d->scale_w;
+        rd.out_h = o.h;
+        rd.out_w = o.w;
+        oclnn__ref_resize(&rd, in0, OCLNN_LAYOUT_NCHW, dst);
+        break;
+    }
     }
 }
 

@@ -68,6 +68,10 @@ int bench_nms(int argc, char **argv);
 int bench_roi_align(int argc, char **argv);
 int bench_roi_pool(int argc, char **argv);
 int cmd_bench_conv(int argc, char **argv);
+/* cmd_detect.c (issue 18): `bench net` on a detector: whole runs and the per-stage profile. */
+bool bench_is_detector(const char *name);
+int bench_detector(const char *name, const char *weights, uint64_t seed, uint32_t h, uint32_t w,
+                   const bench_common *c);
 /* The largest max_rel_err (bench_errors) --verify accepts from the convolution algorithm named
  * `algo` (oclnn_op_algorithm of the op that ran). */
 double conv_verify_limit(const char *algo);

@@ -48,11 +48,13 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
     memset(a, 0, sizeof *a);
     a->batch = 1;
     a->h = a->w = 224;
-    char about[640];
+    char about[768];
     int len = snprintf(about, sizeof about, "Compiles a built-in network for the device, times whole runs (median), "
                        "profiles one run\nlayer by layer and reports memory. NAME is an ONNX model file (*.onnx) or one of:");
     for (const char *const *n = oclnn_graph_builtin_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
         len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n);
+    for (const char *const *n = oclnn_detector_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
+        len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n); /* per-stage profile */
     const tool_opt opts[] = {
         {"batch", "N", "images per run (default 1, or the ONNX model's; --input sets it)", opt_batch, a},
         {"size", "H[,W]", "input size (default 224, inception_v3 299; --input sets it)", opt_size, a},
@@ -209,6 +211,8 @@ int bench_net(int argc, char **argv) {
     char err[512];
     oclnn_shape model = {0, 3, 0, 0}; /* an ONNX model's input; 0: chosen here */
     size_t unused = 0;
+    if (bench_is_detector(a.name)) /* an image of --size (default 480x640) */
+        return bench_detector(a.name, a.weights, a.seed, a.size_given ? a.h : 480, a.size_given ? a.w : 640, &c);
     if (is_onnx(a.name)) {
         if (oclnn_graph_load_onnx(a.name, &g, &model)) {
             fprintf(stderr, "oclnn bench net: %s\n", oclnn_last_error());

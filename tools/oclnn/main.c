@@ -14,6 +14,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"bench", cmd_bench, "time an op (or a network) on a device, optionally verified"},
+    {"detect", cmd_detect, "find objects in an image with a built-in detector (Faster R-CNN)"},
     {"devices", cmd_devices, "list OpenCL devices and the C backend, with capabilities"},
     {"run", cmd_run, "run an ONNX model on a .npy input"},
     {"tune", cmd_tune, "tune the kernels for a device and write its tuning database"},

@@ -16,6 +16,7 @@ enum { TOOL_OK = 0, TOOL_FAIL = 1, TOOL_USAGE = 2, TOOL_HELP = -1 };
 int cmd_devices(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+int cmd_detect(int argc, char **argv); /* cmd_detect.c (issue 18) */
 
 /* A value parser: stores `value` into *dst and returns NULL, or returns what a value must be
  * ("a whole number from 1 to 4294967295") without storing anything. */
