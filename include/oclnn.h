@@ -821,6 +821,109 @@ OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2
 OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                                         oclnn_tensor *argmax);
 
+/* ---- 3-D convolution and pooling (issue 19) ------------------------------------------- */
+/*
+ * Volumes and video clips are 5-D tensors: n, c, d (depth or time), h, w. A 5-D tensor is stored
+ * exactly as the 4-D tensor (n, c, d * h, w) of the same layout: NCDHW is NCHW with the depth
+ * folded into the rows, NDHWC is NHWC the same way. So every 4-D call (oclnn_tensor_shape, read,
+ * write, copy, channel views, batch norm, element-wise ops, concat) works on a 5-D tensor as on
+ * that folded 4-D tensor: BatchNorm3d is oclnn_batchnorm with shape (n, c, d * h, w).
+ */
+
+/** A 5-D shape in logical NCDHW order, whatever the layout. */
+typedef struct oclnn_shape3d {
+    uint32_t n, c, d, h, w;
+} oclnn_shape3d;
+
+#define OCLNN_LAYOUT_NCDHW OCLNN_LAYOUT_NCHW /**< n, c, d, h, w, w innermost */
+#define OCLNN_LAYOUT_NDHWC OCLNN_LAYOUT_NHWC /**< n, d, h, w, c, c innermost */
+
+/**
+ * Creates a 5-D float32 tensor (uninitialized), stored as the 4-D tensor (n, c, d * h, w).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a zero dimension, d * h beyond 32 bits or a
+ * byte size that does not fit; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_tensor_create3d(oclnn_context *ctx, oclnn_shape3d shape,
+                                             oclnn_layout layout, oclnn_tensor **out);
+/** The 5-D shape of a tensor made by oclnn_tensor_create3d (or a channel view of one); a 4-D
+ *  tensor reads as d = 1. All zero for a bad handle. */
+OCLNN_API oclnn_shape3d oclnn_tensor_shape3d(const oclnn_tensor *t);
+
+/**
+ * A 3-D convolution, as torch.nn.functional.conv3d. Start from OCLNN_CONV3D_DESC_INIT.
+ * dst = act(conv(src, weights) + bias + residual). Arrays are in (d, h, w) order. Output size per
+ * axis: O = (I + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1.
+ */
+typedef struct oclnn_conv3d_desc {
+    oclnn_shape3d input;    /**< n, c, d, h, w of src */
+    uint32_t out_channels;  /**< K; a multiple of groups */
+    uint32_t kernel[3];     /**< T, R, S: any sizes (3x3x3, 1x3x3, 3x1x1, ...) */
+    uint32_t stride[3];
+    uint32_t dilation[3];
+    uint32_t pad[3];        /**< symmetric padding per axis (PyTorch's padding=(pd, ph, pw)) */
+    uint32_t groups;        /**< divides c and out_channels */
+    oclnn_activation activation;
+    bool has_bias;          /**< bias: out_channels floats at create */
+    bool fuse_residual;     /**< run adds a residual tensor of dst's shape before the activation */
+    oclnn_conv_algo algo;   /**< AUTO, DIRECT or IM2COL (see oclnn_conv3d_create) */
+} oclnn_conv3d_desc;
+
+#define OCLNN_CONV3D_DESC_INIT                                                                   \
+    {{0, 0, 0, 0, 0}, 0, {0, 0, 0}, {1, 1, 1}, {1, 1, 1}, {0, 0, 0}, 1,                          \
+     OCLNN_ACTIVATION_NONE, false, false, OCLNN_CONV_ALGO_AUTO}
+OCLNN_API oclnn_conv3d_desc oclnn_conv3d_desc_default(void);
+
+/** The output shape of `desc` (n, out_channels, OD, OH, OW); the checks of oclnn_conv3d_create. */
+OCLNN_API oclnn_status oclnn_conv3d_output_shape(const oclnn_conv3d_desc *desc,
+                                                 oclnn_shape3d *out);
+/**
+ * Creates a 3-D convolution. Algorithms: "direct" (both backends) and "im2col" (C backend:
+ * im2col-3d into GEMM panels, tile by tile, and the backend's GEMM; OpenCL returns
+ * OCLNN_ERROR_UNSUPPORTED). AUTO picks im2col on the C backend and direct on OpenCL.
+ *   [in] weights  K x (C/groups) x T x R x S floats (PyTorch's layout); copied
+ *   [in] bias     out_channels floats when desc->has_bias, else must be NULL; copied
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad field, named; sizes that overflow);
+ * OCLNN_ERROR_UNSUPPORTED; OCLNN_ERROR_BUILD_FAILED; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *desc,
+                                           const float *weights, const float *bias,
+                                           oclnn_op **out);
+/**
+ * Enqueues the convolution. src, dst (and residual) are 5-D tensors of the input and output
+ * shapes (oclnn_tensor_create3d, or channel views of them), any layout each.
+ * Aliasing: residual may be dst itself (in place); dst must not overlap src, nor partly residual.
+ */
+OCLNN_API oclnn_status oclnn_conv3d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                        const oclnn_tensor *residual);
+
+/**
+ * 3-D pooling as torch.nn.functional.max_pool3d / avg_pool3d (dilation 1, floor mode,
+ * count_include_pad as given) and adaptive_avg_pool3d. Padding is at most half the window.
+ * OCLNN_POOL_GLOBAL_AVG / _MAX pool the whole volume.
+ */
+typedef struct oclnn_pool3d_desc {
+    oclnn_shape3d input;
+    oclnn_pool_kind kind;
+    uint32_t kernel[3];     /**< (d, h, w) */
+    uint32_t stride[3];     /**< 0: the window size */
+    uint32_t pad[3];
+    bool count_include_pad; /**< average only (PyTorch's default true) */
+    bool adaptive;          /**< average only: adaptive_avg_pool3d to `output_size` */
+    uint32_t output_size[3];
+} oclnn_pool3d_desc;
+
+#define OCLNN_POOL3D_DESC_INIT                                                                   \
+    {{0, 0, 0, 0, 0}, OCLNN_POOL_MAX, {1, 1, 1}, {0, 0, 0}, {0, 0, 0}, true, false, {0, 0, 0}}
+OCLNN_API oclnn_pool3d_desc oclnn_pool3d_desc_default(void);
+/** The output shape for `desc`; the checks of oclnn_pool3d_create. */
+OCLNN_API oclnn_status oclnn_pool3d_output_shape(const oclnn_pool3d_desc *desc, oclnn_shape3d *out);
+/** Creates a 3-D pooling operator. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT (named). */
+OCLNN_API oclnn_status oclnn_pool3d_create(oclnn_context *ctx, const oclnn_pool3d_desc *desc,
+                                           oclnn_op **out);
+/** Pools 5-D src into 5-D dst (the output shape). NaN propagates in max pooling.
+ *  Aliasing: dst must not overlap src. */
+OCLNN_API oclnn_status oclnn_pool3d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
 /* ---- Graphs and networks ---------------------------------------------------------------- */
 /*
  * A network is built as a graph of nodes (oclnn_graph, host-side: structure plus parameters under

@@ -40,6 +40,8 @@ typedef struct oclnn__backend {
     const struct oclnn__conv2d_family *conv2d;  /* convolution */
     const struct oclnn__layers_backend *layers; /* BN, pooling, element-wise, concat, FC, softmax, LRN */
     const struct oclnn__detect_family *detect;  /* RoI ops and NMS */
+    /* issue 19: 3-D convolution and pooling (src/backend/nd.h) */
+    const struct oclnn__nd_family *nd;
 } oclnn__backend;
 
 extern const oclnn__backend oclnn__backend_opencl;

@@ -20,7 +20,9 @@ typedef enum oclnn__op_kind {
     OCLNN__OP_LRN,
     OCLNN__OP_CONCAT,
     OCLNN__OP_ROI,
-    OCLNN__OP_DETECT
+    OCLNN__OP_DETECT,
+    OCLNN__OP_CONV3D, /* issue 19 */
+    OCLNN__OP_POOL3D
 } oclnn__op_kind;
 
 struct oclnn_op {

@@ -8,6 +8,7 @@
 
 #include "backend/backend.h"
 #include "backend/detect.h"
+#include "backend/nd.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
@@ -110,5 +111,6 @@ const oclnn__backend oclnn__backend_cpu = {
     .tensor_fill = cpu_tensor_fill,
     .layers = &oclnn__layers_cpu,
     .detect = &oclnn__detect_cpu,
+    .nd = &oclnn__nd_cpu,
     .conv2d = &oclnn__conv2d_cpu,
 };

@@ -6,6 +6,7 @@
 
 #include "backend/backend.h"
 #include "backend/detect.h"
+#include "backend/nd.h"
 #include "core/alloc.h"
 #include "core/fault.h"
 #include "core/log.h"
@@ -215,5 +216,6 @@ const oclnn__backend oclnn__backend_opencl = {
     .tensor_fill = cl_tensor_fill,
     .layers = &oclnn__layers_opencl,
     .detect = &oclnn__detect_opencl,
+    .nd = &oclnn__nd_opencl,
     .conv2d = &oclnn__conv2d_opencl,
 };

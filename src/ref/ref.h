@@ -63,4 +63,13 @@ size_t oclnn__ref_nms(const float *boxes, const float *scores, const int32_t *cl
 void oclnn__ref_conv2d(const oclnn_conv2d_desc *desc, const float *src, oclnn_layout layout,
                        const float *weights, const float *bias, const float *residual, float *dst);
 
+/* ---- 3-D ops (issue 19); dense NCDHW arrays, sizes and padding resolved here ---- */
+
+/* 3-D convolution of desc (accumulating in double): weights K x C/groups x T x R x S, bias K or
+ * NULL, residual (the output's shape) or NULL; writes dst of the output shape. */
+void oclnn__ref_conv3d(const oclnn_conv3d_desc *d, const float *src, const float *weights,
+                       const float *bias, const float *residual, float *dst);
+/* 3-D pooling of desc into dst; returns the output shape. */
+oclnn_shape3d oclnn__ref_pool3d(const oclnn_pool3d_desc *d, const float *src, float *dst);
+
 #endif
