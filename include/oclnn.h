@@ -924,6 +924,33 @@ OCLNN_API oclnn_status oclnn_pool3d_create(oclnn_context *ctx, const oclnn_pool3
  *  Aliasing: dst must not overlap src. */
 OCLNN_API oclnn_status oclnn_pool3d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
 
+/**
+ * torchvision's video classifiers (torchvision.models.video) "r3d_18", "mc3_18" and
+ * "r2plus1d_18" as chains of 3-D ops, with every eval-mode batch norm folded into its
+ * convolution and the residual add + ReLU fused into each block's second convolution.
+ *   [in] weights  a .safetensors file holding the torchvision state_dict (F32; the class count
+ *                 is fc.bias's length), or NULL for oclnn's generator with `seed` (the rule of
+ *                 oclnn_graph_init_random; tools/golden/video.py rebuilds it in PyTorch)
+ *   [in] input    the clip's shape (n, 3, frames, h, w), e.g. (1, 3, 16, 112, 112)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (unknown arch, input channels not 3, a clip too
+ * small for the strides); OCLNN_ERROR_IO / OCLNN_ERROR_BAD_FILE (a parameter missing or of
+ * another size, named); OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+typedef struct oclnn_video_net oclnn_video_net;
+OCLNN_API oclnn_status oclnn_video_net_create(oclnn_context *ctx, const char *arch,
+                                              const char *weights, uint64_t seed,
+                                              oclnn_shape3d input, oclnn_video_net **out);
+/** The names oclnn_video_net_create knows, NULL-terminated. */
+OCLNN_API const char *const *oclnn_video_net_names(void);
+/** The 5-D input tensor to write the clip into (NCDHW host data: oclnn_tensor_write with
+ *  OCLNN_LAYOUT_NCDHW), and the (n, classes, 1, 1) logits. Owned by the network. */
+OCLNN_API oclnn_tensor *oclnn_video_net_input(oclnn_video_net *net);
+OCLNN_API oclnn_tensor *oclnn_video_net_output(oclnn_video_net *net);
+/** Runs the network on its input tensor. */
+OCLNN_API oclnn_status oclnn_video_net_run(oclnn_video_net *net);
+/** Frees the network, its ops and tensors; NULL is fine. */
+OCLNN_API void oclnn_video_net_destroy(oclnn_video_net *net);
+
 /* ---- Graphs and networks ---------------------------------------------------------------- */
 /*
  * A network is built as a graph of nodes (oclnn_graph, host-side: structure plus parameters under
