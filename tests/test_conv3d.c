@@ -132,6 +132,9 @@ static void test_conv3d_networks(void **state) {
         desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 12, 1, 1, 1, 2, 2, 0, 0, 0, 1),    /* downsample */
         desc3((oclnn_shape3d){2, 8, 3, 5, 6}, 10, 1, 3, 3, 1, 1, 0, 1, 1, 1),    /* mc3 2-D conv */
         desc3((oclnn_shape3d){1, 6, 3, 5, 5}, 6, 3, 3, 3, 1, 1, 1, 1, 1, 6),     /* depthwise */
+        /* small enough for Oclgrind (OCLNN_TEST_SMALL) */
+        desc3((oclnn_shape3d){1, 2, 3, 4, 3}, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1),
+        desc3((oclnn_shape3d){2, 2, 3, 5, 4}, 2, 3, 1, 3, 2, 2, 1, 0, 1, 1),
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         oclnn_conv3d_desc d = cases[i];
