@@ -821,6 +821,80 @@ OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2
 OCLNN_API oclnn_status oclnn_pool2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                                         oclnn_tensor *argmax);
 
+/* ---- 1-D convolution and pooling (issue 19) ------------------------------------------- */
+/*
+ * Sequences (speech, text) are 3-D tensors (n, c, l), stored as the 4-D tensor (n, c, 1, l):
+ * NCL is NCHW with h = 1, NLC is NHWC with h = 1, the same bytes. A 1-D op is the 2-D op with a
+ * 1 x k window (every 2-D algorithm, tuning and fusion applies; oclnn_op_algorithm names the one
+ * chosen), so 1-D batch norm and element-wise ops are the 4-D ones on the (n, c, 1, l) shape.
+ */
+
+/** A 3-D shape (n, c, l) in logical NCL order. */
+typedef struct oclnn_shape1d {
+    uint32_t n, c, l;
+} oclnn_shape1d;
+
+#define OCLNN_LAYOUT_NCL OCLNN_LAYOUT_NCHW /**< n, c, l; l innermost */
+#define OCLNN_LAYOUT_NLC OCLNN_LAYOUT_NHWC /**< n, l, c; c innermost */
+
+/** Creates a 3-D (n, c, l) tensor, stored as (n, c, 1, l); the checks of oclnn_tensor_create. */
+OCLNN_API oclnn_status oclnn_tensor_create1d(oclnn_context *ctx, oclnn_shape1d shape,
+                                             oclnn_layout layout, oclnn_tensor **out);
+
+/**
+ * A 1-D convolution, as torch.nn.functional.conv1d (padding EXPLICIT: left/right as given, so
+ * PyTorch's padding=p is left = right = p; SAME: PyTorch's padding='same', the odd extra
+ * element on the right; VALID: none). dst = act(conv(src) + bias + residual).
+ * Output: L' = (L + left + right - dilation * (kernel - 1) - 1) / stride + 1.
+ */
+typedef struct oclnn_conv1d_desc {
+    oclnn_shape1d input;
+    uint32_t out_channels;
+    uint32_t kernel, stride, dilation;
+    oclnn_pad_mode pad_mode;
+    uint32_t pad_left, pad_right;
+    uint32_t groups;        /**< divides c and out_channels; c == groups is depthwise */
+    oclnn_activation activation;
+    bool has_bias;
+    bool fuse_residual;
+    oclnn_conv_algo algo;   /**< as for oclnn_conv2d_desc (AUTO: the 2-D heuristic) */
+} oclnn_conv1d_desc;
+
+#define OCLNN_CONV1D_DESC_INIT                                                                   \
+    {{0, 0, 0}, 0, 0, 1, 1, OCLNN_PAD_EXPLICIT, 0, 0, 1, OCLNN_ACTIVATION_NONE, false, false,     \
+     OCLNN_CONV_ALGO_AUTO}
+OCLNN_API oclnn_conv1d_desc oclnn_conv1d_desc_default(void);
+/** The output shape (n, out_channels, L'); the checks of oclnn_conv1d_create. */
+OCLNN_API oclnn_status oclnn_conv1d_output_shape(const oclnn_conv1d_desc *desc, oclnn_shape1d *out);
+/**
+ * Creates a 1-D convolution (weights K x C/groups x kernel, PyTorch's layout; bias K floats
+ * when has_bias). Returns what oclnn_conv2d_create returns for the (1 x kernel) problem.
+ */
+OCLNN_API oclnn_status oclnn_conv1d_create(oclnn_context *ctx, const oclnn_conv1d_desc *desc,
+                                           const float *weights, const float *bias, oclnn_op **out);
+/** Runs it: src (n, c, l), dst and residual (n, k, L') tensors, any layout or channel views;
+ *  the aliasing rules of oclnn_conv2d_run. */
+OCLNN_API oclnn_status oclnn_conv1d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                        const oclnn_tensor *residual);
+
+/** 1-D pooling as max_pool1d / avg_pool1d (and global kinds over the whole sequence: "max over
+ *  time"); the rules of oclnn_pool2d_desc along l. */
+typedef struct oclnn_pool1d_desc {
+    oclnn_shape1d input;
+    oclnn_pool_kind kind;
+    uint32_t kernel, stride, pad; /**< stride 0: the window */
+    bool ceil_mode;
+    bool count_include_pad;
+} oclnn_pool1d_desc;
+
+#define OCLNN_POOL1D_DESC_INIT {{0, 0, 0}, OCLNN_POOL_MAX, 1u, 0u, 0u, false, true}
+OCLNN_API oclnn_pool1d_desc oclnn_pool1d_desc_default(void);
+OCLNN_API oclnn_status oclnn_pool1d_output_shape(const oclnn_pool1d_desc *desc, oclnn_shape1d *out);
+OCLNN_API oclnn_status oclnn_pool1d_create(oclnn_context *ctx, const oclnn_pool1d_desc *desc,
+                                           oclnn_op **out);
+/** Pools src (n, c, l) into dst (n, c, L'); dst must not overlap src. */
+OCLNN_API oclnn_status oclnn_pool1d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
 /* ---- 3-D convolution and pooling (issue 19) ------------------------------------------- */
 /*
  * Volumes and video clips are 5-D tensors: n, c, d (depth or time), h, w. A 5-D tensor is stored

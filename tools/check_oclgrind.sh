@@ -24,7 +24,7 @@ rt=$(dpkg -L oclgrind 2>/dev/null | grep '/liboclgrind-rt\.so$' | head -1 || tru
 [[ -n "$rt" && -f "$rt" ]] || { echo "check_oclgrind: liboclgrind-rt.so not found (apt-get install oclgrind)" >&2; exit 1; }
 
 programs=(${OCLGRIND_GATE_PROGRAMS:-tensor eltwise concat pool2d batchnorm norm fc roi detect conv2d})
-[[ -n "${OCLGRIND_GATE_PROGRAMS:-}" ]] || programs+=(conv3d pool3d) # issue 19: the 3-D ops
+[[ -n "${OCLGRIND_GATE_PROGRAMS:-}" ]] || programs+=(conv1d conv3d pool3d) # issue 19: 1-D and 3-D ops
 runs=(${OCLGRIND_GATE_RUNS:-49152:1024:cpu 49152:1024:gpu 32768:256:gpu})
 jobs=${OCLGRIND_GATE_JOBS:-2}
 out="$build/oclgrind"
