@@ -3,6 +3,7 @@
  * generator weights on a small clip (batch 2), against torchvision's logits for the same weights
  * and clip (tools/golden/video.py), both backends and layouts; and the argument checks. The
  * full-size 16x112x112 check is tools/compare_video.py (docs/ND.md). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "support/gpuclass.h"
@@ -53,6 +54,18 @@ static void test_video_errors(void **state) {
                   OCLNN_ERROR_INVALID_ARGUMENT);
     assert_status(oclnn_video_net_create(ctx, "r3d_18", "/nonexistent.safetensors", 0, CLIP, &net),
                   OCLNN_ERROR_IO);
+    assert_null(net);
+    /* a valid .safetensors file without the parameters: the first one is named as missing */
+    char path[] = "/tmp/oclnn_test_video_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    const unsigned char header[16] = {8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', ' '};
+    assert_int_equal(fwrite(header, 1, sizeof header, f), sizeof header);
+    fclose(f);
+    assert_status(oclnn_video_net_create(ctx, "mc3_18", path, 0, CLIP, &net), OCLNN_ERROR_BAD_FILE);
+    assert_error_mentions("stem.0.weight");
+    remove(path);
     assert_null(net);
     const char *const *names = oclnn_video_net_names();
     assert_string_equal(names[0], "r3d_18");

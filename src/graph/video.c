@@ -55,9 +55,13 @@ typedef struct builder {
     oclnn_status status; /* first failure; later calls do nothing */
 } builder;
 
-/* `count` floats of parameter `name` (malloc'd): from the file, which must hold exactly that
- * many, or from oclnn_random_uniform(name, seed, lo, hi). NULL on failure (b->status set). */
-static float *param(builder *b, const char *name, size_t count, double lo, double hi) {
+/* The floats of parameter `name` of shape dims[0..ndim) (malloc'd): from the file, which must
+ * hold it with exactly that shape, or from oclnn_random_uniform(name, seed, lo, hi). NULL on
+ * failure (b->status set). */
+static float *param(builder *b, const char *name, uint32_t ndim, const uint64_t *dims, double lo,
+                    double hi) {
+    size_t count = 1;
+    for (uint32_t i = 0; i < ndim; i++) count *= (size_t)dims[i];
     if (b->status != OCLNN_OK) return NULL;
     float *p = malloc(count * sizeof *p);
     if (!p) {
@@ -68,10 +72,13 @@ static float *param(builder *b, const char *name, size_t count, double lo, doubl
         b->status = oclnn_random_uniform(name, b->seed, lo, hi, p, count);
     } else {
         const oclnn__st_tensor *t = oclnn__safetensors_find(b->st, name);
-        if (!t || t->elements != count) {
+        bool same = t && t->ndim == ndim;
+        for (uint32_t i = 0; same && i < ndim; i++) same = t->shape[i] == dims[i];
+        if (!same) {
             b->status = oclnn__fail(OCLNN_ERROR_BAD_FILE,
-                                    "%s: parameter \"%s\" is %s (expected %zu floats)", b->path,
-                                    name, t ? "of another size" : "missing", count);
+                                    "%s: parameter \"%s\" is %s (expected %u dimensions, %zu "
+                                    "floats)",
+                                    b->path, name, t ? "of another shape" : "missing", ndim, count);
         } else {
             memcpy(p, t->data, count * sizeof *p); /* little-endian F32, checked by the reader */
         }
@@ -123,13 +130,15 @@ static oclnn_tensor *conv_bn(builder *b, const char *cname, const char *bname, o
     char name[128];
     snprintf(name, sizeof name, "%s.weight", cname);
     double bound = sqrt(6.0 / (double)per_k);
-    float *w = param(b, name, out * per_k, -bound, bound);
+    const uint64_t wdims[5] = {out, d.input.c, k[0], k[1], k[2]};
+    float *w = param(b, name, 5, wdims, -bound, bound);
     float *bn[4] = {NULL, NULL, NULL, NULL};
     static const char *const field[4] = {"weight", "bias", "running_mean", "running_var"};
     static const double lo[4] = {0.5, -0.1, -0.1, 0.5}, hi[4] = {1.5, 0.1, 0.1, 1.5};
     for (int i = 0; i < 4; i++) {
         snprintf(name, sizeof name, "%s.%s", bname, field[i]);
-        bn[i] = param(b, name, out, lo[i], hi[i]);
+        const uint64_t cdims[1] = {out};
+        bn[i] = param(b, name, 1, cdims, lo[i], hi[i]);
     }
     float *bias = b->status == OCLNN_OK ? malloc(out * sizeof *bias) : NULL;
     if (b->status == OCLNN_OK && !bias)
@@ -232,8 +241,9 @@ static void build(builder *b, arch_kind arch) {
         if (t && t->ndim == 1 && t->elements && t->elements <= UINT32_MAX) classes = (uint32_t)t->elements;
     }
     const double bound = 1.0 / sqrt(512.0);
-    float *w = param(b, "fc.weight", (size_t)classes * 512, -bound, bound);
-    float *bias = param(b, "fc.bias", classes, -bound, bound);
+    const uint64_t fdims[2] = {classes, 512};
+    float *w = param(b, "fc.weight", 2, fdims, -bound, bound);
+    float *bias = param(b, "fc.bias", 1, fdims, -bound, bound);
     oclnn_fc_desc fd = oclnn_fc_desc_default();
     fd.input = (oclnn_shape){pd.input.n, 512, 1, 1};
     fd.out_features = classes;
