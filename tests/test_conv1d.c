@@ -62,7 +62,8 @@ static void test_conv1d_golden(void **state) {
             oclnn_status st = oclnn_conv1d_create(ctx, &d, w, b, &op);
             if (st == OCLNN_ERROR_UNSUPPORTED) continue;
             assert_ok(st);
-            oclnn_tensor *src = make1(ctx, d.input, cfg->layout, x), *dst = make1(ctx, os, cfg->layout, NULL);
+            oclnn_tensor *src = make1(ctx, d.input, cfg->layout, x),
+                         *dst = make1(ctx, os, cfg->layout, NULL);
             assert_ok(oclnn_conv1d_run(op, src, dst, NULL));
             assert_ok(oclnn_tensor_read(dst, y, OCLNN_LAYOUT_NCL));
             char problem[128];
@@ -107,7 +108,8 @@ static void test_pool1d_golden(void **state) {
         float *y = malloc(count1(os) * sizeof *y);
         oclnn_op *op;
         assert_ok(oclnn_pool1d_create(ctx, &d, &op));
-        oclnn_tensor *src = make1(ctx, d.input, cfg->layout, x), *dst = make1(ctx, os, cfg->layout, NULL);
+        oclnn_tensor *src = make1(ctx, d.input, cfg->layout, x),
+                     *dst = make1(ctx, os, cfg->layout, NULL);
         assert_ok(oclnn_pool1d_run(op, src, dst));
         assert_ok(oclnn_tensor_read(dst, y, OCLNN_LAYOUT_NCL));
         assert_close(y, want, count1(os), 1e-6, 1e-5, cases[i].name);
@@ -181,7 +183,8 @@ static void test_textcnn(void **state) {
     oclnn_op *fc;
     assert_ok(oclnn_fc_create(ctx, &fd, fcw, fcb, &fc));
     oclnn_tensor *logits;
-    assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){T_BATCH, T_CLASSES, 1, 1}, cfg->layout, &logits));
+    assert_ok(
+        oclnn_tensor_create(ctx, (oclnn_shape){T_BATCH, T_CLASSES, 1, 1}, cfg->layout, &logits));
     assert_ok(oclnn_fc_run(fc, feat, logits));
     assert_ok(oclnn_tensor_read(logits, y, OCLNN_LAYOUT_NCHW));
     assert_close(y, want, T_BATCH * T_CLASSES, 1e-5, 1e-4, "textcnn");
@@ -244,12 +247,9 @@ static void test_conv1d_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TEST_ALL_CFGS(test_conv1d_golden),
-        TEST_GPU_CFGS(test_conv1d_golden),
-        TEST_ALL_CFGS(test_pool1d_golden),
-        TEST_GPU_CFGS(test_pool1d_golden),
-        TEST_ALL_CFGS(test_textcnn),
-        TEST_GPU_CFGS(test_textcnn),
+        TEST_ALL_CFGS(test_conv1d_golden), TEST_GPU_CFGS(test_conv1d_golden),
+        TEST_ALL_CFGS(test_pool1d_golden), TEST_GPU_CFGS(test_pool1d_golden),
+        TEST_ALL_CFGS(test_textcnn),       TEST_GPU_CFGS(test_textcnn),
         TEST_ALL_CFGS(test_conv1d_errors),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

@@ -23,8 +23,8 @@ static bool algo_applies(const test_cfg *cfg, oclnn_conv_algo a) {
 }
 
 /* Runs d (with algo a) on x, optional residual r, into y (host NCDHW). */
-static void run_conv(oclnn_context *ctx, oclnn_layout l, const oclnn_conv3d_desc *d,
-                     const float *x, const float *w, const float *b, const float *r, float *y,
+static void run_conv(oclnn_context *ctx, oclnn_layout l, const oclnn_conv3d_desc *d, const float *x,
+                     const float *w, const float *b, const float *r, float *y,
                      bool residual_in_place) {
     oclnn_shape3d os;
     assert_ok(oclnn_conv3d_output_shape(d, &os));
@@ -48,8 +48,8 @@ static void run_conv(oclnn_context *ctx, oclnn_layout l, const oclnn_conv3d_desc
 }
 
 static oclnn_conv3d_desc desc3(oclnn_shape3d in, uint32_t k, uint32_t t, uint32_t r, uint32_t s,
-                               uint32_t st_d, uint32_t st_hw, uint32_t pd, uint32_t ph,
-                               uint32_t pw, uint32_t groups) {
+                               uint32_t st_d, uint32_t st_hw, uint32_t pd, uint32_t ph, uint32_t pw,
+                               uint32_t groups) {
     oclnn_conv3d_desc d = oclnn_conv3d_desc_default();
     d.input = in;
     d.out_channels = k;
@@ -88,8 +88,8 @@ static void test_conv3d_golden(void **state) {
         }
         oclnn_shape3d os;
         assert_ok(oclnn_conv3d_output_shape(&d, &os));
-        double work = (double)count5(os) * (d.input.c / d.groups) * d.kernel[0] * d.kernel[1] *
-                      d.kernel[2];
+        double work =
+            (double)count5(os) * (d.input.c / d.groups) * d.kernel[0] * d.kernel[1] * d.kernel[2];
         if (!test_runs(work / 8)) continue; /* OCLNN_TEST_SMALL keeps the small ones */
         char file[128];
         const size_t wn = (size_t)d.out_channels * (d.input.c / d.groups) * d.kernel[0] *
@@ -124,14 +124,14 @@ static void test_conv3d_networks(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CLASS_CTX(state);
     const oclnn_conv3d_desc cases[] = {
-        desc3((oclnn_shape3d){2, 3, 4, 14, 14}, 8, 3, 7, 7, 1, 2, 1, 3, 3, 1),   /* r3d stem */
-        desc3((oclnn_shape3d){2, 3, 4, 14, 14}, 6, 1, 7, 7, 1, 2, 0, 3, 3, 1),   /* r2+1d stem */
-        desc3((oclnn_shape3d){2, 6, 4, 7, 7}, 8, 3, 1, 1, 1, 1, 1, 0, 0, 1),     /* r2+1d 3x1x1 */
-        desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 8, 3, 3, 3, 1, 1, 1, 1, 1, 1),     /* layer1 */
-        desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 12, 3, 3, 3, 2, 2, 1, 1, 1, 1),    /* layer2 first */
-        desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 12, 1, 1, 1, 2, 2, 0, 0, 0, 1),    /* downsample */
-        desc3((oclnn_shape3d){2, 8, 3, 5, 6}, 10, 1, 3, 3, 1, 1, 0, 1, 1, 1),    /* mc3 2-D conv */
-        desc3((oclnn_shape3d){1, 6, 3, 5, 5}, 6, 3, 3, 3, 1, 1, 1, 1, 1, 6),     /* depthwise */
+        desc3((oclnn_shape3d){2, 3, 4, 14, 14}, 8, 3, 7, 7, 1, 2, 1, 3, 3, 1), /* r3d stem */
+        desc3((oclnn_shape3d){2, 3, 4, 14, 14}, 6, 1, 7, 7, 1, 2, 0, 3, 3, 1), /* r2+1d stem */
+        desc3((oclnn_shape3d){2, 6, 4, 7, 7}, 8, 3, 1, 1, 1, 1, 1, 0, 0, 1),   /* r2+1d 3x1x1 */
+        desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 8, 3, 3, 3, 1, 1, 1, 1, 1, 1),   /* layer1 */
+        desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 12, 3, 3, 3, 2, 2, 1, 1, 1, 1),  /* layer2 first */
+        desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 12, 1, 1, 1, 2, 2, 0, 0, 0, 1),  /* downsample */
+        desc3((oclnn_shape3d){2, 8, 3, 5, 6}, 10, 1, 3, 3, 1, 1, 0, 1, 1, 1),  /* mc3 2-D conv */
+        desc3((oclnn_shape3d){1, 6, 3, 5, 5}, 6, 3, 3, 3, 1, 1, 1, 1, 1, 6),   /* depthwise */
         /* small enough for Oclgrind (OCLNN_TEST_SMALL) */
         desc3((oclnn_shape3d){1, 2, 3, 4, 3}, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1),
         desc3((oclnn_shape3d){2, 2, 3, 5, 4}, 2, 3, 1, 3, 2, 2, 1, 0, 1, 1),
@@ -143,8 +143,8 @@ static void test_conv3d_networks(void **state) {
         d.activation = OCLNN_ACTIVATION_RELU;
         oclnn_shape3d os;
         assert_ok(oclnn_conv3d_output_shape(&d, &os));
-        double work = (double)count5(os) * (d.input.c / d.groups) * d.kernel[0] * d.kernel[1] *
-                      d.kernel[2];
+        double work =
+            (double)count5(os) * (d.input.c / d.groups) * d.kernel[0] * d.kernel[1] * d.kernel[2];
         if (!test_runs(work / 16)) continue;
         const size_t wn = (size_t)d.out_channels * (d.input.c / d.groups) * d.kernel[0] *
                           d.kernel[1] * d.kernel[2];
@@ -183,7 +183,8 @@ static void test_conv3d_views(void **state) {
     oclnn_shape3d big_in = d.input, big_out = os;
     big_in.c = 7;
     big_out.c = 9;
-    oclnn_tensor *pin = make5(ctx, big_in, cfg->layout, NULL), *pout = make5(ctx, big_out, cfg->layout, NULL);
+    oclnn_tensor *pin = make5(ctx, big_in, cfg->layout, NULL),
+                 *pout = make5(ctx, big_out, cfg->layout, NULL);
     oclnn_tensor *vin, *vout;
     assert_ok(oclnn_tensor_view_channels(pin, 2, 3, &vin));
     assert_ok(oclnn_tensor_view_channels(pout, 5, 4, &vout));
@@ -250,7 +251,8 @@ static void test_conv3d_errors(void **state) {
     assert_ok(oclnn_conv3d_create(ctx, &good, w, NULL, &op));
     oclnn_shape3d os;
     assert_ok(oclnn_conv3d_output_shape(&good, &os));
-    oclnn_tensor *src = make5(ctx, good.input, cfg->layout, NULL), *dst = make5(ctx, os, cfg->layout, NULL);
+    oclnn_tensor *src = make5(ctx, good.input, cfg->layout, NULL),
+                 *dst = make5(ctx, os, cfg->layout, NULL);
     oclnn_tensor *flat;
     assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 2, 12, 5}, cfg->layout, &flat));
     assert_status(oclnn_conv3d_run(op, flat, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
@@ -263,8 +265,9 @@ static void test_conv3d_errors(void **state) {
     oclnn_op_destroy(op);
     /* tensors */
     oclnn_tensor *t = NULL;
-    assert_status(oclnn_tensor_create3d(ctx, (oclnn_shape3d){1, 1, 70000, 70000, 1}, cfg->layout, &t),
-                  OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_status(
+        oclnn_tensor_create3d(ctx, (oclnn_shape3d){1, 1, 70000, 70000, 1}, cfg->layout, &t),
+        OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("overflows");
     assert_status(oclnn_tensor_create3d(ctx, (oclnn_shape3d){1, 0, 1, 1, 1}, cfg->layout, &t),
                   OCLNN_ERROR_INVALID_ARGUMENT);
@@ -283,12 +286,9 @@ static void test_conv3d_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TEST_ALL_CFGS(test_conv3d_golden),
-        TEST_GPU_CFGS(test_conv3d_golden),
-        TEST_ALL_CFGS(test_conv3d_networks),
-        TEST_GPU_CFGS(test_conv3d_networks),
-        TEST_ALL_CFGS(test_conv3d_views),
-        TEST_ALL_CFGS(test_conv3d_errors),
+        TEST_ALL_CFGS(test_conv3d_golden),   TEST_GPU_CFGS(test_conv3d_golden),
+        TEST_ALL_CFGS(test_conv3d_networks), TEST_GPU_CFGS(test_conv3d_networks),
+        TEST_ALL_CFGS(test_conv3d_views),    TEST_ALL_CFGS(test_conv3d_errors),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

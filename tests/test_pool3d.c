@@ -34,8 +34,8 @@ static oclnn_pool3d_desc pdesc(oclnn_shape3d in, oclnn_pool_kind kind, const uin
 }
 
 /* Pools x (host NCDHW) into y (host NCDHW). */
-static void run_pool(oclnn_context *ctx, oclnn_layout l, const oclnn_pool3d_desc *d,
-                     const float *x, float *y) {
+static void run_pool(oclnn_context *ctx, oclnn_layout l, const oclnn_pool3d_desc *d, const float *x,
+                     float *y) {
     oclnn_shape3d os;
     assert_ok(oclnn_pool3d_output_shape(d, &os));
     oclnn_op *op;
@@ -57,12 +57,18 @@ static void test_pool3d_golden(void **state) {
         const char *name;
         oclnn_pool3d_desc d;
     } cases[] = {
-        {"pool3d_max", pdesc((oclnn_shape3d){2, 3, 5, 9, 8}, OCLNN_POOL_MAX, k333, s222, p111, true)},
-        {"pool3d_max_1x3x3", pdesc((oclnn_shape3d){1, 4, 4, 7, 7}, OCLNN_POOL_MAX, k133, s122, p011, true)},
-        {"pool3d_avg", pdesc((oclnn_shape3d){2, 3, 5, 7, 6}, OCLNN_POOL_AVG, k233, s122, p111, true)},
-        {"pool3d_avg_nopad", pdesc((oclnn_shape3d){1, 2, 5, 7, 6}, OCLNN_POOL_AVG, k332, s221, p111, false)},
-        {"pool3d_adaptive", pdesc((oclnn_shape3d){2, 3, 5, 7, 9}, OCLNN_POOL_AVG, NULL, NULL, NULL, true)},
-        {"pool3d_global", pdesc((oclnn_shape3d){2, 5, 3, 4, 5}, OCLNN_POOL_GLOBAL_AVG, NULL, NULL, NULL, true)},
+        {"pool3d_max",
+         pdesc((oclnn_shape3d){2, 3, 5, 9, 8}, OCLNN_POOL_MAX, k333, s222, p111, true)},
+        {"pool3d_max_1x3x3",
+         pdesc((oclnn_shape3d){1, 4, 4, 7, 7}, OCLNN_POOL_MAX, k133, s122, p011, true)},
+        {"pool3d_avg",
+         pdesc((oclnn_shape3d){2, 3, 5, 7, 6}, OCLNN_POOL_AVG, k233, s122, p111, true)},
+        {"pool3d_avg_nopad",
+         pdesc((oclnn_shape3d){1, 2, 5, 7, 6}, OCLNN_POOL_AVG, k332, s221, p111, false)},
+        {"pool3d_adaptive",
+         pdesc((oclnn_shape3d){2, 3, 5, 7, 9}, OCLNN_POOL_AVG, NULL, NULL, NULL, true)},
+        {"pool3d_global",
+         pdesc((oclnn_shape3d){2, 5, 3, 4, 5}, OCLNN_POOL_GLOBAL_AVG, NULL, NULL, NULL, true)},
     };
     cases[4].d.adaptive = true;
     cases[4].d.output_size[0] = 2, cases[4].d.output_size[1] = 3, cases[4].d.output_size[2] = 4;
@@ -170,7 +176,8 @@ static void test_pool3d_errors(void **state) {
     assert_ok(oclnn_pool3d_create(ctx, &d, &op));
     oclnn_shape3d os;
     assert_ok(oclnn_pool3d_output_shape(&d, &os));
-    oclnn_tensor *src = make5(ctx, d.input, cfg->layout, NULL), *dst = make5(ctx, os, cfg->layout, NULL);
+    oclnn_tensor *src = make5(ctx, d.input, cfg->layout, NULL),
+                 *dst = make5(ctx, os, cfg->layout, NULL);
     assert_status(oclnn_pool3d_run(op, dst, src), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_status(oclnn_pool3d_run(op, src, src), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_ok(oclnn_pool3d_run(op, src, dst));
@@ -180,12 +187,9 @@ static void test_pool3d_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TEST_ALL_CFGS(test_pool3d_golden),
-        TEST_GPU_CFGS(test_pool3d_golden),
-        TEST_ALL_CFGS(test_pool3d_shapes),
-        TEST_GPU_CFGS(test_pool3d_shapes),
-        TEST_ALL_CFGS(test_bn3d_golden),
-        TEST_ALL_CFGS(test_pool3d_errors),
+        TEST_ALL_CFGS(test_pool3d_golden), TEST_GPU_CFGS(test_pool3d_golden),
+        TEST_ALL_CFGS(test_pool3d_shapes), TEST_GPU_CFGS(test_pool3d_shapes),
+        TEST_ALL_CFGS(test_bn3d_golden),   TEST_ALL_CFGS(test_pool3d_errors),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

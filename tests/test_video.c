@@ -8,7 +8,7 @@
 
 #include "support/gpuclass.h"
 
-static const oclnn_shape3d CLIP = {2, 3, 4, 12, 12};
+static const oclnn_shape3d CLIP = {2, 3, 2, 8, 8};
 #define SEED 19
 #define CLASSES 400
 
@@ -60,7 +60,8 @@ static void test_video_errors(void **state) {
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "wb");
-    const unsigned char header[16] = {8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', ' '};
+    const unsigned char header[16] = {8,   0,   0,   0,   0,   0,   0,   0,
+                                      '{', '}', ' ', ' ', ' ', ' ', ' ', ' '};
     assert_int_equal(fwrite(header, 1, sizeof header, f), sizeof header);
     fclose(f);
     assert_status(oclnn_video_net_create(ctx, "mc3_18", path, 0, CLIP, &net), OCLNN_ERROR_BAD_FILE);

@@ -16,7 +16,7 @@
  * adaptive; geo = (kernel d, h, w, stride d, h, w, pad d, h, w). */
 
 #define AT5(st, H_, n_, c_, z_, y_, x_)                                                           \
-    ((ulong)(n_) * (st).x + (ulong)(c_) * (st).y + ((ulong)(z_) * (H_) + (y_)) * (st).z +           \
+    ((ulong)(n_) * (st).x + (ulong)(c_) * (st).y + ((ulong)(z_) * (H_) + (y_)) * (st).z +        \
      (ulong)(x_) * (st).w)
 
 /* First tap t of [0, taps) with start + t * dil >= 0, and one past the last inside [0, in). */

@@ -28,8 +28,9 @@ static int fail(const char *what) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: video ARCH [--weights F] [--seed S] [--clip N,F,H,W] [--input x.bin] "
-                        "[--output y.bin] [--device D] [--layout nchw|nhwc]\n");
+        fprintf(stderr,
+                "usage: video ARCH [--weights F] [--seed S] [--clip N,F,H,W] [--input x.bin] "
+                "[--output y.bin] [--device D] [--layout nchw|nhwc]\n");
         return 2;
     }
     const char *arch = argv[1], *weights = NULL, *in_path = NULL, *out_path = NULL, *device = NULL;
@@ -38,12 +39,18 @@ int main(int argc, char **argv) {
     oclnn_layout layout = OCLNN_LAYOUT_AUTO;
     for (int i = 2; i + 1 < argc; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
-        if (!strcmp(k, "--weights")) weights = v;
-        else if (!strcmp(k, "--seed")) seed = strtoull(v, NULL, 10);
-        else if (!strcmp(k, "--input")) in_path = v;
-        else if (!strcmp(k, "--output")) out_path = v;
-        else if (!strcmp(k, "--device")) device = v;
-        else if (!strcmp(k, "--layout")) layout = !strcmp(v, "nhwc") ? OCLNN_LAYOUT_NDHWC : OCLNN_LAYOUT_NCDHW;
+        if (!strcmp(k, "--weights"))
+            weights = v;
+        else if (!strcmp(k, "--seed"))
+            seed = strtoull(v, NULL, 10);
+        else if (!strcmp(k, "--input"))
+            in_path = v;
+        else if (!strcmp(k, "--output"))
+            out_path = v;
+        else if (!strcmp(k, "--device"))
+            device = v;
+        else if (!strcmp(k, "--layout"))
+            layout = !strcmp(v, "nhwc") ? OCLNN_LAYOUT_NDHWC : OCLNN_LAYOUT_NCDHW;
         else if (!strcmp(k, "--clip")) {
             if (sscanf(v, "%u,%u,%u,%u", &clip.n, &clip.d, &clip.h, &clip.w) != 4) {
                 fprintf(stderr, "video: --clip wants N,FRAMES,H,W\n");
@@ -60,7 +67,8 @@ int main(int argc, char **argv) {
     oclnn_context *ctx;
     if (oclnn_context_create(&opt, &ctx) != OCLNN_OK) return fail("context");
     oclnn_video_net *net;
-    if (oclnn_video_net_create(ctx, arch, weights, seed, clip, &net) != OCLNN_OK) return fail("create");
+    if (oclnn_video_net_create(ctx, arch, weights, seed, clip, &net) != OCLNN_OK)
+        return fail("create");
     size_t n = (size_t)clip.n * clip.c * clip.d * clip.h * clip.w;
     float *x = malloc(n * sizeof *x);
     if (!x) return 1;
@@ -75,9 +83,11 @@ int main(int argc, char **argv) {
         return fail("clip");
     }
     oclnn_tensor *out = oclnn_video_net_output(net);
-    if (oclnn_tensor_write(oclnn_video_net_input(net), x, OCLNN_LAYOUT_NCDHW) != OCLNN_OK) return fail("write");
+    if (oclnn_tensor_write(oclnn_video_net_input(net), x, OCLNN_LAYOUT_NCDHW) != OCLNN_OK)
+        return fail("write");
     double t0 = now_ms();
-    if (oclnn_video_net_run(net) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK) return fail("run");
+    if (oclnn_video_net_run(net) != OCLNN_OK || oclnn_context_finish(ctx) != OCLNN_OK)
+        return fail("run");
     double ms = now_ms() - t0;
     oclnn_shape os = oclnn_tensor_shape(out);
     float *y = malloc((size_t)os.n * os.c * sizeof *y);

@@ -22,8 +22,9 @@ oclnn_status oclnn_tensor_create3d(oclnn_context *ctx, oclnn_shape3d shape, ocln
     OCLNN__ENTER();
     if (out) *out = NULL;
     if (!shape.n || !shape.c || !shape.d || !shape.h || !shape.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "shape (%u,%u,%u,%u,%u) has a zero dimension",
-                           shape.n, shape.c, shape.d, shape.h, shape.w);
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "shape (%u,%u,%u,%u,%u) has a zero dimension", shape.n, shape.c, shape.d,
+                           shape.h, shape.w);
     oclnn_shape s4;
     if (!oclnn__shape3d_fold(shape, &s4))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,

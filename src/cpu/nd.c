@@ -45,7 +45,8 @@ static inline float finish(float v, const float *bias, size_t k, const float *re
 }
 
 static void conv3d_direct(const oclnn__conv3d_problem *pb, const float *w, const float *bias,
-                          const oclnn_tensor *src, oclnn_tensor *dst, const oclnn_tensor *residual) {
+                          const oclnn_tensor *src, oclnn_tensor *dst,
+                          const oclnn_tensor *residual) {
     const float *x = oclnn__cpu_cdata(src);
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
@@ -75,11 +76,13 @@ static void conv3d_direct(const oclnn__conv3d_problem *pb, const float *w, const
                     for (long t = t0; t < t1; t++) {
                         size_t z = (size_t)((long)oz * pb->stride[0] - pb->pad[0] + t * pb->dil[0]);
                         for (long r = r0; r < r1; r++) {
-                            size_t yy = (size_t)((long)oy * pb->stride[1] - pb->pad[1] + r * pb->dil[1]);
+                            size_t yy =
+                                (size_t)((long)oy * pb->stride[1] - pb->pad[1] + r * pb->dil[1]);
                             const float *row = xc + (z * pb->h + yy) * ss[OCLNN__H];
                             const float *wr = wc + ((size_t)t * pb->kr + (size_t)r) * pb->ks;
                             for (long s = s0; s < s1; s++)
-                                facc += wr[s] * row[(size_t)(xs + s * (long)pb->dil[2]) * ss[OCLNN__W]];
+                                facc +=
+                                    wr[s] * row[(size_t)(xs + s * (long)pb->dil[2]) * ss[OCLNN__W]];
                         }
                     }
                 }
@@ -91,9 +94,8 @@ static void conv3d_direct(const oclnn__conv3d_problem *pb, const float *w, const
 }
 
 /* im2col-3d of output pixels [j0, j0 + cols) of image n, group g into the packed panels b. */
-static void pack_tile(const oclnn__gemm_kernel *gk, const oclnn__conv3d_problem *pb,
-                      const float *x, const size_t *ss, size_t n, size_t g, size_t j0, size_t cols,
-                      float *b) {
+static void pack_tile(const oclnn__gemm_kernel *gk, const oclnn__conv3d_problem *pb, const float *x,
+                      const size_t *ss, size_t n, size_t g, size_t j0, size_t cols, float *b) {
     const size_t P = (size_t)pb->cg * pb->kt * pb->kr * pb->ks;
     const size_t hw = (size_t)pb->oh * pb->ow;
     for (size_t j = 0; j < cols; j++) {
@@ -109,10 +111,13 @@ static void pack_tile(const oclnn__gemm_kernel *gk, const oclnn__conv3d_problem 
                 for (size_t r = 0; r < pb->kr; r++) {
                     long yy = y0 + (long)r * pb->dil[1];
                     bool yin = zin && yy >= 0 && yy < (long)pb->h;
-                    const float *row = yin ? xc + ((size_t)z * pb->h + (size_t)yy) * ss[OCLNN__H] : NULL;
+                    const float *row =
+                        yin ? xc + ((size_t)z * pb->h + (size_t)yy) * ss[OCLNN__H] : NULL;
                     for (size_t s = 0; s < pb->ks; s++, p++) {
                         long xx = x0 + (long)s * pb->dil[2];
-                        float v = row && xx >= 0 && xx < (long)pb->w ? row[(size_t)xx * ss[OCLNN__W]] : 0.0f;
+                        float v = row && xx >= 0 && xx < (long)pb->w
+                                      ? row[(size_t)xx * ss[OCLNN__W]]
+                                      : 0.0f;
                         b[oclnn__cpu_gemm_packed_index(gk, P, cols, p, j)] = v;
                     }
                 }
@@ -154,7 +159,8 @@ static oclnn_status conv3d_im2col(const oclnn__conv3d_problem *pb, const float *
             for (size_t kk = 0; kk < pb->kg; kk++) {
                 size_t k = g * pb->kg + kk;
                 for (size_t j = 0; j < cols; j++) {
-                    size_t pix = j0 + j, oz = pix / hw, oy = pix / pb->ow % pb->oh, ox = pix % pb->ow;
+                    size_t pix = j0 + j, oz = pix / hw, oy = pix / pb->ow % pb->oh,
+                           ox = pix % pb->ow;
                     size_t roff = res ? at5(rs, pb->oh, n, k, oz, oy, ox) : 0;
                     y[at5(ds, pb->oh, n, k, oz, oy, ox)] =
                         finish(c[kk * cols + j], bias, k, res, roff, relu);
@@ -186,8 +192,10 @@ static oclnn_status cpu_conv3d_run(oclnn_context *ctx, const oclnn__conv3d_probl
     const float *w = oclnn__cpu_cdata(weights), *bv = bias ? oclnn__cpu_cdata(bias) : NULL;
     int team = oclnn__cpu_team_begin(ctx);
     oclnn_status st = OCLNN_OK;
-    if (algo == OCLNN_CONV_ALGO_IM2COL) st = conv3d_im2col(pb, w, bv, src, dst, residual);
-    else conv3d_direct(pb, w, bv, src, dst, residual);
+    if (algo == OCLNN_CONV_ALGO_IM2COL)
+        st = conv3d_im2col(pb, w, bv, src, dst, residual);
+    else
+        conv3d_direct(pb, w, bv, src, dst, residual);
     oclnn__cpu_team_end(team);
     return st;
 }
@@ -215,8 +223,10 @@ static oclnn_status cpu_pool3d(const oclnn__pool3d_problem *pb, const oclnn_tens
                     double div = 1.0;
                     for (int a = 0; a < 3; a++) {
                         if (pb->adaptive) {
-                            lo[a] = oclnn__adaptive_start((uint32_t)o[a], (uint32_t)osz[a], (uint32_t)in[a]);
-                            hi[a] = oclnn__adaptive_end((uint32_t)o[a], (uint32_t)osz[a], (uint32_t)in[a]);
+                            lo[a] = oclnn__adaptive_start((uint32_t)o[a], (uint32_t)osz[a],
+                                                          (uint32_t)in[a]);
+                            hi[a] = oclnn__adaptive_end((uint32_t)o[a], (uint32_t)osz[a],
+                                                        (uint32_t)in[a]);
                             div *= (double)(hi[a] - lo[a]);
                             continue;
                         }
@@ -231,7 +241,8 @@ static oclnn_status cpu_pool3d(const oclnn__pool3d_problem *pb, const oclnn_tens
                     for (long z = lo[0]; z < hi[0]; z++)
                         for (long yy = lo[1]; yy < hi[1]; yy++)
                             for (long xx = lo[2]; xx < hi[2]; xx++) {
-                                float v = x[at5(ss, pb->h, n, c, (size_t)z, (size_t)yy, (size_t)xx)];
+                                float v =
+                                    x[at5(ss, pb->h, n, c, (size_t)z, (size_t)yy, (size_t)xx)];
                                 nan |= isnan(v) != 0;
                                 best = v > best ? v : best;
                                 sum += v;

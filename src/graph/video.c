@@ -220,7 +220,8 @@ static void build(builder *b, arch_kind arch) {
             snprintf(c1bn, sizeof c1bn, "%s.conv1.1", pre);
             snprintf(c2, sizeof c2, "%s.conv2.0", pre);
             snprintf(c2bn, sizeof c2bn, "%s.conv2.1", pre);
-            oclnn_tensor *h = builder_conv(b, arch, layer, c1, c1bn, x, in, planes, stride, true, NULL);
+            oclnn_tensor *h =
+                builder_conv(b, arch, layer, c1, c1bn, x, in, planes, stride, true, NULL);
             x = builder_conv(b, arch, layer, c2, c2bn, h, in, planes, 1, true, res);
             in = planes;
         }
@@ -238,7 +239,8 @@ static void build(builder *b, arch_kind arch) {
     uint32_t classes = 400;
     if (b->st) {
         const oclnn__st_tensor *t = oclnn__safetensors_find(b->st, "fc.bias");
-        if (t && t->ndim == 1 && t->elements && t->elements <= UINT32_MAX) classes = (uint32_t)t->elements;
+        if (t && t->ndim == 1 && t->elements && t->elements <= UINT32_MAX)
+            classes = (uint32_t)t->elements;
     }
     const double bound = 1.0 / sqrt(512.0);
     const uint64_t fdims[2] = {classes, 512};
@@ -271,12 +273,16 @@ oclnn_status oclnn_video_net_create(oclnn_context *ctx, const char *arch, const 
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     if (!arch) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "arch is NULL");
     arch_kind kind;
-    if (!strcmp(arch, "r3d_18")) kind = ARCH_R3D;
-    else if (!strcmp(arch, "mc3_18")) kind = ARCH_MC3;
-    else if (!strcmp(arch, "r2plus1d_18")) kind = ARCH_R2PLUS1D;
+    if (!strcmp(arch, "r3d_18"))
+        kind = ARCH_R3D;
+    else if (!strcmp(arch, "mc3_18"))
+        kind = ARCH_MC3;
+    else if (!strcmp(arch, "r2plus1d_18"))
+        kind = ARCH_R2PLUS1D;
     else
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "arch \"%s\" is not a video network (r3d_18, mc3_18, r2plus1d_18)", arch);
+                           "arch \"%s\" is not a video network (r3d_18, mc3_18, r2plus1d_18)",
+                           arch);
     if (input.c != 3)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "input.c (%u) must be 3 (RGB)", input.c);
     oclnn_video_net *net = calloc(1, sizeof *net);
@@ -304,7 +310,7 @@ oclnn_status oclnn_video_net_run(oclnn_video_net *net) {
     if (!net) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "net is NULL");
     for (size_t i = 0; i < net->n_steps; i++) {
         const step *s = &net->steps[i];
-        oclnn_status st = s->kind == STEP_CONV ? oclnn_conv3d_run(s->op, s->src, s->dst, s->res)
+        oclnn_status st = s->kind == STEP_CONV   ? oclnn_conv3d_run(s->op, s->src, s->dst, s->res)
                           : s->kind == STEP_POOL ? oclnn_pool3d_run(s->op, s->src, s->dst)
                                                  : oclnn_fc_run(s->op, s->src, s->dst);
         if (st != OCLNN_OK) return st;

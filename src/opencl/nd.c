@@ -35,8 +35,8 @@ static oclnn_status cl_conv3d_run(oclnn_context *ctx, const oclnn__conv3d_proble
     cl_uint roff = residual ? (cl_uint)residual->offset : 0u;
     cl_uint4 ss = oclnn__cl_strides(src), ds = oclnn__cl_strides(dst);
     cl_uint4 rs = residual ? oclnn__cl_strides(residual) : ds;
-    cl_uint flags = (bias ? 1u : 0u) | (residual ? 2u : 0u) |
-                    (pb->act == OCLNN_ACTIVATION_RELU ? 4u : 0u);
+    cl_uint flags =
+        (bias ? 1u : 0u) | (residual ? 2u : 0u) | (pb->act == OCLNN_ACTIVATION_RELU ? 4u : 0u);
     cl_uint16 dims = {{pb->n, pb->c, pb->d, pb->h, pb->w, pb->k, pb->kt, pb->kr, pb->ks, pb->od,
                        pb->oh, pb->ow, pb->cg, pb->kg, flags, 0}};
     cl_uint16 geo = {{pb->stride[0], pb->stride[1], pb->stride[2], pb->dil[0], pb->dil[1],
@@ -60,8 +60,8 @@ static oclnn_status cl_pool3d(const oclnn__pool3d_problem *pb, const oclnn_tenso
     cl_uint soff = (cl_uint)src->offset, doff = (cl_uint)dst->offset;
     cl_uint4 ss = oclnn__cl_strides(src), ds = oclnn__cl_strides(dst);
     cl_uint flags = (pb->is_max ? 1u : 0u) | (pb->include_pad ? 2u : 0u) | (pb->adaptive ? 4u : 0u);
-    cl_uint16 dims = {{pb->n, pb->c, pb->d, pb->h, pb->w, 0, 0, 0, 0, pb->od, pb->oh, pb->ow, 0, 0,
-                       flags, 0}};
+    cl_uint16 dims = {
+        {pb->n, pb->c, pb->d, pb->h, pb->w, 0, 0, 0, 0, pb->od, pb->oh, pb->ow, 0, 0, flags, 0}};
     cl_uint16 geo = {{pb->kernel[0], pb->kernel[1], pb->kernel[2], pb->stride[0], pb->stride[1],
                       pb->stride[2], pb->pad[0], pb->pad[1], pb->pad[2], 0, 0, 0, 0, 0, 0, 0}};
     OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(ms), OCLNN__ARG(soff), OCLNN__ARG(ss), OCLNN__ARG(md),

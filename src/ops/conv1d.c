@@ -103,7 +103,8 @@ oclnn_status oclnn_pool1d_output_shape(const oclnn_pool1d_desc *desc, oclnn_shap
     return OCLNN_OK;
 }
 
-oclnn_status oclnn_pool1d_create(oclnn_context *ctx, const oclnn_pool1d_desc *desc, oclnn_op **out) {
+oclnn_status oclnn_pool1d_create(oclnn_context *ctx, const oclnn_pool1d_desc *desc,
+                                 oclnn_op **out) {
     OCLNN__ENTER();
     if (out) *out = NULL;
     oclnn_pool2d_desc p;
@@ -116,7 +117,7 @@ oclnn_status oclnn_pool1d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
     OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_POOL2D, "op"));
     const oclnn_pool2d_desc *d = op->impl; /* pool2d's state starts with its resolved desc */
     if (d->input.h != 1)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "op is a 2-D pooling (h %u), not a 1-D one",
-                           d->input.h);
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "op is a 2-D pooling (h %u), not a 1-D one", d->input.h);
     return oclnn_pool2d_run(op, src, dst, NULL);
 }

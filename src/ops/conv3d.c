@@ -35,8 +35,7 @@ static oclnn_status resolve(const oclnn_conv3d_desc *desc, oclnn__conv3d_problem
     if (!oclnn__shape3d_fold(in, &s4))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->input: d * h overflows 32 bits");
     OCLNN__TRY(oclnn__check_shape(s4, "desc->input (folded to n, c, d*h, w)"));
-    if (!desc->groups)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->groups is 0");
+    if (!desc->groups) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->groups is 0");
     if (!desc->out_channels || desc->out_channels % desc->groups || in.c % desc->groups)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "desc->groups (%u) must divide the input channels (%u) and "
@@ -78,12 +77,24 @@ static oclnn_status resolve(const oclnn_conv3d_desc *desc, oclnn__conv3d_problem
             (uint64_t)osz[a] * desc->stride[a] > UINT32_MAX)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                                "the window along %s exceeds 32-bit coordinates", AXIS[a]);
-    *pb = (oclnn__conv3d_problem){
-        .n = in.n, .c = in.c, .d = in.d, .h = in.h, .w = in.w,
-        .k = desc->out_channels, .kt = desc->kernel[0], .kr = desc->kernel[1], .ks = desc->kernel[2],
-        .od = osz[0], .oh = osz[1], .ow = osz[2],
-        .groups = desc->groups, .cg = in.c / desc->groups, .kg = desc->out_channels / desc->groups,
-        .act = desc->activation, .has_bias = desc->has_bias, .residual = desc->fuse_residual};
+    *pb = (oclnn__conv3d_problem){.n = in.n,
+                                  .c = in.c,
+                                  .d = in.d,
+                                  .h = in.h,
+                                  .w = in.w,
+                                  .k = desc->out_channels,
+                                  .kt = desc->kernel[0],
+                                  .kr = desc->kernel[1],
+                                  .ks = desc->kernel[2],
+                                  .od = osz[0],
+                                  .oh = osz[1],
+                                  .ow = osz[2],
+                                  .groups = desc->groups,
+                                  .cg = in.c / desc->groups,
+                                  .kg = desc->out_channels / desc->groups,
+                                  .act = desc->activation,
+                                  .has_bias = desc->has_bias,
+                                  .residual = desc->fuse_residual};
     for (int a = 0; a < 3; a++) {
         pb->stride[a] = desc->stride[a];
         pb->dil[a] = desc->dilation[a];
@@ -148,7 +159,8 @@ oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *de
     op->algo = algo_name(algo);
     const uint32_t per_k = pb.cg * pb.kt * pb.kr * pb.ks; /* fits: checked in resolve */
     mtx_lock(&ctx->lock);
-    oclnn_status st = oclnn__param_init(ctx, &c->weights, (oclnn_shape){pb.k, per_k, 1, 1}, weights);
+    oclnn_status st =
+        oclnn__param_init(ctx, &c->weights, (oclnn_shape){pb.k, per_k, 1, 1}, weights);
     if (st == OCLNN_OK && bias)
         st = oclnn__param_init(ctx, &c->bias, (oclnn_shape){1, pb.k, 1, 1}, bias);
     if (st == OCLNN_OK)
@@ -162,14 +174,14 @@ oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *de
     return OCLNN_OK;
 }
 
-
 oclnn_status oclnn_conv3d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
                               const oclnn_tensor *residual) {
     OCLNN__ENTER();
     OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_CONV3D, "op"));
     conv3d_impl *c = op->impl;
     const oclnn__conv3d_problem *pb = &c->pb;
-    OCLNN__TRY(oclnn__check_run_tensor3d(op, src, "src", (oclnn_shape3d){pb->n, pb->c, pb->d, pb->h, pb->w}));
+    OCLNN__TRY(oclnn__check_run_tensor3d(op, src, "src",
+                                         (oclnn_shape3d){pb->n, pb->c, pb->d, pb->h, pb->w}));
     const oclnn_shape3d os = {pb->n, pb->k, pb->od, pb->oh, pb->ow};
     OCLNN__TRY(oclnn__check_run_tensor3d(op, dst, "dst", os));
     OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));

@@ -25,8 +25,8 @@ static oclnn_status resolve(const oclnn_pool3d_desc *desc, oclnn__pool3d_problem
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->input: d * h overflows 32 bits");
     OCLNN__TRY(oclnn__check_shape(s4, "desc->input (folded to n, c, d*h, w)"));
     if ((unsigned)desc->kind > OCLNN_POOL_GLOBAL_MAX)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->kind (%d) is not an oclnn_pool_kind",
-                           (int)desc->kind);
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "desc->kind (%d) is not an oclnn_pool_kind", (int)desc->kind);
     const uint32_t isz[3] = {in.d, in.h, in.w};
     *pb = (oclnn__pool3d_problem){.n = in.n, .c = in.c, .d = in.d, .h = in.h, .w = in.w};
     pb->is_max = desc->kind == OCLNN_POOL_MAX || desc->kind == OCLNN_POOL_GLOBAL_MAX;
@@ -51,7 +51,8 @@ static oclnn_status resolve(const oclnn_pool3d_desc *desc, oclnn__pool3d_problem
         pb->include_pad = true;
     } else {
         for (int a = 0; a < 3; a++) {
-            uint32_t k = desc->kernel[a], s = desc->stride[a] ? desc->stride[a] : k, p = desc->pad[a];
+            uint32_t k = desc->kernel[a], s = desc->stride[a] ? desc->stride[a] : k,
+                     p = desc->pad[a];
             if (!k)
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->kernel along %s is 0",
                                    AXIS[a]);
@@ -89,7 +90,8 @@ oclnn_status oclnn_pool3d_output_shape(const oclnn_pool3d_desc *desc, oclnn_shap
     return OCLNN_OK;
 }
 
-oclnn_status oclnn_pool3d_create(oclnn_context *ctx, const oclnn_pool3d_desc *desc, oclnn_op **out) {
+oclnn_status oclnn_pool3d_create(oclnn_context *ctx, const oclnn_pool3d_desc *desc,
+                                 oclnn_op **out) {
     OCLNN__ENTER();
     if (out) *out = NULL;
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
@@ -97,12 +99,14 @@ oclnn_status oclnn_pool3d_create(oclnn_context *ctx, const oclnn_pool3d_desc *de
     oclnn__pool3d_problem pb;
     OCLNN__TRY(resolve(desc, &pb));
     return oclnn__op_new_state(ctx, OCLNN__OP_POOL3D, &pb, sizeof pb,
-                               pb.is_max ? "max3d" : pb.adaptive ? "adaptive-avg3d" : "avg3d", out);
+                               pb.is_max     ? "max3d"
+                               : pb.adaptive ? "adaptive-avg3d"
+                                             : "avg3d",
+                               out);
 }
 
-
 oclnn_status oclnn__check_run_tensor3d(const oclnn_op *op, const oclnn_tensor *t, const char *name,
-                           oclnn_shape3d want) {
+                                       oclnn_shape3d want) {
     oclnn_shape s4;
     oclnn__shape3d_fold(want, &s4);
     OCLNN__TRY(oclnn__check_run_tensor(op, t, name, s4));
@@ -118,8 +122,10 @@ oclnn_status oclnn_pool3d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
     OCLNN__ENTER();
     OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_POOL3D, "op"));
     const oclnn__pool3d_problem *pb = op->impl;
-    OCLNN__TRY(oclnn__check_run_tensor3d(op, src, "src", (oclnn_shape3d){pb->n, pb->c, pb->d, pb->h, pb->w}));
-    OCLNN__TRY(oclnn__check_run_tensor3d(op, dst, "dst", (oclnn_shape3d){pb->n, pb->c, pb->od, pb->oh, pb->ow}));
+    OCLNN__TRY(oclnn__check_run_tensor3d(op, src, "src",
+                                         (oclnn_shape3d){pb->n, pb->c, pb->d, pb->h, pb->w}));
+    OCLNN__TRY(oclnn__check_run_tensor3d(op, dst, "dst",
+                                         (oclnn_shape3d){pb->n, pb->c, pb->od, pb->oh, pb->ow}));
     OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
     oclnn_context *ctx = op->ctx;
     mtx_lock(&ctx->lock);

@@ -16,7 +16,8 @@ void oclnn__ref_conv3d(const oclnn_conv3d_desc *d, const float *src, const float
     long osz[3];
     for (int a = 0; a < 3; a++)
         osz[a] = (isz[a] + 2 * (long)d->pad[a] - (long)d->dilation[a] * (d->kernel[a] - 1) - 1) /
-                     d->stride[a] + 1;
+                     d->stride[a] +
+                 1;
     const oclnn_shape3d os = {in.n, d->out_channels, (uint32_t)osz[0], (uint32_t)osz[1],
                               (uint32_t)osz[2]};
     const size_t cg = in.c / d->groups, kg = d->out_channels / d->groups;
@@ -37,8 +38,11 @@ void oclnn__ref_conv3d(const oclnn_conv3d_desc *d, const float *src, const float
                                         if (z < 0 || z >= isz[0] || y < 0 || y >= isz[1] || x < 0 ||
                                             x >= isz[2])
                                             continue;
-                                        size_t wi = (((k * cg + ci) * d->kernel[0] + t) *
-                                                         d->kernel[1] + r) * d->kernel[2] + s;
+                                        size_t wi =
+                                            (((k * cg + ci) * d->kernel[0] + t) * d->kernel[1] +
+                                             r) *
+                                                d->kernel[2] +
+                                            s;
                                         acc += (double)weights[wi] *
                                                src[idx5(in, n, g * cg + ci, z, y, x)];
                                     }

@@ -19,7 +19,7 @@ from export_weights import oclnn_generator  # noqa: E402
 from golden import save  # noqa: E402
 
 ARCHS = ("r3d_18", "mc3_18", "r2plus1d_18")
-CLIP = (2, 3, 4, 12, 12)
+CLIP = (2, 3, 2, 8, 8)
 SEED = 19
 
 
