@@ -78,8 +78,12 @@ static void test_video_errors(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_r3d_18),
-        TEST_ALL_CFGS(test_mc3_18),
-        TEST_ALL_CFGS(test_r2plus1d_18),
+        /* the other two in one configuration per backend, the layouts crossed, which keeps the
+         * sanitizer and valgrind runs short (every conv kind they use is in test_conv3d) */
+        cmocka_unit_test_prestate(test_mc3_18, (void *)&CFG_CL_NHWC),
+        cmocka_unit_test_prestate(test_mc3_18, (void *)&CFG_CPU_NCHW),
+        cmocka_unit_test_prestate(test_r2plus1d_18, (void *)&CFG_CL_NCHW),
+        cmocka_unit_test_prestate(test_r2plus1d_18, (void *)&CFG_CPU_NHWC),
         TEST_ALL_CFGS(test_video_errors),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
