@@ -255,6 +255,7 @@ static void test_conv3d_errors(void **state) {
                  *dst = make5(ctx, os, cfg->layout, NULL);
     oclnn_tensor *flat;
     assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){1, 2, 12, 5}, cfg->layout, &flat));
+    assert_ok(oclnn_tensor_fill(src, 0.5f)); /* defined data for the run that succeeds */
     assert_status(oclnn_conv3d_run(op, flat, dst, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("depth");
     assert_status(oclnn_conv3d_run(op, src, dst, dst), OCLNN_ERROR_INVALID_ARGUMENT);

@@ -178,6 +178,7 @@ static void test_pool3d_errors(void **state) {
     assert_ok(oclnn_pool3d_output_shape(&d, &os));
     oclnn_tensor *src = make5(ctx, d.input, cfg->layout, NULL),
                  *dst = make5(ctx, os, cfg->layout, NULL);
+    assert_ok(oclnn_tensor_fill(src, 0.5f)); /* defined data for the run that succeeds */
     assert_status(oclnn_pool3d_run(op, dst, src), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_status(oclnn_pool3d_run(op, src, src), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_ok(oclnn_pool3d_run(op, src, dst));
