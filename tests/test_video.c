@@ -77,9 +77,12 @@ static void test_video_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TEST_ALL_CFGS(test_r3d_18),
-        /* the other two in one configuration per backend, the layouts crossed, which keeps the
-         * sanitizer and valgrind runs short (every conv kind they use is in test_conv3d) */
+        /* r3d_18 in three configurations, the other two in one per backend, so that each
+         * backend runs both layouts while the sanitizer and valgrind runs stay short (every
+         * conv kind they use is in test_conv3d under all configurations) */
+        cmocka_unit_test_prestate(test_r3d_18, (void *)&CFG_CL_NCHW),
+        cmocka_unit_test_prestate(test_r3d_18, (void *)&CFG_CL_NHWC),
+        cmocka_unit_test_prestate(test_r3d_18, (void *)&CFG_CPU_NHWC),
         cmocka_unit_test_prestate(test_mc3_18, (void *)&CFG_CL_NHWC),
         cmocka_unit_test_prestate(test_mc3_18, (void *)&CFG_CPU_NCHW),
         cmocka_unit_test_prestate(test_r2plus1d_18, (void *)&CFG_CL_NCHW),
