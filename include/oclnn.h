@@ -1099,6 +1099,210 @@ OCLNN_API oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resiz
  * Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the tensor. */
 OCLNN_API oclnn_status oclnn_resize_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
 
+/* ---- 1-D convolution and pooling (issue 19) ------------------------------------------- */
+/*
+ * Sequences (speech, text) are 3-D tensors (n, c, l), stored as the 4-D tensor (n, c, 1, l):
+ * NCL is NCHW with h = 1, NLC is NHWC with h = 1, the same bytes. A 1-D op is the 2-D op with a
+ * 1 x k window (every 2-D algorithm, tuning and fusion applies; oclnn_op_algorithm names the one
+ * chosen), so 1-D batch norm and element-wise ops are the 4-D ones on the (n, c, 1, l) shape.
+ */
+
+/** A 3-D shape (n, c, l) in logical NCL order. */
+typedef struct oclnn_shape1d {
+    uint32_t n, c, l;
+} oclnn_shape1d;
+
+#define OCLNN_LAYOUT_NCL OCLNN_LAYOUT_NCHW /**< n, c, l; l innermost */
+#define OCLNN_LAYOUT_NLC OCLNN_LAYOUT_NHWC /**< n, l, c; c innermost */
+
+/** Creates a 3-D (n, c, l) tensor, stored as (n, c, 1, l); the checks of oclnn_tensor_create. */
+OCLNN_API oclnn_status oclnn_tensor_create1d(oclnn_context *ctx, oclnn_shape1d shape,
+                                             oclnn_layout layout, oclnn_tensor **out);
+
+/**
+ * A 1-D convolution, as torch.nn.functional.conv1d (padding EXPLICIT: left/right as given, so
+ * PyTorch's padding=p is left = right = p; SAME: PyTorch's padding='same', the odd extra
+ * element on the right; VALID: none). dst = act(conv(src) + bias + residual).
+ * Output: L' = (L + left + right - dilation * (kernel - 1) - 1) / stride + 1.
+ */
+typedef struct oclnn_conv1d_desc {
+    oclnn_shape1d input;
+    uint32_t out_channels;
+    uint32_t kernel, stride, dilation;
+    oclnn_pad_mode pad_mode;
+    uint32_t pad_left, pad_right;
+    uint32_t groups;        /**< divides c and out_channels; c == groups is depthwise */
+    oclnn_activation activation;
+    bool has_bias;
+    bool fuse_residual;
+    oclnn_conv_algo algo;   /**< as for oclnn_conv2d_desc (AUTO: the 2-D heuristic) */
+} oclnn_conv1d_desc;
+
+#define OCLNN_CONV1D_DESC_INIT                                                                   \
+    {{0, 0, 0}, 0, 0, 1, 1, OCLNN_PAD_EXPLICIT, 0, 0, 1, OCLNN_ACTIVATION_NONE, false, false,     \
+     OCLNN_CONV_ALGO_AUTO}
+OCLNN_API oclnn_conv1d_desc oclnn_conv1d_desc_default(void);
+/** The output shape (n, out_channels, L'); the checks of oclnn_conv1d_create. */
+OCLNN_API oclnn_status oclnn_conv1d_output_shape(const oclnn_conv1d_desc *desc, oclnn_shape1d *out);
+/**
+ * Creates a 1-D convolution (weights K x C/groups x kernel, PyTorch's layout; bias K floats
+ * when has_bias). Returns what oclnn_conv2d_create returns for the (1 x kernel) problem.
+ */
+OCLNN_API oclnn_status oclnn_conv1d_create(oclnn_context *ctx, const oclnn_conv1d_desc *desc,
+                                           const float *weights, const float *bias, oclnn_op **out);
+/** Runs it: src (n, c, l), dst and residual (n, k, L') tensors, any layout or channel views;
+ *  the aliasing rules of oclnn_conv2d_run. */
+OCLNN_API oclnn_status oclnn_conv1d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                        const oclnn_tensor *residual);
+
+/** 1-D pooling as max_pool1d / avg_pool1d (and global kinds over the whole sequence: "max over
+ *  time"); the rules of oclnn_pool2d_desc along l. */
+typedef struct oclnn_pool1d_desc {
+    oclnn_shape1d input;
+    oclnn_pool_kind kind;
+    uint32_t kernel, stride, pad; /**< stride 0: the window */
+    bool ceil_mode;
+    bool count_include_pad;
+} oclnn_pool1d_desc;
+
+#define OCLNN_POOL1D_DESC_INIT {{0, 0, 0}, OCLNN_POOL_MAX, 1u, 0u, 0u, false, true}
+OCLNN_API oclnn_pool1d_desc oclnn_pool1d_desc_default(void);
+OCLNN_API oclnn_status oclnn_pool1d_output_shape(const oclnn_pool1d_desc *desc, oclnn_shape1d *out);
+OCLNN_API oclnn_status oclnn_pool1d_create(oclnn_context *ctx, const oclnn_pool1d_desc *desc,
+                                           oclnn_op **out);
+/** Pools src (n, c, l) into dst (n, c, L'); dst must not overlap src. */
+OCLNN_API oclnn_status oclnn_pool1d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/* ---- 3-D convolution and pooling (issue 19) ------------------------------------------- */
+/*
+ * Volumes and video clips are 5-D tensors: n, c, d (depth or time), h, w. A 5-D tensor is stored
+ * exactly as the 4-D tensor (n, c, d * h, w) of the same layout: NCDHW is NCHW with the depth
+ * folded into the rows, NDHWC is NHWC the same way. So every 4-D call (oclnn_tensor_shape, read,
+ * write, copy, channel views, batch norm, element-wise ops, concat) works on a 5-D tensor as on
+ * that folded 4-D tensor: BatchNorm3d is oclnn_batchnorm with shape (n, c, d * h, w).
+ */
+
+/** A 5-D shape in logical NCDHW order, whatever the layout. */
+typedef struct oclnn_shape3d {
+    uint32_t n, c, d, h, w;
+} oclnn_shape3d;
+
+#define OCLNN_LAYOUT_NCDHW OCLNN_LAYOUT_NCHW /**< n, c, d, h, w, w innermost */
+#define OCLNN_LAYOUT_NDHWC OCLNN_LAYOUT_NHWC /**< n, d, h, w, c, c innermost */
+
+/**
+ * Creates a 5-D float32 tensor (uninitialized), stored as the 4-D tensor (n, c, d * h, w).
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a zero dimension, d * h beyond 32 bits or a
+ * byte size that does not fit; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_tensor_create3d(oclnn_context *ctx, oclnn_shape3d shape,
+                                             oclnn_layout layout, oclnn_tensor **out);
+/** The 5-D shape of a tensor made by oclnn_tensor_create3d (or a channel view of one); a 4-D
+ *  tensor reads as d = 1. All zero for a bad handle. */
+OCLNN_API oclnn_shape3d oclnn_tensor_shape3d(const oclnn_tensor *t);
+
+/**
+ * A 3-D convolution, as torch.nn.functional.conv3d. Start from OCLNN_CONV3D_DESC_INIT.
+ * dst = act(conv(src, weights) + bias + residual). Arrays are in (d, h, w) order. Output size per
+ * axis: O = (I + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1.
+ */
+typedef struct oclnn_conv3d_desc {
+    oclnn_shape3d input;    /**< n, c, d, h, w of src */
+    uint32_t out_channels;  /**< K; a multiple of groups */
+    uint32_t kernel[3];     /**< T, R, S: any sizes (3x3x3, 1x3x3, 3x1x1, ...) */
+    uint32_t stride[3];
+    uint32_t dilation[3];
+    uint32_t pad[3];        /**< symmetric padding per axis (PyTorch's padding=(pd, ph, pw)) */
+    uint32_t groups;        /**< divides c and out_channels */
+    oclnn_activation activation;
+    bool has_bias;          /**< bias: out_channels floats at create */
+    bool fuse_residual;     /**< run adds a residual tensor of dst's shape before the activation */
+    oclnn_conv_algo algo;   /**< AUTO, DIRECT or IM2COL (see oclnn_conv3d_create) */
+} oclnn_conv3d_desc;
+
+#define OCLNN_CONV3D_DESC_INIT                                                                   \
+    {{0, 0, 0, 0, 0}, 0, {0, 0, 0}, {1, 1, 1}, {1, 1, 1}, {0, 0, 0}, 1,                          \
+     OCLNN_ACTIVATION_NONE, false, false, OCLNN_CONV_ALGO_AUTO}
+OCLNN_API oclnn_conv3d_desc oclnn_conv3d_desc_default(void);
+
+/** The output shape of `desc` (n, out_channels, OD, OH, OW); the checks of oclnn_conv3d_create. */
+OCLNN_API oclnn_status oclnn_conv3d_output_shape(const oclnn_conv3d_desc *desc,
+                                                 oclnn_shape3d *out);
+/**
+ * Creates a 3-D convolution. Algorithms: "direct" (both backends) and "im2col" (C backend:
+ * im2col-3d into GEMM panels, tile by tile, and the backend's GEMM; OpenCL returns
+ * OCLNN_ERROR_UNSUPPORTED). AUTO picks im2col on the C backend and direct on OpenCL.
+ *   [in] weights  K x (C/groups) x T x R x S floats (PyTorch's layout); copied
+ *   [in] bias     out_channels floats when desc->has_bias, else must be NULL; copied
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad field, named; sizes that overflow);
+ * OCLNN_ERROR_UNSUPPORTED; OCLNN_ERROR_BUILD_FAILED; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *desc,
+                                           const float *weights, const float *bias,
+                                           oclnn_op **out);
+/**
+ * Enqueues the convolution. src, dst (and residual) are 5-D tensors of the input and output
+ * shapes (oclnn_tensor_create3d, or channel views of them), any layout each.
+ * Aliasing: residual may be dst itself (in place); dst must not overlap src, nor partly residual.
+ */
+OCLNN_API oclnn_status oclnn_conv3d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                        const oclnn_tensor *residual);
+
+/**
+ * 3-D pooling as torch.nn.functional.max_pool3d / avg_pool3d (dilation 1, floor mode,
+ * count_include_pad as given) and adaptive_avg_pool3d. Padding is at most half the window.
+ * OCLNN_POOL_GLOBAL_AVG / _MAX pool the whole volume.
+ */
+typedef struct oclnn_pool3d_desc {
+    oclnn_shape3d input;
+    oclnn_pool_kind kind;
+    uint32_t kernel[3];     /**< (d, h, w) */
+    uint32_t stride[3];     /**< 0: the window size */
+    uint32_t pad[3];
+    bool count_include_pad; /**< average only (PyTorch's default true) */
+    bool adaptive;          /**< average only: adaptive_avg_pool3d to `output_size` */
+    uint32_t output_size[3];
+} oclnn_pool3d_desc;
+
+#define OCLNN_POOL3D_DESC_INIT                                                                   \
+    {{0, 0, 0, 0, 0}, OCLNN_POOL_MAX, {1, 1, 1}, {0, 0, 0}, {0, 0, 0}, true, false, {0, 0, 0}}
+OCLNN_API oclnn_pool3d_desc oclnn_pool3d_desc_default(void);
+/** The output shape for `desc`; the checks of oclnn_pool3d_create. */
+OCLNN_API oclnn_status oclnn_pool3d_output_shape(const oclnn_pool3d_desc *desc, oclnn_shape3d *out);
+/** Creates a 3-D pooling operator. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT (named). */
+OCLNN_API oclnn_status oclnn_pool3d_create(oclnn_context *ctx, const oclnn_pool3d_desc *desc,
+                                           oclnn_op **out);
+/** Pools 5-D src into 5-D dst (the output shape). NaN propagates in max pooling.
+ *  Aliasing: dst must not overlap src. */
+OCLNN_API oclnn_status oclnn_pool3d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst);
+
+/**
+ * torchvision's video classifiers (torchvision.models.video) "r3d_18", "mc3_18" and
+ * "r2plus1d_18" as chains of 3-D ops, with every eval-mode batch norm folded into its
+ * convolution and the residual add + ReLU fused into each block's second convolution.
+ *   [in] weights  a .safetensors file holding the torchvision state_dict (F32; the class count
+ *                 is fc.bias's length), or NULL for oclnn's generator with `seed` (the rule of
+ *                 oclnn_graph_init_random; tools/golden/video.py rebuilds it in PyTorch)
+ *   [in] input    the clip's shape (n, 3, frames, h, w), e.g. (1, 3, 16, 112, 112)
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (unknown arch, input channels not 3, a clip too
+ * small for the strides); OCLNN_ERROR_IO / OCLNN_ERROR_BAD_FILE (a parameter missing or of
+ * another size, named); OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
+ */
+typedef struct oclnn_video_net oclnn_video_net;
+OCLNN_API oclnn_status oclnn_video_net_create(oclnn_context *ctx, const char *arch,
+                                              const char *weights, uint64_t seed,
+                                              oclnn_shape3d input, oclnn_video_net **out);
+/** The names oclnn_video_net_create knows, NULL-terminated. */
+OCLNN_API const char *const *oclnn_video_net_names(void);
+/** The 5-D input tensor to write the clip into (NCDHW host data: oclnn_tensor_write with
+ *  OCLNN_LAYOUT_NCDHW), and the (n, classes, 1, 1) logits. Owned by the network. */
+OCLNN_API oclnn_tensor *oclnn_video_net_input(oclnn_video_net *net);
+OCLNN_API oclnn_tensor *oclnn_video_net_output(oclnn_video_net *net);
+/** Runs the network on its input tensor. */
+OCLNN_API oclnn_status oclnn_video_net_run(oclnn_video_net *net);
+/** Frees the network, its ops and tensors; NULL is fine. */
+OCLNN_API void oclnn_video_net_destroy(oclnn_video_net *net);
+
 /* ---- Graphs and networks ---------------------------------------------------------------- */
 /*
  * A network is built as a graph of nodes (oclnn_graph, host-side: structure plus parameters under

@@ -30,7 +30,7 @@ rt=$(dpkg -L oclgrind 2>/dev/null | grep '/liboclgrind-rt\.so$' | head -1 || tru
 [[ -n "$rt" && -f "$rt" ]] || { echo "check_oclgrind: liboclgrind-rt.so not found (apt-get install oclgrind)" >&2; exit 1; }
 
 # The op test programs, longest first (the parallel runs then end together).
-PROGRAMS="conv2d batchnorm pool2d norm tensor fc roi detect detect_pipeline deconv resize eltwise concat"
+PROGRAMS="conv2d batchnorm pool2d conv3d norm tensor fc roi detect detect_pipeline deconv resize pool3d conv1d eltwise concat"
 programs=(${OCLGRIND_GATE_PROGRAMS:-$PROGRAMS} ${OCLGRIND_GATE_EXTRA:-})
 runs=(${OCLGRIND_GATE_RUNS:-49152:1024:cpu 32768:256:gpu})
 jobs=${OCLGRIND_GATE_JOBS:-$(nproc)}

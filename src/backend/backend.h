@@ -42,6 +42,8 @@ typedef struct oclnn__backend {
     const struct oclnn__detect_family *detect;  /* RoI ops and NMS */
     /* issue 18 */
     const struct oclnn__upsample_family *upsample; /* transposed convolution, resize */
+    /* issue 19: 3-D convolution and pooling (src/backend/nd.h) */
+    const struct oclnn__nd_family *nd;
 } oclnn__backend;
 
 extern const oclnn__backend oclnn__backend_opencl;

@@ -21,6 +21,8 @@ typedef enum oclnn__op_kind {
     OCLNN__OP_CONCAT,
     OCLNN__OP_ROI,
     OCLNN__OP_DETECT,
+    OCLNN__OP_CONV3D, /* issue 19 */
+    OCLNN__OP_POOL3D,
     /* issue 18 (numbers 40+ so that other families' additions do not collide) */
     OCLNN__OP_DECONV2D = 40,
     OCLNN__OP_RESIZE = 41

@@ -26,6 +26,7 @@ struct oclnn_tensor {
     size_t stride[4];    /* elements per step of n, c, h, w */
     oclnn__storage *storage;
     bool is_view;
+    uint32_t depth; /* 0: a 4-D tensor; else a 5-D one whose shape.h holds depth * height (nd.c) */
 };
 
 /* Checks a tensor handle given to a public call. */
@@ -60,5 +61,11 @@ oclnn_status oclnn__check_alias(const oclnn_tensor *src, const char *src_name,
 static inline bool oclnn__shape_eq(oclnn_shape a, oclnn_shape b) {
     return a.n == b.n && a.c == b.c && a.h == b.h && a.w == b.w;
 }
+
+/* The 5-D shape of t (depth 1 for a 4-D tensor). */
+oclnn_shape3d oclnn__tensor_shape3d(const oclnn_tensor *t);
+/* Folds a 5-D shape into the 4-D one that stores it, (n, c, d * h, w); false when d * h does not
+ * fit 32 bits. */
+bool oclnn__shape3d_fold(oclnn_shape3d s, oclnn_shape *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include "backend/backend.h"
 #include "backend/upsample.h"
 #include "backend/detect.h"
+#include "backend/nd.h"
 #include "core/alloc.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
@@ -117,5 +118,6 @@ const oclnn__backend oclnn__backend_cpu = {
     .layers = &oclnn__layers_cpu,
     .detect = &oclnn__detect_cpu,
     .upsample = &oclnn__upsample_cpu, /* issue 18 */
+    .nd = &oclnn__nd_cpu,
     .conv2d = &oclnn__conv2d_cpu,
 };

@@ -7,6 +7,7 @@
 #include "backend/backend.h"
 #include "backend/upsample.h"
 #include "backend/detect.h"
+#include "backend/nd.h"
 #include "core/alloc.h"
 #include "core/fault.h"
 #include "core/log.h"
@@ -218,5 +219,6 @@ const oclnn__backend oclnn__backend_opencl = {
     .layers = &oclnn__layers_opencl,
     .detect = &oclnn__detect_opencl,
     .upsample = &oclnn__upsample_opencl, /* issue 18 */
+    .nd = &oclnn__nd_opencl,
     .conv2d = &oclnn__conv2d_opencl,
 };

@@ -84,4 +84,13 @@ void oclnn__ref_deconv2d(const oclnn_deconv2d_desc *d, const float *src, oclnn_l
  * given to torch (0: none). Follows ATen's CPU kernels' float index arithmetic. */
 void oclnn__ref_resize(const oclnn_resize_desc *d, const float *src, oclnn_layout layout, float *dst);
 
+/* ---- 3-D ops (issue 19); dense NCDHW arrays, sizes and padding resolved here ---- */
+
+/* 3-D convolution of desc (accumulating in double): weights K x C/groups x T x R x S, bias K or
+ * NULL, residual (the output's shape) or NULL; writes dst of the output shape. */
+void oclnn__ref_conv3d(const oclnn_conv3d_desc *d, const float *src, const float *weights,
+                       const float *bias, const float *residual, float *dst);
+/* 3-D pooling of desc into dst; returns the output shape. */
+oclnn_shape3d oclnn__ref_pool3d(const oclnn_pool3d_desc *d, const float *src, float *dst);
+
 #endif
