@@ -20,7 +20,7 @@
      (ulong)(x_) * (st).w)
 
 /* First tap t of [0, taps) with start + t * dil >= 0, and one past the last inside [0, in). */
-inline void tap_range(long start, long in, long dil, long taps, long *t0, long *t1) {
+static inline void tap_range(long start, long in, long dil, long taps, long *t0, long *t1) {
     long lo = start >= 0 ? 0 : (-start + dil - 1) / dil;
     long hi = start >= in ? 0 : (in - start + dil - 1) / dil;
     *t0 = lo;
