@@ -30,6 +30,8 @@ set(cases
   "bench bn|N,C,H,W.*--training.*--eps.*--momentum|--eps x|--eps \"x\""
   "bench concat|N,C1,H,W N,C2,H,W.*--warmup|--warmup -1|--warmup \"-1\""
   "bench conv|N,C,H,W K,C/G,R,S.*--stride.*--pad.*--groups.*--algo.*--find.*--save|--stride 0|--stride \"0\""
+  "bench conv1d|N,C,L K,C/G,KW.*--stride.*--pad.*--dilation.*--groups.*--algo|--pad 1,2,3|--pad \"1,2,3\""
+  "bench conv3d|N,C,D,H,W K,C/G,T,R,S.*--stride.*--pad.*--dilation.*--groups.*--algo|--algo winograd4|--algo \"winograd4\""
   "bench fc|N,IN OUT.*--bias|--layout diagonal|--layout \"diagonal\""
   "bench lrn|N,C,H,W.*--size.*--alpha.*--beta.*--k|--size 0|--size \"0\""
   "bench net|NAME.*resnet50.*--batch.*--size.*--weights.*--input.*--output.*--find.*--save|--batch 0|--batch \"0\""
@@ -79,6 +81,22 @@ expect("${err}" "--groups 4" "--groups that does not fit")
 run(0 bench conv 1,64,8,8 64,32,3,3 --groups 2 --verify ${fast} --json)
 string(JSON problem GET "${out}" 0 problem)
 expect("${problem}" "g2" "grouped problem string")
+
+# 1-D and 3-D convolution (issue 19): conv1d is conv on (N,C,1,L); conv3d's algorithms verify.
+run(0 bench conv1d 2,6,23 8,3,4 --groups 2 --stride 2 --pad 1,2 --verify ${fast} --json)
+string(JSON problem GET "${out}" 0 problem)
+expect("${problem}" "^n2c6h1w23k8r1s4st1x2pad0,0,1,2dil1x1g2_n" "conv1d's 2-D problem")
+run(2 bench conv1d 2,6,23,1 8,6,3 ${fast})
+expect("${err}" "expected N,C,L" "conv1d's input shape")
+run(0 bench conv3d 1,4,5,7,6 6,2,3,1,3 --groups 2 --stride 1,2,1 --pad 1,0,1 --bias --relu --algo all --verify ${fast} --json)
+string(JSON n LENGTH "${out}")
+string(JSON second GET "${out}" 1 algo)
+if(NOT n EQUAL 2 OR NOT second STREQUAL "im2col")
+  message(FATAL_ERROR "bench conv3d --algo all on the C backend: expected direct and im2col in\n${out}")
+endif()
+run(0 bench net r3d_18 --frames 2 --size 16 --verify ${fast} --json)
+string(JSON ok GET "${out}" 0 ok)
+expect("${ok}" "ON|true" "bench net r3d_18 --verify")
 
 # --pad H,W (top = bottom = H, left = right = W) and T,B,L,R, as pool takes PH,PW.
 run(0 bench conv 1,4,9,7 4,4,3,3 --pad 2,1 --verify ${fast} --json)

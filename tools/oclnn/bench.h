@@ -68,6 +68,13 @@ int bench_nms(int argc, char **argv);
 int bench_roi_align(int argc, char **argv);
 int bench_roi_pool(int argc, char **argv);
 int cmd_bench_conv(int argc, char **argv);
+/* bench_nd.c (issue 19) */
+int bench_conv1d(int argc, char **argv);
+int bench_conv3d(int argc, char **argv);
+/* `bench net` on a video network (r3d_18, mc3_18, r2plus1d_18): whole runs of a seeded clip. */
+bool bench_is_video(const char *name);
+int bench_video(const char *name, const char *weights, uint64_t seed, uint32_t batch, uint32_t frames,
+                uint32_t h, uint32_t w, const bench_common *c);
 /* cmd_detect.c (issue 18): `bench net` on a detector: whole runs and the per-stage profile. */
 bool bench_is_detector(const char *name);
 int bench_detector(const char *name, const char *weights, uint64_t seed, uint32_t h, uint32_t w,

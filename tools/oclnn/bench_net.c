@@ -17,7 +17,7 @@
 
 typedef struct net_args {
     const char *name, *weights, *input, *output;
-    uint32_t batch, h, w;
+    uint32_t batch, h, w, frames;
     uint64_t seed;
     bool find, save, size_given, batch_given;
 } net_args;
@@ -48,19 +48,23 @@ static int parse(int argc, char **argv, net_args *a, bench_common *c) {
     memset(a, 0, sizeof *a);
     a->batch = 1;
     a->h = a->w = 224;
-    char about[768];
+    a->frames = 16;
+    char about[896];
     int len = snprintf(about, sizeof about, "Compiles a built-in network for the device, times whole runs (median), "
                        "profiles one run\nlayer by layer and reports memory. NAME is an ONNX model file (*.onnx) or one of:");
     for (const char *const *n = oclnn_graph_builtin_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
         len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n);
     for (const char *const *n = oclnn_detector_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
         len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n); /* per-stage profile */
+    for (const char *const *n = oclnn_video_net_names(); *n && len > 0 && (size_t)len < sizeof about; n++)
+        len += snprintf(about + len, sizeof about - (size_t)len, " %s", *n); /* whole runs of a clip */
     const tool_opt opts[] = {
         {"batch", "N", "images per run (default 1, or the ONNX model's; --input sets it)", opt_batch, a},
         {"size", "H[,W]", "input size (default 224, inception_v3 299; --input sets it)", opt_size, a},
         {"weights", "FILE", "PyTorch state_dict in .safetensors (tools/export_weights.py); default: seeded",
          opt_string, &a->weights},
         {"seed", "S", "seed of the generated weights and input (default 0)", opt_u64, &a->seed},
+        {"frames", "T", "video nets: frames per clip (default 16; --size defaults to 112)", opt_count, &a->frames},
         {"input", "FILE", "input as float32 (N,3,H,W) .npy (default: seeded uniform [-1, 1))", opt_string,
          &a->input},
         {"output", "FILE", "write the output (N,classes) as .npy", opt_string, &a->output},
@@ -211,6 +215,9 @@ int bench_net(int argc, char **argv) {
     char err[512];
     oclnn_shape model = {0, 3, 0, 0}; /* an ONNX model's input; 0: chosen here */
     size_t unused = 0;
+    if (bench_is_video(a.name)) /* a clip of --batch x 3 x --frames x --size (default 1x3x16x112x112) */
+        return bench_video(a.name, a.weights, a.seed, a.batch, a.frames, a.size_given ? a.h : 112,
+                           a.size_given ? a.w : 112, &c);
     if (bench_is_detector(a.name)) /* an image of --size (default 480x640) */
         return bench_detector(a.name, a.weights, a.seed, a.size_given ? a.h : 480, a.size_given ? a.w : 640, &c);
     if (is_onnx(a.name)) {
