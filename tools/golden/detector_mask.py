@@ -29,7 +29,8 @@ CASES = {
 MASK_SCALE = 2.0 ** -4  # roi_heads.mask_predictor.mask_fcn_logits, as test_detector.c
 
 
-def run_case(sizes, min_size, max_size, pre, post, thresh, dets):
+def model_for(min_size, max_size, pre, post, thresh, dets):
+    """torchvision's Mask R-CNN set up as the test's (also used by tools/compare_maskrcnn.py)."""
     torch.manual_seed(0)
     model = torchvision.models.detection.maskrcnn_resnet50_fpn(
         weights=None, weights_backbone=None, num_classes=91, min_size=min_size, max_size=max_size,
@@ -50,6 +51,11 @@ def run_case(sizes, min_size, max_size, pre, post, thresh, dets):
                 sd[f"{prefix}.{suffix}"].mul_(scale)
         for suffix in ("weight", "bias"):
             sd[f"roi_heads.mask_predictor.mask_fcn_logits.{suffix}"].mul_(MASK_SCALE)
+    return model
+
+
+def run_case(sizes, min_size, max_size, pre, post, thresh, dets):
+    model = model_for(min_size, max_size, pre, post, thresh, dets)
     captured = {}
     filter_proposals = model.rpn.filter_proposals
 
