@@ -3,7 +3,7 @@
 """`oclnn detect maskrcnn_resnet50_fpn --weights` beside torchvision's Mask R-CNN, end to end.
 
     /usr/bin/python3 tools/compare_maskrcnn.py BUILD_DIR [--size H,W] [--min-size N]
-        [--detections N] [--devices cpu,0:0] [--out DIR]
+        [--detections N] [--devices cpu,0:0] [--out DIR] [--legacy-names]
 
 Builds torchvision's maskrcnn_resnet50_fpn with the test's seeded weights
 (tools/golden/detector_mask.py: calibrated batch norm, RPN and mask logits scaled), saves its
@@ -12,6 +12,7 @@ runs `oclnn detect --json --score 0` on each device and compares: detections as
 tests/test_detector.c (same label, IoU >= 0.97, score within 5e-3, above the top-k cut), and for
 each matched detection the mask decoded from the JSON's COCO run-lengths against torchvision's
 mask > 0.5 (differing pixels counted). With --out, also writes DIR/<device>.png (the overlay).
+--legacy-names saves the mask head as torchvision before 0.13 named it (mask_head.mask_fcn1..4).
 """
 import argparse
 import json
@@ -53,13 +54,19 @@ def main():
     ap.add_argument("--detections", type=int, default=20)
     ap.add_argument("--devices", default="cpu,0:0")
     ap.add_argument("--out")
+    ap.add_argument("--legacy-names", action="store_true")
     a = ap.parse_args()
     h, w = (int(v) for v in a.size.split(","))
     torch.set_num_threads(2)
     model = gm.model_for(a.min_size, a.max_size, 1000, 1000, 0.05, a.detections)
     tmp = tempfile.mkdtemp()
     weights = os.path.join(tmp, "maskrcnn.safetensors")
-    write_safetensors(weights, {k: v for k, v in model.state_dict().items() if "num_batches" not in k})
+    sd = {k: v for k, v in model.state_dict().items() if "num_batches" not in k}
+    if a.legacy_names:
+        for i in range(4):
+            for suffix in ("weight", "bias"):
+                sd[f"roi_heads.mask_head.mask_fcn{i + 1}.{suffix}"] = sd.pop(f"roi_heads.mask_head.{i}.0.{suffix}")
+    write_safetensors(weights, sd)
     img = gd.image("compare", h, w)
     ppm = os.path.join(tmp, "img.ppm")
     u8 = (img.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)

@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/context.h"
 #include "core/handle.h"
+#include "core/safetensors.h"
 #include "core/status.h"
 #include "core/tensor.h"
 #include "graph/detector.h"
@@ -251,6 +252,57 @@ oclnn_status oclnn_detector_create(oclnn_context *ctx, const char *name, const o
     return OCLNN_OK;
 }
 
+/* The mask head's parameter `name` ("roi_heads.mask_head.<i>.0.<w>") by torchvision's names
+ * before 0.13 ("roi_heads.mask_head.mask_fcn<i+1>.<w>"); others are unchanged. */
+static void legacy_name(const char *name, char *out, size_t size) {
+    int i, used = 0;
+    static const char head[] = "roi_heads.mask_head.";
+    if (!strncmp(name, head, sizeof head - 1) && sscanf(name + sizeof head - 1, "%d.0.%n", &i, &used) == 1 && used)
+        snprintf(out, size, "%smask_fcn%d.%s", head, i + 1, name + sizeof head - 1 + used);
+    else
+        snprintf(out, size, "%s", name);
+}
+
+/* The mask head's parameters: by torchvision 0.13+'s names (the graph's), else, when the file has
+ * roi_heads.mask_head.mask_fcn1.weight and not .0.0.weight, by the older names (torchvision's
+ * pretrained checkpoint files still use them). Everything is checked before anything is written. */
+static oclnn_status load_mask(oclnn_detector *det, const char *path) {
+    oclnn__safetensors *st;
+    OCLNN__TRY(oclnn__safetensors_read(path, &st));
+    bool legacy = !oclnn__safetensors_find(st, "roi_heads.mask_head.0.0.weight") &&
+                  oclnn__safetensors_find(st, "roi_heads.mask_head.mask_fcn1.weight");
+    if (!legacy) {
+        oclnn__safetensors_free(st);
+        return oclnn_graph_load_safetensors(det->mask, path, NULL);
+    }
+    oclnn_graph *g = det->mask;
+    oclnn_status status = OCLNN_OK;
+    for (int pass = 0; pass < 2 && status == OCLNN_OK; pass++)
+        for (size_t i = 0; i < g->count && status == OCLNN_OK; i++)
+            for (size_t k = 0; k < g->nodes[i].param_count && status == OCLNN_OK; k++) {
+                oclnn__param *p = &g->nodes[i].params[k];
+                char name[OCLNN__NAME_MAX + 32];
+                legacy_name(p->name, name, sizeof name);
+                const oclnn__st_tensor *t = oclnn__safetensors_find(st, name);
+                if (!t)
+                    status = oclnn__fail(OCLNN_ERROR_BAD_FILE, "%s: the mask head's parameter \"%s\" is missing", path,
+                                         name);
+                else if (t->elements != p->count || t->ndim != p->ndim)
+                    status = oclnn__fail(OCLNN_ERROR_BAD_FILE, "%s: parameter \"%s\" has %zu values in %u dimensions, "
+                                         "the mask head needs %zu in %u", path, name, t->elements, t->ndim, p->count,
+                                         p->ndim);
+                else
+                    for (uint32_t d = 0; d < p->ndim && status == OCLNN_OK; d++)
+                        if (t->shape[d] != p->dims[d])
+                            status = oclnn__fail(OCLNN_ERROR_BAD_FILE, "%s: parameter \"%s\" has dimension %u of %llu, "
+                                                 "the mask head needs %llu", path, name, d,
+                                                 (unsigned long long)t->shape[d], (unsigned long long)p->dims[d]);
+                if (status == OCLNN_OK && pass == 1) memcpy(p->data, t->data, p->count * sizeof(float));
+            }
+    oclnn__safetensors_free(st);
+    return status;
+}
+
 oclnn_status oclnn_detector_load_safetensors(oclnn_detector *det, const char *path) {
     OCLNN__ENTER();
     OCLNN__TRY(check(det));
@@ -258,7 +310,7 @@ oclnn_status oclnn_detector_load_safetensors(oclnn_detector *det, const char *pa
     OCLNN__TRY(oclnn_graph_load_safetensors(det->backbone, path, NULL));
     OCLNN__TRY(oclnn_graph_load_safetensors(det->rpn, path, NULL));
     OCLNN__TRY(oclnn_graph_load_safetensors(det->box, path, NULL));
-    if (det->mask) OCLNN__TRY(oclnn_graph_load_safetensors(det->mask, path, NULL));
+    if (det->mask) OCLNN__TRY(load_mask(det, path));
     release_compiled(det); /* the nets hold copies of the old weights */
     return OCLNN_OK;
 }
