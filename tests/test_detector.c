@@ -52,6 +52,8 @@ static const detector_case SINGLE = {"detector_single.bin", 1, {150, 0}, {200, 0
 /* As CASES in tools/golden/detector_mask.py. */
 static const detector_case MASK_BATCH = {"detector_mask_batch.bin", 2, {80, 100}, {112, 90}, 128, 224, 200, 50, 8,
                                          0.0f, "maskrcnn_resnet50_fpn", "detector_mask_batch_masks.bin"};
+static const detector_case MASK_SINGLE = {"detector_mask_single.bin", 1, {150, 0}, {200, 0}, 192, 320, 300, 50, 8,
+                                          0.0f, "maskrcnn_resnet50_fpn", "detector_mask_single_masks.bin"};
 
 static float iou(const float *a, const float *b) {
     float ix = fminf(a[2], b[2]) - fmaxf(a[0], b[0]), iy = fminf(a[3], b[3]) - fmaxf(a[1], b[1]);
@@ -287,6 +289,12 @@ static void test_mask_batch(void **state) {
     run_case(state, &MASK_BATCH, 1);
 }
 
+/* ... and on the single image (OpenCL NHWC, C NCHW, as test_single; not under valgrind). */
+static void test_mask_single(void **state) {
+    if (under_valgrind() && TEST_CFG(state) == &CFG_CPU_NCHW) skip();
+    run_case(state, &MASK_SINGLE, 1);
+}
+
 static void test_errors(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     oclnn_detector *det = (oclnn_detector *)1;
@@ -354,6 +362,8 @@ int main(void) {
         TEST_ALL_CFGS(test_mask_batch),
         cmocka_unit_test_prestate(test_single, (void *)&CFG_CL_NHWC),
         cmocka_unit_test_prestate(test_single, (void *)&CFG_CPU_NCHW),
+        cmocka_unit_test_prestate(test_mask_single, (void *)&CFG_CL_NHWC),
+        cmocka_unit_test_prestate(test_mask_single, (void *)&CFG_CPU_NCHW),
         cmocka_unit_test_prestate(test_errors, (void *)&CFG_CPU_NHWC),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

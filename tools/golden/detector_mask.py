@@ -25,6 +25,7 @@ from export_weights import oclnn_init  # noqa: E402
 # name: (image sizes (h, w), min_size, max_size, rpn pre / post NMS top-n, score threshold, detections)
 CASES = {
     "batch": (((80, 112), (100, 90)), 128, 224, 200, 50, 0.0, 8),
+    "single": (((150, 200),), 192, 320, 300, 50, 0.0, 8),
 }
 MASK_SCALE = 2.0 ** -4  # roi_heads.mask_predictor.mask_fcn_logits, as test_detector.c
 
