@@ -28,7 +28,7 @@
 
 #define OCLNN__MAGIC_DETECTOR 0x6f446574u /* "oDet" */
 #define PAD_STRIDE 32u
-#define MASK_CHUNK 32u /* detections per run of the mask head's net */
+#define MASK_CHUNK 32u /* at most this many detections per run of the mask head's net */
 
 struct oclnn_detector {
     uint32_t magic;
@@ -374,7 +374,8 @@ static oclnn_status compile(oclnn_detector *det, oclnn_shape shape) {
     det->results = oclnn__calloc(al, n, sizeof(oclnn_detections));
     if (det->mask) {
         size_t all = n * d;
-        det->mchunk = (uint32_t)(all < MASK_CHUNK ? all : MASK_CHUNK);
+        size_t chunks = (all + MASK_CHUNK - 1) / MASK_CHUNK; /* equal chunks: 100 detections run as 4 x 25 */
+        det->mchunk = (uint32_t)((all + chunks - 1) / chunks);
         oclnn_shape ms = {det->mchunk, OCLNN__FPN_CHANNELS, OCLNN__MASK_POOL, OCLNN__MASK_POOL};
         OCLNN__TRY(oclnn_net_create(det->ctx, det->mask, ms, &det->mnet));
         det->mrois = oclnn__alloc(al, all * 5 * sizeof(float));
