@@ -46,6 +46,18 @@ if(PNG)
   expect("${magic}" "^89504e47" "annotated PNG")
   run(0 detect fasterrcnn_resnet50_fpn ${WORK}/out.png --device cpu --min-size 64 --proposals 10)
 endif()
+# issue 18, Mask R-CNN: the mask column and the overlay path (random weights find nothing; the
+# masks' run-lengths are checked against torchvision by tools/compare_maskrcnn.py)
+run(0 detect maskrcnn_resnet50_fpn ${WORK}/in.ppm --device cpu --min-size 64 --max-size 96 --proposals 20
+    --detections 3 --score 0 --out ${WORK}/mask.ppm)
+expect("${out}" "label.*score.*y2  mask px\n" "maskrcnn table")
+file(READ ${WORK}/mask.ppm head LIMIT 12)
+expect("${head}" "^P6\n24 16\n255\n" "maskrcnn annotated PPM header")
+run(0 detect maskrcnn_resnet50_fpn ${WORK}/in.ppm --device cpu --min-size 64 --max-size 96 --proposals 20
+    --detections 3 --json)
+expect("${out}" "\"net\": \"maskrcnn_resnet50_fpn\".*\"detections\": \\[" "maskrcnn --json")
+run(2 detect ${common} --detections 0)
+expect("${err}" "--detections" "bad --detections")
 run(1 detect fasterrcnn_resnet50_fpn ${WORK}/missing.ppm --device cpu)
 expect("${err}" "cannot open" "missing image")
 file(WRITE ${WORK}/text.ppm "hello")

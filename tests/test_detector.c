@@ -11,7 +11,12 @@
  *   detections  each reference detection whose score is at least DET_MARGIN above the last kept
  *               one (lower ones may fall either side of the top-k cut) has an oclnn detection
  *               not yet matched with the same label, IoU >= DET_IOU and |score difference| <=
- *               DET_SCORE_ATOL; the counts are equal. */
+ *               DET_SCORE_ATOL; the counts are equal;
+ *   masks       (Mask R-CNN, tests/data/detector_mask_*.bin from tools/golden/detector_mask.py)
+ *               every oclnn mask is 0 or 1; for each matched detection, the pixels where the
+ *               oclnn mask and torchvision's (probability > 0.5) differ are at most
+ *               MASK_DIFF_FRAC of the pixels either marks (their union) plus MASK_DIFF_PIXELS:
+ *               pixels whose probability is within float rounding of 0.5 may fall either side. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,10 @@
 #define DET_IOU 0.97            /* boxes decoded with weights (10, 10, 5, 5), in original pixels */
 #define DET_SCORE_ATOL 5e-3     /* softmax over 91 classes */
 #define DET_MARGIN 1e-2         /* scores this close to the top-k cut are not required */
+#define MASK_DIFF_FRAC 0.01     /* masks: differing pixels per pixel of the union ... */
+#define MASK_DIFF_PIXELS 2      /* ... plus this many (tiny masks) */
+#define MASK_SCALE 0.0625f      /* roi_heads.mask_predictor.mask_fcn_logits, as MASK_SCALE in
+                                   tools/golden/detector_mask.py */
 
 typedef struct detector_case {
     const char *file;
@@ -31,11 +40,20 @@ typedef struct detector_case {
     uint32_t h[2], w[2];
     uint32_t min_size, max_size, pre, post, dets;
     float thresh;
+    const char *net;   /* NULL: fasterrcnn_resnet50_fpn */
+    const char *masks; /* Mask R-CNN: the packed reference masks */
 } detector_case;
 
 /* As CASES in tools/golden/detector.py. */
-static const detector_case BATCH = {"detector_batch.bin", 2, {80, 100}, {112, 90}, 128, 224, 200, 50, 20, 0.0f};
-static const detector_case SINGLE = {"detector_single.bin", 1, {150, 0}, {200, 0}, 192, 320, 300, 50, 20, 0.0f};
+static const detector_case BATCH = {"detector_batch.bin", 2, {80, 100}, {112, 90}, 128, 224, 200, 50, 20, 0.0f,
+                                    NULL, NULL};
+static const detector_case SINGLE = {"detector_single.bin", 1, {150, 0}, {200, 0}, 192, 320, 300, 50, 20, 0.0f,
+                                     NULL, NULL};
+/* As CASES in tools/golden/detector_mask.py. */
+static const detector_case MASK_BATCH = {"detector_mask_batch.bin", 2, {80, 100}, {112, 90}, 128, 224, 200, 50, 8,
+                                         0.0f, "maskrcnn_resnet50_fpn", "detector_mask_batch_masks.bin"};
+static const detector_case MASK_SINGLE = {"detector_mask_single.bin", 1, {150, 0}, {200, 0}, 192, 320, 300, 50, 8,
+                                          0.0f, "maskrcnn_resnet50_fpn", "detector_mask_single_masks.bin"};
 
 static float iou(const float *a, const float *b) {
     float ix = fminf(a[2], b[2]) - fmaxf(a[0], b[0]), iy = fminf(a[3], b[3]) - fmaxf(a[1], b[1]);
@@ -90,7 +108,8 @@ static void scale_rpn(oclnn_detector *det) {
     }
 }
 
-static void check_image(const oclnn_detections *r, const float **ref) {
+/* match[i]: the oclnn detection matched to reference detection i, SIZE_MAX when not required. */
+static void check_image(const oclnn_detections *r, const float **ref, size_t *match) {
     const float *p = *ref;
     size_t np = (size_t)p[0];
     const float *pb = p + 1, *ps = pb + np * 4;
@@ -125,6 +144,7 @@ static void check_image(const oclnn_detections *r, const float **ref) {
     float cut = nd ? dsc[nd - 1] : 0;
     size_t required = 0;
     for (size_t i = 0; i < nd; i++) {
+        if (match) match[i] = SIZE_MAX;
         if (dsc[i] < cut + DET_MARGIN) continue;
         required++;
         size_t best = SIZE_MAX;
@@ -138,9 +158,38 @@ static void check_image(const oclnn_detections *r, const float **ref) {
             fail_msg("detection %zu (label %d, score %.4f, %.2f %.2f %.2f %.2f) unmatched (best IoU %.4f)", i,
                      (int)dl[i], dsc[i], db[i * 4], db[i * 4 + 1], db[i * 4 + 2], db[i * 4 + 3], best_iou);
         used[best] = true;
+        if (match) match[i] = best;
     }
     printf("  %zu of %zu detections above the cut matched\n", required, nd);
     free(used);
+}
+
+/* Compares image r's masks with the reference bits from *bit on (advanced past its detections). */
+static void check_masks(const oclnn_detections *r, const unsigned char *bits, size_t nbits, size_t *bit,
+                        const size_t *match) {
+    size_t plane = (size_t)r->height * r->width, differing = 0, marked = 0;
+    assert_non_null(r->masks);
+    for (size_t k = 0; k < r->count * plane; k++)
+        if (r->masks[k] != 0.0f && r->masks[k] != 1.0f) fail_msg("mask value %g is not 0 or 1", (double)r->masks[k]);
+    for (size_t i = 0; i < r->count; i++, *bit += plane) {
+        assert_true(*bit + plane <= nbits);
+        if (match[i] == SIZE_MAX) continue;
+        const float *m = r->masks + match[i] * plane;
+        size_t diff = 0, uni = 0, on = 0;
+        for (size_t k = 0; k < plane; k++) {
+            size_t b = *bit + k;
+            bool want = (bits[b / 8] >> (b % 8)) & 1u, got = m[k] > 0.5f;
+            diff += want != got;
+            uni += want || got;
+            on += want;
+        }
+        printf("  mask %zu: %zu pixels (torchvision), %zu differ\n", i, on, diff);
+        if ((double)diff > MASK_DIFF_FRAC * (double)uni + MASK_DIFF_PIXELS)
+            fail_msg("mask %zu: %zu of %zu pixels (union) differ", i, diff, uni);
+        differing += diff;
+        marked += uni;
+    }
+    printf("  masks: %zu of %zu marked pixels differ\n", differing, marked);
 }
 
 /* passes: 2 runs the detector again on the compiled nets, profiled (kept to the single-image case
@@ -158,10 +207,24 @@ static void run_case(void **state, const detector_case *dc, int passes) {
     o.box_detections_per_img = dc->dets;
     o.box_score_thresh = dc->thresh;
     oclnn_detector *det;
-    assert_ok(oclnn_detector_create(ctx, "fasterrcnn_resnet50_fpn", &o, &det));
+    assert_ok(oclnn_detector_create(ctx, dc->net ? dc->net : "fasterrcnn_resnet50_fpn", &o, &det));
     assert_ok(oclnn_detector_init_random(det, SEED));
     load_bn(det);
     scale_rpn(det);
+    size_t nbits = 0;
+    unsigned char *bits = NULL;
+    if (dc->masks) {
+        float *p;
+        size_t cnt;
+        assert_ok(oclnn_detector_param(det, "roi_heads.mask_predictor.mask_fcn_logits.weight", &p, &cnt));
+        assert_int_equal(cnt, 91 * 256);
+        for (size_t k = 0; k < cnt; k++) p[k] *= MASK_SCALE;
+        assert_ok(oclnn_detector_param(det, "roi_heads.mask_predictor.mask_fcn_logits.bias", &p, &cnt));
+        for (size_t k = 0; k < cnt; k++) p[k] *= MASK_SCALE;
+        bits = (unsigned char *)load_golden(dc->masks, &nbits);
+        if (!bits) fail_msg("%s is missing: /usr/bin/python3 tools/make_golden.py detector_mask", dc->masks);
+        nbits *= 32;
+    }
     oclnn_image im[2];
     float *px[2] = {NULL, NULL};
     for (size_t i = 0; i < dc->images; i++) {
@@ -176,12 +239,17 @@ static void run_case(void **state, const detector_case *dc, int passes) {
     for (int pass = 0; pass < passes; pass++) { /* a second run reuses the compiled nets, profiled */
         assert_ok(oclnn_detector_run(det, im, dc->images, pass == 1));
         const float *p = ref;
+        size_t bit = 0;
         for (size_t i = 0; i < dc->images; i++) {
             oclnn_detections r;
+            size_t match[64];
             assert_ok(oclnn_detector_result(det, i, &r));
             assert_int_equal(r.height, dc->h[i]);
             assert_int_equal(r.width, dc->w[i]);
-            check_image(&r, &p);
+            assert_true(r.count <= 64);
+            check_image(&r, &p, match);
+            if (bits) check_masks(&r, bits, nbits, &bit, match);
+            else assert_null(r.masks);
         }
         assert_true(p == ref + n);
     }
@@ -193,23 +261,38 @@ static void run_case(void **state, const detector_case *dc, int passes) {
     free(px[0]);
     free(px[1]);
     free(ref);
+    free(bits);
 }
 
 /* Under valgrind (CI's memory check, C backend only) a ResNet-50-FPN run takes minutes: there the
- * C backend checks one configuration (batch, NCHW) and skips the others, visibly. */
+ * C backend checks one configuration (Mask R-CNN on the batch, NCHW: the Faster R-CNN pipeline
+ * and the mask branch in one run) and skips the others, visibly. */
 static bool under_valgrind(void) {
     const char *p = getenv("LD_PRELOAD");
     return p && strstr(p, "vgpreload");
 }
 
 static void test_batch(void **state) {
-    if (under_valgrind() && TEST_CFG(state) == &CFG_CPU_NHWC) skip();
+    if (under_valgrind() && (TEST_CFG(state) == &CFG_CPU_NHWC || TEST_CFG(state) == &CFG_CPU_NCHW)) skip();
     run_case(state, &BATCH, 1);
 }
 
 static void test_single(void **state) {
     if (under_valgrind() && TEST_CFG(state) == &CFG_CPU_NCHW) skip();
     run_case(state, &SINGLE, 2);
+}
+
+/* Mask R-CNN on the batch case (8 detections per image: the mask head costs ~1 GFLOP per
+ * detection). Under valgrind this is the C backend's one configuration (NCHW). */
+static void test_mask_batch(void **state) {
+    if (under_valgrind() && TEST_CFG(state) == &CFG_CPU_NHWC) skip();
+    run_case(state, &MASK_BATCH, 1);
+}
+
+/* ... and on the single image (OpenCL NHWC, C NCHW, as test_single; not under valgrind). */
+static void test_mask_single(void **state) {
+    if (under_valgrind() && TEST_CFG(state) == &CFG_CPU_NCHW) skip();
+    run_case(state, &MASK_SINGLE, 1);
 }
 
 static void test_errors(void **state) {
@@ -260,13 +343,27 @@ static void test_errors(void **state) {
     assert_string_equal(oclnn_coco_label(91), "");
     assert_string_equal(oclnn_detector_stage_name(OCLNN_DETECTOR_STAGE_FPN), "fpn");
     assert_string_equal(oclnn_detector_names()[0], "fasterrcnn_resnet50_fpn");
+    assert_string_equal(oclnn_detector_names()[1], "maskrcnn_resnet50_fpn");
+    assert_null(oclnn_detector_names()[2]);
+    /* Mask R-CNN: the mask head's parameters by torchvision 0.14's names */
+    assert_ok(oclnn_detector_create(ctx, "maskrcnn_resnet50_fpn", NULL, &det));
+    assert_ok(oclnn_detector_param(det, "roi_heads.mask_head.3.0.weight", &p, &n));
+    assert_int_equal(n, 256 * 256 * 9);
+    assert_ok(oclnn_detector_param(det, "roi_heads.mask_predictor.conv5_mask.weight", &p, &n));
+    assert_int_equal(n, 256 * 256 * 4);
+    assert_ok(oclnn_detector_param(det, "roi_heads.mask_predictor.mask_fcn_logits.bias", &p, &n));
+    assert_int_equal(n, 91);
+    oclnn_detector_destroy(det);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_batch),
+        TEST_ALL_CFGS(test_mask_batch),
         cmocka_unit_test_prestate(test_single, (void *)&CFG_CL_NHWC),
         cmocka_unit_test_prestate(test_single, (void *)&CFG_CPU_NCHW),
+        cmocka_unit_test_prestate(test_mask_single, (void *)&CFG_CL_NHWC),
+        cmocka_unit_test_prestate(test_mask_single, (void *)&CFG_CPU_NCHW),
         cmocka_unit_test_prestate(test_errors, (void *)&CFG_CPU_NHWC),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

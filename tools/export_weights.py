@@ -77,6 +77,13 @@ def oclnn_init(model, seed):
             if m.bias is not None:
                 b = 1.0 / math.sqrt(fan_in)
                 fill(sd, prefix + "bias", seed, -b, b)
+        elif isinstance(m, torch.nn.ConvTranspose2d):  # issue 18: fan_in as oclnn's DECONV node
+            fan_in = m.out_channels // m.groups * m.kernel_size[0] * m.kernel_size[1]
+            b = math.sqrt(6.0 / fan_in)
+            fill(sd, prefix + "weight", seed, -b, b)
+            if m.bias is not None:
+                b = 1.0 / math.sqrt(fan_in)
+                fill(sd, prefix + "bias", seed, -b, b)
         elif isinstance(m, torch.nn.Linear):
             b = 1.0 / math.sqrt(m.in_features)
             fill(sd, prefix + "weight", seed, -b, b)

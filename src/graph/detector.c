@@ -7,7 +7,9 @@
  *   backbone    one net, its five pyramid levels kept as outputs (oclnn__net_create_keep);
  *   rpn         the head's net per level (the level's map copied in), then oclnn_rpn_proposals;
  *   roi heads   oclnn_msroi_run into the box head net's input, the box head net;
- *   post        oclnn_detect_postprocess, boxes scaled from the resized to the original image.
+ *   post        oclnn_detect_postprocess, boxes scaled from the resized to the original image;
+ *   masks       (Mask R-CNN) oclnn_msroi_run (14x14) on the detections into the mask head's net,
+ *               chunk after chunk, then oclnn_mask_paste of the label's mask at the original size.
  * Nets are compiled for the padded batch shape on first use and kept while it stays the same. */
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "core/clock.h"
 #include "core/context.h"
 #include "core/handle.h"
+#include "core/safetensors.h"
 #include "core/status.h"
 #include "core/tensor.h"
 #include "graph/detector.h"
@@ -25,6 +28,7 @@
 
 #define OCLNN__MAGIC_DETECTOR 0x6f446574u /* "oDet" */
 #define PAD_STRIDE 32u
+#define MASK_CHUNK 32u /* at most this many detections per run of the mask head's net */
 
 struct oclnn_detector {
     uint32_t magic;
@@ -33,9 +37,17 @@ struct oclnn_detector {
     oclnn_graph *backbone, *rpn, *box;
     int levels[OCLNN__FPN_LEVELS], rpn_cls, box_cls;
     oclnn_op *msroi;
+    /* Mask R-CNN only (mask is NULL for Faster R-CNN) */
+    oclnn_graph *mask;
+    oclnn_op *mask_msroi;
+    float *masks;          /* every image's masks, one after the other */
+    size_t masks_cap;      /* floats allocated in masks */
     /* compiled for shape */
     oclnn_shape shape;
-    oclnn_net *bnet, *rnet[OCLNN__FPN_LEVELS], *hnet;
+    oclnn_net *bnet, *rnet[OCLNN__FPN_LEVELS], *hnet, *mnet;
+    uint32_t mchunk;       /* mnet's batch */
+    float *mrois, *mlogits; /* n x detections x 5 RoIs (resized image); mchunk x classes x 28 x 28 */
+    size_t *mdet;           /* the detection (image x detections_per_img + j) of each mask RoI */
     /* host buffers, sized for shape.n images */
     float *input, *proposals, *pscores, *rois, *packed, *logits, *regression, *boxes, *scores;
     int32_t *labels;
@@ -46,7 +58,7 @@ struct oclnn_detector {
     double stage_ms[OCLNN_DETECTOR_STAGES];
 };
 
-static const char *const names[] = {"fasterrcnn_resnet50_fpn", NULL};
+static const char *const names[] = {"fasterrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn", NULL};
 
 const char *const *oclnn_detector_names(void) { return names; }
 
@@ -151,10 +163,12 @@ static void release_compiled(oclnn_detector *det) {
     oclnn_net_destroy(det->bnet);
     for (int l = 0; l < OCLNN__FPN_LEVELS; l++) oclnn_net_destroy(det->rnet[l]);
     oclnn_net_destroy(det->hnet);
-    det->bnet = det->hnet = NULL;
+    oclnn_net_destroy(det->mnet);
+    det->bnet = det->hnet = det->mnet = NULL;
+    det->mchunk = 0;
     memset(det->rnet, 0, sizeof det->rnet);
     float **fl[] = {&det->input, &det->proposals, &det->pscores, &det->rois, &det->packed,
-                    &det->logits, &det->regression, &det->boxes, &det->scores};
+                    &det->logits, &det->regression, &det->boxes, &det->scores, &det->mrois, &det->mlogits};
     for (size_t i = 0; i < sizeof fl / sizeof *fl; i++) {
         oclnn__free(al, *fl[i]);
         *fl[i] = NULL;
@@ -164,6 +178,8 @@ static void release_compiled(oclnn_detector *det) {
     oclnn__free(al, det->counts);
     oclnn__free(al, det->sizes);
     oclnn__free(al, det->results);
+    oclnn__free(al, det->mdet);
+    det->mdet = NULL;
     det->labels = NULL;
     det->pcounts = det->counts = NULL;
     det->sizes = NULL;
@@ -180,8 +196,11 @@ void oclnn_detector_destroy(oclnn_detector *det) {
     oclnn_graph_destroy(det->backbone);
     oclnn_graph_destroy(det->rpn);
     oclnn_graph_destroy(det->box);
+    oclnn_op_destroy(det->mask_msroi);
+    oclnn_graph_destroy(det->mask);
     oclnn_context *ctx = det->ctx;
     const oclnn_allocator *al = ctx->allocator;
+    oclnn__free(al, det->masks);
     det->magic = 0xdeadbeefu;
     oclnn__free(al, det);
     oclnn__context_release(ctx);
@@ -193,9 +212,10 @@ oclnn_status oclnn_detector_create(oclnn_context *ctx, const char *name, const o
     if (out) *out = NULL;
     OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
     if (!name || !out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", !name ? "name" : "out");
-    if (strcmp(name, "fasterrcnn_resnet50_fpn"))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "unknown detector \"%s\" (known: fasterrcnn_resnet50_fpn)",
-                           name);
+    bool mask = !strcmp(name, "maskrcnn_resnet50_fpn");
+    if (!mask && strcmp(name, "fasterrcnn_resnet50_fpn"))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "unknown detector \"%s\" (known: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn)", name);
     oclnn_detector_options opt = options ? *options : oclnn_detector_options_default();
     OCLNN__TRY(check_options(&opt));
     const oclnn_allocator *al = ctx->allocator;
@@ -217,12 +237,70 @@ oclnn_status oclnn_detector_create(oclnn_context *ctx, const char *name, const o
         md.pooled_h = md.pooled_w = OCLNN__BOX_POOL;
         st = oclnn_msroi_create(ctx, &md, &det->msroi);
     }
+    if (st == OCLNN_OK && mask) st = oclnn__detector_mask_graph(&det->mask, opt.num_classes);
+    if (st == OCLNN_OK && mask) {
+        oclnn_msroi_desc md = oclnn_msroi_desc_default(); /* torchvision's mask_roi_pool: 14x14, sampling 2 */
+        md.pooled_h = md.pooled_w = OCLNN__MASK_POOL;
+        md.sampling_ratio = 2;
+        st = oclnn_msroi_create(ctx, &md, &det->mask_msroi);
+    }
     if (st != OCLNN_OK) {
         oclnn_detector_destroy(det);
         return st;
     }
     *out = det;
     return OCLNN_OK;
+}
+
+/* The mask head's parameter `name` ("roi_heads.mask_head.<i>.0.<w>") by torchvision's names
+ * before 0.13 ("roi_heads.mask_head.mask_fcn<i+1>.<w>"); others are unchanged. */
+static void legacy_name(const char *name, char *out, size_t size) {
+    int i, used = 0;
+    static const char head[] = "roi_heads.mask_head.";
+    if (!strncmp(name, head, sizeof head - 1) && sscanf(name + sizeof head - 1, "%d.0.%n", &i, &used) == 1 && used)
+        snprintf(out, size, "%smask_fcn%d.%s", head, i + 1, name + sizeof head - 1 + used);
+    else
+        snprintf(out, size, "%s", name);
+}
+
+/* The mask head's parameters: by torchvision 0.13+'s names (the graph's), else, when the file has
+ * roi_heads.mask_head.mask_fcn1.weight and not .0.0.weight, by the older names (torchvision's
+ * pretrained checkpoint files still use them). Everything is checked before anything is written. */
+static oclnn_status load_mask(oclnn_detector *det, const char *path) {
+    oclnn__safetensors *st;
+    OCLNN__TRY(oclnn__safetensors_read(path, &st));
+    bool legacy = !oclnn__safetensors_find(st, "roi_heads.mask_head.0.0.weight") &&
+                  oclnn__safetensors_find(st, "roi_heads.mask_head.mask_fcn1.weight");
+    if (!legacy) {
+        oclnn__safetensors_free(st);
+        return oclnn_graph_load_safetensors(det->mask, path, NULL);
+    }
+    oclnn_graph *g = det->mask;
+    oclnn_status status = OCLNN_OK;
+    for (int pass = 0; pass < 2 && status == OCLNN_OK; pass++)
+        for (size_t i = 0; i < g->count && status == OCLNN_OK; i++)
+            for (size_t k = 0; k < g->nodes[i].param_count && status == OCLNN_OK; k++) {
+                oclnn__param *p = &g->nodes[i].params[k];
+                char name[OCLNN__NAME_MAX + 32];
+                legacy_name(p->name, name, sizeof name);
+                const oclnn__st_tensor *t = oclnn__safetensors_find(st, name);
+                if (!t)
+                    status = oclnn__fail(OCLNN_ERROR_BAD_FILE, "%s: the mask head's parameter \"%s\" is missing", path,
+                                         name);
+                else if (t->elements != p->count || t->ndim != p->ndim)
+                    status = oclnn__fail(OCLNN_ERROR_BAD_FILE, "%s: parameter \"%s\" has %zu values in %u dimensions, "
+                                         "the mask head needs %zu in %u", path, name, t->elements, t->ndim, p->count,
+                                         p->ndim);
+                else
+                    for (uint32_t d = 0; d < p->ndim && status == OCLNN_OK; d++)
+                        if (t->shape[d] != p->dims[d])
+                            status = oclnn__fail(OCLNN_ERROR_BAD_FILE, "%s: parameter \"%s\" has dimension %u of %llu, "
+                                                 "the mask head needs %llu", path, name, d,
+                                                 (unsigned long long)t->shape[d], (unsigned long long)p->dims[d]);
+                if (status == OCLNN_OK && pass == 1) memcpy(p->data, t->data, p->count * sizeof(float));
+            }
+    oclnn__safetensors_free(st);
+    return status;
 }
 
 oclnn_status oclnn_detector_load_safetensors(oclnn_detector *det, const char *path) {
@@ -232,6 +310,7 @@ oclnn_status oclnn_detector_load_safetensors(oclnn_detector *det, const char *pa
     OCLNN__TRY(oclnn_graph_load_safetensors(det->backbone, path, NULL));
     OCLNN__TRY(oclnn_graph_load_safetensors(det->rpn, path, NULL));
     OCLNN__TRY(oclnn_graph_load_safetensors(det->box, path, NULL));
+    if (det->mask) OCLNN__TRY(load_mask(det, path));
     release_compiled(det); /* the nets hold copies of the old weights */
     return OCLNN_OK;
 }
@@ -242,6 +321,7 @@ oclnn_status oclnn_detector_init_random(oclnn_detector *det, uint64_t seed) {
     OCLNN__TRY(oclnn_graph_init_random(det->backbone, seed));
     OCLNN__TRY(oclnn_graph_init_random(det->rpn, seed));
     OCLNN__TRY(oclnn_graph_init_random(det->box, seed));
+    if (det->mask) OCLNN__TRY(oclnn_graph_init_random(det->mask, seed));
     release_compiled(det);
     return OCLNN_OK;
 }
@@ -251,8 +331,8 @@ oclnn_status oclnn_detector_param(oclnn_detector *det, const char *name, float *
     OCLNN__TRY(check(det));
     if (!name || !data || !count)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL", !name ? "name" : !data ? "data" : "count");
-    oclnn_graph *graphs[3] = {det->backbone, det->rpn, det->box};
-    for (int i = 0; i < 3; i++) {
+    oclnn_graph *graphs[4] = {det->backbone, det->rpn, det->box, det->mask};
+    for (int i = 0; i < 4 && graphs[i]; i++) {
         float *d;
         size_t n;
         if (oclnn_graph_param(graphs[i], name, &d, &n) == OCLNN_OK) {
@@ -292,6 +372,18 @@ static oclnn_status compile(oclnn_detector *det, oclnn_shape shape) {
     det->counts = oclnn__alloc(al, n * sizeof(size_t));
     det->sizes = oclnn__alloc(al, n * sizeof(oclnn_image_size));
     det->results = oclnn__calloc(al, n, sizeof(oclnn_detections));
+    if (det->mask) {
+        size_t all = n * d;
+        size_t chunks = (all + MASK_CHUNK - 1) / MASK_CHUNK; /* equal chunks: 100 detections run as 4 x 25 */
+        det->mchunk = (uint32_t)((all + chunks - 1) / chunks);
+        oclnn_shape ms = {det->mchunk, OCLNN__FPN_CHANNELS, OCLNN__MASK_POOL, OCLNN__MASK_POOL};
+        OCLNN__TRY(oclnn_net_create(det->ctx, det->mask, ms, &det->mnet));
+        det->mrois = oclnn__alloc(al, all * 5 * sizeof(float));
+        det->mlogits = oclnn__alloc(al, (size_t)det->mchunk * k * OCLNN__MASK_SIZE * OCLNN__MASK_SIZE * sizeof(float));
+        det->mdet = oclnn__alloc(al, all * sizeof(size_t));
+        if (!det->mrois || !det->mlogits || !det->mdet)
+            return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the mask head's buffers");
+    }
     if (!det->input || !det->proposals || !det->pscores || !det->rois || !det->packed || !det->logits ||
         !det->regression || !det->boxes || !det->scores || !det->labels || !det->pcounts || !det->counts ||
         !det->sizes || !det->results)
@@ -320,6 +412,47 @@ static oclnn_status run_backbone(oclnn_detector *det, bool profile) {
         OCLNN__TRY(oclnn_net_layer(det->bnet, i, &li));
         bool fpn = !strncmp(li.name, "backbone.fpn", 12);
         det->stage_ms[fpn ? OCLNN_DETECTOR_STAGE_FPN : OCLNN_DETECTOR_STAGE_BACKBONE] += li.ms;
+    }
+    return OCLNN_OK;
+}
+
+/* Mask R-CNN's masks: the mask head on the `rois` detections in det->mrois (MASK_CHUNK at a
+ * time), then each detection's mask of its label pasted at the original size, thresholded at 0.5
+ * (torchvision's maskrcnn_inference + paste_masks_in_image; the boxes are already scaled). */
+static oclnn_status run_masks(oclnn_detector *det, const oclnn_image *images, size_t count,
+                              const oclnn_tensor *const *levels, oclnn_image_size largest, size_t rois, bool profile,
+                              double *t0) {
+    const oclnn_allocator *al = det->ctx->allocator;
+    size_t dpi = det->opt.box_detections_per_img, k = det->opt.num_classes, need = 1, at[4096];
+    for (size_t i = 0; i < count; i++) {
+        at[i] = need - 1;
+        need += det->counts[i] * images[i].height * images[i].width;
+    }
+    if (need > det->masks_cap) {
+        float *m = oclnn__alloc(al, need * sizeof(float));
+        if (!m) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu floats of masks", need);
+        oclnn__free(al, det->masks);
+        det->masks = m;
+        det->masks_cap = need;
+    }
+    for (size_t i = 0; i < count; i++) det->results[i].masks = det->masks + at[i];
+    const size_t mm = (size_t)OCLNN__MASK_SIZE * OCLNN__MASK_SIZE;
+    const oclnn_mask_paste_desc pd = OCLNN_MASK_PASTE_DESC_INIT; /* sigmoid, padding 1, > 0.5 */
+    for (size_t s = 0; s < rois; s += det->mchunk) {
+        size_t c = rois - s < det->mchunk ? rois - s : det->mchunk;
+        OCLNN__TRY(oclnn_msroi_run(det->mask_msroi, levels, largest, det->mrois + s * 5, c, oclnn_net_input(det->mnet),
+                                   NULL));
+        OCLNN__TRY(oclnn_net_run(det->mnet));
+        OCLNN__TRY(oclnn_tensor_read(oclnn_net_output(det->mnet), det->mlogits, OCLNN_LAYOUT_NCHW));
+        OCLNN__TRY(lap(det, profile, OCLNN_DETECTOR_STAGE_ROI_HEADS, t0));
+        for (size_t r = 0; r < c; r++) {
+            size_t d = det->mdet[s + r], i = d / dpi, j = d % dpi;
+            const oclnn_image *im = &images[i];
+            OCLNN__TRY(oclnn_mask_paste(&pd, det->mlogits + r * k * mm, 1, (uint32_t)k, OCLNN__MASK_SIZE,
+                                        det->labels + d, det->boxes + d * 4, im->height, im->width,
+                                        det->masks + at[i] + j * (size_t)im->height * im->width));
+        }
+        OCLNN__TRY(lap(det, profile, OCLNN_DETECTOR_STAGE_POST, t0));
     }
     return OCLNN_OK;
 }
@@ -404,6 +537,14 @@ static oclnn_status run(oclnn_detector *det, const oclnn_image *images, size_t c
     OCLNN__TRY(oclnn_detect_postprocess(det->ctx, &pd, det->logits, det->regression, (uint32_t)k, det->packed,
                                         det->pcounts, det->sizes, count, det->boxes, det->scores, det->labels,
                                         det->counts));
+    size_t masks = 0; /* mask RoIs: the detections, image after image, in resized coordinates */
+    if (det->mask)
+        for (size_t i = 0; i < count; i++)
+            for (size_t j = 0; j < det->counts[i]; j++, masks++) {
+                det->mrois[masks * 5] = (float)i;
+                memcpy(det->mrois + masks * 5 + 1, det->boxes + (i * dpi + j) * 4, 4 * sizeof(float));
+                det->mdet[masks] = i * dpi + j;
+            }
     for (size_t i = 0; i < count; i++) {
         /* torchvision's transform.postprocess: ratios in float32 */
         float ry = (float)images[i].height / (float)det->sizes[i].h, rx = (float)images[i].width / (float)det->sizes[i].w;
@@ -421,6 +562,8 @@ static oclnn_status run(oclnn_detector *det, const oclnn_image *images, size_t c
             .proposal_scores = det->pscores + i * post,
             .resized_h = det->sizes[i].h, .resized_w = det->sizes[i].w};
     }
+    OCLNN__TRY(lap(det, profile, OCLNN_DETECTOR_STAGE_POST, &t0));
+    if (det->mask) OCLNN__TRY(run_masks(det, images, count, levels, largest, masks, profile, &t0));
     det->images = count;
     OCLNN__TRY(lap(det, profile, OCLNN_DETECTOR_STAGE_POST, &t0));
     return OCLNN_OK;

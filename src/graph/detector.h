@@ -10,6 +10,8 @@
 #define OCLNN__FPN_CHANNELS 256u
 #define OCLNN__BOX_POOL 7u      /* MultiScaleRoIAlign output for the box head */
 #define OCLNN__BOX_HEAD_DIM 1024u
+#define OCLNN__MASK_POOL 14u    /* MultiScaleRoIAlign output for the mask head */
+#define OCLNN__MASK_SIZE 28u    /* the mask head's output (ConvTranspose2d 2x2 stride 2) */
 #define OCLNN__RPN_ANCHORS 3u   /* aspect ratios 0.5, 1, 2; one size per level */
 
 /* ResNet-50 body + FPN; levels[] receives the node ids of the five pyramid outputs. */
@@ -18,6 +20,9 @@ oclnn_status oclnn__detector_backbone_graph(oclnn_graph **out, int levels[OCLNN_
 oclnn_status oclnn__detector_rpn_graph(oclnn_graph **out, uint32_t anchors, int *cls);
 /* Box head + predictor over (R, 256, 7, 7); the output is bbox_pred, *cls the id of cls_score. */
 oclnn_status oclnn__detector_box_graph(oclnn_graph **out, uint32_t num_classes, int *cls);
+/* Mask head + predictor over (R, 256, 14, 14); the output is the mask logits (R, num_classes,
+ * 28, 28). */
+oclnn_status oclnn__detector_mask_graph(oclnn_graph **out, uint32_t num_classes);
 
 /* torchvision's GeneralizedRCNNTransform.resize size: the scale min(min_size / short side,
  * max_size / long side) in float32, each side floor(side * scale) in double. */

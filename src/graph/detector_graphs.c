@@ -3,7 +3,8 @@
  * the backbone (ResNet-50 body as IntermediateLayerGetter, then FeaturePyramidNetwork with
  * LastLevelMaxPool) as one graph whose five pyramid levels are kept outputs, the RPN head
  * (shared by the levels: one graph compiled per level) and the box head (TwoMLPHead +
- * FastRCNNPredictor) over the pooled RoIs as the batch. */
+ * FastRCNNPredictor) over the pooled RoIs as the batch; for Mask R-CNN, the mask head
+ * (MaskRCNNHeads + MaskRCNNPredictor) over the 14x14 pooled detections as the batch. */
 #include <stdio.h>
 #include <string.h>
 
@@ -173,5 +174,31 @@ oclnn_status oclnn__detector_box_graph(oclnn_graph **out, uint32_t num_classes, 
     x = relu(&b, "roi_heads.box_head.relu7", x);
     *cls = fc(&b, "roi_heads.box_predictor.cls_score", x, num_classes, 1);
     fc(&b, "roi_heads.box_predictor.bbox_pred", x, num_classes * 4, 1); /* the output */
+    return finish(&b, out);
+}
+
+/* torchvision 0.14's MaskRCNNHeads is a Sequential of Conv2dNormActivation (conv "i.0", ReLU
+ * "i.1"); releases before 0.13 named the convolutions mask_fcn1..4. */
+oclnn_status oclnn__detector_mask_graph(oclnn_graph **out, uint32_t num_classes) {
+    builder b = {NULL, OCLNN_OK};
+    OCLNN__TRY(oclnn_graph_create(&b.g));
+    char n[OCLNN__NAME_MAX];
+    int x = input(&b, OCLNN__FPN_CHANNELS);
+    for (int i = 0; i < 4; i++) {
+        snprintf(n, sizeof n, "roi_heads.mask_head.%d.0", i);
+        x = conv(&b, n, x, OCLNN__FPN_CHANNELS, 3, 1, 1, true);
+        snprintf(n, sizeof n, "roi_heads.mask_head.%d.1", i);
+        x = relu(&b, n, x);
+    }
+    oclnn_node_desc d = OCLNN_NODE_DESC_INIT;
+    d.op = OCLNN_NODE_DECONV;
+    d.channels = OCLNN__FPN_CHANNELS;
+    d.kernel_h = d.kernel_w = 2;
+    d.stride_h = d.stride_w = 2;
+    d.pad_h = d.pad_w = 0;
+    d.bias = true;
+    x = add(&b, "roi_heads.mask_predictor.conv5_mask", &d, &x, 1);
+    x = relu(&b, "roi_heads.mask_predictor.relu", x);
+    conv(&b, "roi_heads.mask_predictor.mask_fcn_logits", x, num_classes, 1, 1, 0, true); /* the output */
     return finish(&b, out);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `oclnn detect NET IMAGE`: runs a built-in detector on one image (PPM, PNG, JPEG), prints the
- * detections as a table or JSON and writes the image with boxes and labels drawn (--out).
+ * detections as a table or JSON (Mask R-CNN: each mask's area, and in JSON its run-lengths) and
+ * writes the image with boxes, labels and mask overlays drawn (--out).
  * `oclnn bench net fasterrcnn_resnet50_fpn` (bench_detector) times whole runs and each stage. */
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@ typedef struct detect_args {
     const char *net, *image, *weights, *out;
     uint64_t seed;
     float score;
-    uint32_t min_size, max_size, proposals;
+    uint32_t min_size, max_size, proposals, detections;
     bool json;
     bench_common c;
 } detect_args;
@@ -40,6 +41,7 @@ static int parse(int argc, char **argv, detect_args *a) {
     a->min_size = d.min_size;
     a->max_size = d.max_size;
     a->proposals = d.rpn_post_nms_top_n;
+    a->detections = d.box_detections_per_img;
     const tool_opt opts[] = {
         {"weights", "FILE", "torchvision state_dict as .safetensors (tools/export_weights.py); default: seeded "
                             "random weights, which find nothing meaningful", opt_string, &a->weights},
@@ -50,6 +52,7 @@ static int parse(int argc, char **argv, detect_args *a) {
         {"min-size", "N", "resize so the short side is N (default 800)", opt_count, &a->min_size},
         {"max-size", "N", "... unless the long side would pass N (default 1333)", opt_count, &a->max_size},
         {"proposals", "N", "RPN proposals kept per image (default 1000)", opt_count, &a->proposals},
+        {"detections", "N", "detections kept per image (default 100)", opt_count, &a->detections},
         {"device", "D", "\"cpu\", \"P:D\" or a name substring (default: OCLNN_DEVICE, then best)", opt_string,
          &a->c.device},
         {"layout", "L", "auto, nchw or nhwc (default auto: the device's layout)", opt_layout, &a->c.layout},
@@ -57,8 +60,9 @@ static int parse(int argc, char **argv, detect_args *a) {
     };
     const tool_cmd cmd = {"detect", "NET IMAGE",
                           "Detects objects in IMAGE (PPM, or PNG / JPEG where the build found libpng / libjpeg) "
-                          "with a built-in\ndetector NET (fasterrcnn_resnet50_fpn) and prints boxes, labels "
-                          "(COCO) and scores.",
+                          "with a built-in\ndetector NET (fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn) and "
+                          "prints boxes, labels (COCO) and scores;\nMask R-CNN also each mask's area (pixels) "
+                          "and, in JSON, its COCO run-length encoding.",
                           opts, NULL, 2, 2};
     const char *args[2];
     int n_args;
@@ -66,21 +70,55 @@ static int parse(int argc, char **argv, detect_args *a) {
     if (rc != TOOL_OK) return rc;
     a->net = args[0];
     a->image = args[1];
-    if (!is_detector(a->net)) return tool_usage_error(&cmd, "unknown detector \"%s\" (known: fasterrcnn_resnet50_fpn)", a->net);
+    if (!is_detector(a->net))
+        return tool_usage_error(&cmd, "unknown detector \"%s\" (known: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn)",
+                                a->net);
     return TOOL_OK;
 }
 
+/* Pixels set in detection i's mask (0 without masks). */
+static size_t mask_area(const oclnn_detections *r, size_t i) {
+    size_t plane = (size_t)r->height * r->width, area = 0;
+    const float *m = r->masks + i * plane;
+    for (size_t k = 0; r->masks && k < plane; k++) area += m[k] > 0.5f;
+    return area;
+}
+
 static void print_table(const oclnn_detections *r, float score) {
-    printf("%-4s %-16s %7s %9s %9s %9s %9s\n", "#", "label", "score", "x1", "y1", "x2", "y2");
+    printf("%-4s %-16s %7s %9s %9s %9s %9s%s\n", "#", "label", "score", "x1", "y1", "x2", "y2",
+           r->masks ? "  mask px" : "");
     size_t shown = 0;
     for (size_t i = 0; i < r->count; i++) {
         if (r->scores[i] < score) continue;
         const float *b = r->boxes + i * 4;
-        printf("%-4zu %-16s %7.4f %9.2f %9.2f %9.2f %9.2f\n", shown++, oclnn_coco_label(r->labels[i]), r->scores[i],
+        printf("%-4zu %-16s %7.4f %9.2f %9.2f %9.2f %9.2f", shown++, oclnn_coco_label(r->labels[i]), r->scores[i],
                b[0], b[1], b[2], b[3]);
+        if (r->masks) printf(" %9zu", mask_area(r, i));
+        printf("\n");
     }
     printf("%zu detection(s) with score >= %g (of %zu), %zu proposals, image %ux%u resized to %ux%u\n", shown,
            (double)score, r->count, r->num_proposals, r->width, r->height, r->resized_w, r->resized_h);
+}
+
+/* Detection i's mask as COCO's uncompressed RLE (pycocotools' {"size": [h, w], "counts": [...]}):
+ * run lengths in column-major order, starting with a run of zeros (0 when the first pixel is set). */
+static void print_rle(const oclnn_detections *r, size_t i) {
+    const float *m = r->masks + i * (size_t)r->height * r->width;
+    printf(", \"mask\": {\"area\": %zu, \"size\": [%u, %u], \"counts\": [", mask_area(r, i), r->height, r->width);
+    bool cur = false, first = true;
+    size_t run = 0;
+    for (uint32_t x = 0; x < r->width; x++)
+        for (uint32_t y = 0; y < r->height; y++) {
+            bool on = m[(size_t)y * r->width + x] > 0.5f;
+            if (on != cur) {
+                printf("%s%zu", first ? "" : ", ", run);
+                first = false;
+                cur = on;
+                run = 0;
+            }
+            run++;
+        }
+    printf("%s%zu]}", first ? "" : ", ", run);
 }
 
 static void print_json(const detect_args *a, const oclnn_detections *r) {
@@ -96,7 +134,9 @@ static void print_json(const detect_args *a, const oclnn_detections *r) {
         const float *b = r->boxes + i * 4;
         printf("%s\n  {\"label\": %d, \"name\": ", shown++ ? "," : "", r->labels[i]);
         json_string(stdout, oclnn_coco_label(r->labels[i]));
-        printf(", \"score\": %.6f, \"box\": [%.3f, %.3f, %.3f, %.3f]}", r->scores[i], b[0], b[1], b[2], b[3]);
+        printf(", \"score\": %.6f, \"box\": [%.3f, %.3f, %.3f, %.3f]", r->scores[i], b[0], b[1], b[2], b[3]);
+        if (r->masks) print_rle(r, i);
+        printf("}");
     }
     printf("\n]}\n");
 }
@@ -154,6 +194,7 @@ int cmd_detect(int argc, char **argv) {
     opt.min_size = a.min_size;
     opt.max_size = a.max_size;
     opt.rpn_post_nms_top_n = a.proposals;
+    opt.box_detections_per_img = a.detections;
     if (a.score < opt.box_score_thresh) opt.box_score_thresh = a.score;
     if (!(ctx = bench_context(&a.c))) goto done;
     if (!(det = make_detector(ctx, a.net, a.weights, a.seed, &opt, "detect"))) goto done;
