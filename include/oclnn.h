@@ -446,12 +446,17 @@ typedef enum oclnn_conv_algo {
     OCLNN_CONV_ALGO_DEPTHWISE = 6,      /**< "depthwise": groups == input channels (any multiplier) */
     OCLNN_CONV_ALGO_IM2COL_CLBLAST = 7, /**< "im2col-clblast": im2col + CLBlast's SGEMM (OpenCL only,
                                              needs libclblast.so.1) */
-    OCLNN_CONV_ALGO_IMPLICIT_GEMM = 8   /**< "implicit-gemm": the local-memory tiled GEMM engine with
+    OCLNN_CONV_ALGO_IMPLICIT_GEMM = 8,  /**< "implicit-gemm": the local-memory tiled GEMM engine with
                                              the im2col gather fused into its loads (no im2col
                                              buffer), all groups in one launch; any shape (OpenCL
                                              only: the C backend returns OCLNN_ERROR_UNSUPPORTED) */
+    /* issue 19: Winograd F(6x6,3x3) */
+    OCLNN_CONV_ALGO_WINOGRAD_6X6 = 9    /**< "winograd6": F(6x6,3x3) (points 0, +-1, +-2, +-1/2, inf);
+                                             same conditions; a larger rounding error, so AUTO
+                                             takes it only within its accuracy guard
+                                             (docs/WINOGRAD.md) */
 } oclnn_conv_algo;
-#define OCLNN_CONV_ALGO_COUNT 9
+#define OCLNN_CONV_ALGO_COUNT 10 /* issue 19: was 9 */
 
 /**
  * A 2-D convolution. Start from OCLNN_CONV2D_DESC_INIT (or oclnn_conv2d_desc_default()).

@@ -18,7 +18,8 @@
 
 static const char *const ALGO_NAMES[OCLNN_CONV_ALGO_COUNT] = {
     "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast",
-    "implicit-gemm"};
+    "implicit-gemm",
+    "winograd6" /* issue 19 */};
 
 const char *oclnn_conv_algo_name(oclnn_conv_algo algo) {
     return (unsigned)algo < OCLNN_CONV_ALGO_COUNT ? ALGO_NAMES[algo] : "";

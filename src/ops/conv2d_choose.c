@@ -24,6 +24,7 @@ const char *oclnn__conv2d_applies(const oclnn__conv2d_problem *pb, oclnn_conv_al
         return is_1x1_unit(pb) ? NULL : "gemm1x1 needs a 1x1 kernel, stride 1 and no padding";
     case OCLNN_CONV_ALGO_WINOGRAD_2X2:
     case OCLNN_CONV_ALGO_WINOGRAD_4X4:
+    case OCLNN_CONV_ALGO_WINOGRAD_6X6: /* issue 19 */
         if (!is_3x3_unit(pb)) return "Winograd needs a 3x3 kernel, stride 1 and dilation 1";
         if (pb->groups != 1) return "Winograd needs groups == 1";
         return NULL;

@@ -13,6 +13,7 @@ const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo) {
     case OCLNN_CONV_ALGO_GEMM1X1: return &oclnn__tune_space_conv_gemm1x1;
     case OCLNN_CONV_ALGO_WINOGRAD_2X2: return &oclnn__tune_space_conv_winograd2;
     case OCLNN_CONV_ALGO_WINOGRAD_4X4: return &oclnn__tune_space_conv_winograd4;
+    case OCLNN_CONV_ALGO_WINOGRAD_6X6: return &oclnn__tune_space_conv_winograd6; /* issue 19 */
     case OCLNN_CONV_ALGO_DIRECT: return &oclnn__tune_space_conv_direct;
     case OCLNN_CONV_ALGO_DEPTHWISE: return &oclnn__tune_space_conv_depthwise;
     case OCLNN_CONV_ALGO_IMPLICIT_GEMM: return &oclnn__tune_space_conv_xgemm;
