@@ -533,6 +533,8 @@ typedef struct oclnn_conv2d_perf {
  * "conv_algo" row; the problem leaves out bias, activation and residual), so later creates with
  * OCLNN_CONV_ALGO_AUTO use it; oclnn_context_save_tuning writes it to the database file, for
  * later contexts. Weights values do not affect timing, so none are needed.
+ * (issue 19: what is recorded is the fastest that AUTO's accuracy guard allows: winograd6 only
+ * with at most 128 input channels, docs/WINOGRAD.md.)
  *   [out] results   up to `capacity` entries (NULL with capacity 0 to get the count)
  *   [out] count     number of algorithms tried (OCLNN_CONV_ALGO_COUNT - 1)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad desc or count NULL; OCLNN_ERROR_UNSUPPORTED

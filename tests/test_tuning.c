@@ -810,6 +810,7 @@ static void space_defaults_match_kernels(void **state) {
         {"conv/gemm.cl", "NV", &oclnn__tune_space_conv_im2col},
         {"conv/gemm.cl", "TM", &oclnn__tune_space_conv_winograd4},
         {"conv/winograd.h", "CB", &oclnn__tune_space_conv_winograd2},
+        {"conv/winograd.h", "CB", &oclnn__tune_space_conv_winograd6}, /* issue 19 */
         {"conv/direct.cl", "KB", &oclnn__tune_space_conv_direct},
         {"conv/direct.cl", "QB", &oclnn__tune_space_conv_direct},
         {"conv/depthwise.cl", "QB", &oclnn__tune_space_conv_depthwise},
@@ -843,7 +844,8 @@ static void space_defaults_match_kernels(void **state) {
 static void kernel_version_matches_sources(void **state) {
     (void)state;
     static const char *const files[] = {"conv/gemm.cl",    "conv/direct.cl",        "conv/depthwise.cl",
-                                        "conv/winograd.h", "conv/winograd_f2x3.cl", "conv/winograd_f4x3.cl"};
+                                        "conv/winograd.h", "conv/winograd_f2x3.cl", "conv/winograd_f4x3.cl",
+                                        "conv/winograd_f6x3.cl" /* issue 19 */};
     oclnn__sha256 h;
     uint8_t digest[32];
     char hex[65];

@@ -13,7 +13,7 @@
 #include "oclnn.h"
 
 #define OCLNN__TUNE_MAX_PARAMS 8
-#define OCLNN__TUNE_MAX_VALUES 8
+#define OCLNN__TUNE_MAX_VALUES 12 /* issue 19: was 8; conv_algo has 9 (winograd6) */
 #define OCLNN__TUNE_MAX_CONSTRAINTS 4
 
 typedef struct oclnn__tune_param {
