@@ -1716,6 +1716,7 @@ OCLNN_API oclnn_status oclnn_context_save_tuning(oclnn_context *ctx, const char 
  * (like CLBlastOverrideParameters); they win over the database. Ops already created keep theirs.
  *   [in] kernel  a tunable kernel family: "conv_im2col", "conv_gemm1x1", "conv_winograd2",
  *                "conv_winograd4", "conv_direct", "conv_depthwise"
+ *                (issue 19: and "conv_winograd6")
  *   [in] params  "NAME=value" pairs separated by commas or spaces, e.g. "TM=4,VW=8"; names not
  *                given keep their usual values; NULL or "" removes the kernel's override
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad context, an unknown kernel, an unknown
