@@ -446,12 +446,17 @@ typedef enum oclnn_conv_algo {
     OCLNN_CONV_ALGO_DEPTHWISE = 6,      /**< "depthwise": groups == input channels (any multiplier) */
     OCLNN_CONV_ALGO_IM2COL_CLBLAST = 7, /**< "im2col-clblast": im2col + CLBlast's SGEMM (OpenCL only,
                                              needs libclblast.so.1) */
-    OCLNN_CONV_ALGO_IMPLICIT_GEMM = 8   /**< "implicit-gemm": the local-memory tiled GEMM engine with
+    OCLNN_CONV_ALGO_IMPLICIT_GEMM = 8,  /**< "implicit-gemm": the local-memory tiled GEMM engine with
                                              the im2col gather fused into its loads (no im2col
                                              buffer), all groups in one launch; any shape (OpenCL
                                              only: the C backend returns OCLNN_ERROR_UNSUPPORTED) */
+    /* issue 19: Winograd F(6x6,3x3) */
+    OCLNN_CONV_ALGO_WINOGRAD_6X6 = 9    /**< "winograd6": F(6x6,3x3) (points 0, +-1, +-2, +-1/2, inf);
+                                             same conditions; a larger rounding error, so AUTO
+                                             takes it only within its accuracy guard
+                                             (docs/WINOGRAD.md) */
 } oclnn_conv_algo;
-#define OCLNN_CONV_ALGO_COUNT 9
+#define OCLNN_CONV_ALGO_COUNT 10 /* issue 19: was 9 */
 
 /**
  * A 2-D convolution. Start from OCLNN_CONV2D_DESC_INIT (or oclnn_conv2d_desc_default()).
@@ -528,6 +533,8 @@ typedef struct oclnn_conv2d_perf {
  * "conv_algo" row; the problem leaves out bias, activation and residual), so later creates with
  * OCLNN_CONV_ALGO_AUTO use it; oclnn_context_save_tuning writes it to the database file, for
  * later contexts. Weights values do not affect timing, so none are needed.
+ * (issue 19: what is recorded is the fastest that AUTO's accuracy guard allows: winograd6 only
+ * with at most 128 input channels, docs/WINOGRAD.md.)
  *   [out] results   up to `capacity` entries (NULL with capacity 0 to get the count)
  *   [out] count     number of algorithms tried (OCLNN_CONV_ALGO_COUNT - 1)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad desc or count NULL; OCLNN_ERROR_UNSUPPORTED
@@ -1709,6 +1716,7 @@ OCLNN_API oclnn_status oclnn_context_save_tuning(oclnn_context *ctx, const char 
  * (like CLBlastOverrideParameters); they win over the database. Ops already created keep theirs.
  *   [in] kernel  a tunable kernel family: "conv_im2col", "conv_gemm1x1", "conv_winograd2",
  *                "conv_winograd4", "conv_direct", "conv_depthwise"
+ *                (issue 19: and "conv_winograd6")
  *   [in] params  "NAME=value" pairs separated by commas or spaces, e.g. "TM=4,VW=8"; names not
  *                given keep their usual values; NULL or "" removes the kernel's override
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad context, an unknown kernel, an unknown

@@ -134,6 +134,17 @@ run(0 bench conv ${wino} --device cpu)
 string(JSON algo GET "${out}" 0 algo)
 expect("${algo}" "^winograd4$" "the heuristic's algorithm on the C backend")
 
+# issue 19: --algo takes a list, run in its order, each judged by its own tolerance (winograd6's
+# 1e-2); an unknown or repeated name is a usage error naming the flag.
+run(0 bench conv ${wino} --device cpu --algo winograd4,winograd6)
+string(JSON algo0 GET "${out}" 0 algo)
+string(JSON algo1 GET "${out}" 1 algo)
+expect("${algo0} ${algo1}" "^winograd4 winograd6$" "bench conv --algo winograd4,winograd6")
+run(2 bench conv ${wino} --device cpu --algo winograd4,winograd5)
+expect("${err}" "--algo \"winograd4,winograd5\"" "a bad --algo list")
+run(2 bench conv ${wino} --device cpu --algo winograd6,winograd6)
+expect("${err}" "--algo" "a repeated --algo")
+
 execute_process(COMMAND ${TOOL} devices --json OUTPUT_VARIABLE devices)
 string(JSON backend GET "${devices}" 0 backend)
 if(backend STREQUAL "opencl")

@@ -27,6 +27,11 @@
  * channel count. Measured max |error| over these shapes: 8.0e-6 on both backends; on ResNet's
  * 512-channel layer `oclnn bench conv --verify` measures 6e-5 (max_rel 4e-3). Bound: 2e-4. */
 #define TOL_WINOGRAD4_ATOL 2e-4
+/* issue 19: Winograd F(6x6,3x3) (points 0, +-1, +-2, +-1/2, inf) has coefficients up to 32 and
+ * 1/90; its error is about 1.3-2.5x F(4x4)'s (docs/WINOGRAD.md). Measured max |error| over these
+ * shapes: 1.2e-5 (C backend), 9.7e-6 (OpenCL); on the full-size ResNet-50 and VGG-16 layers of
+ * test_winograd6_layers up to 3.9e-5 (F(4x4): 2.9e-5). Bound: 2e-4, F(4x4)'s. */
+#define TOL_WINOGRAD6_ATOL 2e-4
 /* PyTorch (oneDNN) golden outputs: another summation order and its own Winograd-free kernels. */
 #define TOL_GOLDEN_ATOL 1e-4
 
@@ -87,6 +92,7 @@ static bool expect_applies(const oclnn_conv2d_desc *d, oclnn_conv_algo a) {
     case OCLNN_CONV_ALGO_GEMM1X1: return d->kernel_h == 1 && d->kernel_w == 1 && unit && unpadded;
     case OCLNN_CONV_ALGO_WINOGRAD_2X2:
     case OCLNN_CONV_ALGO_WINOGRAD_4X4:
+    case OCLNN_CONV_ALGO_WINOGRAD_6X6: /* issue 19 */
         return d->kernel_h == 3 && d->kernel_w == 3 && unit && d->dilation_h == 1 &&
                d->dilation_w == 1 && d->groups == 1;
     case OCLNN_CONV_ALGO_DEPTHWISE: return d->groups == d->input.c;
@@ -121,7 +127,8 @@ static void data_free(problem_data *pd) {
 }
 
 static double tolerance(oclnn_conv_algo a) {
-    return a == OCLNN_CONV_ALGO_WINOGRAD_4X4   ? TOL_WINOGRAD4_ATOL
+    return a == OCLNN_CONV_ALGO_WINOGRAD_6X6   ? TOL_WINOGRAD6_ATOL /* issue 19 */
+           : a == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? TOL_WINOGRAD4_ATOL
            : a == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? TOL_WINOGRAD2_ATOL
                                                : TOL_ATOL;
 }
@@ -228,6 +235,8 @@ static void test_mixed_layouts(void **state) {
         for (int a = 1; a < OCLNN_CONV_ALGO_IM2COL_CLBLAST; a++)
             if (expect_applies(&row.d, (oclnn_conv_algo)a))
                 assert_ok(run_one(ctx, &row, &pd, (oclnn_conv_algo)a, other(cfg->layout), cfg->layout));
+        if (expect_applies(&row.d, OCLNN_CONV_ALGO_WINOGRAD_6X6)) /* issue 19 */
+            assert_ok(run_one(ctx, &row, &pd, OCLNN_CONV_ALGO_WINOGRAD_6X6, other(cfg->layout), cfg->layout));
         data_free(&pd);
     }
 }
@@ -515,6 +524,24 @@ static void test_choose_table(void **state) {
         }
         oclnn__conv2d_problem pb = problem(&SHAPES[0].d);
         assert_non_null(oclnn__conv2d_applies(&pb, OCLNN_CONV_ALGO_IM2COL_CLBLAST, &caps));
+        /* issue 19: the accuracy guard. The heuristic never picks winograd6; find and the tuner's
+         * rows may, up to 128 input channels (docs/WINOGRAD.md), never beyond. */
+        for (uint32_t c = 16; c <= 1024; c *= 2)
+            for (uint32_t hw = 7; hw <= 112; hw *= 4) {
+                oclnn_conv2d_desc d = SHAPES[0].d;
+                d.input = (oclnn_shape){1, c, hw, hw};
+                d.out_channels = c;
+                pb = problem(&d);
+                assert_int_not_equal(oclnn__conv2d_choose(&pb, &caps), OCLNN_CONV_ALGO_WINOGRAD_6X6);
+                bool allowed = !oclnn__conv2d_auto_guard(&pb, OCLNN_CONV_ALGO_WINOGRAD_6X6);
+                assert_true(allowed == (c <= 128));
+                assert_null(oclnn__conv2d_auto_guard(&pb, OCLNN_CONV_ALGO_WINOGRAD_4X4));
+                oclnn_conv_algo algos[OCLNN_CONV_ALGO_COUNT];
+                const oclnn__tune_space *spaces[OCLNN_CONV_ALGO_COUNT];
+                size_t n = oclnn__conv2d_tuned_families(&pb, &caps, algos, spaces), found = 0;
+                for (size_t i = 0; i < n; i++) found += algos[i] == OCLNN_CONV_ALGO_WINOGRAD_6X6;
+                assert_int_equal(found, allowed ? 1 : 0);
+            }
     }
 }
 
@@ -785,6 +812,42 @@ static void test_workspace_fallback(void **state) {
     data_free(&pd);
 }
 
+/* issue 19: winograd6 (and winograd4 beside it) on full-size 3x3 layers of ResNet-50 and VGG-16
+ * at small batch, with fused bias, ReLU and (conv4_x) residual, against the double reference
+ * (computed once, shared by the configurations). Inputs in [-1, 1) and weights scaled by
+ * 1/sqrt(C*9) give O(1) outputs; the bound is TOL_WINOGRAD6_ATOL, the errors are printed. */
+#define N_W6_LAYERS 4
+static problem_data w6_data[N_W6_LAYERS];
+
+static void test_winograd6_layers(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    if (test_small()) skip(); /* the Oclgrind gate: test_all_algorithms covers winograd6 there */
+    static const shape_row layers[N_W6_LAYERS] = {
+        ROW(resnet50_conv2_x, 1, 64, 56, 56, 64, 3, 3, 1, 1, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)
+        ROW(resnet50_conv4_x_b2, 2, 256, 14, 14, 256, 3, 3, 1, 1, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+        ROW(resnet50_conv5_x_b2, 2, 512, 7, 7, 512, 3, 3, 1, 1, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)
+        ROW(vgg16_conv5_1, 1, 512, 14, 14, 512, 3, 3, 1, 1, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)};
+    for (size_t i = 0; i < N_W6_LAYERS; i++) {
+        if (!w6_data[i].ref) data_make(&layers[i].d, 600u + (uint32_t)i, &w6_data[i]);
+        static const oclnn_conv_algo algos[] = {OCLNN_CONV_ALGO_WINOGRAD_4X4, OCLNN_CONV_ALGO_WINOGRAD_6X6};
+        for (size_t a = 0; a < 2; a++) {
+            max_err[algos[a]] = 0;
+            assert_ok(run_one(ctx, &layers[i], &w6_data[i], algos[a], cfg->layout, cfg->layout));
+            print_message("%s: %s %s max |error| %.2g (bound %.2g)\n", cfg->name, layers[i].name,
+                          oclnn_conv_algo_name(algos[a]), max_err[algos[a]], tolerance(algos[a]));
+        }
+    }
+    memset(max_err, 0, sizeof max_err);
+}
+
+static int free_w6_data(void **state) {
+    for (size_t i = 0; i < N_W6_LAYERS; i++)
+        if (w6_data[i].ref) data_free(&w6_data[i]);
+    memset(w6_data, 0, sizeof w6_data);
+    return test_teardown(state);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choose_table),
@@ -803,6 +866,8 @@ int main(void) {
         TEST_GPU_CFGS(test_gpu_direct_candidates),
         TEST_ALL_CFGS(test_workspace_fallback),
         TEST_GPU_CFGS(test_workspace_fallback),
+        TEST_ALL_CFGS(test_winograd6_layers), /* issue 19 */
+        TEST_GPU_CFGS(test_winograd6_layers),
     };
-    return cmocka_run_group_tests(tests, NULL, test_teardown);
+    return cmocka_run_group_tests(tests, NULL, free_w6_data);
 }

@@ -19,6 +19,7 @@
 #define RTOL 1e-4
 #define ATOL 1e-4
 #define ATOL_WINOGRAD4 2e-3
+#define ATOL_WINOGRAD6 2e-3 /* issue 19: F(6x6)'s error is 1-2.2x F(4x4)'s (docs/WINOGRAD.md) */
 
 typedef struct shape_case {
     const char *name;
@@ -81,7 +82,10 @@ static oclnn_status check_case(oclnn_context *ctx, const shape_case *c, oclnn_co
         char problem[400];
         snprintf(problem, sizeof problem, "%s %s %s %s", c->name, oclnn_conv_algo_name(algo),
                  layout == OCLNN_LAYOUT_NHWC ? "NHWC" : "NCHW", what);
-        assert_close(got, ref, dst_n, algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? ATOL_WINOGRAD4 : ATOL,
+        assert_close(got, ref, dst_n,
+                     algo == OCLNN_CONV_ALGO_WINOGRAD_4X4   ? ATOL_WINOGRAD4
+                     : algo == OCLNN_CONV_ALGO_WINOGRAD_6X6 ? ATOL_WINOGRAD6
+                                                            : ATOL,
                      RTOL, problem);
         oclnn_tensor_destroy(ts), oclnn_tensor_destroy(td), oclnn_tensor_destroy(tr);
         oclnn_op_destroy(op);
@@ -126,7 +130,8 @@ static void engine_serves_gemm_algorithms(void **state) {
     (void)state;
     static const oclnn_conv_algo algos[] = {OCLNN_CONV_ALGO_IM2COL, OCLNN_CONV_ALGO_GEMM1X1,
                                             OCLNN_CONV_ALGO_WINOGRAD_2X2,
-                                            OCLNN_CONV_ALGO_WINOGRAD_4X4};
+                                            OCLNN_CONV_ALGO_WINOGRAD_4X4,
+                                            OCLNN_CONV_ALGO_WINOGRAD_6X6 /* issue 19 */};
     const shape_case wino = {"winograd_odd", 1,    20,   9,   9, 36, 3, 3, 1, 1, 1,
                              {1, 1, 1, 1},   true, true, true};
     for (int l = 0; l < 2; l++) {

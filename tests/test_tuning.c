@@ -705,6 +705,7 @@ static void spaces_are_consistent(void **state) {
 #define CONV_RTOL 1e-4
 #define CONV_ATOL 1e-4
 #define CONV_ATOL_WINOGRAD4 2e-3
+#define CONV_ATOL_WINOGRAD6 2e-3 /* issue 19: 1-2.2x F(4x4)'s error (docs/WINOGRAD.md) */
 
 typedef struct conv_case {
     oclnn_conv2d_desc d;
@@ -754,7 +755,9 @@ static oclnn_status conv_check(oclnn_context *ctx, conv_case *c, oclnn_conv_algo
     assert_ok(oclnn_conv2d_run(op, src, dst, NULL));
     float *got = malloc(c->dst_n * sizeof *got);
     assert_ok(oclnn_tensor_read(dst, got, layout));
-    double atol = algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? CONV_ATOL_WINOGRAD4 : CONV_ATOL;
+    double atol = algo == OCLNN_CONV_ALGO_WINOGRAD_4X4   ? CONV_ATOL_WINOGRAD4
+                  : algo == OCLNN_CONV_ALGO_WINOGRAD_6X6 ? CONV_ATOL_WINOGRAD6
+                                                         : CONV_ATOL;
     assert_close(got, c->ref, c->dst_n, atol, CONV_RTOL, what);
     free(got);
     oclnn_tensor_destroy(src);
@@ -810,6 +813,7 @@ static void space_defaults_match_kernels(void **state) {
         {"conv/gemm.cl", "NV", &oclnn__tune_space_conv_im2col},
         {"conv/gemm.cl", "TM", &oclnn__tune_space_conv_winograd4},
         {"conv/winograd.h", "CB", &oclnn__tune_space_conv_winograd2},
+        {"conv/winograd.h", "CB", &oclnn__tune_space_conv_winograd6}, /* issue 19 */
         {"conv/direct.cl", "KB", &oclnn__tune_space_conv_direct},
         {"conv/direct.cl", "QB", &oclnn__tune_space_conv_direct},
         {"conv/depthwise.cl", "QB", &oclnn__tune_space_conv_depthwise},
@@ -843,7 +847,8 @@ static void space_defaults_match_kernels(void **state) {
 static void kernel_version_matches_sources(void **state) {
     (void)state;
     static const char *const files[] = {"conv/gemm.cl",    "conv/direct.cl",        "conv/depthwise.cl",
-                                        "conv/winograd.h", "conv/winograd_f2x3.cl", "conv/winograd_f4x3.cl"};
+                                        "conv/winograd.h", "conv/winograd_f2x3.cl", "conv/winograd_f4x3.cl",
+                                        "conv/winograd_f6x3.cl" /* issue 19 */};
     oclnn__sha256 h;
     uint8_t digest[32];
     char hex[65];
@@ -861,6 +866,49 @@ static void kernel_version_matches_sources(void **state) {
                  "become stale), set OCLNN__KERNEL_SOURCES_SHA256 to %s and re-run oclnn tune for "
                  "tools/tuning/",
                  hex);
+}
+
+/* issue 19: AUTO's accuracy guard. A database naming winograd6 (a find result, and a tuned row
+ * far faster than the others) is followed with 64 input channels and ignored with 256, where
+ * winograd6's measured error exceeds its bound (docs/WINOGRAD.md). */
+static void auto_guards_winograd6(void **state) {
+    (void)state;
+    oclnn_context *probe = cl_context("none", OCLNN_LAYOUT_AUTO);
+    oclnn_device_info dev;
+    assert_ok(oclnn_context_device(probe, &dev));
+    oclnn_layout layout = oclnn_context_layout(probe);
+    oclnn_context_destroy(probe);
+    static const uint32_t channels[] = {64, 256};
+    for (int i = 0; i < 2; i++) {
+        conv_case c;
+        conv_case_make(&c, 1, channels[i], 12, 12, 32, 3, 1, layout);
+        oclnn__conv2d_problem pb;
+        assert_ok(oclnn__conv2d_resolve(&c.d, &pb));
+        char problem[160], path[128];
+        oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
+        for (int kind = 0; kind < 2; kind++) {
+            char rows[1024];
+            if (kind == 0)
+                snprintf(rows, sizeof rows, "conv_algo %s ALGO=%d 1.0\n", problem, (int)OCLNN_CONV_ALGO_WINOGRAD_6X6);
+            else
+                snprintf(rows, sizeof rows,
+                         "conv_direct %s KB=4 QB=8 9\nconv_im2col %s TM=8 VW=16 NV=1 9\n"
+                         "conv_winograd2 %s TM=8 VW=16 NV=1 CB=4 9\nconv_winograd4 %s TM=8 VW=16 NV=1 CB=4 9\n"
+                         "conv_winograd6 %s TM=8 VW=16 NV=1 CB=4 1\n",
+                         problem, problem, problem, problem, problem);
+            path_of("guard.txt", path, sizeof path);
+            write_db(path, &dev, OCLNN__KERNEL_VERSION, rows);
+            oclnn_context *ctx = cl_context(path, OCLNN_LAYOUT_AUTO);
+            oclnn_op *op;
+            assert_ok(oclnn_conv2d_create(ctx, &c.d, c.w, c.bias, &op));
+            if (channels[i] <= 128) assert_string_equal(oclnn_op_algorithm(op), "winograd6");
+            else assert_string_not_equal(oclnn_op_algorithm(op), "winograd6");
+            oclnn_op_destroy(op);
+            assert_ok(conv_check(ctx, &c, OCLNN_CONV_ALGO_AUTO, layout, "guarded AUTO"));
+            oclnn_context_destroy(ctx);
+        }
+        conv_case_free(&c);
+    }
 }
 
 /* AUTO follows the database: for a problem with rows, the family with the fastest row. */
@@ -1224,6 +1272,7 @@ int main(void) {
         cmocka_unit_test(kernel_version_matches_sources),
         cmocka_unit_test(tuned_parameters_compute_correctly),
         cmocka_unit_test(auto_follows_database),
+        cmocka_unit_test(auto_guards_winograd6), /* issue 19 */
         cmocka_unit_test(find_saved_and_followed),
         cmocka_unit_test(search_skips_real_compile_failure),
         cmocka_unit_test(job_helpers),

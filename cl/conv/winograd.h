@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The Winograd F(m x m, 3x3) input and output transforms, shared by winograd_f2x3.cl and
- * winograd_f4x3.cl, which define before including this file:
+/* The Winograd F(m x m, 3x3) input and output transforms, shared by winograd_f2x3.cl,
+ * winograd_f4x3.cl and winograd_f6x3.cl, which define before including this file:
  *   WINO_M        output tile size m; ALPHA = m + 2 is the input tile size
  *   BT_APPLY(d,o) o[0..ALPHA) = BT * d[0..ALPHA) (d, o: float arrays with stride 1)
  *   AT_APPLY(d,o) o[0..M) = AT * d[0..ALPHA)

@@ -15,6 +15,7 @@ ACTIVATIONS = {None: 0, "none": 0, "relu": 1}
 PAD_MODES = {"explicit": 0, "same": 1, "valid": 2}
 ALGOS = {"auto": 0, "direct": 1, "im2col": 2, "gemm1x1": 3, "winograd2": 4, "winograd4": 5,
          "depthwise": 6, "im2col-clblast": 7}
+ALGOS["winograd6"] = 9  # issue 19: Winograd F(6x6,3x3)
 POOL_KINDS = {"max": 0, "avg": 1, "global_avg": 2, "global_max": 3}
 ELTWISE_OPS = {"add": 0, "add_relu": 1, "scale": 2, "relu": 3, "relu6": 4, "sigmoid": 5,
                "tanh": 6, "hardsigmoid": 7, "hardswish": 8, "mul": 9}

@@ -142,6 +142,13 @@ def test_conv2d(ctx, stride, pad, groups, relu):
     assert op.algorithm
 
 
+
+# issue 19: Winograd F(6x6,3x3) by name, on a size that is no multiple of its 6x6 tile
+def test_conv2d_winograd6(ctx):
+    x, w, b = rand(2, 8, 13, 11, seed=7), rand(16, 8, 3, 3, seed=8), rand(16, seed=9)
+    op = oclnn.conv2d(ctx, w, b, input=x.shape, pad=(1,) * 4, activation="relu", algo="winograd6")
+    assert op.algorithm == "winograd6"
+    np.testing.assert_allclose(op(x), ref_conv2d(x, w, b, 1, 1, 1, 1, True), atol=ATOL, rtol=RTOL)
 def test_conv2d_residual_and_explicit_tensors(ctx):
     x, w, r = rand(1, 3, 6, 6, seed=4), rand(5, 3, 1, 1, seed=5), rand(1, 5, 6, 6, seed=6)
     op = oclnn.conv2d(ctx, w, input=x.shape, fuse_residual=True, activation="relu")

@@ -94,7 +94,7 @@ const oclnn__conv2d_row *oclnn__conv2d_row_of(const oclnn__conv2d_family *f, ocl
 
 extern const oclnn__conv2d_family oclnn__conv2d_opencl, oclnn__conv2d_cpu;
 
-/* Winograd F(m x m, 3x3) filter transform (m = 2 or 4; groups == 1, 3x3): w is K x C x 3 x 3,
+/* Winograd F(m x m, 3x3) filter transform (m = 2, 4 or 6; groups == 1, 3x3): w is K x C x 3 x 3,
  * u receives (m+2)^2 x K x C floats, U[xi][k][c]. */
 void oclnn__conv2d_winograd_filter(const oclnn__conv2d_problem *pb, uint32_t m, const float *w,
                                    float *u);

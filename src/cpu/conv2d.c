@@ -92,7 +92,7 @@ static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, c
                                     const float *bias, size_t *workspace_bytes) {
     oclnn__cpu_conv *cv = NULL;
     OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
-    cv->m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : 4;
+    cv->m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : cv->algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? 4 : 6;
     OCLNN__TRY(oclnn__cpu_winograd_prepare(ctx, cv));
     *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
     (void)oclnn__cpu_blas_name();
@@ -206,6 +206,7 @@ static const oclnn__conv2d_row ROWS[] = {
     {OCLNN_CONV_ALGO_GEMM1X1, NULL, gemm_create, gemm_run, cpu_destroy},
     {OCLNN_CONV_ALGO_WINOGRAD_2X2, NULL, winograd_create, winograd_run, cpu_destroy},
     {OCLNN_CONV_ALGO_WINOGRAD_4X4, NULL, winograd_create, winograd_run, cpu_destroy},
+    {OCLNN_CONV_ALGO_WINOGRAD_6X6, NULL, winograd_create, winograd_run, cpu_destroy}, /* issue 19 */
     {OCLNN_CONV_ALGO_DEPTHWISE, NULL, depthwise_create, depthwise_run, cpu_destroy},
 };
 

@@ -31,7 +31,7 @@ typedef struct oclnn__cpu_conv {
     float *wp;   /* dense direct: R x S x C x K, for NHWC (one output pixel's K channels) */
     float *bias; /* K, or NULL */
     float *u;    /* Winograd: alpha^2 x (C x K) transformed filters, each packed for gk */
-    uint32_t m;  /* Winograd output tile (2 or 4) */
+    uint32_t m;  /* Winograd output tile (2, 4 or 6) */
 } oclnn__cpu_conv;
 
 /* GEMM algorithms' weights for NHWC destinations: packed for the GEMM microkernel when groups == 1,

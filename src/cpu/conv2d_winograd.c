@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Winograd F(2x2,3x3) and F(4x4,3x3) on the C backend (Lavin & Gray's matrices). Filters are
+/* Winograd F(2x2,3x3), F(4x4,3x3) (Lavin & Gray's matrices) and F(6x6,3x3) (the points 0, +-1,
+ * +-2, +-1/2 and infinity) on the C backend. Filters are
  * transformed once at create (in double) and stored as U[alpha^2]^T packed for the GEMM
  * microkernel (cpu/gemm.h). A run transforms the input into V (T = N * tiles), does alpha^2 GEMMs
  * M[alpha^2][T][K] = V * U^T, and transforms M back into dst with bias, residual and activation.
@@ -16,17 +17,34 @@
 #include "cpu/pool.h"
 
 #define LANES 16
-#define MAX_ALPHA 6
+#define MAX_ALPHA 8
 
-/* Padded to 6x6 so that both sizes share one type; the transforms are compiled once per size with
+/* Padded to 8x8 so that all sizes share one type; the transforms are compiled once per size with
  * constant tables, so the zero coefficients and the loops disappear at compile time. */
-static const float BT2[6][6] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-static const float AT2[6][6] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+static const float BT2[8][8] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+static const float AT2[8][8] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
-static const float BT4[6][6] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
+static const float BT4[8][8] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
                                 {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
-static const float AT4[6][6] = {
+static const float AT4[8][8] = {
     {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+
+/* F(6x6,3x3), issue 19: columns in the order of the points 0, 1, -1, 2, -2, 1/2, -1/2, infinity
+ * (src/backend/winograd.c's G6). Every coefficient is exact in binary floating point. */
+static const float BT6[8][8] = {{1, 0, -5.25f, 0, 5.25f, 0, -1, 0},
+                                {0, 1, 1, -4.25f, -4.25f, 1, 1, 0},
+                                {0, -1, 1, 4.25f, -4.25f, -1, 1, 0},
+                                {0, 0.5f, 0.25f, -2.5f, -1.25f, 2, 1, 0},
+                                {0, -0.5f, 0.25f, 2.5f, -1.25f, -2, 1, 0},
+                                {0, 2, 4, -2.5f, -5, 0.5f, 1, 0},
+                                {0, -2, 4, 2.5f, -5, -0.5f, 1, 0},
+                                {0, -1, 0, 5.25f, 0, -5.25f, 0, 1}};
+static const float AT6[8][8] = {{1, 1, 1, 1, 1, 1, 1, 0},
+                                {0, 1, -1, 2, -2, 0.5f, -0.5f, 0},
+                                {0, 1, 1, 4, 4, 0.25f, 0.25f, 0},
+                                {0, 1, -1, 8, -8, 0.125f, -0.125f, 0},
+                                {0, 1, 1, 16, 16, 0.0625f, 0.0625f, 0},
+                                {0, 1, -1, 32, -32, 0.03125f, -0.03125f, 1}};
 
 typedef struct wino {
     size_t m, alpha, th, tw, tiles; /* tiles = N * th * tw */
@@ -78,7 +96,7 @@ size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv) {
 static inline void bt_apply(const size_t m, float d[MAX_ALPHA][MAX_ALPHA][LANES],
                             float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
     const size_t alpha = m + 2;
-    const float(*bt)[6] = m == 2 ? BT2 : BT4;
+    const float(*bt)[8] = m == 2 ? BT2 : m == 4 ? BT4 : BT6;
     float t[MAX_ALPHA][MAX_ALPHA][LANES];
     for (size_t i = 0; i < alpha; i++)
         for (size_t j = 0; j < alpha; j++) {
@@ -106,7 +124,7 @@ static inline void bt_apply(const size_t m, float d[MAX_ALPHA][MAX_ALPHA][LANES]
 static inline void at_apply(const size_t m, float mm[MAX_ALPHA][MAX_ALPHA][LANES],
                             float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
     const size_t alpha = m + 2;
-    const float(*at)[6] = m == 2 ? AT2 : AT4;
+    const float(*at)[8] = m == 2 ? AT2 : m == 4 ? AT4 : AT6;
     float t[MAX_ALPHA][MAX_ALPHA][LANES];
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < alpha; j++) {
@@ -209,7 +227,8 @@ static void input_task(void *arg, size_t begin, size_t end, unsigned worker) {
     (void)worker;
     const wino_job *j = arg;
     if (j->w->m == 2) input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 2, begin, end);
-    else input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 4, begin, end);
+    else if (j->w->m == 4) input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 4, begin, end);
+    else input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 6, begin, end);
 }
 
 /* dst = AT M A with the epilogue; M is [xi][t][k], the lanes LANES consecutive output channels
@@ -255,7 +274,8 @@ static void output_task(void *arg, size_t begin, size_t end, unsigned worker) {
     (void)worker;
     const wino_job *j = arg;
     if (j->w->m == 2) output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 2, begin, end);
-    else output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 4, begin, end);
+    else if (j->w->m == 4) output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 4, begin, end);
+    else output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 6, begin, end);
 }
 
 /* M[xi] = V[xi] * U[xi]^T for elements xi in [begin, end). */

@@ -191,6 +191,7 @@ static const oclnn__conv2d_row ROWS[] = {
     {OCLNN_CONV_ALGO_GEMM1X1, NULL, gemm_create, gemm_run, cl_destroy},
     {OCLNN_CONV_ALGO_WINOGRAD_2X2, NULL, winograd_create, winograd_run, cl_destroy},
     {OCLNN_CONV_ALGO_WINOGRAD_4X4, NULL, winograd_create, winograd_run, cl_destroy},
+    {OCLNN_CONV_ALGO_WINOGRAD_6X6, NULL, winograd_create, winograd_run, cl_destroy}, /* issue 19 */
     {OCLNN_CONV_ALGO_DEPTHWISE, NULL, direct_create, direct_run, cl_destroy},
     {OCLNN_CONV_ALGO_IM2COL_CLBLAST, NULL, gemm_create, gemm_run, cl_destroy}, /* caps.clblast */
     {OCLNN_CONV_ALGO_IMPLICIT_GEMM, NULL, implicit_create, implicit_run, cl_destroy},

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Winograd F(2x2,3x3) and F(4x4,3x3) on OpenCL: filters transformed once at create (on the host,
+/* Winograd F(2x2,3x3), F(4x4,3x3) and F(6x6,3x3) on OpenCL: filters transformed once at create (on the host,
  * in double) into U[alpha^2][K][C]; a run is the input transform kernel into V[alpha^2][C][T],
  * one batched GEMM (conv/gemm.cl, or the GEMM engine in the GPU classes; alpha^2 batches,
  * M = U * V into scratch) and the output transform kernel with the epilogue. Scratch:
@@ -20,7 +20,7 @@ typedef struct geometry {
 
 static geometry geom(const oclnn__cl_conv *cv) {
     geometry g;
-    g.m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : 4;
+    g.m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : cv->algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? 4 : 6;
     g.alpha = g.m + 2;
     g.th = (cv->pb.p + g.m - 1) / g.m;
     g.tw = (cv->pb.q + g.m - 1) / g.m;

@@ -18,7 +18,8 @@
 
 static const char *const ALGO_NAMES[OCLNN_CONV_ALGO_COUNT] = {
     "auto", "direct", "im2col", "gemm1x1", "winograd2", "winograd4", "depthwise", "im2col-clblast",
-    "implicit-gemm"};
+    "implicit-gemm",
+    "winograd6" /* issue 19 */};
 
 const char *oclnn_conv_algo_name(oclnn_conv_algo algo) {
     return (unsigned)algo < OCLNN_CONV_ALGO_COUNT ? ALGO_NAMES[algo] : "";
@@ -436,13 +437,17 @@ oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc
     }
     char text[OCLNN__CONV2D_PROBLEM_MAX];
     oclnn__conv2d_problem_str(&pb, text, sizeof text);
-    oclnn__tune_values best = {{(int32_t)all[0].algo}};
+    /* issue 19: AUTO follows the recorded winner, so it is the fastest the accuracy guard allows
+     * (results still list every algorithm, fastest first) */
+    size_t win = 0;
+    while (win + 1 < ok && oclnn__conv2d_auto_guard(&pb, all[win].algo)) win++;
+    oclnn__tune_values best = {{(int32_t)all[win].algo}};
     mtx_lock(&ctx->lock);
-    st = oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, text, &best, all[0].ms);
+    st = oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, text, &best, all[win].ms);
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) goto done;
-    oclnn__log(OCLNN__LOG_INFO, "conv2d find %s: %s %.3f ms", text, oclnn_conv_algo_name(all[0].algo),
-               all[0].ms);
+    oclnn__log(OCLNN__LOG_INFO, "conv2d find %s: %s %.3f ms", text, oclnn_conv_algo_name(all[win].algo),
+               all[win].ms);
     for (size_t i = 0; i < capacity && i < OCLNN_CONV_ALGO_COUNT - 1; i++) results[i] = all[i];
     *count = OCLNN_CONV_ALGO_COUNT - 1;
 done:

@@ -16,6 +16,14 @@ const char *oclnn__conv2d_applies(const oclnn__conv2d_problem *pb, oclnn_conv_al
 /* The heuristic behind AUTO (pure; see conv2d_choose.c for the rules and their reasons). */
 oclnn_conv_algo oclnn__conv2d_choose(const oclnn__conv2d_problem *pb, const oclnn__conv2d_caps *caps);
 
+/* issue 19: the accuracy guard. NULL when AUTO (the heuristic, find's recorded winner, the
+ * tuner's measured rows) may run `algo` on `pb`, else the reason (static). Only winograd6 is
+ * guarded: AUTO takes it only where its error, measured against the double reference on the
+ * ResNet-50 and VGG-16 layers, stays within OCLNN__TUNE_VERIFY_REL_WINOGRAD6 (docs/WINOGRAD.md):
+ * at most 128 input channels.
+ * An explicit algo = winograd6 is never refused by the guard. */
+const char *oclnn__conv2d_auto_guard(const oclnn__conv2d_problem *pb, oclnn_conv_algo algo);
+
 /* Fills pb from a descriptor, or fails with a message naming the field. */
 oclnn_status oclnn__conv2d_resolve(const oclnn_conv2d_desc *d, oclnn__conv2d_problem *pb);
 

@@ -13,6 +13,7 @@ const struct oclnn__tune_space *oclnn__conv2d_space(oclnn_conv_algo algo) {
     case OCLNN_CONV_ALGO_GEMM1X1: return &oclnn__tune_space_conv_gemm1x1;
     case OCLNN_CONV_ALGO_WINOGRAD_2X2: return &oclnn__tune_space_conv_winograd2;
     case OCLNN_CONV_ALGO_WINOGRAD_4X4: return &oclnn__tune_space_conv_winograd4;
+    case OCLNN_CONV_ALGO_WINOGRAD_6X6: return &oclnn__tune_space_conv_winograd6; /* issue 19 */
     case OCLNN_CONV_ALGO_DIRECT: return &oclnn__tune_space_conv_direct;
     case OCLNN_CONV_ALGO_DEPTHWISE: return &oclnn__tune_space_conv_depthwise;
     case OCLNN_CONV_ALGO_IMPLICIT_GEMM: return &oclnn__tune_space_conv_xgemm;
@@ -47,6 +48,7 @@ size_t oclnn__conv2d_tuned_families(const oclnn__conv2d_problem *pb, const oclnn
         if (a == OCLNN_CONV_ALGO_AUTO || (i > 0 && a == heuristic)) continue;
         const oclnn__tune_space *sp = oclnn__conv2d_space_for(caps->devclass, a);
         if (!sp || oclnn__conv2d_applies(pb, a, caps)) continue;
+        if (oclnn__conv2d_auto_guard(pb, a)) continue; /* issue 19: the accuracy guard */
         bool taken = false;
         for (size_t j = 0; j < n && !taken; j++) taken = spaces[j] == sp;
         if (taken) continue;
@@ -67,7 +69,8 @@ oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn
     oclnn__conv2d_problem_str(pb, problem, sizeof problem);
     const oclnn__tune_row *found = oclnn__tune_row_of(ctx, oclnn__tune_space_conv_algo.family, problem);
     if (found && found->values.v[0] > 0 && found->values.v[0] < OCLNN_CONV_ALGO_COUNT &&
-        !oclnn__conv2d_applies(pb, (oclnn_conv_algo)found->values.v[0], caps))
+        !oclnn__conv2d_applies(pb, (oclnn_conv_algo)found->values.v[0], caps) &&
+        !oclnn__conv2d_auto_guard(pb, (oclnn_conv_algo)found->values.v[0])) /* issue 19 */
         return (oclnn_conv_algo)found->values.v[0];
     oclnn_conv_algo heuristic = oclnn__conv2d_choose(pb, caps);
     int best = oclnn__tune_fastest(ctx, families, n, problem);

@@ -29,10 +29,10 @@
  * could move its best parameters (or their meaning): every database tuned before is then stale. */
 #define OCLNN__KERNEL_VERSION 1
 /* SHA-256 of the tunable kernels' sources at OCLNN__KERNEL_VERSION (tests/test_tuning.c hashes
- * the embedded conv/gemm.cl, direct.cl, depthwise.cl, winograd.h, winograd_f2x3.cl and
- * winograd_f4x3.cl, each preceded by its path, and fails when they differ): a reminder to bump the
- * version, then record the new hash the test prints. */
-#define OCLNN__KERNEL_SOURCES_SHA256 "e7bd9617cd7e41e0ea4181ed2c388b18596e28f33e93f7faad98ef8d075fce43"
+ * the embedded conv/gemm.cl, direct.cl, depthwise.cl, winograd.h, winograd_f2x3.cl,
+ * winograd_f4x3.cl and (issue 19) winograd_f6x3.cl, each preceded by its path, and fails when
+ * they differ): a reminder to bump the version, then record the new hash the test prints. */
+#define OCLNN__KERNEL_SOURCES_SHA256 "d4b7cfc05b07c52420f058b1101a2c79ddf4cda82104d6208a734da04bcd1127"
 #define OCLNN__TUNE_FORMAT_VERSION 1
 #define OCLNN__TUNE_MAX_FILE ((size_t)4 << 20)
 #define OCLNN__TUNE_MAX_ROWS 65536

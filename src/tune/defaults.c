@@ -19,7 +19,8 @@ static bool is(const oclnn__tune_space *sp, const oclnn__tune_space *want) { ret
 
 static bool gemm_like(const oclnn__tune_space *sp) {
     return is(sp, &oclnn__tune_space_conv_im2col) || is(sp, &oclnn__tune_space_conv_gemm1x1) ||
-           is(sp, &oclnn__tune_space_conv_winograd2) || is(sp, &oclnn__tune_space_conv_winograd4);
+           is(sp, &oclnn__tune_space_conv_winograd2) || is(sp, &oclnn__tune_space_conv_winograd4) ||
+           is(sp, &oclnn__tune_space_conv_winograd6); /* issue 19 */
 }
 
 static void set(const oclnn__tune_space *sp, oclnn__tune_values *v, const char *name, int32_t value) {

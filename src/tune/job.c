@@ -20,6 +20,7 @@
 #define MAX_RUNS 15
 
 double oclnn__tune_verify_limit(oclnn_conv_algo algo) {
+    if (algo == OCLNN_CONV_ALGO_WINOGRAD_6X6) return OCLNN__TUNE_VERIFY_REL_WINOGRAD6; /* issue 19 */
     return algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? OCLNN__TUNE_VERIFY_REL_WINOGRAD4 : OCLNN__TUNE_VERIFY_REL;
 }
 

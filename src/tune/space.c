@@ -15,6 +15,7 @@ static const oclnn__tune_space *const SPACES[] = {
     &oclnn__tune_space_layout,         &oclnn__tune_space_conv_algo,
     &oclnn__tune_space_conv_direct_gpu, &oclnn__tune_space_conv_depthwise_gpu,
     &oclnn__tune_space_conv_xgemm,
+    &oclnn__tune_space_conv_winograd6, /* issue 19 */
 };
 
 const oclnn__tune_space *const *oclnn__tune_spaces(size_t *count) {

@@ -13,7 +13,7 @@
 #include "oclnn.h"
 
 #define OCLNN__TUNE_MAX_PARAMS 8
-#define OCLNN__TUNE_MAX_VALUES 8
+#define OCLNN__TUNE_MAX_VALUES 12 /* issue 19: was 8; conv_algo has 9 (winograd6) */
 #define OCLNN__TUNE_MAX_CONSTRAINTS 4
 
 typedef struct oclnn__tune_param {
@@ -68,6 +68,8 @@ extern const oclnn__tune_space oclnn__tune_space_conv_im2col, oclnn__tune_space_
     oclnn__tune_space_conv_winograd2, oclnn__tune_space_conv_winograd4,
     oclnn__tune_space_conv_direct, oclnn__tune_space_conv_depthwise, oclnn__tune_space_layout,
     oclnn__tune_space_conv_algo, oclnn__tune_space_conv_xgemm;
+/* issue 19: Winograd F(6x6,3x3) (space_conv_gemm.c) */
+extern const oclnn__tune_space oclnn__tune_space_conv_winograd6;
 /* The GPU class's direct and depthwise kernels (space_conv_direct_gpu.c). */
 extern const oclnn__tune_space oclnn__tune_space_conv_direct_gpu, oclnn__tune_space_conv_depthwise_gpu;
 const oclnn__tune_space *const *oclnn__tune_spaces(size_t *count);

@@ -7,5 +7,5 @@
 #include "tune/space.h"
 
 const oclnn__tune_space oclnn__tune_space_conv_algo = {
-    "conv_algo", "(conv2d algorithm choice)", 1, {{"ALGO", {1, 2, 3, 4, 5, 6, 7, 8}, 8, 1}}, 0, {{0}},
+    "conv_algo", "(conv2d algorithm choice)", 1, {{"ALGO", {1, 2, 3, 4, 5, 6, 7, 8, 9 /* issue 19 */}, 9, 1}}, 0, {{0}},
     NULL};

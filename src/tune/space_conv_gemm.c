@@ -24,3 +24,8 @@ const oclnn__tune_space oclnn__tune_space_conv_winograd2 = {
 const oclnn__tune_space oclnn__tune_space_conv_winograd4 = {
     "conv_winograd4", "conv/winograd_f4x3.cl + conv/gemm.cl", 4,
     {GEMM_PARAMS, {"CB", {1, 2, 4, 8}, 4, 4}}, 1, {GEMM_REGISTERS}, NULL};
+
+/* issue 19: Winograd F(6x6,3x3) */
+const oclnn__tune_space oclnn__tune_space_conv_winograd6 = {
+    "conv_winograd6", "conv/winograd_f6x3.cl + conv/gemm.cl", 4,
+    {GEMM_PARAMS, {"CB", {1, 2, 4, 8}, 4, 4}}, 1, {GEMM_REGISTERS}, NULL};

@@ -271,7 +271,7 @@ oclnn_status oclnn_tuning_override(oclnn_context *ctx, const char *kernel, const
     if (!sp || !strcmp(kernel, "layout"))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "kernel \"%.60s\" is not a tunable kernel (conv_im2col, conv_gemm1x1, "
-                           "conv_winograd2, conv_winograd4, conv_direct, conv_depthwise)",
+                           "conv_winograd2, conv_winograd4, conv_winograd6, conv_direct, conv_depthwise)",
                            kernel);
     if (ctx->device.backend != OCLNN_BACKEND_OPENCL || !ctx->tune)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the C backend has no tunable kernels");

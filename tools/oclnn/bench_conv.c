@@ -54,26 +54,49 @@ static const char *opt_pad(const char *v, void *dst) {
     return NULL;
 }
 
-/* The algorithms to run: [0] first, [1] last. */
+/* The algorithms to run, in order (none given: auto). "all" runs every one that applies; a list
+ * (issue 19: "winograd4,winograd6") runs those named, each at most once, and fails when one
+ * cannot be created. */
+typedef struct algo_list {
+    int a[OCLNN_CONV_ALGO_COUNT];
+    int n;
+    bool all;
+} algo_list;
+
 static const char *opt_algo(const char *v, void *dst) {
-    int *range = dst;
+    algo_list *l = dst;
+    static const char *const usage = "auto, all, or a comma-separated list of direct, im2col, gemm1x1, "
+                                     "winograd2, winograd4, winograd6, depthwise, im2col-clblast and "
+                                     "implicit-gemm";
+    l->n = 0, l->all = false;
     if (!strcasecmp(v, "all")) {
-        range[0] = 1, range[1] = OCLNN_CONV_ALGO_COUNT - 1;
+        for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) l->a[l->n++] = a;
+        l->all = true;
         return NULL;
     }
-    for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++)
-        if (!strcasecmp(v, oclnn_conv_algo_name((oclnn_conv_algo)a))) {
-            range[0] = range[1] = a;
-            return NULL;
+    while (*v) {
+        const char *end = strchr(v, ',');
+        size_t len = end ? (size_t)(end - v) : strlen(v);
+        int found = -1;
+        for (int a = 0; a < OCLNN_CONV_ALGO_COUNT; a++) {
+            const char *name = oclnn_conv_algo_name((oclnn_conv_algo)a);
+            if (strlen(name) == len && !strncasecmp(v, name, len)) found = a;
         }
-    return "auto, all, direct, im2col, gemm1x1, winograd2, winograd4, depthwise, im2col-clblast or "
-           "implicit-gemm";
+        if (found < 0) return usage;
+        for (int i = 0; i < l->n; i++)
+            if (l->a[i] == found) return "each algorithm once";
+        l->a[l->n++] = found;
+        if (!end) break;
+        v = end + 1;
+        if (!*v) return usage;
+    }
+    return l->n ? NULL : usage;
 }
 
 typedef struct conv_args {
     oclnn_conv2d_desc d;
     unsigned wshape[4]; /* K, C/G, R, S */
-    int algos[2];
+    algo_list algos; /* none: auto */
     bool find, save;
     oclnn_layout problem_layout; /* the PROBLEM's _nchw / _nhwc suffix, else AUTO */
 } conv_args;
@@ -137,9 +160,9 @@ static bool parse(int argc, char **argv, conv_args *a, bench_common *c, int *rc)
         {"bias", NULL, "fused bias", NULL, &a->d.has_bias},
         {"relu", NULL, "fused ReLU", NULL, &relu},
         {"residual", NULL, "fused residual add (before the ReLU)", NULL, &a->d.fuse_residual},
-        {"algo", "A", "auto (default), all, or one algorithm: direct, im2col, gemm1x1, winograd2, "
-                      "winograd4, depthwise, im2col-clblast, implicit-gemm",
-         opt_algo, a->algos},
+        {"algo", "A[,A...]", "auto (default), all, or algorithms: direct, im2col, gemm1x1, winograd2, "
+                      "winograd4, winograd6, depthwise, im2col-clblast, implicit-gemm",
+         opt_algo, &a->algos},
         {"find", NULL, "time every algorithm first (oclnn_conv2d_find), so auto uses the fastest", NULL,
          &a->find},
         {"save", NULL, "with --find: save the result to the tuning database (OCLNN_TUNING_DB, else the "
@@ -232,18 +255,19 @@ static bool verify(run_ctx *r, const conv_data *h, bench_result *br) {
     return br->ok;
 }
 
-/* Times each algorithm of a->algos; returns the exit status. */
+/* Times each algorithm of a->algos (none: auto); returns the exit status. */
 static int bench_algos(oclnn_context *ctx, const bench_common *c, conv_args *a, run_ctx *r, const conv_data *h,
                        const char *problem, double flops) {
     int rc = TOOL_OK;
     oclnn_conv2d_desc d = a->d;
     bench_json_begin(c);
     bool first_row = true;
-    for (int algo = a->algos[0]; algo <= a->algos[1]; algo++) {
-        d.algo = (oclnn_conv_algo)algo;
+    const int n_algos = a->algos.n ? a->algos.n : 1;
+    for (int i = 0; i < n_algos; i++) {
+        d.algo = (oclnn_conv_algo)(a->algos.n ? a->algos.a[i] : OCLNN_CONV_ALGO_AUTO);
         if (oclnn_conv2d_create(ctx, &d, h->w, d.has_bias ? h->b : NULL, &r->op) != OCLNN_OK) {
             fprintf(stderr, "oclnn bench conv: %s: %s\n", oclnn_conv_algo_name(d.algo), oclnn_last_error());
-            if (a->algos[0] == a->algos[1]) rc = TOOL_FAIL;
+            if (!a->algos.all) rc = TOOL_FAIL;
             continue;
         }
         double ms = bench_time(ctx, c, run, r);

@@ -129,7 +129,7 @@ int tune_parse(int argc, char **argv, tune_options *o, tune_item *shapes, size_t
         {"resume", NULL, "keep (family, shape) pairs already in FILE; skip candidates that crashed before", NULL,
          &o->resume},
         {"kernels", "K,K...", "only these families (conv_im2col, conv_gemm1x1, conv_winograd2, conv_winograd4, "
-                              "conv_direct, conv_depthwise)", opt_string, &o->kernels},
+                              "conv_winograd6, conv_direct, conv_depthwise)", opt_string, &o->kernels},
         {"layout", "L", "nchw or nhwc: the layout candidates are timed in (default: the device's)",
          opt_tune_layout, &o->layout},
         {"no-layout", NULL, "do not measure NCHW against NHWC", NULL, &o->no_layout},
