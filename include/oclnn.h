@@ -372,6 +372,31 @@ OCLNN_API oclnn_status oclnn_concat_output_shape(const oclnn_shape *inputs, size
 OCLNN_API oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs,
                                         oclnn_tensor *dst);
 
+/* ---- issue 16: channel shuffle and channel slices (ShuffleNet) ---- */
+/**
+ * Channels [start, start + count) of the input, shuffled in `groups` (ShuffleNet's channel
+ * shuffle: view as (groups, count / groups), transpose, flatten):
+ *   dst[n, j] = src[n, start + (j % groups) * (count / groups) + j / groups]
+ * groups 1 is a plain channel slice (Split, Slice and torch.chunk along channels). The output is
+ * (n, count, h, w). Runs as `groups` strided copies on the backend.
+ */
+typedef struct oclnn_channel_shuffle_desc {
+    oclnn_shape input;
+    uint32_t start;  /**< first input channel read */
+    uint32_t count;  /**< channels read and written; a multiple of groups; start + count <= c */
+    uint32_t groups; /**< 1: a slice */
+} oclnn_channel_shuffle_desc;
+#define OCLNN_CHANNEL_SHUFFLE_DESC_INIT {{0, 0, 0, 0}, 0u, 0u, 1u}
+OCLNN_API oclnn_channel_shuffle_desc oclnn_channel_shuffle_desc_default(void);
+/** Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (a zero dimension, count 0,
+ * start + count beyond the channels, groups 0 or not dividing count); OCLNN_ERROR_OUT_OF_MEMORY. */
+OCLNN_API oclnn_status oclnn_channel_shuffle_create(oclnn_context *ctx,
+                                                    const oclnn_channel_shuffle_desc *desc,
+                                                    oclnn_op **out);
+/** dst (n, count, h, w) from src (the desc's input shape); src and dst must not overlap. */
+OCLNN_API oclnn_status oclnn_channel_shuffle_run(oclnn_op *op, const oclnn_tensor *src,
+                                                 oclnn_tensor *dst);
+
 /** Element-wise operations (named apart from the convolution's fused oclnn_activation). */
 typedef enum oclnn_eltwise_op {
     OCLNN_ELTWISE_ADD = 0,      /**< dst = a + b (residual) */
@@ -1340,7 +1365,9 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_GLOBAL_MAX_POOL = 13,  /**< max over h and w to (n, c, 1, 1) (1 input) */
     /* issue 18 (numbers 20+ so that other families' additions do not collide) */
     OCLNN_NODE_DECONV = 20, /**< 2-D transposed convolution, torch's ConvTranspose2d (1 input) */
-    OCLNN_NODE_RESIZE = 21  /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
+    OCLNN_NODE_RESIZE = 21, /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
+    /* issue 16 (numbers 30+): ShuffleNet's channel shuffle and channel slices */
+    OCLNN_NODE_CHANNEL_SHUFFLE = 30 /**< oclnn_channel_shuffle: channels, groups, channel_start (1 input) */
 } oclnn_node_op;
 
 /**
@@ -1354,6 +1381,7 @@ typedef enum oclnn_node_op {
  *   DECONV: channels (output), kernel, stride, pad, dilation, groups, bias, output_pad; its
  *   weight is c x channels/groups x kh x kw as in torch. RESIZE: resize_mode, align_corners,
  *   and scale_h/scale_w (> 0: F.interpolate's scale_factor) or else out_h x out_w (its size).
+ *   CHANNEL_SHUFFLE (issue 16): channels (output count), groups (1: a slice), channel_start.
  */
 typedef struct oclnn_node_desc {
     oclnn_node_op op;
@@ -1369,15 +1397,18 @@ typedef struct oclnn_node_desc {
     oclnn_resize_mode resize_mode;
     bool align_corners;
     double scale_h, scale_w;
+    /* issue 16: CHANNEL_SHUFFLE reads input channels [channel_start, channel_start + channels) */
+    uint32_t channel_start;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
     {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
-     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0}
+     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
- * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize";
+ * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize",
+ * "channel_shuffle" (issue 16);
  * "" for a value out of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 

@@ -142,7 +142,8 @@ class NodeDesc(ctypes.Structure):
                 # issue 18: deconv and resize nodes
                 ("output_pad_h", ctypes.c_uint32), ("output_pad_w", ctypes.c_uint32),
                 ("resize_mode", ctypes.c_int), ("align_corners", ctypes.c_bool),
-                ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double)]
+                ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double),
+                ("channel_start", ctypes.c_uint32)]  # issue 16: CHANNEL_SHUFFLE
 
 
 class NetLayerInfo(ctypes.Structure):

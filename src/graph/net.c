@@ -309,6 +309,17 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         st = oclnn_resize_create(ctx, &rd, &s->op);
         break;
     }
+    case OCLNN_NODE_CHANNEL_SHUFFLE: { /* issue 16 */
+        s->kind = OCLNN__STEP_CHANNEL_SHUFFLE;
+        oclnn_channel_shuffle_desc sd = OCLNN_CHANNEL_SHUFFLE_DESC_INIT;
+        sd.input = in;
+        sd.start = d->channel_start;
+        sd.count = d->channels;
+        sd.groups = d->groups;
+        snprintf(s->label, sizeof s->label, "%s", d->groups > 1 ? "shuffle" : "slice");
+        st = oclnn_channel_shuffle_create(ctx, &sd, &s->op);
+        break;
+    }
     }
     return st;
 }

@@ -125,7 +125,8 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         case OCLNN_NODE_BATCHNORM:
         case OCLNN_NODE_RELU:
         case OCLNN_NODE_ACTIVATION:
-        case OCLNN_NODE_SOFTMAX: break;
+        case OCLNN_NODE_SOFTMAX:
+        case OCLNN_NODE_CHANNEL_SHUFFLE: break;
         case OCLNN_NODE_DECONV:
             o.h = deconv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->output_pad_h, d->dilation_h);
             o.w = deconv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->output_pad_w, d->dilation_w);

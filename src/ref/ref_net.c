@@ -141,6 +141,15 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
         oclnn__ref_resize(&rd, in0, OCLNN_LAYOUT_NCHW, dst);
         break;
     }
+    case OCLNN_NODE_CHANNEL_SHUFFLE: { /* issue 16 */
+        oclnn_channel_shuffle_desc sd = OCLNN_CHANNEL_SHUFFLE_DESC_INIT;
+        sd.input = in;
+        sd.start = d->channel_start;
+        sd.count = d->channels;
+        sd.groups = d->groups;
+        oclnn__ref_channel_shuffle(&sd, OCLNN_LAYOUT_NCHW, in0, dst);
+        break;
+    }
     }
 }
 
