@@ -317,6 +317,7 @@ static oclnn_status op_flatten(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_attr_int(c, "axis", 1, &axis));
     const oclnn__onnx_value *x;
     OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (x->rank == 5) return oclnn__onnx_refuse("Flatten of a 5-D value (only of (n, c, h, w))");
     if (axis != 1 && !(axis == -1 && x->rank == 2) && !(axis == -3 && x->rank == 4))
         return oclnn__onnx_refuse("axis %lld (only axis 1: (n, c, h, w) to (n, c * h * w))", (long long)axis);
     return flatten_to_2d(c, x);
@@ -327,19 +328,24 @@ static oclnn_status op_reshape(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     int64_t allowzero;
     OCLNN__TRY(oclnn__onnx_attr_int(c, "allowzero", 0, &allowzero));
-    const oclnn__onnx_value *x, *sv;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
-    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &sv));
-    if (sv->kind != OCLNN__ONNX_VALUE_CONST) return oclnn__onnx_refuse("a shape computed at run time (only a constant shape)");
-    int64_t s[8];
-    size_t n;
-    OCLNN__TRY(oclnn__onnx_tensor_ints(sv->tensor, s, 8, &n));
-    if (n != 2) return oclnn__onnx_refuse("a target shape of rank %zu (only a flatten to (n, features))", n);
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &x));
+    if (x->kind != OCLNN__ONNX_VALUE_NODE) return oclnn__onnx_refuse("a Reshape of a constant or shape value");
+    /* issue 16: the target may be computed from shapes at load (onnx_shape.c) */
+    oclnn__onnx_value sv;
+    OCLNN__TRY(oclnn__onnx_ints_of(c, 1, &sv));
+    bool handled;
+    OCLNN__TRY(oclnn__onnx_reshape_nd(c, x, &sv, &handled));
+    if (handled) return OCLNN_OK;
+    const int64_t *s = sv.ints;
+    if (sv.count != 2 || sv.sym[1])
+        return oclnn__onnx_refuse("a target shape of rank %d (only a flatten to (n, features), or the channel shuffle)", sv.count);
     oclnn_shape xs;
     OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
     int64_t f = (int64_t)xs.c * xs.h * xs.w, batch = c->ld->input.n;
-    bool first = (s[0] == 0 && !allowzero) || (s[0] == -1 && s[1] == f) || (batch && s[0] == batch);
-    bool second = (s[1] == -1 && s[0] != -1) || s[1] == f;
+    bool first = sv.sym[0] == OCLNN__ONNX_BATCH ||
+                 (!sv.sym[0] && ((s[0] == 0 && !allowzero) || (s[0] == -1 && s[1] == f) || (batch && s[0] == batch)));
+    bool second = (s[1] == -1 && (sv.sym[0] || s[0] != -1)) || s[1] == f;
     if (!first || !second)
         return oclnn__onnx_refuse("target shape (%lld, %lld) is not a flatten of (n, %u, %u, %u) to (n, %lld)", (long long)s[0],
                       (long long)s[1], xs.c, xs.h, xs.w, (long long)f);
@@ -640,6 +646,12 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
         return oclnn__onnx_refuse("domain \"%.60s\" (only the default ONNX domain)", c->n->domain);
     if (!c->n->n_output) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "no output");
     graph_name(c);
+    bool handled; /* issue 16: shape arithmetic, then channel views */
+    oclnn_status st = oclnn__onnx_shape_op(c, &handled);
+    if (handled || st != OCLNN_OK) return st;
+    if (!strcmp(op, "Transpose")) return oclnn__onnx_transpose(c);
+    if (!strcmp(op, "Slice")) return oclnn__onnx_slice(c);
+    if (!strcmp(op, "Split")) return oclnn__onnx_split(c);
     if (!strcmp(op, "Conv")) return op_conv(c);
     if (!strcmp(op, "BatchNormalization")) return op_batchnorm(c);
     if (!strcmp(op, "Relu")) return op_relu(c);
@@ -672,7 +684,8 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
                                   "nodes of their own; see docs/ONNX.md)");
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
-                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div; see docs/ONNX.md)");
+                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div, "
+                  "Split, Slice, Transpose (channel shuffle), Shape, Gather, Cast, Unsqueeze; see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {
