@@ -97,6 +97,32 @@ static void test_activations(void **state) {
     run_golden(state, &gm);
 }
 
+/* issue 16: ShuffleNetV2's blocks (tools/make_onnx_test.py's Shuffle): torch.chunk as Slices
+ * whose ends come from Shape arithmetic, the channel shuffle (Reshape to 5-D, Transpose,
+ * Reshape back) in groups 2 and 3, and an uneven Split, at opsets 17 and 11, both backends and
+ * layouts, against PyTorch's float64 output and the reference executor. The loaded graph holds
+ * exactly two shuffles and four slices (the arithmetic folds away). Logits of magnitude ~1. */
+static void test_shuffle(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_shuffle.onnx", OCLNN_TEST_DATA_DIR "/onnx_shuffle_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        oclnn_graph *g;
+        assert_ok(oclnn_graph_load_onnx(files[i], &g, NULL));
+        int shuffles = 0, slices = 0;
+        for (size_t k = 0; k < oclnn_graph_node_count(g); k++) {
+            oclnn_node_info info;
+            assert_ok(oclnn_graph_node(g, (int)k, &info));
+            if (info.desc.op != OCLNN_NODE_CHANNEL_SHUFFLE) continue;
+            if (info.desc.groups > 1) shuffles++, assert_true(info.desc.channel_start == 0);
+            else slices++;
+        }
+        assert_int_equal(shuffles, 2);
+        assert_int_equal(slices, 4);
+        oclnn_graph_destroy(g);
+        golden_model gm = {files[i], "onnx_shuffle_x.bin", "onnx_shuffle_y.bin", {2, 3, 8, 8}, 5};
+        run_golden(state, &gm);
+    }
+}
+
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
  * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
 static void test_linear(void **state) {
@@ -208,6 +234,7 @@ int main(void) {
         TEST_ALL_CFGS(test_opset11),
         TEST_ALL_CFGS(test_linear),
         TEST_ALL_CFGS(test_activations),
+        TEST_ALL_CFGS(test_shuffle), /* issue 16 */
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

@@ -14,7 +14,8 @@ onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16). onn
 onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid, Mul by a
 (n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean, and Sub/Div/Add/Mul by
 per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
-onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear).
+onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onnx_shuffle_op11.onnx:
+ShuffleNetV2's chunk, channel shuffle and a Split (issue 16).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -95,6 +96,54 @@ def act_models(out):
         y = m.double()(x.double()).float()
     x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_act_x.bin"))
     y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_act_y.bin"))
+
+
+class Shuffle(nn.Module):
+    """ShuffleNetV2's blocks (issue 16): torch.chunk (Slice with ends computed from Shape), the
+    channel shuffle (Reshape to 5-D, Transpose, Reshape back, sizes from Shape/Gather/Div), a
+    stride-2 block, and torch.split with uneven sizes (Split)."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.b1 = nn.Conv2d(4, 4, 3, padding=1, groups=4)
+        self.b2 = nn.Conv2d(4, 4, 1)
+        self.down1 = nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8)
+        self.down2 = nn.Conv2d(8, 4, 1)
+        self.down3 = nn.Conv2d(8, 8, 1)
+        self.fc = nn.Linear(12, 5)
+
+    @staticmethod
+    def shuffle(x, groups):
+        n, c, h, w = x.size()
+        x = x.view(n, groups, c // groups, h, w)
+        x = torch.transpose(x, 1, 2).contiguous()
+        return x.view(n, c, h, w)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        a, b = x.chunk(2, dim=1)
+        x = self.shuffle(torch.cat((a, F.relu(self.b2(self.b1(b)))), 1), 2)
+        x = torch.cat((self.down2(self.down1(x)), F.max_pool2d(F.relu(self.down3(x)), 2)), 1)  # 12 channels, 4x4
+        x = self.shuffle(x, 3)
+        p, q = torch.split(x, [5, 7], dim=1)
+        x = torch.cat((q, p * 0.5), 1)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def shuffle_models(out):
+    """onnx_shuffle.onnx (opset 17) and onnx_shuffle_op11.onnx: the Shuffle network, input
+    (2, 3, 8, 8) in onnx_shuffle_x.bin, PyTorch's float64 output (2 x 5) in onnx_shuffle_y.bin."""
+    torch.manual_seed(3)
+    m = Shuffle().eval()
+    x = torch.rand(2, 3, 8, 8) * 2 - 1
+    for opset, name in ((17, "onnx_shuffle.onnx"), (11, "onnx_shuffle_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_shuffle_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_shuffle_y.bin"))
 
 
 def refused_models(out):
@@ -217,6 +266,7 @@ def main():
     linear_model(out)
     act_models(out)
     gmax_model(out)
+    shuffle_models(out)
 
 
 if __name__ == "__main__":
