@@ -123,6 +123,21 @@ static void test_shuffle(void **state) {
     }
 }
 
+/* issue 16 on issue 18's nodes (tools/make_onnx_test.py's Up and UpNearest): ConvTranspose
+ * (stride 2, padding, output_padding, groups, bias; and 2x2 without bias) as deconv, Resize
+ * bilinear half_pixel by a scale and align_corners to a size (from Shape/Slice/Concat), nearest
+ * asymmetric/floor by a scale and to a size, at opsets 17 and 11, and Upsample (opset 9), against
+ * PyTorch's float64 output on both backends and layouts. Outputs of magnitude ~0.5. */
+static void test_upsample(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_up.onnx", OCLNN_TEST_DATA_DIR "/onnx_up_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        golden_model gm = {files[i], "onnx_up_x.bin", "onnx_up_y.bin", {2, 3, 5, 5}, 5};
+        run_golden(state, &gm);
+    }
+    golden_model gm = {OCLNN_TEST_DATA_DIR "/onnx_upsample_op9.onnx", "onnx_up_x.bin", "onnx_upsample_y.bin", {2, 3, 5, 5}, 5};
+    run_golden(state, &gm);
+}
+
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
  * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
 static void test_linear(void **state) {
@@ -222,6 +237,15 @@ static void test_errors(void **state) {
     assert_error_mentions("lrelu");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_pads.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
     assert_error_mentions("asymmetric pads");
+    /* issue 16: Resize modes oclnn does not compute, a Transpose other than the channel shuffle's */
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_cubic.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("\"up\" (Resize)");
+    assert_error_mentions("attribute mode \"cubic\"");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_nearest.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("coordinate_transformation_mode \"half_pixel\" with mode nearest");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_transpose.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("\"tr\" (Transpose)");
+    assert_error_mentions("channel shuffle");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_escape.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
     assert_error_mentions("leaves the model's folder");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_dangling.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
@@ -235,6 +259,7 @@ int main(void) {
         TEST_ALL_CFGS(test_linear),
         TEST_ALL_CFGS(test_activations),
         TEST_ALL_CFGS(test_shuffle), /* issue 16 */
+        TEST_ALL_CFGS(test_upsample),
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

@@ -15,7 +15,8 @@ onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid,
 (n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean, and Sub/Div/Add/Mul by
 per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
 onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onnx_shuffle_op11.onnx:
-ShuffleNetV2's chunk, channel shuffle and a Split (issue 16).
+ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
+onnx_upsample_op9.onnx: ConvTranspose, Resize and Upsample (issue 16).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -146,6 +147,58 @@ def shuffle_models(out):
     y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_shuffle_y.bin"))
 
 
+class Up(nn.Module):
+    """Decoder ops (issue 16 on issue 18's nodes): ConvTranspose2d (stride 2, padding,
+    output_padding, groups, bias), interpolate nearest by a scale and to a size, bilinear by a
+    scale (half_pixel) and with align_corners to a size."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.up1 = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+        self.up2 = nn.ConvTranspose2d(6, 4, 2, stride=2, bias=False)
+        self.fc = nn.Linear(4, 5)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))                                               # 5x5
+        x = F.relu(self.up1(x))                                                 # 10x10
+        x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)  # 20x20
+        x = F.interpolate(x, size=(7, 9), mode="nearest")                      # 7x9
+        x = self.up2(x)                                                          # 14x18
+        x = F.interpolate(x, size=(5, 6), mode="bilinear", align_corners=True)  # 5x6
+        x = F.interpolate(x, scale_factor=3.0, mode="nearest")                 # 15x18
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+class UpNearest(nn.Module):
+    """Exported at opset 9: nearest interpolate becomes Upsample."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 10 * 10, 5)
+
+    def forward(self, x):
+        x = F.interpolate(F.relu(self.conv1(x)), scale_factor=2.0, mode="nearest")
+        return self.fc(torch.flatten(x, 1))
+
+
+def up_models(out):
+    """onnx_up.onnx (opset 17), onnx_up_op11.onnx: the Up network; onnx_upsample_op9.onnx:
+    UpNearest. Input (2, 3, 5, 5) in onnx_up_x.bin, PyTorch's float64 outputs (2 x 5) in
+    onnx_up_y.bin and onnx_upsample_y.bin."""
+    torch.manual_seed(4)
+    x = torch.rand(2, 3, 5, 5) * 2 - 1
+    for cls, files, y in ((Up, ((17, "onnx_up.onnx"), (11, "onnx_up_op11.onnx")), "onnx_up_y.bin"),
+                          (UpNearest, ((9, "onnx_upsample_op9.onnx"),), "onnx_upsample_y.bin")):
+        m = cls().eval()
+        for opset, name in files:
+            torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                              output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                              do_constant_folding=True)
+        with torch.no_grad():
+            m.double()(x.double()).float().numpy().astype("<f4").tofile(os.path.join(out, y))
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_up_x.bin"))
+
+
 def refused_models(out):
     """Tiny hand-made models the loader must refuse, each for one reason."""
     import numpy as np
@@ -182,6 +235,27 @@ def refused_models(out):
         entry.key, entry.value = k, v
     model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])], [e],
           "onnx_external.onnx")
+
+
+def refused_models_16(out):
+    """Issue 16's refusals: Resize with cubic mode, nearest with half_pixel coordinates, and a
+    Transpose that is not the channel shuffle's."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    def model(nodes, inits, name):
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 2, 4, 4])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        g = helper.make_graph(nodes, "g", [x], [y], inits)
+        onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), os.path.join(out, name))
+
+    sc = numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")
+    model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up", mode="cubic")], [sc],
+          "onnx_refused_cubic.onnx")
+    model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up", mode="nearest",
+                            coordinate_transformation_mode="half_pixel")], [sc], "onnx_refused_nearest.onnx")
+    model([helper.make_node("Transpose", ["x"], ["y"], name="tr", perm=[0, 2, 3, 1])], [], "onnx_refused_transpose.onnx")
 
 
 def linear_model(out):
@@ -263,10 +337,12 @@ def main():
     import numpy as np
     np.save(os.path.join(out, "onnx_small_x.npy"), x.numpy())  # for `oclnn run` (tests/check_onnx_tool.cmake)
     refused_models(out)
+    refused_models_16(out)
     linear_model(out)
     act_models(out)
     gmax_model(out)
     shuffle_models(out)
+    up_models(out)
 
 
 if __name__ == "__main__":

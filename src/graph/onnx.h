@@ -81,6 +81,9 @@ oclnn_status oclnn__onnx_reshape_nd(struct oclnn__onnx_node *c, const oclnn__onn
 oclnn_status oclnn__onnx_transpose(struct oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_slice(struct oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_split(struct oclnn__onnx_node *c);
+/* ConvTranspose onto deconv, Resize/Upsample onto resize (onnx_upsample.c). */
+oclnn_status oclnn__onnx_conv_transpose(struct oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_resize(struct oclnn__onnx_node *c, bool upsample);
 /* Maps every node of the model onto ld->g (onnx_ops.c). */
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld);
 

@@ -679,13 +679,14 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "GlobalMaxPool")) return op_global_max(c);
     if (!strcmp(op, "Sub")) return op_sub_div(c, AFFINE_SUB);
     if (!strcmp(op, "Div")) return op_sub_div(c, AFFINE_DIV);
-    if (!strcmp(op, "ConvTranspose") || !strcmp(op, "Resize") || !strcmp(op, "Upsample"))
-        return oclnn__onnx_refuse("op type not supported yet (ConvTranspose and Resize/Upsample are coming as graph "
-                                  "nodes of their own; see docs/ONNX.md)");
+    if (!strcmp(op, "ConvTranspose")) return oclnn__onnx_conv_transpose(c);
+    if (!strcmp(op, "Resize")) return oclnn__onnx_resize(c, false);
+    if (!strcmp(op, "Upsample")) return oclnn__onnx_resize(c, true);
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
                   "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div, "
-                  "Split, Slice, Transpose (channel shuffle), Shape, Gather, Cast, Unsqueeze; see docs/ONNX.md)");
+                  "Split, Slice, Transpose (channel shuffle), Shape, Gather, Cast, Unsqueeze, ConvTranspose, Resize, Upsample; "
+                  "see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {

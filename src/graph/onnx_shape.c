@@ -257,7 +257,10 @@ oclnn_status oclnn__onnx_transpose(oclnn__onnx_node *c) {
     static const char *const known[] = {"perm", NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     const oclnn__onnx_value *x;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 5, &x));
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (x->rank != 5)
+        return oclnn__onnx_refuse("a Transpose of a rank-%d value (only the channel shuffle's Transpose (0, 2, 1, 3, 4) of a "
+                                  "(n, g, c / g, h, w) Reshape)", x->rank);
     int64_t perm[5];
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "perm", 5, 0, 0, 4, perm));
     if (x->shuffled || !oclnn__onnx_attr(c, "perm") || perm[0] != 0 || perm[1] != 2 || perm[2] != 1 || perm[3] != 3 || perm[4] != 4)
@@ -274,8 +277,36 @@ oclnn_status oclnn__onnx_slice(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     if (c->ld->opset < 10) return oclnn__onnx_refuse("Slice before opset 10 (starts and ends as attributes)");
     const oclnn__onnx_value *x;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
     oclnn__onnx_value st, en, ax, sp;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &x));
+    if (is_ints(x)) { /* a part of a shape vector (torch's sizes for interpolate) */
+        oclnn__onnx_value d, v;
+        OCLNN__TRY(oclnn__onnx_ints_of(c, 0, &d));
+        OCLNN__TRY(oclnn__onnx_ints_of(c, 1, &st));
+        OCLNN__TRY(oclnn__onnx_ints_of(c, 2, &en));
+        if (oclnn__onnx_in_name(c, 3)) {
+            OCLNN__TRY(oclnn__onnx_ints_of(c, 3, &ax));
+            if (ax.count != 1 || ax.sym[0] || (ax.ints[0] != 0 && ax.ints[0] != -1)) return oclnn__onnx_refuse("axes of a shape vector other than 0");
+        }
+        if (oclnn__onnx_in_name(c, 4)) {
+            OCLNN__TRY(oclnn__onnx_ints_of(c, 4, &sp));
+            if (sp.count != 1 || sp.sym[0] || sp.ints[0] != 1) return oclnn__onnx_refuse("steps other than 1");
+        }
+        if (d.rank != 1 || st.count != 1 || en.count != 1 || st.sym[0] || en.sym[0]) return oclnn__onnx_refuse("a Slice of a shape vector other than one range");
+        int64_t b = st.ints[0], e = en.ints[0], n = d.count;
+        if (b < 0) b += n;
+        if (e < 0) e += n;
+        b = b < 0 ? 0 : b > n ? n : b;
+        e = e < 0 ? 0 : e > n ? n : e;
+        memset(&v, 0, sizeof v);
+        v.rank = 1;
+        for (int64_t i = b; i < e; i++, v.count++) {
+            v.ints[v.count] = d.ints[i];
+            v.sym[v.count] = d.sym[i];
+        }
+        return define_ints(c, &v);
+    }
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
     OCLNN__TRY(oclnn__onnx_ints_of(c, 1, &st));
     OCLNN__TRY(oclnn__onnx_ints_of(c, 2, &en));
     if (!oclnn__onnx_in_name(c, 3)) return oclnn__onnx_refuse("no axes (only a slice of axis 1, channels)");
