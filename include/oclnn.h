@@ -409,7 +409,10 @@ typedef enum oclnn_eltwise_op {
     /* ---- issue 16 (ONNX): MobileNetV3 and EfficientNet activations and gates ---- */
     OCLNN_ELTWISE_HARDSIGMOID = 7, /**< dst = min(max(a + 3, 0), 6) / 6 (torch's hardsigmoid) */
     OCLNN_ELTWISE_HARDSWISH = 8,   /**< dst = a * min(max(a + 3, 0), 6) / 6 (torch's hardswish) */
-    OCLNN_ELTWISE_MUL = 9          /**< dst = a * b; b of shape (n, c, 1, 1) broadcasts over h, w */
+    OCLNN_ELTWISE_MUL = 9,         /**< dst = a * b; b of shape (n, c, 1, 1) broadcasts over h, w */
+    /* issue 16: slopes per channel in `scale` (LeakyRelu: all alpha; PReLU: one per channel) */
+    OCLNN_ELTWISE_LEAKY_RELU = 10, /**< dst = a < 0 ? a * scale[c] : a */
+    OCLNN_ELTWISE_ELU = 11         /**< dst = a < 0 ? scale[c] * (exp(a) - 1) : a */
 } oclnn_eltwise_op;
 
 typedef struct oclnn_eltwise_desc {
@@ -423,7 +426,8 @@ OCLNN_API oclnn_eltwise_desc oclnn_eltwise_desc_default(void);
 /**
  * Creates an element-wise operator.
  *   [in] scale, shift   OCLNN_ELTWISE_SCALE only: shape.c floats each (shift may be NULL),
- *                       copied; must be NULL for the other ops
+ *                       copied; must be NULL for the other ops, except scale (shape.c slopes
+ *                       or alphas, shift NULL) for LEAKY_RELU and ELU (issue 16)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad op, a zero dimension, a missing scale
  * or a scale given to another op; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
  */
@@ -1377,7 +1381,8 @@ typedef enum oclnn_node_op {
  *   ADAPTIVE_AVG_POOL: out_h, out_w. BATCHNORM: eps. FC: channels (out_features), bias, and
  *   kernel_h x kernel_w: the spatial size of its input (1x1 after global pooling, 7x7 in VGG),
  *   so the weight is out_features x (c * kernel_h * kernel_w) as in torch.
- *   ACTIVATION: eltwise (RELU, RELU6, SIGMOID, TANH, HARDSIGMOID or HARDSWISH).
+ *   ACTIVATION: eltwise (RELU, RELU6, SIGMOID, TANH, HARDSIGMOID or HARDSWISH; issue 16:
+ *   LEAKY_RELU or ELU, whose per-channel alphas are the node's parameter "weight").
  *   DECONV: channels (output), kernel, stride, pad, dilation, groups, bias, output_pad; its
  *   weight is c x channels/groups x kh x kw as in torch. RESIZE: resize_mode, align_corners,
  *   and scale_h/scale_w (> 0: F.interpolate's scale_factor) or else out_h x out_w (its size).

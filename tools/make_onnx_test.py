@@ -16,7 +16,8 @@ onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid,
 per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
 onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onnx_shuffle_op11.onnx:
 ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
-onnx_upsample_op9.onnx: ConvTranspose, Resize and Upsample (issue 16).
+onnx_upsample_op9.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
+onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -181,6 +182,42 @@ class UpNearest(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class Slope(nn.Module):
+    """LeakyRelu, Elu and PRelu (per channel and scalar), issue 16."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 3, padding=1)
+        self.conv2 = nn.Conv2d(6, 6, 3, padding=1)
+        self.prelu1 = nn.PReLU(6)
+        self.prelu2 = nn.PReLU()
+        self.fc = nn.Linear(6, 5)
+
+    def forward(self, x):
+        x = F.leaky_relu(self.conv1(x), 0.1)
+        x = F.elu(self.conv2(x), 0.7)
+        x = self.prelu2(self.prelu1(x - 0.5))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def slope_models(out):
+    """onnx_slope.onnx (opset 17), onnx_slope_op11.onnx: the Slope network, input (2, 3, 6, 6) in
+    onnx_slope_x.bin, PyTorch's float64 output (2 x 5) in onnx_slope_y.bin."""
+    torch.manual_seed(5)
+    m = Slope().eval()
+    with torch.no_grad():
+        m.prelu1.weight.uniform_(-0.5, 0.5)
+        m.prelu2.weight.fill_(0.3)
+    x = torch.rand(2, 3, 6, 6) * 4 - 2
+    for opset, name in ((17, "onnx_slope.onnx"), (11, "onnx_slope_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_slope_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_slope_y.bin"))
+
+
 def up_models(out):
     """onnx_up.onnx (opset 17), onnx_up_op11.onnx: the Up network; onnx_upsample_op9.onnx:
     UpNearest. Input (2, 3, 5, 5) in onnx_up_x.bin, PyTorch's float64 outputs (2 x 5) in
@@ -213,7 +250,7 @@ def refused_models(out):
         onnx.save(m, os.path.join(out, name))
 
     w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
-    model([helper.make_node("LeakyRelu", ["x"], ["y"], name="lrelu")], [], "onnx_refused_op.onnx")
+    model([helper.make_node("Erf", ["x"], ["y"], name="erf")], [], "onnx_refused_op.onnx")
     model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 0, 0])], [w],
           "onnx_refused_pads.onnx")
     model([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")], [], "onnx_dangling.onnx")
@@ -343,6 +380,7 @@ def main():
     gmax_model(out)
     shuffle_models(out)
     up_models(out)
+    slope_models(out)
 
 
 if __name__ == "__main__":

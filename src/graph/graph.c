@@ -264,6 +264,13 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
         case OCLNN_ELTWISE_TANH:
         case OCLNN_ELTWISE_HARDSIGMOID:
         case OCLNN_ELTWISE_HARDSWISH: n->out_channels = c; return OCLNN_OK;
+        case OCLNN_ELTWISE_LEAKY_RELU: /* issue 16: one alpha per channel */
+        case OCLNN_ELTWISE_ELU: {
+            uint64_t cd[1] = {c};
+            OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+            n->out_channels = c;
+            return OCLNN_OK;
+        }
         case OCLNN_ELTWISE_ADD:
         case OCLNN_ELTWISE_ADD_RELU:
         case OCLNN_ELTWISE_SCALE:

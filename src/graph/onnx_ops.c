@@ -558,6 +558,47 @@ static oclnn_status op_hardsigmoid(oclnn__onnx_node *c) {
     return add_activation(c, OCLNN_ELTWISE_HARDSIGMOID);
 }
 
+/* issue 16: LeakyRelu (alpha, default 0.01), Elu (alpha, default 1) and PRelu (a constant slope:
+ * a scalar or one per channel) as ACTIVATION nodes whose "weight" holds one alpha per channel. */
+static oclnn_status op_slope(oclnn__onnx_node *c, oclnn_eltwise_op op, bool prelu) {
+    static const char *const kalpha[] = {"alpha", NULL};
+    static const char *const none[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, prelu ? none : kalpha));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    uint32_t ch = oclnn__onnx_channels_of(c, x->node);
+    float alpha = 0.0f;
+    oclnn__onnx_const k;
+    memset(&k, 0, sizeof k);
+    if (prelu) {
+        OCLNN__TRY(oclnn__onnx_input_const(c, 1, true, &k));
+        bool per_channel = k.count == ch && ch > 1 &&
+                           (k.ndim == 1 || (k.ndim == 3 && k.dims[1] == 1 && k.dims[2] == 1) ||
+                            (k.ndim == 4 && k.dims[0] == 1 && k.dims[2] == 1 && k.dims[3] == 1));
+        if (k.count != 1 && !per_channel) {
+            free(k.data);
+            return oclnn__onnx_refuse("slope of %zu values (a scalar or one per channel of %u)", k.count, ch);
+        }
+    } else {
+        OCLNN__TRY(oclnn__onnx_attr_float(c, "alpha", op == OCLNN_ELTWISE_ELU ? 1.0f : 0.01f, &alpha));
+        if (!isfinite(alpha)) return oclnn__onnx_refuse("attribute alpha is not finite");
+    }
+    float *w = malloc((ch ? ch : 1) * sizeof *w);
+    if (!w) {
+        free(k.data);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %u alphas", ch);
+    }
+    for (uint32_t i = 0; i < ch; i++) w[i] = prelu ? k.data[k.count == 1 ? 0 : i] : alpha;
+    free(k.data);
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ACTIVATION;
+    d.eltwise = op;
+    oclnn_status st = oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    if (st == OCLNN_OK) st = oclnn__onnx_set_param(c, "weight", w, ch);
+    free(w);
+    return st;
+}
+
 /* One bound of Clip: from the attribute (opset < 11) or the optional constant input. */
 static oclnn_status clip_bound(oclnn__onnx_node *c, const char *attr, size_t input, float def, float *v) {
     if (c->ld->opset < 11) return oclnn__onnx_attr_float(c, attr, def, v);
@@ -680,12 +721,16 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "Sub")) return op_sub_div(c, AFFINE_SUB);
     if (!strcmp(op, "Div")) return op_sub_div(c, AFFINE_DIV);
     if (!strcmp(op, "ConvTranspose")) return oclnn__onnx_conv_transpose(c);
+    if (!strcmp(op, "LeakyRelu")) return op_slope(c, OCLNN_ELTWISE_LEAKY_RELU, false);
+    if (!strcmp(op, "PRelu")) return op_slope(c, OCLNN_ELTWISE_LEAKY_RELU, true);
+    if (!strcmp(op, "Elu")) return op_slope(c, OCLNN_ELTWISE_ELU, false);
     if (!strcmp(op, "Resize")) return oclnn__onnx_resize(c, false);
     if (!strcmp(op, "Upsample")) return oclnn__onnx_resize(c, true);
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
                   "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div, "
-                  "Split, Slice, Transpose (channel shuffle), Shape, Gather, Cast, Unsqueeze, ConvTranspose, Resize, Upsample; "
+                  "Split, Slice, Transpose (channel shuffle), Shape, Gather, Cast, Unsqueeze, ConvTranspose, Resize, Upsample, "
+                  "LeakyRelu, PRelu, Elu; "
                   "see docs/ONNX.md)");
 }
 

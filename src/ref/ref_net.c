@@ -57,8 +57,8 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
     case OCLNN_NODE_ADD:
         oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_ADD, in0, in1, NULL, NULL, dst);
         break;
-    case OCLNN_NODE_ACTIVATION:
-        oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, d->eltwise, in0, NULL, NULL, NULL, dst);
+    case OCLNN_NODE_ACTIVATION: /* LEAKY_RELU and ELU: alphas per channel (issue 16) */
+        oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, d->eltwise, in0, NULL, param(g, ni->name, "weight"), NULL, dst);
         break;
     case OCLNN_NODE_MUL: {
         oclnn_shape s1 = shapes[ni->inputs[1]];
