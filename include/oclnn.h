@@ -1404,11 +1404,15 @@ typedef struct oclnn_node_desc {
     double scale_h, scale_w;
     /* issue 16: CHANNEL_SHUFFLE reads input channels [channel_start, channel_start + channels) */
     uint32_t channel_start;
+    /* issue 16: CONV only: when pad_asymmetric, pad_h/pad_w pad the top/left and these the
+     * bottom/right (ONNX's asymmetric pads, a Pad folded into the conv) */
+    bool pad_asymmetric;
+    uint32_t pad_bottom, pad_right;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
     {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
-     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u}
+     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u, false, 0u, 0u}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",

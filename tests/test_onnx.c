@@ -149,6 +149,32 @@ static void test_slopes(void **state) {
     }
 }
 
+/* issue 16: zero Pads, asymmetric, folded into the Conv that reads them (tools/make_onnx_test.py's
+ * PadConv): the graph holds no Pad and the first folded conv pads asymmetrically; against
+ * PyTorch's float64 output at opsets 17 and 11. */
+static void test_pad_conv(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_padconv.onnx", OCLNN_TEST_DATA_DIR "/onnx_padconv_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        oclnn_graph *g;
+        assert_ok(oclnn_graph_load_onnx(files[i], &g, NULL));
+        int asym = 0;
+        for (size_t k = 0; k < oclnn_graph_node_count(g); k++) {
+            oclnn_node_info info;
+            assert_ok(oclnn_graph_node(g, (int)k, &info));
+            if (info.desc.op == OCLNN_NODE_CONV && info.desc.pad_asymmetric) {
+                asym++;
+                if (asym == 1) /* conv2: its pads 1 plus the Pad's top 2, left 1, bottom 1, right 0 */
+                    assert_true(info.desc.pad_h == 3 && info.desc.pad_w == 2 && info.desc.pad_bottom == 2 &&
+                                info.desc.pad_right == 1);
+            }
+        }
+        assert_int_equal(asym, 2);
+        oclnn_graph_destroy(g);
+        golden_model gm = {files[i], "onnx_padconv_x.bin", "onnx_padconv_y.bin", {2, 3, 7, 6}, 5};
+        run_golden(state, &gm);
+    }
+}
+
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
  * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
 static void test_linear(void **state) {
@@ -247,6 +273,7 @@ static void test_errors(void **state) {
     assert_error_mentions("Erf");
     assert_error_mentions("\"erf\"");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_pads.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("\"pool\" (MaxPool)");
     assert_error_mentions("asymmetric pads");
     /* issue 16: Resize modes oclnn does not compute, a Transpose other than the channel shuffle's */
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_cubic.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
@@ -272,6 +299,7 @@ int main(void) {
         TEST_ALL_CFGS(test_shuffle), /* issue 16 */
         TEST_ALL_CFGS(test_upsample),
         TEST_ALL_CFGS(test_slopes),
+        TEST_ALL_CFGS(test_pad_conv),
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

@@ -17,7 +17,8 @@ per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a 
 onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onnx_shuffle_op11.onnx:
 ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
 onnx_upsample_op9.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
-onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16).
+onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16). onnx_padconv.onnx, onnx_padconv_op11.onnx:
+zero Pads folded into Convs, asymmetric (issue 16).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -199,6 +200,49 @@ class Slope(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+def padconv_models(out):
+    """onnx_padconv.onnx (opset 17), onnx_padconv_op11.onnx (issue 16), built by hand (torch
+    exports F.pad with its pads computed at run time): Conv -> Relu -> Pad (zero; top 2, left 1,
+    bottom 1, right 0) -> Conv (stride 2, pads 1) -> Relu -> Conv with asymmetric pads
+    [1, 0, 1, 1] -> GlobalAveragePool -> Flatten -> Gemm, and PyTorch's float64 output for a
+    (2, 3, 7, 6) input in onnx_padconv_x.bin / onnx_padconv_y.bin."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    g = torch.Generator().manual_seed(6)
+    w1, b1 = torch.rand(4, 3, 3, 3, generator=g) - 0.5, torch.rand(4, generator=g) - 0.5
+    w2, b2 = torch.rand(6, 4, 3, 3, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    w3, b3 = torch.rand(6, 6, 3, 3, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    fw, fb = torch.rand(5, 6, generator=g) - 0.5, torch.rand(5, generator=g) - 0.5
+    x = torch.rand(2, 3, 7, 6, generator=g) * 2 - 1
+    for opset, name in ((17, "onnx_padconv.onnx"), (11, "onnx_padconv_op11.onnx")):
+        inits = [numpy_helper.from_array(t.numpy(), n) for t, n in
+                 ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"), (b3, "b3"), (fw, "fw"), (fb, "fb"))]
+        inits.append(numpy_helper.from_array(np.array([0, 0, 2, 1, 0, 0, 1, 0], np.int64), "pads"))
+        nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+                 helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+                 helper.make_node("Pad", ["r1", "pads"], ["p"], name="pad", mode="constant"),
+                 helper.make_node("Conv", ["p", "w2", "b2"], ["c2"], name="conv2", strides=[2, 2], pads=[1, 1, 1, 1]),
+                 helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
+                 helper.make_node("Conv", ["r2", "w3", "b3"], ["c3"], name="conv3", pads=[1, 0, 1, 1]),
+                 helper.make_node("GlobalAveragePool", ["c3"], ["g"], name="gap"),
+                 helper.make_node("Flatten", ["g"], ["f"], name="flat"),
+                 helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], name="fc", transB=1)]
+        xi = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3, 7, 6])
+        yo = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        m = helper.make_model(helper.make_graph(nodes, "g", [xi], [yo], inits),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(out, name))
+    d = lambda t: t.double()
+    with torch.no_grad():
+        h = F.pad(F.relu(F.conv2d(d(x), d(w1), d(b1), padding=1)), (1, 0, 2, 1))
+        h = F.relu(F.conv2d(h, d(w2), d(b2), stride=2, padding=1))
+        h = F.conv2d(F.pad(h, (0, 1, 1, 1)), d(w3), d(b3))
+        y = F.linear(h.mean((2, 3)), d(fw), d(fb)).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_padconv_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_padconv_y.bin"))
+
+
 def slope_models(out):
     """onnx_slope.onnx (opset 17), onnx_slope_op11.onnx: the Slope network, input (2, 3, 6, 6) in
     onnx_slope_x.bin, PyTorch's float64 output (2 x 5) in onnx_slope_y.bin."""
@@ -251,8 +295,8 @@ def refused_models(out):
 
     w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
     model([helper.make_node("Erf", ["x"], ["y"], name="erf")], [], "onnx_refused_op.onnx")
-    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 0, 0])], [w],
-          "onnx_refused_pads.onnx")
+    model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], pads=[1, 1, 0, 0])], [],
+          "onnx_refused_pads.onnx")  # Conv takes asymmetric pads since issue 16; pooling does not
     model([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")], [], "onnx_dangling.onnx")
     e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
     e.data_location = TensorProto.EXTERNAL
@@ -381,6 +425,7 @@ def main():
     shuffle_models(out)
     up_models(out)
     slope_models(out)
+    padconv_models(out)
 
 
 if __name__ == "__main__":

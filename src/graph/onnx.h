@@ -52,7 +52,8 @@ typedef struct oclnn__onnx_loader {
     oclnn__onnx_value *values;          /* open addressing by name, cap a power of two */
     size_t value_cap, value_count;
     unsigned char *consumed;            /* per ONNX node: folded into an earlier one */
-    uint32_t (*pool_pad)[3];            /* per ONNX node: {set, h, w} of a Pad folded into this AveragePool */
+    uint32_t (*pool_pad)[5];            /* per ONNX node: {set, top, left, bottom, right} of a Pad folded
+                                           into this AveragePool or (issue 16) Conv */
 } oclnn__onnx_loader;
 
 /* The value named `name`, or NULL. */

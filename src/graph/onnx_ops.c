@@ -33,7 +33,19 @@ static oclnn_status op_conv(oclnn__onnx_node *c) {
     d.op = OCLNN_NODE_CONV;
     int auto_pad;
     OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
-    OCLNN__TRY(oclnn__onnx_attr_pads(c, &d.pad_h, &d.pad_w));
+    /* issue 16: pads [top, left, bottom, right] may be asymmetric, plus a zero Pad folded here */
+    int64_t p[4];
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "pads", 4, 0, 0, 1 << 16, p));
+    const uint32_t *fold = c->ld->pool_pad[c->index];
+    if (fold[0] && auto_pad == 2) return oclnn__onnx_refuse("a Pad before a Conv with auto_pad SAME");
+    for (int i = 0; i < 4 && fold[0]; i++) p[i] += fold[1 + i];
+    d.pad_h = (uint32_t)p[0];
+    d.pad_w = (uint32_t)p[1];
+    if (p[0] != p[2] || p[1] != p[3]) {
+        d.pad_asymmetric = true;
+        d.pad_bottom = (uint32_t)p[2];
+        d.pad_right = (uint32_t)p[3];
+    }
     oclnn__onnx_const w, b;
     oclnn_status st = oclnn__onnx_input_const(c, 1, true, &w);
     if (st == OCLNN_OK) st = oclnn__onnx_input_const(c, 2, false, &b);
@@ -135,9 +147,11 @@ static oclnn_status op_pool(oclnn__onnx_node *c, bool max) {
     d.ceil_mode = ceil_mode != 0;
     d.count_include_pad = cip != 0;
     if (c->ld->pool_pad[c->index][0]) {
+        const uint32_t *f = c->ld->pool_pad[c->index];
         if (d.pad_h || d.pad_w || d.ceil_mode) return oclnn__onnx_refuse("a Pad before a padded or ceil_mode pool");
-        d.pad_h = c->ld->pool_pad[c->index][1];
-        d.pad_w = c->ld->pool_pad[c->index][2];
+        if (f[1] != f[3] || f[2] != f[4]) return oclnn__onnx_refuse("an asymmetric Pad before an AveragePool");
+        d.pad_h = f[1];
+        d.pad_w = f[2];
         d.count_include_pad = true; /* zeros padded before the pool count in its average */
     }
     return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
@@ -518,12 +532,19 @@ static oclnn_status op_pad(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
     size_t j = oclnn__onnx_only_consumer(c, c->n->output[0]);
     const Onnx__GraphProto *gp = c->ld->model->graph;
-    if (n != 8 || value != 0.0f || p[0] || p[1] || p[4] || p[5] || p[2] != p[6] || p[3] != p[7] || p[2] < 0 ||
-        p[3] < 0 || j == SIZE_MAX || strcmp(gp->node[j]->op_type ? gp->node[j]->op_type : "", "AveragePool"))
-        return oclnn__onnx_refuse("only a zero, symmetric pad of h and w read by one AveragePool is supported");
+    const char *next = j == SIZE_MAX ? "" : gp->node[j]->op_type ? gp->node[j]->op_type : "";
+    if (n != 8 || value != 0.0f || p[0] || p[1] || p[4] || p[5] || p[2] < 0 || p[3] < 0 || p[6] < 0 || p[7] < 0 ||
+        p[2] > (1 << 16) || p[3] > (1 << 16) || p[6] > (1 << 16) || p[7] > (1 << 16) ||
+        (strcmp(next, "AveragePool") && strcmp(next, "Conv")) || (!strcmp(next, "AveragePool") && (p[2] != p[6] || p[3] != p[7])))
+        return oclnn__onnx_refuse("only a zero pad of h and w read by one Conv, or a symmetric one read by one AveragePool, "
+                                  "is supported (it is folded into that node's padding)");
+    if (!gp->node[j]->n_input || strcmp(gp->node[j]->input[0] ? gp->node[j]->input[0] : "", c->n->output[0]))
+        return oclnn__onnx_refuse("the padded value is not the data input of the Conv or AveragePool that reads it");
     c->ld->pool_pad[j][0] = 1;
     c->ld->pool_pad[j][1] = (uint32_t)p[2];
     c->ld->pool_pad[j][2] = (uint32_t)p[3];
+    c->ld->pool_pad[j][3] = (uint32_t)p[6];
+    c->ld->pool_pad[j][4] = (uint32_t)p[7];
     return oclnn__onnx_define_node(c, 0, x->node, 4);
 }
 

@@ -42,6 +42,10 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
         cd.padding.mode = OCLNN_PAD_EXPLICIT;
         cd.padding.top = cd.padding.bottom = d->pad_h;
         cd.padding.left = cd.padding.right = d->pad_w;
+        if (d->pad_asymmetric) { /* issue 16 */
+            cd.padding.bottom = d->pad_bottom;
+            cd.padding.right = d->pad_right;
+        }
         cd.has_bias = d->bias;
         oclnn__ref_conv2d(&cd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
                           d->bias ? param(g, ni->name, "bias") : NULL, NULL, dst);
