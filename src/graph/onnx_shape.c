@@ -70,6 +70,7 @@ static oclnn_status shape_of(oclnn__onnx_node *c) {
     v.ints[0] = c->ld->input.n;
     v.sym[0] = c->ld->input.n ? OCLNN__ONNX_KNOWN : OCLNN__ONNX_BATCH;
     if (x->rank == 2) {
+        if ((uint64_t)s.c * s.h > (1ull << 40) || s.w > (1u << 20)) return oclnn__onnx_refuse("Shape of a value too large");
         v.ints[1] = (int64_t)s.c * s.h * s.w;
     } else {
         v.ints[1] = s.c;
@@ -170,8 +171,8 @@ static oclnn_status arith(oclnn__onnx_node *c, char op) {
             v.sym[i] = OCLNN__ONNX_FROM_BATCH;
             continue;
         }
-        if (x < -(1ll << 40) || x > (1ll << 40) || y < -(1ll << 40) || y > (1ll << 40))
-            return oclnn__onnx_refuse("shape arithmetic on values beyond 2^40");
+        if (x < -(1ll << 31) || x > (1ll << 31) || y < -(1ll << 31) || y > (1ll << 31)) /* no overflow below */
+            return oclnn__onnx_refuse("shape arithmetic on values beyond 2^31");
         if (op == '/' && y == 0) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "division by zero");
         v.ints[i] = op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : x / y;
     }
@@ -238,7 +239,7 @@ oclnn_status oclnn__onnx_reshape_nd(oclnn__onnx_node *c, const oclnn__onnx_value
     OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
     if (x->rank == 4) {
         bool ok = is_batch(c, s, 0, allowzero) && !s->sym[1] && !s->sym[2] && s->ints[1] >= 1 && s->ints[2] >= 1 &&
-                  s->ints[1] * s->ints[2] == (int64_t)xs.c && is_dim(s, 3, xs.h) && is_dim(s, 4, xs.w);
+                  s->ints[1] <= (int64_t)xs.c && s->ints[2] <= (int64_t)xs.c && s->ints[1] * s->ints[2] == (int64_t)xs.c && is_dim(s, 3, xs.h) && is_dim(s, 4, xs.w);
         if (!ok) return oclnn__onnx_refuse("a Reshape to 5-D other than (n, g, c / g, h, w) of (n, %u, %u, %u)", xs.c, xs.h, xs.w);
         oclnn__onnx_value v = *x;
         v.rank = 5;

@@ -154,8 +154,11 @@ oclnn_status oclnn__onnx_resize(oclnn__onnx_node *c, bool upsample) {
             return oclnn__onnx_refuse("scales (%g, %g) are not positive and finite", (double)scales[2], (double)scales[3]);
         d.scale_h = scales[2];
         d.scale_w = scales[3];
-        d.out_h = (uint32_t)floor((double)xs.h * d.scale_h);
-        d.out_w = (uint32_t)floor((double)xs.w * d.scale_w);
+        double oh = floor((double)xs.h * d.scale_h), ow = floor((double)xs.w * d.scale_w);
+        if (!(oh >= 1 && oh <= (1 << 24) && ow >= 1 && ow <= (1 << 24)))
+            return oclnn__onnx_refuse("scales (%g, %g) give an empty or too large output", d.scale_h, d.scale_w);
+        d.out_h = (uint32_t)oh;
+        d.out_w = (uint32_t)ow;
     } else {
         if (upsample || !oclnn__onnx_in_name(c, 3)) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "neither scales nor sizes");
         oclnn__onnx_value s;
