@@ -149,8 +149,9 @@ static void test_slopes(void **state) {
     }
 }
 
-/* issue 16: zero Pads, asymmetric, folded into the Conv that reads them (tools/make_onnx_test.py's
- * PadConv): the graph holds no Pad and the first folded conv pads asymmetrically; against
+/* issue 16: zero Pads, asymmetric, folded into the Conv that reads them, asymmetric Conv pads, and
+ * auto_pad SAME_UPPER with a stride and SAME_LOWER with an even kernel (tools/make_onnx_test.py's
+ * padconv_models): the graph holds no Pad and four convs pad asymmetrically; against
  * PyTorch's float64 output at opsets 17 and 11. */
 static void test_pad_conv(void **state) {
     static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_padconv.onnx", OCLNN_TEST_DATA_DIR "/onnx_padconv_op11.onnx"};
@@ -168,7 +169,7 @@ static void test_pad_conv(void **state) {
                                 info.desc.pad_right == 1);
             }
         }
-        assert_int_equal(asym, 2);
+        assert_int_equal(asym, 4); /* conv2, conv3, and the SAME_UPPER and SAME_LOWER convs */
         oclnn_graph_destroy(g);
         golden_model gm = {files[i], "onnx_padconv_x.bin", "onnx_padconv_y.bin", {2, 3, 7, 6}, 5};
         run_golden(state, &gm);

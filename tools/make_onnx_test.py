@@ -204,7 +204,8 @@ def padconv_models(out):
     """onnx_padconv.onnx (opset 17), onnx_padconv_op11.onnx (issue 16), built by hand (torch
     exports F.pad with its pads computed at run time): Conv -> Relu -> Pad (zero; top 2, left 1,
     bottom 1, right 0) -> Conv (stride 2, pads 1) -> Relu -> Conv with asymmetric pads
-    [1, 0, 1, 1] -> GlobalAveragePool -> Flatten -> Gemm, and PyTorch's float64 output for a
+    [1, 0, 1, 1] -> Conv 2x2 stride 2 auto_pad SAME_UPPER -> Conv 2x2 auto_pad SAME_LOWER ->
+    GlobalAveragePool -> Flatten -> Gemm, and PyTorch's float64 output for a
     (2, 3, 7, 6) input in onnx_padconv_x.bin / onnx_padconv_y.bin."""
     import numpy as np
     import onnx
@@ -215,9 +216,12 @@ def padconv_models(out):
     w3, b3 = torch.rand(6, 6, 3, 3, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
     fw, fb = torch.rand(5, 6, generator=g) - 0.5, torch.rand(5, generator=g) - 0.5
     x = torch.rand(2, 3, 7, 6, generator=g) * 2 - 1
+    w4, b4 = torch.rand(6, 6, 2, 2, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    w5, b5 = torch.rand(6, 6, 2, 2, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
     for opset, name in ((17, "onnx_padconv.onnx"), (11, "onnx_padconv_op11.onnx")):
         inits = [numpy_helper.from_array(t.numpy(), n) for t, n in
-                 ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"), (b3, "b3"), (fw, "fw"), (fb, "fb"))]
+                 ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"), (b3, "b3"), (fw, "fw"), (fb, "fb"),
+                  (w4, "w4"), (b4, "b4"), (w5, "w5"), (b5, "b5"))]
         inits.append(numpy_helper.from_array(np.array([0, 0, 2, 1, 0, 0, 1, 0], np.int64), "pads"))
         nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
                  helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
@@ -225,7 +229,10 @@ def padconv_models(out):
                  helper.make_node("Conv", ["p", "w2", "b2"], ["c2"], name="conv2", strides=[2, 2], pads=[1, 1, 1, 1]),
                  helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
                  helper.make_node("Conv", ["r2", "w3", "b3"], ["c3"], name="conv3", pads=[1, 0, 1, 1]),
-                 helper.make_node("GlobalAveragePool", ["c3"], ["g"], name="gap"),
+                 helper.make_node("Conv", ["c3", "w4", "b4"], ["c4"], name="conv4", strides=[2, 2],
+                                  auto_pad="SAME_UPPER"),
+                 helper.make_node("Conv", ["c4", "w5", "b5"], ["c5"], name="conv5", auto_pad="SAME_LOWER"),
+                 helper.make_node("GlobalAveragePool", ["c5"], ["g"], name="gap"),
                  helper.make_node("Flatten", ["g"], ["f"], name="flat"),
                  helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], name="fc", transB=1)]
         xi = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3, 7, 6])
@@ -237,7 +244,9 @@ def padconv_models(out):
     with torch.no_grad():
         h = F.pad(F.relu(F.conv2d(d(x), d(w1), d(b1), padding=1)), (1, 0, 2, 1))
         h = F.relu(F.conv2d(h, d(w2), d(b2), stride=2, padding=1))
-        h = F.conv2d(F.pad(h, (0, 1, 1, 1)), d(w3), d(b3))
+        h = F.conv2d(F.pad(h, (0, 1, 1, 1)), d(w3), d(b3))                  # 5x3
+        h = F.conv2d(F.pad(h, (0, 1, 0, 1)), d(w4), d(b4), stride=2)          # SAME_UPPER: 3x2
+        h = F.conv2d(F.pad(h, (1, 0, 1, 0)), d(w5), d(b5))                    # SAME_LOWER
         y = F.linear(h.mean((2, 3)), d(fw), d(fb)).float()
     x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_padconv_x.bin"))
     y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_padconv_y.bin"))

@@ -62,12 +62,31 @@ static oclnn_status op_conv(oclnn__onnx_node *c) {
     if (st == OCLNN_OK && b.t && !oclnn__onnx_is_vector(&b, (size_t)w.dims[0], false))
         st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "bias has %zu values for %lld output channels", b.count, (long long)w.dims[0]);
     if (st == OCLNN_OK && auto_pad == 2) {
-        /* SAME pads (k - 1) * d in all when the stride is 1, whatever the input size. */
-        int64_t th = (w.dims[2] - 1) * dil[0], tw = (w.dims[3] - 1) * dil[1];
-        if (strides[0] != 1 || strides[1] != 1) st = oclnn__onnx_refuse("auto_pad SAME with a stride over 1 (pads depend on the size)");
-        else if (th % 2 || tw % 2) st = oclnn__onnx_refuse("auto_pad SAME with an even kernel (asymmetric pads)");
-        d.pad_h = (uint32_t)(th / 2);
-        d.pad_w = (uint32_t)(tw / 2);
+        /* SAME pads (k - 1) * d in all when the stride is 1, whatever the input size; with a
+         * stride, (ceil(in / s) - 1) * s + (k - 1) * d + 1 - in, which needs the input size
+         * (issue 16). The odd pixel goes to the end (SAME_UPPER) or the start (SAME_LOWER). */
+        const Onnx__AttributeProto *ap = oclnn__onnx_attr(c, "auto_pad");
+        bool lower = ap->s.len == 10 && !memcmp(ap->s.data, "SAME_LOWER", 10);
+        int64_t total[2] = {(w.dims[2] - 1) * dil[0], (w.dims[3] - 1) * dil[1]};
+        if (strides[0] != 1 || strides[1] != 1) {
+            oclnn_shape xs;
+            st = oclnn__onnx_node_shape(c, x->node, &xs);
+            int64_t in[2] = {xs.h, xs.w};
+            for (int i = 0; i < 2 && st == OCLNN_OK; i++) {
+                int64_t out = (in[i] + strides[i] - 1) / strides[i];
+                total[i] = (out - 1) * strides[i] + total[i] + 1 - in[i];
+                if (total[i] < 0) total[i] = 0;
+            }
+        }
+        int64_t begin[2] = {lower ? (total[0] + 1) / 2 : total[0] / 2, lower ? (total[1] + 1) / 2 : total[1] / 2};
+        if (st == OCLNN_OK && (total[0] > (1 << 20) || total[1] > (1 << 20))) st = oclnn__onnx_refuse("auto_pad SAME pads too large");
+        d.pad_h = (uint32_t)begin[0];
+        d.pad_w = (uint32_t)begin[1];
+        if (total[0] != 2 * begin[0] || total[1] != 2 * begin[1]) {
+            d.pad_asymmetric = true;
+            d.pad_bottom = (uint32_t)(total[0] - begin[0]);
+            d.pad_right = (uint32_t)(total[1] - begin[1]);
+        }
     }
     if (st == OCLNN_OK) {
         d.channels = (uint32_t)w.dims[0];
