@@ -126,7 +126,8 @@ static void test_shuffle(void **state) {
 /* issue 16 on issue 18's nodes (tools/make_onnx_test.py's Up and UpNearest): ConvTranspose
  * (stride 2, padding, output_padding, groups, bias; and 2x2 without bias) as deconv, Resize
  * bilinear half_pixel by a scale and align_corners to a size (from Shape/Slice/Concat), nearest
- * asymmetric/floor by a scale and to a size, at opsets 17 and 11, and Upsample (opset 9), against
+ * asymmetric/floor by a scale and to a size, at opsets 17 and 11, Upsample (opset 9) and the same
+ * as an opset-10 Resize (whose defaults are Upsample's), against
  * PyTorch's float64 output on both backends and layouts. Outputs of magnitude ~0.5. */
 static void test_upsample(void **state) {
     static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_up.onnx", OCLNN_TEST_DATA_DIR "/onnx_up_op11.onnx"};
@@ -135,6 +136,8 @@ static void test_upsample(void **state) {
         run_golden(state, &gm);
     }
     golden_model gm = {OCLNN_TEST_DATA_DIR "/onnx_upsample_op9.onnx", "onnx_up_x.bin", "onnx_upsample_y.bin", {2, 3, 5, 5}, 5};
+    run_golden(state, &gm);
+    gm.file = OCLNN_TEST_DATA_DIR "/onnx_resize_op10.onnx"; /* the same as an opset-10 Resize */
     run_golden(state, &gm);
 }
 

@@ -16,7 +16,7 @@ onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid,
 per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
 onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onnx_shuffle_op11.onnx:
 ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
-onnx_upsample_op9.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
+onnx_upsample_op9.onnx, onnx_resize_op10.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
 onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16). onnx_padconv.onnx, onnx_padconv_op11.onnx:
 zero Pads folded into Convs, asymmetric (issue 16).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
@@ -287,6 +287,19 @@ def up_models(out):
         with torch.no_grad():
             m.double()(x.double()).float().numpy().astype("<f4").tofile(os.path.join(out, y))
     x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_up_x.bin"))
+    resize_op10(out)
+
+
+def resize_op10(out):
+    """onnx_resize_op10.onnx: onnx_upsample_op9.onnx with its Upsample as an opset-10 Resize (the
+    same x_in = x_out / scale, nearest by floor); PyTorch's output is onnx_upsample_y.bin."""
+    import onnx
+    m = onnx.load(os.path.join(out, "onnx_upsample_op9.onnx"))
+    for n in m.graph.node:
+        if n.op_type == "Upsample":
+            n.op_type = "Resize"
+    m.opset_import[0].version = 10
+    onnx.save(m, os.path.join(out, "onnx_resize_op10.onnx"))
 
 
 def refused_models(out):

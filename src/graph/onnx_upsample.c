@@ -95,10 +95,12 @@ oclnn_status oclnn__onnx_resize(oclnn__onnx_node *c, bool upsample) {
     static const char *const kup[] = {"mode", "scales", NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, upsample ? kup : kresize));
     char mode[16], ctm[32], nearest[32];
+    /* Upsample and opset-10 Resize: x_in = x_out / scale, nearest by floor (no attributes for it) */
+    const bool legacy = upsample || c->ld->opset < 11;
     if (!str_attr(c, "mode", "nearest", mode, sizeof mode)) return oclnn__onnx_refuse("attribute mode is not a known string");
-    if (!str_attr(c, "coordinate_transformation_mode", upsample ? "asymmetric" : "half_pixel", ctm, sizeof ctm))
+    if (!str_attr(c, "coordinate_transformation_mode", legacy ? "asymmetric" : "half_pixel", ctm, sizeof ctm))
         return oclnn__onnx_refuse("attribute coordinate_transformation_mode is not a known string");
-    if (!str_attr(c, "nearest_mode", "round_prefer_floor", nearest, sizeof nearest))
+    if (!str_attr(c, "nearest_mode", legacy ? "floor" : "round_prefer_floor", nearest, sizeof nearest))
         return oclnn__onnx_refuse("attribute nearest_mode is not a known string");
     int64_t exclude;
     OCLNN__TRY(oclnn__onnx_attr_int(c, "exclude_outside", 0, &exclude));
@@ -111,11 +113,13 @@ oclnn_status oclnn__onnx_resize(oclnn__onnx_node *c, bool upsample) {
         if (strcmp(ctm, "asymmetric"))
             return oclnn__onnx_refuse("attribute coordinate_transformation_mode \"%s\" with mode nearest (only asymmetric, "
                                       "torch's nearest)", ctm);
-        if (!upsample && strcmp(nearest, "floor"))
+        if (strcmp(nearest, "floor"))
             return oclnn__onnx_refuse("attribute nearest_mode \"%s\" (only floor, torch's nearest)", nearest);
     } else if (!strcmp(mode, "linear") || (upsample && !strcmp(mode, "bilinear"))) {
         d.resize_mode = OCLNN_RESIZE_BILINEAR;
-        if (upsample) return oclnn__onnx_refuse("attribute mode linear of Upsample (asymmetric coordinates; torch's bilinear is Resize)");
+        if (legacy)
+            return oclnn__onnx_refuse("attribute mode linear of Upsample or an opset-10 Resize (asymmetric coordinates; torch's "
+                                      "bilinear is Resize from opset 11)");
         if (!strcmp(ctm, "align_corners")) d.align_corners = true;
         else if (!strcmp(ctm, "pytorch_half_pixel")) pytorch_half = true;
         else if (strcmp(ctm, "half_pixel"))
