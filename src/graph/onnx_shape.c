@@ -189,10 +189,8 @@ oclnn_status oclnn__onnx_shape_op(oclnn__onnx_node *c, bool *handled) {
     bool any = false;
     for (size_t i = 0; i < c->n->n_input; i++) {
         const char *name = oclnn__onnx_in_name(c, i);
-        any = any || (name && is_ints(oclnn__onnx_find(c->ld, name)) &&
-                      (oclnn__onnx_find(c->ld, name)->kind == OCLNN__ONNX_VALUE_INTS || strcmp(op, "Concat")));
+        any = any || (name && is_ints(oclnn__onnx_find(c->ld, name)));
     }
-    /* a Concat of int64 constants only stays with the graph's Concat (refused there) */
     *handled = any;
     if (!any) return OCLNN_OK;
     if (!strcmp(op, "Concat")) return concat_ints(c);
