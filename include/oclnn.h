@@ -372,6 +372,31 @@ OCLNN_API oclnn_status oclnn_concat_output_shape(const oclnn_shape *inputs, size
 OCLNN_API oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs,
                                         oclnn_tensor *dst);
 
+/* ---- issue 16: channel shuffle and channel slices (ShuffleNet) ---- */
+/**
+ * Channels [start, start + count) of the input, shuffled in `groups` (ShuffleNet's channel
+ * shuffle: view as (groups, count / groups), transpose, flatten):
+ *   dst[n, j] = src[n, start + (j % groups) * (count / groups) + j / groups]
+ * groups 1 is a plain channel slice (Split, Slice and torch.chunk along channels). The output is
+ * (n, count, h, w). Runs as `groups` strided copies on the backend.
+ */
+typedef struct oclnn_channel_shuffle_desc {
+    oclnn_shape input;
+    uint32_t start;  /**< first input channel read */
+    uint32_t count;  /**< channels read and written; a multiple of groups; start + count <= c */
+    uint32_t groups; /**< 1: a slice */
+} oclnn_channel_shuffle_desc;
+#define OCLNN_CHANNEL_SHUFFLE_DESC_INIT {{0, 0, 0, 0}, 0u, 0u, 1u}
+OCLNN_API oclnn_channel_shuffle_desc oclnn_channel_shuffle_desc_default(void);
+/** Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT naming the field (a zero dimension, count 0,
+ * start + count beyond the channels, groups 0 or not dividing count); OCLNN_ERROR_OUT_OF_MEMORY. */
+OCLNN_API oclnn_status oclnn_channel_shuffle_create(oclnn_context *ctx,
+                                                    const oclnn_channel_shuffle_desc *desc,
+                                                    oclnn_op **out);
+/** dst (n, count, h, w) from src (the desc's input shape); src and dst must not overlap. */
+OCLNN_API oclnn_status oclnn_channel_shuffle_run(oclnn_op *op, const oclnn_tensor *src,
+                                                 oclnn_tensor *dst);
+
 /** Element-wise operations (named apart from the convolution's fused oclnn_activation). */
 typedef enum oclnn_eltwise_op {
     OCLNN_ELTWISE_ADD = 0,      /**< dst = a + b (residual) */
@@ -384,7 +409,10 @@ typedef enum oclnn_eltwise_op {
     /* ---- issue 16 (ONNX): MobileNetV3 and EfficientNet activations and gates ---- */
     OCLNN_ELTWISE_HARDSIGMOID = 7, /**< dst = min(max(a + 3, 0), 6) / 6 (torch's hardsigmoid) */
     OCLNN_ELTWISE_HARDSWISH = 8,   /**< dst = a * min(max(a + 3, 0), 6) / 6 (torch's hardswish) */
-    OCLNN_ELTWISE_MUL = 9          /**< dst = a * b; b of shape (n, c, 1, 1) broadcasts over h, w */
+    OCLNN_ELTWISE_MUL = 9,         /**< dst = a * b; b of shape (n, c, 1, 1) broadcasts over h, w */
+    /* issue 16: slopes per channel in `scale` (LeakyRelu: all alpha; PReLU: one per channel) */
+    OCLNN_ELTWISE_LEAKY_RELU = 10, /**< dst = a < 0 ? a * scale[c] : a */
+    OCLNN_ELTWISE_ELU = 11         /**< dst = a < 0 ? scale[c] * (exp(a) - 1) : a */
 } oclnn_eltwise_op;
 
 typedef struct oclnn_eltwise_desc {
@@ -398,7 +426,8 @@ OCLNN_API oclnn_eltwise_desc oclnn_eltwise_desc_default(void);
 /**
  * Creates an element-wise operator.
  *   [in] scale, shift   OCLNN_ELTWISE_SCALE only: shape.c floats each (shift may be NULL),
- *                       copied; must be NULL for the other ops
+ *                       copied; must be NULL for the other ops, except scale (shape.c slopes
+ *                       or alphas, shift NULL) for LEAKY_RELU and ELU (issue 16)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT for a bad op, a zero dimension, a missing scale
  * or a scale given to another op; OCLNN_ERROR_(DEVICE_)OUT_OF_MEMORY.
  */
@@ -1347,7 +1376,9 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_GLOBAL_MAX_POOL = 13,  /**< max over h and w to (n, c, 1, 1) (1 input) */
     /* issue 18 (numbers 20+ so that other families' additions do not collide) */
     OCLNN_NODE_DECONV = 20, /**< 2-D transposed convolution, torch's ConvTranspose2d (1 input) */
-    OCLNN_NODE_RESIZE = 21  /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
+    OCLNN_NODE_RESIZE = 21, /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
+    /* issue 16 (numbers 30+): ShuffleNet's channel shuffle and channel slices */
+    OCLNN_NODE_CHANNEL_SHUFFLE = 30 /**< oclnn_channel_shuffle: channels, groups, channel_start (1 input) */
 } oclnn_node_op;
 
 /**
@@ -1357,10 +1388,12 @@ typedef enum oclnn_node_op {
  *   ADAPTIVE_AVG_POOL: out_h, out_w. BATCHNORM: eps. FC: channels (out_features), bias, and
  *   kernel_h x kernel_w: the spatial size of its input (1x1 after global pooling, 7x7 in VGG),
  *   so the weight is out_features x (c * kernel_h * kernel_w) as in torch.
- *   ACTIVATION: eltwise (RELU, RELU6, SIGMOID, TANH, HARDSIGMOID or HARDSWISH).
+ *   ACTIVATION: eltwise (RELU, RELU6, SIGMOID, TANH, HARDSIGMOID or HARDSWISH; issue 16:
+ *   LEAKY_RELU or ELU, whose per-channel alphas are the node's parameter "weight").
  *   DECONV: channels (output), kernel, stride, pad, dilation, groups, bias, output_pad; its
  *   weight is c x channels/groups x kh x kw as in torch. RESIZE: resize_mode, align_corners,
  *   and scale_h/scale_w (> 0: F.interpolate's scale_factor) or else out_h x out_w (its size).
+ *   CHANNEL_SHUFFLE (issue 16): channels (output count), groups (1: a slice), channel_start.
  */
 typedef struct oclnn_node_desc {
     oclnn_node_op op;
@@ -1376,15 +1409,22 @@ typedef struct oclnn_node_desc {
     oclnn_resize_mode resize_mode;
     bool align_corners;
     double scale_h, scale_w;
+    /* issue 16: CHANNEL_SHUFFLE reads input channels [channel_start, channel_start + channels) */
+    uint32_t channel_start;
+    /* issue 16: CONV only: when pad_asymmetric, pad_h/pad_w pad the top/left and these the
+     * bottom/right (ONNX's asymmetric pads, a Pad folded into the conv) */
+    bool pad_asymmetric;
+    uint32_t pad_bottom, pad_right;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
     {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
-     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0}
+     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u, false, 0u, 0u}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
- * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize";
+ * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize",
+ * "channel_shuffle" (issue 16);
  * "" for a value out of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 

@@ -203,8 +203,76 @@ static void test_concat_errors(void **state) {
     oclnn_op_destroy(op);
 }
 
+/* issue 16: channel shuffle (ShuffleNet's, groups 2 and 3) and channel slices (groups 1), from
+ * a dense tensor or a view, into a dense tensor or a view, against the double reference (the
+ * definition: dst[j] = src[start + (j % g) * (count / g) + j / g]). A copy: exact. */
+static void test_channel_shuffle(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_layout layout = TEST_CFG(state)->layout;
+    static const struct {
+        oclnn_shape in;
+        uint32_t start, count, groups;
+    } cases[] = {
+        {{2, 116, 7, 5}, 0, 116, 2}, {{1, 12, 3, 3}, 0, 12, 3}, {{2, 10, 4, 3}, 5, 5, 1},
+        {{2, 10, 4, 3}, 0, 5, 1},    {{3, 9, 1, 1}, 2, 6, 2},   {{1, 4, 2, 2}, 0, 4, 4},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        oclnn_channel_shuffle_desc d = oclnn_channel_shuffle_desc_default();
+        d.input = cases[k].in;
+        d.start = cases[k].start;
+        d.count = cases[k].count;
+        d.groups = cases[k].groups;
+        oclnn_shape os = d.input;
+        os.c = d.count;
+        float *x = alloc_random(shape_count(d.input), (uint32_t)k + 7, -1, 1), *ref = malloc(shape_count(os) * 4);
+        assert_non_null(ref);
+        oclnn__ref_channel_shuffle(&d, OCLNN_LAYOUT_NCHW, x, ref);
+        oclnn_tensor *src = make_tensor(ctx, d.input, layout, k % 2 == 1, x);
+        oclnn_tensor *dst = make_tensor(ctx, os, layout, k % 3 == 2, NULL);
+        oclnn_op *op;
+        assert_ok(oclnn_channel_shuffle_create(ctx, &d, &op));
+        assert_string_equal(oclnn_op_algorithm(op), d.groups > 1 ? "shuffle" : "slice");
+        assert_ok(oclnn_channel_shuffle_run(op, src, dst));
+        float *got = read_nchw(dst);
+        assert_close(got, ref, shape_count(os), TOL_EXACT, TOL_EXACT,
+                     bench_line(ctx, layout, "channel_shuffle %u,%u,%u,%u start %u count %u groups %u", d.input.n,
+                                d.input.c, d.input.h, d.input.w, d.start, d.count, d.groups));
+        oclnn_tensor_destroy(src);
+        oclnn_tensor_destroy(dst);
+        oclnn_op_destroy(op);
+        free(x);
+        free(ref);
+        free(got);
+    }
+    /* bad descriptors and tensors */
+    oclnn_channel_shuffle_desc d = oclnn_channel_shuffle_desc_default();
+    oclnn_op *op;
+    d.input = (oclnn_shape){1, 6, 2, 2};
+    d.count = 6;
+    d.groups = 4;
+    assert_status(oclnn_channel_shuffle_create(ctx, &d, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("groups (4) does not divide");
+    d.groups = 1;
+    d.start = 1;
+    assert_status(oclnn_channel_shuffle_create(ctx, &d, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("exceeds the 6 input channels");
+    d.count = 0;
+    assert_status(oclnn_channel_shuffle_create(ctx, &d, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("count is 0");
+    assert_status(oclnn_channel_shuffle_create(ctx, NULL, &op), OCLNN_ERROR_INVALID_ARGUMENT);
+    d.count = 3;
+    assert_ok(oclnn_channel_shuffle_create(ctx, &d, &op));
+    oclnn_tensor *a;
+    assert_ok(oclnn_tensor_create(ctx, d.input, OCLNN_LAYOUT_AUTO, &a));
+    assert_status(oclnn_channel_shuffle_run(op, a, a), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("dst shape");
+    oclnn_tensor_destroy(a);
+    oclnn_op_destroy(op);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        TEST_ALL_CFGS(test_channel_shuffle), /* issue 16 */
         TEST_ALL_CFGS(test_concat_op),
         TEST_ALL_CFGS(test_concat_zero_copy),
         TEST_ALL_CFGS(test_concat_errors),

@@ -20,7 +20,7 @@ static const oclnn_shape SHAPES[] = {{1, 1, 1, 1}, {3, 5, 7, 9}, {2, 64, 7, 7}, 
 static const oclnn_eltwise_op OPS[] = {OCLNN_ELTWISE_ADD,   OCLNN_ELTWISE_ADD_RELU, OCLNN_ELTWISE_SCALE,
                                        OCLNN_ELTWISE_RELU,  OCLNN_ELTWISE_RELU6,    OCLNN_ELTWISE_SIGMOID,
                                        OCLNN_ELTWISE_TANH, OCLNN_ELTWISE_HARDSIGMOID, OCLNN_ELTWISE_HARDSWISH,
-                                       OCLNN_ELTWISE_MUL};
+                                       OCLNN_ELTWISE_MUL, OCLNN_ELTWISE_LEAKY_RELU, OCLNN_ELTWISE_ELU};
 
 static bool binary(oclnn_eltwise_op op) {
     return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU || op == OCLNN_ELTWISE_MUL;
@@ -30,7 +30,9 @@ static void tolerances(oclnn_eltwise_op op, double *atol, double *rtol) {
     *atol = *rtol = TOL_EXACT;
     if (op == OCLNN_ELTWISE_SCALE || op == OCLNN_ELTWISE_HARDSIGMOID || op == OCLNN_ELTWISE_HARDSWISH)
         *atol = ATOL_SCALE, *rtol = RTOL_SCALE;
-    if (op == OCLNN_ELTWISE_SIGMOID || op == OCLNN_ELTWISE_TANH)
+    if (op == OCLNN_ELTWISE_LEAKY_RELU) /* one product: exact but for an fma-free rounding */
+        *atol = ATOL_SCALE, *rtol = RTOL_SCALE;
+    if (op == OCLNN_ELTWISE_SIGMOID || op == OCLNN_ELTWISE_TANH || op == OCLNN_ELTWISE_ELU)
         *atol = ATOL_TRANSCENDENTAL, *rtol = RTOL_TRANSCENDENTAL;
 }
 
@@ -47,8 +49,8 @@ static void run_case(oclnn_context *ctx, oclnn_layout layout, oclnn_eltwise_op o
     d.shape = s;
     d.op = op;
     oclnn_op *e;
-    bool sc = op == OCLNN_ELTWISE_SCALE;
-    assert_ok(oclnn_eltwise_create(ctx, &d, sc ? scale : NULL, sc ? shift : NULL, &e));
+    bool sc = op == OCLNN_ELTWISE_SCALE, slopes = op == OCLNN_ELTWISE_LEAKY_RELU || op == OCLNN_ELTWISE_ELU;
+    assert_ok(oclnn_eltwise_create(ctx, &d, sc || slopes ? scale : NULL, sc ? shift : NULL, &e));
     oclnn_tensor *ta = make_tensor(ctx, s, variant == 1 ? other_layout(layout) : layout, variant == 2, a);
     oclnn_tensor *tb = binary(op) ? make_tensor(ctx, s, layout, variant == 2, b) : NULL;
     oclnn_tensor *td = variant == 2 ? ta : make_tensor(ctx, s, layout, variant == 1, NULL);
@@ -162,7 +164,7 @@ static void test_eltwise_nan(void **state) {
     for (size_t o = 0; o < sizeof OPS / sizeof *OPS; o++) {
         oclnn_eltwise_desc d = {s, OPS[o]};
         oclnn_op *e;
-        bool sc = OPS[o] == OCLNN_ELTWISE_SCALE;
+        bool sc = OPS[o] == OCLNN_ELTWISE_SCALE || OPS[o] == OCLNN_ELTWISE_LEAKY_RELU || OPS[o] == OCLNN_ELTWISE_ELU;
         assert_ok(oclnn_eltwise_create(ctx, &d, sc ? one : NULL, NULL, &e));
         oclnn_tensor *t = make_tensor(ctx, s, TEST_CFG(state)->layout, o % 2 == 1, x);
         assert_ok(oclnn_eltwise_run(e, t, binary(OPS[o]) ? t : NULL, t));
@@ -188,6 +190,11 @@ static void test_eltwise_errors(void **state) {
     d.op = OCLNN_ELTWISE_SCALE;
     assert_status(oclnn_eltwise_create(ctx, &d, NULL, NULL, &e), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("scale is NULL");
+    d.op = OCLNN_ELTWISE_LEAKY_RELU; /* issue 16: alphas required, shift refused */
+    assert_status(oclnn_eltwise_create(ctx, &d, NULL, NULL, &e), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("scale is NULL");
+    assert_status(oclnn_eltwise_create(ctx, &d, k, k, &e), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("shift is for OCLNN_ELTWISE_SCALE only");
     d.op = OCLNN_ELTWISE_RELU;
     assert_status(oclnn_eltwise_create(ctx, &d, k, NULL, &e), OCLNN_ERROR_INVALID_ARGUMENT);
     assert_error_mentions("SCALE only");

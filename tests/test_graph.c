@@ -300,6 +300,53 @@ static void test_activation_mul_nodes(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* issue 16: channel_shuffle nodes (checked against the input's channels), LEAKY_RELU activations
+ * (an alpha per channel as "weight"), and an asymmetrically padded conv's shape. */
+static void test_shuffle_slope_pad_nodes(void **state) {
+    (void)state;
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.channels = 6;
+    int x, s, l;
+    assert_ok(oclnn_graph_add(g, "x", &d, NULL, 0, &x));
+    d.op = OCLNN_NODE_CHANNEL_SHUFFLE;
+    d.channels = 4;
+    d.groups = 1;
+    d.channel_start = 3;
+    assert_status(oclnn_graph_add(g, "slice", &d, &x, 1, &s), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("do not fit 6 input channels");
+    d.channel_start = 2;
+    d.groups = 3;
+    assert_status(oclnn_graph_add(g, "slice", &d, &x, 1, &s), OCLNN_ERROR_INVALID_ARGUMENT);
+    d.groups = 2;
+    assert_ok(oclnn_graph_add(g, "slice", &d, &x, 1, &s));
+    assert_string_equal(oclnn_node_op_name(OCLNN_NODE_CHANNEL_SHUFFLE), "channel_shuffle");
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ACTIVATION;
+    d.eltwise = OCLNN_ELTWISE_LEAKY_RELU;
+    assert_ok(oclnn_graph_add(g, "lrelu", &d, &s, 1, &l));
+    float *alpha;
+    size_t count;
+    assert_ok(oclnn_graph_param(g, "lrelu.weight", &alpha, &count));
+    assert_int_equal(count, 4);
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_CONV;
+    d.channels = 2;
+    d.kernel_h = d.kernel_w = 2;
+    d.stride_h = d.stride_w = 2;
+    d.pad_asymmetric = true; /* top 0, left 1, bottom 1, right 0 */
+    d.pad_w = 1;
+    d.pad_bottom = 1;
+    int cv;
+    assert_ok(oclnn_graph_add(g, "conv", &d, &l, 1, &cv));
+    oclnn_shape shapes[4];
+    assert_ok(oclnn_graph_infer_shapes(g, (oclnn_shape){2, 6, 5, 5}, shapes));
+    assert_true(shapes[s].c == 4 && shapes[s].h == 5 && shapes[l].c == 4);
+    assert_true(shapes[cv].c == 2 && shapes[cv].h == 3 && shapes[cv].w == 3); /* (5 + 1 - 2) / 2 + 1 */
+    oclnn_graph_destroy(g);
+}
+
 static void test_builtin_networks(void **state) {
     (void)state;
     /* Parameter floats of torchvision's state_dicts without num_batches_tracked (counted with
@@ -415,6 +462,7 @@ int main(void) {
         cmocka_unit_test(test_safetensors_valid),  cmocka_unit_test(test_safetensors_corrupt),
         cmocka_unit_test(test_graph_errors),       cmocka_unit_test(test_builtin_networks),
         cmocka_unit_test(test_load_safetensors),   cmocka_unit_test(test_activation_mul_nodes),
+        cmocka_unit_test(test_shuffle_slope_pad_nodes), /* issue 16 */
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -97,6 +97,88 @@ static void test_activations(void **state) {
     run_golden(state, &gm);
 }
 
+/* issue 16: ShuffleNetV2's blocks (tools/make_onnx_test.py's Shuffle): torch.chunk as Slices
+ * whose ends come from Shape arithmetic, the channel shuffle (Reshape to 5-D, Transpose,
+ * Reshape back) in groups 2 and 3, and an uneven Split, at opsets 17 and 11, both backends and
+ * layouts, against PyTorch's float64 output and the reference executor. The loaded graph holds
+ * exactly two shuffles and four slices (the arithmetic folds away). Logits of magnitude ~1. */
+static void test_shuffle(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_shuffle.onnx", OCLNN_TEST_DATA_DIR "/onnx_shuffle_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        oclnn_graph *g;
+        assert_ok(oclnn_graph_load_onnx(files[i], &g, NULL));
+        int shuffles = 0, slices = 0;
+        for (size_t k = 0; k < oclnn_graph_node_count(g); k++) {
+            oclnn_node_info info;
+            assert_ok(oclnn_graph_node(g, (int)k, &info));
+            if (info.desc.op != OCLNN_NODE_CHANNEL_SHUFFLE) continue;
+            if (info.desc.groups > 1) shuffles++, assert_true(info.desc.channel_start == 0);
+            else slices++;
+        }
+        assert_int_equal(shuffles, 2);
+        assert_int_equal(slices, 4);
+        oclnn_graph_destroy(g);
+        golden_model gm = {files[i], "onnx_shuffle_x.bin", "onnx_shuffle_y.bin", {2, 3, 8, 8}, 5};
+        run_golden(state, &gm);
+    }
+}
+
+/* issue 16 on issue 18's nodes (tools/make_onnx_test.py's Up and UpNearest): ConvTranspose
+ * (stride 2, padding, output_padding, groups, bias; and 2x2 without bias) as deconv, Resize
+ * bilinear half_pixel by a scale and align_corners to a size (from Shape/Slice/Concat), nearest
+ * asymmetric/floor by a scale and to a size, at opsets 17 and 11, Upsample (opset 9) and the same
+ * as an opset-10 Resize (whose defaults are Upsample's), against
+ * PyTorch's float64 output on both backends and layouts. Outputs of magnitude ~0.5. */
+static void test_upsample(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_up.onnx", OCLNN_TEST_DATA_DIR "/onnx_up_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        golden_model gm = {files[i], "onnx_up_x.bin", "onnx_up_y.bin", {2, 3, 5, 5}, 5};
+        run_golden(state, &gm);
+    }
+    golden_model gm = {OCLNN_TEST_DATA_DIR "/onnx_upsample_op9.onnx", "onnx_up_x.bin", "onnx_upsample_y.bin", {2, 3, 5, 5}, 5};
+    run_golden(state, &gm);
+    gm.file = OCLNN_TEST_DATA_DIR "/onnx_resize_op10.onnx"; /* the same as an opset-10 Resize */
+    run_golden(state, &gm);
+}
+
+/* issue 16: LeakyRelu (alpha 0.1), Elu (alpha 0.7), PRelu per channel and scalar (after a Sub of
+ * a scalar), as ACTIVATION nodes with per-channel alphas (tools/make_onnx_test.py's Slope), at
+ * opsets 17 and 11 against PyTorch's float64 output. Logits of magnitude ~1. */
+static void test_slopes(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_slope.onnx", OCLNN_TEST_DATA_DIR "/onnx_slope_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        golden_model gm = {files[i], "onnx_slope_x.bin", "onnx_slope_y.bin", {2, 3, 6, 6}, 5};
+        run_golden(state, &gm);
+    }
+}
+
+/* issue 16: zero Pads, asymmetric, folded into the Conv that reads them, asymmetric Conv pads, and
+ * auto_pad SAME_UPPER with a stride and SAME_LOWER with an even kernel (tools/make_onnx_test.py's
+ * padconv_models): the graph holds no Pad and four convs pad asymmetrically; against
+ * PyTorch's float64 output at opsets 17 and 11. */
+static void test_pad_conv(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_padconv.onnx", OCLNN_TEST_DATA_DIR "/onnx_padconv_op11.onnx"};
+    for (size_t i = 0; i < 2; i++) {
+        oclnn_graph *g;
+        assert_ok(oclnn_graph_load_onnx(files[i], &g, NULL));
+        int asym = 0;
+        for (size_t k = 0; k < oclnn_graph_node_count(g); k++) {
+            oclnn_node_info info;
+            assert_ok(oclnn_graph_node(g, (int)k, &info));
+            if (info.desc.op == OCLNN_NODE_CONV && info.desc.pad_asymmetric) {
+                asym++;
+                if (asym == 1) /* conv2: its pads 1 plus the Pad's top 2, left 1, bottom 1, right 0 */
+                    assert_true(info.desc.pad_h == 3 && info.desc.pad_w == 2 && info.desc.pad_bottom == 2 &&
+                                info.desc.pad_right == 1);
+            }
+        }
+        assert_int_equal(asym, 4); /* conv2, conv3, and the SAME_UPPER and SAME_LOWER convs */
+        oclnn_graph_destroy(g);
+        golden_model gm = {files[i], "onnx_padconv_x.bin", "onnx_padconv_y.bin", {2, 3, 7, 6}, 5};
+        run_golden(state, &gm);
+    }
+}
+
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
  * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
 static void test_linear(void **state) {
@@ -192,10 +274,20 @@ static void test_errors(void **state) {
     assert_status(oclnn_graph_load_onnx_memory(deep, len, &g, NULL), OCLNN_ERROR_BAD_FILE);
     /* Models oclnn cannot run are refused naming the node, the op and what is missing. */
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_op.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
-    assert_error_mentions("LeakyRelu");
-    assert_error_mentions("lrelu");
+    assert_error_mentions("Erf");
+    assert_error_mentions("\"erf\"");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_pads.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("\"pool\" (MaxPool)");
     assert_error_mentions("asymmetric pads");
+    /* issue 16: Resize modes oclnn does not compute, a Transpose other than the channel shuffle's */
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_cubic.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("\"up\" (Resize)");
+    assert_error_mentions("attribute mode \"cubic\"");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_nearest.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("coordinate_transformation_mode \"half_pixel\" with mode nearest");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_transpose.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("\"tr\" (Transpose)");
+    assert_error_mentions("channel shuffle");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_escape.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
     assert_error_mentions("leaves the model's folder");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_dangling.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
@@ -208,6 +300,10 @@ int main(void) {
         TEST_ALL_CFGS(test_opset11),
         TEST_ALL_CFGS(test_linear),
         TEST_ALL_CFGS(test_activations),
+        TEST_ALL_CFGS(test_shuffle), /* issue 16 */
+        TEST_ALL_CFGS(test_upsample),
+        TEST_ALL_CFGS(test_slopes),
+        TEST_ALL_CFGS(test_pad_conv),
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

@@ -14,7 +14,11 @@ onnx_external.onnx reads its conv weight from onnx_external.bin (offset 16). onn
 onnx_act_op11.onnx: hardswish, ReLU6 (Clip), a squeeze-excite gate (HardSigmoid, Mul by a
 (n, c, 1, 1) tensor), SiLU (Sigmoid, Mul), Tanh and ReduceMean, and Sub/Div/Add/Mul by
 per-channel or scalar constants. onnx_gmax.onnx: GlobalMaxPool and Sigmoid on a rank-2 value (built by hand;
-onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear).
+onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onnx_shuffle_op11.onnx:
+ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
+onnx_upsample_op9.onnx, onnx_resize_op10.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
+onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16). onnx_padconv.onnx, onnx_padconv_op11.onnx:
+zero Pads folded into Convs, asymmetric (issue 16).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -97,6 +101,207 @@ def act_models(out):
     y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_act_y.bin"))
 
 
+class Shuffle(nn.Module):
+    """ShuffleNetV2's blocks (issue 16): torch.chunk (Slice with ends computed from Shape), the
+    channel shuffle (Reshape to 5-D, Transpose, Reshape back, sizes from Shape/Gather/Div), a
+    stride-2 block, and torch.split with uneven sizes (Split)."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.b1 = nn.Conv2d(4, 4, 3, padding=1, groups=4)
+        self.b2 = nn.Conv2d(4, 4, 1)
+        self.down1 = nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8)
+        self.down2 = nn.Conv2d(8, 4, 1)
+        self.down3 = nn.Conv2d(8, 8, 1)
+        self.fc = nn.Linear(12, 5)
+
+    @staticmethod
+    def shuffle(x, groups):
+        n, c, h, w = x.size()
+        x = x.view(n, groups, c // groups, h, w)
+        x = torch.transpose(x, 1, 2).contiguous()
+        return x.view(n, c, h, w)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        a, b = x.chunk(2, dim=1)
+        x = self.shuffle(torch.cat((a, F.relu(self.b2(self.b1(b)))), 1), 2)
+        x = torch.cat((self.down2(self.down1(x)), F.max_pool2d(F.relu(self.down3(x)), 2)), 1)  # 12 channels, 4x4
+        x = self.shuffle(x, 3)
+        p, q = torch.split(x, [5, 7], dim=1)
+        x = torch.cat((q, p * 0.5), 1)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def shuffle_models(out):
+    """onnx_shuffle.onnx (opset 17) and onnx_shuffle_op11.onnx: the Shuffle network, input
+    (2, 3, 8, 8) in onnx_shuffle_x.bin, PyTorch's float64 output (2 x 5) in onnx_shuffle_y.bin."""
+    torch.manual_seed(3)
+    m = Shuffle().eval()
+    x = torch.rand(2, 3, 8, 8) * 2 - 1
+    for opset, name in ((17, "onnx_shuffle.onnx"), (11, "onnx_shuffle_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_shuffle_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_shuffle_y.bin"))
+
+
+class Up(nn.Module):
+    """Decoder ops (issue 16 on issue 18's nodes): ConvTranspose2d (stride 2, padding,
+    output_padding, groups, bias), interpolate nearest by a scale and to a size, bilinear by a
+    scale (half_pixel) and with align_corners to a size."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.up1 = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+        self.up2 = nn.ConvTranspose2d(6, 4, 2, stride=2, bias=False)
+        self.fc = nn.Linear(4, 5)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))                                               # 5x5
+        x = F.relu(self.up1(x))                                                 # 10x10
+        x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)  # 20x20
+        x = F.interpolate(x, size=(7, 9), mode="nearest")                      # 7x9
+        x = self.up2(x)                                                          # 14x18
+        x = F.interpolate(x, size=(5, 6), mode="bilinear", align_corners=True)  # 5x6
+        x = F.interpolate(x, scale_factor=3.0, mode="nearest")                 # 15x18
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+class UpNearest(nn.Module):
+    """Exported at opset 9: nearest interpolate becomes Upsample."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 10 * 10, 5)
+
+    def forward(self, x):
+        x = F.interpolate(F.relu(self.conv1(x)), scale_factor=2.0, mode="nearest")
+        return self.fc(torch.flatten(x, 1))
+
+
+class Slope(nn.Module):
+    """LeakyRelu, Elu and PRelu (per channel and scalar), issue 16."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 3, padding=1)
+        self.conv2 = nn.Conv2d(6, 6, 3, padding=1)
+        self.prelu1 = nn.PReLU(6)
+        self.prelu2 = nn.PReLU()
+        self.fc = nn.Linear(6, 5)
+
+    def forward(self, x):
+        x = F.leaky_relu(self.conv1(x), 0.1)
+        x = F.elu(self.conv2(x), 0.7)
+        x = self.prelu2(self.prelu1(x - 0.5))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def padconv_models(out):
+    """onnx_padconv.onnx (opset 17), onnx_padconv_op11.onnx (issue 16), built by hand (torch
+    exports F.pad with its pads computed at run time): Conv -> Relu -> Pad (zero; top 2, left 1,
+    bottom 1, right 0) -> Conv (stride 2, pads 1) -> Relu -> Conv with asymmetric pads
+    [1, 0, 1, 1] -> Conv 2x2 stride 2 auto_pad SAME_UPPER -> Conv 2x2 auto_pad SAME_LOWER ->
+    GlobalAveragePool -> Flatten -> Gemm, and PyTorch's float64 output for a
+    (2, 3, 7, 6) input in onnx_padconv_x.bin / onnx_padconv_y.bin."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    g = torch.Generator().manual_seed(6)
+    w1, b1 = torch.rand(4, 3, 3, 3, generator=g) - 0.5, torch.rand(4, generator=g) - 0.5
+    w2, b2 = torch.rand(6, 4, 3, 3, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    w3, b3 = torch.rand(6, 6, 3, 3, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    fw, fb = torch.rand(5, 6, generator=g) - 0.5, torch.rand(5, generator=g) - 0.5
+    x = torch.rand(2, 3, 7, 6, generator=g) * 2 - 1
+    w4, b4 = torch.rand(6, 6, 2, 2, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    w5, b5 = torch.rand(6, 6, 2, 2, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    for opset, name in ((17, "onnx_padconv.onnx"), (11, "onnx_padconv_op11.onnx")):
+        inits = [numpy_helper.from_array(t.numpy(), n) for t, n in
+                 ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"), (b3, "b3"), (fw, "fw"), (fb, "fb"),
+                  (w4, "w4"), (b4, "b4"), (w5, "w5"), (b5, "b5"))]
+        inits.append(numpy_helper.from_array(np.array([0, 0, 2, 1, 0, 0, 1, 0], np.int64), "pads"))
+        nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+                 helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+                 helper.make_node("Pad", ["r1", "pads"], ["p"], name="pad", mode="constant"),
+                 helper.make_node("Conv", ["p", "w2", "b2"], ["c2"], name="conv2", strides=[2, 2], pads=[1, 1, 1, 1]),
+                 helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
+                 helper.make_node("Conv", ["r2", "w3", "b3"], ["c3"], name="conv3", pads=[1, 0, 1, 1]),
+                 helper.make_node("Conv", ["c3", "w4", "b4"], ["c4"], name="conv4", strides=[2, 2],
+                                  auto_pad="SAME_UPPER"),
+                 helper.make_node("Conv", ["c4", "w5", "b5"], ["c5"], name="conv5", auto_pad="SAME_LOWER"),
+                 helper.make_node("GlobalAveragePool", ["c5"], ["g"], name="gap"),
+                 helper.make_node("Flatten", ["g"], ["f"], name="flat"),
+                 helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], name="fc", transB=1)]
+        xi = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3, 7, 6])
+        yo = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        m = helper.make_model(helper.make_graph(nodes, "g", [xi], [yo], inits),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(out, name))
+    d = lambda t: t.double()
+    with torch.no_grad():
+        h = F.pad(F.relu(F.conv2d(d(x), d(w1), d(b1), padding=1)), (1, 0, 2, 1))
+        h = F.relu(F.conv2d(h, d(w2), d(b2), stride=2, padding=1))
+        h = F.conv2d(F.pad(h, (0, 1, 1, 1)), d(w3), d(b3))                  # 5x3
+        h = F.conv2d(F.pad(h, (0, 1, 0, 1)), d(w4), d(b4), stride=2)          # SAME_UPPER: 3x2
+        h = F.conv2d(F.pad(h, (1, 0, 1, 0)), d(w5), d(b5))                    # SAME_LOWER
+        y = F.linear(h.mean((2, 3)), d(fw), d(fb)).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_padconv_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_padconv_y.bin"))
+
+
+def slope_models(out):
+    """onnx_slope.onnx (opset 17), onnx_slope_op11.onnx: the Slope network, input (2, 3, 6, 6) in
+    onnx_slope_x.bin, PyTorch's float64 output (2 x 5) in onnx_slope_y.bin."""
+    torch.manual_seed(5)
+    m = Slope().eval()
+    with torch.no_grad():
+        m.prelu1.weight.uniform_(-0.5, 0.5)
+        m.prelu2.weight.fill_(0.3)
+    x = torch.rand(2, 3, 6, 6) * 4 - 2
+    for opset, name in ((17, "onnx_slope.onnx"), (11, "onnx_slope_op11.onnx")):
+        torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                          do_constant_folding=True)
+    with torch.no_grad():
+        y = m.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_slope_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_slope_y.bin"))
+
+
+def up_models(out):
+    """onnx_up.onnx (opset 17), onnx_up_op11.onnx: the Up network; onnx_upsample_op9.onnx:
+    UpNearest. Input (2, 3, 5, 5) in onnx_up_x.bin, PyTorch's float64 outputs (2 x 5) in
+    onnx_up_y.bin and onnx_upsample_y.bin."""
+    torch.manual_seed(4)
+    x = torch.rand(2, 3, 5, 5) * 2 - 1
+    for cls, files, y in ((Up, ((17, "onnx_up.onnx"), (11, "onnx_up_op11.onnx")), "onnx_up_y.bin"),
+                          (UpNearest, ((9, "onnx_upsample_op9.onnx"),), "onnx_upsample_y.bin")):
+        m = cls().eval()
+        for opset, name in files:
+            torch.onnx.export(m, x, os.path.join(out, name), opset_version=opset, input_names=["x"],
+                              output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+                              do_constant_folding=True)
+        with torch.no_grad():
+            m.double()(x.double()).float().numpy().astype("<f4").tofile(os.path.join(out, y))
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_up_x.bin"))
+    resize_op10(out)
+
+
+def resize_op10(out):
+    """onnx_resize_op10.onnx: onnx_upsample_op9.onnx with its Upsample as an opset-10 Resize (the
+    same x_in = x_out / scale, nearest by floor); PyTorch's output is onnx_upsample_y.bin."""
+    import onnx
+    m = onnx.load(os.path.join(out, "onnx_upsample_op9.onnx"))
+    for n in m.graph.node:
+        if n.op_type == "Upsample":
+            n.op_type = "Resize"
+    m.opset_import[0].version = 10
+    onnx.save(m, os.path.join(out, "onnx_resize_op10.onnx"))
+
+
 def refused_models(out):
     """Tiny hand-made models the loader must refuse, each for one reason."""
     import numpy as np
@@ -111,9 +316,9 @@ def refused_models(out):
         onnx.save(m, os.path.join(out, name))
 
     w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
-    model([helper.make_node("LeakyRelu", ["x"], ["y"], name="lrelu")], [], "onnx_refused_op.onnx")
-    model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 0, 0])], [w],
-          "onnx_refused_pads.onnx")
+    model([helper.make_node("Erf", ["x"], ["y"], name="erf")], [], "onnx_refused_op.onnx")
+    model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], pads=[1, 1, 0, 0])], [],
+          "onnx_refused_pads.onnx")  # Conv takes asymmetric pads since issue 16; pooling does not
     model([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")], [], "onnx_dangling.onnx")
     e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
     e.data_location = TensorProto.EXTERNAL
@@ -133,6 +338,27 @@ def refused_models(out):
         entry.key, entry.value = k, v
     model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])], [e],
           "onnx_external.onnx")
+
+
+def refused_models_16(out):
+    """Issue 16's refusals: Resize with cubic mode, nearest with half_pixel coordinates, and a
+    Transpose that is not the channel shuffle's."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    def model(nodes, inits, name):
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 2, 4, 4])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        g = helper.make_graph(nodes, "g", [x], [y], inits)
+        onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), os.path.join(out, name))
+
+    sc = numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")
+    model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up", mode="cubic")], [sc],
+          "onnx_refused_cubic.onnx")
+    model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up", mode="nearest",
+                            coordinate_transformation_mode="half_pixel")], [sc], "onnx_refused_nearest.onnx")
+    model([helper.make_node("Transpose", ["x"], ["y"], name="tr", perm=[0, 2, 3, 1])], [], "onnx_refused_transpose.onnx")
 
 
 def linear_model(out):
@@ -214,9 +440,14 @@ def main():
     import numpy as np
     np.save(os.path.join(out, "onnx_small_x.npy"), x.numpy())  # for `oclnn run` (tests/check_onnx_tool.cmake)
     refused_models(out)
+    refused_models_16(out)
     linear_model(out)
     act_models(out)
     gmax_model(out)
+    shuffle_models(out)
+    up_models(out)
+    slope_models(out)
+    padconv_models(out)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@
 #define F_HARDSIGMOID(a, b, s, t) (HARD(a) / 6.0f)
 #define F_HARDSWISH(a, b, s, t) ((a) * HARD(a) / 6.0f)
 #define F_MUL(a, b, s, t) ((a) * (b))
+/* issue 16: s is the channel's slope (alpha); NaN fails the test and stays */
+#define F_LEAKY_RELU(a, b, s, t) ((a) < 0.0f ? (a) * (s) : (a))
+#define F_ELU(a, b, s, t) ((a) < 0.0f ? (s) * expm1(a) : (a))
 
 /* The same on four lanes (a float4 per work-item). */
 #define F4_ADD(a, b, s, t) ((a) + (b))
@@ -45,6 +48,8 @@
 #define F4_HARDSIGMOID(a, b, s, t) (HARD4(a) / 6.0f)
 #define F4_HARDSWISH(a, b, s, t) ((a) * HARD4(a) / 6.0f)
 #define F4_MUL(a, b, s, t) ((a) * (b))
+#define F4_LEAKY_RELU(a, b, s, t) select((a), (a) * (s), isless((a), 0.0f))
+#define F4_ELU(a, b, s, t) select((a), (s) * expm1(a), isless((a), 0.0f))
 
 /* USES_B: the op reads b; USES_C: it reads scale/shift. */
 #define ELTWISE(name, F, F4, USES_B, USES_C)                                                      \
@@ -116,3 +121,5 @@ ELTWISE(tanh, F_TANH, F4_TANH, 0, 0)
 ELTWISE(hardsigmoid, F_HARDSIGMOID, F4_HARDSIGMOID, 0, 0)
 ELTWISE(hardswish, F_HARDSWISH, F4_HARDSWISH, 0, 0)
 ELTWISE(mul, F_MUL, F4_MUL, 1, 0)
+ELTWISE(leaky_relu, F_LEAKY_RELU, F4_LEAKY_RELU, 0, 1)
+ELTWISE(elu, F_ELU, F4_ELU, 0, 1)

@@ -142,7 +142,10 @@ class NodeDesc(ctypes.Structure):
                 # issue 18: deconv and resize nodes
                 ("output_pad_h", ctypes.c_uint32), ("output_pad_w", ctypes.c_uint32),
                 ("resize_mode", ctypes.c_int), ("align_corners", ctypes.c_bool),
-                ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double)]
+                ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double),
+                ("channel_start", ctypes.c_uint32),  # issue 16: CHANNEL_SHUFFLE
+                ("pad_asymmetric", ctypes.c_bool), ("pad_bottom", ctypes.c_uint32),
+                ("pad_right", ctypes.c_uint32)]  # issue 16: CONV's bottom/right padding
 
 
 class NetLayerInfo(ctypes.Structure):

@@ -18,7 +18,8 @@ ALGOS = {"auto": 0, "direct": 1, "im2col": 2, "gemm1x1": 3, "winograd2": 4, "win
 ALGOS["winograd6"] = 9  # issue 19: Winograd F(6x6,3x3)
 POOL_KINDS = {"max": 0, "avg": 1, "global_avg": 2, "global_max": 3}
 ELTWISE_OPS = {"add": 0, "add_relu": 1, "scale": 2, "relu": 3, "relu6": 4, "sigmoid": 5,
-               "tanh": 6, "hardsigmoid": 7, "hardswish": 8, "mul": 9}
+               "tanh": 6, "hardsigmoid": 7, "hardswish": 8, "mul": 9,
+               "leaky_relu": 10, "elu": 11}  # issue 16: alphas per channel in scale
 ROI_MODES = {"align": 0, "pool": 1}
 
 

@@ -25,7 +25,9 @@ typedef enum oclnn__op_kind {
     OCLNN__OP_POOL3D,
     /* issue 18 (numbers 40+ so that other families' additions do not collide) */
     OCLNN__OP_DECONV2D = 40,
-    OCLNN__OP_RESIZE = 41
+    OCLNN__OP_RESIZE = 41,
+    /* issue 16 (numbers 50+) */
+    OCLNN__OP_CHANNEL_SHUFFLE = 50
 } oclnn__op_kind;
 
 struct oclnn_op {

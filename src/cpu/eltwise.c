@@ -35,7 +35,9 @@ static inline float act(oclnn_eltwise_op op, float v) {
     case OCLNN_ELTWISE_HARDSWISH: return v * HARD(v) / 6.0f;
     case OCLNN_ELTWISE_MUL:
     case OCLNN_ELTWISE_ADD:
-    case OCLNN_ELTWISE_SCALE: return v;
+    case OCLNN_ELTWISE_SCALE:
+    case OCLNN_ELTWISE_LEAKY_RELU:
+    case OCLNN_ELTWISE_ELU: return v;
     }
     return v;
 }
@@ -81,6 +83,18 @@ static void row(const row_args *r) {
             for (size_t i = 0; i < n; i++) d[i] = a[i] * b[i];
         else
             for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] * b[i * sb];
+        return;
+    case OCLNN_ELTWISE_LEAKY_RELU: /* issue 16: slopes per channel in scale */
+        for (size_t i = 0; i < n; i++) {
+            const float v = a[i * sa];
+            d[i * sd] = v < 0.0f ? v * r->scale[i * sc] : v;
+        }
+        return;
+    case OCLNN_ELTWISE_ELU:
+        for (size_t i = 0; i < n; i++) {
+            const float v = a[i * sa];
+            d[i * sd] = v < 0.0f ? r->scale[i * sc] * expm1f(v) : v;
+        }
         return;
     case OCLNN_ELTWISE_RELU6:
     case OCLNN_ELTWISE_SIGMOID:

@@ -60,6 +60,10 @@ oclnn_conv2d_desc oclnn__node_conv_desc(const oclnn__node *n, oclnn_shape in, co
     cd.padding.mode = OCLNN_PAD_EXPLICIT;
     cd.padding.top = cd.padding.bottom = d->pad_h;
     cd.padding.left = cd.padding.right = d->pad_w;
+    if (d->pad_asymmetric) { /* issue 16 */
+        cd.padding.bottom = d->pad_bottom;
+        cd.padding.right = d->pad_right;
+    }
     cd.has_bias = d->bias || fu->bn >= 0;
     cd.fuse_residual = fu->add >= 0;
     if (fu->relu >= 0) cd.activation = OCLNN_ACTIVATION_RELU;

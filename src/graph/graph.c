@@ -34,6 +34,7 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
     case OCLNN_NODE_GLOBAL_MAX_POOL: return "global_max_pool";
     case OCLNN_NODE_DECONV: return "deconv";
     case OCLNN_NODE_RESIZE: return "resize";
+    case OCLNN_NODE_CHANNEL_SHUFFLE: return "channel_shuffle"; /* issue 16 */
     }
     return "";
 }
@@ -263,6 +264,13 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
         case OCLNN_ELTWISE_TANH:
         case OCLNN_ELTWISE_HARDSIGMOID:
         case OCLNN_ELTWISE_HARDSWISH: n->out_channels = c; return OCLNN_OK;
+        case OCLNN_ELTWISE_LEAKY_RELU: /* issue 16: one alpha per channel */
+        case OCLNN_ELTWISE_ELU: {
+            uint64_t cd[1] = {c};
+            OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+            n->out_channels = c;
+            return OCLNN_OK;
+        }
         case OCLNN_ELTWISE_ADD:
         case OCLNN_ELTWISE_ADD_RELU:
         case OCLNN_ELTWISE_SCALE:
@@ -280,6 +288,13 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
     }
     case OCLNN_NODE_DECONV: return make_deconv_node(n, c);
     case OCLNN_NODE_RESIZE: return make_resize_node(n, c);
+    case OCLNN_NODE_CHANNEL_SHUFFLE: /* issue 16 */
+        if (!d->channels || !d->groups || d->channels % d->groups || (uint64_t)d->channel_start + d->channels > c)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "node \"%s\": channels %u from %u in groups of %u do not fit %u input channels", n->name,
+                               d->channels, d->channel_start, d->groups, c);
+        n->out_channels = d->channels;
+        return OCLNN_OK;
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": desc->op (%d) is not a node operation", n->name,
                        (int)d->op);

@@ -150,6 +150,8 @@ static const char *eltwise_label(oclnn_eltwise_op op) {
     case OCLNN_ELTWISE_TANH: return "tanh";
     case OCLNN_ELTWISE_HARDSIGMOID: return "hardsigmoid";
     case OCLNN_ELTWISE_HARDSWISH: return "hardswish";
+    case OCLNN_ELTWISE_LEAKY_RELU: return "leaky_relu"; /* issue 16 */
+    case OCLNN_ELTWISE_ELU: return "elu";
     case OCLNN_ELTWISE_ADD:
     case OCLNN_ELTWISE_ADD_RELU:
     case OCLNN_ELTWISE_SCALE:
@@ -246,7 +248,11 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         ed.op = d->op == OCLNN_NODE_MUL ? OCLNN_ELTWISE_MUL : d->eltwise;
         if (d->op == OCLNN_NODE_MUL) s->src[1] = n->inputs[1];
         snprintf(s->label, sizeof s->label, "%s", d->op == OCLNN_NODE_MUL ? "mul" : eltwise_label(d->eltwise));
-        st = oclnn_eltwise_create(ctx, &ed, NULL, NULL, &s->op);
+        /* issue 16: LEAKY_RELU and ELU read their per-channel alphas */
+        const bool slopes = d->op == OCLNN_NODE_ACTIVATION &&
+                            (d->eltwise == OCLNN_ELTWISE_LEAKY_RELU || d->eltwise == OCLNN_ELTWISE_ELU);
+        st = oclnn_eltwise_create(ctx, &ed, slopes ? param(n, "weight") : NULL, NULL, &s->op);
+        if (slopes) c->weight_floats += in.c;
         break;
     }
     case OCLNN_NODE_MAX_POOL:
@@ -307,6 +313,17 @@ static oclnn_status make_step(compiler *c, int i, oclnn__step *s) {
         rd.out_h = d->scale_h > 0 ? 0 : d->out_h;
         rd.out_w = d->scale_w > 0 ? 0 : d->out_w;
         st = oclnn_resize_create(ctx, &rd, &s->op);
+        break;
+    }
+    case OCLNN_NODE_CHANNEL_SHUFFLE: { /* issue 16 */
+        s->kind = OCLNN__STEP_CHANNEL_SHUFFLE;
+        oclnn_channel_shuffle_desc sd = OCLNN_CHANNEL_SHUFFLE_DESC_INIT;
+        sd.input = in;
+        sd.start = d->channel_start;
+        sd.count = d->channels;
+        sd.groups = d->groups;
+        snprintf(s->label, sizeof s->label, "%s", d->groups > 1 ? "shuffle" : "slice");
+        st = oclnn_channel_shuffle_create(ctx, &sd, &s->op);
         break;
     }
     }

@@ -17,7 +17,8 @@ typedef enum oclnn__step_kind {
     OCLNN__STEP_FC,
     OCLNN__STEP_SOFTMAX,
     OCLNN__STEP_DECONV, /* issue 18; deconv + relu */
-    OCLNN__STEP_RESIZE
+    OCLNN__STEP_RESIZE,
+    OCLNN__STEP_CHANNEL_SHUFFLE /* issue 16 */
 } oclnn__step_kind;
 
 typedef struct oclnn__step {

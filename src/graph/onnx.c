@@ -129,7 +129,7 @@ oclnn_status oclnn__onnx_define(oclnn__onnx_loader *ld, const char *name, oclnn_
             if (2 * (ld->value_count + 1) > ld->value_cap)
                 return oclnn__fail(OCLNN_ERROR_BAD_FILE, "ONNX graph: more values than outputs");
             ld->value_count++;
-        } else if (s->kind == OCLNN__ONNX_VALUE_NODE) {
+        } else if (s->kind != OCLNN__ONNX_VALUE_CONST) {
             return oclnn__fail(OCLNN_ERROR_BAD_FILE, "ONNX graph: tensor \"%.80s\" is produced twice", name);
         }
         *s = v;

@@ -16,8 +16,14 @@
 
 typedef enum oclnn__onnx_kind {
     OCLNN__ONNX_VALUE_NODE,  /* the output of graph node `node`, as an ONNX tensor of rank `rank` */
-    OCLNN__ONNX_VALUE_CONST  /* an initializer or a folded Constant: `tensor` */
+    OCLNN__ONNX_VALUE_CONST, /* an initializer or a folded Constant: `tensor` */
+    OCLNN__ONNX_VALUE_INTS   /* shape arithmetic folded at load (onnx_shape.c): ints[0..count) */
 } oclnn__onnx_kind;
+
+/* An element of an INTS value: known, or the batch (chosen at create), or computed from it. */
+#define OCLNN__ONNX_KNOWN 0
+#define OCLNN__ONNX_BATCH 1
+#define OCLNN__ONNX_FROM_BATCH 2
 
 /* One named tensor of the ONNX graph. A rank-2 node value is the node's (n, c, h, w) output
  * flattened to (n, c * h * w), as ONNX's Flatten and torch's flatten order it. */
@@ -27,6 +33,14 @@ typedef struct oclnn__onnx_value {
     int node;
     int rank;
     const Onnx__TensorProto *tensor;
+    /* INTS: rank (0 or 1) in `rank`, its values and what each is (OCLNN__ONNX_KNOWN, ...) */
+    int count;
+    int64_t ints[8];
+    unsigned char sym[8];
+    /* A rank-5 NODE value: a (n, c, h, w) node viewed as (n, groups, c / groups, h, w) by a
+     * Reshape; shuffled once a Transpose (0, 2, 1, 3, 4) swapped those two (channel shuffle). */
+    int groups;
+    bool shuffled;
 } oclnn__onnx_value;
 
 typedef struct oclnn__onnx_loader {
@@ -38,7 +52,8 @@ typedef struct oclnn__onnx_loader {
     oclnn__onnx_value *values;          /* open addressing by name, cap a power of two */
     size_t value_cap, value_count;
     unsigned char *consumed;            /* per ONNX node: folded into an earlier one */
-    uint32_t (*pool_pad)[3];            /* per ONNX node: {set, h, w} of a Pad folded into this AveragePool */
+    uint32_t (*pool_pad)[5];            /* per ONNX node: {set, top, left, bottom, right} of a Pad folded
+                                           into this AveragePool or (issue 16) Conv */
 } oclnn__onnx_loader;
 
 /* The value named `name`, or NULL. */
@@ -55,6 +70,21 @@ oclnn_status oclnn__onnx_tensor_floats(const oclnn__onnx_loader *ld, const Onnx_
 /* An int64 tensor of at most `cap` elements (Reshape's shape): into dst, count in *count. */
 oclnn_status oclnn__onnx_tensor_ints(const Onnx__TensorProto *t, int64_t *dst, size_t cap,
                                      size_t *count);
+/* Shape arithmetic (onnx_shape.c): true when the node is Shape, Gather, Cast, Unsqueeze, or an
+ * Add/Sub/Mul/Div/Concat of integer values, which *handled then says whether it was mapped. */
+struct oclnn__onnx_node;
+oclnn_status oclnn__onnx_shape_op(struct oclnn__onnx_node *c, bool *handled);
+/* An INTS value or an int64 constant of at most 8 elements, as an INTS value in *out. */
+oclnn_status oclnn__onnx_ints_of(const struct oclnn__onnx_node *c, size_t i, oclnn__onnx_value *out);
+/* Reshape to or from 5-D (channel shuffle), Transpose, Slice and Split along channels. */
+oclnn_status oclnn__onnx_reshape_nd(struct oclnn__onnx_node *c, const oclnn__onnx_value *x, const oclnn__onnx_value *s,
+                                    bool *handled);
+oclnn_status oclnn__onnx_transpose(struct oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_slice(struct oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_split(struct oclnn__onnx_node *c);
+/* ConvTranspose onto deconv, Resize/Upsample onto resize (onnx_upsample.c). */
+oclnn_status oclnn__onnx_conv_transpose(struct oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_resize(struct oclnn__onnx_node *c, bool upsample);
 /* Maps every node of the model onto ld->g (onnx_ops.c). */
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld);
 

@@ -126,6 +126,12 @@ oclnn_status oclnn__onnx_input_value(const oclnn__onnx_node *c, size_t i, const 
         return oclnn__fail(OCLNN_ERROR_BAD_FILE,
                            "input \"%.80s\" is not an initializer nor the output of an earlier node "
                            "(a dangling name, a cycle, or an output oclnn does not produce)", name);
+    /* issue 16: the channel shuffle's transposed 5-D value holds its data unshuffled; only the
+     * Reshape back to 4-D (or an Identity) may read it */
+    const char *op = c->n->op_type ? c->n->op_type : "";
+    if ((*v)->kind == OCLNN__ONNX_VALUE_NODE && (*v)->shuffled && strcmp(op, "Reshape") && strcmp(op, "Identity"))
+        return oclnn__onnx_refuse("input \"%.80s\" is the channel shuffle's transposed 5-D value, which only a Reshape "
+                                  "back to (n, c, h, w) may read", name);
     return OCLNN_OK;
 }
 
@@ -142,7 +148,7 @@ oclnn_status oclnn__onnx_input_node(const oclnn__onnx_node *c, size_t i, int ran
 oclnn_status oclnn__onnx_input_const(const oclnn__onnx_node *c, size_t i, bool required, oclnn__onnx_const *k) {
     memset(k, 0, sizeof *k);
     if (!oclnn__onnx_in_name(c, i) && !required) return OCLNN_OK;
-    const oclnn__onnx_value *v;
+    const oclnn__onnx_value *v = NULL;
     OCLNN__TRY(oclnn__onnx_input_value(c, i, &v));
     if (v->kind != OCLNN__ONNX_VALUE_CONST)
         return oclnn__onnx_refuse("input %zu (\"%.80s\") must be an initializer or a Constant", i, v->name);

@@ -33,7 +33,19 @@ static oclnn_status op_conv(oclnn__onnx_node *c) {
     d.op = OCLNN_NODE_CONV;
     int auto_pad;
     OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
-    OCLNN__TRY(oclnn__onnx_attr_pads(c, &d.pad_h, &d.pad_w));
+    /* issue 16: pads [top, left, bottom, right] may be asymmetric, plus a zero Pad folded here */
+    int64_t p[4];
+    OCLNN__TRY(oclnn__onnx_attr_ints(c, "pads", 4, 0, 0, 1 << 16, p));
+    const uint32_t *fold = c->ld->pool_pad[c->index];
+    if (fold[0] && auto_pad == 2) return oclnn__onnx_refuse("a Pad before a Conv with auto_pad SAME");
+    for (int i = 0; i < 4 && fold[0]; i++) p[i] += fold[1 + i];
+    d.pad_h = (uint32_t)p[0];
+    d.pad_w = (uint32_t)p[1];
+    if (p[0] != p[2] || p[1] != p[3]) {
+        d.pad_asymmetric = true;
+        d.pad_bottom = (uint32_t)p[2];
+        d.pad_right = (uint32_t)p[3];
+    }
     oclnn__onnx_const w, b;
     oclnn_status st = oclnn__onnx_input_const(c, 1, true, &w);
     if (st == OCLNN_OK) st = oclnn__onnx_input_const(c, 2, false, &b);
@@ -50,12 +62,31 @@ static oclnn_status op_conv(oclnn__onnx_node *c) {
     if (st == OCLNN_OK && b.t && !oclnn__onnx_is_vector(&b, (size_t)w.dims[0], false))
         st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "bias has %zu values for %lld output channels", b.count, (long long)w.dims[0]);
     if (st == OCLNN_OK && auto_pad == 2) {
-        /* SAME pads (k - 1) * d in all when the stride is 1, whatever the input size. */
-        int64_t th = (w.dims[2] - 1) * dil[0], tw = (w.dims[3] - 1) * dil[1];
-        if (strides[0] != 1 || strides[1] != 1) st = oclnn__onnx_refuse("auto_pad SAME with a stride over 1 (pads depend on the size)");
-        else if (th % 2 || tw % 2) st = oclnn__onnx_refuse("auto_pad SAME with an even kernel (asymmetric pads)");
-        d.pad_h = (uint32_t)(th / 2);
-        d.pad_w = (uint32_t)(tw / 2);
+        /* SAME pads (k - 1) * d in all when the stride is 1, whatever the input size; with a
+         * stride, (ceil(in / s) - 1) * s + (k - 1) * d + 1 - in, which needs the input size
+         * (issue 16). The odd pixel goes to the end (SAME_UPPER) or the start (SAME_LOWER). */
+        const Onnx__AttributeProto *ap = oclnn__onnx_attr(c, "auto_pad");
+        bool lower = ap->s.len == 10 && !memcmp(ap->s.data, "SAME_LOWER", 10);
+        int64_t total[2] = {(w.dims[2] - 1) * dil[0], (w.dims[3] - 1) * dil[1]};
+        if (strides[0] != 1 || strides[1] != 1) {
+            oclnn_shape xs;
+            st = oclnn__onnx_node_shape(c, x->node, &xs);
+            int64_t in[2] = {xs.h, xs.w};
+            for (int i = 0; i < 2 && st == OCLNN_OK; i++) {
+                int64_t out = (in[i] + strides[i] - 1) / strides[i];
+                total[i] = (out - 1) * strides[i] + total[i] + 1 - in[i];
+                if (total[i] < 0) total[i] = 0;
+            }
+        }
+        int64_t begin[2] = {lower ? (total[0] + 1) / 2 : total[0] / 2, lower ? (total[1] + 1) / 2 : total[1] / 2};
+        if (st == OCLNN_OK && (total[0] > (1 << 20) || total[1] > (1 << 20))) st = oclnn__onnx_refuse("auto_pad SAME pads too large");
+        d.pad_h = (uint32_t)begin[0];
+        d.pad_w = (uint32_t)begin[1];
+        if (total[0] != 2 * begin[0] || total[1] != 2 * begin[1]) {
+            d.pad_asymmetric = true;
+            d.pad_bottom = (uint32_t)(total[0] - begin[0]);
+            d.pad_right = (uint32_t)(total[1] - begin[1]);
+        }
     }
     if (st == OCLNN_OK) {
         d.channels = (uint32_t)w.dims[0];
@@ -135,9 +166,11 @@ static oclnn_status op_pool(oclnn__onnx_node *c, bool max) {
     d.ceil_mode = ceil_mode != 0;
     d.count_include_pad = cip != 0;
     if (c->ld->pool_pad[c->index][0]) {
+        const uint32_t *f = c->ld->pool_pad[c->index];
         if (d.pad_h || d.pad_w || d.ceil_mode) return oclnn__onnx_refuse("a Pad before a padded or ceil_mode pool");
-        d.pad_h = c->ld->pool_pad[c->index][1];
-        d.pad_w = c->ld->pool_pad[c->index][2];
+        if (f[1] != f[3] || f[2] != f[4]) return oclnn__onnx_refuse("an asymmetric Pad before an AveragePool");
+        d.pad_h = f[1];
+        d.pad_w = f[2];
         d.count_include_pad = true; /* zeros padded before the pool count in its average */
     }
     return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
@@ -317,6 +350,7 @@ static oclnn_status op_flatten(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_attr_int(c, "axis", 1, &axis));
     const oclnn__onnx_value *x;
     OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (x->rank == 5) return oclnn__onnx_refuse("Flatten of a 5-D value (only of (n, c, h, w))");
     if (axis != 1 && !(axis == -1 && x->rank == 2) && !(axis == -3 && x->rank == 4))
         return oclnn__onnx_refuse("axis %lld (only axis 1: (n, c, h, w) to (n, c * h * w))", (long long)axis);
     return flatten_to_2d(c, x);
@@ -327,19 +361,24 @@ static oclnn_status op_reshape(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     int64_t allowzero;
     OCLNN__TRY(oclnn__onnx_attr_int(c, "allowzero", 0, &allowzero));
-    const oclnn__onnx_value *x, *sv;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
-    OCLNN__TRY(oclnn__onnx_input_value(c, 1, &sv));
-    if (sv->kind != OCLNN__ONNX_VALUE_CONST) return oclnn__onnx_refuse("a shape computed at run time (only a constant shape)");
-    int64_t s[8];
-    size_t n;
-    OCLNN__TRY(oclnn__onnx_tensor_ints(sv->tensor, s, 8, &n));
-    if (n != 2) return oclnn__onnx_refuse("a target shape of rank %zu (only a flatten to (n, features))", n);
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_value(c, 0, &x));
+    if (x->kind != OCLNN__ONNX_VALUE_NODE) return oclnn__onnx_refuse("a Reshape of a constant or shape value");
+    /* issue 16: the target may be computed from shapes at load (onnx_shape.c) */
+    oclnn__onnx_value sv;
+    OCLNN__TRY(oclnn__onnx_ints_of(c, 1, &sv));
+    bool handled;
+    OCLNN__TRY(oclnn__onnx_reshape_nd(c, x, &sv, &handled));
+    if (handled) return OCLNN_OK;
+    const int64_t *s = sv.ints;
+    if (sv.count != 2 || sv.sym[1])
+        return oclnn__onnx_refuse("a target shape of rank %d (only a flatten to (n, features), or the channel shuffle)", sv.count);
     oclnn_shape xs;
     OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
     int64_t f = (int64_t)xs.c * xs.h * xs.w, batch = c->ld->input.n;
-    bool first = (s[0] == 0 && !allowzero) || (s[0] == -1 && s[1] == f) || (batch && s[0] == batch);
-    bool second = (s[1] == -1 && s[0] != -1) || s[1] == f;
+    bool first = sv.sym[0] == OCLNN__ONNX_BATCH ||
+                 (!sv.sym[0] && ((s[0] == 0 && !allowzero) || (s[0] == -1 && s[1] == f) || (batch && s[0] == batch)));
+    bool second = (s[1] == -1 && (sv.sym[0] || s[0] != -1)) || s[1] == f;
     if (!first || !second)
         return oclnn__onnx_refuse("target shape (%lld, %lld) is not a flatten of (n, %u, %u, %u) to (n, %lld)", (long long)s[0],
                       (long long)s[1], xs.c, xs.h, xs.w, (long long)f);
@@ -512,12 +551,19 @@ static oclnn_status op_pad(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
     size_t j = oclnn__onnx_only_consumer(c, c->n->output[0]);
     const Onnx__GraphProto *gp = c->ld->model->graph;
-    if (n != 8 || value != 0.0f || p[0] || p[1] || p[4] || p[5] || p[2] != p[6] || p[3] != p[7] || p[2] < 0 ||
-        p[3] < 0 || j == SIZE_MAX || strcmp(gp->node[j]->op_type ? gp->node[j]->op_type : "", "AveragePool"))
-        return oclnn__onnx_refuse("only a zero, symmetric pad of h and w read by one AveragePool is supported");
+    const char *next = j == SIZE_MAX ? "" : gp->node[j]->op_type ? gp->node[j]->op_type : "";
+    if (n != 8 || value != 0.0f || p[0] || p[1] || p[4] || p[5] || p[2] < 0 || p[3] < 0 || p[6] < 0 || p[7] < 0 ||
+        p[2] > (1 << 16) || p[3] > (1 << 16) || p[6] > (1 << 16) || p[7] > (1 << 16) ||
+        (strcmp(next, "AveragePool") && strcmp(next, "Conv")) || (!strcmp(next, "AveragePool") && (p[2] != p[6] || p[3] != p[7])))
+        return oclnn__onnx_refuse("only a zero pad of h and w read by one Conv, or a symmetric one read by one AveragePool, "
+                                  "is supported (it is folded into that node's padding)");
+    if (!gp->node[j]->n_input || strcmp(gp->node[j]->input[0] ? gp->node[j]->input[0] : "", c->n->output[0]))
+        return oclnn__onnx_refuse("the padded value is not the data input of the Conv or AveragePool that reads it");
     c->ld->pool_pad[j][0] = 1;
     c->ld->pool_pad[j][1] = (uint32_t)p[2];
     c->ld->pool_pad[j][2] = (uint32_t)p[3];
+    c->ld->pool_pad[j][3] = (uint32_t)p[6];
+    c->ld->pool_pad[j][4] = (uint32_t)p[7];
     return oclnn__onnx_define_node(c, 0, x->node, 4);
 }
 
@@ -550,6 +596,47 @@ static oclnn_status op_hardsigmoid(oclnn__onnx_node *c) {
         return oclnn__onnx_refuse("alpha %g, beta %g (only torch's hardsigmoid: alpha 1/6, beta 0.5)", (double)alpha,
                                   (double)beta);
     return add_activation(c, OCLNN_ELTWISE_HARDSIGMOID);
+}
+
+/* issue 16: LeakyRelu (alpha, default 0.01), Elu (alpha, default 1) and PRelu (a constant slope:
+ * a scalar or one per channel) as ACTIVATION nodes whose "weight" holds one alpha per channel. */
+static oclnn_status op_slope(oclnn__onnx_node *c, oclnn_eltwise_op op, bool prelu) {
+    static const char *const kalpha[] = {"alpha", NULL};
+    static const char *const none[] = {NULL};
+    OCLNN__TRY(oclnn__onnx_attrs_known(c, prelu ? none : kalpha));
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    uint32_t ch = oclnn__onnx_channels_of(c, x->node);
+    float alpha = 0.0f;
+    oclnn__onnx_const k;
+    memset(&k, 0, sizeof k);
+    if (prelu) {
+        OCLNN__TRY(oclnn__onnx_input_const(c, 1, true, &k));
+        bool per_channel = k.count == ch && ch > 1 &&
+                           (k.ndim == 1 || (k.ndim == 3 && k.dims[1] == 1 && k.dims[2] == 1) ||
+                            (k.ndim == 4 && k.dims[0] == 1 && k.dims[2] == 1 && k.dims[3] == 1));
+        if (k.count != 1 && !per_channel) {
+            free(k.data);
+            return oclnn__onnx_refuse("slope of %zu values (a scalar or one per channel of %u)", k.count, ch);
+        }
+    } else {
+        OCLNN__TRY(oclnn__onnx_attr_float(c, "alpha", op == OCLNN_ELTWISE_ELU ? 1.0f : 0.01f, &alpha));
+        if (!isfinite(alpha)) return oclnn__onnx_refuse("attribute alpha is not finite");
+    }
+    float *w = malloc((ch ? ch : 1) * sizeof *w);
+    if (!w) {
+        free(k.data);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %u alphas", ch);
+    }
+    for (uint32_t i = 0; i < ch; i++) w[i] = prelu ? k.data[k.count == 1 ? 0 : i] : alpha;
+    free(k.data);
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ACTIVATION;
+    d.eltwise = op;
+    oclnn_status st = oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    if (st == OCLNN_OK) st = oclnn__onnx_set_param(c, "weight", w, ch);
+    free(w);
+    return st;
 }
 
 /* One bound of Clip: from the attribute (opset < 11) or the optional constant input. */
@@ -640,6 +727,12 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
         return oclnn__onnx_refuse("domain \"%.60s\" (only the default ONNX domain)", c->n->domain);
     if (!c->n->n_output) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "no output");
     graph_name(c);
+    bool handled; /* issue 16: shape arithmetic, then channel views */
+    oclnn_status st = oclnn__onnx_shape_op(c, &handled);
+    if (handled || st != OCLNN_OK) return st;
+    if (!strcmp(op, "Transpose")) return oclnn__onnx_transpose(c);
+    if (!strcmp(op, "Slice")) return oclnn__onnx_slice(c);
+    if (!strcmp(op, "Split")) return oclnn__onnx_split(c);
     if (!strcmp(op, "Conv")) return op_conv(c);
     if (!strcmp(op, "BatchNormalization")) return op_batchnorm(c);
     if (!strcmp(op, "Relu")) return op_relu(c);
@@ -667,12 +760,18 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "GlobalMaxPool")) return op_global_max(c);
     if (!strcmp(op, "Sub")) return op_sub_div(c, AFFINE_SUB);
     if (!strcmp(op, "Div")) return op_sub_div(c, AFFINE_DIV);
-    if (!strcmp(op, "ConvTranspose") || !strcmp(op, "Resize") || !strcmp(op, "Upsample"))
-        return oclnn__onnx_refuse("op type not supported yet (ConvTranspose and Resize/Upsample are coming as graph "
-                                  "nodes of their own; see docs/ONNX.md)");
+    if (!strcmp(op, "ConvTranspose")) return oclnn__onnx_conv_transpose(c);
+    if (!strcmp(op, "LeakyRelu")) return op_slope(c, OCLNN_ELTWISE_LEAKY_RELU, false);
+    if (!strcmp(op, "PRelu")) return op_slope(c, OCLNN_ELTWISE_LEAKY_RELU, true);
+    if (!strcmp(op, "Elu")) return op_slope(c, OCLNN_ELTWISE_ELU, false);
+    if (!strcmp(op, "Resize")) return oclnn__onnx_resize(c, false);
+    if (!strcmp(op, "Upsample")) return oclnn__onnx_resize(c, true);
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
-                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div; see docs/ONNX.md)");
+                  "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div, "
+                  "Split, Slice, Transpose (channel shuffle), Shape, Gather, Cast, Unsqueeze, ConvTranspose, Resize, Upsample, "
+                  "LeakyRelu, PRelu, Elu; "
+                  "see docs/ONNX.md)");
 }
 
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld) {

@@ -66,6 +66,11 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         case OCLNN_NODE_CONV:
             o.h = conv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->dilation_h);
             o.w = conv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->dilation_w);
+            if (d->pad_asymmetric) { /* issue 16: top + bottom, left + right */
+                uint64_t ph = (uint64_t)d->pad_h + d->pad_bottom, pw = (uint64_t)d->pad_w + d->pad_right;
+                o.h = ph <= UINT32_MAX - in.h ? conv_size((uint32_t)(in.h + ph), d->kernel_h, d->stride_h, 0, d->dilation_h) : 0;
+                o.w = pw <= UINT32_MAX - in.w ? conv_size((uint32_t)(in.w + pw), d->kernel_w, d->stride_w, 0, d->dilation_w) : 0;
+            }
             if (!o.h || !o.w) return too_small(n, in);
             break;
         case OCLNN_NODE_MAX_POOL:
@@ -125,7 +130,8 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         case OCLNN_NODE_BATCHNORM:
         case OCLNN_NODE_RELU:
         case OCLNN_NODE_ACTIVATION:
-        case OCLNN_NODE_SOFTMAX: break;
+        case OCLNN_NODE_SOFTMAX:
+        case OCLNN_NODE_CHANNEL_SHUFFLE: break;
         case OCLNN_NODE_DECONV:
             o.h = deconv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->output_pad_h, d->dilation_h);
             o.w = deconv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->output_pad_w, d->dilation_w);

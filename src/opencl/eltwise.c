@@ -19,6 +19,8 @@ static const char *op_name(oclnn_eltwise_op op) {
     case OCLNN_ELTWISE_HARDSIGMOID: return "hardsigmoid";
     case OCLNN_ELTWISE_HARDSWISH: return "hardswish";
     case OCLNN_ELTWISE_MUL: return "mul";
+    case OCLNN_ELTWISE_LEAKY_RELU: return "leaky_relu"; /* issue 16 */
+    case OCLNN_ELTWISE_ELU: return "elu";
     }
     return "add";
 }

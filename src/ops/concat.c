@@ -101,3 +101,59 @@ oclnn_status oclnn_concat_run(oclnn_op *op, const oclnn_tensor *const *srcs, ocl
     mtx_unlock(&ctx->lock);
     return st;
 }
+
+/* ---- issue 16: channel shuffle and channel slices ---------------------------------------- */
+
+oclnn_channel_shuffle_desc oclnn_channel_shuffle_desc_default(void) {
+    oclnn_channel_shuffle_desc d = OCLNN_CHANNEL_SHUFFLE_DESC_INIT;
+    return d;
+}
+
+static oclnn_status shuffle_check(const oclnn_channel_shuffle_desc *d) {
+    OCLNN__TRY(oclnn__check_shape(d->input, "desc->input"));
+    if (!d->count) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->count is 0");
+    if ((uint64_t)d->start + d->count > d->input.c)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->start (%u) + desc->count (%u) exceeds the %u input channels",
+                           d->start, d->count, d->input.c);
+    if (!d->groups || d->count % d->groups)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->groups (%u) does not divide desc->count (%u)", d->groups,
+                           d->count);
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_channel_shuffle_create(oclnn_context *ctx, const oclnn_channel_shuffle_desc *desc, oclnn_op **out) {
+    OCLNN__ENTER();
+    if (out) *out = NULL;
+    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
+    if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
+    if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
+    OCLNN__TRY(shuffle_check(desc));
+    return oclnn__op_new_state(ctx, OCLNN__OP_CHANNEL_SHUFFLE, desc, sizeof *desc, desc->groups > 1 ? "shuffle" : "slice",
+                               out);
+}
+
+/* Group q of the input (count / groups channels from start + q * count / groups) goes to the
+ * output channels q, q + groups, q + 2 * groups, ...: a view of dst with its channel stride
+ * multiplied by groups, filled by the backend's strided copy. */
+oclnn_status oclnn_channel_shuffle_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_CHANNEL_SHUFFLE, "op"));
+    const oclnn_channel_shuffle_desc *d = op->impl;
+    oclnn_shape os = d->input;
+    os.c = d->count;
+    OCLNN__TRY(oclnn__check_run_tensor(op, src, "src", d->input));
+    OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", os));
+    OCLNN__TRY(oclnn__check_alias(src, "src", dst, "dst", false));
+    const uint32_t per = d->count / d->groups;
+    oclnn_context *ctx = op->ctx;
+    oclnn_status st = OCLNN_OK;
+    mtx_lock(&ctx->lock);
+    for (uint32_t q = 0; q < d->groups && st == OCLNN_OK; q++) {
+        oclnn_tensor from = oclnn__channel_slice(src, d->start + q * per, per);
+        oclnn_tensor to = oclnn__channel_slice(dst, q, per);
+        to.stride[OCLNN__C] = dst->stride[OCLNN__C] * d->groups;
+        st = ctx->be->layers->concat_copy(&from, &to);
+    }
+    mtx_unlock(&ctx->lock);
+    return st;
+}

@@ -40,12 +40,16 @@ oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     OCLNN__TRY(oclnn__check_shape(desc->shape, "desc->shape"));
     oclnn_shape s = desc->shape;
-    if ((unsigned)desc->op > OCLNN_ELTWISE_MUL)
+    if ((unsigned)desc->op > OCLNN_ELTWISE_ELU)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->op (%d) is not an oclnn_eltwise_op",
                            (int)desc->op);
-    if (desc->op == OCLNN_ELTWISE_SCALE && !scale)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "scale is NULL but desc->op is SCALE");
-    if (desc->op != OCLNN_ELTWISE_SCALE && (scale || shift))
+    const bool slopes = desc->op == OCLNN_ELTWISE_LEAKY_RELU || desc->op == OCLNN_ELTWISE_ELU; /* issue 16 */
+    if ((desc->op == OCLNN_ELTWISE_SCALE || slopes) && !scale)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "scale is NULL but desc->op (%d) reads it", (int)desc->op);
+    if (slopes && shift)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "shift is for OCLNN_ELTWISE_SCALE only (desc->op is %d)",
+                           (int)desc->op);
+    if (desc->op != OCLNN_ELTWISE_SCALE && !slopes && (scale || shift))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "scale and shift are for OCLNN_ELTWISE_SCALE only (desc->op is %d)",
                            (int)desc->op);

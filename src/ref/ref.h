@@ -38,6 +38,9 @@ oclnn_shape oclnn__ref_pool2d_shape(const oclnn_pool2d_desc *d);
 /* Pooling of d->input into dst (the output shape); argmax (max kinds) may be NULL. */
 void oclnn__ref_pool2d(const oclnn_pool2d_desc *d, oclnn_layout layout, const float *src,
                        float *dst, float *argmax);
+/* issue 16: dst[n, j] = src[n, start + (j % groups) * (count / groups) + j / groups] (the
+ * desc's count channels; see oclnn_channel_shuffle_desc). */
+void oclnn__ref_channel_shuffle(const oclnn_channel_shuffle_desc *d, oclnn_layout layout, const float *src, float *dst);
 void oclnn__ref_softmax(oclnn_shape s, oclnn_layout layout, const float *src, float *dst);
 void oclnn__ref_lrn(const oclnn_lrn_desc *d, oclnn_layout layout, const float *src, float *dst);
 /* dst[n][o] = flatten(src)[n] . weights[o] + bias[o] (bias NULL: 0); dst is n x out dense. */

@@ -39,3 +39,16 @@ void oclnn__ref_lrn(const oclnn_lrn_desc *d, oclnn_layout layout, const float *s
                     dst[i] = (float)(src[i] / div);
                 }
 }
+
+void oclnn__ref_channel_shuffle(const oclnn_channel_shuffle_desc *d, oclnn_layout layout, const float *src, float *dst) {
+    const oclnn_shape s = d->input;
+    oclnn_shape o = s;
+    o.c = d->count;
+    const size_t per = d->count / d->groups;
+    for (size_t n = 0; n < s.n; n++)
+        for (size_t j = 0; j < o.c; j++)
+            for (size_t h = 0; h < s.h; h++)
+                for (size_t w = 0; w < s.w; w++)
+                    dst[oclnn__ref_index(o, layout, n, j, h, w)] =
+                        src[oclnn__ref_index(s, layout, n, d->start + (j % d->groups) * per + j / d->groups, h, w)];
+}

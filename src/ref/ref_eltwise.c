@@ -23,6 +23,8 @@ void oclnn__ref_eltwise(oclnn_shape s, oclnn_layout layout, oclnn_eltwise_op op,
                     case OCLNN_ELTWISE_HARDSIGMOID: y = fmin(fmax(x + 3, 0), 6) / 6; break;
                     case OCLNN_ELTWISE_HARDSWISH: y = x * fmin(fmax(x + 3, 0), 6) / 6; break;
                     case OCLNN_ELTWISE_MUL: y = x * b[i]; break;
+                    case OCLNN_ELTWISE_LEAKY_RELU: y = x < 0 ? x * scale[c] : x; break; /* issue 16 */
+                    case OCLNN_ELTWISE_ELU: y = x < 0 ? scale[c] * expm1(x) : x; break;
                     default: y = NAN; break;
                     }
                     dst[i] = (float)y;

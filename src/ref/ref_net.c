@@ -42,6 +42,10 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
         cd.padding.mode = OCLNN_PAD_EXPLICIT;
         cd.padding.top = cd.padding.bottom = d->pad_h;
         cd.padding.left = cd.padding.right = d->pad_w;
+        if (d->pad_asymmetric) { /* issue 16 */
+            cd.padding.bottom = d->pad_bottom;
+            cd.padding.right = d->pad_right;
+        }
         cd.has_bias = d->bias;
         oclnn__ref_conv2d(&cd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
                           d->bias ? param(g, ni->name, "bias") : NULL, NULL, dst);
@@ -57,8 +61,8 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
     case OCLNN_NODE_ADD:
         oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_ADD, in0, in1, NULL, NULL, dst);
         break;
-    case OCLNN_NODE_ACTIVATION:
-        oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, d->eltwise, in0, NULL, NULL, NULL, dst);
+    case OCLNN_NODE_ACTIVATION: /* LEAKY_RELU and ELU: alphas per channel (issue 16) */
+        oclnn__ref_eltwise(in, OCLNN_LAYOUT_NCHW, d->eltwise, in0, NULL, param(g, ni->name, "weight"), NULL, dst);
         break;
     case OCLNN_NODE_MUL: {
         oclnn_shape s1 = shapes[ni->inputs[1]];
@@ -139,6 +143,15 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
         rd.out_h = o.h;
         rd.out_w = o.w;
         oclnn__ref_resize(&rd, in0, OCLNN_LAYOUT_NCHW, dst);
+        break;
+    }
+    case OCLNN_NODE_CHANNEL_SHUFFLE: { /* issue 16 */
+        oclnn_channel_shuffle_desc sd = OCLNN_CHANNEL_SHUFFLE_DESC_INIT;
+        sd.input = in;
+        sd.start = d->channel_start;
+        sd.count = d->channels;
+        sd.groups = d->groups;
+        oclnn__ref_channel_shuffle(&sd, OCLNN_LAYOUT_NCHW, in0, dst);
         break;
     }
     }
