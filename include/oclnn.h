@@ -170,6 +170,15 @@ typedef struct oclnn_op oclnn_op;
 
 /** Bits for oclnn_context_options.flags. */
 #define OCLNN_FLAG_NO_DISK_CACHE 0x1u /**< never read or write compiled programs on disk */
+/** Tuning on first use (issue 14; also OCLNN_TUNE=quick): the first time a convolution with
+ *  algo AUTO is created for a problem the tuning database has no algorithm for, the algorithms
+ *  are timed on it (AUTO's first, the others while the per-problem cap of
+ *  OCLNN_FIRST_USE_BUDGET_MS lasts), the fastest the accuracy guard allows is recorded in the
+ *  context's tuning state and saved to its database file (oclnn_context_save_tuning(ctx, NULL)),
+ *  so later contexts start from it. OpenCL contexts with a tuning database only; the C backend
+ *  has none and ignores the flag. The cost is logged (OCLNN_LOG=info). */
+#define OCLNN_FLAG_TUNE_ON_FIRST_USE 0x2u
+#define OCLNN_FIRST_USE_BUDGET_MS 2000
 
 /**
  * Options for oclnn_context_create. Start from OCLNN_CONTEXT_OPTIONS_INIT (or

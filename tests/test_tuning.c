@@ -868,6 +868,110 @@ static void kernel_version_matches_sources(void **state) {
                  hex);
 }
 
+/* Tuning on first use (issue 14): OCLNN_FLAG_TUNE_ON_FIRST_USE or OCLNN_TUNE=quick make an AUTO
+ * create of an unknown problem time the algorithms and save the winner; a known problem, a
+ * context without the flag and the C backend search nothing. */
+static oclnn_context *first_use_context(const char *db, uint32_t flags, const char *device) {
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = device;
+    o.tuning_db = db;
+    o.flags = flags;
+    oclnn_context *ctx;
+    if (oclnn_context_create(&o, &ctx) != OCLNN_OK) {
+        print_message("no device %s (%s): skipped\n", device, oclnn_last_error());
+        skip();
+    }
+    return ctx;
+}
+
+static bool file_has_algo_row(const char *path, const char *problem, int *algo) {
+    size_t len;
+    char *text = read_file(path, &len);
+    char key[192];
+    snprintf(key, sizeof key, "conv_algo %s ALGO=", problem);
+    const char *at = text ? strstr(text, key) : NULL;
+    if (at && algo) *algo = atoi(at + strlen(key));
+    free(text);
+    return at != NULL;
+}
+
+static void first_use_tunes_and_saves(void **state) {
+    (void)state;
+    if (test_opencl_disabled()) skip();
+    oclnn_context *probe = cl_context("none", OCLNN_LAYOUT_AUTO);
+    oclnn_device_info dev;
+    assert_ok(oclnn_context_device(probe, &dev));
+    oclnn_layout layout = oclnn_context_layout(probe);
+    oclnn_context_destroy(probe);
+    conv_case c;
+    conv_case_make(&c, 1, 16, 10, 10, 16, 3, 1, layout);
+    oclnn_conv2d_desc d = c.d, other = d, third = d;
+    other.input.h = 14;
+    third.input.h = 18;
+    char p1[160], p2[160], p3[160], path[128];
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&d, &pb));
+    oclnn__conv2d_problem_str(&pb, p1, sizeof p1);
+    assert_ok(oclnn__conv2d_resolve(&other, &pb));
+    oclnn__conv2d_problem_str(&pb, p2, sizeof p2);
+    assert_ok(oclnn__conv2d_resolve(&third, &pb));
+    oclnn__conv2d_problem_str(&pb, p3, sizeof p3);
+    path_of("first_use.txt", path, sizeof path);
+    write_db(path, &dev, OCLNN__KERNEL_VERSION, "conv_direct " CONV_1X1 " KB=8 QB=1 2.5\n");
+
+    /* Without the flag: nothing is searched or saved. */
+    oclnn_context *ctx = first_use_context(path, 0, test_opencl_device());
+    oclnn_op *op;
+    assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+    oclnn_op_destroy(op);
+    oclnn_context_destroy(ctx);
+    assert_false(file_has_algo_row(path, p1, NULL));
+
+    /* With it: the row is saved, and the op runs the saved winner. */
+    ctx = first_use_context(path, OCLNN_FLAG_TUNE_ON_FIRST_USE, test_opencl_device());
+    assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+    int algo = 0;
+    assert_true(file_has_algo_row(path, p1, &algo));
+    assert_true(algo > 0 && algo < OCLNN_CONV_ALGO_COUNT);
+    assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name((oclnn_conv_algo)algo));
+    oclnn_op_destroy(op);
+    /* A known problem is not searched again: a different recorded winner stays as it is. */
+    oclnn_conv_algo forced = algo == OCLNN_CONV_ALGO_DIRECT ? OCLNN_CONV_ALGO_IM2COL : OCLNN_CONV_ALGO_DIRECT;
+    oclnn__tune_values fv = {{(int32_t)forced}};
+    mtx_lock(&ctx->lock);
+    assert_ok(oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, p1, &fv, 1.0));
+    mtx_unlock(&ctx->lock);
+    assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+    assert_string_equal(oclnn_op_algorithm(op), oclnn_conv_algo_name(forced));
+    oclnn_op_destroy(op);
+    /* An explicit algorithm is never a reason to search. */
+    other.algo = OCLNN_CONV_ALGO_DIRECT;
+    assert_ok(oclnn_conv2d_create(ctx, &other, c.w, c.bias, &op));
+    oclnn_op_destroy(op);
+    assert_false(file_has_algo_row(path, p2, NULL));
+    oclnn_context_destroy(ctx);
+
+    /* OCLNN_TUNE=quick sets the flag; another value is refused, naming the variable. */
+    setenv("OCLNN_TUNE", "sometimes", 1);
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    assert_status(oclnn_context_create(&o, &ctx), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("OCLNN_TUNE");
+    setenv("OCLNN_TUNE", "quick", 1);
+    ctx = first_use_context(path, 0, test_opencl_device());
+    assert_ok(oclnn_conv2d_create(ctx, &third, c.w, c.bias, &op));
+    oclnn_op_destroy(op);
+    oclnn_context_destroy(ctx);
+    assert_true(file_has_algo_row(path, p3, NULL));
+    /* The C backend has no tuning database: the flag changes nothing there. */
+    ctx = first_use_context(NULL, OCLNN_FLAG_TUNE_ON_FIRST_USE, "cpu");
+    assert_ok(oclnn_conv2d_create(ctx, &d, c.w, c.bias, &op));
+    oclnn_op_destroy(op);
+    oclnn_context_destroy(ctx);
+    unsetenv("OCLNN_TUNE");
+    conv_case_free(&c);
+}
+
 /* issue 19: AUTO's accuracy guard. A database naming winograd6 (a find result, and a tuned row
  * far faster than the others) is followed with 64 input channels and ignored with 256, where
  * winograd6's measured error exceeds its bound (docs/WINOGRAD.md). */
@@ -1274,6 +1378,7 @@ int main(void) {
         cmocka_unit_test(auto_follows_database),
         cmocka_unit_test(auto_guards_winograd6), /* issue 19 */
         cmocka_unit_test(find_saved_and_followed),
+        cmocka_unit_test(first_use_tunes_and_saves), /* issue 14 */
         cmocka_unit_test(search_skips_real_compile_failure),
         cmocka_unit_test(job_helpers),
         cmocka_unit_test(job_search_and_confirm),

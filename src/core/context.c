@@ -141,6 +141,17 @@ static oclnn_status parse_layout_env(oclnn_layout *out) {
     return OCLNN_OK;
 }
 
+/* OCLNN_TUNE: "quick" sets OCLNN_FLAG_TUNE_ON_FIRST_USE; "off" (or unset, or empty) leaves the
+ * flags as they are. */
+static oclnn_status parse_tune_env(uint32_t *flags) {
+    const char *v = getenv("OCLNN_TUNE");
+    if (!v || !*v || !strcmp(v, "off")) return OCLNN_OK;
+    if (strcmp(v, "quick"))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "OCLNN_TUNE=\"%s\" is not quick or off", v);
+    *flags |= OCLNN_FLAG_TUNE_ON_FIRST_USE;
+    return OCLNN_OK;
+}
+
 /* The worker-thread count: options->threads, else OCLNN_THREADS, else 0 (OpenMP's default). */
 enum { MAX_THREADS = 1024 };
 static oclnn_status pick_threads(unsigned option, unsigned *out) {
@@ -227,9 +238,11 @@ oclnn_status oclnn__context_create_with(const oclnn_context_options *options,
     if (opt.allocator && (!opt.allocator->alloc || !opt.allocator->free))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "options->allocator needs both alloc and free");
-    if (opt.flags & ~OCLNN_FLAG_NO_DISK_CACHE)
+    const uint32_t known = OCLNN_FLAG_NO_DISK_CACHE | OCLNN_FLAG_TUNE_ON_FIRST_USE;
+    if (opt.flags & ~known)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "options->flags has unknown bits 0x%x",
-                           opt.flags & ~OCLNN_FLAG_NO_DISK_CACHE);
+                           opt.flags & ~known);
+    OCLNN__TRY(parse_tune_env(&opt.flags));
     oclnn_layout layout = opt.layout;
     if (layout == OCLNN_LAYOUT_AUTO) OCLNN__TRY(parse_layout_env(&layout));
     unsigned threads;

@@ -245,8 +245,8 @@ static const oclnn_conv_algo FALLBACKS[] = {OCLNN_CONV_ALGO_IMPLICIT_GEMM, OCLNN
 /* Creates the op for a resolved problem; `algo` may be AUTO. An explicit algorithm that does not
  * fit fails; AUTO's choice that does not fit gives way to the first fallback that applies and
  * fits, and when none does the error names the first refusal. The context is not locked. */
-static oclnn_status create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
-                              const float *weights, const float *bias, oclnn_op **out) {
+oclnn_status oclnn__conv2d_create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
+                                     const float *weights, const float *bias, oclnn_op **out) {
     const oclnn__conv2d_family *f;
     OCLNN__TRY(family(ctx, &f));
     bool fits;
@@ -292,7 +292,9 @@ oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2d_desc *de
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "bias is NULL but desc->has_bias is set");
     if (!pb.has_bias && bias)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "bias is given but desc->has_bias is false");
-    return create_op(ctx, &pb, desc->algo, weights_kcrs, bias, out);
+    if (desc->algo == OCLNN_CONV_ALGO_AUTO && (ctx->flags & OCLNN_FLAG_TUNE_ON_FIRST_USE))
+        oclnn__conv2d_first_use(ctx, &pb); /* never fails the create: the choice below stands */
+    return oclnn__conv2d_create_op(ctx, &pb, desc->algo, weights_kcrs, bias, out);
 }
 
 static oclnn_status check_shape(const oclnn_tensor *t, const char *name, oclnn_shape want) {
@@ -313,8 +315,8 @@ static oclnn_status check_aliasing(const oclnn_tensor *src, const oclnn_tensor *
     return OCLNN_OK;
 }
 
-static oclnn_status run_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
-                           const oclnn_tensor *residual) {
+oclnn_status oclnn__conv2d_run_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                  const oclnn_tensor *residual) {
     oclnn_context *ctx = op->ctx;
     const oclnn__conv2d_op *cop = op->impl;
     mtx_lock(&ctx->lock);
@@ -350,112 +352,6 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
                            "residual is given but the operator was created without fuse_residual");
     }
     OCLNN__TRY(check_aliasing(src, dst, residual));
-    return run_op(op, src, dst, residual);
+    return oclnn__conv2d_run_op(op, src, dst, residual);
 }
 
-/* ---- find ---- */
-
-#define FIND_RUNS 3
-
-/* Median kernel time of FIND_RUNS runs after one warm-up, waiting for the device after each. */
-static oclnn_status time_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
-                            const oclnn_tensor *res, double *ms) {
-    oclnn_context *ctx = op->ctx;
-    double t[FIND_RUNS];
-    for (int i = -1; i < FIND_RUNS; i++) { /* kernel time from device events where there are */
-        double ms_i;
-        oclnn__context_timer_begin(ctx);
-        oclnn_status st = run_op(op, src, dst, res);
-        oclnn_status st_t = oclnn__context_timer_end(ctx, &ms_i);
-        OCLNN__TRY(st);
-        OCLNN__TRY(st_t);
-        if (i >= 0) t[i] = ms_i;
-    }
-    for (int i = 1; i < FIND_RUNS; i++)
-        for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-            double x = t[j];
-            t[j] = t[j - 1];
-            t[j - 1] = x;
-        }
-    *ms = t[FIND_RUNS / 2];
-    return OCLNN_OK;
-}
-
-static int perf_cmp(const void *a, const void *b) {
-    const oclnn_conv2d_perf *x = a, *y = b;
-    if ((x->status == OCLNN_OK) != (y->status == OCLNN_OK)) return x->status == OCLNN_OK ? -1 : 1;
-    if (x->status != OCLNN_OK) return (int)x->algo - (int)y->algo;
-    return (x->ms > y->ms) - (x->ms < y->ms);
-}
-
-oclnn_status oclnn_conv2d_find(oclnn_context *ctx, const oclnn_conv2d_desc *desc,
-                               oclnn_conv2d_perf *results, size_t capacity, size_t *count) {
-    OCLNN__ENTER();
-    OCLNN__TRY(oclnn__context_check(ctx, "ctx"));
-    if (!count) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "count is NULL");
-    if (capacity && !results)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "results is NULL with capacity %zu", capacity);
-    oclnn__conv2d_problem pb;
-    OCLNN__TRY(oclnn__conv2d_resolve(desc, &pb));
-    const oclnn__conv2d_family *f;
-    OCLNN__TRY(family(ctx, &f));
-    size_t wn = (size_t)pb.k * pb.cg * pb.r * pb.s; /* fits: checked by resolve */
-    OCLNN__TRY(oclnn__check_host_bytes(wn * sizeof(float), "the trial weights"));
-    float *w = oclnn__alloc(ctx->allocator, wn * sizeof *w);
-    float *bias = oclnn__alloc(ctx->allocator, (size_t)pb.k * sizeof *bias);
-    oclnn_tensor *src = NULL, *dst = NULL, *res = NULL;
-    oclnn_conv2d_perf all[OCLNN_CONV_ALGO_COUNT - 1];
-    oclnn_status st = OCLNN_OK;
-    if (!w || !bias) {
-        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate scratch weights");
-        goto done;
-    }
-    for (size_t i = 0; i < wn; i++) w[i] = (float)((i * 7919u) % 17u) / 17.0f - 0.5f;
-    for (uint32_t i = 0; i < pb.k; i++) bias[i] = 0.01f * (float)(i % 5u);
-    oclnn_shape out = {pb.n, pb.k, pb.p, pb.q};
-    st = oclnn_tensor_create(ctx, (oclnn_shape){pb.n, pb.c, pb.h, pb.w}, OCLNN_LAYOUT_AUTO, &src);
-    if (st == OCLNN_OK) st = oclnn_tensor_create(ctx, out, OCLNN_LAYOUT_AUTO, &dst);
-    if (st == OCLNN_OK && pb.residual) st = oclnn_tensor_create(ctx, out, OCLNN_LAYOUT_AUTO, &res);
-    if (st == OCLNN_OK) st = oclnn_tensor_fill(src, 0.5f);
-    if (st == OCLNN_OK && res) st = oclnn_tensor_fill(res, 0.25f);
-    if (st != OCLNN_OK) goto done; /* the tensor call's message stands */
-    size_t ok = 0;
-    for (int a = 1; a < OCLNN_CONV_ALGO_COUNT; a++) {
-        oclnn_conv2d_perf *p = &all[a - 1];
-        p->algo = (oclnn_conv_algo)a;
-        p->ms = 0;
-        oclnn_op *op = NULL;
-        p->status = create_op(ctx, &pb, p->algo, w, pb.has_bias ? bias : NULL, &op);
-        if (p->status == OCLNN_OK) p->status = time_op(op, src, dst, res, &p->ms);
-        oclnn_op_destroy(op);
-        ok += p->status == OCLNN_OK;
-    }
-    qsort(all, OCLNN_CONV_ALGO_COUNT - 1, sizeof *all, perf_cmp);
-    if (!ok) {
-        st = oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "no algorithm could run this problem");
-        goto done;
-    }
-    char text[OCLNN__CONV2D_PROBLEM_MAX];
-    oclnn__conv2d_problem_str(&pb, text, sizeof text);
-    /* issue 19: AUTO follows the recorded winner, so it is the fastest the accuracy guard allows
-     * (results still list every algorithm, fastest first) */
-    size_t win = 0;
-    while (win + 1 < ok && oclnn__conv2d_auto_guard(&pb, all[win].algo)) win++;
-    oclnn__tune_values best = {{(int32_t)all[win].algo}};
-    mtx_lock(&ctx->lock);
-    st = oclnn__tune_record(ctx, &oclnn__tune_space_conv_algo, text, &best, all[win].ms);
-    mtx_unlock(&ctx->lock);
-    if (st != OCLNN_OK) goto done;
-    oclnn__log(OCLNN__LOG_INFO, "conv2d find %s: %s %.3f ms", text, oclnn_conv_algo_name(all[win].algo),
-               all[win].ms);
-    for (size_t i = 0; i < capacity && i < OCLNN_CONV_ALGO_COUNT - 1; i++) results[i] = all[i];
-    *count = OCLNN_CONV_ALGO_COUNT - 1;
-done:
-    oclnn_tensor_destroy(src);
-    oclnn_tensor_destroy(dst);
-    oclnn_tensor_destroy(res);
-    oclnn__free(ctx->allocator, w);
-    oclnn__free(ctx->allocator, bias);
-    if (st == OCLNN_OK) oclnn__clear_error(); /* algorithms that did not apply leave no message */
-    return st;
-}

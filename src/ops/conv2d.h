@@ -52,4 +52,16 @@ size_t oclnn__conv2d_tuned_families(const oclnn__conv2d_problem *pb, const oclnn
 oclnn_conv_algo oclnn__conv2d_choose_tuned(const oclnn_context *ctx, const oclnn__conv2d_problem *pb,
                                            const oclnn__conv2d_caps *caps);
 
+/* Creates the op for a resolved problem: `algo`, or for AUTO the plan's choice with the
+ * fallbacks when it does not fit the device (conv2d.c). */
+oclnn_status oclnn__conv2d_create_op(oclnn_context *ctx, const oclnn__conv2d_problem *pb, oclnn_conv_algo algo,
+                                     const float *weights, const float *bias, oclnn_op **out);
+/* Runs a checked op under the context's lock (conv2d.c). */
+oclnn_status oclnn__conv2d_run_op(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *dst,
+                                  const oclnn_tensor *residual);
+/* Tuning on first use (conv2d_find.c, issue 14): when the context's tuning state has no algorithm
+ * for pb, times the algorithms within OCLNN_FIRST_USE_BUDGET_MS, records and saves the winner.
+ * Never fails: what goes wrong is logged and the error cleared. */
+void oclnn__conv2d_first_use(oclnn_context *ctx, const oclnn__conv2d_problem *pb);
+
 #endif

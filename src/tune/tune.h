@@ -55,6 +55,9 @@ oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclas
 oclnn_status oclnn__tune_attach(oclnn_context *ctx);
 void oclnn__tune_detach(oclnn_context *ctx);
 
+/* Whether the context has a tuning state to record into (an OpenCL context whose tuning_db is
+ * not "none"). */
+bool oclnn__tune_can_record(const oclnn_context *ctx);
 /* Adds (or replaces) a row of the context's database in memory, as a measurement made now; it is
  * saved with the database. Fails only when out of memory. Call with the context locked. */
 oclnn_status oclnn__tune_record(oclnn_context *ctx, const oclnn__tune_space *sp,

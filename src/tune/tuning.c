@@ -170,6 +170,8 @@ void oclnn__tune_detach(oclnn_context *ctx) {
     ctx->tune = NULL;
 }
 
+bool oclnn__tune_can_record(const oclnn_context *ctx) { return ctx->tune != NULL; }
+
 oclnn_status oclnn__tune_record(oclnn_context *ctx, const oclnn__tune_space *sp,
                                 const char *problem, const oclnn__tune_values *v, double ms) {
     if (!ctx->tune || !oclnn__tune_db_put(&ctx->tune->db, sp, problem, v, ms))
