@@ -15,6 +15,125 @@
 
 /* ---- Detection post-processing --------------------------------------------------------------- */
 
+/* The post-processing's scratch buffers, from the context's allocator. */
+typedef struct post_work {
+    float *dec, *prob;
+    float *cb, *cs; /* one image's candidates: boxes, scores, */
+    int32_t *cl;    /* classes */
+    uint32_t *keep;
+    /* The candidates grouped by class: gb/gs hold them, gi their index among cb/cs/cl. */
+    float *gb, *gs;
+    uint32_t *gi;
+    size_t *start;
+    oclnn__ranked *rank;
+} post_work;
+
+static oclnn_status post_work_alloc(const oclnn_allocator *al, post_work *w, size_t most, uint32_t K,
+                                    size_t cand_cap) {
+    w->dec = oclnn__calloc(al, most * K * 4 + 1, sizeof *w->dec);
+    w->prob = oclnn__calloc(al, (size_t)K, sizeof *w->prob);
+    w->cb = oclnn__calloc(al, cand_cap * 4 + 1, sizeof *w->cb);
+    w->cs = oclnn__calloc(al, cand_cap + 1, sizeof *w->cs);
+    w->cl = oclnn__calloc(al, cand_cap + 1, sizeof *w->cl);
+    w->keep = oclnn__calloc(al, cand_cap + 1, sizeof *w->keep);
+    w->gb = oclnn__calloc(al, cand_cap * 4 + 1, sizeof *w->gb);
+    w->gs = oclnn__calloc(al, cand_cap + 1, sizeof *w->gs);
+    w->gi = oclnn__calloc(al, cand_cap + 1, sizeof *w->gi);
+    w->start = oclnn__calloc(al, (size_t)K + 1, sizeof *w->start);
+    w->rank = oclnn__calloc(al, cand_cap + 1, sizeof *w->rank);
+    if (!w->dec || !w->prob || !w->cb || !w->cs || !w->cl || !w->keep || !w->gb || !w->gs || !w->gi ||
+        !w->start || !w->rank)
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY,
+                           "cannot allocate post-processing buffers (%zu candidates)", cand_cap);
+    return OCLNN_OK;
+}
+
+static void post_work_free(const oclnn_allocator *al, post_work *w) {
+    oclnn__free(al, w->dec);
+    oclnn__free(al, w->prob);
+    oclnn__free(al, w->cb);
+    oclnn__free(al, w->cs);
+    oclnn__free(al, w->cl);
+    oclnn__free(al, w->keep);
+    oclnn__free(al, w->gb);
+    oclnn__free(al, w->gs);
+    oclnn__free(al, w->gi);
+    oclnn__free(al, w->start);
+    oclnn__free(al, w->rank);
+}
+
+/* One image's n proposals (logits lg, regression reg, boxes prop): decode and clip per class,
+ * keep the class scores above the threshold with big enough boxes, NMS per class, write the best
+ * D to boxes/scores/labels + i * D and their count to counts[i]. */
+static oclnn_status post_image(oclnn_context *ctx, const oclnn_detect_post_desc *desc, const oclnn_nms_desc *nd,
+                               uint32_t K, size_t D, size_t i, size_t n, const float *lg, const float *reg,
+                               const float *prop, oclnn_image_size size, post_work *w, float *boxes,
+                               float *scores, int32_t *labels, size_t *counts) {
+    float *dec = w->dec, *prob = w->prob, *cb = w->cb, *cs = w->cs, *gb = w->gb, *gs = w->gs;
+    int32_t *cl = w->cl;
+    uint32_t *keep = w->keep, *gi = w->gi;
+    size_t *start = w->start;
+    oclnn__ranked *rank = w->rank;
+    oclnn_status st = oclnn_box_decode(&desc->coder, prop, reg, n, K, dec);
+    if (st == OCLNN_OK)
+        st = oclnn_box_clip(dec, n * K, (float)size.h, (float)size.w);
+    if (st != OCLNN_OK) return st;
+    size_t m = 0;
+    for (size_t p = 0; p < n; p++) {
+        /* F.softmax: exp(x - max) / sum. */
+        const float *x = lg + p * K;
+        float mx = x[0], sum = 0.0f;
+        for (uint32_t c = 1; c < K; c++) mx = x[c] > mx ? x[c] : mx;
+        for (uint32_t c = 0; c < K; c++) sum += prob[c] = expf(x[c] - mx);
+        for (uint32_t c = 1; c < K; c++) {
+            const float s = prob[c] / sum;
+            const float *b = dec + 4 * (p * K + c);
+            if (!(s > desc->score_threshold) || !oclnn__big_enough(b, desc->min_size)) continue;
+            memcpy(cb + 4 * m, b, 4 * sizeof *b);
+            cs[m] = s;
+            cl[m] = (int32_t)c;
+            m++;
+        }
+    }
+    /* NMS class by class (a stable counting sort groups them), the survivors ranked
+     * together by score, ties by candidate order: the same set and order as one NMS with
+     * classes, in sum(n_c^2) IoUs instead of n^2 (the OpenCL bitmask is n^2 / 8 bytes). */
+    memset(start, 0, ((size_t)K + 1) * sizeof *start);
+    for (size_t j = 0; j < m; j++) start[cl[j] + 1]++;
+    for (uint32_t c = 0; c < K; c++) start[c + 1] += start[c];
+    for (size_t j = 0; j < m; j++) {
+        const size_t q = start[cl[j]]++;
+        memcpy(gb + 4 * q, cb + 4 * j, 4 * sizeof *gb);
+        gs[q] = cs[j];
+        gi[q] = (uint32_t)j;
+    }
+    size_t kept = 0, j0 = 0;
+    for (uint32_t c = 1; c < K; c++) {
+        /* start[c] is now the end of class c's group. */
+        const size_t j1 = start[c];
+        size_t got = 0;
+        if (j1 > j0) {
+            st = oclnn_nms(ctx, nd, gb + 4 * (size_t)j0, gs + j0, NULL, j1 - j0, keep, &got);
+            if (st != OCLNN_OK) return st;
+        }
+        for (size_t q = 0; q < got; q++) {
+            const uint32_t orig = gi[j0 + keep[q]];
+            rank[kept++] = (oclnn__ranked){cs[orig], orig};
+        }
+        j0 = j1;
+    }
+    qsort(rank, kept, sizeof *rank, oclnn__by_score);
+    kept = kept < D ? kept : D;
+    for (size_t j = 0; j < kept; j++) {
+        const uint32_t q = rank[j].index;
+        memcpy(boxes + 4 * (i * D + j), cb + 4 * q, 4 * sizeof(float));
+        scores[i * D + j] = cs[q];
+        labels[i * D + j] = cl[q];
+    }
+    counts[i] = kept;
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn_detect_postprocess(oclnn_context *ctx, const oclnn_detect_post_desc *desc,
                                       const float *class_logits, const float *box_regression,
                                       uint32_t num_classes, const float *proposals,
@@ -70,102 +189,18 @@ oclnn_status oclnn_detect_postprocess(oclnn_context *ctx, const oclnn_detect_pos
                            "an image's %zu proposals x %u classes is 2^32 candidates or more",
                            most, K - 1);
     const oclnn_allocator *al = ctx->allocator;
-    float *dec = oclnn__calloc(al, most * K * 4 + 1, sizeof *dec);
-    float *prob = oclnn__calloc(al, (size_t)K, sizeof *prob);
-    float *cb = oclnn__calloc(al, cand_cap * 4 + 1, sizeof *cb);
-    float *cs = oclnn__calloc(al, cand_cap + 1, sizeof *cs);
-    int32_t *cl = oclnn__calloc(al, cand_cap + 1, sizeof *cl);
-    uint32_t *keep = oclnn__calloc(al, cand_cap + 1, sizeof *keep);
-    /* The candidates grouped by class: gb/gs hold them, gi their index among cb/cs/cl. */
-    float *gb = oclnn__calloc(al, cand_cap * 4 + 1, sizeof *gb);
-    float *gs = oclnn__calloc(al, cand_cap + 1, sizeof *gs);
-    uint32_t *gi = oclnn__calloc(al, cand_cap + 1, sizeof *gi);
-    size_t *start = oclnn__calloc(al, (size_t)K + 1, sizeof *start);
-    oclnn__ranked *rank = oclnn__calloc(al, cand_cap + 1, sizeof *rank);
-    oclnn_status st = OCLNN_OK;
-    if (!dec || !prob || !cb || !cs || !cl || !keep || !gb || !gs || !gi || !start || !rank) {
-        st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY,
-                         "cannot allocate post-processing buffers (%zu candidates)", cand_cap);
-        goto done;
-    }
+    post_work w = {0};
+    oclnn_status st = post_work_alloc(al, &w, most, K, cand_cap);
     const oclnn_nms_desc nd = {desc->nms_threshold, false, 0.0f,
                                D > UINT32_MAX ? UINT32_MAX : (uint32_t)D};
     size_t at = 0;
-    for (size_t i = 0; i < num_images; i++) {
+    for (size_t i = 0; st == OCLNN_OK && i < num_images; i++) {
         const size_t n = num_proposals[i];
-        const float *lg = class_logits + at * K;
-        st = oclnn_box_decode(&desc->coder, proposals + 4 * at, box_regression + at * 4 * K, n,
-                              K, dec);
-        if (st == OCLNN_OK)
-            st = oclnn_box_clip(dec, n * K, (float)image_sizes[i].h, (float)image_sizes[i].w);
-        if (st != OCLNN_OK) goto done;
-        size_t m = 0;
-        for (size_t p = 0; p < n; p++) {
-            /* F.softmax: exp(x - max) / sum. */
-            const float *x = lg + p * K;
-            float mx = x[0], sum = 0.0f;
-            for (uint32_t c = 1; c < K; c++) mx = x[c] > mx ? x[c] : mx;
-            for (uint32_t c = 0; c < K; c++) sum += prob[c] = expf(x[c] - mx);
-            for (uint32_t c = 1; c < K; c++) {
-                const float s = prob[c] / sum;
-                const float *b = dec + 4 * (p * K + c);
-                if (!(s > desc->score_threshold) || !oclnn__big_enough(b, desc->min_size)) continue;
-                memcpy(cb + 4 * m, b, 4 * sizeof *b);
-                cs[m] = s;
-                cl[m] = (int32_t)c;
-                m++;
-            }
-        }
-        /* NMS class by class (a stable counting sort groups them), the survivors ranked
-         * together by score, ties by candidate order: the same set and order as one NMS with
-         * classes, in sum(n_c^2) IoUs instead of n^2 (the OpenCL bitmask is n^2 / 8 bytes). */
-        memset(start, 0, ((size_t)K + 1) * sizeof *start);
-        for (size_t j = 0; j < m; j++) start[cl[j] + 1]++;
-        for (uint32_t c = 0; c < K; c++) start[c + 1] += start[c];
-        for (size_t j = 0; j < m; j++) {
-            const size_t q = start[cl[j]]++;
-            memcpy(gb + 4 * q, cb + 4 * j, 4 * sizeof *gb);
-            gs[q] = cs[j];
-            gi[q] = (uint32_t)j;
-        }
-        size_t kept = 0, j0 = 0;
-        for (uint32_t c = 1; c < K; c++) {
-            /* start[c] is now the end of class c's group. */
-            const size_t j1 = start[c];
-            size_t got = 0;
-            if (j1 > j0) {
-                st = oclnn_nms(ctx, &nd, gb + 4 * (size_t)j0, gs + j0, NULL, j1 - j0, keep, &got);
-                if (st != OCLNN_OK) goto done;
-            }
-            for (size_t q = 0; q < got; q++) {
-                const uint32_t orig = gi[j0 + keep[q]];
-                rank[kept++] = (oclnn__ranked){cs[orig], orig};
-            }
-            j0 = j1;
-        }
-        qsort(rank, kept, sizeof *rank, oclnn__by_score);
-        kept = kept < D ? kept : D;
-        for (size_t j = 0; j < kept; j++) {
-            const uint32_t q = rank[j].index;
-            memcpy(boxes + 4 * (i * D + j), cb + 4 * q, 4 * sizeof(float));
-            scores[i * D + j] = cs[q];
-            labels[i * D + j] = cl[q];
-        }
-        counts[i] = kept;
+        st = post_image(ctx, desc, &nd, K, D, i, n, class_logits + at * K, box_regression + at * 4 * K,
+                        proposals + 4 * at, image_sizes[i], &w, boxes, scores, labels, counts);
         at += n;
     }
-done:
-    oclnn__free(al, dec);
-    oclnn__free(al, prob);
-    oclnn__free(al, cb);
-    oclnn__free(al, cs);
-    oclnn__free(al, cl);
-    oclnn__free(al, keep);
-    oclnn__free(al, gb);
-    oclnn__free(al, gs);
-    oclnn__free(al, gi);
-    oclnn__free(al, start);
-    oclnn__free(al, rank);
+    post_work_free(al, &w);
     return st;
 }
 
