@@ -34,6 +34,64 @@ static void choose(uint32_t *idx, size_t m, size_t k, uint64_t *state, uint8_t *
     }
 }
 
+/* Every coordinate finite, every ground-truth label 1 or more. */
+static oclnn_status check_boxes(const float *proposals, size_t n, const float *gt_boxes,
+                                const int32_t *gt_labels, size_t num_gt) {
+    for (size_t j = 0; j < 4 * n; j++)
+        if (!isfinite(proposals[j]))
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "proposals[%zu] value %zu is %g (NaN or infinite)", j / 4, j % 4,
+                               proposals[j]);
+    for (size_t g = 0; g < num_gt; g++) {
+        if (gt_labels[g] < 1)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "gt_labels[%zu] = %d: ground-truth labels start at 1", g,
+                               (int)gt_labels[g]);
+        for (int k = 0; k < 4; k++)
+            if (!isfinite(gt_boxes[4 * g + k]))
+                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                                   "gt_boxes[%zu] coordinate %d is %g (NaN or infinite)", g, k,
+                                   gt_boxes[4 * g + k]);
+    }
+    return OCLNN_OK;
+}
+
+/* Matcher: the ground truth of highest IoU (the first on ties), then the label rule; the
+ * foreground and background candidates go to fg[0, *nfg_out) and bg[0, *nbg_out). */
+static void match_proposals(const oclnn_roi_sample_desc *desc, const float *all, size_t total,
+                            const float *gt_boxes, const int32_t *gt_labels, size_t num_gt, int32_t *match,
+                            int32_t *lab, uint32_t *fg, uint32_t *bg, size_t *nfg_out, size_t *nbg_out) {
+    size_t nfg = 0, nbg = 0;
+    for (size_t j = 0; j < total; j++) {
+        const float *p = all + 4 * j, area_p = oclnn__box_area(p);
+        float best = -1.0f;
+        int32_t bi = -1;
+        for (size_t g = 0; g < num_gt; g++) {
+            const float *b = gt_boxes + 4 * g;
+            const float iou = oclnn__iou_f32(b, oclnn__box_area(b), p, area_p);
+            if (iou > best) {
+                best = iou;
+                bi = (int32_t)g;
+            }
+        }
+        if (num_gt == 0) best = 0.0f; /* torchvision: every proposal is background */
+        if (best >= desc->fg_iou_threshold && bi >= 0) {
+            match[j] = bi;
+            lab[j] = gt_labels[bi];
+            fg[nfg++] = (uint32_t)j;
+        } else if (best >= desc->bg_iou_low && best < desc->bg_iou_high) {
+            match[j] = -1;
+            lab[j] = 0;
+            bg[nbg++] = (uint32_t)j;
+        } else {
+            match[j] = -1;
+            lab[j] = -1; /* ignored */
+        }
+    }
+    *nfg_out = nfg;
+    *nbg_out = nbg;
+}
+
 oclnn_status oclnn_roi_sample(const oclnn_roi_sample_desc *desc, const float *proposals, size_t n,
                               const float *gt_boxes, const int32_t *gt_labels, size_t num_gt,
                               float *rois, int32_t *labels, float *targets, int32_t *matched,
@@ -64,22 +122,7 @@ oclnn_status oclnn_roi_sample(const oclnn_roi_sample_desc *desc, const float *pr
     if (total && (!rois || !labels || !targets))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL",
                            !rois ? "rois" : !labels ? "labels" : "targets");
-    for (size_t j = 0; j < 4 * n; j++)
-        if (!isfinite(proposals[j]))
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                               "proposals[%zu] value %zu is %g (NaN or infinite)", j / 4, j % 4,
-                               proposals[j]);
-    for (size_t g = 0; g < num_gt; g++) {
-        if (gt_labels[g] < 1)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                               "gt_labels[%zu] = %d: ground-truth labels start at 1", g,
-                               (int)gt_labels[g]);
-        for (int k = 0; k < 4; k++)
-            if (!isfinite(gt_boxes[4 * g + k]))
-                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                                   "gt_boxes[%zu] coordinate %d is %g (NaN or infinite)", g, k,
-                                   gt_boxes[4 * g + k]);
-    }
+    OCLNN__TRY(check_boxes(proposals, n, gt_boxes, gt_labels, num_gt));
     if (total == 0) return OCLNN_OK;
     float *all = malloc(total * 4 * sizeof *all);
     int32_t *match = malloc(total * sizeof *match);
@@ -93,34 +136,8 @@ oclnn_status oclnn_roi_sample(const oclnn_roi_sample_desc *desc, const float *pr
     }
     if (n) memcpy(all, proposals, n * 4 * sizeof *all);
     if (desc->append_gt && num_gt) memcpy(all + 4 * n, gt_boxes, num_gt * 4 * sizeof *all);
-    /* Matcher: the ground truth of highest IoU (the first on ties), then the label rule. */
     size_t nfg = 0, nbg = 0;
-    for (size_t j = 0; j < total; j++) {
-        const float *p = all + 4 * j, area_p = oclnn__box_area(p);
-        float best = -1.0f;
-        int32_t bi = -1;
-        for (size_t g = 0; g < num_gt; g++) {
-            const float *b = gt_boxes + 4 * g;
-            const float iou = oclnn__iou_f32(b, oclnn__box_area(b), p, area_p);
-            if (iou > best) {
-                best = iou;
-                bi = (int32_t)g;
-            }
-        }
-        if (num_gt == 0) best = 0.0f; /* torchvision: every proposal is background */
-        if (best >= desc->fg_iou_threshold && bi >= 0) {
-            match[j] = bi;
-            lab[j] = gt_labels[bi];
-            fg[nfg++] = (uint32_t)j;
-        } else if (best >= desc->bg_iou_low && best < desc->bg_iou_high) {
-            match[j] = -1;
-            lab[j] = 0;
-            bg[nbg++] = (uint32_t)j;
-        } else {
-            match[j] = -1;
-            lab[j] = -1; /* ignored */
-        }
-    }
+    match_proposals(desc, all, total, gt_boxes, gt_labels, num_gt, match, lab, fg, bg, &nfg, &nbg);
     /* BalancedPositiveNegativeSampler. */
     size_t want_fg = (size_t)((float)desc->batch_size_per_image * desc->positive_fraction);
     want_fg = want_fg < nfg ? want_fg : nfg;
