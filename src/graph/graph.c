@@ -169,7 +169,8 @@ static oclnn_status make_resize_node(oclnn__node *n, uint32_t c) {
     return OCLNN_OK;
 }
 
-static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
+/* The node's input count, and the input first and only once. */
+static oclnn_status check_inputs(const oclnn_graph *g, const oclnn__node *n) {
     const oclnn_node_desc *d = &n->desc;
     size_t want = d->op == OCLNN_NODE_INPUT ? 0 : d->op == OCLNN_NODE_ADD || d->op == OCLNN_NODE_MUL ? 2 : 1;
     if (d->op == OCLNN_NODE_CONCAT) {
@@ -185,6 +186,100 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
                            n->name);
     if (d->op != OCLNN_NODE_INPUT && g->count == 0)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": the first node must be an input", n->name);
+    return OCLNN_OK;
+}
+
+static oclnn_status make_batchnorm_node(oclnn__node *n, uint32_t c) {
+    const oclnn_node_desc *d = &n->desc;
+    if (!(d->eps > 0))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eps (%g) must be positive", n->name,
+                           (double)d->eps);
+    uint64_t cd[1] = {c};
+    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+    OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
+    OCLNN__TRY(add_param(n, "running_mean", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
+    OCLNN__TRY(add_param(n, "running_var", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+    n->out_channels = c;
+    return OCLNN_OK;
+}
+
+/* MAX_POOL and AVG_POOL. */
+static oclnn_status make_pool_node(oclnn__node *n, uint32_t c) {
+    const oclnn_node_desc *d = &n->desc;
+    if (!d->kernel_h || !d->kernel_w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": kernel (%ux%u) has a zero size", n->name,
+                           d->kernel_h, d->kernel_w);
+    if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": padding (%u,%u) is more than half the kernel (%ux%u)", n->name,
+                           d->pad_h, d->pad_w, d->kernel_h, d->kernel_w);
+    n->out_channels = c;
+    return OCLNN_OK;
+}
+
+static oclnn_status make_concat_node(const oclnn_graph *g, oclnn__node *n) {
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n->input_count; i++) sum += g->nodes[n->inputs[i]].out_channels;
+    if (sum > UINT32_MAX)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": %llu channels in all", n->name,
+                           (unsigned long long)sum);
+    n->out_channels = (uint32_t)sum;
+    return OCLNN_OK;
+}
+
+/* ADD and MUL: two inputs of the same channels. */
+static oclnn_status make_binary_node(const oclnn_graph *g, oclnn__node *n, uint32_t c) {
+    uint32_t c2 = g->nodes[n->inputs[1]].out_channels;
+    if (c != c2)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": inputs have %u and %u channels", n->name,
+                           c, c2);
+    n->out_channels = c;
+    return OCLNN_OK;
+}
+
+static oclnn_status make_fc_node(oclnn__node *n, uint32_t c) {
+    const oclnn_node_desc *d = &n->desc;
+    if (!d->channels)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": channels (out_features) is 0", n->name);
+    if (!d->kernel_h || !d->kernel_w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": kernel (%ux%u), the input's "
+                           "spatial size, has a zero size", n->name, d->kernel_h, d->kernel_w);
+    size_t in = (size_t)c * d->kernel_h * d->kernel_w;
+    uint64_t wd[2] = {d->channels, in};
+    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_FAN_IN_BIAS, 2, wd, in));
+    if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, in));
+    n->out_channels = d->channels;
+    return OCLNN_OK;
+}
+
+static oclnn_status make_activation_node(oclnn__node *n, uint32_t c) {
+    const oclnn_node_desc *d = &n->desc;
+    switch (d->eltwise) {
+    case OCLNN_ELTWISE_RELU:
+    case OCLNN_ELTWISE_RELU6:
+    case OCLNN_ELTWISE_SIGMOID:
+    case OCLNN_ELTWISE_TANH:
+    case OCLNN_ELTWISE_HARDSIGMOID:
+    case OCLNN_ELTWISE_HARDSWISH: n->out_channels = c; return OCLNN_OK;
+    case OCLNN_ELTWISE_LEAKY_RELU: /* issue 16: one alpha per channel */
+    case OCLNN_ELTWISE_ELU: {
+        uint64_t cd[1] = {c};
+        OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+        n->out_channels = c;
+        return OCLNN_OK;
+    }
+    case OCLNN_ELTWISE_ADD:
+    case OCLNN_ELTWISE_ADD_RELU:
+    case OCLNN_ELTWISE_SCALE:
+    case OCLNN_ELTWISE_MUL: break;
+    }
+    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eltwise (%d) is not a one-operand activation",
+                       n->name, (int)d->eltwise);
+}
+
+static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
+    const oclnn_node_desc *d = &n->desc;
+    OCLNN__TRY(check_inputs(g, n));
     uint32_t c = n->input_count ? g->nodes[n->inputs[0]].out_channels : 0;
     switch (d->op) {
     case OCLNN_NODE_INPUT:
@@ -192,100 +287,25 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
         n->out_channels = d->channels;
         return OCLNN_OK;
     case OCLNN_NODE_CONV: return make_conv_node(n, c);
-    case OCLNN_NODE_BATCHNORM: {
-        if (!(d->eps > 0))
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eps (%g) must be positive", n->name,
-                               (double)d->eps);
-        uint64_t cd[1] = {c};
-        OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
-        OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
-        OCLNN__TRY(add_param(n, "running_mean", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
-        OCLNN__TRY(add_param(n, "running_var", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
-        n->out_channels = c;
-        return OCLNN_OK;
-    }
+    case OCLNN_NODE_BATCHNORM: return make_batchnorm_node(n, c);
     case OCLNN_NODE_MAX_POOL:
-    case OCLNN_NODE_AVG_POOL:
-        if (!d->kernel_h || !d->kernel_w)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": kernel (%ux%u) has a zero size", n->name,
-                               d->kernel_h, d->kernel_w);
-        if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                               "node \"%s\": padding (%u,%u) is more than half the kernel (%ux%u)", n->name,
-                               d->pad_h, d->pad_w, d->kernel_h, d->kernel_w);
-        n->out_channels = c;
-        return OCLNN_OK;
+    case OCLNN_NODE_AVG_POOL: return make_pool_node(n, c);
     case OCLNN_NODE_ADAPTIVE_AVG_POOL:
         if (!d->out_h || !d->out_w)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": output size (%ux%u) has a zero size",
                                n->name, d->out_h, d->out_w);
         n->out_channels = c;
         return OCLNN_OK;
-    case OCLNN_NODE_CONCAT: {
-        uint64_t sum = 0;
-        for (size_t i = 0; i < n->input_count; i++) sum += g->nodes[n->inputs[i]].out_channels;
-        if (sum > UINT32_MAX)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": %llu channels in all", n->name,
-                               (unsigned long long)sum);
-        n->out_channels = (uint32_t)sum;
-        return OCLNN_OK;
-    }
-    case OCLNN_NODE_ADD: {
-        uint32_t c2 = g->nodes[n->inputs[1]].out_channels;
-        if (c != c2)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": inputs have %u and %u channels", n->name,
-                               c, c2);
-        n->out_channels = c;
-        return OCLNN_OK;
-    }
-    case OCLNN_NODE_FC: {
-        if (!d->channels)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": channels (out_features) is 0", n->name);
-        if (!d->kernel_h || !d->kernel_w)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": kernel (%ux%u), the input's "
-                               "spatial size, has a zero size", n->name, d->kernel_h, d->kernel_w);
-        size_t in = (size_t)c * d->kernel_h * d->kernel_w;
-        uint64_t wd[2] = {d->channels, in};
-        OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_FAN_IN_BIAS, 2, wd, in));
-        if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, in));
-        n->out_channels = d->channels;
-        return OCLNN_OK;
-    }
+    case OCLNN_NODE_CONCAT: return make_concat_node(g, n);
+    case OCLNN_NODE_ADD: return make_binary_node(g, n, c);
+    case OCLNN_NODE_FC: return make_fc_node(n, c);
     case OCLNN_NODE_RELU:
     case OCLNN_NODE_SOFTMAX:
     case OCLNN_NODE_GLOBAL_MAX_POOL:
         n->out_channels = c;
         return OCLNN_OK;
-    case OCLNN_NODE_ACTIVATION:
-        switch (d->eltwise) {
-        case OCLNN_ELTWISE_RELU:
-        case OCLNN_ELTWISE_RELU6:
-        case OCLNN_ELTWISE_SIGMOID:
-        case OCLNN_ELTWISE_TANH:
-        case OCLNN_ELTWISE_HARDSIGMOID:
-        case OCLNN_ELTWISE_HARDSWISH: n->out_channels = c; return OCLNN_OK;
-        case OCLNN_ELTWISE_LEAKY_RELU: /* issue 16: one alpha per channel */
-        case OCLNN_ELTWISE_ELU: {
-            uint64_t cd[1] = {c};
-            OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
-            n->out_channels = c;
-            return OCLNN_OK;
-        }
-        case OCLNN_ELTWISE_ADD:
-        case OCLNN_ELTWISE_ADD_RELU:
-        case OCLNN_ELTWISE_SCALE:
-        case OCLNN_ELTWISE_MUL: break;
-        }
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eltwise (%d) is not a one-operand activation",
-                           n->name, (int)d->eltwise);
-    case OCLNN_NODE_MUL: {
-        uint32_t c2 = g->nodes[n->inputs[1]].out_channels;
-        if (c != c2)
-            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": inputs have %u and %u channels", n->name,
-                               c, c2);
-        n->out_channels = c;
-        return OCLNN_OK;
-    }
+    case OCLNN_NODE_ACTIVATION: return make_activation_node(n, c);
+    case OCLNN_NODE_MUL: return make_binary_node(g, n, c);
     case OCLNN_NODE_DECONV: return make_deconv_node(n, c);
     case OCLNN_NODE_RESIZE: return make_resize_node(n, c);
     case OCLNN_NODE_CHANNEL_SHUFFLE: /* issue 16 */

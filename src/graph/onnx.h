@@ -85,7 +85,7 @@ oclnn_status oclnn__onnx_split(struct oclnn__onnx_node *c);
 /* ConvTranspose onto deconv, Resize/Upsample onto resize (onnx_upsample.c). */
 oclnn_status oclnn__onnx_conv_transpose(struct oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_resize(struct oclnn__onnx_node *c, bool upsample);
-/* Maps every node of the model onto ld->g (onnx_ops.c). */
+/* Maps every node of the model onto ld->g (onnx_ops.c, with the handlers below). */
 oclnn_status oclnn__onnx_build(oclnn__onnx_loader *ld);
 
 
@@ -129,5 +129,32 @@ oclnn_status oclnn__onnx_set_param(oclnn__onnx_node *c, const char *suffix, cons
 uint32_t oclnn__onnx_channels_of(const oclnn__onnx_node *c, int node);
 oclnn_status oclnn__onnx_node_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s);
 size_t oclnn__onnx_only_consumer(const oclnn__onnx_node *c, const char *name);
+
+/* ---- op handlers that the walk in onnx_ops.c calls -------------------------------------- */
+
+/* Convolution, batch norm and pooling (onnx_conv.c). */
+oclnn_status oclnn__onnx_conv(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_batchnorm(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_pool(oclnn__onnx_node *c, bool max);
+oclnn_status oclnn__onnx_global_max(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_global_avg(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_reduce_mean(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_pad(oclnn__onnx_node *c);
+
+/* Element-wise ops and activations (onnx_eltwise.c). */
+typedef enum oclnn__onnx_affine {
+    OCLNN__ONNX_AFFINE_ADD,
+    OCLNN__ONNX_AFFINE_SUB,
+    OCLNN__ONNX_AFFINE_MUL,
+    OCLNN__ONNX_AFFINE_DIV
+} oclnn__onnx_affine;
+oclnn_status oclnn__onnx_relu(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_add(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_sub_div(oclnn__onnx_node *c, oclnn__onnx_affine op);
+oclnn_status oclnn__onnx_unary(oclnn__onnx_node *c, oclnn_eltwise_op op);
+oclnn_status oclnn__onnx_hardsigmoid(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_slope(oclnn__onnx_node *c, oclnn_eltwise_op op, bool prelu);
+oclnn_status oclnn__onnx_clip(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_mul(oclnn__onnx_node *c);
 
 #endif

@@ -43,6 +43,79 @@ static oclnn_status too_small(const oclnn__node *n, oclnn_shape in) {
                        n->desc.pad_h, n->desc.pad_w);
 }
 
+/* CONV's output size, with asymmetric padding (issue 16). */
+static oclnn_status conv_shape(const oclnn__node *n, oclnn_shape in, oclnn_shape *o) {
+    const oclnn_node_desc *d = &n->desc;
+    o->h = conv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->dilation_h);
+    o->w = conv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->dilation_w);
+    if (d->pad_asymmetric) { /* issue 16: top + bottom, left + right */
+        uint64_t ph = (uint64_t)d->pad_h + d->pad_bottom, pw = (uint64_t)d->pad_w + d->pad_right;
+        o->h = ph <= UINT32_MAX - in.h ? conv_size((uint32_t)(in.h + ph), d->kernel_h, d->stride_h, 0, d->dilation_h) : 0;
+        o->w = pw <= UINT32_MAX - in.w ? conv_size((uint32_t)(in.w + pw), d->kernel_w, d->stride_w, 0, d->dilation_w) : 0;
+    }
+    if (!o->h || !o->w) return too_small(n, in);
+    return OCLNN_OK;
+}
+
+/* CONCAT: every input of input 0's batch and spatial size. */
+static oclnn_status check_concat(const oclnn_graph *g, const oclnn__node *n, oclnn_shape in,
+                                 const oclnn_shape *shapes) {
+    for (size_t k = 1; k < n->input_count; k++) {
+        oclnn_shape s = shapes[n->inputs[k]];
+        if (s.n != in.n || s.h != in.h || s.w != in.w)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "node \"%s\": concat input %zu (\"%s\") is %ux%u (batch %u) but input 0 is %ux%u "
+                               "(batch %u)", n->name, k, g->nodes[n->inputs[k]].name, s.h, s.w, s.n, in.h,
+                               in.w, in.n);
+    }
+    return OCLNN_OK;
+}
+
+static oclnn_status check_add(const oclnn_graph *g, const oclnn__node *n, oclnn_shape in,
+                              const oclnn_shape *shapes) {
+    oclnn_shape s = shapes[n->inputs[1]];
+    if (s.n != in.n || s.c != in.c || s.h != in.h || s.w != in.w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": add inputs differ: n%uc%uh%uw%u (\"%s\") and n%uc%uh%uw%u (\"%s\")",
+                           n->name, in.n, in.c, in.h, in.w, g->nodes[n->inputs[0]].name, s.n, s.c, s.h, s.w,
+                           g->nodes[n->inputs[1]].name);
+    return OCLNN_OK;
+}
+
+static oclnn_status check_mul(const oclnn_graph *g, const oclnn__node *n, oclnn_shape in,
+                              const oclnn_shape *shapes) {
+    oclnn_shape s = shapes[n->inputs[1]];
+    if (s.n != in.n || s.c != in.c || !((s.h == in.h && s.w == in.w) || (s.h == 1 && s.w == 1)))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\": mul of n%uc%uh%uw%u (\"%s\") by n%uc%uh%uw%u (\"%s\"): the second "
+                           "must have the first's shape or be (n, c, 1, 1)",
+                           n->name, in.n, in.c, in.h, in.w, g->nodes[n->inputs[0]].name, s.n, s.c, s.h, s.w,
+                           g->nodes[n->inputs[1]].name);
+    return OCLNN_OK;
+}
+
+static oclnn_status deconv_shape(const oclnn__node *n, oclnn_shape in, oclnn_shape *o) {
+    const oclnn_node_desc *d = &n->desc;
+    o->h = deconv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->output_pad_h, d->dilation_h);
+    o->w = deconv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->output_pad_w, d->dilation_w);
+    if (!o->h || !o->w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\" (deconv): input of %ux%u pixels with padding %u,%u gives an "
+                           "empty or too large output", n->name, in.h, in.w, d->pad_h, d->pad_w);
+    return OCLNN_OK;
+}
+
+static oclnn_status resize_shape(const oclnn__node *n, oclnn_shape in, oclnn_shape *o) {
+    const oclnn_node_desc *d = &n->desc;
+    o->h = resize_size(in.h, d->scale_h, d->out_h);
+    o->w = resize_size(in.w, d->scale_w, d->out_w);
+    if (!o->h || !o->w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "node \"%s\" (resize): %ux%u scaled by %g,%g is empty or too large", n->name,
+                           in.h, in.w, d->scale_h, d->scale_w);
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, oclnn_shape *shapes) {
     OCLNN__ENTER();
     OCLNN__TRY(oclnn__graph_check(g, "g"));
@@ -63,16 +136,7 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "input has %u channels; node \"%s\" expects %u",
                                    input.c, n->name, n->out_channels);
             break;
-        case OCLNN_NODE_CONV:
-            o.h = conv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->dilation_h);
-            o.w = conv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->dilation_w);
-            if (d->pad_asymmetric) { /* issue 16: top + bottom, left + right */
-                uint64_t ph = (uint64_t)d->pad_h + d->pad_bottom, pw = (uint64_t)d->pad_w + d->pad_right;
-                o.h = ph <= UINT32_MAX - in.h ? conv_size((uint32_t)(in.h + ph), d->kernel_h, d->stride_h, 0, d->dilation_h) : 0;
-                o.w = pw <= UINT32_MAX - in.w ? conv_size((uint32_t)(in.w + pw), d->kernel_w, d->stride_w, 0, d->dilation_w) : 0;
-            }
-            if (!o.h || !o.w) return too_small(n, in);
-            break;
+        case OCLNN_NODE_CONV: OCLNN__TRY(conv_shape(n, in, &o)); break;
         case OCLNN_NODE_MAX_POOL:
         case OCLNN_NODE_AVG_POOL: {
             uint32_t sh = d->stride_h ? d->stride_h : d->kernel_h, sw = d->stride_w ? d->stride_w : d->kernel_w;
@@ -90,36 +154,10 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
             o.h = d->out_h;
             o.w = d->out_w;
             break;
-        case OCLNN_NODE_CONCAT:
-            for (size_t k = 1; k < n->input_count; k++) {
-                oclnn_shape s = shapes[n->inputs[k]];
-                if (s.n != in.n || s.h != in.h || s.w != in.w)
-                    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                                       "node \"%s\": concat input %zu (\"%s\") is %ux%u (batch %u) but input 0 is %ux%u "
-                                       "(batch %u)", n->name, k, g->nodes[n->inputs[k]].name, s.h, s.w, s.n, in.h,
-                                       in.w, in.n);
-            }
-            break;
-        case OCLNN_NODE_ADD: {
-            oclnn_shape s = shapes[n->inputs[1]];
-            if (s.n != in.n || s.c != in.c || s.h != in.h || s.w != in.w)
-                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                                   "node \"%s\": add inputs differ: n%uc%uh%uw%u (\"%s\") and n%uc%uh%uw%u (\"%s\")",
-                                   n->name, in.n, in.c, in.h, in.w, g->nodes[n->inputs[0]].name, s.n, s.c, s.h, s.w,
-                                   g->nodes[n->inputs[1]].name);
-            break;
-        }
+        case OCLNN_NODE_CONCAT: OCLNN__TRY(check_concat(g, n, in, shapes)); break;
+        case OCLNN_NODE_ADD: OCLNN__TRY(check_add(g, n, in, shapes)); break;
         case OCLNN_NODE_GLOBAL_MAX_POOL: o.h = o.w = 1; break;
-        case OCLNN_NODE_MUL: {
-            oclnn_shape s = shapes[n->inputs[1]];
-            if (s.n != in.n || s.c != in.c || !((s.h == in.h && s.w == in.w) || (s.h == 1 && s.w == 1)))
-                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                                   "node \"%s\": mul of n%uc%uh%uw%u (\"%s\") by n%uc%uh%uw%u (\"%s\"): the second "
-                                   "must have the first's shape or be (n, c, 1, 1)",
-                                   n->name, in.n, in.c, in.h, in.w, g->nodes[n->inputs[0]].name, s.n, s.c, s.h, s.w,
-                                   g->nodes[n->inputs[1]].name);
-            break;
-        }
+        case OCLNN_NODE_MUL: OCLNN__TRY(check_mul(g, n, in, shapes)); break;
         case OCLNN_NODE_FC:
             if (in.h != d->kernel_h || in.w != d->kernel_w)
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
@@ -132,22 +170,8 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         case OCLNN_NODE_ACTIVATION:
         case OCLNN_NODE_SOFTMAX:
         case OCLNN_NODE_CHANNEL_SHUFFLE: break;
-        case OCLNN_NODE_DECONV:
-            o.h = deconv_size(in.h, d->kernel_h, d->stride_h, d->pad_h, d->output_pad_h, d->dilation_h);
-            o.w = deconv_size(in.w, d->kernel_w, d->stride_w, d->pad_w, d->output_pad_w, d->dilation_w);
-            if (!o.h || !o.w)
-                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                                   "node \"%s\" (deconv): input of %ux%u pixels with padding %u,%u gives an "
-                                   "empty or too large output", n->name, in.h, in.w, d->pad_h, d->pad_w);
-            break;
-        case OCLNN_NODE_RESIZE:
-            o.h = resize_size(in.h, d->scale_h, d->out_h);
-            o.w = resize_size(in.w, d->scale_w, d->out_w);
-            if (!o.h || !o.w)
-                return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                                   "node \"%s\" (resize): %ux%u scaled by %g,%g is empty or too large", n->name,
-                                   in.h, in.w, d->scale_h, d->scale_w);
-            break;
+        case OCLNN_NODE_DECONV: OCLNN__TRY(deconv_shape(n, in, &o)); break;
+        case OCLNN_NODE_RESIZE: OCLNN__TRY(resize_shape(n, in, &o)); break;
         }
         shapes[i] = o;
     }

@@ -63,21 +63,9 @@ static double average_precision(const double *tp, const double *fp, size_t m, do
     return ap;
 }
 
-oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets, size_t num_dets,
-                          const oclnn_voc_gt *gts, size_t num_gts, uint32_t num_classes, float *ap,
-                          float *map) {
-    OCLNN__ENTER();
-    if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
-    if ((num_dets && !dets) || (num_gts && !gts))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL",
-                           num_dets && !dets ? "dets" : "gts");
-    if (num_classes == 0) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "num_classes is 0");
-    if (!(desc->iou_threshold >= 0 && desc->iou_threshold <= 1))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "iou_threshold %g is outside [0, 1]",
-                           desc->iou_threshold);
-    if (!isfinite(desc->pixel_offset) || desc->pixel_offset < 0)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "pixel_offset %g must be finite and >= 0",
-                           desc->pixel_offset);
+/* Every class id below num_classes, every score and coordinate finite. */
+static oclnn_status check_voc_inputs(const oclnn_voc_det *dets, size_t num_dets, const oclnn_voc_gt *gts,
+                                     size_t num_gts, uint32_t num_classes) {
     for (size_t i = 0; i < num_dets; i++) {
         if (dets[i].class_id >= num_classes)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
@@ -101,6 +89,25 @@ oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets,
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                                    "gts[%zu].box[%d] is %g (not finite)", i, k, gts[i].box[k]);
     }
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn_voc_ap(const oclnn_voc_desc *desc, const oclnn_voc_det *dets, size_t num_dets,
+                          const oclnn_voc_gt *gts, size_t num_gts, uint32_t num_classes, float *ap,
+                          float *map) {
+    OCLNN__ENTER();
+    if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
+    if ((num_dets && !dets) || (num_gts && !gts))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s is NULL",
+                           num_dets && !dets ? "dets" : "gts");
+    if (num_classes == 0) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "num_classes is 0");
+    if (!(desc->iou_threshold >= 0 && desc->iou_threshold <= 1))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "iou_threshold %g is outside [0, 1]",
+                           desc->iou_threshold);
+    if (!isfinite(desc->pixel_offset) || desc->pixel_offset < 0)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "pixel_offset %g must be finite and >= 0",
+                           desc->pixel_offset);
+    OCLNN__TRY(check_voc_inputs(dets, num_dets, gts, num_gts, num_classes));
     const size_t nd = num_dets ? num_dets : 1, ng = num_gts ? num_gts : 1;
     ranked_det *order = malloc(nd * sizeof *order);
     double *tp = malloc(nd * sizeof *tp), *fp = malloc(nd * sizeof *fp);

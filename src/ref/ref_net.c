@@ -19,6 +19,77 @@ static const float *param(oclnn_graph *g, const char *node, const char *suffix) 
 
 static size_t elems(oclnn_shape s) { return (size_t)s.n * s.c * s.h * s.w; }
 
+static void ref_conv(oclnn_graph *g, const oclnn_node_info *ni, oclnn_shape in, const float *in0, float *dst) {
+    const oclnn_node_desc *d = &ni->desc;
+    /* Its own node -> descriptor code, not src/graph/fuse.c's: the reference runs the graph
+     * unfused and stays independent of the code it checks. */
+    oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
+    cd.input = in;
+    cd.out_channels = d->channels;
+    cd.kernel_h = d->kernel_h;
+    cd.kernel_w = d->kernel_w;
+    cd.stride_h = d->stride_h;
+    cd.stride_w = d->stride_w;
+    cd.dilation_h = d->dilation_h;
+    cd.dilation_w = d->dilation_w;
+    cd.groups = d->groups;
+    cd.padding.mode = OCLNN_PAD_EXPLICIT;
+    cd.padding.top = cd.padding.bottom = d->pad_h;
+    cd.padding.left = cd.padding.right = d->pad_w;
+    if (d->pad_asymmetric) { /* issue 16 */
+        cd.padding.bottom = d->pad_bottom;
+        cd.padding.right = d->pad_right;
+    }
+    cd.has_bias = d->bias;
+    oclnn__ref_conv2d(&cd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
+                      d->bias ? param(g, ni->name, "bias") : NULL, NULL, dst);
+}
+
+/* MAX_POOL, AVG_POOL, ADAPTIVE_AVG_POOL and GLOBAL_MAX_POOL. */
+static void ref_pool(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o, const float *in0, float *dst) {
+    oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
+    pd.input = in;
+    if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
+        pd.kind = OCLNN_POOL_GLOBAL_MAX;
+    } else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
+        pd.kind = OCLNN_POOL_AVG;
+        pd.kernel_h = pd.stride_h = in.h / o.h;
+        pd.kernel_w = pd.stride_w = in.w / o.w;
+    } else {
+        pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+        pd.kernel_h = d->kernel_h;
+        pd.kernel_w = d->kernel_w;
+        pd.stride_h = d->stride_h;
+        pd.stride_w = d->stride_w;
+        pd.pad_h = d->pad_h;
+        pd.pad_w = d->pad_w;
+        pd.ceil_mode = d->ceil_mode;
+        pd.count_include_pad = d->count_include_pad;
+    }
+    oclnn__ref_pool2d(&pd, OCLNN_LAYOUT_NCHW, in0, dst, NULL);
+}
+
+static void ref_deconv(oclnn_graph *g, const oclnn_node_info *ni, oclnn_shape in, const float *in0, float *dst) {
+    const oclnn_node_desc *d = &ni->desc;
+    oclnn_deconv2d_desc dd = OCLNN_DECONV2D_DESC_INIT;
+    dd.input = in;
+    dd.out_channels = d->channels;
+    dd.kernel_h = d->kernel_h;
+    dd.kernel_w = d->kernel_w;
+    dd.stride_h = d->stride_h;
+    dd.stride_w = d->stride_w;
+    dd.pad_h = d->pad_h;
+    dd.pad_w = d->pad_w;
+    dd.output_pad_h = d->output_pad_h;
+    dd.output_pad_w = d->output_pad_w;
+    dd.dilation_h = d->dilation_h;
+    dd.dilation_w = d->dilation_w;
+    dd.groups = d->groups;
+    dd.has_bias = d->bias;
+    oclnn__ref_deconv2d(&dd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
+                        d->bias ? param(g, ni->name, "bias") : NULL, dst);
+}
+
 static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shape *shapes, int i, float **out,
                      const float *in0, const float *in1) {
     const oclnn_node_desc *d = &ni->desc;
@@ -26,31 +97,7 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
     float *dst = out[i];
     switch (d->op) {
     case OCLNN_NODE_INPUT: break;
-    case OCLNN_NODE_CONV: {
-        /* Its own node -> descriptor code, not src/graph/fuse.c's: the reference runs the graph
-         * unfused and stays independent of the code it checks. */
-        oclnn_conv2d_desc cd = OCLNN_CONV2D_DESC_INIT;
-        cd.input = in;
-        cd.out_channels = d->channels;
-        cd.kernel_h = d->kernel_h;
-        cd.kernel_w = d->kernel_w;
-        cd.stride_h = d->stride_h;
-        cd.stride_w = d->stride_w;
-        cd.dilation_h = d->dilation_h;
-        cd.dilation_w = d->dilation_w;
-        cd.groups = d->groups;
-        cd.padding.mode = OCLNN_PAD_EXPLICIT;
-        cd.padding.top = cd.padding.bottom = d->pad_h;
-        cd.padding.left = cd.padding.right = d->pad_w;
-        if (d->pad_asymmetric) { /* issue 16 */
-            cd.padding.bottom = d->pad_bottom;
-            cd.padding.right = d->pad_right;
-        }
-        cd.has_bias = d->bias;
-        oclnn__ref_conv2d(&cd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
-                          d->bias ? param(g, ni->name, "bias") : NULL, NULL, dst);
-        break;
-    }
+    case OCLNN_NODE_CONV: ref_conv(g, ni, in, in0, dst); break;
     case OCLNN_NODE_BATCHNORM:
         oclnn__ref_batchnorm(in, OCLNN_LAYOUT_NCHW, in0, param(g, ni->name, "weight"), param(g, ni->name, "bias"),
                              param(g, ni->name, "running_mean"), param(g, ni->name, "running_var"), d->eps, dst);
@@ -74,29 +121,7 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
     case OCLNN_NODE_MAX_POOL:
     case OCLNN_NODE_AVG_POOL:
     case OCLNN_NODE_ADAPTIVE_AVG_POOL:
-    case OCLNN_NODE_GLOBAL_MAX_POOL: {
-        oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
-        pd.input = in;
-        if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
-            pd.kind = OCLNN_POOL_GLOBAL_MAX;
-        } else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL) {
-            pd.kind = OCLNN_POOL_AVG;
-            pd.kernel_h = pd.stride_h = in.h / o.h;
-            pd.kernel_w = pd.stride_w = in.w / o.w;
-        } else {
-            pd.kind = d->op == OCLNN_NODE_MAX_POOL ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
-            pd.kernel_h = d->kernel_h;
-            pd.kernel_w = d->kernel_w;
-            pd.stride_h = d->stride_h;
-            pd.stride_w = d->stride_w;
-            pd.pad_h = d->pad_h;
-            pd.pad_w = d->pad_w;
-            pd.ceil_mode = d->ceil_mode;
-            pd.count_include_pad = d->count_include_pad;
-        }
-        oclnn__ref_pool2d(&pd, OCLNN_LAYOUT_NCHW, in0, dst, NULL);
-        break;
-    }
+    case OCLNN_NODE_GLOBAL_MAX_POOL: ref_pool(d, in, o, in0, dst); break;
     case OCLNN_NODE_CONCAT: {
         size_t plane = (size_t)o.h * o.w, c0 = 0;
         for (size_t k = 0; k < ni->input_count; k++) {
@@ -113,26 +138,7 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
                       d->bias ? param(g, ni->name, "bias") : NULL, dst);
         break;
     case OCLNN_NODE_SOFTMAX: oclnn__ref_softmax(in, OCLNN_LAYOUT_NCHW, in0, dst); break;
-    case OCLNN_NODE_DECONV: {
-        oclnn_deconv2d_desc dd = OCLNN_DECONV2D_DESC_INIT;
-        dd.input = in;
-        dd.out_channels = d->channels;
-        dd.kernel_h = d->kernel_h;
-        dd.kernel_w = d->kernel_w;
-        dd.stride_h = d->stride_h;
-        dd.stride_w = d->stride_w;
-        dd.pad_h = d->pad_h;
-        dd.pad_w = d->pad_w;
-        dd.output_pad_h = d->output_pad_h;
-        dd.output_pad_w = d->output_pad_w;
-        dd.dilation_h = d->dilation_h;
-        dd.dilation_w = d->dilation_w;
-        dd.groups = d->groups;
-        dd.has_bias = d->bias;
-        oclnn__ref_deconv2d(&dd, in0, OCLNN_LAYOUT_NCHW, param(g, ni->name, "weight"),
-                            d->bias ? param(g, ni->name, "bias") : NULL, dst);
-        break;
-    }
+    case OCLNN_NODE_DECONV: ref_deconv(g, ni, in, in0, dst); break;
     case OCLNN_NODE_RESIZE: {
         oclnn_resize_desc rd = OCLNN_RESIZE_DESC_INIT;
         rd.input = in;
