@@ -27,14 +27,7 @@ oclnn_conv3d_desc oclnn_conv3d_desc_default(void) {
 static oclnn_status resolve(const oclnn_conv3d_desc *desc, oclnn__conv3d_problem *pb) {
     if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     const oclnn_shape3d in = desc->input;
-    if (!in.n || !in.c || !in.d || !in.h || !in.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "desc->input (%u,%u,%u,%u,%u) has a zero dimension", in.n, in.c, in.d,
-                           in.h, in.w);
-    oclnn_shape s4;
-    if (!oclnn__shape3d_fold(in, &s4))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->input: d * h overflows 32 bits");
-    OCLNN__TRY(oclnn__check_shape(s4, "desc->input (folded to n, c, d*h, w)"));
+    OCLNN__TRY(oclnn__check_input3d(in));
     if (!desc->groups) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->groups is 0");
     if (!desc->out_channels || desc->out_channels % desc->groups || in.c % desc->groups)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
@@ -62,6 +55,7 @@ static oclnn_status resolve(const oclnn_conv3d_desc *desc, oclnn__conv3d_problem
         osz[a] = (uint32_t)(span / desc->stride[a] + 1);
     }
     oclnn_shape3d o = {in.n, desc->out_channels, osz[0], osz[1], osz[2]};
+    oclnn_shape s4;
     if (!oclnn__shape3d_fold(o, &s4))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the output's d * h overflows 32 bits");
     OCLNN__TRY(oclnn__check_shape(s4, "the output (folded to n, k, d*h, w)"));

@@ -16,14 +16,7 @@ oclnn_pool3d_desc oclnn_pool3d_desc_default(void) {
 static oclnn_status resolve(const oclnn_pool3d_desc *desc, oclnn__pool3d_problem *pb) {
     if (!desc) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc is NULL");
     const oclnn_shape3d in = desc->input;
-    if (!in.n || !in.c || !in.d || !in.h || !in.w)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "desc->input (%u,%u,%u,%u,%u) has a zero dimension", in.n, in.c, in.d,
-                           in.h, in.w);
-    oclnn_shape s4;
-    if (!oclnn__shape3d_fold(in, &s4))
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->input: d * h overflows 32 bits");
-    OCLNN__TRY(oclnn__check_shape(s4, "desc->input (folded to n, c, d*h, w)"));
+    OCLNN__TRY(oclnn__check_input3d(in));
     if ((unsigned)desc->kind > OCLNN_POOL_GLOBAL_MAX)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "desc->kind (%d) is not an oclnn_pool_kind", (int)desc->kind);
@@ -76,6 +69,7 @@ static oclnn_status resolve(const oclnn_pool3d_desc *desc, oclnn__pool3d_problem
     pb->oh = osz[1];
     pb->ow = osz[2];
     oclnn_shape3d o = {in.n, in.c, osz[0], osz[1], osz[2]};
+    oclnn_shape s4;
     if (!oclnn__shape3d_fold(o, &s4))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the output's d * h overflows 32 bits");
     return oclnn__check_shape(s4, "the output (folded to n, c, d*h, w)");
@@ -103,6 +97,18 @@ oclnn_status oclnn_pool3d_create(oclnn_context *ctx, const oclnn_pool3d_desc *de
                                : pb.adaptive ? "adaptive-avg3d"
                                              : "avg3d",
                                out);
+}
+
+oclnn_status oclnn__check_input3d(oclnn_shape3d in) {
+    if (!in.n || !in.c || !in.d || !in.h || !in.w)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "desc->input (%u,%u,%u,%u,%u) has a zero dimension", in.n, in.c, in.d,
+                           in.h, in.w);
+    oclnn_shape s4;
+    if (!oclnn__shape3d_fold(in, &s4))
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->input: d * h overflows 32 bits");
+    OCLNN__TRY(oclnn__check_shape(s4, "desc->input (folded to n, c, d*h, w)"));
+    return OCLNN_OK;
 }
 
 oclnn_status oclnn__check_run_tensor3d(const oclnn_op *op, const oclnn_tensor *t, const char *name,
