@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Reference execution of a graph, node by node, in NCHW host arrays (see ref_net.h). Each
- * node's output is freed after its last reader. */
+ * node's output is freed after its last reader. It translates nodes into op descriptors on its
+ * own, beside the graph's step makers (src/graph/net_steps.c), on purpose: the yardstick must
+ * not share the plan (fusion, folding, descriptor building) it is there to check. */
 #include "ref/ref_net.h"
 
 #include <stdio.h>
