@@ -18,7 +18,9 @@ onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onn
 ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
 onnx_upsample_op9.onnx, onnx_resize_op10.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
 onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16). onnx_padconv.onnx, onnx_padconv_op11.onnx:
-zero Pads folded into Convs, asymmetric (issue 16).
+zero Pads folded into Convs, asymmetric (issue 16). onnx_dynamic.onnx: the Small network with
+the batch, height and width all symbolic, for oclnn_net_reshape (issue 16; tests/test_net_reshape.c
+compares it against nets created at each size, so it has no golden output).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -419,6 +421,16 @@ def gmax_model(out):
     yv.astype("<f4").tofile(os.path.join(out, "onnx_gmax_y.bin"))
 
 
+def dynamic_model(out):
+    """onnx_dynamic.onnx: Small (seed 0) with symbolic n, h and w."""
+    torch.manual_seed(0)
+    m = Small().eval()
+    x = torch.rand(2, 3, 12, 12) * 2 - 1
+    axes = {"x": {0: "n", 2: "h", 3: "w"}, "y": {0: "n"}}
+    torch.onnx.export(m, x, os.path.join(out, "onnx_dynamic.onnx"), opset_version=17, input_names=["x"],
+                      output_names=["y"], dynamic_axes=axes, do_constant_folding=True)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data")
     torch.manual_seed(0)
@@ -448,6 +460,7 @@ def main():
     up_models(out)
     slope_models(out)
     padconv_models(out)
+    dynamic_model(out)
 
 
 if __name__ == "__main__":
