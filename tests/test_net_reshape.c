@@ -16,7 +16,7 @@
 
 /* A net created at the new shape may pick other convolution algorithms (AUTO chooses per size),
  * so the two differ by float32 re-association only; the outputs are softmax probabilities
- * in [0, 1]. */
+ * in [0, 1] (and the upsampling net's values are O(1)). */
 #define RESHAPE_ATOL 2e-6
 #define RESHAPE_RTOL 1e-4
 
@@ -192,6 +192,35 @@ static void test_refused(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* input(4) -> deconv (stride 2) + relu -> resize x2 (bilinear) -> conv 1x1: the steps whose
+ * output size follows the input's by a factor. */
+static void test_upsample(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    int x, dc, r, up;
+    d.op = OCLNN_NODE_INPUT, d.channels = 4;
+    add(g, "input", d, NULL, 0, &x);
+    d = oclnn_node_desc_default(), d.op = OCLNN_NODE_DECONV, d.channels = 6, d.kernel_h = d.kernel_w = 3;
+    d.stride_h = d.stride_w = 2, d.pad_h = d.pad_w = 1, d.output_pad_h = d.output_pad_w = 1, d.bias = true;
+    add(g, "deconv", d, &x, 1, &dc);
+    d = oclnn_node_desc_default(), d.op = OCLNN_NODE_RELU;
+    add(g, "relu", d, &dc, 1, &r);
+    d = oclnn_node_desc_default(), d.op = OCLNN_NODE_RESIZE, d.resize_mode = OCLNN_RESIZE_BILINEAR;
+    d.scale_h = d.scale_w = 2.0;
+    add(g, "up", d, &r, 1, &up);
+    d = oclnn_node_desc_default(), d.op = OCLNN_NODE_CONV, d.channels = 3, d.bias = true;
+    add(g, "head", d, &up, 1, NULL);
+    assert_ok(oclnn_graph_init_random(g, 9));
+    oclnn_net *net;
+    assert_ok(oclnn_net_create(ctx, g, (oclnn_shape){1, 4, 5, 5}, &net));
+    reshape_and_compare(state, net, g, 3, 5, 5);
+    reshape_and_compare(state, net, g, 2, 7, 4);
+    oclnn_net_destroy(net);
+    oclnn_graph_destroy(g);
+}
+
 static void test_onnx(void **state) {
 #ifdef OCLNN_TEST_ONNX
     oclnn_context *ctx = TEST_CTX(state);
@@ -205,6 +234,19 @@ static void test_onnx(void **state) {
     assert_ok(oclnn_net_create(ctx, g, (oclnn_shape){1, 3, 12, 12}, &net));
     reshape_and_compare(state, net, g, 3, 12, 12);
     reshape_and_compare(state, net, g, 2, 16, 10);
+    /* the file has onnx_small's weights: back at 2 x 12 x 12 it gives PyTorch's float64 output
+     * (tests/test_onnx.c's ONNX_ATOL 1e-4, ONNX_RTOL 1e-3) */
+    assert_ok(oclnn_net_reshape(net, 2, 12, 12));
+    size_t xn, yn;
+    float *x = load_golden("onnx_small_x.bin", &xn), *want = load_golden("onnx_small_y.bin", &yn), got[10];
+    assert_int_equal(xn, 2 * 3 * 12 * 12);
+    assert_int_equal(yn, 10);
+    assert_ok(oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW));
+    assert_ok(oclnn_net_run(net));
+    assert_ok(oclnn_tensor_read(oclnn_net_output(net), got, OCLNN_LAYOUT_NCHW));
+    assert_close(got, want, yn, 1e-4, 1e-3, "onnx_dynamic.onnx reshaped to n2h12w12 vs PyTorch");
+    free(x);
+    free(want);
     oclnn_net_destroy(net);
     oclnn_graph_destroy(g);
     /* a model that declares 12 x 12: its batch changes, its size does not */
@@ -214,6 +256,13 @@ static void test_onnx(void **state) {
     assert_status(oclnn_net_reshape(net, 1, 16, 16), OCLNN_ERROR_UNSUPPORTED);
     assert_error_mentions("declares its input as 12 x 12");
     reshape_and_compare(state, net, g, 3, 12, 12);
+    oclnn_net_destroy(net);
+    oclnn_graph_destroy(g);
+    /* ConvTranspose and Resize of a model that declares 5 x 5: the batch */
+    snprintf(path, sizeof path, "%s/onnx_up.onnx", test_data_dir());
+    assert_ok(oclnn_graph_load_onnx(path, &g, &in));
+    assert_ok(oclnn_net_create(ctx, g, (oclnn_shape){1, 3, 5, 5}, &net));
+    reshape_and_compare(state, net, g, 3, 5, 5);
     oclnn_net_destroy(net);
     oclnn_graph_destroy(g);
 #else
@@ -226,6 +275,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_graph),
         TEST_ALL_CFGS(test_refused),
+        TEST_ALL_CFGS(test_upsample),
         TEST_ALL_CFGS(test_onnx),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

@@ -6,10 +6,11 @@
  *                          kernels, with the algorithm and tunables chosen at create;
  *   fc, batch norm,        the same operator, its shape changed in place (fc: the batch only;
  *   element-wise           its in-features fix the input's size);
+ *   transposed conv        a new operator borrowing the old one's parameters (handed over at
+ *                          commit) and sharing its GEMM's weights;
  *   pooling, concat,       created again from the node: they hold no weights, and their kernels
- *   softmax, resize,       come from the context's program cache;
+ *   softmax, resize,       come from the context's program cache.
  *   channel shuffle
- *   transposed conv        refused (its GEMM workspace is sized at create): recreate the net.
  * The buffers are planned again for the new shapes. Everything that can fail (checks, the new
  * operators, the new tensors) happens before the net is changed, so a refused or failed reshape
  * leaves the net as it was. */
@@ -93,10 +94,9 @@ static oclnn_status prepare_step(oclnn_net *net, const oclnn__step *s, const ocl
         oclnn__free(ctx->allocator, ins);
         return st;
     }
-    case OCLNN__STEP_DECONV: break;
+    case OCLNN__STEP_DECONV: return oclnn__deconv2d_reshape(s->op, in, fresh);
     }
-    return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "a transposed convolution cannot change its input "
-                       "size (its workspace is sized at create); create the net for the new size");
+    return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "unknown step kind %d", (int)s->kind);
 }
 
 /* Phase two, which cannot fail: the new operators and shapes go in. */
@@ -105,6 +105,7 @@ static void commit_steps(oclnn_net *net, const oclnn_shape *shapes, oclnn_op **f
         oclnn__step *s = &net->steps[k];
         oclnn_shape in = s->src[0] >= 0 ? shapes[s->src[0]] : shapes[s->node];
         if (fresh[k]) {
+            if (s->kind == OCLNN__STEP_DECONV) oclnn__deconv2d_take(fresh[k], s->op);
             oclnn_op_destroy(s->op);
             s->op = fresh[k];
         } else if (s->kind == OCLNN__STEP_FC) {
@@ -114,9 +115,11 @@ static void commit_steps(oclnn_net *net, const oclnn_shape *shapes, oclnn_op **f
         } else if (s->kind == OCLNN__STEP_ELTWISE) {
             (void)oclnn__eltwise_reshape(s->op, in, true);
         }
-        oclnn_shape a = net->values[s->dst].shape, b = shapes[s->dst];
+        /* conv and fc count per output element, deconv per input element */
+        int v = s->kind == OCLNN__STEP_DECONV ? s->src[0] : s->dst;
+        oclnn_shape a = net->values[v].shape, b = shapes[v];
         double before = (double)a.n * a.c * a.h * a.w, after = (double)b.n * b.c * b.h * b.w;
-        s->flops = before > 0 ? s->flops * after / before : 0; /* conv and fc: per output element */
+        s->flops = before > 0 ? s->flops * after / before : 0;
         s->ms = 0;
     }
 }
