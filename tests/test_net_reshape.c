@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/op.h"
+#include "ops/reshape.h"
 #include "support/harness.h"
 
 /* A net created at the new shape may pick other convolution algorithms (AUTO chooses per size),
@@ -221,6 +222,66 @@ static void test_upsample(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* Every convolution algorithm of the backend: an operator reshaped from (1, 8, 4, 4) to
+ * (3, 8, 11, 9) (Winograd's tile count passes K, so the clone keeps the other GEMM orientation)
+ * computes what an operator created at the new size with the same algorithm computes, and shares
+ * its weights (no copy). Sums of at most 72 products of O(1) values. */
+static void test_algorithms(void **state) {
+    oclnn_context *ctx = TEST_CTX(state);
+    static const oclnn_conv_algo algos[] = {
+        OCLNN_CONV_ALGO_DIRECT,       OCLNN_CONV_ALGO_IM2COL,       OCLNN_CONV_ALGO_GEMM1X1,
+        OCLNN_CONV_ALGO_WINOGRAD_2X2, OCLNN_CONV_ALGO_WINOGRAD_4X4, OCLNN_CONV_ALGO_WINOGRAD_6X6,
+        OCLNN_CONV_ALGO_DEPTHWISE,    OCLNN_CONV_ALGO_IM2COL_CLBLAST, OCLNN_CONV_ALGO_IMPLICIT_GEMM};
+    const oclnn_shape s1 = {1, 8, 4, 4}, s2 = {3, 8, 11, 9};
+    float w[16 * 8 * 9], b[16], *x = malloc(3 * 8 * 11 * 9 * sizeof *x);
+    float *got = malloc(3 * 16 * 11 * 9 * sizeof *got), *want = malloc(3 * 16 * 11 * 9 * sizeof *want);
+    assert_true(x && got && want);
+    fill_random(w, sizeof w / sizeof *w, 1, -0.5f, 0.5f);
+    fill_random(b, 16, 2, -0.5f, 0.5f);
+    fill_random(x, 3 * 8 * 11 * 9, 3, -1.0f, 1.0f);
+    size_t ran = 0;
+    for (size_t i = 0; i < sizeof algos / sizeof *algos; i++) {
+        oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+        d.input = s1, d.out_channels = 16, d.has_bias = true, d.algo = algos[i];
+        d.kernel_h = d.kernel_w = algos[i] == OCLNN_CONV_ALGO_GEMM1X1 ? 1 : 3;
+        d.padding.top = d.padding.bottom = d.padding.left = d.padding.right = d.kernel_h / 2;
+        if (algos[i] == OCLNN_CONV_ALGO_DEPTHWISE) d.groups = 8;
+        oclnn_op *op, *moved, *fresh;
+        if (oclnn_conv2d_create(ctx, &d, w, b, &op) != OCLNN_OK) continue; /* not on this backend */
+        size_t copies = oclnn__op_weight_copies();
+        assert_ok(oclnn__conv2d_reshape(op, s2, &moved));
+        assert_int_equal(oclnn__op_weight_copies(), copies);
+        assert_string_equal(oclnn_op_algorithm(moved), oclnn_op_algorithm(op));
+        oclnn_op_destroy(op); /* the clone keeps the shared weights alive */
+        d.input = s2;
+        assert_ok(oclnn_conv2d_create(ctx, &d, w, b, &fresh));
+        oclnn_shape os = {3, 16, 11, 9};
+        oclnn_tensor *src, *dst1, *dst2;
+        assert_ok(oclnn_tensor_create(ctx, s2, OCLNN_LAYOUT_AUTO, &src));
+        assert_ok(oclnn_tensor_create(ctx, os, OCLNN_LAYOUT_AUTO, &dst1));
+        assert_ok(oclnn_tensor_create(ctx, os, OCLNN_LAYOUT_AUTO, &dst2));
+        assert_ok(oclnn_tensor_write(src, x, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_conv2d_run(moved, src, dst1, NULL));
+        assert_ok(oclnn_conv2d_run(fresh, src, dst2, NULL));
+        assert_ok(oclnn_tensor_read(dst1, got, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_tensor_read(dst2, want, OCLNN_LAYOUT_NCHW));
+        char problem[96];
+        snprintf(problem, sizeof problem, "%s reshaped n1h4w4 -> n3h11w9 (%s)", oclnn_conv_algo_name(algos[i]),
+                 TEST_CFG(state)->name);
+        assert_close(got, want, 3 * 16 * 11 * 9, 1e-5, 1e-4, problem);
+        oclnn_tensor_destroy(src);
+        oclnn_tensor_destroy(dst1);
+        oclnn_tensor_destroy(dst2);
+        oclnn_op_destroy(moved);
+        oclnn_op_destroy(fresh);
+        ran++;
+    }
+    assert_true(ran >= 6); /* direct, im2col, gemm1x1, three Winograds, depthwise: both backends */
+    free(x);
+    free(got);
+    free(want);
+}
+
 static void test_onnx(void **state) {
 #ifdef OCLNN_TEST_ONNX
     oclnn_context *ctx = TEST_CTX(state);
@@ -276,6 +337,7 @@ int main(void) {
         TEST_ALL_CFGS(test_graph),
         TEST_ALL_CFGS(test_refused),
         TEST_ALL_CFGS(test_upsample),
+        TEST_ALL_CFGS(test_algorithms),
         TEST_ALL_CFGS(test_onnx),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
