@@ -3,7 +3,8 @@
  * and other heights and widths), gives what a net created at the new shape gives, on both
  * backends and both layouts, for a hand-built graph (every step kind a CNN uses: fused conv,
  * in-place concat, a standalone batch norm, per-channel slopes, adaptive pooling, fc, softmax)
- * and for an ONNX model with symbolic batch, height and width. A reshape copies no weight
+ * and for an ONNX model with symbolic batch, height and width; the graph and every convolution
+ * algorithm also in the GPU device class (support/gpuclass.h). A reshape copies no weight
  * (the process-wide count of weight copies into operators stays the same, while a create adds
  * to it) and builds no program; memory info follows; bad arguments and sizes the graph fixes are
  * refused with a message naming the node, and leave the net as it was. */
@@ -13,6 +14,7 @@
 
 #include "core/op.h"
 #include "ops/reshape.h"
+#include "support/gpuclass.h"
 #include "support/harness.h"
 
 /* A net created at the new shape may pick other convolution algorithms (AUTO chooses per size),
@@ -90,7 +92,7 @@ static float *run_net(oclnn_net *net, size_t *n) {
  * then compares its output with a net created from g at that shape. */
 static void reshape_and_compare(void **state, oclnn_net *net, const oclnn_graph *g, uint32_t n, uint32_t h,
                                 uint32_t w) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_cache_stats before, after;
     assert_ok(oclnn_context_cache_stats(ctx, &before));
     size_t copies = oclnn__op_weight_copies();
@@ -122,7 +124,7 @@ static void reshape_and_compare(void **state, oclnn_net *net, const oclnn_graph 
 }
 
 static void test_graph(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_graph *g = small_graph();
     oclnn_net *net;
     size_t copies = oclnn__op_weight_copies();
@@ -153,7 +155,7 @@ static void test_graph(void **state) {
 
 /* input -> conv -> fc straight on the 6 x 6 map: the fc's in-features fix height and width. */
 static void test_refused(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_graph *g;
     assert_ok(oclnn_graph_create(&g));
     oclnn_node_desc d = oclnn_node_desc_default();
@@ -196,7 +198,7 @@ static void test_refused(void **state) {
 /* input(4) -> deconv (stride 2) + relu -> resize x2 (bilinear) -> conv 1x1: the steps whose
  * output size follows the input's by a factor. */
 static void test_upsample(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     oclnn_graph *g;
     assert_ok(oclnn_graph_create(&g));
     oclnn_node_desc d = oclnn_node_desc_default();
@@ -227,7 +229,7 @@ static void test_upsample(void **state) {
  * computes what an operator created at the new size with the same algorithm computes, and shares
  * its weights (no copy). Sums of at most 72 products of O(1) values. */
 static void test_algorithms(void **state) {
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     static const oclnn_conv_algo algos[] = {
         OCLNN_CONV_ALGO_DIRECT,       OCLNN_CONV_ALGO_IM2COL,       OCLNN_CONV_ALGO_GEMM1X1,
         OCLNN_CONV_ALGO_WINOGRAD_2X2, OCLNN_CONV_ALGO_WINOGRAD_4X4, OCLNN_CONV_ALGO_WINOGRAD_6X6,
@@ -284,7 +286,7 @@ static void test_algorithms(void **state) {
 
 static void test_onnx(void **state) {
 #ifdef OCLNN_TEST_ONNX
-    oclnn_context *ctx = TEST_CTX(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
     char path[512];
     snprintf(path, sizeof path, "%s/onnx_dynamic.onnx", test_data_dir());
     oclnn_graph *g;
@@ -338,6 +340,8 @@ int main(void) {
         TEST_ALL_CFGS(test_refused),
         TEST_ALL_CFGS(test_upsample),
         TEST_ALL_CFGS(test_algorithms),
+        TEST_GPU_CFGS(test_graph), /* the GPU class's kernels (direct, Winograd, GEMM engine) */
+        TEST_GPU_CFGS(test_algorithms),
         TEST_ALL_CFGS(test_onnx),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
