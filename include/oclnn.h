@@ -1565,6 +1565,23 @@ OCLNN_API oclnn_status oclnn_net_create_progress(oclnn_context *ctx, const oclnn
                                                  oclnn_shape input, oclnn_progress_fn progress,
                                                  void *user, oclnn_net **out);
 OCLNN_API void oclnn_net_destroy(oclnn_net *net);
+/**
+ * Changes the batch and the input's height and width of a created net (issue 16; the channels
+ * stay the model's). No weight is copied or uploaded again and no kernel that does not depend on
+ * the size is compiled again: convolutions keep the algorithm and tunables chosen at create and
+ * share their weights, fully-connected, batch-norm and element-wise layers change their shape in
+ * place, weightless layers (pooling, concat, softmax, resize, shuffle) are made again from the
+ * context's program cache, and the buffers are planned again (oclnn_net_memory reports the new
+ * sizes). The input and output tensors are new: get them again with oclnn_net_input and
+ * oclnn_net_output (earlier pointers are destroyed). The batch can always change; the size only
+ * where the graph allows it. On any failure the net is left as it was.
+ * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad handle, a zero or over-32-bit batch, height
+ * or width, a size the graph's shapes refuse, e.g. a fully-connected layer whose weights fix the
+ * size, naming the node); OCLNN_ERROR_UNSUPPORTED naming the node (a transposed convolution; a
+ * layer compiled away at create that the new size needs; a convolution algorithm chosen at create
+ * that does not apply to the new size); OCLNN_ERROR_OUT_OF_MEMORY or _DEVICE_OUT_OF_MEMORY.
+ */
+OCLNN_API oclnn_status oclnn_net_reshape(oclnn_net *net, size_t batch, size_t height, size_t width);
 /** The net's input tensor (write it before a run) and output tensor (read it after); net-owned. */
 OCLNN_API oclnn_tensor *oclnn_net_input(oclnn_net *net);
 OCLNN_API oclnn_tensor *oclnn_net_output(oclnn_net *net);

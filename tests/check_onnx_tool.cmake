@@ -12,6 +12,13 @@ file(SIZE ${WORK}/onnx_y.npy size)
 if(NOT size EQUAL 168)
   message(FATAL_ERROR "oclnn run --output wrote ${size} bytes, want 168")
 endif()
+# issue 16: a model that fixes its batch at 1 runs a batch of 2 (compiled at 1, then reshaped).
+execute_process(COMMAND ${TOOL} run ${DATA}/onnx_batch1.onnx --input ${DATA}/onnx_small_x.npy --output
+                ${WORK}/onnx_y1.npy --top5 --device cpu RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+file(SIZE ${WORK}/onnx_y1.npy size)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "image 1: [0-9]" OR NOT size EQUAL 168)
+  message(FATAL_ERROR "oclnn run on a batch-1 model with a batch of 2 failed (${rc}): ${err}${out}")
+endif()
 execute_process(COMMAND ${TOOL} bench net ${model} --batch 2 --device cpu --iters 1 --warmup 0 --verify --json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)

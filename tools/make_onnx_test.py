@@ -18,7 +18,9 @@ onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onn
 ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
 onnx_upsample_op9.onnx, onnx_resize_op10.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
 onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16). onnx_padconv.onnx, onnx_padconv_op11.onnx:
-zero Pads folded into Convs, asymmetric (issue 16).
+zero Pads folded into Convs, asymmetric (issue 16). onnx_dynamic.onnx: onnx_small's network and
+weights with the batch, height and width all symbolic, for oclnn_net_reshape (issue 16;
+tests/test_net_reshape.c); onnx_batch1.onnx: the same with every dimension fixed (1, 3, 12, 12).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -419,6 +421,31 @@ def gmax_model(out):
     yv.astype("<f4").tofile(os.path.join(out, "onnx_gmax_y.bin"))
 
 
+def seeded_small():
+    """Small with main()'s seed and batch-norm statistics, and main()'s input (2 x 3 x 12 x 12)."""
+    torch.manual_seed(0)
+    m = Small().eval()
+    with torch.no_grad():
+        for p in m.bn1.parameters():
+            p.uniform_(0.5, 1.5)
+        m.bn1.running_mean.uniform_(-0.1, 0.1)
+        m.bn1.running_var.uniform_(0.5, 1.5)
+    x = torch.rand(2, 3, 12, 12) * 2 - 1
+    return m, x
+
+
+def dynamic_model(out):
+    """onnx_dynamic.onnx: onnx_small's network and weights with symbolic n, h and w;
+    onnx_batch1.onnx: the same with every dimension fixed (1, 3, 12, 12), for `oclnn run` on a
+    batch of 2 (issue 16)."""
+    m, x = seeded_small()
+    axes = {"x": {0: "n", 2: "h", 3: "w"}, "y": {0: "n"}}
+    torch.onnx.export(m, x, os.path.join(out, "onnx_dynamic.onnx"), opset_version=17, input_names=["x"],
+                      output_names=["y"], dynamic_axes=axes, do_constant_folding=True)
+    torch.onnx.export(m, x[:1], os.path.join(out, "onnx_batch1.onnx"), opset_version=17, input_names=["x"],
+                      output_names=["y"], do_constant_folding=True)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data")
     torch.manual_seed(0)
@@ -448,6 +475,7 @@ def main():
     up_models(out)
     slope_models(out)
     padconv_models(out)
+    dynamic_model(out)
 
 
 if __name__ == "__main__":

@@ -234,6 +234,7 @@ SIGNATURES = {
     "oclnn_graph_load_onnx_memory": (S, [P, sz, PP, ctypes.POINTER(Shape)]),
     "oclnn_net_create": (S, [P, P, Shape, PP]),
     "oclnn_net_destroy": (None, [P]),
+    "oclnn_net_reshape": (S, [P, sz, sz, sz]),  # issue 16
     "oclnn_net_input": (P, [P]),
     "oclnn_net_output": (P, [P]),
     "oclnn_net_run": (S, [P]),

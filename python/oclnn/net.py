@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Compiled networks: Net.builtin(name, weights=... or seed=...), Net.from_onnx(model, batch=...),
-net(x) -> NumPy, per-layer profiles and memory figures."""
+net(x) -> NumPy, net.reshape(batch, height, width), per-layer profiles and memory figures."""
 import ctypes
 
 import numpy as np
@@ -75,6 +75,17 @@ class Net(Handle):
                        "batch=N" if missing == ["n"] else
                        "input_shape=(n, c, h, w) (None keeps the model's value)"))
             return cls(context if context is not None else Context(), g, tuple(shape))
+
+    def reshape(self, batch, height=None, width=None):
+        """Changes the batch (and the input's height and width; None keeps them) without copying
+        the weights again (oclnn_net_reshape). Sizes the graph fixes (an fc's in-features, an
+        ONNX model's declared size) are refused with oclnn.Error naming the node; the net is then
+        as it was. Tensors taken from .input and .output before are no longer valid."""
+        n, c, h, w = self.input_shape
+        h = h if height is None else int(height)
+        w = w if width is None else int(width)
+        check(lib.oclnn_net_reshape(self.handle, int(batch), h, w))
+        self.input_shape = (int(batch), c, h, w)
 
     @property
     def context(self):

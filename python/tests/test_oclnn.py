@@ -371,6 +371,34 @@ def test_net_from_onnx_activations(ctx):
         np.testing.assert_allclose(got, want, atol=1e-4, rtol=1e-3, err_msg=name)
 
 
+def test_net_reshape(ctx):
+    """issue 16: Net.reshape changes batch and size without new weights; outputs match a net
+    created at the new shape (float32 re-association only: a fresh net may pick other conv
+    algorithms), memory follows, sizes the model fixes are refused naming the node."""
+    skip_without_onnx()
+    model = data("onnx_dynamic.onnx")  # n, h and w symbolic
+    rng = np.random.default_rng(0)
+    with oclnn.Net.from_onnx(model, input_shape=(1, 3, 12, 12), context=ctx) as net:
+        io1 = net.memory()["io"]
+        for shape in ((3, 3, 12, 12), (2, 3, 16, 10)):
+            net.reshape(shape[0], shape[2], shape[3])
+            assert net.input_shape == shape and net.input.shape == shape
+            x = rng.uniform(-1, 1, shape).astype(np.float32)
+            with oclnn.Net.from_onnx(model, input_shape=shape, context=ctx) as fresh:
+                np.testing.assert_allclose(net(x), fresh(x), atol=2e-6, rtol=1e-4)
+                for key in ("io", "weights", "activations_live"):
+                    assert net.memory()[key] == fresh.memory()[key], key
+        net.reshape(3, 12, 12)
+        assert net.memory()["io"] == 3 * io1
+        with pytest.raises(oclnn.Error, match="at least 1"):
+            net.reshape(0)
+        assert net.input_shape == (3, 3, 12, 12)
+    with oclnn.Net.from_onnx(data("onnx_small.onnx"), batch=1, context=ctx) as net:
+        net.reshape(2)  # the batch always changes
+        with pytest.raises(oclnn.UnsupportedError, match="declares its input as 12 x 12"):
+            net.reshape(2, 16, 16)
+
+
 def test_net_from_onnx_errors(tmp_path):
     skip_without_onnx()
     cpu = context("cpu", "nchw")

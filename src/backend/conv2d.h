@@ -87,6 +87,13 @@ typedef struct oclnn__conv2d_family {
     void (*caps)(oclnn_context *ctx, oclnn__conv2d_caps *caps);
     const oclnn__conv2d_row *rows;
     size_t n_rows;
+    /* issue 16 (oclnn_net_reshape): builds cop->state for cop->pb, a problem that differs from
+     * the one `state` was made for only in n, h, w, p, q and the padding, with the same algorithm
+     * and tunables, sharing `state`'s weights (no copy, no upload: each state holds a reference,
+     * the last destroy frees them) and its kernels. Sets *workspace_bytes. Context locked; on
+     * failure cop->state may be partly built (the row's destroy frees it). */
+    oclnn_status (*clone)(oclnn_context *ctx, const void *state, oclnn__conv2d_op *cop,
+                          size_t *workspace_bytes);
 } oclnn__conv2d_family;
 
 /* The row of `algo` in f, or NULL when the backend lacks the algorithm. */

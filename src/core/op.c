@@ -2,6 +2,7 @@
 /* Common operator lifetime and queries. */
 #include "core/op.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -23,6 +24,12 @@ oclnn_status oclnn__op_new(oclnn_context *ctx, oclnn__op_kind kind, oclnn_op **o
     *out = op;
     return OCLNN_OK;
 }
+
+static atomic_size_t weight_copies;
+
+void oclnn__op_count_weight_copy(void) { atomic_fetch_add(&weight_copies, 1); }
+
+size_t oclnn__op_weight_copies(void) { return atomic_load(&weight_copies); }
 
 void oclnn__op_free_state(oclnn_op *op) {
     oclnn__free(op->ctx->allocator, op->impl);

@@ -50,6 +50,11 @@ oclnn_status oclnn__op_new_state(oclnn_context *ctx, oclnn__op_kind kind, const 
 void oclnn__op_free_state(oclnn_op *op);
 /* Releases impl (through impl_destroy), the context reference and the object. */
 void oclnn__op_free(oclnn_op *op);
+/* Every copy of weights from the host into an operator (an OpenCL upload, the C backend's copy,
+ * an operator parameter written at create) counts here (issue 16): oclnn_net_reshape's tests
+ * check that a reshape adds none. Process-wide, thread-safe. */
+void oclnn__op_count_weight_copy(void);
+size_t oclnn__op_weight_copies(void);
 /* Checks an op handle given to a public call, and that it is of `kind`. */
 oclnn_status oclnn__op_check(const oclnn_op *op, oclnn__op_kind kind, const char *arg_name);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/op.h"
 #include "core/status.h"
 #include "cpu/blas.h"
 #include "cpu/cpu.h"
@@ -20,6 +21,11 @@ static void cpu_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {
 static void cpu_destroy(oclnn_context *ctx, void *state) {
     oclnn__cpu_conv *cv = state;
     if (!cv) return;
+    if (cv->shares && --*cv->shares > 0) { /* a reshape clone still uses the weights */
+        oclnn__free(ctx->allocator, cv);
+        return;
+    }
+    oclnn__free(ctx->allocator, cv->shares);
     oclnn__free(ctx->allocator, cv->w);
     oclnn__free(ctx->allocator, cv->wt);
     oclnn__free(ctx->allocator, cv->wpk);
@@ -38,10 +44,14 @@ static oclnn_status cpu_begin(oclnn_context *ctx, oclnn__conv2d_op *cop, const f
     cop->state = cv;
     cv->pb = *pb;
     cv->algo = cop->algo;
+    cv->shares = oclnn__alloc(ctx->allocator, sizeof *cv->shares);
+    if (!cv->shares) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution");
+    *cv->shares = 1;
     size_t wn = (size_t)pb->k * pb->cg * pb->r * pb->s;
     cv->w = oclnn__alloc(ctx->allocator, wn * sizeof(float));
     if (!cv->w) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
     memcpy(cv->w, weights, wn * sizeof(float));
+    oclnn__op_count_weight_copy();
     if (bias) {
         cv->bias = oclnn__alloc(ctx->allocator, pb->k * sizeof(float));
         if (!cv->bias) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the bias");
@@ -210,8 +220,31 @@ static const oclnn__conv2d_row ROWS[] = {
     {OCLNN_CONV_ALGO_DEPTHWISE, NULL, depthwise_create, depthwise_run, cpu_destroy},
 };
 
+/* issue 16: a state for a new input size sharing the packed weights (counted in shares); only
+ * the workspace depends on the size. */
+static oclnn_status cpu_clone(oclnn_context *ctx, const void *state, oclnn__conv2d_op *cop,
+                              size_t *workspace_bytes) {
+    const oclnn__cpu_conv *old = state;
+    oclnn__cpu_conv *cv = oclnn__alloc(ctx->allocator, sizeof *cv);
+    if (!cv) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution");
+    *cv = *old;
+    ++*cv->shares;
+    cop->state = cv;
+    cv->pb = cop->pb;
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    oclnn_conv_algo a = cv->algo;
+    *workspace_bytes = 0;
+    if (a == OCLNN_CONV_ALGO_IM2COL || a == OCLNN_CONV_ALGO_GEMM1X1)
+        *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
+    else if (a == OCLNN_CONV_ALGO_WINOGRAD_2X2 || a == OCLNN_CONV_ALGO_WINOGRAD_4X4 ||
+             a == OCLNN_CONV_ALGO_WINOGRAD_6X6)
+        *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
+    return OCLNN_OK;
+}
+
 const oclnn__conv2d_family oclnn__conv2d_cpu = {
     .caps = cpu_caps,
     .rows = ROWS,
     .n_rows = sizeof ROWS / sizeof ROWS[0],
+    .clone = cpu_clone,
 };

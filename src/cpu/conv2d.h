@@ -32,6 +32,7 @@ typedef struct oclnn__cpu_conv {
     float *bias; /* K, or NULL */
     float *u;    /* Winograd: alpha^2 x (C x K) transformed filters, each packed for gk */
     uint32_t m;  /* Winograd output tile (2, 4 or 6) */
+    size_t *shares; /* issue 16: states sharing the arrays above (reshape clones); the last frees */
 } oclnn__cpu_conv;
 
 /* GEMM algorithms' weights for NHWC destinations: packed for the GEMM microkernel when groups == 1,

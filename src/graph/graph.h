@@ -40,6 +40,9 @@ struct oclnn_graph {
     uint32_t magic;
     oclnn__node *nodes;
     size_t count, cap;
+    /* issue 16: an ONNX model's declared input height and width, 0 where symbolic. The loader
+     * folds shape arithmetic and SAME pads for a declared size, so oclnn_net_reshape keeps it. */
+    uint32_t fixed_h, fixed_w;
 };
 
 oclnn_status oclnn__graph_check(const oclnn_graph *g, const char *arg_name);

@@ -72,7 +72,7 @@ static void assign_views(oclnn_net *net) {
     }
 }
 
-static oclnn_status make_tensors(oclnn_net *net, const oclnn_graph *g) {
+oclnn_status oclnn__net_make_tensors(oclnn_net *net, const oclnn_graph *g) {
     const oclnn_allocator *al = net->ctx->allocator;
     size_t n = net->node_count;
     oclnn__plan_value *pv = oclnn__alloc(al, n * sizeof *pv);
@@ -215,7 +215,7 @@ static oclnn_status compile(oclnn__compiler *c) {
             if (s->position > v->last) v->last = s->position;
         }
     }
-    OCLNN__TRY(make_tensors(net, g));
+    OCLNN__TRY(oclnn__net_make_tensors(net, g));
     /* Drop the steps that have nothing to run (concats written in place). */
     size_t kept = 0;
     for (size_t k = 0; k < net->step_count; k++) {
@@ -307,6 +307,7 @@ static oclnn_status create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape
     c.keep = keep;
     c.nkeep = nkeep;
     st = compile(&c);
+    if (st == OCLNN_OK) st = oclnn__net_keep_skeleton(net, g); /* for oclnn_net_reshape */
     if (st != OCLNN_OK) goto fail;
     oclnn__free(al, shapes);
     oclnn__free(al, c.uses);
@@ -328,6 +329,20 @@ fail:
     return st;
 }
 
+void oclnn__net_free_tensors(oclnn_net *net) {
+    if (net->values) /* views first, then aliases and dedicated tensors, then the buffers */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < net->node_count; i++)
+                if ((net->values[i].view_of >= 0) == (pass == 0)) {
+                    oclnn_tensor_destroy(net->values[i].t);
+                    net->values[i].t = NULL;
+                }
+    for (size_t b = 0; b < net->buffer_count; b++) oclnn_tensor_destroy(net->buffers[b]);
+    oclnn__free(net->ctx->allocator, net->buffers);
+    net->buffers = NULL;
+    net->buffer_count = 0;
+}
+
 void oclnn_net_destroy(oclnn_net *net) {
     if (!net || !oclnn__handle_live(net) || net->magic != OCLNN__MAGIC_NET) return;
     oclnn__handle_remove(net);
@@ -337,14 +352,10 @@ void oclnn_net_destroy(oclnn_net *net) {
             oclnn_op_destroy(net->steps[k].op);
             oclnn__free(al, net->steps[k].srcs);
         }
-    if (net->values) /* views first, then aliases and dedicated tensors, then the buffers */
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t i = 0; i < net->node_count; i++)
-                if ((net->values[i].view_of >= 0) == (pass == 0)) oclnn_tensor_destroy(net->values[i].t);
-    for (size_t b = 0; b < net->buffer_count; b++) oclnn_tensor_destroy(net->buffers[b]);
-    oclnn__free(al, net->buffers);
+    oclnn__net_free_tensors(net);
     oclnn__free(al, net->steps);
     oclnn__free(al, net->values);
+    oclnn_graph_destroy(net->skeleton);
     oclnn__free(al, net->rep);
     oclnn__free(al, net->kept);
     oclnn__free(al, net->names);

@@ -59,6 +59,7 @@ struct oclnn_net {
     int input, output; /* values */
     oclnn_net_memory_info mem;
     bool *kept; /* by value: extra outputs (oclnn__net_create_keep), with dedicated tensors */
+    oclnn_graph *skeleton; /* the graph without parameter data, for oclnn_net_reshape */
 };
 
 /* Detection (src/graph/detector.c): as oclnn_net_create, and the values of the nodes keep[0..nkeep)

@@ -24,4 +24,17 @@ typedef struct oclnn__compiler {
  * (marked in c->absorbed, with the step moved to the last absorbed node's position). */
 oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s);
 
+/* Plans the intermediate buffers of net->values (shapes, lifetimes and views set) and creates
+ * every value's tensor, filling net->buffers and net->mem's activations and io (net.c). */
+oclnn_status oclnn__net_make_tensors(oclnn_net *net, const oclnn_graph *g);
+/* Destroys the values' tensors and the buffers (net.c). */
+void oclnn__net_free_tensors(oclnn_net *net);
+/* Keeps in net->skeleton a copy of g's nodes and parameter shapes, without the parameters'
+ * data: what oclnn_net_reshape needs to infer shapes and descriptors (net_reshape.c). */
+oclnn_status oclnn__net_keep_skeleton(oclnn_net *net, const oclnn_graph *g);
+/* Descriptors of the weightless steps, from their node and shapes (net_steps.c). */
+oclnn_pool2d_desc oclnn__net_pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o);
+oclnn_resize_desc oclnn__net_resize_desc(const oclnn_node_desc *d, oclnn_shape in);
+oclnn_channel_shuffle_desc oclnn__net_shuffle_desc(const oclnn_node_desc *d, oclnn_shape in);
+
 #endif

@@ -84,7 +84,7 @@ static oclnn_status make_conv(oclnn__compiler *c, int i, oclnn__step *s) {
 }
 
 /* The pooling descriptor of a pooling node (adaptive average pooling as a plain or global one). */
-static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o) {
+oclnn_pool2d_desc oclnn__net_pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o) {
     oclnn_pool2d_desc pd = OCLNN_POOL2D_DESC_INIT;
     pd.input = in;
     if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
@@ -254,9 +254,7 @@ static oclnn_status make_fc(oclnn__compiler *c, int i, oclnn__step *s, oclnn_sha
     return st;
 }
 
-static oclnn_status make_resize(oclnn__compiler *c, int i, oclnn__step *s, oclnn_shape in) {
-    const oclnn_node_desc *d = &c->g->nodes[i].desc;
-    s->kind = OCLNN__STEP_RESIZE;
+oclnn_resize_desc oclnn__net_resize_desc(const oclnn_node_desc *d, oclnn_shape in) {
     oclnn_resize_desc rd = OCLNN_RESIZE_DESC_INIT;
     rd.input = in;
     rd.mode = d->resize_mode;
@@ -265,18 +263,29 @@ static oclnn_status make_resize(oclnn__compiler *c, int i, oclnn__step *s, oclnn
     rd.scale_w = d->scale_w;
     rd.out_h = d->scale_h > 0 ? 0 : d->out_h;
     rd.out_w = d->scale_w > 0 ? 0 : d->out_w;
+    return rd;
+}
+
+static oclnn_status make_resize(oclnn__compiler *c, int i, oclnn__step *s, oclnn_shape in) {
+    s->kind = OCLNN__STEP_RESIZE;
+    oclnn_resize_desc rd = oclnn__net_resize_desc(&c->g->nodes[i].desc, in);
     return oclnn_resize_create(c->net->ctx, &rd, &s->op);
 }
 
 /* issue 16 */
-static oclnn_status make_channel_shuffle(oclnn__compiler *c, int i, oclnn__step *s, oclnn_shape in) {
-    const oclnn_node_desc *d = &c->g->nodes[i].desc;
-    s->kind = OCLNN__STEP_CHANNEL_SHUFFLE;
+oclnn_channel_shuffle_desc oclnn__net_shuffle_desc(const oclnn_node_desc *d, oclnn_shape in) {
     oclnn_channel_shuffle_desc sd = OCLNN_CHANNEL_SHUFFLE_DESC_INIT;
     sd.input = in;
     sd.start = d->channel_start;
     sd.count = d->channels;
     sd.groups = d->groups;
+    return sd;
+}
+
+static oclnn_status make_channel_shuffle(oclnn__compiler *c, int i, oclnn__step *s, oclnn_shape in) {
+    const oclnn_node_desc *d = &c->g->nodes[i].desc;
+    s->kind = OCLNN__STEP_CHANNEL_SHUFFLE;
+    oclnn_channel_shuffle_desc sd = oclnn__net_shuffle_desc(d, in);
     snprintf(s->label, sizeof s->label, "%s", d->groups > 1 ? "shuffle" : "slice");
     return oclnn_channel_shuffle_create(c->net->ctx, &sd, &s->op);
 }
@@ -305,7 +314,7 @@ oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_ADAPTIVE_AVG_POOL:
     case OCLNN_NODE_GLOBAL_MAX_POOL: {
         s->kind = OCLNN__STEP_POOL;
-        oclnn_pool2d_desc pd = pool_desc(d, in, o);
+        oclnn_pool2d_desc pd = oclnn__net_pool_desc(d, in, o);
         st = oclnn_pool2d_create(ctx, &pd, &s->op);
         break;
     }

@@ -414,6 +414,8 @@ static oclnn_status load(const void *data, size_t size, const char *dir, oclnn_g
         oclnn_graph_destroy(ld.g);
         return status;
     }
+    ld.g->fixed_h = ld.input.h; /* issue 16: oclnn_net_reshape keeps a declared size */
+    ld.g->fixed_w = ld.input.w;
     *out = ld.g;
     if (input) *input = ld.input;
     return OCLNN_OK;

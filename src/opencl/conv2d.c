@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/op.h"
 #include "opencl/clblast.h"
 
 static void cl_caps(oclnn_context *ctx, oclnn__conv2d_caps *caps) {
@@ -68,6 +69,7 @@ oclnn_status oclnn__cl_conv_upload(oclnn_context *ctx, const float *host, size_t
     if (!oclnn__mul_ok(count, sizeof(float), &bytes))
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "%zu weights overflow size_t", count);
     OCLNN__TRY(oclnn__check_storage_bytes(ctx, bytes, "the weights"));
+    oclnn__op_count_weight_copy();
     cl_int err;
     *out = clCreateBuffer(oclnn__cl_state_of(ctx)->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                           count * sizeof(float), (void *)host, &err);
@@ -197,8 +199,32 @@ static const oclnn__conv2d_row ROWS[] = {
     {OCLNN_CONV_ALGO_IMPLICIT_GEMM, NULL, implicit_create, implicit_run, cl_destroy},
 };
 
+/* issue 16: a state for a new input size sharing the weight buffers (retained, so each state
+ * releases its own reference) and the context-cached kernels; only the workspace depends on the
+ * size. */
+static oclnn_status cl_clone(oclnn_context *ctx, const void *state, oclnn__conv2d_op *cop,
+                             size_t *workspace_bytes) {
+    const oclnn__cl_conv *old = state;
+    oclnn__cl_conv *cv = oclnn__alloc(ctx->allocator, sizeof *cv);
+    if (!cv) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution");
+    *cv = *old;
+    cop->state = cv;
+    cv->pb = cop->pb;
+    cl_mem *mems[] = {&cv->w, &cv->wt, &cv->bias};
+    for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
+        if (*mems[i]) clRetainMemObject(*mems[i]);
+    *workspace_bytes = 0;
+    oclnn_conv_algo a = cv->algo;
+    if (a == OCLNN_CONV_ALGO_IM2COL || a == OCLNN_CONV_ALGO_IM2COL_CLBLAST || a == OCLNN_CONV_ALGO_GEMM1X1)
+        return oclnn__cl_conv_gemm_workspace(cv, workspace_bytes);
+    if (a == OCLNN_CONV_ALGO_WINOGRAD_2X2 || a == OCLNN_CONV_ALGO_WINOGRAD_4X4 || a == OCLNN_CONV_ALGO_WINOGRAD_6X6)
+        return oclnn__cl_conv_winograd_workspace(cv, workspace_bytes);
+    return OCLNN_OK; /* direct, depthwise, implicit-gemm: none */
+}
+
 const oclnn__conv2d_family oclnn__conv2d_opencl = {
     .caps = cl_caps,
     .rows = ROWS,
     .n_rows = sizeof ROWS / sizeof ROWS[0],
+    .clone = cl_clone,
 };

@@ -55,6 +55,12 @@ void oclnn__cl_conv_tunables(oclnn_context *ctx, oclnn__cl_conv *cv, oclnn__cl_o
 /* A read-only buffer holding a copy of `count` host floats. */
 oclnn_status oclnn__cl_conv_upload(oclnn_context *ctx, const float *host, size_t count, cl_mem *out);
 
+/* The workspace of im2col (0 for gemm1x1) and of Winograd for cv->pb, or UNSUPPORTED beyond the
+ * kernels' 32-bit indexing (create and the reshape clone, issue 16). Winograd's cv->wino_rows is
+ * chosen once at create and kept by a clone: the run follows it, either way is correct. */
+oclnn_status oclnn__cl_conv_gemm_workspace(const oclnn__cl_conv *cv, size_t *workspace);
+oclnn_status oclnn__cl_conv_winograd_workspace(const oclnn__cl_conv *cv, size_t *workspace);
+
 /* Per algorithm: create (weights re-laid out and uploaded, kernels fetched) and run. */
 oclnn_status oclnn__cl_conv_gemm_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
                                         size_t *workspace);

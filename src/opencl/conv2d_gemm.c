@@ -22,6 +22,19 @@ static size_t col_elements(const oclnn__conv2d_problem *pb) {
     return (size_t)pb->c * pb->r * pb->s * pb->n * pb->p * pb->q;
 }
 
+oclnn_status oclnn__cl_conv_gemm_workspace(const oclnn__cl_conv *cv, size_t *workspace) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    *workspace = 0;
+    if (cv->algo == OCLNN_CONV_ALGO_GEMM1X1) return OCLNN_OK;
+    size_t col = col_elements(pb), out = (size_t)pb->k * pb->n * pb->p * pb->q;
+    size_t total = col + (cv->algo == OCLNN_CONV_ALGO_IM2COL_CLBLAST ? out : 0);
+    if (total > UINT32_MAX || total < col)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "the im2col matrix (%zu floats) exceeds the kernels' 32-bit indexing", total);
+    *workspace = total * sizeof(float);
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn__cl_conv_gemm_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
                                         size_t *workspace) {
     const oclnn__conv2d_problem *pb = &cv->pb;
@@ -40,12 +53,7 @@ oclnn_status oclnn__cl_conv_gemm_create(oclnn_context *ctx, oclnn__cl_conv *cv, 
         oclnn__free(ctx->allocator, wt);
         return st;
     }
-    size_t col = col_elements(pb), out = (size_t)pb->k * pb->n * pb->p * pb->q;
-    size_t total = col + (cv->algo == OCLNN_CONV_ALGO_IM2COL_CLBLAST ? out : 0);
-    if (total > UINT32_MAX || total < col)
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
-                           "the im2col matrix (%zu floats) exceeds the kernels' 32-bit indexing", total);
-    *workspace = total * sizeof(float);
+    OCLNN__TRY(oclnn__cl_conv_gemm_workspace(cv, workspace));
     cv->gpu = oclnn__devclass_is_gpu(ctx->devclass); /* im2col writing coalesced */
     OCLNN__TRY(cv->gpu ? oclnn__cl_kernel(ctx, IM2COL_GPU_CL, NULL, "oclnn_conv_im2col_gpu", &cv->aux)
                        : oclnn__cl_kernel(ctx, IM2COL_CL, NULL, "oclnn_conv_im2col", &cv->aux));

@@ -37,16 +37,22 @@ static oclnn_status launch_gpu(oclnn_context *ctx, cl_kernel k, size_t tiles, si
     return oclnn__cl_launch(ctx, k, 2, global, local);
 }
 
+oclnn_status oclnn__cl_conv_winograd_workspace(const oclnn__cl_conv *cv, size_t *workspace) {
+    geometry g = geom(cv);
+    size_t scratch = (size_t)g.alpha * g.alpha * g.tiles * ((size_t)cv->pb.c + cv->pb.k);
+    if (scratch > UINT32_MAX)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "the Winograd buffers (%zu floats) exceed the kernels' 32-bit indexing", scratch);
+    *workspace = scratch * sizeof(float);
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn__cl_conv_winograd_create(oclnn_context *ctx, oclnn__cl_conv *cv, const float *w,
                                             size_t *workspace) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     geometry g = geom(cv);
     size_t a2 = (size_t)g.alpha * g.alpha, un = a2 * pb->k * pb->c;
-    size_t scratch = a2 * g.tiles * ((size_t)pb->c + pb->k);
-    if (scratch > UINT32_MAX)
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
-                           "the Winograd buffers (%zu floats) exceed the kernels' 32-bit indexing", scratch);
-    *workspace = scratch * sizeof(float);
+    OCLNN__TRY(oclnn__cl_conv_winograd_workspace(cv, workspace));
     float *u = oclnn__alloc(ctx->allocator, un * sizeof *u);
     if (!u) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the transformed filters");
     oclnn__conv2d_winograd_filter(pb, g.m, w, u);

@@ -9,6 +9,7 @@
 #include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
+#include "ops/reshape.h"
 #include "ops/layers.h"
 
 typedef struct bn_impl {
@@ -194,5 +195,17 @@ oclnn_status oclnn_batchnorm_fold(uint32_t channels, size_t weights_per_channel,
         for (size_t i = 0; i < weights_per_channel; i++) w[i] = (float)(w[i] * s);
         bias[k] = (float)(((double)bias[k] - mean[k]) * s + at_or(beta, k, 0.0f));
     }
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn__batchnorm_reshape(oclnn_op *op, oclnn_shape shape, bool apply) {
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_BATCHNORM, "op"));
+    bn_impl *b = op->impl;
+    if (b->desc.training)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "a training batch norm keeps its shape");
+    if (shape.c != b->desc.shape.c)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the batch norm has %u channels, not %u",
+                           b->desc.shape.c, shape.c);
+    if (apply) b->desc.shape = shape;
     return OCLNN_OK;
 }

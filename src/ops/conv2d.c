@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/status.h"
+#include "ops/reshape.h"
 #include "tune/tune.h"
 
 static const char *const ALGO_NAMES[OCLNN_CONV_ALGO_COUNT] = {
@@ -355,3 +356,62 @@ oclnn_status oclnn_conv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tenso
     return oclnn__conv2d_run_op(op, src, dst, residual);
 }
 
+
+/* issue 16 (oclnn_net_reshape): the operator for a new input size, same algorithm and tunables,
+ * its backend state a clone of op's that shares the weights (nothing copied or uploaded). */
+oclnn_status oclnn__conv2d_reshape(const oclnn_op *op, oclnn_shape input, oclnn_op **out) {
+    *out = NULL;
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_CONV2D, "op"));
+    oclnn_context *ctx = op->ctx;
+    const oclnn__conv2d_op *old = op->impl;
+    const oclnn__conv2d_problem *o = &old->pb;
+    if (input.c != o->c)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                           "the input has %u channels but the convolution's weights take %u", input.c, o->c);
+    oclnn_conv2d_desc d = OCLNN_CONV2D_DESC_INIT;
+    d.input = input;
+    d.out_channels = o->k, d.kernel_h = o->r, d.kernel_w = o->s;
+    d.stride_h = o->stride_h, d.stride_w = o->stride_w, d.dilation_h = o->dil_h, d.dilation_w = o->dil_w;
+    d.groups = o->groups;
+    d.padding = (oclnn_padding){OCLNN_PAD_EXPLICIT, o->pad_top, o->pad_bottom, o->pad_left, o->pad_right};
+    d.activation = o->act, d.has_bias = o->has_bias, d.fuse_residual = o->residual;
+    oclnn__conv2d_problem pb;
+    OCLNN__TRY(oclnn__conv2d_resolve(&d, &pb));
+    pb.layout = o->layout;
+    const oclnn__conv2d_family *f;
+    OCLNN__TRY(family(ctx, &f));
+    oclnn__conv2d_caps caps;
+    f->caps(ctx, &caps);
+    caps.devclass = ctx->devclass;
+    const char *why = oclnn__conv2d_applies(&pb, old->algo, &caps);
+    if (!why && old->row->applies) why = old->row->applies(ctx, &pb);
+    if (!why && !f->clone) why = "the backend cannot share a convolution's weights";
+    if (why)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "algorithm %s, chosen at create, does not apply to "
+                           "the new size: %s", oclnn_conv_algo_name(old->algo), why);
+    OCLNN__TRY(check_workspace(&pb, old->algo));
+    oclnn_op *nop;
+    OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_CONV2D, &nop));
+    oclnn__conv2d_op *cop = oclnn__calloc(ctx->allocator, 1, sizeof *cop);
+    if (!cop) {
+        oclnn__op_free(nop);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution state");
+    }
+    *cop = *old;
+    cop->pb = pb;
+    cop->state = NULL;
+    oclnn__conv2d_problem_str(&pb, cop->problem, sizeof cop->problem);
+    nop->impl = cop;
+    nop->impl_destroy = conv_destroy;
+    nop->algo = op->algo;
+    mtx_lock(&ctx->lock);
+    oclnn_status st = f->clone(ctx, old->state, cop, &nop->workspace_bytes);
+    mtx_unlock(&ctx->lock);
+    if (st == OCLNN_OK) st = oclnn__check_storage_bytes(ctx, nop->workspace_bytes, "the workspace");
+    if (st != OCLNN_OK) {
+        oclnn__op_free(nop);
+        return st;
+    }
+    *out = nop;
+    return OCLNN_OK;
+}

@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/status.h"
 #include "ops/layers.h"
+#include "ops/reshape.h"
 
 typedef struct deconv_impl {
     oclnn_deconv2d_desc desc;
@@ -18,6 +19,7 @@ typedef struct deconv_impl {
      * from src to cols = (N, K * R * S, H, W), then the backend's col2im */
     oclnn_op *gemm;
     oclnn_tensor *cols;
+    bool borrowed; /* issue 16: w and b belong to another operator (oclnn__deconv2d_reshape) */
 } deconv_impl;
 
 oclnn_deconv2d_desc oclnn_deconv2d_desc_default(void) {
@@ -93,15 +95,20 @@ oclnn_status oclnn_deconv2d_output_shape(const oclnn_deconv2d_desc *desc, oclnn_
 /* The GEMM half of "col2im": a 1x1 convolution with groups whose output channel
  * (k * R + r) * S + s (k = g * Kg + kk) has the weights w[g * Cg + c][kk][r][s], c < Cg, and the
  * tensor it writes (the context's layout). */
-static oclnn_status make_gemm(oclnn_context *ctx, const oclnn_deconv2d_desc *d, const float *w,
-                              deconv_impl *p) {
-    const size_t G = d->groups, Cg = d->input.c / G, Kg = d->out_channels / G;
-    const size_t RS = (size_t)d->kernel_h * d->kernel_w, cols_c = (size_t)d->out_channels * RS;
+static oclnn_status check_cols(const oclnn_deconv2d_desc *d, size_t cols_c) {
     if (cols_c > UINT32_MAX || (size_t)d->input.n * cols_c * d->input.h * d->input.w >= ((size_t)1 << 31))
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
                            "col2im's columns (%zu channels of %ux%u, batch %u) pass 2^31 elements; "
                            "use the direct algorithm",
                            cols_c, d->input.h, d->input.w, d->input.n);
+    return OCLNN_OK;
+}
+
+static oclnn_status make_gemm(oclnn_context *ctx, const oclnn_deconv2d_desc *d, const float *w,
+                              deconv_impl *p) {
+    const size_t G = d->groups, Cg = d->input.c / G, Kg = d->out_channels / G;
+    const size_t RS = (size_t)d->kernel_h * d->kernel_w, cols_c = (size_t)d->out_channels * RS;
+    OCLNN__TRY(check_cols(d, cols_c));
     float *cw = oclnn__alloc(ctx->allocator, cols_c * Cg * sizeof *cw);
     if (!cw) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the GEMM weights");
     for (size_t g = 0; g < G; g++)
@@ -130,8 +137,10 @@ static void deconv_destroy(oclnn_op *op) {
         oclnn_tensor_destroy(p->cols);
         mtx_lock(&op->ctx->lock);
     }
-    oclnn__param_fini(op->ctx, &p->w);
-    oclnn__param_fini(op->ctx, &p->b);
+    if (!p->borrowed) {
+        oclnn__param_fini(op->ctx, &p->w);
+        oclnn__param_fini(op->ctx, &p->b);
+    }
     oclnn__free(op->ctx->allocator, p);
     op->impl = NULL;
 }
@@ -210,4 +219,57 @@ oclnn_status oclnn_deconv2d_run(oclnn_op *op, const oclnn_tensor *src, oclnn_ten
     oclnn_status st = ctx->be->upsample->deconv2d(&p->desc, op->algo, src, &p->w.t, bias, dst);
     mtx_unlock(&ctx->lock);
     return st;
+}
+
+/* issue 16: op for a new input, its weights (parameter tensors and the GEMM's) shared with op;
+ * the new operator borrows the parameters until oclnn__deconv2d_take. */
+oclnn_status oclnn__deconv2d_reshape(const oclnn_op *op, oclnn_shape input, oclnn_op **out) {
+    *out = NULL;
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_DECONV2D, "op"));
+    const deconv_impl *old = op->impl;
+    if (input.c != old->desc.input.c)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the input has %u channels but the transposed "
+                           "convolution's weights take %u", input.c, old->desc.input.c);
+    oclnn_deconv2d_desc d = old->desc;
+    d.input = input;
+    oclnn_shape os;
+    OCLNN__TRY(resolve(&d, &os));
+    const size_t cols_c = (size_t)d.out_channels * d.kernel_h * d.kernel_w;
+    if (old->gemm) OCLNN__TRY(check_cols(&d, cols_c));
+    oclnn_context *ctx = op->ctx;
+    oclnn_op *nop;
+    OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_DECONV2D, &nop));
+    deconv_impl *p = oclnn__alloc(ctx->allocator, sizeof *p);
+    if (!p) {
+        oclnn__op_free(nop);
+        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the operator state");
+    }
+    *p = *old;
+    p->desc = d;
+    p->out = os;
+    p->gemm = NULL;
+    p->cols = NULL;
+    p->w.t.storage = &p->w.s;
+    p->b.t.storage = &p->b.s;
+    p->borrowed = true;
+    nop->impl = p;
+    nop->impl_destroy = deconv_destroy;
+    nop->algo = op->algo;
+    oclnn_status st = OCLNN_OK;
+    if (old->gemm) {
+        st = oclnn__conv2d_reshape(old->gemm, input, &p->gemm);
+        oclnn_shape cs = {input.n, (uint32_t)cols_c, input.h, input.w};
+        if (st == OCLNN_OK) st = oclnn_tensor_create(ctx, cs, oclnn_context_layout(ctx), &p->cols);
+    }
+    if (st != OCLNN_OK) {
+        oclnn__op_free(nop);
+        return st;
+    }
+    *out = nop;
+    return OCLNN_OK;
+}
+
+void oclnn__deconv2d_take(oclnn_op *to, oclnn_op *from) {
+    ((deconv_impl *)from->impl)->borrowed = true;
+    ((deconv_impl *)to->impl)->borrowed = false;
 }

@@ -6,6 +6,7 @@
 #include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
+#include "ops/reshape.h"
 #include "ops/layers.h"
 
 typedef struct eltwise_impl {
@@ -126,4 +127,14 @@ oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_
                                                e->has_shift ? &e->shift.t : NULL, dst);
     mtx_unlock(&ctx->lock);
     return st;
+}
+
+oclnn_status oclnn__eltwise_reshape(oclnn_op *op, oclnn_shape shape, bool apply) {
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_ELTWISE, "op"));
+    eltwise_impl *e = op->impl;
+    if (shape.c != e->desc.shape.c)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the element-wise op has %u channels, not %u",
+                           e->desc.shape.c, shape.c);
+    if (apply) e->desc.shape = shape;
+    return OCLNN_OK;
 }

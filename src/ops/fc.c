@@ -9,6 +9,7 @@
 #include "backend/backend.h"
 #include "core/alloc.h"
 #include "core/status.h"
+#include "ops/reshape.h"
 #include "ops/layers.h"
 
 typedef struct fc_impl {
@@ -125,4 +126,16 @@ oclnn_status oclnn_fc_run(oclnn_op *op, const oclnn_tensor *src, oclnn_tensor *d
     }
     mtx_unlock(&ctx->lock);
     return st;
+}
+
+oclnn_status oclnn__fc_reshape(oclnn_op *op, oclnn_shape input, bool apply) {
+    OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_FC, "op"));
+    fc_impl *f = op->impl;
+    oclnn_shape is = f->desc.input;
+    if (input.c != is.c || input.h != is.h || input.w != is.w)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "a fully-connected layer's weights take %u x %u x %u inputs, not %u x %u x %u "
+                           "(only the batch can change)", is.c, is.h, is.w, input.c, input.h, input.w);
+    if (apply) f->desc.input.n = input.n;
+    return OCLNN_OK;
 }

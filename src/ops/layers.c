@@ -7,6 +7,7 @@
 
 #include "backend/backend.h"
 #include "core/alloc.h"
+#include "core/op.h"
 #include "core/status.h"
 
 oclnn_status oclnn__param_init(oclnn_context *ctx, oclnn__param *p, oclnn_shape shape,
@@ -26,6 +27,7 @@ oclnn_status oclnn__param_init(oclnn_context *ctx, oclnn__param *p, oclnn_shape 
     oclnn__dense_strides(shape, shape.c, OCLNN_LAYOUT_NCHW, p->t.stride);
     p->t.storage = &p->s;
     if (host) {
+        oclnn__op_count_weight_copy();
         oclnn_status st = ctx->be->tensor_write(&p->t, host, OCLNN_LAYOUT_NCHW);
         if (st != OCLNN_OK) {
             oclnn__param_fini(ctx, p);

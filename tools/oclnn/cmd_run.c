@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `oclnn run MODEL.onnx --input x.npy`: loads an ONNX model, compiles it for the input's shape
- * (batch and, where the model leaves them symbolic, height and width come from the .npy), runs
+ * (batch and, where the model leaves them symbolic, height and width come from the .npy; a model
+ * that fixes its batch is compiled at it, then oclnn_net_reshape'd to the .npy's), runs
  * it once and writes the output as .npy and/or prints each image's five best classes. */
 #include <stdlib.h>
 #include <string.h>
@@ -116,17 +117,22 @@ int cmd_run(int argc, char **argv) {
     }
     const uint64_t want[4] = {model.n, model.c, model.h, model.w};
     bool fits = in.ndim == 4;
-    for (int i = 0; i < 4 && fits; i++) fits = in.shape[i] >= 1 && in.shape[i] <= 65535 && (!want[i] || in.shape[i] == want[i]);
+    /* the batch always fits: a model that fixes it is compiled at its own and reshaped (issue 16) */
+    for (int i = 0; i < 4 && fits; i++)
+        fits = in.shape[i] >= 1 && in.shape[i] <= 65535 && (i == 0 || !want[i] || in.shape[i] == want[i]);
     if (!fits) {
-        fprintf(stderr, "oclnn run: %s must hold a (%s, %u, %s, %s) array for this model\n", a.input,
-                model.n ? "N (fixed)" : "N", model.c, model.h ? "H (fixed)" : "H", model.w ? "W (fixed)" : "W");
+        fprintf(stderr, "oclnn run: %s must hold a (N, %u, %s, %s) array for this model\n", a.input, model.c,
+                model.h ? "H (fixed)" : "H", model.w ? "W (fixed)" : "W");
         goto done;
     }
     oclnn_shape shape = {(uint32_t)in.shape[0], (uint32_t)in.shape[1], (uint32_t)in.shape[2], (uint32_t)in.shape[3]};
+    oclnn_shape first = shape;
+    if (model.n) first.n = model.n;
     if (a.labels && !(labels = read_labels(a.labels, &n_labels))) goto done;
     if (!(ctx = bench_context(&a.c))) goto done;
-    if (oclnn_net_create(ctx, g, shape, &net) || oclnn_tensor_write(oclnn_net_input(net), in.data, OCLNN_LAYOUT_NCHW) ||
-        oclnn_net_run(net)) {
+    if (oclnn_net_create(ctx, g, first, &net) ||
+        (first.n != shape.n && oclnn_net_reshape(net, shape.n, shape.h, shape.w)) ||
+        oclnn_tensor_write(oclnn_net_input(net), in.data, OCLNN_LAYOUT_NCHW) || oclnn_net_run(net)) {
         fprintf(stderr, "oclnn run: %s\n", oclnn_last_error());
         goto done;
     }
