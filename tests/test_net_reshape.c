@@ -318,6 +318,10 @@ static void test_onnx(void **state) {
     assert_ok(oclnn_net_create(ctx, g, (oclnn_shape){1, 3, 12, 12}, &net));
     assert_status(oclnn_net_reshape(net, 1, 16, 16), OCLNN_ERROR_UNSUPPORTED);
     assert_error_mentions("declares its input as 12 x 12");
+    oclnn_net *other = NULL; /* nor is it created at another size */
+    assert_status(oclnn_net_create(ctx, g, (oclnn_shape){1, 3, 16, 12}, &other), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("declares its input as 12 x 12");
+    assert_null(other);
     reshape_and_compare(state, net, g, 3, 12, 12);
     oclnn_net_destroy(net);
     oclnn_graph_destroy(g);

@@ -266,6 +266,10 @@ static oclnn_status create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     size_t n = g->count;
     if (n < 2) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the graph has %zu node(s); it needs an input and an op", n);
+    if ((g->fixed_h && input.h != g->fixed_h) || (g->fixed_w && input.w != g->fixed_w))
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "node \"%s\": the ONNX model declares its input as %u x %u (its "
+                           "shapes were folded for that size), not %u x %u; export it with symbolic height and width to "
+                           "run it at another size", g->nodes[0].name, g->fixed_h, g->fixed_w, input.h, input.w);
     oclnn__compiler c = {0};
     const oclnn_allocator *al = ctx->allocator;
     oclnn_shape *shapes = oclnn__alloc(al, n * sizeof *shapes);
