@@ -17,9 +17,15 @@ static oclnn_tensor *make5(oclnn_context *ctx, oclnn_shape3d s, oclnn_layout l, 
     return t;
 }
 
-/* The algorithms a backend has for 3-D convolution. */
+/* The 3-D algorithms, and those a backend has: direct on both, im2col on the C backend,
+ * implicit-gemm on OpenCL. */
+static const oclnn_conv_algo ALGOS[] = {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_IM2COL,
+                                        OCLNN_CONV_ALGO_IMPLICIT_GEMM};
+#define N_ALGOS (sizeof ALGOS / sizeof *ALGOS)
 static bool algo_applies(const test_cfg *cfg, oclnn_conv_algo a) {
-    return a == OCLNN_CONV_ALGO_DIRECT || cfg->backend == OCLNN_BACKEND_CPU;
+    if (a == OCLNN_CONV_ALGO_IM2COL) return cfg->backend == OCLNN_BACKEND_CPU;
+    if (a == OCLNN_CONV_ALGO_IMPLICIT_GEMM) return cfg->backend == OCLNN_BACKEND_OPENCL;
+    return true;
 }
 
 /* Runs d (with algo a) on x, optional residual r, into y (host NCDHW). */
@@ -103,8 +109,8 @@ static void test_conv3d_golden(void **state) {
         snprintf(file, sizeof file, "%s_y.bin", cases[i].name);
         float *want = golden(file, count5(os));
         float *y = malloc(count5(os) * sizeof *y);
-        for (int a = OCLNN_CONV_ALGO_DIRECT; a <= OCLNN_CONV_ALGO_IM2COL; a++) {
-            d.algo = (oclnn_conv_algo)a;
+        for (size_t a = 0; a < N_ALGOS; a++) {
+            d.algo = ALGOS[a];
             if (!algo_applies(cfg, d.algo)) continue;
             memset(y, 0, count5(os) * sizeof *y);
             run_conv(ctx, cfg->layout, &d, x, w, b, NULL, y, false);
@@ -154,8 +160,8 @@ static void test_conv3d_networks(void **state) {
         float *r = alloc_random(count5(os), 37 + (uint32_t)i, -1, 1);
         float *want = malloc(count5(os) * sizeof *want), *y = malloc(count5(os) * sizeof *y);
         oclnn__ref_conv3d(&d, x, w, b, r, want);
-        for (int a = OCLNN_CONV_ALGO_DIRECT; a <= OCLNN_CONV_ALGO_IM2COL; a++) {
-            d.algo = (oclnn_conv_algo)a;
+        for (size_t a = 0; a < N_ALGOS; a++) {
+            d.algo = ALGOS[a];
             if (!algo_applies(cfg, d.algo)) continue;
             for (int in_place = 0; in_place < 2; in_place++) {
                 run_conv(ctx, cfg->layout, &d, x, w, b, r, y, in_place);
@@ -193,8 +199,8 @@ static void test_conv3d_views(void **state) {
     assert_int_equal(vs.h, 4);
     assert_int_equal(vs.c, 3);
     assert_ok(oclnn_tensor_write(vin, x, OCLNN_LAYOUT_NCDHW));
-    for (int a = OCLNN_CONV_ALGO_DIRECT; a <= OCLNN_CONV_ALGO_IM2COL; a++) {
-        d.algo = (oclnn_conv_algo)a;
+    for (size_t a = 0; a < N_ALGOS; a++) {
+        d.algo = ALGOS[a];
         if (!algo_applies(cfg, d.algo)) continue;
         oclnn_op *op;
         assert_ok(oclnn_conv3d_create(ctx, &d, w, NULL, &op));

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* The algorithm rules of conv3d (issue 19): which algorithms each backend has, the one
+ * OCLNN_CONV_ALGO_AUTO takes, and the tunables of the one that has some (implicit-gemm: the
+ * GEMM engine's). The measurements behind the rule are in docs/ND.md. */
+#include "ops/nd.h"
+
+#include "core/status.h"
+#include "tune/tune.h"
+
+const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo algo) {
+    switch (algo) {
+    case OCLNN_CONV_ALGO_AUTO:
+    case OCLNN_CONV_ALGO_DIRECT: return NULL;
+    case OCLNN_CONV_ALGO_IM2COL:
+        return backend == OCLNN_BACKEND_CPU
+                   ? NULL
+                   : "im2col-3d is the C backend's (OpenCL has direct and implicit-gemm)";
+    case OCLNN_CONV_ALGO_IMPLICIT_GEMM:
+        return backend == OCLNN_BACKEND_OPENCL
+                   ? NULL
+                   : "implicit-gemm is an OpenCL algorithm (the C backend has direct and im2col, "
+                     "its implicit GEMM)";
+    default: return "3-D convolution has direct, im2col (C backend) and implicit-gemm (OpenCL)";
+    }
+}
+
+/* AUTO:
+ *  - C backend: im2col (the im2col-3d tiles packed straight into the GEMM's panels).
+ *  - OpenCL, GPU classes: implicit-gemm. The direct kernel gives each work-item a serial
+ *    Cg*T*R*S loop reading one weight and one input per multiply-add (8 bytes per 2 FLOP from
+ *    global memory); the engine stages MWG x KWG weights and KWG x NWG gathered inputs in local
+ *    memory and reuses each NWG resp. MWG times (Oclgrind's global bytes per FLOP on r3d_18's
+ *    layers, docs/ND.md: about 20x fewer).
+ *  - OpenCL, CPU class (PoCL): FIXME measured below. */
+oclnn_conv_algo oclnn__conv3d_choose(const oclnn__conv3d_problem *pb, oclnn_backend_kind backend,
+                                     oclnn__devclass devclass) {
+    (void)pb;
+    if (backend == OCLNN_BACKEND_CPU) return OCLNN_CONV_ALGO_IM2COL;
+    if (oclnn__devclass_is_gpu(devclass)) return OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+    return OCLNN_CONV_ALGO_DIRECT;
+}
+
+oclnn_status oclnn__conv3d_tunables(const oclnn_context *ctx, oclnn_conv_algo algo,
+                                    oclnn__conv2d_tunables *tun) {
+    tun->n = 0;
+    if (algo != OCLNN_CONV_ALGO_IMPLICIT_GEMM) return OCLNN_OK;
+    /* No per-problem rows for 3-D yet: the device class's engine tiles, else the kernel's. */
+    const oclnn__tune_space *sp = &oclnn__tune_space_conv_xgemm;
+    oclnn__tune_values v;
+    if (!oclnn__tune_device_default(sp, &ctx->device, ctx->devclass, &v))
+        v = oclnn__tune_defaults_of(sp);
+    oclnn__tune_limits lim = oclnn__tune_limits_of(&ctx->device);
+    char why[160];
+    if (oclnn__tune_check(sp, &v, &lim, why, sizeof why))
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "implicit-gemm 3-D: the GEMM engine's tiles do not fit this device (%s)",
+                           why);
+    for (size_t i = 0; i < sp->n_params && i < OCLNN__CONV2D_MAX_TUNABLES; i++)
+        tun->t[tun->n++] = (oclnn__conv2d_tunable){sp->params[i].name, (uint32_t)v.v[i],
+                                                   (uint32_t)sp->params[i].def};
+    return OCLNN_OK;
+}
