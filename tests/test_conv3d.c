@@ -138,12 +138,20 @@ static void test_conv3d_networks(void **state) {
         desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 12, 1, 1, 1, 2, 2, 0, 0, 0, 1),  /* downsample */
         desc3((oclnn_shape3d){2, 8, 3, 5, 6}, 10, 1, 3, 3, 1, 1, 0, 1, 1, 1),  /* mc3 2-D conv */
         desc3((oclnn_shape3d){1, 6, 3, 5, 5}, 6, 3, 3, 3, 1, 1, 1, 1, 1, 6),   /* depthwise */
+        /* implicit-gemm's tiles: two row tiles (K 70 > 64) and several column tiles (252
+         * pixels), each partial, K steps partial (Cg*T*R*S = 162) */
+        desc3((oclnn_shape3d){2, 6, 3, 6, 7}, 70, 3, 3, 3, 1, 1, 1, 1, 1, 1),
+        /* groups 3 with stride and dilation on every axis (dilation set below) */
+        desc3((oclnn_shape3d){1, 6, 6, 7, 8}, 9, 2, 3, 2, 2, 2, 1, 2, 1, 3),
         /* small enough for Oclgrind (OCLNN_TEST_SMALL) */
         desc3((oclnn_shape3d){1, 2, 3, 4, 3}, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1),
         desc3((oclnn_shape3d){2, 2, 3, 5, 4}, 2, 3, 1, 3, 2, 2, 1, 0, 1, 1),
+        desc3((oclnn_shape3d){2, 4, 3, 5, 5}, 4, 1, 3, 3, 1, 2, 0, 2, 1, 2), /* groups, dilation */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         oclnn_conv3d_desc d = cases[i];
+        if (d.groups == 3) d.dilation[0] = 2, d.dilation[1] = 3, d.dilation[2] = 2;
+        if (d.groups == 2) d.dilation[1] = 2, d.dilation[2] = 2;
         d.has_bias = true;
         d.fuse_residual = true;
         d.activation = OCLNN_ACTIVATION_RELU;
@@ -215,6 +223,26 @@ static void test_conv3d_views(void **state) {
     free(x), free(w), free(want), free(y);
 }
 
+/* AUTO's choice (src/ops/conv3d_choose.c): im2col on the C backend, implicit-gemm in the GPU
+ * class, and on PoCL's CPU class implicit-gemm from 256 output pixels, else direct. */
+static void test_conv3d_auto(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    const oclnn_conv3d_desc big = desc3((oclnn_shape3d){1, 2, 4, 8, 8}, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1),
+                            small = desc3((oclnn_shape3d){2, 2, 2, 3, 3}, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+    float w[2 * 2 * 27] = {0};
+    const bool gpu = cfg->backend == OCLNN_BACKEND_OPENCL && test_cfg_runs_gpu_class(cfg);
+    for (int i = 0; i < 2; i++) {
+        oclnn_op *op;
+        assert_ok(oclnn_conv3d_create(ctx, i ? &small : &big, w, NULL, &op));
+        const char *want = cfg->backend == OCLNN_BACKEND_CPU ? "im2col"
+                           : gpu || i == 0                  ? "implicit-gemm"
+                                                            : "direct";
+        assert_string_equal(oclnn_op_algorithm(op), want);
+        oclnn_op_destroy(op);
+    }
+}
+
 static void test_conv3d_errors(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CTX(state);
@@ -250,7 +278,11 @@ static void test_conv3d_errors(void **state) {
     if (cfg->backend == OCLNN_BACKEND_OPENCL) {
         d.algo = OCLNN_CONV_ALGO_IM2COL;
         assert_status(oclnn_conv3d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
-        assert_error_mentions("direct");
+        assert_error_mentions("implicit-gemm");
+    } else {
+        d.algo = OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+        assert_status(oclnn_conv3d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
+        assert_error_mentions("OpenCL");
     }
     assert_null(op);
     /* run checks: a 4-D tensor of the folded shape has the wrong depth; overlap; residual */
@@ -296,6 +328,7 @@ int main(void) {
         TEST_ALL_CFGS(test_conv3d_golden),   TEST_GPU_CFGS(test_conv3d_golden),
         TEST_ALL_CFGS(test_conv3d_networks), TEST_GPU_CFGS(test_conv3d_networks),
         TEST_ALL_CFGS(test_conv3d_views),    TEST_ALL_CFGS(test_conv3d_errors),
+        TEST_ALL_CFGS(test_conv3d_auto),     TEST_GPU_CFGS(test_conv3d_auto),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -24,20 +24,31 @@ const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo al
     }
 }
 
+/* The CPU-class rule's threshold: output pixels (N*OD*OH*OW, the engine's GEMM columns) from
+ * which implicit-gemm beats direct on PoCL. Below it the engine's 64-column tiles are mostly
+ * padding and direct's one-work-item-per-output loop is faster (r3d_18's layer3 and layer4 kinds,
+ * 98 and 16 pixels; docs/ND.md). */
+#define CPU_IMPLICIT_MIN_PIXELS 256
+
 /* AUTO:
  *  - C backend: im2col (the im2col-3d tiles packed straight into the GEMM's panels).
  *  - OpenCL, GPU classes: implicit-gemm. The direct kernel gives each work-item a serial
- *    Cg*T*R*S loop reading one weight and one input per multiply-add (8 bytes per 2 FLOP from
- *    global memory); the engine stages MWG x KWG weights and KWG x NWG gathered inputs in local
- *    memory and reuses each NWG resp. MWG times (Oclgrind's global bytes per FLOP on r3d_18's
- *    layers, docs/ND.md: about 20x fewer).
- *  - OpenCL, CPU class (PoCL): FIXME measured below. */
+ *    Cg*T*R*S loop that reads one weight and one input per multiply-add from global memory (about
+ *    4 bytes per FLOP under Oclgrind); the engine stages MWG x KWG weights and KWG x NWG gathered
+ *    inputs in local memory and reuses each NWG resp. MWG times (0.1-0.3 bytes per FLOP on
+ *    r3d_18's layer kinds, docs/ND.md).
+ *  - OpenCL, CPU class (PoCL): implicit-gemm from CPU_IMPLICIT_MIN_PIXELS output pixels, else
+ *    direct: measured with `oclnn bench conv3d --algo all` on r3d_18's and r2plus1d_18's layer
+ *    kinds in both layouts (docs/ND.md), implicit-gemm won every shape with 784 or more output
+ *    pixels (1.2x to 7.7x) and lost those with 98 and 16 (1.1x to 6.2x); 256 (four of the
+ *    engine's 64-column tiles) lies between. */
 oclnn_conv_algo oclnn__conv3d_choose(const oclnn__conv3d_problem *pb, oclnn_backend_kind backend,
                                      oclnn__devclass devclass) {
-    (void)pb;
     if (backend == OCLNN_BACKEND_CPU) return OCLNN_CONV_ALGO_IM2COL;
     if (oclnn__devclass_is_gpu(devclass)) return OCLNN_CONV_ALGO_IMPLICIT_GEMM;
-    return OCLNN_CONV_ALGO_DIRECT;
+    const uint64_t pixels = (uint64_t)pb->n * pb->od * pb->oh * pb->ow;
+    return pixels >= CPU_IMPLICIT_MIN_PIXELS ? OCLNN_CONV_ALGO_IMPLICIT_GEMM
+                                             : OCLNN_CONV_ALGO_DIRECT;
 }
 
 oclnn_status oclnn__conv3d_tunables(const oclnn_context *ctx, oclnn_conv_algo algo,
