@@ -26,8 +26,8 @@ const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo al
 
 /* The CPU-class rule's threshold: output pixels (N*OD*OH*OW, the engine's GEMM columns) from
  * which implicit-gemm beats direct on PoCL. Below it the engine's 64-column tiles are mostly
- * padding and direct's one-work-item-per-output loop is faster (r3d_18's layer3 and layer4 kinds,
- * 98 and 16 pixels; docs/ND.md). */
+ * padding and direct's one-work-item-per-output loop is as fast or faster (r3d_18's layer3 and
+ * layer4 kinds, 98 and 16 pixels; docs/ND.md). */
 #define CPU_IMPLICIT_MIN_PIXELS 256
 
 /* AUTO:
@@ -40,8 +40,8 @@ const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo al
  *  - OpenCL, CPU class (PoCL): implicit-gemm from CPU_IMPLICIT_MIN_PIXELS output pixels, else
  *    direct: measured with `oclnn bench conv3d --algo all` on r3d_18's and r2plus1d_18's layer
  *    kinds in both layouts (docs/ND.md), implicit-gemm won every shape with 784 or more output
- *    pixels (1.2x to 7.7x) and lost those with 98 and 16 (1.1x to 6.2x); 256 (four of the
- *    engine's 64-column tiles) lies between. */
+ *    pixels (1.15x to 15x), was even at 98 (0.93x, 1.17x) and lost at 16 (6-8x); 256 (four of
+ *    the engine's 64-column tiles) lies between. */
 oclnn_conv_algo oclnn__conv3d_choose(const oclnn__conv3d_problem *pb, oclnn_backend_kind backend,
                                      oclnn__devclass devclass) {
     if (backend == OCLNN_BACKEND_CPU) return OCLNN_CONV_ALGO_IM2COL;
