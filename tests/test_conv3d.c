@@ -224,7 +224,8 @@ static void test_conv3d_views(void **state) {
 }
 
 /* AUTO's choice (src/ops/conv3d_choose.c): im2col on the C backend, implicit-gemm in the GPU
- * class, and on PoCL's CPU class implicit-gemm from 256 output pixels, else direct. */
+ * class, and on PoCL's CPU class implicit-gemm from 256 output pixels, else direct; direct where
+ * implicit-gemm does not apply. */
 static void test_conv3d_auto(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CLASS_CTX(state);
@@ -241,6 +242,19 @@ static void test_conv3d_auto(void **state) {
         assert_string_equal(oclnn_op_algorithm(op), want);
         oclnn_op_destroy(op);
     }
+    /* a window reaching past 2^31 along w: implicit-gemm's int coordinates do not apply, AUTO
+     * takes direct (creating the op allocates nothing of the input's size) */
+    oclnn_conv3d_desc far = desc3((oclnn_shape3d){1, 1, 1, 1, 0x80000001u}, 1, 1, 1, 2, 1, 1, 0, 0,
+                                  0, 1);
+    far.dilation[2] = 0x80000000u;
+    oclnn_op *op;
+    assert_ok(oclnn_conv3d_create(ctx, &far, w, NULL, &op));
+    assert_string_equal(oclnn_op_algorithm(op),
+                        cfg->backend == OCLNN_BACKEND_CPU ? "im2col" : "direct");
+    oclnn_op_destroy(op);
+    far.algo = OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+    assert_status(oclnn_conv3d_create(ctx, &far, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions(cfg->backend == OCLNN_BACKEND_CPU ? "OpenCL" : "2^31");
 }
 
 static void test_conv3d_errors(void **state) {

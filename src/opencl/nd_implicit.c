@@ -11,8 +11,8 @@
  * epilogue with P*Q = OD*OH*OW and Q = OW serves unchanged. Weights keep the user's (c, t, r, s)
  * order (the operator's parameter tensor, used in place) for a channels-first context and become
  * (t, r, s, c) for a channels-last one, so that neighbouring work-items gather neighbouring
- * addresses either way; any src layout computes right. */
-#include <limits.h>
+ * addresses either way; any src layout computes right. src/ops checked that every input
+ * coordinate fits an int (oclnn__conv3d_applies). */
 #include <string.h>
 
 #include "backend/nd.h"
@@ -29,22 +29,9 @@ typedef struct nd_implicit {
     oclnn__cl_xgemm xg; /* the engine's tiles (launch shape) */
 } nd_implicit;
 
-/* The gather computes input coordinates as int: each axis's furthest tap must fit. */
-static bool coords_fit(const oclnn__conv3d_problem *pb) {
-    const uint32_t o[3] = {pb->od, pb->oh, pb->ow}, k[3] = {pb->kt, pb->kr, pb->ks};
-    for (int a = 0; a < 3; a++)
-        if ((uint64_t)(o[a] - 1) * pb->stride[a] + (uint64_t)(k[a] - 1) * pb->dil[a] > INT_MAX)
-            return false;
-    return true;
-}
-
 oclnn_status oclnn__cl_conv3d_implicit_create(oclnn_context *ctx, const oclnn__conv3d_problem *pb,
                                               const float *host_w, const oclnn__conv2d_tunables *tun,
                                               void **state) {
-    if (!coords_fit(pb))
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
-                           "implicit-gemm 3-D: the strided, dilated window exceeds 2^31 along an axis "
-                           "(use direct)");
     nd_implicit *s = oclnn__calloc(ctx->allocator, 1, sizeof *s);
     if (!s) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the convolution");
     *state = s;

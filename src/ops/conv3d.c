@@ -131,14 +131,18 @@ oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *de
                                        : "bias is given but desc->has_bias is not set");
     const oclnn__nd_family *nd = ctx->be->nd;
     oclnn_conv_algo algo = desc->algo;
-    const char *why = oclnn__conv3d_applies(ctx->device.backend, algo);
+    const char *why = oclnn__conv3d_applies(&pb, ctx->device.backend, algo);
     if (why)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "desc->algo %d (%s): %s", (int)algo,
                            oclnn_conv_algo_name(algo), why);
     if (algo == OCLNN_CONV_ALGO_AUTO)
         algo = oclnn__conv3d_choose(&pb, ctx->device.backend, ctx->devclass);
     oclnn__conv2d_tunables tun;
-    OCLNN__TRY(oclnn__conv3d_tunables(ctx, algo, &tun));
+    oclnn_status tst = oclnn__conv3d_tunables(ctx, algo, &tun);
+    if (tst == OCLNN_ERROR_UNSUPPORTED && desc->algo == OCLNN_CONV_ALGO_AUTO)
+        algo = OCLNN_CONV_ALGO_DIRECT, tun.n = 0; /* the engine's tiles do not fit the device */
+    else if (tst != OCLNN_OK)
+        return tst;
     oclnn_op *op = NULL;
     OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_CONV3D, &op));
     conv3d_impl *c = oclnn__calloc(ctx->allocator, 1, sizeof *c);

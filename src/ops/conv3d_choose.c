@@ -4,10 +4,22 @@
  * GEMM engine's). The measurements behind the rule are in docs/ND.md. */
 #include "ops/nd.h"
 
+#include <stdint.h>
+
 #include "core/status.h"
 #include "tune/tune.h"
 
-const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo algo) {
+/* implicit-gemm's gather computes input coordinates as int: each axis's furthest tap must fit. */
+static bool coords_fit(const oclnn__conv3d_problem *pb) {
+    const uint32_t o[3] = {pb->od, pb->oh, pb->ow}, k[3] = {pb->kt, pb->kr, pb->ks};
+    for (int a = 0; a < 3; a++)
+        if ((uint64_t)(o[a] - 1) * pb->stride[a] + (uint64_t)(k[a] - 1) * pb->dil[a] > INT32_MAX)
+            return false;
+    return true;
+}
+
+const char *oclnn__conv3d_applies(const oclnn__conv3d_problem *pb, oclnn_backend_kind backend,
+                                  oclnn_conv_algo algo) {
     switch (algo) {
     case OCLNN_CONV_ALGO_AUTO:
     case OCLNN_CONV_ALGO_DIRECT: return NULL;
@@ -16,10 +28,12 @@ const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo al
                    ? NULL
                    : "im2col-3d is the C backend's (OpenCL has direct and implicit-gemm)";
     case OCLNN_CONV_ALGO_IMPLICIT_GEMM:
-        return backend == OCLNN_BACKEND_OPENCL
-                   ? NULL
-                   : "implicit-gemm is an OpenCL algorithm (the C backend has direct and im2col, "
-                     "its implicit GEMM)";
+        if (backend != OCLNN_BACKEND_OPENCL)
+            return "implicit-gemm is an OpenCL algorithm (the C backend has direct and im2col, its "
+                   "implicit GEMM)";
+        return coords_fit(pb) ? NULL
+                              : "implicit-gemm's strided, dilated window reaches past 2^31 along "
+                                "an axis (direct has no such limit)";
     default: return "3-D convolution has direct, im2col (C backend) and implicit-gemm (OpenCL)";
     }
 }
@@ -37,6 +51,7 @@ const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo al
  *    4 bytes per FLOP under Oclgrind); the engine stages MWG x KWG weights and KWG x NWG gathered
  *    inputs in local memory and reuses each NWG resp. MWG times (0.1-0.3 bytes per FLOP on
  *    r3d_18's layer kinds, docs/ND.md).
+ *  - OpenCL, where implicit-gemm does not apply (a window past 2^31): direct.
  *  - OpenCL, CPU class (PoCL): implicit-gemm from CPU_IMPLICIT_MIN_PIXELS output pixels, else
  *    direct: measured with `oclnn bench conv3d --algo all` on r3d_18's and r2plus1d_18's layer
  *    kinds in both layouts (docs/ND.md), implicit-gemm won every shape with 784 or more output
@@ -45,6 +60,8 @@ const char *oclnn__conv3d_applies(oclnn_backend_kind backend, oclnn_conv_algo al
 oclnn_conv_algo oclnn__conv3d_choose(const oclnn__conv3d_problem *pb, oclnn_backend_kind backend,
                                      oclnn__devclass devclass) {
     if (backend == OCLNN_BACKEND_CPU) return OCLNN_CONV_ALGO_IM2COL;
+    if (oclnn__conv3d_applies(pb, backend, OCLNN_CONV_ALGO_IMPLICIT_GEMM))
+        return OCLNN_CONV_ALGO_DIRECT;
     if (oclnn__devclass_is_gpu(devclass)) return OCLNN_CONV_ALGO_IMPLICIT_GEMM;
     const uint64_t pixels = (uint64_t)pb->n * pb->od * pb->oh * pb->ow;
     return pixels >= CPU_IMPLICIT_MIN_PIXELS ? OCLNN_CONV_ALGO_IMPLICIT_GEMM
