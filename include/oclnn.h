@@ -1262,7 +1262,7 @@ typedef struct oclnn_conv3d_desc {
     oclnn_activation activation;
     bool has_bias;          /**< bias: out_channels floats at create */
     bool fuse_residual;     /**< run adds a residual tensor of dst's shape before the activation */
-    oclnn_conv_algo algo;   /**< AUTO, DIRECT or IM2COL (see oclnn_conv3d_create) */
+    oclnn_conv_algo algo;   /**< AUTO, DIRECT, IM2COL or IMPLICIT_GEMM (see oclnn_conv3d_create) */
 } oclnn_conv3d_desc;
 
 #define OCLNN_CONV3D_DESC_INIT                                                                   \
@@ -1274,9 +1274,12 @@ OCLNN_API oclnn_conv3d_desc oclnn_conv3d_desc_default(void);
 OCLNN_API oclnn_status oclnn_conv3d_output_shape(const oclnn_conv3d_desc *desc,
                                                  oclnn_shape3d *out);
 /**
- * Creates a 3-D convolution. Algorithms: "direct" (both backends) and "im2col" (C backend:
- * im2col-3d into GEMM panels, tile by tile, and the backend's GEMM; OpenCL returns
- * OCLNN_ERROR_UNSUPPORTED). AUTO picks im2col on the C backend and direct on OpenCL.
+ * Creates a 3-D convolution. Algorithms: "direct" (both backends), "im2col" (C backend:
+ * im2col-3d into GEMM panels, tile by tile, and the backend's GEMM) and "implicit-gemm" (OpenCL:
+ * the local-memory tiled GEMM engine with the im2col-3d gather fused into its loads); each
+ * backend returns OCLNN_ERROR_UNSUPPORTED for the other's GEMM form. AUTO picks im2col on the C
+ * backend, implicit-gemm on OpenCL GPUs, and on OpenCL CPU devices implicit-gemm from 256 output
+ * pixels (N * OD * OH * OW), else direct (docs/ND.md).
  *   [in] weights  K x (C/groups) x T x R x S floats (PyTorch's layout); copied
  *   [in] bias     out_channels floats when desc->has_bias, else must be NULL; copied
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (bad field, named; sizes that overflow);

@@ -17,9 +17,15 @@ static oclnn_tensor *make5(oclnn_context *ctx, oclnn_shape3d s, oclnn_layout l, 
     return t;
 }
 
-/* The algorithms a backend has for 3-D convolution. */
+/* The 3-D algorithms, and those a backend has: direct on both, im2col on the C backend,
+ * implicit-gemm on OpenCL. */
+static const oclnn_conv_algo ALGOS[] = {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_IM2COL,
+                                        OCLNN_CONV_ALGO_IMPLICIT_GEMM};
+#define N_ALGOS (sizeof ALGOS / sizeof *ALGOS)
 static bool algo_applies(const test_cfg *cfg, oclnn_conv_algo a) {
-    return a == OCLNN_CONV_ALGO_DIRECT || cfg->backend == OCLNN_BACKEND_CPU;
+    if (a == OCLNN_CONV_ALGO_IM2COL) return cfg->backend == OCLNN_BACKEND_CPU;
+    if (a == OCLNN_CONV_ALGO_IMPLICIT_GEMM) return cfg->backend == OCLNN_BACKEND_OPENCL;
+    return true;
 }
 
 /* Runs d (with algo a) on x, optional residual r, into y (host NCDHW). */
@@ -103,8 +109,8 @@ static void test_conv3d_golden(void **state) {
         snprintf(file, sizeof file, "%s_y.bin", cases[i].name);
         float *want = golden(file, count5(os));
         float *y = malloc(count5(os) * sizeof *y);
-        for (int a = OCLNN_CONV_ALGO_DIRECT; a <= OCLNN_CONV_ALGO_IM2COL; a++) {
-            d.algo = (oclnn_conv_algo)a;
+        for (size_t a = 0; a < N_ALGOS; a++) {
+            d.algo = ALGOS[a];
             if (!algo_applies(cfg, d.algo)) continue;
             memset(y, 0, count5(os) * sizeof *y);
             run_conv(ctx, cfg->layout, &d, x, w, b, NULL, y, false);
@@ -132,12 +138,20 @@ static void test_conv3d_networks(void **state) {
         desc3((oclnn_shape3d){2, 8, 4, 7, 7}, 12, 1, 1, 1, 2, 2, 0, 0, 0, 1),  /* downsample */
         desc3((oclnn_shape3d){2, 8, 3, 5, 6}, 10, 1, 3, 3, 1, 1, 0, 1, 1, 1),  /* mc3 2-D conv */
         desc3((oclnn_shape3d){1, 6, 3, 5, 5}, 6, 3, 3, 3, 1, 1, 1, 1, 1, 6),   /* depthwise */
+        /* implicit-gemm's tiles: two row tiles (K 70 > 64) and several column tiles (252
+         * pixels), each partial, K steps partial (Cg*T*R*S = 162) */
+        desc3((oclnn_shape3d){2, 6, 3, 6, 7}, 70, 3, 3, 3, 1, 1, 1, 1, 1, 1),
+        /* groups 3 with stride and dilation on every axis (dilation set below) */
+        desc3((oclnn_shape3d){1, 6, 6, 7, 8}, 9, 2, 3, 2, 2, 2, 1, 2, 1, 3),
         /* small enough for Oclgrind (OCLNN_TEST_SMALL) */
         desc3((oclnn_shape3d){1, 2, 3, 4, 3}, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1),
         desc3((oclnn_shape3d){2, 2, 3, 5, 4}, 2, 3, 1, 3, 2, 2, 1, 0, 1, 1),
+        desc3((oclnn_shape3d){2, 4, 3, 5, 5}, 4, 1, 3, 3, 1, 2, 0, 2, 1, 2), /* groups, dilation */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         oclnn_conv3d_desc d = cases[i];
+        if (d.groups == 3) d.dilation[0] = 2, d.dilation[1] = 3, d.dilation[2] = 2;
+        if (d.groups == 2) d.dilation[1] = 2, d.dilation[2] = 2;
         d.has_bias = true;
         d.fuse_residual = true;
         d.activation = OCLNN_ACTIVATION_RELU;
@@ -154,8 +168,8 @@ static void test_conv3d_networks(void **state) {
         float *r = alloc_random(count5(os), 37 + (uint32_t)i, -1, 1);
         float *want = malloc(count5(os) * sizeof *want), *y = malloc(count5(os) * sizeof *y);
         oclnn__ref_conv3d(&d, x, w, b, r, want);
-        for (int a = OCLNN_CONV_ALGO_DIRECT; a <= OCLNN_CONV_ALGO_IM2COL; a++) {
-            d.algo = (oclnn_conv_algo)a;
+        for (size_t a = 0; a < N_ALGOS; a++) {
+            d.algo = ALGOS[a];
             if (!algo_applies(cfg, d.algo)) continue;
             for (int in_place = 0; in_place < 2; in_place++) {
                 run_conv(ctx, cfg->layout, &d, x, w, b, r, y, in_place);
@@ -193,8 +207,8 @@ static void test_conv3d_views(void **state) {
     assert_int_equal(vs.h, 4);
     assert_int_equal(vs.c, 3);
     assert_ok(oclnn_tensor_write(vin, x, OCLNN_LAYOUT_NCDHW));
-    for (int a = OCLNN_CONV_ALGO_DIRECT; a <= OCLNN_CONV_ALGO_IM2COL; a++) {
-        d.algo = (oclnn_conv_algo)a;
+    for (size_t a = 0; a < N_ALGOS; a++) {
+        d.algo = ALGOS[a];
         if (!algo_applies(cfg, d.algo)) continue;
         oclnn_op *op;
         assert_ok(oclnn_conv3d_create(ctx, &d, w, NULL, &op));
@@ -207,6 +221,40 @@ static void test_conv3d_views(void **state) {
     oclnn_tensor_destroy(vin), oclnn_tensor_destroy(vout);
     oclnn_tensor_destroy(pin), oclnn_tensor_destroy(pout);
     free(x), free(w), free(want), free(y);
+}
+
+/* AUTO's choice (src/ops/conv3d_choose.c): im2col on the C backend, implicit-gemm in the GPU
+ * class, and on PoCL's CPU class implicit-gemm from 256 output pixels, else direct; direct where
+ * implicit-gemm does not apply. */
+static void test_conv3d_auto(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    const oclnn_conv3d_desc big = desc3((oclnn_shape3d){1, 2, 4, 8, 8}, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1),
+                            small = desc3((oclnn_shape3d){2, 2, 2, 3, 3}, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+    float w[2 * 2 * 27] = {0};
+    const bool gpu = cfg->backend == OCLNN_BACKEND_OPENCL && test_cfg_runs_gpu_class(cfg);
+    for (int i = 0; i < 2; i++) {
+        oclnn_op *op;
+        assert_ok(oclnn_conv3d_create(ctx, i ? &small : &big, w, NULL, &op));
+        const char *want = cfg->backend == OCLNN_BACKEND_CPU ? "im2col"
+                           : gpu || i == 0                  ? "implicit-gemm"
+                                                            : "direct";
+        assert_string_equal(oclnn_op_algorithm(op), want);
+        oclnn_op_destroy(op);
+    }
+    /* a window reaching past 2^31 along w: implicit-gemm's int coordinates do not apply, AUTO
+     * takes direct (creating the op allocates nothing of the input's size) */
+    oclnn_conv3d_desc far = desc3((oclnn_shape3d){1, 1, 1, 1, 0x80000001u}, 1, 1, 1, 2, 1, 1, 0, 0,
+                                  0, 1);
+    far.dilation[2] = 0x80000000u;
+    oclnn_op *op;
+    assert_ok(oclnn_conv3d_create(ctx, &far, w, NULL, &op));
+    assert_string_equal(oclnn_op_algorithm(op),
+                        cfg->backend == OCLNN_BACKEND_CPU ? "im2col" : "direct");
+    oclnn_op_destroy(op);
+    far.algo = OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+    assert_status(oclnn_conv3d_create(ctx, &far, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions(cfg->backend == OCLNN_BACKEND_CPU ? "OpenCL" : "2^31");
 }
 
 static void test_conv3d_errors(void **state) {
@@ -244,7 +292,11 @@ static void test_conv3d_errors(void **state) {
     if (cfg->backend == OCLNN_BACKEND_OPENCL) {
         d.algo = OCLNN_CONV_ALGO_IM2COL;
         assert_status(oclnn_conv3d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
-        assert_error_mentions("direct");
+        assert_error_mentions("implicit-gemm");
+    } else {
+        d.algo = OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+        assert_status(oclnn_conv3d_create(ctx, &d, w, NULL, &op), OCLNN_ERROR_UNSUPPORTED);
+        assert_error_mentions("OpenCL");
     }
     assert_null(op);
     /* run checks: a 4-D tensor of the folded shape has the wrong depth; overlap; residual */
@@ -290,6 +342,7 @@ int main(void) {
         TEST_ALL_CFGS(test_conv3d_golden),   TEST_GPU_CFGS(test_conv3d_golden),
         TEST_ALL_CFGS(test_conv3d_networks), TEST_GPU_CFGS(test_conv3d_networks),
         TEST_ALL_CFGS(test_conv3d_views),    TEST_ALL_CFGS(test_conv3d_errors),
+        TEST_ALL_CFGS(test_conv3d_auto),     TEST_GPU_CFGS(test_conv3d_auto),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -6,10 +6,13 @@
 # every `load global` / `store global` of the case's kernels are summed and divided by the case's
 # FLOPs (convolutions, FC) or output elements (the rest). Oclgrind has no caches, so these are the
 # bytes the kernels ask of global memory. Prints a Markdown table.
-# Usage: tools/gpu_kernel_bytes.sh [path/to/oclnn]   (default build/oclnn)
+# Usage: tools/gpu_kernel_bytes.sh [path/to/oclnn [REGEX]]   (default build/oclnn, every case)
+#   REGEX: only the cases whose name matches (e.g. 'conv3d'); CLASSES="gpu": only those classes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tool=${1:-build/oclnn}
+only=${2:-}
+classes=${CLASSES:-cpu gpu}
 rt=$(dpkg -L oclgrind 2>/dev/null | grep -m1 'liboclgrind-rt.so$' || true)
 [[ -n "$rt" ]] || { echo "gpu_kernel_bytes: Oclgrind is not installed (apt-get install oclgrind)" >&2; exit 1; }
 cache=$(mktemp -d)
@@ -29,6 +32,22 @@ cases=(
   "FC 2048 -> 1000, batch 1 (ResNet-50)|oclnn_fc|$((2*2048*1000))|FLOP|fc 1,2048 1000 --bias --layout nchw"
   "NCHW -> NHWC transpose (input staging, n1 c64 14x14)|oclnn_tensor_[ct]|$((64*14*14))|output|conv 1,64,14,14 8,64,1,1 --algo gemm1x1 --layout nhwc"
 )
+# issue 19: 3-D convolution, r3d_18's layer kinds scaled down (channels / 4, 4x14x14 clips), the
+# direct kernel against implicit-gemm (the GEMM engine with the im2col-3d gather), NCDHW.
+c3=(
+  "stem 3x7x7 s1,2,2 (3 -> 16, 4x28x28)|$((2*16*3*147*4*14*14))|1,3,4,28,28 16,3,3,7,7 --stride 1,2,2 --pad 1,3,3"
+  "layer1 3x3x3 (16 -> 16, 4x14x14)|$((2*16*16*27*4*14*14))|1,16,4,14,14 16,16,3,3,3 --pad 1"
+  "layer2 3x3x3 s2 (16 -> 32, 4x14x14)|$((2*32*16*27*2*7*7))|1,16,4,14,14 32,16,3,3,3 --stride 2 --pad 1"
+  "layer3 3x3x3 (64 -> 64, 2x7x7)|$((2*64*64*27*2*7*7))|1,64,2,7,7 64,64,3,3,3 --pad 1"
+  "downsample 1x1x1 s2 (16 -> 32, 4x14x14)|$((2*32*16*2*7*7))|1,16,4,14,14 32,16,1,1,1 --stride 2"
+  "r2plus1d 1x3x3 (16 -> 36, 4x14x14)|$((2*36*16*9*4*14*14))|1,16,4,14,14 36,16,1,3,3 --pad 0,1,1"
+  "r2plus1d 3x1x1 (36 -> 16, 4x14x14)|$((2*16*36*3*4*14*14))|1,36,4,14,14 16,36,3,1,1 --pad 1,0,0"
+)
+for c in "${c3[@]}"; do
+  IFS='|' read -r name work args <<<"$c"
+  cases+=("conv3d $name direct|oclnn_conv3d_direct|$work|FLOP|conv3d $args --algo direct --layout nchw"
+          "conv3d $name implicit-gemm|oclnn_xgemm|$work|FLOP|conv3d $args --algo implicit-gemm --layout nchw")
+done
 
 bytes() { # class, regex, bench args...: prints "loads stores" summed over the matching kernels
   local class=$1 re=$2; shift 2
@@ -49,7 +68,8 @@ echo "| case | class | kernel | global loads (B) | stores (B) | bytes per unit |
 echo "|---|---|---|---:|---:|---:|"
 for c in "${cases[@]}"; do
   IFS='|' read -r name re work unit args <<<"$c"
-  for class in cpu gpu; do
+  [[ -z "$only" || "$name" =~ $only ]] || continue
+  for class in $classes; do
     read -r ld st names < <(bytes "$class" "$re" $args)
     per=$(awk -v l="$ld" -v s="$st" -v w="$work" 'BEGIN { printf "%.3f", (l + s) / w }')
     echo "| $name | $class | $names | $ld | $st | $per B/$unit |"

@@ -25,11 +25,15 @@
  *      k = (c, r, s) (KC_ORDER 0: k = c*R*S + r*S + s, the user's weight order) or (r, s, c)
  *      (KC_ORDER 1: k = (r*S + s)*Cg + c, channels fastest, for channels-last sources), with
  *      zero padding; z is the group (all groups in one launch).
+ *   2  implicit-GEMM 3-D convolution (issue 19): the same with n = (image, od, oh, ow) and
+ *      k = (c, t, r, s) (KC_ORDER 0) or ((t*R + r)*S + s)*Cg + c (KC_ORDER 1) over the 5-D src
+ *      stored as (n, c, d*h, w) (docs/ND.md); the epilogue is the 2-D one on that folded shape.
+ *      Each work-group first decodes its NWG columns into local memory (NWG int4 more).
  * Where C goes (`geo.z`, runtime, as in conv/gemm.cl): 0 plain (c_plain = batch stride, ldc),
  *   1 m = output channel grp*M + m, n = pixel of image img + n / PQ; 2 the same with m and n
  *   swapped. Modes 1 and 2 go through the epilogue.
  *
- * Required defines: IMPLICIT (0 or 1; default 0); with IMPLICIT=1, KC_ORDER (0 or 1) and
+ * Required defines: IMPLICIT (0, 1 or 2; default 0); with IMPLICIT 1 or 2, KC_ORDER (0 or 1) and
  *   GATHER_K_FAST (1: work-items next to each other load neighbouring k, for channels-last src).
  * Tunables (compile-time; `oclnn tune` searches them, src/tune/space_conv_xgemm.c):
  *   MWG    tile rows of C per work-group (16..128; default 64)
@@ -106,7 +110,7 @@
 #define MODE_ROWS_CHANNELS 1u
 #define MODE_COLS_CHANNELS 2u
 
-#if IMPLICIT
+#if IMPLICIT == 1
 /* The im2col element (k, n) of group grp, or 0 in the padding. cv: (stride h, w, dilation h, w);
  * kern: (R, S, P, Q); pad: (top, left, Cg, 0); shape: src (N, C, H, W). */
 static inline float gather(global const float *src, uint4 ss, uint4 shape, uint4 kern, uint4 cv, uint4 pad,
@@ -126,6 +130,31 @@ static inline float gather(global const float *src, uint4 ss, uint4 shape, uint4
 #define B_PARAMS                                                                                   \
     global const float *b, uint b_off, uint4 ss, uint4 shape, uint4 kern, uint4 cv, uint4 pad
 #define B_AT(k, n) gather(b + b_off, ss, shape, kern, cv, pad, grp, (k), (n))
+#elif IMPLICIT == 2
+/* The 3-D gather. g: (D, H, W, T, R, S, OD, OH, OW, stride d, h, w, dilation d, h, w, Cg); pd:
+ * padding (d, h, w, -); ss: the strides of the folded src (n, c, d*h, w). A work-group decodes
+ * its NWG columns n = (image, od, oh, ow) once (cols3d: the window's corner z, y, x in the
+ * input and, as bits, the offset of its image and group), so a gather decodes only k. */
+static inline int4 column3d(uint4 ss, uint16 g, uint4 pd, uint grp, uint n) {
+    const uint ox = n % g.s8, n1 = n / g.s8, oy = n1 % g.s7, n2 = n1 / g.s7;
+    const uint oz = n2 % g.s6, img = n2 / g.s6;
+    return (int4)((int)(oz * g.s9) - (int)pd.x, (int)(oy * g.sa) - (int)pd.y,
+                  (int)(ox * g.sb) - (int)pd.z, as_int(img * ss.x + grp * g.sf * ss.y));
+}
+/* The im2col-3d element (k, column col), or 0 in the padding. */
+static inline float gather3d(global const float *src, uint4 ss, uint16 g, int4 col, uint k) {
+#if KC_ORDER
+    const uint c = k % g.sf, trs = k / g.sf;
+#else
+    const uint taps = g.s3 * g.s4 * g.s5, c = k / taps, trs = k % taps;
+#endif
+    const uint s = trs % g.s5, tr = trs / g.s5, r = tr % g.s4, t = tr / g.s4;
+    const int z = col.x + (int)(t * g.sc), y = col.y + (int)(r * g.sd), x = col.z + (int)(s * g.se);
+    if (z < 0 || y < 0 || x < 0 || z >= (int)g.s0 || y >= (int)g.s1 || x >= (int)g.s2) return 0.0f;
+    return src[as_uint(col.w) + c * ss.y + ((uint)z * g.s1 + (uint)y) * ss.z + (uint)x * ss.w];
+}
+#define B_PARAMS global const float *b, uint b_off, uint4 ss, uint16 g3, uint4 pad3
+#define B_AT(k, n) gather3d(b + b_off, ss, g3, cols3d[(n) - n0], (k))
 #else
 #define B_PARAMS global const float *b, uint b_off, uint b_img, uint b_grp, uint ldb
 #define B_AT(k, n) bz[(k) * ldb + (n)]
@@ -200,10 +229,17 @@ oclnn_xgemm(global const float *a, uint a_off, uint a_img, uint a_grp, uint lda,
             uint N, uint K, uint batches, uint4 geo, uint2 c_plain, EPI_PARAMS) {
     local float alm[NBUF * A_TILE];
     local float blm[NBUF * B_TILE];
+#if IMPLICIT == 2
+    local int4 cols3d[NWG]; /* the tile's decoded columns (column3d) */
+#endif
     const uint tx = get_local_id(0), ty = get_local_id(1), lid = ty * NDIMC + tx;
     const uint n0 = get_group_id(0) * NWG, m0 = get_group_id(1) * MWG, z = get_group_id(2);
     if (z >= batches) return; /* the whole work-group: no barrier is skipped by part of it */
     const uint groups = geo.w, img = z / groups, grp = z % groups;
+#if IMPLICIT == 2
+    for (uint j = lid; j < NWG; j += WGS) cols3d[j] = column3d(ss, g3, pad3, grp, n0 + j);
+    barrier(CLK_LOCAL_MEM_FENCE);
+#endif
     global const float *az = a + a_off + img * a_img + grp * a_grp;
 #if !IMPLICIT
     global const float *bz = b + b_off + img * b_img + grp * b_grp;

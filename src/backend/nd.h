@@ -6,6 +6,7 @@
 #ifndef OCLNN_BACKEND_ND_H
 #define OCLNN_BACKEND_ND_H
 
+#include "backend/conv2d.h"
 #include "core/context.h"
 #include "core/tensor.h"
 
@@ -32,20 +33,24 @@ typedef struct oclnn__pool3d_problem {
 
 /* A backend's 3-D entry points (oclnn__backend.nd). Tensors are checked (shapes, context,
  * aliasing); weights is the dense (K, Cg * T * R * S, 1, 1) NCHW parameter, bias (1, K, 1, 1) or
- * NULL. Calls are made with the context locked. */
+ * NULL. Calls are made with the context locked. src/ops chooses the algorithm (AUTO resolved:
+ * oclnn__conv3d_choose) and its tunables. */
 typedef struct oclnn__nd_family {
-    /* Builds the algorithm's state (may stay NULL) from the parameters; NULL reason when it
-     * applies, else returns OCLNN_ERROR_UNSUPPORTED with the reason. Sets *workspace_bytes. */
+    /* Builds the algorithm's state (may stay NULL; destroy is called for a non-NULL state even
+     * when create fails) from the parameters: host_w is the user's K x Cg x T x R x S weights
+     * (valid during the call, for a backend that re-lays them out), tun the algorithm's tunables
+     * resolved by src/ops (implicit-gemm: the GEMM engine's conv_xgemm set; else empty). Returns
+     * OCLNN_ERROR_UNSUPPORTED with the reason for an algorithm the backend does not have. Sets
+     * *workspace_bytes. */
     oclnn_status (*conv3d_create)(oclnn_context *ctx, const oclnn__conv3d_problem *pb,
                                   oclnn_conv_algo algo, const oclnn_tensor *weights,
+                                  const float *host_w, const oclnn__conv2d_tunables *tun,
                                   void **state, size_t *workspace_bytes);
     oclnn_status (*conv3d_run)(oclnn_context *ctx, const oclnn__conv3d_problem *pb,
                                oclnn_conv_algo algo, void *state, const oclnn_tensor *weights,
                                const oclnn_tensor *bias, const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual);
     void (*conv3d_destroy)(oclnn_context *ctx, void *state);
-    /* The algorithm AUTO resolves to on this backend. */
-    oclnn_conv_algo conv3d_auto;
     oclnn_status (*pool3d)(const oclnn__pool3d_problem *pb, const oclnn_tensor *src,
                            oclnn_tensor *dst);
 } oclnn__nd_family;

@@ -177,10 +177,15 @@ static oclnn_status conv3d_im2col(const oclnn__conv3d_problem *pb, const float *
 
 static oclnn_status cpu_conv3d_create(oclnn_context *ctx, const oclnn__conv3d_problem *pb,
                                       oclnn_conv_algo algo, const oclnn_tensor *weights,
+                                      const float *host_w, const oclnn__conv2d_tunables *tun,
                                       void **state, size_t *workspace_bytes) {
-    (void)ctx, (void)pb, (void)algo, (void)weights;
+    (void)ctx, (void)pb, (void)weights, (void)host_w, (void)tun;
     *state = NULL;
     *workspace_bytes = 0;
+    if (algo != OCLNN_CONV_ALGO_DIRECT && algo != OCLNN_CONV_ALGO_IM2COL)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "3-D convolution on the C backend has the direct and im2col algorithms "
+                           "(implicit-gemm is on OpenCL; im2col is the C backend's implicit GEMM)");
     return OCLNN_OK;
 }
 
@@ -259,6 +264,5 @@ const oclnn__nd_family oclnn__nd_cpu = {
     .conv3d_create = cpu_conv3d_create,
     .conv3d_run = cpu_conv3d_run,
     .conv3d_destroy = cpu_conv3d_destroy,
-    .conv3d_auto = OCLNN_CONV_ALGO_IM2COL,
     .pool3d = cpu_pool3d,
 };

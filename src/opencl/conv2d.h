@@ -90,6 +90,10 @@ oclnn_status oclnn__cl_conv_winograd_run(oclnn_context *ctx, const oclnn__cl_con
  * into cv->main. */
 oclnn_status oclnn__cl_conv_gemm_kernel(oclnn_context *ctx, oclnn__cl_conv *cv,
                                         const oclnn__cl_options *gemm);
+/* The engine's configuration from resolved tunables (conv_xgemm's when they are the engine's, else
+ * the kernel defaults) into *xg, and the defines that differ from the defaults into `o`. */
+void oclnn__cl_xgemm_config(const oclnn__conv2d_tunables *tun, oclnn__cl_xgemm *xg,
+                            oclnn__cl_options *o);
 /* The engine's launch: local (NDIMC, MDIMC, 1), global the tiles of an m x n product. */
 void oclnn__cl_xgemm_shape(const oclnn__cl_xgemm *xg, cl_uint m, cl_uint n, cl_uint batches,
                            size_t global[3], size_t local[3]);

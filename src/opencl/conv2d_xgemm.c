@@ -22,23 +22,27 @@
  * (Winograd's product in the GPU classes). */
 static const oclnn__cl_xgemm XGEMM_DEFAULTS = {64, 64, 16, 8, 16, 0, 1};
 
-/* cv->xg from the plan's tunables when they are the engine's (conv_xgemm: implicit-gemm, and
+/* *xg from the tunables when they are the engine's (conv_xgemm: implicit-gemm 2-D and 3-D, and
  * im2col and gemm1x1 in the GPU classes), else the kernel defaults; appends the defines that
  * differ from the defaults to `o` (an untuned op builds the default program). */
-static void xgemm_tunables(oclnn__cl_conv *cv, oclnn__cl_options *o) {
+void oclnn__cl_xgemm_config(const oclnn__conv2d_tunables *tun, oclnn__cl_xgemm *xg,
+                            oclnn__cl_options *o) {
     static const char *const names[7] = {"MWG", "NWG", "KWG", "MDIMC", "NDIMC", "DB", "VW"};
-    uint32_t *fields[7] = {&cv->xg.mwg,   &cv->xg.nwg, &cv->xg.kwg, &cv->xg.mdimc,
-                           &cv->xg.ndimc, &cv->xg.db,  &cv->xg.vw};
-    cv->xg = XGEMM_DEFAULTS;
+    uint32_t *fields[7] = {&xg->mwg, &xg->nwg, &xg->kwg, &xg->mdimc, &xg->ndimc, &xg->db, &xg->vw};
+    *xg = XGEMM_DEFAULTS;
     bool engine = false;
-    for (size_t i = 0; i < cv->tun.n; i++) engine |= !strcmp(cv->tun.t[i].name, "MWG");
-    for (size_t i = 0; engine && i < cv->tun.n; i++)
+    for (size_t i = 0; i < tun->n; i++) engine |= !strcmp(tun->t[i].name, "MWG");
+    for (size_t i = 0; engine && i < tun->n; i++)
         for (size_t f = 0; f < 7; f++)
-            if (!strcmp(cv->tun.t[i].name, names[f])) {
-                *fields[f] = cv->tun.t[i].value;
-                if (cv->tun.t[i].value != cv->tun.t[i].def)
-                    oclnn__cl_define_int(o, names[f], (long)cv->tun.t[i].value);
+            if (!strcmp(tun->t[i].name, names[f])) {
+                *fields[f] = tun->t[i].value;
+                if (tun->t[i].value != tun->t[i].def)
+                    oclnn__cl_define_int(o, names[f], (long)tun->t[i].value);
             }
+}
+
+static void xgemm_tunables(oclnn__cl_conv *cv, oclnn__cl_options *o) {
+    oclnn__cl_xgemm_config(&cv->tun, &cv->xg, o);
 }
 
 void oclnn__cl_xgemm_shape(const oclnn__cl_xgemm *xg, cl_uint m, cl_uint n, cl_uint batches,

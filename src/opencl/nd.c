@@ -1,23 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /* 3-D convolution and pooling on OpenCL (issue 19; cl/nd/nd.cl): direct kernels, one work-item
- * per output element, over the 4-D tensors that store the 5-D ones. The weights and bias are the
- * operator's parameter tensors (src/ops/conv3d.c), used in place. */
+ * per output element, over the 4-D tensors that store the 5-D ones, and the implicit-GEMM
+ * convolution (nd_implicit.c). The weights and bias are the operator's parameter tensors
+ * (src/ops/conv3d.c), used in place. */
 #include "backend/nd.h"
 #include "opencl/layers.h"
+#include "opencl/nd.h"
 #include "opencl/opencl.h"
 
 #define ND_CL "nd/nd.cl"
 
 static oclnn_status cl_conv3d_create(oclnn_context *ctx, const oclnn__conv3d_problem *pb,
                                      oclnn_conv_algo algo, const oclnn_tensor *weights,
+                                     const float *host_w, const oclnn__conv2d_tunables *tun,
                                      void **state, size_t *workspace_bytes) {
-    (void)pb, (void)weights;
+    (void)weights;
     *state = NULL;
     *workspace_bytes = 0;
+    if (algo == OCLNN_CONV_ALGO_IMPLICIT_GEMM)
+        return oclnn__cl_conv3d_implicit_create(ctx, pb, host_w, tun, state);
     if (algo != OCLNN_CONV_ALGO_DIRECT)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
-                           "3-D convolution on OpenCL has the direct algorithm only (im2col-3d is "
-                           "on the C backend)");
+                           "3-D convolution on OpenCL has the direct and implicit-gemm algorithms "
+                           "(im2col-3d is on the C backend)");
     cl_kernel k; /* compile at create, so that a build failure shows here */
     return oclnn__cl_kernel(ctx, ND_CL, NULL, "oclnn_conv3d_direct", &k);
 }
@@ -26,7 +31,8 @@ static oclnn_status cl_conv3d_run(oclnn_context *ctx, const oclnn__conv3d_proble
                                   oclnn_conv_algo algo, void *state, const oclnn_tensor *weights,
                                   const oclnn_tensor *bias, const oclnn_tensor *src,
                                   oclnn_tensor *dst, const oclnn_tensor *residual) {
-    (void)algo, (void)state;
+    if (algo == OCLNN_CONV_ALGO_IMPLICIT_GEMM)
+        return oclnn__cl_conv3d_implicit_run(ctx, pb, state, weights, bias, src, dst, residual);
     cl_kernel k;
     OCLNN__TRY(oclnn__cl_kernel(ctx, ND_CL, NULL, "oclnn_conv3d_direct", &k));
     cl_mem ms = oclnn__cl_mem(src), md = oclnn__cl_mem(dst), mr = oclnn__cl_mem_or_null(residual);
@@ -49,7 +55,9 @@ static oclnn_status cl_conv3d_run(oclnn_context *ctx, const oclnn__conv3d_proble
     return oclnn__cl_launch(ctx, k, 3, global, NULL);
 }
 
-static void cl_conv3d_destroy(oclnn_context *ctx, void *state) { (void)ctx, (void)state; }
+static void cl_conv3d_destroy(oclnn_context *ctx, void *state) {
+    oclnn__cl_conv3d_implicit_destroy(ctx, state); /* the only algorithm with a state */
+}
 
 static oclnn_status cl_pool3d(const oclnn__pool3d_problem *pb, const oclnn_tensor *src,
                               oclnn_tensor *dst) {
@@ -74,6 +82,5 @@ const oclnn__nd_family oclnn__nd_opencl = {
     .conv3d_create = cl_conv3d_create,
     .conv3d_run = cl_conv3d_run,
     .conv3d_destroy = cl_conv3d_destroy,
-    .conv3d_auto = OCLNN_CONV_ALGO_DIRECT,
     .pool3d = cl_pool3d,
 };

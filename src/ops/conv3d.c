@@ -116,10 +116,6 @@ static void conv3d_destroy(oclnn_op *op) {
     op->impl = NULL;
 }
 
-static const char *algo_name(oclnn_conv_algo a) {
-    return a == OCLNN_CONV_ALGO_IM2COL ? "im2col" : "direct";
-}
-
 oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *desc,
                                  const float *weights, const float *bias, oclnn_op **out) {
     OCLNN__ENTER();
@@ -135,10 +131,18 @@ oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *de
                                        : "bias is given but desc->has_bias is not set");
     const oclnn__nd_family *nd = ctx->be->nd;
     oclnn_conv_algo algo = desc->algo;
-    if (algo == OCLNN_CONV_ALGO_AUTO) algo = nd->conv3d_auto;
-    if (algo != OCLNN_CONV_ALGO_DIRECT && algo != OCLNN_CONV_ALGO_IM2COL)
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
-                           "desc->algo %d: 3-D convolution has direct and im2col only", (int)algo);
+    const char *why = oclnn__conv3d_applies(&pb, ctx->device.backend, algo);
+    if (why)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "desc->algo %d (%s): %s", (int)algo,
+                           oclnn_conv_algo_name(algo), why);
+    if (algo == OCLNN_CONV_ALGO_AUTO)
+        algo = oclnn__conv3d_choose(&pb, ctx->device.backend, ctx->devclass);
+    oclnn__conv2d_tunables tun;
+    oclnn_status tst = oclnn__conv3d_tunables(ctx, algo, &tun);
+    if (tst == OCLNN_ERROR_UNSUPPORTED && desc->algo == OCLNN_CONV_ALGO_AUTO)
+        algo = OCLNN_CONV_ALGO_DIRECT, tun.n = 0; /* the engine's tiles do not fit the device */
+    else if (tst != OCLNN_OK)
+        return tst;
     oclnn_op *op = NULL;
     OCLNN__TRY(oclnn__op_new(ctx, OCLNN__OP_CONV3D, &op));
     conv3d_impl *c = oclnn__calloc(ctx->allocator, 1, sizeof *c);
@@ -150,7 +154,7 @@ oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *de
     c->algo = algo;
     op->impl = c;
     op->impl_destroy = conv3d_destroy;
-    op->algo = algo_name(algo);
+    op->algo = oclnn_conv_algo_name(algo);
     const uint32_t per_k = pb.cg * pb.kt * pb.kr * pb.ks; /* fits: checked in resolve */
     mtx_lock(&ctx->lock);
     oclnn_status st =
@@ -158,7 +162,8 @@ oclnn_status oclnn_conv3d_create(oclnn_context *ctx, const oclnn_conv3d_desc *de
     if (st == OCLNN_OK && bias)
         st = oclnn__param_init(ctx, &c->bias, (oclnn_shape){1, pb.k, 1, 1}, bias);
     if (st == OCLNN_OK)
-        st = nd->conv3d_create(ctx, &c->pb, algo, &c->weights.t, &c->state, &op->workspace_bytes);
+        st = nd->conv3d_create(ctx, &c->pb, algo, &c->weights.t, weights, &tun, &c->state,
+                               &op->workspace_bytes);
     mtx_unlock(&ctx->lock);
     if (st != OCLNN_OK) {
         oclnn__op_free(op);

@@ -109,13 +109,23 @@ static const char *triple(const char *v, uint32_t *dst, unsigned lo) {
 static const char *opt_triple(const char *v, void *dst) { return triple(v, dst, 1); }
 static const char *opt_triple0(const char *v, void *dst) { return triple(v, dst, 0); }
 
+/* --algo: the list of algorithms to time ({AUTO} by default; `all`: every 3-D algorithm, those
+ * the backend lacks skipped). */
+typedef struct algo_list {
+    int n;
+    oclnn_conv_algo a[3];
+} algo_list;
+
 static const char *opt_algo3d(const char *v, void *dst) {
-    int *range = dst; /* [first, last] of AUTO, DIRECT, IM2COL */
-    if (!strcmp(v, "auto")) range[0] = range[1] = OCLNN_CONV_ALGO_AUTO;
-    else if (!strcmp(v, "direct")) range[0] = range[1] = OCLNN_CONV_ALGO_DIRECT;
-    else if (!strcmp(v, "im2col")) range[0] = range[1] = OCLNN_CONV_ALGO_IM2COL;
-    else if (!strcmp(v, "all")) range[0] = OCLNN_CONV_ALGO_DIRECT, range[1] = OCLNN_CONV_ALGO_IM2COL;
-    else return "auto, all, direct or im2col";
+    algo_list *l = dst;
+    l->n = 1;
+    if (!strcmp(v, "auto")) l->a[0] = OCLNN_CONV_ALGO_AUTO;
+    else if (!strcmp(v, "direct")) l->a[0] = OCLNN_CONV_ALGO_DIRECT;
+    else if (!strcmp(v, "im2col")) l->a[0] = OCLNN_CONV_ALGO_IM2COL;
+    else if (!strcmp(v, "implicit-gemm")) l->a[0] = OCLNN_CONV_ALGO_IMPLICIT_GEMM;
+    else if (!strcmp(v, "all"))
+        *l = (algo_list){3, {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_IM2COL, OCLNN_CONV_ALGO_IMPLICIT_GEMM}};
+    else return "auto, all, direct, im2col (C backend) or implicit-gemm (OpenCL)";
     return NULL;
 }
 
@@ -159,7 +169,7 @@ int bench_conv3d(int argc, char **argv) {
     oclnn_conv3d_desc d = oclnn_conv3d_desc_default();
     uint32_t stride[3] = {0, 0, 0}, dil[3] = {0, 0, 0}, pad[3] = {0, 0, 0}, groups = 0;
     bool relu = false;
-    int algos[2] = {OCLNN_CONV_ALGO_AUTO, OCLNN_CONV_ALGO_AUTO};
+    algo_list algos = {1, {OCLNN_CONV_ALGO_AUTO}};
     bench_common c;
     const tool_opt opts[] = {
         {"stride", "S|SD,SH,SW", "stride (default 1)", opt_triple, stride},
@@ -169,7 +179,8 @@ int bench_conv3d(int argc, char **argv) {
         {"bias", NULL, "fused bias", NULL, &d.has_bias},
         {"relu", NULL, "fused ReLU", NULL, &relu},
         {"residual", NULL, "fused residual add (before the ReLU)", NULL, &d.fuse_residual},
-        {"algo", "A", "auto (default), all, direct or im2col", opt_algo3d, algos},
+        {"algo", "A", "auto (default), all, direct, im2col (C backend) or implicit-gemm (OpenCL)", opt_algo3d,
+         &algos},
         {NULL, NULL, NULL, NULL, NULL},
     };
     const tool_cmd cmd = {"bench conv3d", "N,C,D,H,W K,C/G,T,R,S",
@@ -235,13 +246,13 @@ int bench_conv3d(int argc, char **argv) {
     rc = TOOL_OK;
     bool first = true;
     bench_json_begin(&c);
-    for (int a = algos[0]; a <= algos[1]; a++) {
-        d.algo = (oclnn_conv_algo)a;
+    for (int a = 0; a < algos.n; a++) {
+        d.algo = algos.a[a];
         oclnn_status st = oclnn_conv3d_create(ctx, &d, hw, d.has_bias ? hb : NULL, &r.op);
         if (st != OCLNN_OK) {
-            bool skip = algos[0] != algos[1] && st == OCLNN_ERROR_UNSUPPORTED;
-            fprintf(stderr, "oclnn bench conv3d: %s: %s%s\n", a == OCLNN_CONV_ALGO_IM2COL ? "im2col" : "direct",
-                    oclnn_last_error(), skip ? " (skipped)" : "");
+            bool skip = algos.n > 1 && st == OCLNN_ERROR_UNSUPPORTED;
+            fprintf(stderr, "oclnn bench conv3d: %s: %s%s\n", oclnn_conv_algo_name(d.algo), oclnn_last_error(),
+                    skip ? " (skipped)" : "");
             if (!skip) rc = TOOL_FAIL;
             continue;
         }
