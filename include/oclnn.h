@@ -1387,7 +1387,12 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_DECONV = 20, /**< 2-D transposed convolution, torch's ConvTranspose2d (1 input) */
     OCLNN_NODE_RESIZE = 21, /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
     /* issue 16 (numbers 30+): ShuffleNet's channel shuffle and channel slices */
-    OCLNN_NODE_CHANNEL_SHUFFLE = 30 /**< oclnn_channel_shuffle: channels, groups, channel_start (1 input) */
+    OCLNN_NODE_CHANNEL_SHUFFLE = 30, /**< oclnn_channel_shuffle: channels, groups, channel_start (1 input) */
+    /* issue 19 (numbers 50+): 3-D nodes on 5-D values (n, c, d, h, w); see oclnn_node_desc */
+    OCLNN_NODE_CONV3D = 50,              /**< oclnn_conv3d (1 input) */
+    OCLNN_NODE_MAX_POOL3D = 51,          /**< oclnn_pool3d max (1 input) */
+    OCLNN_NODE_AVG_POOL3D = 52,          /**< oclnn_pool3d average (1 input) */
+    OCLNN_NODE_ADAPTIVE_AVG_POOL3D = 53  /**< adaptive_avg_pool3d to (out_d, out_h, out_w) (1 input) */
 } oclnn_node_op;
 
 /**
@@ -1424,17 +1429,25 @@ typedef struct oclnn_node_desc {
      * bottom/right (ONNX's asymmetric pads, a Pad folded into the conv) */
     bool pad_asymmetric;
     uint32_t pad_bottom, pad_right;
+    /* issue 19: the depth axis. INPUT: depth > 0 makes the input 5-D (n, c, depth, h / depth, w),
+     * the net's input shape holding depth * h in h (the 5-D storage of oclnn_tensor_create3d).
+     * CONV3D: as CONV plus kernel_d, stride_d, pad_d, dilation_d (weight K x C/groups x kd x kh
+     * x kw). MAX_POOL3D/AVG_POOL3D: kernel, stride (0: the kernel), pad of the three axes,
+     * count_include_pad (avg; floor mode only). ADAPTIVE_AVG_POOL3D: out_d, out_h, out_w. */
+    uint32_t depth;
+    uint32_t kernel_d, stride_d, pad_d, dilation_d, out_d;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
     {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
-     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u, false, 0u, 0u}
+     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u, false, 0u, 0u,     \
+     0u, 1u, 1u, 0u, 1u, 1u}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
  * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize",
- * "channel_shuffle" (issue 16);
- * "" for a value out of range. */
+ * "channel_shuffle" (issue 16); "conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"
+ * (issue 19); "" for a value out of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 
 /** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or

@@ -18,7 +18,8 @@ onnx_gmax_x.bin / onnx_gmax_y.bin as for onnx_linear). onnx_shuffle.onnx and onn
 ShuffleNetV2's chunk, channel shuffle and a Split (issue 16). onnx_up.onnx, onnx_up_op11.onnx,
 onnx_upsample_op9.onnx, onnx_resize_op10.onnx: ConvTranspose, Resize and Upsample (issue 16). onnx_slope.onnx,
 onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16). onnx_padconv.onnx, onnx_padconv_op11.onnx:
-zero Pads folded into Convs, asymmetric (issue 16).
+zero Pads folded into Convs, asymmetric (issue 16). onnx_text1d*.onnx, onnx_vid3d*.onnx: 1-D and 3-D
+models (issue 19; tools/make_onnx_nd_test.py).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -448,6 +449,9 @@ def main():
     up_models(out)
     slope_models(out)
     padconv_models(out)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from make_onnx_nd_test import write_nd_models  # issue 19: the 1-D and 3-D models
+    write_nd_models(out)
 
 
 if __name__ == "__main__":

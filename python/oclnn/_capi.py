@@ -145,7 +145,11 @@ class NodeDesc(ctypes.Structure):
                 ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double),
                 ("channel_start", ctypes.c_uint32),  # issue 16: CHANNEL_SHUFFLE
                 ("pad_asymmetric", ctypes.c_bool), ("pad_bottom", ctypes.c_uint32),
-                ("pad_right", ctypes.c_uint32)]  # issue 16: CONV's bottom/right padding
+                ("pad_right", ctypes.c_uint32),  # issue 16: CONV's bottom/right padding
+                # issue 19: INPUT's depth (5-D input) and the 3-D nodes' depth axis
+                ("depth", ctypes.c_uint32), ("kernel_d", ctypes.c_uint32),
+                ("stride_d", ctypes.c_uint32), ("pad_d", ctypes.c_uint32),
+                ("dilation_d", ctypes.c_uint32), ("out_d", ctypes.c_uint32)]
 
 
 class NetLayerInfo(ctypes.Structure):
