@@ -100,6 +100,23 @@ static void test_vid3d(void **state) {
     }
 }
 
+/* Hand-built models (tools/make_onnx_nd_test.py's hand_models): a 1-D Conv of width 4, stride 2,
+ * auto_pad SAME_UPPER (asymmetric pads 1 and 2), and a 3-D 1x3x3 Conv with SAME_LOWER, each then
+ * GlobalMaxPool (over l; over d, h, w: pool3d's global max) and Flatten. */
+static void test_same_gmax(void **state) {
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_nd_hand.onnx", &g, NULL));
+    oclnn_node_info info;
+    assert_ok(oclnn_graph_node(g, 1, &info));
+    assert_true(info.desc.op == OCLNN_NODE_CONV && info.desc.pad_asymmetric && info.desc.pad_w == 1 &&
+                info.desc.pad_right == 2 && info.desc.pad_bottom == 0 && info.desc.stride_w == 2);
+    oclnn_graph_destroy(g);
+    run_file(state, OCLNN_TEST_DATA_DIR "/onnx_nd_hand.onnx", "onnx_nd_hand_x.bin", "onnx_nd_hand_y.bin",
+             (oclnn_shape){2, 3, 1, 9}, 4);
+    run_file(state, OCLNN_TEST_DATA_DIR "/onnx_gmax3d.onnx", "onnx_gmax3d_x.bin", "onnx_gmax3d_y.bin",
+             (oclnn_shape){2, 2, 12, 5}, 3);
+}
+
 static int add(oclnn_graph *g, const char *name, oclnn_node_desc d, int a, int b) {
     int in[2] = {a, b}, id;
     assert_ok(oclnn_graph_add(g, name, &d, in, b >= 0 ? 2 : 1, &id));
@@ -193,6 +210,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_text1d),
         TEST_ALL_CFGS(test_vid3d),
+        TEST_ALL_CFGS(test_same_gmax),
         TEST_ALL_CFGS(test_graph3d),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

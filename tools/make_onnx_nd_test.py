@@ -12,7 +12,8 @@ strided residual, MaxPool3d (padding), AvgPool3d (stride, padding, count_include
 AdaptiveAvgPool3d(1) (GlobalAveragePool) and adaptive_max_pool3d(1) (GlobalMaxPool), Concat,
 Flatten, Gemm. Weights from torch.manual_seed(19), batch-norm statistics randomized, batch a
 dynamic axis. <name>_x.bin / <name>_y.bin: the input (batch 2) and PyTorch's float64 output as
-float32. With --ort, also runs onnxruntime-node (NODE_PATH=/work/ort/node_modules) on each file
+float32. onnx_nd_hand.onnx and onnx_gmax3d.onnx (hand-built): SAME_UPPER strided 1-D Conv and
+SAME_LOWER 3-D Conv, each then GlobalMaxPool and Flatten. With --ort, also runs onnxruntime-node (NODE_PATH=/work/ort/node_modules) on each file
 and prints its largest difference from PyTorch's output.
 Usage: /usr/bin/python3 tools/make_onnx_nd_test.py [OUTDIR] [--ort]
 """
@@ -115,6 +116,38 @@ def write_nd_models(out, ort=False):
         if ort:
             for path in files:
                 ort_check(path, x.numpy(), y.numpy())
+    hand_models(out, ort)
+
+
+def hand_models(out, ort=False):
+    """onnx_nd_hand.onnx (by hand, opset 13): on (n, 3, 9) sequences a Conv of width 4, stride 2,
+    auto_pad SAME_UPPER (pads 1 and 2); onnx_gmax3d.onnx: on (n, 2, 3, 4, 5) clips a 1x3x3 Conv with
+    auto_pad SAME_LOWER; each then GlobalMaxPool and Flatten. Outputs from PyTorch in float64."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    g = torch.Generator().manual_seed(7)
+    cases = (("onnx_nd_hand", (2, 3, 9), (4, 3, 4), dict(strides=[2], auto_pad="SAME_UPPER")),
+             ("onnx_gmax3d", (2, 2, 3, 4, 5), (3, 2, 1, 3, 3), dict(auto_pad="SAME_LOWER")))
+    for name, xs, ws, attrs in cases:
+        w = torch.rand(*ws, generator=g) - 0.5
+        nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", **attrs),
+                 helper.make_node("GlobalMaxPool", ["c"], ["p"], name="gmax"),
+                 helper.make_node("Flatten", ["p"], ["y"], name="flat")]
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n"] + list(xs[1:]))
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        init = [numpy_helper.from_array(w.numpy(), "w")]
+        m = helper.make_model(helper.make_graph(nodes, "g", [x], [y], init), opset_imports=[helper.make_opsetid("", 13)])
+        onnx.save(m, os.path.join(out, name + ".onnx"))
+        xv = torch.rand(*xs, generator=g) * 2 - 1
+        if len(xs) == 3:
+            c = F.conv1d(F.pad(xv.double(), (1, 2)), w.double(), stride=2)
+        else:
+            c = F.conv3d(xv.double(), w.double(), padding=(0, 1, 1))
+        yv = c.flatten(2).amax(2)
+        xv.numpy().astype("<f4").tofile(os.path.join(out, name + "_x.bin"))
+        yv.float().numpy().astype("<f4").tofile(os.path.join(out, name + "_y.bin"))
+        if ort:
+            ort_check(os.path.join(out, name + ".onnx"), xv.numpy(), yv.numpy())
 
 
 if __name__ == "__main__":
