@@ -1547,7 +1547,9 @@ OCLNN_API const char *const *oclnn_graph_builtin_names(void);
  * the node, its op type and what is missing; docs/ONNX.md lists it all.
  *   [out] out    the graph, with its parameters loaded
  *   [out] input  the model's input shape (n, c, h, w); 0 where the model leaves a dimension
- *                symbolic (the batch, usually): pick it when calling oclnn_net_create (may be NULL)
+ *                symbolic (the batch, usually): pick it when calling oclnn_net_create (may be NULL).
+ *                Issue 19: a rank-3 input (n, c, l) is (n, c, 1, l); a rank-5 input (n, c, d, h, w)
+ *                is (n, c, d * h, w), its fixed depth d in the graph's input node (desc.depth)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL path or out); OCLNN_ERROR_IO;
  * OCLNN_ERROR_BAD_FILE (malformed model, not a regular file, external data outside the folder);
  * OCLNN_ERROR_UNSUPPORTED (an op, attribute or shape oclnn cannot run, or a library built
