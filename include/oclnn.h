@@ -1017,9 +1017,14 @@ typedef struct oclnn_pool2d_desc {
     bool ceil_mode;
     bool count_include_pad; /**< average only: divide by the window clipped to input + padding
                                  (true, PyTorch's default) or by the input elements it covers */
+    /* issue 16: when pad_asymmetric, pad_h/pad_w pad the top/left and these the bottom/right
+     * (ONNX's asymmetric pads and auto_pad SAME); each side at most half the window. In ceil mode
+     * the last window must start inside the input or the top/left padding. */
+    bool pad_asymmetric;
+    uint32_t pad_bottom, pad_right;
 } oclnn_pool2d_desc;
 
-#define OCLNN_POOL2D_DESC_INIT {{0, 0, 0, 0}, OCLNN_POOL_MAX, 1u, 1u, 0u, 0u, 0u, 0u, false, true}
+#define OCLNN_POOL2D_DESC_INIT {{0, 0, 0, 0}, OCLNN_POOL_MAX, 1u, 1u, 0u, 0u, 0u, 0u, false, true, false, 0u, 0u}
 OCLNN_API oclnn_pool2d_desc oclnn_pool2d_desc_default(void);
 
 /** The output shape for `desc`; same checks as oclnn_pool2d_create. */

@@ -115,7 +115,10 @@ class Pool2dDesc(ctypes.Structure):
                 ("kernel_w", ctypes.c_uint32), ("stride_h", ctypes.c_uint32),
                 ("stride_w", ctypes.c_uint32), ("pad_h", ctypes.c_uint32),
                 ("pad_w", ctypes.c_uint32), ("ceil_mode", ctypes.c_bool),
-                ("count_include_pad", ctypes.c_bool)]
+                ("count_include_pad", ctypes.c_bool),
+                # issue 16: bottom/right padding when pad_asymmetric
+                ("pad_asymmetric", ctypes.c_bool), ("pad_bottom", ctypes.c_uint32),
+                ("pad_right", ctypes.c_uint32)]
 
 
 class RoiDesc(ctypes.Structure):
