@@ -1430,8 +1430,9 @@ typedef struct oclnn_node_desc {
     double scale_h, scale_w;
     /* issue 16: CHANNEL_SHUFFLE reads input channels [channel_start, channel_start + channels) */
     uint32_t channel_start;
-    /* issue 16: CONV only: when pad_asymmetric, pad_h/pad_w pad the top/left and these the
-     * bottom/right (ONNX's asymmetric pads, a Pad folded into the conv) */
+    /* issue 16: CONV, MAX_POOL and AVG_POOL: when pad_asymmetric, pad_h/pad_w pad the top/left
+     * and these the bottom/right (ONNX's asymmetric pads and auto_pad SAME, a Pad folded into
+     * the conv) */
     bool pad_asymmetric;
     uint32_t pad_bottom, pad_right;
     /* issue 19: the depth axis. INPUT: depth > 0 makes the input 5-D (n, c, depth, h / depth, w),

@@ -117,6 +117,22 @@ static void test_same_gmax(void **state) {
              (oclnn_shape){2, 2, 12, 5}, 3);
 }
 
+/* issue 16: pooling with auto_pad SAME_LOWER / SAME_UPPER (strided) and asymmetric pads, 2-D and
+ * 1-D (tools/make_onnx_nd_test.py's pool_same_model), against onnxruntime's output. */
+static void test_pool_same(void **state) {
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_pool_same.onnx", &g, NULL));
+    oclnn_node_info info;
+    assert_ok(oclnn_graph_node(g, 2, &info)); /* MaxPool 3x3 /2 SAME_UPPER on 7x6: pads 1 | 1, 0 | 1 */
+    assert_true(info.desc.op == OCLNN_NODE_MAX_POOL && info.desc.pad_asymmetric && info.desc.pad_h == 1 &&
+                info.desc.pad_bottom == 1 && info.desc.pad_w == 0 && info.desc.pad_right == 1);
+    oclnn_graph_destroy(g);
+    run_file(state, OCLNN_TEST_DATA_DIR "/onnx_pool_same.onnx", "onnx_pool_same_x.bin", "onnx_pool_same_y.bin",
+             (oclnn_shape){2, 3, 7, 6}, 18);
+    run_file(state, OCLNN_TEST_DATA_DIR "/onnx_pool_same1d.onnx", "onnx_pool_same1d_x.bin", "onnx_pool_same1d_y.bin",
+             (oclnn_shape){2, 3, 1, 9}, 6);
+}
+
 static int add(oclnn_graph *g, const char *name, oclnn_node_desc d, int a, int b) {
     int in[2] = {a, b}, id;
     assert_ok(oclnn_graph_add(g, name, &d, in, b >= 0 ? 2 : 1, &id));
@@ -211,6 +227,7 @@ int main(void) {
         TEST_ALL_CFGS(test_text1d),
         TEST_ALL_CFGS(test_vid3d),
         TEST_ALL_CFGS(test_same_gmax),
+        TEST_ALL_CFGS(test_pool_same), /* issue 16 */
         TEST_ALL_CFGS(test_graph3d),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,9 @@ AdaptiveAvgPool3d(1) (GlobalAveragePool) and adaptive_max_pool3d(1) (GlobalMaxPo
 Flatten, Gemm. Weights from torch.manual_seed(19), batch-norm statistics randomized, batch a
 dynamic axis. <name>_x.bin / <name>_y.bin: the input (batch 2) and PyTorch's float64 output as
 float32. onnx_nd_hand.onnx and onnx_gmax3d.onnx (hand-built): SAME_UPPER strided 1-D Conv and
-SAME_LOWER 3-D Conv, each then GlobalMaxPool and Flatten. With --ort, also runs onnxruntime-node (NODE_PATH=/work/ort/node_modules) on each file
+SAME_LOWER 3-D Conv, each then GlobalMaxPool and Flatten. onnx_pool_same*.onnx: 2-D and 1-D
+pooling with auto_pad SAME and asymmetric pads (issue 16), onnxruntime's output as golden (needs
+node and onnxruntime-node). With --ort, also runs onnxruntime-node (NODE_PATH=/work/ort/node_modules) on each file
 and prints its largest difference from PyTorch's output.
 Usage: /usr/bin/python3 tools/make_onnx_nd_test.py [OUTDIR] [--ort]
 """
@@ -117,6 +119,7 @@ def write_nd_models(out, ort=False):
             for path in files:
                 ort_check(path, x.numpy(), y.numpy())
     hand_models(out, ort)
+    pool_same_model(out)
 
 
 def hand_models(out, ort=False):
@@ -148,6 +151,47 @@ def hand_models(out, ort=False):
         yv.float().numpy().astype("<f4").tofile(os.path.join(out, name + "_y.bin"))
         if ort:
             ort_check(os.path.join(out, name + ".onnx"), xv.numpy(), yv.numpy())
+
+
+def ort_run(path, x):
+    node_path = os.environ.get("NODE_PATH", "/work/ort/node_modules")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    with tempfile.TemporaryDirectory() as tmp:
+        xb, yb = os.path.join(tmp, "x.bin"), os.path.join(tmp, "y.bin")
+        x.astype("<f4").tofile(xb)
+        subprocess.run(["node", os.path.join(root, "tools", "ort_run.js"), path, xb, ",".join(map(str, x.shape)), "1",
+                        "1", yb], check=True, env=dict(os.environ, NODE_PATH=node_path), stdout=subprocess.DEVNULL)
+        return np.fromfile(yb, "<f4")
+
+
+def pool_same_model(out):
+    """onnx_pool_same.onnx (issue 16, by hand, opset 13): on (n, 3, 7, 6) an AveragePool 2x2 with
+    auto_pad SAME_LOWER (count_include_pad 0), a MaxPool 3x3 /2 with SAME_UPPER, an AveragePool 3x3
+    with pads [1, 0, 0, 1] counting the padding, Flatten; and on (n, 3, 9) sequences
+    onnx_pool_same1d.onnx: MaxPool 4 /3 SAME_UPPER, AveragePool 3 pads [0, 1] (count_include_pad 0).
+    The golden output is onnxruntime's (tools/ort_run.js; onnxruntime-node in NODE_PATH)."""
+    import onnx
+    from onnx import TensorProto, helper
+    rng = np.random.default_rng(16)
+    cases = (("onnx_pool_same", (2, 3, 7, 6), [
+        helper.make_node("AveragePool", ["x"], ["a"], name="avg_lower", kernel_shape=[2, 2], auto_pad="SAME_LOWER"),
+        helper.make_node("MaxPool", ["a"], ["b"], name="max_upper", kernel_shape=[3, 3], strides=[2, 2],
+                         auto_pad="SAME_UPPER"),
+        helper.make_node("AveragePool", ["b"], ["c"], name="avg_asym", kernel_shape=[3, 3], pads=[1, 0, 0, 1],
+                         count_include_pad=1)]),
+             ("onnx_pool_same1d", (2, 3, 9), [
+        helper.make_node("MaxPool", ["x"], ["b"], name="max_upper", kernel_shape=[4], strides=[3], auto_pad="SAME_UPPER"),
+        helper.make_node("AveragePool", ["b"], ["c"], name="avg_asym", kernel_shape=[3], pads=[0, 1])]))
+    for name, xs, nodes in cases:
+        nodes = nodes + [helper.make_node("Flatten", ["c"], ["y"], name="flat")]
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n"] + list(xs[1:]))
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        m = helper.make_model(helper.make_graph(nodes, "g", [x], [y]), opset_imports=[helper.make_opsetid("", 13)])
+        path = os.path.join(out, name + ".onnx")
+        onnx.save(m, path)
+        xv = rng.uniform(-2, 2, xs).astype(np.float32)
+        xv.astype("<f4").tofile(os.path.join(out, name + "_x.bin"))
+        ort_run(path, xv).astype("<f4").tofile(os.path.join(out, name + "_y.bin"))
 
 
 if __name__ == "__main__":

@@ -318,8 +318,8 @@ def refused_models(out):
 
     w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
     model([helper.make_node("Erf", ["x"], ["y"], name="erf")], [], "onnx_refused_op.onnx")
-    model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], pads=[1, 1, 0, 0])], [],
-          "onnx_refused_pads.onnx")  # Conv takes asymmetric pads since issue 16; pooling does not
+    model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], pads=[1, 1, 0, 0], ceil_mode=1)],
+          [], "onnx_refused_pads.onnx")  # asymmetric pads are taken since issue 16, but not with ceil_mode
     model([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")], [], "onnx_dangling.onnx")
     e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
     e.data_location = TensorProto.EXTERNAL

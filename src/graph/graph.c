@@ -213,10 +213,12 @@ static oclnn_status make_pool_node(oclnn__node *n, uint32_t c) {
     if (!d->kernel_h || !d->kernel_w)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": kernel (%ux%u) has a zero size", n->name,
                            d->kernel_h, d->kernel_w);
-    if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2)
+    if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2 ||
+        (d->pad_asymmetric && (d->pad_bottom > d->kernel_h / 2 || d->pad_right > d->kernel_w / 2)))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "node \"%s\": padding (%u,%u) is more than half the kernel (%ux%u)", n->name,
-                           d->pad_h, d->pad_w, d->kernel_h, d->kernel_w);
+                           "node \"%s\": padding (%u,%u; bottom/right %u,%u) is more than half the kernel (%ux%u)",
+                           n->name, d->pad_h, d->pad_w, d->pad_asymmetric ? d->pad_bottom : d->pad_h,
+                           d->pad_asymmetric ? d->pad_right : d->pad_w, d->kernel_h, d->kernel_w);
     n->out_channels = c;
     return OCLNN_OK;
 }

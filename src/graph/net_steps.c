@@ -107,6 +107,9 @@ static oclnn_pool2d_desc pool_desc(const oclnn_node_desc *d, oclnn_shape in, ocl
         pd.pad_w = d->pad_w;
         pd.ceil_mode = d->ceil_mode;
         pd.count_include_pad = d->count_include_pad;
+        pd.pad_asymmetric = d->pad_asymmetric; /* issue 16 */
+        pd.pad_bottom = d->pad_bottom;
+        pd.pad_right = d->pad_right;
     }
     return pd;
 }

@@ -146,6 +146,12 @@ oclnn_status oclnn__onnx_pad(oclnn__onnx_node *c);
 /* issue 19 (onnx_nd.c): Conv and MaxPool/AveragePool of a 1-D (rank 3) or 3-D (rank 5) value. */
 oclnn_status oclnn__onnx_conv_nd(oclnn__onnx_node *c, const oclnn__onnx_value *x);
 oclnn_status oclnn__onnx_pool_nd(oclnn__onnx_node *c, const oclnn__onnx_value *x, bool max);
+/* strides, dilations and pads [begin..., end...] (auto_pad resolved; SAME with a stride needs the
+ * input sizes len, else refused) of a Conv or pool over `rank` axes with kernel ks. */
+oclnn_status oclnn__onnx_window(const oclnn__onnx_node *c, int rank, const int64_t *ks, const uint32_t *len,
+                                int64_t *strides, int64_t *dil, int64_t *pads);
+/* The input's spatial sizes (1-D: l; 2-D: h, w) when auto_pad SAME with a stride needs them. */
+oclnn_status oclnn__onnx_window_sizes(const oclnn__onnx_node *c, const oclnn__onnx_value *x, uint32_t len[2]);
 /* A rank-5 node value that is a volume (n, c, d, h, w), not the channel shuffle's 5-D view. */
 static inline bool oclnn__onnx_is_volume(const oclnn__onnx_value *v) { return v->rank == 5 && !v->groups; }
 

@@ -147,21 +147,28 @@ oclnn_status oclnn__onnx_pool(oclnn__onnx_node *c, bool max) {
         return oclnn__onnx_refuse("the Indices output is not supported");
     if (x->rank == 3 || x->rank == 5) return oclnn__onnx_pool_nd(c, x, max); /* issue 19 */
     OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
-    int64_t ks[2], strides[2], dil[2], ceil_mode, cip, order;
+    int64_t ks[2], strides[2], dil[2], p[4], ceil_mode, cip, order;
     if (!oclnn__onnx_attr(c, "kernel_shape")) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "kernel_shape is missing");
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "kernel_shape", 2, 1, 1, 1 << 16, ks));
-    OCLNN__TRY(oclnn__onnx_attr_ints(c, "strides", 2, 1, 1, 1 << 16, strides));
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "dilations", 2, 1, 1, 1, dil));
     OCLNN__TRY(oclnn__onnx_attr_int(c, "ceil_mode", 0, &ceil_mode));
     OCLNN__TRY(oclnn__onnx_attr_int(c, "count_include_pad", 0, &cip));
     OCLNN__TRY(oclnn__onnx_attr_int(c, "storage_order", 0, &order));
     if (order) return oclnn__onnx_refuse("storage_order=1");
-    int auto_pad;
-    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
-    if (auto_pad == 2) return oclnn__onnx_refuse("auto_pad SAME for pooling");
+    /* issue 16: asymmetric pads and auto_pad SAME_UPPER/SAME_LOWER (from the input size with a stride) */
+    uint32_t len[2];
+    OCLNN__TRY(oclnn__onnx_window_sizes(c, x, len));
+    OCLNN__TRY(oclnn__onnx_window(c, 2, ks, len, strides, dil, p));
     oclnn_node_desc d = oclnn_node_desc_default();
     d.op = max ? OCLNN_NODE_MAX_POOL : OCLNN_NODE_AVG_POOL;
-    OCLNN__TRY(oclnn__onnx_attr_pads(c, &d.pad_h, &d.pad_w));
+    d.pad_h = (uint32_t)p[0];
+    d.pad_w = (uint32_t)p[1];
+    if (p[0] != p[2] || p[1] != p[3] || oclnn__onnx_attr(c, "auto_pad")) {
+        if (ceil_mode) return oclnn__onnx_refuse("ceil_mode with asymmetric pads or auto_pad");
+        d.pad_asymmetric = p[0] != p[2] || p[1] != p[3];
+        d.pad_bottom = (uint32_t)p[2];
+        d.pad_right = (uint32_t)p[3];
+    }
     d.kernel_h = (uint32_t)ks[0];
     d.kernel_w = (uint32_t)ks[1];
     d.stride_h = (uint32_t)strides[0];
@@ -170,7 +177,7 @@ oclnn_status oclnn__onnx_pool(oclnn__onnx_node *c, bool max) {
     d.count_include_pad = cip != 0;
     if (c->ld->pool_pad[c->index][0]) {
         const uint32_t *f = c->ld->pool_pad[c->index];
-        if (d.pad_h || d.pad_w || d.ceil_mode) return oclnn__onnx_refuse("a Pad before a padded or ceil_mode pool");
+        if (d.pad_h || d.pad_w || d.pad_asymmetric || d.ceil_mode) return oclnn__onnx_refuse("a Pad before a padded or ceil_mode pool");
         if (f[1] != f[3] || f[2] != f[4]) return oclnn__onnx_refuse("an asymmetric Pad before an AveragePool");
         d.pad_h = f[1];
         d.pad_w = f[2];

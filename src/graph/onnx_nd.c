@@ -27,9 +27,10 @@ static void same_pads(const oclnn__onnx_node *c, int64_t total, int64_t *begin, 
 }
 
 /* kernel, strides, dilations and pads [begin..., end...] of an op over `rank` spatial axes whose
- * kernel is ks (from the weight, or kernel_shape); auto_pad resolved. */
-static oclnn_status window(const oclnn__onnx_node *c, int rank, const int64_t *ks, uint32_t len, int64_t *strides,
-                           int64_t *dil, int64_t *pads) {
+ * kernel is ks (from the weight, or kernel_shape); auto_pad resolved, from the input sizes len[]
+ * where a stride is over 1 (len NULL: refused). */
+oclnn_status oclnn__onnx_window(const oclnn__onnx_node *c, int rank, const int64_t *ks, const uint32_t *len,
+                                int64_t *strides, int64_t *dil, int64_t *pads) {
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "strides", (size_t)rank, 1, 1, 1 << 16, strides));
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "dilations", (size_t)rank, 1, 1, 1 << 16, dil));
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "pads", 2 * (size_t)rank, 0, 0, 1 << 16, pads));
@@ -39,9 +40,9 @@ static oclnn_status window(const oclnn__onnx_node *c, int rank, const int64_t *k
     for (int a = 0; a < rank; a++) {
         int64_t total = (ks[a] - 1) * dil[a];
         if (strides[a] != 1) {
-            if (rank != 1) return oclnn__onnx_refuse("auto_pad SAME with a stride over 1 on a 3-D value");
-            int64_t out = ((int64_t)len + strides[a] - 1) / strides[a];
-            total = (out - 1) * strides[a] + total + 1 - (int64_t)len;
+            if (!len) return oclnn__onnx_refuse("auto_pad SAME with a stride over 1 on a 3-D value");
+            int64_t out = ((int64_t)len[a] + strides[a] - 1) / strides[a];
+            total = (out - 1) * strides[a] + total + 1 - (int64_t)len[a];
             if (total < 0) total = 0;
         }
         if (total > (1 << 20)) return oclnn__onnx_refuse("auto_pad SAME pads too large");
@@ -50,19 +51,18 @@ static oclnn_status window(const oclnn__onnx_node *c, int rank, const int64_t *k
     return OCLNN_OK;
 }
 
-/* The length l of a 1-D value (the graph's w), for SAME with a stride. */
-static oclnn_status length_of(const oclnn__onnx_node *c, const oclnn__onnx_value *x, uint32_t *len) {
+oclnn_status oclnn__onnx_window_sizes(const oclnn__onnx_node *c, const oclnn__onnx_value *x, uint32_t len[2]) {
+    int64_t s[3] = {1, 1, 1};
+    int auto_pad, rank = x->rank - 2;
+    len[0] = len[1] = 0;
+    if (rank > 2 || oclnn__onnx_attr_auto_pad(c, &auto_pad) != OCLNN_OK || auto_pad != 2 ||
+        oclnn__onnx_attr_ints(c, "strides", (size_t)rank, 1, 1, 1 << 16, s) != OCLNN_OK || (s[0] == 1 && s[rank - 1] == 1))
+        return OCLNN_OK; /* not needed (the window's own checks report bad attributes) */
     oclnn_shape xs;
     OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
-    *len = xs.w;
+    len[0] = rank == 1 ? xs.w : xs.h;
+    len[1] = xs.w;
     return OCLNN_OK;
-}
-
-static bool needs_length(const oclnn__onnx_node *c, int rank) {
-    int64_t s[3];
-    int auto_pad;
-    return rank == 1 && oclnn__onnx_attr_auto_pad(c, &auto_pad) == OCLNN_OK && auto_pad == 2 &&
-           oclnn__onnx_attr_ints(c, "strides", 1, 1, 1, 1 << 16, s) == OCLNN_OK && s[0] != 1;
 }
 
 static oclnn_status conv_desc(oclnn__onnx_node *c, const oclnn__onnx_value *x, const oclnn__onnx_const *w,
@@ -73,9 +73,9 @@ static oclnn_status conv_desc(oclnn__onnx_node *c, const oclnn__onnx_value *x, c
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "kernel_shape", (size_t)rank, 0, 1, 1 << 16, kattr));
     for (int a = 0; a < rank && oclnn__onnx_attr(c, "kernel_shape"); a++)
         if (kattr[a] != ks[a]) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "kernel_shape disagrees with the weight");
-    uint32_t len = 0;
-    if (needs_length(c, rank)) OCLNN__TRY(length_of(c, x, &len));
-    OCLNN__TRY(window(c, rank, ks, len, strides, dil, pads));
+    uint32_t len[2];
+    OCLNN__TRY(oclnn__onnx_window_sizes(c, x, len));
+    OCLNN__TRY(oclnn__onnx_window(c, rank, ks, rank == 1 ? len : NULL, strides, dil, pads));
     const uint32_t *fold = c->ld->pool_pad[c->index]; /* a zero Pad before a 1-D conv (the Pad handler) */
     if (fold[0] && oclnn__onnx_attr(c, "auto_pad")) return oclnn__onnx_refuse("a Pad before a Conv with auto_pad");
     if (fold[0]) pads[0] += fold[2], pads[1] += fold[4];
@@ -145,16 +145,17 @@ oclnn_status oclnn__onnx_pool_nd(oclnn__onnx_node *c, const oclnn__onnx_value *x
     OCLNN__TRY(oclnn__onnx_attr_int(c, "count_include_pad", 0, &cip));
     OCLNN__TRY(oclnn__onnx_attr_int(c, "storage_order", 0, &order));
     if (order) return oclnn__onnx_refuse("storage_order=1");
-    int auto_pad;
-    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
-    if (auto_pad == 2) return oclnn__onnx_refuse("auto_pad SAME for pooling");
-    OCLNN__TRY(window(c, rank, ks, 0, strides, dil, pads));
+    uint32_t len[2];
+    OCLNN__TRY(oclnn__onnx_window_sizes(c, x, len));
+    OCLNN__TRY(oclnn__onnx_window(c, rank, ks, rank == 1 ? len : NULL, strides, dil, pads));
+    bool asym = false;
     for (int a = 0; a < rank; a++) {
         if (dil[a] != 1) return oclnn__onnx_refuse("dilations other than 1 for pooling");
-        if (pads[a] != pads[rank + a])
-            return oclnn__onnx_refuse("asymmetric pads [%lld, %lld] on axis %d (the graph pads both sides alike)",
-                                      (long long)pads[a], (long long)pads[rank + a], a);
+        asym |= pads[a] != pads[rank + a];
     }
+    if (asym && rank == 3) return oclnn__onnx_refuse("asymmetric pads (or SAME) on a 3-D value (pool3d pads both sides alike)");
+    if ((asym || oclnn__onnx_attr(c, "auto_pad")) && ceil_mode)
+        return oclnn__onnx_refuse("ceil_mode with asymmetric pads or auto_pad");
     oclnn_node_desc d = oclnn_node_desc_default();
     d.count_include_pad = cip != 0;
     const uint32_t *f = c->ld->pool_pad[c->index]; /* a symmetric zero Pad before an AveragePool */
@@ -171,6 +172,8 @@ oclnn_status oclnn__onnx_pool_nd(oclnn__onnx_node *c, const oclnn__onnx_value *x
         d.kernel_w = (uint32_t)ks[0];
         d.stride_w = (uint32_t)strides[0];
         d.pad_w = (uint32_t)pads[0];
+        d.pad_asymmetric = asym; /* issue 16 */
+        d.pad_right = (uint32_t)pads[1];
         d.ceil_mode = ceil_mode != 0;
     } else {
         if (ceil_mode) return oclnn__onnx_refuse("ceil_mode on a 3-D value (3-D pooling is floor mode)");

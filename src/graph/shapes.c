@@ -10,9 +10,9 @@
 
 /* PyTorch's pooling size: floor or ceil, and in ceil mode the last window must start inside the
  * input or the left padding. Returns 0 when the input is too small. */
-static uint32_t pool_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, bool ceil_mode) {
-    if ((uint64_t)in + 2u * p < k) return 0;
-    uint64_t span = (uint64_t)in + 2u * p - k;
+static uint32_t pool_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, uint32_t p_end, bool ceil_mode) {
+    if ((uint64_t)in + p + p_end < k) return 0;
+    uint64_t span = (uint64_t)in + p + p_end - k;
     uint64_t out = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
     if (ceil_mode && (out - 1) * s >= (uint64_t)in + p) out--;
     return (uint32_t)out;
@@ -187,8 +187,9 @@ oclnn_status oclnn__graph_infer_shapes_nd(const oclnn_graph *g, oclnn_shape inpu
         case OCLNN_NODE_MAX_POOL:
         case OCLNN_NODE_AVG_POOL: {
             uint32_t sh = d->stride_h ? d->stride_h : d->kernel_h, sw = d->stride_w ? d->stride_w : d->kernel_w;
-            o.h = pool_size(in.h, d->kernel_h, sh, d->pad_h, d->ceil_mode);
-            o.w = pool_size(in.w, d->kernel_w, sw, d->pad_w, d->ceil_mode);
+            uint32_t pb = d->pad_asymmetric ? d->pad_bottom : d->pad_h, pr = d->pad_asymmetric ? d->pad_right : d->pad_w;
+            o.h = pool_size(in.h, d->kernel_h, sh, d->pad_h, pb, d->ceil_mode); /* issue 16: asymmetric too */
+            o.w = pool_size(in.w, d->kernel_w, sw, d->pad_w, pr, d->ceil_mode);
             if (!o.h || !o.w) return too_small(n, in);
             break;
         }

@@ -67,6 +67,9 @@ static void ref_pool(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o, co
         pd.pad_w = d->pad_w;
         pd.ceil_mode = d->ceil_mode;
         pd.count_include_pad = d->count_include_pad;
+        pd.pad_asymmetric = d->pad_asymmetric; /* issue 16 */
+        pd.pad_bottom = d->pad_bottom;
+        pd.pad_right = d->pad_right;
     }
     oclnn__ref_pool2d(&pd, OCLNN_LAYOUT_NCHW, in0, dst, NULL);
 }
