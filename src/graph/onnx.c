@@ -346,28 +346,21 @@ static oclnn_status model_input(oclnn__onnx_loader *ld, const Onnx__ValueInfoPro
     uint32_t d[5];
     for (int i = 0; i < rank; i++) {
         const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[i];
-        if (dim->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
-            d[i] = 0;
-            continue;
-        }
-        if (dim->dim_value <= 0 || dim->dim_value > OCLNN__ONNX_MAX_DIM)
+        bool known = dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+        if (known && (dim->dim_value <= 0 || dim->dim_value > OCLNN__ONNX_MAX_DIM))
             return oclnn__fail(OCLNN_ERROR_BAD_FILE, "input \"%.80s\": dimension %d (%lld) is out of range", (*in)->name,
                                i, (long long)dim->dim_value);
-        d[i] = (uint32_t)dim->dim_value;
+        d[i] = known ? (uint32_t)dim->dim_value : 0;
     }
     if (!d[1]) return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "input \"%.80s\": its channel count is symbolic", (*in)->name);
+    if (rank == 5 && (!d[2] || (uint64_t)d[2] * d[3] > OCLNN__ONNX_MAX_DIM))
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "input \"%.80s\": its depth is symbolic, or depth times height "
+                           "is out of range", (*in)->name);
+    /* (n, c, l) is (n, c, 1, l); (n, c, d, h, w) is (n, c, d * h, w) of depth d */
     ld->input_rank = rank;
-    if (rank == 3) {
-        ld->input = (oclnn_shape){d[0], d[1], 1, d[2]}; /* (n, c, l) is (n, c, 1, l) */
-    } else if (rank == 5) { /* (n, c, d, h, w) is (n, c, d * h, w) of depth d */
-        if (!d[2]) return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "input \"%.80s\": its depth is symbolic", (*in)->name);
-        if ((uint64_t)d[2] * d[3] > OCLNN__ONNX_MAX_DIM)
-            return oclnn__fail(OCLNN_ERROR_BAD_FILE, "input \"%.80s\": depth times height is out of range", (*in)->name);
-        ld->depth = d[2];
-        ld->input = (oclnn_shape){d[0], d[1], d[2] * d[3], d[4]};
-    } else {
-        ld->input = (oclnn_shape){d[0], d[1], d[2], d[3]};
-    }
+    ld->depth = rank == 5 ? d[2] : 0;
+    ld->input = rank == 3 ? (oclnn_shape){d[0], d[1], 1, d[2]}
+                : rank == 5 ? (oclnn_shape){d[0], d[1], d[2] * d[3], d[4]} : (oclnn_shape){d[0], d[1], d[2], d[3]};
     return OCLNN_OK;
 }
 
