@@ -46,6 +46,11 @@ class Shape(ctypes.Structure):
         return (self.n, self.c, self.h, self.w)
 
 
+class Shape3d(ctypes.Structure):  # issue 19: oclnn_shape3d
+    _fields_ = [("n", ctypes.c_uint32), ("c", ctypes.c_uint32), ("d", ctypes.c_uint32),
+                ("h", ctypes.c_uint32), ("w", ctypes.c_uint32)]
+
+
 class DeviceInfo(ctypes.Structure):
     _fields_ = [("backend", ctypes.c_int), ("platform_index", ctypes.c_uint32),
                 ("device_index", ctypes.c_uint32), ("platform_name", ctypes.c_char * 128),
@@ -188,6 +193,7 @@ SIGNATURES = {
     "oclnn_tensor_view_channels": (S, [P, ctypes.c_uint32, ctypes.c_uint32, PP]),
     "oclnn_tensor_destroy": (None, [P]),
     "oclnn_tensor_shape": (Shape, [P]),
+    "oclnn_tensor_shape3d": (Shape3d, [P]),  # issue 19
     "oclnn_tensor_layout": (ctypes.c_int, [P]),
     "oclnn_tensor_write": (S, [P, c_float_p, ctypes.c_int]),
     "oclnn_tensor_read": (S, [P, c_float_p, ctypes.c_int]),
