@@ -112,13 +112,16 @@ static bool input_shape(const oclnn_graph *g, oclnn_shape model, const npy_array
     if (fits && rank == 3) *shape = (oclnn_shape){(uint32_t)s[0], (uint32_t)s[1], 1, (uint32_t)s[2]};
     if (fits && rank == 4) *shape = (oclnn_shape){(uint32_t)s[0], (uint32_t)s[1], (uint32_t)s[2], (uint32_t)s[3]};
     if (fits && rank == 5) *shape = (oclnn_shape){(uint32_t)s[0], (uint32_t)s[1], (uint32_t)(s[2] * s[3]), (uint32_t)s[4]};
-    if (!fits && rank == 5)
-        fprintf(stderr, "oclnn run: %s must hold a (%s, %u, %u, %s, %s) array for this model\n", path,
-                model.n ? "N (fixed)" : "N", model.c, depth, model.h ? "H (fixed)" : "H", model.w ? "W (fixed)" : "W");
-    else if (!fits)
-        fprintf(stderr, "oclnn run: %s must hold a (%s, %u, %s, %s) array for this model%s\n", path,
-                model.n ? "N (fixed)" : "N", model.c, model.h ? "H (fixed)" : "H", model.w ? "W (fixed)" : "W",
-                model.h == 1 ? " (or (N, C, L))" : "");
+    if (!fits) { /* the model's fixed sizes as numbers, the free ones as letters */
+        static const char *const letters[3][5] = {{"N", "C", "L"}, {"N", "C", "H", "W"}, {"N", "C", "D", "H", "W"}};
+        char dims[96] = "", one[24];
+        for (int i = 0; i < rank; i++) {
+            if (want[i]) snprintf(one, sizeof one, "%s%llu", i ? ", " : "", (unsigned long long)want[i]);
+            else snprintf(one, sizeof one, "%s%s", i ? ", " : "", letters[rank - 3][i]);
+            strncat(dims, one, sizeof dims - strlen(dims) - 1);
+        }
+        fprintf(stderr, "oclnn run: %s must hold a (%s) array for this model\n", path, dims);
+    }
     return fits;
 }
 
