@@ -163,8 +163,10 @@ oclnn_status oclnn__onnx_pool(oclnn__onnx_node *c, bool max) {
     d.op = max ? OCLNN_NODE_MAX_POOL : OCLNN_NODE_AVG_POOL;
     d.pad_h = (uint32_t)p[0];
     d.pad_w = (uint32_t)p[1];
-    if (p[0] != p[2] || p[1] != p[3] || oclnn__onnx_attr(c, "auto_pad")) {
-        if (ceil_mode) return oclnn__onnx_refuse("ceil_mode with asymmetric pads or auto_pad");
+    int auto_pad;
+    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
+    if (p[0] != p[2] || p[1] != p[3] || auto_pad == 2) {
+        if (ceil_mode) return oclnn__onnx_refuse("ceil_mode with asymmetric pads or auto_pad SAME");
         d.pad_asymmetric = p[0] != p[2] || p[1] != p[3];
         d.pad_bottom = (uint32_t)p[2];
         d.pad_right = (uint32_t)p[3];

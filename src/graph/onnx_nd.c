@@ -154,8 +154,9 @@ oclnn_status oclnn__onnx_pool_nd(oclnn__onnx_node *c, const oclnn__onnx_value *x
         asym |= pads[a] != pads[rank + a];
     }
     if (asym && rank == 3) return oclnn__onnx_refuse("asymmetric pads (or SAME) on a 3-D value (pool3d pads both sides alike)");
-    if ((asym || oclnn__onnx_attr(c, "auto_pad")) && ceil_mode)
-        return oclnn__onnx_refuse("ceil_mode with asymmetric pads or auto_pad");
+    int auto_pad;
+    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
+    if ((asym || auto_pad == 2) && ceil_mode) return oclnn__onnx_refuse("ceil_mode with asymmetric pads or auto_pad SAME");
     oclnn_node_desc d = oclnn_node_desc_default();
     d.count_include_pad = cip != 0;
     const uint32_t *f = c->ld->pool_pad[c->index]; /* a symmetric zero Pad before an AveragePool */
