@@ -1521,7 +1521,8 @@ OCLNN_API oclnn_status oclnn_graph_load_safetensors(oclnn_graph *g, const char *
 
 /**
  * Infers every node's output shape for `input` (n, c, h, w). shapes has oclnn_graph_node_count
- * entries. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the node whose input is too
+ * entries. Issue 19: where the input node has a depth, input.h is depth * h, and a 5-D value's
+ * shape is its folded (n, c, d * h, w). Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the node whose input is too
  * small, whose inputs disagree, or whose adaptive pooling is not an integer ratio.
  */
 OCLNN_API oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input,
