@@ -1017,9 +1017,14 @@ typedef struct oclnn_pool2d_desc {
     bool ceil_mode;
     bool count_include_pad; /**< average only: divide by the window clipped to input + padding
                                  (true, PyTorch's default) or by the input elements it covers */
+    /* issue 16: when pad_asymmetric, pad_h/pad_w pad the top/left and these the bottom/right
+     * (ONNX's asymmetric pads and auto_pad SAME); each side at most half the window. In ceil mode
+     * the last window must start inside the input or the top/left padding. */
+    bool pad_asymmetric;
+    uint32_t pad_bottom, pad_right;
 } oclnn_pool2d_desc;
 
-#define OCLNN_POOL2D_DESC_INIT {{0, 0, 0, 0}, OCLNN_POOL_MAX, 1u, 1u, 0u, 0u, 0u, 0u, false, true}
+#define OCLNN_POOL2D_DESC_INIT {{0, 0, 0, 0}, OCLNN_POOL_MAX, 1u, 1u, 0u, 0u, 0u, 0u, false, true, false, 0u, 0u}
 OCLNN_API oclnn_pool2d_desc oclnn_pool2d_desc_default(void);
 
 /** The output shape for `desc`; same checks as oclnn_pool2d_create. */
@@ -1390,7 +1395,12 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_DECONV = 20, /**< 2-D transposed convolution, torch's ConvTranspose2d (1 input) */
     OCLNN_NODE_RESIZE = 21, /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
     /* issue 16 (numbers 30+): ShuffleNet's channel shuffle and channel slices */
-    OCLNN_NODE_CHANNEL_SHUFFLE = 30 /**< oclnn_channel_shuffle: channels, groups, channel_start (1 input) */
+    OCLNN_NODE_CHANNEL_SHUFFLE = 30, /**< oclnn_channel_shuffle: channels, groups, channel_start (1 input) */
+    /* issue 19 (numbers 50+): 3-D nodes on 5-D values (n, c, d, h, w); see oclnn_node_desc */
+    OCLNN_NODE_CONV3D = 50,              /**< oclnn_conv3d (1 input) */
+    OCLNN_NODE_MAX_POOL3D = 51,          /**< oclnn_pool3d max (1 input) */
+    OCLNN_NODE_AVG_POOL3D = 52,          /**< oclnn_pool3d average (1 input) */
+    OCLNN_NODE_ADAPTIVE_AVG_POOL3D = 53  /**< adaptive_avg_pool3d to (out_d, out_h, out_w) (1 input) */
 } oclnn_node_op;
 
 /**
@@ -1423,21 +1433,30 @@ typedef struct oclnn_node_desc {
     double scale_h, scale_w;
     /* issue 16: CHANNEL_SHUFFLE reads input channels [channel_start, channel_start + channels) */
     uint32_t channel_start;
-    /* issue 16: CONV only: when pad_asymmetric, pad_h/pad_w pad the top/left and these the
-     * bottom/right (ONNX's asymmetric pads, a Pad folded into the conv) */
+    /* issue 16: CONV, MAX_POOL and AVG_POOL: when pad_asymmetric, pad_h/pad_w pad the top/left
+     * and these the bottom/right (ONNX's asymmetric pads and auto_pad SAME, a Pad folded into
+     * the conv) */
     bool pad_asymmetric;
     uint32_t pad_bottom, pad_right;
+    /* issue 19: the depth axis. INPUT: depth > 0 makes the input 5-D (n, c, depth, h / depth, w),
+     * the net's input shape holding depth * h in h (the 5-D storage of oclnn_tensor_create3d).
+     * CONV3D: as CONV plus kernel_d, stride_d, pad_d, dilation_d (weight K x C/groups x kd x kh
+     * x kw). MAX_POOL3D/AVG_POOL3D: kernel, stride (0: the kernel), pad of the three axes,
+     * count_include_pad (avg; floor mode only). ADAPTIVE_AVG_POOL3D: out_d, out_h, out_w. */
+    uint32_t depth;
+    uint32_t kernel_d, stride_d, pad_d, dilation_d, out_d;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
     {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
-     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u, false, 0u, 0u}
+     OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u, false, 0u, 0u,     \
+     0u, 1u, 1u, 0u, 1u, 1u}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
  * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize",
- * "channel_shuffle" (issue 16);
- * "" for a value out of range. */
+ * "channel_shuffle" (issue 16); "conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"
+ * (issue 19); "" for a value out of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 
 /** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or
@@ -1505,7 +1524,8 @@ OCLNN_API oclnn_status oclnn_graph_load_safetensors(oclnn_graph *g, const char *
 
 /**
  * Infers every node's output shape for `input` (n, c, h, w). shapes has oclnn_graph_node_count
- * entries. Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the node whose input is too
+ * entries. Issue 19: where the input node has a depth, input.h is depth * h, and a 5-D value's
+ * shape is its folded (n, c, d * h, w). Returns OCLNN_OK or OCLNN_ERROR_INVALID_ARGUMENT naming the node whose input is too
  * small, whose inputs disagree, or whose adaptive pooling is not an integer ratio.
  */
 OCLNN_API oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input,
@@ -1537,7 +1557,9 @@ OCLNN_API const char *const *oclnn_graph_builtin_names(void);
  * the node, its op type and what is missing; docs/ONNX.md lists it all.
  *   [out] out    the graph, with its parameters loaded
  *   [out] input  the model's input shape (n, c, h, w); 0 where the model leaves a dimension
- *                symbolic (the batch, usually): pick it when calling oclnn_net_create (may be NULL)
+ *                symbolic (the batch, usually): pick it when calling oclnn_net_create (may be NULL).
+ *                Issue 19: a rank-3 input (n, c, l) is (n, c, 1, l); a rank-5 input (n, c, d, h, w)
+ *                is (n, c, d * h, w), its fixed depth d in the graph's input node (desc.depth)
  * Returns OCLNN_OK; OCLNN_ERROR_INVALID_ARGUMENT (NULL path or out); OCLNN_ERROR_IO;
  * OCLNN_ERROR_BAD_FILE (malformed model, not a regular file, external data outside the folder);
  * OCLNN_ERROR_UNSUPPORTED (an op, attribute or shape oclnn cannot run, or a library built

@@ -325,6 +325,15 @@ static void test_onnx(void **state) {
     reshape_and_compare(state, net, g, 3, 12, 12);
     oclnn_net_destroy(net);
     oclnn_graph_destroy(g);
+    /* a net with 3-D values (issue 19) keeps its shape */
+    snprintf(path, sizeof path, "%s/onnx_vid3d.onnx", test_data_dir());
+    assert_ok(oclnn_graph_load_onnx(path, &g, &in));
+    in.n = 1;
+    assert_ok(oclnn_net_create(ctx, g, in, &net));
+    assert_status(oclnn_net_reshape(net, 2, in.h, in.w), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("3-D values");
+    oclnn_net_destroy(net);
+    oclnn_graph_destroy(g);
     /* ConvTranspose and Resize of a model that declares 5 x 5: the batch */
     snprintf(path, sizeof path, "%s/onnx_up.onnx", test_data_dir());
     assert_ok(oclnn_graph_load_onnx(path, &g, &in));

@@ -21,7 +21,7 @@ typedef struct pool_case {
 } pool_case;
 
 #define POOL(n, c, h, w, kind, kh, kw, sh, sw, ph, pw, ceil, incl)                                   \
-    {{n, c, h, w}, kind, kh, kw, sh, sw, ph, pw, ceil, incl}
+    {{n, c, h, w}, kind, kh, kw, sh, sw, ph, pw, ceil, incl, false, 0u, 0u}
 
 static const pool_case NETWORK[] = {
     {"resnet stem maxpool 3x3/2 p1", POOL(1, 64, 112, 112, OCLNN_POOL_MAX, 3, 3, 2, 2, 1, 1, false, true)},
@@ -105,6 +105,52 @@ static void test_pool_networks(void **state) {
     }
 }
 
+/* issue 16: asymmetric padding (ONNX's pads and auto_pad SAME): top/left in pad_h/pad_w, bottom/right
+ * in pad_bottom/pad_right; max with argmax, average counting the padding or not, ceil mode, one
+ * side unpadded; against the reference (whose window rule onnxruntime confirms in test_onnx_nd). */
+static void test_pool_asymmetric(void **state) {
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    oclnn_layout layout = TEST_CFG(state)->layout;
+    static const struct {
+        const char *name;
+        oclnn_pool_kind kind;
+        uint32_t kh, kw, sh, sw, pt, pl, pb, pr;
+        bool ceil, incl;
+    } CASES[] = {
+        {"SAME_UPPER max 3x3/2 (0,0 | 1,1)", OCLNN_POOL_MAX, 3, 3, 2, 2, 0, 0, 1, 1, false, true},
+        {"SAME_LOWER avg excl 2x2/1 (1,1 | 0,0)", OCLNN_POOL_AVG, 2, 2, 1, 1, 1, 1, 0, 0, false, false},
+        {"avg incl 3x2/2 (1,0 | 0,1)", OCLNN_POOL_AVG, 3, 2, 2, 2, 1, 0, 0, 1, false, true},
+        {"avg incl ceil 3x3/2 (0,1 | 1,0)", OCLNN_POOL_AVG, 3, 3, 2, 2, 0, 1, 1, 0, true, true},
+        {"max ceil 4x3/3 (2,0 | 1,1)", OCLNN_POOL_MAX, 4, 3, 3, 3, 2, 0, 1, 1, true, true},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        oclnn_pool2d_desc d = POOL(2, 5, 9, 8, CASES[i].kind, CASES[i].kh, CASES[i].kw, CASES[i].sh, CASES[i].sw,
+                                   CASES[i].pt, CASES[i].pl, CASES[i].ceil, CASES[i].incl);
+        d.pad_asymmetric = true;
+        d.pad_bottom = CASES[i].pb;
+        d.pad_right = CASES[i].pr;
+        oclnn_shape os = oclnn__ref_pool2d_shape(&d), got_shape;
+        assert_ok(oclnn_pool2d_output_shape(&d, &got_shape));
+        assert_memory_equal(&os, &got_shape, sizeof os);
+        float *src = alloc_random(shape_count(d.input), (uint32_t)i + 41, -5, 5);
+        float *ref = malloc(shape_count(os) * 4), *ref_idx = malloc(shape_count(os) * 4);
+        oclnn__ref_pool2d(&d, OCLNN_LAYOUT_NCHW, src, ref, ref_idx);
+        check_pool(ctx, layout, &d, src, ref, is_max(d.kind) ? ref_idx : NULL, i % 2 == 1, CASES[i].name);
+        free(src);
+        free(ref);
+        free(ref_idx);
+    }
+    oclnn_pool2d_desc d = POOL(1, 1, 5, 5, OCLNN_POOL_MAX, 3, 3, 1, 1, 0, 0, false, true);
+    d.pad_asymmetric = true;
+    d.pad_bottom = 2; /* over half the window */
+    assert_status(oclnn_pool2d_output_shape(&d, &(oclnn_shape){0, 0, 0, 0}), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("or bottom/right padding must be at most half the window 3x3");
+    d.pad_bottom = 1; /* SAME_UPPER, stride 1: 5 rows */
+    oclnn_shape os;
+    assert_ok(oclnn_pool2d_output_shape(&d, &os));
+    assert_true(os.h == 4 && os.w == 3);
+}
+
 /* The ceil-mode rule: the last window must start inside the input or the left padding. */
 static void test_pool_output_sizes(void **state) {
     (void)state;
@@ -155,7 +201,8 @@ static void test_pool_golden(void **state) {
     float *src = golden("layers_pool_in.bin", shape_count(in));
     for (size_t i = 0; i < sizeof GOLDEN / sizeof *GOLDEN; i++) {
         oclnn_pool2d_desc d = {in, GOLDEN[i].kind, GOLDEN[i].kh, GOLDEN[i].kw, GOLDEN[i].sh,
-                               GOLDEN[i].sw, GOLDEN[i].ph, GOLDEN[i].pw, GOLDEN[i].ceil, GOLDEN[i].incl};
+                               GOLDEN[i].sw, GOLDEN[i].ph, GOLDEN[i].pw, GOLDEN[i].ceil, GOLDEN[i].incl,
+                               false, 0u, 0u};
         oclnn_shape os;
         assert_ok(oclnn_pool2d_output_shape(&d, &os));
         char name[128];
@@ -379,6 +426,7 @@ int main(void) {
         TEST_ALL_CFGS(test_pool_golden),
         TEST_GPU_CFGS(test_pool_golden),
         TEST_ALL_CFGS(test_pool_networks),
+        TEST_ALL_CFGS(test_pool_asymmetric), /* issue 16 */
         TEST_GPU_CFGS(test_pool_networks),
         TEST_ALL_CFGS(test_pool_nan),
         TEST_GPU_CFGS(test_pool_nan),

@@ -8,6 +8,9 @@ mode, batch a dynamic axis) unless WORK/MODEL_opN.onnx exists, runs onnxruntime-
 row: max abs error, max abs error relative to max |onnxruntime|, top-1 agreement, and the median
 time of `oclnn bench net MODEL.onnx` beside onnxruntime's.
 
+--models may also name the video classifiers r3d_18, mc3_18, r2plus1d_18 (issue 19; a
+(1, 3, 8, 56, 56) clip through the loader's 3-D nodes).
+
 Usage: /usr/bin/python3 tools/compare_onnx.py [--models resnet18,googlenet] [--opsets 11,17]
          [--devices cpu,0:0] [--iters 3] [--threads 2] [--work DIR] [--ort DIR-with-node_modules]
 """
@@ -23,6 +26,15 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 MODELS = ["resnet18", "resnet50", "googlenet", "inception_v3", "vgg16", "resnext50_32x4d", "mobilenet_v2",
           "mobilenet_v3_large", "squeezenet1_1", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "alexnet",
           "regnet_x_400mf"]
+# issue 19: torchvision's video classifiers, on a (1, 3, 8, 56, 56) clip (not in the default list)
+VIDEO = ["r3d_18", "mc3_18", "r2plus1d_18"]
+
+
+def input_shape(name):
+    if name in VIDEO:
+        return (1, 3, 8, 56, 56)
+    size = 299 if name == "inception_v3" else 224
+    return (1, 3, size, size)
 
 
 def export(name, opset, path):
@@ -30,9 +42,9 @@ def export(name, opset, path):
     import torchvision
     torch.manual_seed(0)
     kw = {"aux_logits": False, "init_weights": True} if name in ("googlenet", "inception_v3") else {}
-    m = getattr(torchvision.models, name)(weights=None, **kw).eval()
-    size = 299 if name == "inception_v3" else 224
-    torch.onnx.export(m, torch.rand(1, 3, size, size), path, opset_version=opset, input_names=["x"],
+    family = torchvision.models.video if name in VIDEO else torchvision.models
+    m = getattr(family, name)(weights=None, **kw).eval()
+    torch.onnx.export(m, torch.rand(*input_shape(name)), path, opset_version=opset, input_names=["x"],
                       output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}})
 
 
@@ -59,9 +71,10 @@ def main():
     print("| model | opset | device | max abs err | rel err | top-1 agree | oclnn ms | onnxruntime ms |")
     print("|---|---|---|---|---|---|---|---|")
     for name in a.models.split(","):
-        size = 299 if name == "inception_v3" else 224
-        x = np.random.default_rng(0).random((1, 3, size, size), dtype=np.float32)
-        xb, xn = os.path.join(a.work, f"x{size}.bin"), os.path.join(a.work, f"x{size}.npy")
+        shape = input_shape(name)
+        tag = "x".join(map(str, shape[2:]))
+        x = np.random.default_rng(0).random(shape, dtype=np.float32)
+        xb, xn = os.path.join(a.work, f"x{tag}.bin"), os.path.join(a.work, f"x{tag}.npy")
         x.tofile(xb)
         np.save(xn, x)
         for opset in a.opsets.split(","):
@@ -69,7 +82,7 @@ def main():
             if not os.path.exists(path):
                 export(name, int(opset), path)
             ob = os.path.join(a.work, "ort_y.bin")
-            ort = json.loads(run(["node", os.path.join(ROOT, "tools", "ort_run.js"), path, xb, f"1,3,{size},{size}",
+            ort = json.loads(run(["node", os.path.join(ROOT, "tools", "ort_run.js"), path, xb, ",".join(map(str, shape)),
                                   str(a.iters), str(a.threads), ob], env=env))
             ref = np.fromfile(ob, dtype="<f4")
             for dev in a.devices.split(","):

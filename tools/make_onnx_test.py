@@ -21,6 +21,8 @@ onnx_slope_op11.onnx: LeakyRelu, Elu, PRelu (issue 16). onnx_padconv.onnx, onnx_
 zero Pads folded into Convs, asymmetric (issue 16). onnx_dynamic.onnx: onnx_small's network and
 weights with the batch, height and width all symbolic, for oclnn_net_reshape (issue 16;
 tests/test_net_reshape.c); onnx_batch1.onnx: the same with every dimension fixed (1, 3, 12, 12).
+onnx_text1d*.onnx, onnx_vid3d*.onnx: 1-D and 3-D
+models (issue 19; tools/make_onnx_nd_test.py).
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -319,8 +321,8 @@ def refused_models(out):
 
     w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
     model([helper.make_node("Erf", ["x"], ["y"], name="erf")], [], "onnx_refused_op.onnx")
-    model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], pads=[1, 1, 0, 0])], [],
-          "onnx_refused_pads.onnx")  # Conv takes asymmetric pads since issue 16; pooling does not
+    model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], pads=[1, 1, 0, 0], ceil_mode=1)],
+          [], "onnx_refused_pads.onnx")  # asymmetric pads are taken since issue 16, but not with ceil_mode
     model([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")], [], "onnx_dangling.onnx")
     e = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 2, 3, 3])
     e.data_location = TensorProto.EXTERNAL
@@ -476,6 +478,9 @@ def main():
     slope_models(out)
     padconv_models(out)
     dynamic_model(out)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from make_onnx_nd_test import write_nd_models  # issue 19: the 1-D and 3-D models
+    write_nd_models(out)
 
 
 if __name__ == "__main__":

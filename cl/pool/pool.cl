@@ -75,8 +75,8 @@
         for (int h = a0; h < a1; h++)                                                             \
             for (int w = b0; w < b1; w++) sum += p[h * s_stride.z + w * s_stride.w];             \
         /* the divisor's sides in float: their product can pass 2^63 (a (2^32-1)^2 window) */    \
-        float div = include_pad ? (float)(min(h1, H + (long)pad.x) - h0) *                        \
-                                      (float)(min(w1, W + (long)pad.y) - w0)                      \
+        float div = include_pad ? (float)(min(h1, H + (long)pad.z) - h0) *                        \
+                                      (float)(min(w1, W + (long)pad.w) - w0)                      \
                                 : (float)(a1 - a0) * (float)(b1 - b0);                            \
         dst[d_off + OCLNN_AT(d_stride, n, c, oh, ow)] = sum / div;                               \
     }
@@ -84,7 +84,7 @@
 #define ARGS                                                                                      \
     global const float *src, uint s_off, uint4 s_stride, uint2 in_hw, global float *dst,          \
         uint d_off, uint4 d_stride, global float *argmax, uint a_off, uint4 a_stride, uint4 dims, \
-        uint4 win, uint2 pad, int include_pad
+        uint4 win, uint4 pad, int include_pad
 
 /* Every kernel takes the same arguments; each ignores the ones of the other kinds. */
 #define NO_ARGMAX (void)argmax, (void)a_off, (void)a_stride;

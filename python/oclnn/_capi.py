@@ -46,6 +46,11 @@ class Shape(ctypes.Structure):
         return (self.n, self.c, self.h, self.w)
 
 
+class Shape3d(ctypes.Structure):  # issue 19: oclnn_shape3d
+    _fields_ = [("n", ctypes.c_uint32), ("c", ctypes.c_uint32), ("d", ctypes.c_uint32),
+                ("h", ctypes.c_uint32), ("w", ctypes.c_uint32)]
+
+
 class DeviceInfo(ctypes.Structure):
     _fields_ = [("backend", ctypes.c_int), ("platform_index", ctypes.c_uint32),
                 ("device_index", ctypes.c_uint32), ("platform_name", ctypes.c_char * 128),
@@ -115,7 +120,10 @@ class Pool2dDesc(ctypes.Structure):
                 ("kernel_w", ctypes.c_uint32), ("stride_h", ctypes.c_uint32),
                 ("stride_w", ctypes.c_uint32), ("pad_h", ctypes.c_uint32),
                 ("pad_w", ctypes.c_uint32), ("ceil_mode", ctypes.c_bool),
-                ("count_include_pad", ctypes.c_bool)]
+                ("count_include_pad", ctypes.c_bool),
+                # issue 16: bottom/right padding when pad_asymmetric
+                ("pad_asymmetric", ctypes.c_bool), ("pad_bottom", ctypes.c_uint32),
+                ("pad_right", ctypes.c_uint32)]
 
 
 class RoiDesc(ctypes.Structure):
@@ -145,7 +153,11 @@ class NodeDesc(ctypes.Structure):
                 ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double),
                 ("channel_start", ctypes.c_uint32),  # issue 16: CHANNEL_SHUFFLE
                 ("pad_asymmetric", ctypes.c_bool), ("pad_bottom", ctypes.c_uint32),
-                ("pad_right", ctypes.c_uint32)]  # issue 16: CONV's bottom/right padding
+                ("pad_right", ctypes.c_uint32),  # issue 16: CONV's bottom/right padding
+                # issue 19: INPUT's depth (5-D input) and the 3-D nodes' depth axis
+                ("depth", ctypes.c_uint32), ("kernel_d", ctypes.c_uint32),
+                ("stride_d", ctypes.c_uint32), ("pad_d", ctypes.c_uint32),
+                ("dilation_d", ctypes.c_uint32), ("out_d", ctypes.c_uint32)]
 
 
 class NetLayerInfo(ctypes.Structure):
@@ -181,6 +193,7 @@ SIGNATURES = {
     "oclnn_tensor_view_channels": (S, [P, ctypes.c_uint32, ctypes.c_uint32, PP]),
     "oclnn_tensor_destroy": (None, [P]),
     "oclnn_tensor_shape": (Shape, [P]),
+    "oclnn_tensor_shape3d": (Shape3d, [P]),  # issue 19
     "oclnn_tensor_layout": (ctypes.c_int, [P]),
     "oclnn_tensor_write": (S, [P, c_float_p, ctypes.c_int]),
     "oclnn_tensor_read": (S, [P, c_float_p, ctypes.c_int]),

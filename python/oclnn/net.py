@@ -104,7 +104,19 @@ class Net(Handle):
         check(lib.oclnn_net_run(self.handle))
 
     def __call__(self, x):
-        """Runs the net on x (NCHW, the input shape) and returns the output as NumPy (NCHW)."""
+        """Runs the net on x (NCHW, the input shape) and returns the output as NumPy (NCHW).
+        Issue 19: x may be (n, c, l) for a 1-D network (input (n, c, 1, l)) and (n, c, d, h, w)
+        for a 3-D one (input (n, c, d * h, w) of depth d)."""
+        x = np.asarray(x)
+        if x.ndim in (3, 5):
+            s = lib.oclnn_tensor_shape3d(lib.oclnn_net_input(self.handle))
+            want = (s.n, s.c, s.w) if x.ndim == 3 else (s.n, s.c, s.d, s.h, s.w)
+            if x.ndim == 3 and (s.d != 1 or s.h != 1):
+                want = None
+            if want is None or tuple(x.shape) != want:
+                raise ValueError("input of shape %r does not fit the net's input %r"
+                                 % (tuple(x.shape), (s.n, s.c, s.d, s.h, s.w)))
+            x = x.reshape(self.input_shape)
         self.input.write(x)
         self.run()
         return self.output.numpy()

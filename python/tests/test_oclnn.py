@@ -399,6 +399,21 @@ def test_net_reshape(ctx):
             net.reshape(2, 16, 16)
 
 
+def test_net_from_onnx_nd(ctx):
+    """Issue 19: the 1-D and 3-D exports (tools/make_onnx_nd_test.py) run on (n, c, l) and
+    (n, c, d, h, w) arrays against PyTorch's float64 output; a sequence of another length is refused."""
+    skip_without_onnx()
+    for name, shape in (("onnx_text1d", (2, 4, 20)), ("onnx_vid3d", (2, 3, 4, 8, 8))):
+        x = golden(name + "_x.bin").reshape(shape)
+        want = golden(name + "_y.bin").reshape(2, 5, 1, 1)
+        with oclnn.Net.from_onnx(data(name + ".onnx"), batch=2, context=ctx) as net:
+            got = net(x)
+            if name == "onnx_text1d":
+                with pytest.raises(ValueError):
+                    net(np.zeros((2, 4, 21), np.float32))
+        np.testing.assert_allclose(got, want, atol=1e-4, rtol=1e-3, err_msg=name)
+
+
 def test_net_from_onnx_errors(tmp_path):
     skip_without_onnx()
     cpu = context("cpu", "nchw")

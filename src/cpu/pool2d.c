@@ -25,6 +25,7 @@
 typedef struct pool_geom {
     long H, W, OH, OW, kh, kw, sh, sw, ph, pw;
     bool is_max, include_pad;
+    long pb, pr; /* bottom/right padding (issue 16: may differ from ph, pw) */
 } pool_geom;
 
 /* where[] holds flat input positions as floats (exact: planes are < 2^24 elements), so the
@@ -49,7 +50,7 @@ static inline void take_max_value(float *acc, long i, float v) {
 static float divisor(const pool_geom *g, long h0, long w0) {
     long h1 = h0 + g->kh, w1 = w0 + g->kw;
     if (g->include_pad) {
-        long e1 = h1 < g->H + g->ph ? h1 : g->H + g->ph, f1 = w1 < g->W + g->pw ? w1 : g->W + g->pw;
+        long e1 = h1 < g->H + g->pb ? h1 : g->H + g->pb, f1 = w1 < g->W + g->pr ? w1 : g->W + g->pr;
         return (float)((double)(e1 - h0) * (double)(f1 - w0));
     }
     long a0 = h0 > 0 ? h0 : 0, a1 = h1 < g->H ? h1 : g->H, b0 = w0 > 0 ? w0 : 0, b1 = w1 < g->W ? w1 : g->W;
@@ -217,7 +218,8 @@ oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *s
                                oclnn_tensor *dst, oclnn_tensor *argmax) {
     const oclnn_shape is = src->shape, os = dst->shape;
     const pool_geom g = {is.h, is.w, os.h, os.w, d->kernel_h, d->kernel_w, d->stride_h, d->stride_w,
-                         d->pad_h, d->pad_w, d->kind == OCLNN_POOL_MAX, d->count_include_pad};
+                         d->pad_h, d->pad_w, d->kind == OCLNN_POOL_MAX, d->count_include_pad,
+                         d->pad_bottom, d->pad_right}; /* the op resolved them (pad_asymmetric) */
     const size_t *xs = src->stride;
     const bool c_inner = xs[OCLNN__C] < xs[OCLNN__W];
     const size_t width = c_inner ? os.c : os.w;

@@ -35,6 +35,10 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
     case OCLNN_NODE_DECONV: return "deconv";
     case OCLNN_NODE_RESIZE: return "resize";
     case OCLNN_NODE_CHANNEL_SHUFFLE: return "channel_shuffle"; /* issue 16 */
+    case OCLNN_NODE_CONV3D: return "conv3d"; /* issue 19 */
+    case OCLNN_NODE_MAX_POOL3D: return "max_pool3d";
+    case OCLNN_NODE_AVG_POOL3D: return "avg_pool3d";
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: return "adaptive_avg_pool3d";
     }
     return "";
 }
@@ -75,8 +79,8 @@ void oclnn_graph_destroy(oclnn_graph *g) {
     free(g);
 }
 
-static oclnn_status add_param(oclnn__node *n, const char *suffix, oclnn__param_role role,
-                              uint32_t ndim, const uint64_t *dims, size_t fan_in) {
+oclnn_status oclnn__node_add_param(oclnn__node *n, const char *suffix, oclnn__param_role role,
+                                   uint32_t ndim, const uint64_t *dims, size_t fan_in) {
     oclnn__param *p = &n->params[n->param_count];
     char full[sizeof p->name];
     snprintf(full, sizeof full, "%s.%s", n->name, suffix);
@@ -116,8 +120,8 @@ static oclnn_status make_conv_node(oclnn__node *n, uint32_t c) {
                            n->name, d->groups, c, d->channels);
     size_t fan_in = (size_t)(c / d->groups) * d->kernel_h * d->kernel_w;
     uint64_t wd[4] = {d->channels, c / d->groups, d->kernel_h, d->kernel_w};
-    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
-    if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, fan_in));
+    OCLNN__TRY(oclnn__node_add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
+    if (d->bias) OCLNN__TRY(oclnn__node_add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, fan_in));
     n->out_channels = d->channels;
     return OCLNN_OK;
 }
@@ -143,9 +147,9 @@ static oclnn_status make_deconv_node(oclnn__node *n, uint32_t c) {
                            n->name, d->output_pad_h, d->output_pad_w);
     size_t fan_in = (size_t)(d->channels / d->groups) * d->kernel_h * d->kernel_w;
     uint64_t wd[4] = {c, d->channels / d->groups, d->kernel_h, d->kernel_w};
-    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
+    OCLNN__TRY(oclnn__node_add_param(n, "weight", OCLNN__PARAM_CONV_WEIGHT, 4, wd, fan_in));
     uint64_t bd[1] = {d->channels};
-    if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, bd, fan_in));
+    if (d->bias) OCLNN__TRY(oclnn__node_add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, bd, fan_in));
     n->out_channels = d->channels;
     return OCLNN_OK;
 }
@@ -195,10 +199,10 @@ static oclnn_status make_batchnorm_node(oclnn__node *n, uint32_t c) {
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eps (%g) must be positive", n->name,
                            (double)d->eps);
     uint64_t cd[1] = {c};
-    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
-    OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
-    OCLNN__TRY(add_param(n, "running_mean", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
-    OCLNN__TRY(add_param(n, "running_var", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+    OCLNN__TRY(oclnn__node_add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+    OCLNN__TRY(oclnn__node_add_param(n, "bias", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
+    OCLNN__TRY(oclnn__node_add_param(n, "running_mean", OCLNN__PARAM_BN_SHIFT, 1, cd, 0));
+    OCLNN__TRY(oclnn__node_add_param(n, "running_var", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
     n->out_channels = c;
     return OCLNN_OK;
 }
@@ -209,10 +213,12 @@ static oclnn_status make_pool_node(oclnn__node *n, uint32_t c) {
     if (!d->kernel_h || !d->kernel_w)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": kernel (%ux%u) has a zero size", n->name,
                            d->kernel_h, d->kernel_w);
-    if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2)
+    if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2 ||
+        (d->pad_asymmetric && (d->pad_bottom > d->kernel_h / 2 || d->pad_right > d->kernel_w / 2)))
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "node \"%s\": padding (%u,%u) is more than half the kernel (%ux%u)", n->name,
-                           d->pad_h, d->pad_w, d->kernel_h, d->kernel_w);
+                           "node \"%s\": padding (%u,%u; bottom/right %u,%u) is more than half the kernel (%ux%u)",
+                           n->name, d->pad_h, d->pad_w, d->pad_asymmetric ? d->pad_bottom : d->pad_h,
+                           d->pad_asymmetric ? d->pad_right : d->pad_w, d->kernel_h, d->kernel_w);
     n->out_channels = c;
     return OCLNN_OK;
 }
@@ -246,8 +252,8 @@ static oclnn_status make_fc_node(oclnn__node *n, uint32_t c) {
                            "spatial size, has a zero size", n->name, d->kernel_h, d->kernel_w);
     size_t in = (size_t)c * d->kernel_h * d->kernel_w;
     uint64_t wd[2] = {d->channels, in};
-    OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_FAN_IN_BIAS, 2, wd, in));
-    if (d->bias) OCLNN__TRY(add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, in));
+    OCLNN__TRY(oclnn__node_add_param(n, "weight", OCLNN__PARAM_FAN_IN_BIAS, 2, wd, in));
+    if (d->bias) OCLNN__TRY(oclnn__node_add_param(n, "bias", OCLNN__PARAM_FAN_IN_BIAS, 1, wd, in));
     n->out_channels = d->channels;
     return OCLNN_OK;
 }
@@ -264,7 +270,7 @@ static oclnn_status make_activation_node(oclnn__node *n, uint32_t c) {
     case OCLNN_ELTWISE_LEAKY_RELU: /* issue 16: one alpha per channel */
     case OCLNN_ELTWISE_ELU: {
         uint64_t cd[1] = {c};
-        OCLNN__TRY(add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
+        OCLNN__TRY(oclnn__node_add_param(n, "weight", OCLNN__PARAM_BN_SCALE, 1, cd, 0));
         n->out_channels = c;
         return OCLNN_OK;
     }
@@ -315,6 +321,10 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
                                d->channels, d->channel_start, d->groups, c);
         n->out_channels = d->channels;
         return OCLNN_OK;
+    case OCLNN_NODE_CONV3D: /* issue 19 */
+    case OCLNN_NODE_MAX_POOL3D:
+    case OCLNN_NODE_AVG_POOL3D:
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: return oclnn__graph_make_nd(n, c);
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": desc->op (%d) is not a node operation", n->name,
                        (int)d->op);

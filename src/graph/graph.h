@@ -20,7 +20,7 @@ typedef struct oclnn__param {
     char name[OCLNN__NAME_MAX + 16];
     oclnn__param_role role;
     uint32_t ndim;
-    uint64_t dims[4];
+    uint64_t dims[5]; /* 5: a conv3d weight (issue 19) */
     size_t count;
     size_t fan_in;
     float *data;
@@ -48,5 +48,29 @@ struct oclnn_graph {
 oclnn_status oclnn__graph_check(const oclnn_graph *g, const char *arg_name);
 /* The parameter of node `n` called `suffix` ("weight"), or NULL. */
 const oclnn__param *oclnn__node_param(const oclnn__node *n, const char *suffix);
+
+/* Adds parameter "<node>.<suffix>" (zeroed) of dims[0..ndim) to n (graph.c). */
+oclnn_status oclnn__node_add_param(oclnn__node *n, const char *suffix, oclnn__param_role role, uint32_t ndim,
+                                   const uint64_t *dims, size_t fan_in);
+
+/* ---- 3-D nodes (issue 19, graph_nd.c) ---- */
+/* A 5-D value is the 4-D shape (n, c, d * h, w) with its depth d beside it (0: a 4-D value). */
+static inline bool oclnn__node_is_3d(oclnn_node_op op) {
+    return op == OCLNN_NODE_CONV3D || op == OCLNN_NODE_MAX_POOL3D || op == OCLNN_NODE_AVG_POOL3D ||
+           op == OCLNN_NODE_ADAPTIVE_AVG_POOL3D;
+}
+oclnn_shape3d oclnn__unfold3d(oclnn_shape s, uint32_t depth);
+/* Checks a 3-D node's desc against input channels c and adds its parameters. */
+oclnn_status oclnn__graph_make_nd(oclnn__node *n, uint32_t c);
+/* The folded output shape and depth of a 3-D node (or GLOBAL_MAX_POOL of a 5-D value) on `in` of
+ * depth din; fails naming the node when din is 0 or the op's checks fail. */
+oclnn_status oclnn__graph_shape_nd(const oclnn__node *n, oclnn_shape in, uint32_t din, oclnn_shape *o,
+                                   uint32_t *dout);
+/* The op descriptors of a 3-D node on the 5-D input `in` (conv3d: no fusion; the caller adds it). */
+oclnn_conv3d_desc oclnn__node_conv3d_desc(const oclnn__node *n, oclnn_shape3d in);
+oclnn_pool3d_desc oclnn__node_pool3d_desc(const oclnn__node *n, oclnn_shape3d in);
+/* Shapes and depths of every node (shapes.c): oclnn_graph_infer_shapes plus the depth of each value. */
+oclnn_status oclnn__graph_infer_shapes_nd(const oclnn_graph *g, oclnn_shape input, oclnn_shape *shapes,
+                                          uint32_t *depths);
 
 #endif

@@ -143,6 +143,8 @@ oclnn_status oclnn__net_make_tensors(oclnn_net *net, const oclnn_graph *g) {
             oclnn__error_context(NULL);
         }
     }
+    for (size_t i = 0; i < n && st == OCLNN_OK; i++) /* issue 19: 5-D values unfold in 3-D ops */
+        if (net->values[i].t) net->values[i].t->depth = net->values[i].depth;
 done:
     oclnn__free(al, pv);
     oclnn__free(al, pv_value);
@@ -158,7 +160,7 @@ static oclnn_status compile(oclnn__compiler *c) {
     oclnn__fuse_init(&c->fuse, g, c->uses, c->consumer, c->absorbed);
     for (size_t i = 0; i < n; i++) {
         net->rep[i] = (int)i;
-        net->values[i] = (oclnn__value){c->shapes[i], -1, 0, INT_MAX, -1, 0, -1, NULL};
+        net->values[i] = (oclnn__value){c->shapes[i], -1, 0, INT_MAX, -1, 0, -1, NULL, c->depths[i]};
     }
     for (size_t i = 0; i < n; i++) {
         if (c->absorbed[i] || g->nodes[i].desc.op == OCLNN_NODE_INPUT) continue;
@@ -272,7 +274,8 @@ static oclnn_status create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape
                            "run it at another size", g->nodes[0].name, g->fixed_h, g->fixed_w, input.h, input.w);
     oclnn__compiler c = {0};
     const oclnn_allocator *al = ctx->allocator;
-    oclnn_shape *shapes = oclnn__alloc(al, n * sizeof *shapes);
+    /* the shapes, then each value's depth (issue 19: 0 for 4-D values) */
+    oclnn_shape *shapes = oclnn__alloc(al, n * (sizeof *shapes + sizeof *c.depths));
     oclnn_net *net = oclnn__calloc(al, 1, sizeof *net);
     c.uses = oclnn__calloc(al, n, sizeof *c.uses);
     c.consumer = oclnn__calloc(al, n, sizeof *c.consumer);
@@ -301,7 +304,8 @@ static oclnn_status create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape
         goto fail;
     }
     for (size_t i = 0; i < n; i++) memcpy(net->names[i], g->nodes[i].name, OCLNN__NAME_MAX);
-    st = oclnn_graph_infer_shapes(g, input, shapes); /* its message names the node */
+    c.depths = shapes ? (uint32_t *)(shapes + n) : NULL;
+    st = oclnn__graph_infer_shapes_nd(g, input, shapes, c.depths); /* its message names the node */
     if (st != OCLNN_OK) goto fail;
     c.net = net;
     c.g = g;

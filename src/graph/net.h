@@ -18,7 +18,9 @@ typedef enum oclnn__step_kind {
     OCLNN__STEP_SOFTMAX,
     OCLNN__STEP_DECONV, /* issue 18; deconv + relu */
     OCLNN__STEP_RESIZE,
-    OCLNN__STEP_CHANNEL_SHUFFLE /* issue 16 */
+    OCLNN__STEP_CHANNEL_SHUFFLE, /* issue 16 */
+    OCLNN__STEP_CONV3D,          /* issue 19; conv3d + bn + add + relu */
+    OCLNN__STEP_POOL3D
 } oclnn__step_kind;
 
 typedef struct oclnn__step {
@@ -42,6 +44,7 @@ typedef struct oclnn__value {
     int uses;
     int buffer;        /* planned buffer, -1 for dedicated (input, output) or views */
     oclnn_tensor *t;
+    uint32_t depth;    /* issue 19: a 5-D value's depth (its shape holds d * h in h); 0 for 4-D */
 } oclnn__value;
 
 struct oclnn_net {

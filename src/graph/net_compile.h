@@ -10,6 +10,7 @@ typedef struct oclnn__compiler {
     oclnn_net *net;
     const oclnn_graph *g;
     const oclnn_shape *shapes;
+    uint32_t *depths; /* issue 19: per node, 0 or a 5-D value's depth */
     int *uses, *consumer;
     bool *absorbed;
     oclnn__fuse fuse; /* over uses, consumer, absorbed */
@@ -23,6 +24,8 @@ typedef struct oclnn__compiler {
 /* Fills step s for node i: the node's op created on the context, absorbing what fusion allows
  * (marked in c->absorbed, with the step moved to the last absorbed node's position). */
 oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s);
+/* issue 19 (net_steps_nd.c): the step of a 3-D node, or of GLOBAL_MAX_POOL on a 5-D value. */
+oclnn_status oclnn__net_make_step_nd(oclnn__compiler *c, int i, oclnn__step *s);
 
 /* Plans the intermediate buffers of net->values (shapes, lifetimes and views set) and creates
  * every value's tensor, filling net->buffers and net->mem's activations and io (net.c). */

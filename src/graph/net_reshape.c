@@ -95,6 +95,8 @@ static oclnn_status prepare_step(oclnn_net *net, const oclnn__step *s, const ocl
         return st;
     }
     case OCLNN__STEP_DECONV: return oclnn__deconv2d_reshape(s->op, in, fresh);
+    case OCLNN__STEP_CONV3D:
+    case OCLNN__STEP_POOL3D: break; /* refused in oclnn_net_reshape before any step */
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "unknown step kind %d", (int)s->kind);
 }
@@ -171,6 +173,10 @@ static oclnn_status prepare(oclnn_net *net, const oclnn_shape *shapes, oclnn_op 
 oclnn_status oclnn_net_reshape(oclnn_net *net, size_t batch, size_t height, size_t width) {
     OCLNN__ENTER();
     OCLNN__TRY(check_args(net, batch, height, width));
+    for (size_t v = 0; v < net->node_count; v++)
+        if (net->values[v].depth) /* issue 19's 3-D values: shape inference here is 2-D only */
+            return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "node \"%s\": a net with 3-D values keeps its shape "
+                               "(create another net for another batch or size)", net->skeleton->nodes[v].name);
     const oclnn_allocator *al = net->ctx->allocator;
     oclnn_shape in = net->values[net->input].shape;
     in.n = (uint32_t)batch, in.h = (uint32_t)height, in.w = (uint32_t)width;

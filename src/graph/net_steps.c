@@ -107,6 +107,9 @@ oclnn_pool2d_desc oclnn__net_pool_desc(const oclnn_node_desc *d, oclnn_shape in,
         pd.pad_w = d->pad_w;
         pd.ceil_mode = d->ceil_mode;
         pd.count_include_pad = d->count_include_pad;
+        pd.pad_asymmetric = d->pad_asymmetric; /* issue 16 */
+        pd.pad_bottom = d->pad_bottom;
+        pd.pad_right = d->pad_right;
     }
     return pd;
 }
@@ -301,6 +304,8 @@ oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s) {
     s->src[0] = n->input_count ? n->inputs[0] : -1;
     s->src[1] = -1;
     snprintf(s->label, sizeof s->label, "%s", oclnn_node_op_name(d->op));
+    if (oclnn__node_is_3d(d->op) || (d->op == OCLNN_NODE_GLOBAL_MAX_POOL && c->depths[n->inputs[0]]))
+        return oclnn__net_make_step_nd(c, i, s); /* issue 19 */
     switch (d->op) {
     case OCLNN_NODE_INPUT: return OCLNN_OK;
     case OCLNN_NODE_CONV: s->kind = OCLNN__STEP_CONV; return make_conv(c, i, s);
@@ -330,6 +335,10 @@ oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_DECONV: s->kind = OCLNN__STEP_DECONV; return make_deconv(c, i, s);
     case OCLNN_NODE_RESIZE: return make_resize(c, i, s, in);
     case OCLNN_NODE_CHANNEL_SHUFFLE: return make_channel_shuffle(c, i, s, in); /* issue 16 */
+    case OCLNN_NODE_CONV3D: /* issue 19: above */
+    case OCLNN_NODE_MAX_POOL3D:
+    case OCLNN_NODE_AVG_POOL3D:
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: break;
     }
     return st;
 }

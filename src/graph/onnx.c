@@ -337,23 +337,30 @@ static oclnn_status model_input(oclnn__onnx_loader *ld, const Onnx__ValueInfoPro
     if (!*in) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "the model has no input");
     const Onnx__TypeProto *tp = (*in)->type;
     const Onnx__TypeProto__Tensor *tt = tp && tp->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE ? tp->tensor_type : NULL;
-    if (!tt || tt->elem_type != FLOAT_TYPE || !tt->shape || tt->shape->n_dim != 4)
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "input \"%.80s\" is not a float32 tensor of rank 4 (n, c, h, w)",
-                           (*in)->name);
-    uint32_t d[4];
-    for (int i = 0; i < 4; i++) {
+    /* issue 19: rank 3 (n, c, l) and rank 5 (n, c, d, h, w) too */
+    if (!tt || tt->elem_type != FLOAT_TYPE || !tt->shape || tt->shape->n_dim < 3 || tt->shape->n_dim > 5)
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED,
+                           "input \"%.80s\" is not a float32 tensor of rank 3, 4 or 5 ((n, c, l), (n, c, h, w) or "
+                           "(n, c, d, h, w))", (*in)->name);
+    int rank = (int)tt->shape->n_dim;
+    uint32_t d[5];
+    for (int i = 0; i < rank; i++) {
         const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[i];
-        if (dim->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
-            d[i] = 0;
-            continue;
-        }
-        if (dim->dim_value <= 0 || dim->dim_value > OCLNN__ONNX_MAX_DIM)
+        bool known = dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+        if (known && (dim->dim_value <= 0 || dim->dim_value > OCLNN__ONNX_MAX_DIM))
             return oclnn__fail(OCLNN_ERROR_BAD_FILE, "input \"%.80s\": dimension %d (%lld) is out of range", (*in)->name,
                                i, (long long)dim->dim_value);
-        d[i] = (uint32_t)dim->dim_value;
+        d[i] = known ? (uint32_t)dim->dim_value : 0;
     }
     if (!d[1]) return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "input \"%.80s\": its channel count is symbolic", (*in)->name);
-    ld->input = (oclnn_shape){d[0], d[1], d[2], d[3]};
+    if (rank == 5 && (!d[2] || (uint64_t)d[2] * d[3] > OCLNN__ONNX_MAX_DIM))
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "input \"%.80s\": its depth is symbolic, or depth times height "
+                           "is out of range", (*in)->name);
+    /* (n, c, l) is (n, c, 1, l); (n, c, d, h, w) is (n, c, d * h, w) of depth d */
+    ld->input_rank = rank;
+    ld->depth = rank == 5 ? d[2] : 0;
+    ld->input = rank == 3 ? (oclnn_shape){d[0], d[1], 1, d[2]}
+                : rank == 5 ? (oclnn_shape){d[0], d[1], d[2] * d[3], d[4]} : (oclnn_shape){d[0], d[1], d[2], d[3]};
     return OCLNN_OK;
 }
 
@@ -385,9 +392,11 @@ static oclnn_status load_model(oclnn__onnx_loader *ld) {
     oclnn_node_desc d = oclnn_node_desc_default();
     d.op = OCLNN_NODE_INPUT;
     d.channels = ld->input.c;
+    d.depth = ld->depth;
     int id;
     OCLNN__TRY(oclnn_graph_add(ld->g, "input", &d, NULL, 0, &id));
-    OCLNN__TRY(oclnn__onnx_define(ld, in->name, (oclnn__onnx_value){.kind = OCLNN__ONNX_VALUE_NODE, .node = id, .rank = 4}));
+    OCLNN__TRY(oclnn__onnx_define(ld, in->name,
+                                  (oclnn__onnx_value){.kind = OCLNN__ONNX_VALUE_NODE, .node = id, .rank = ld->input_rank}));
     OCLNN__TRY(oclnn__onnx_build(ld));
     const oclnn__onnx_value *o = oclnn__onnx_find(ld, gp->output[0]->name);
     if (!o || o->kind != OCLNN__ONNX_VALUE_NODE)

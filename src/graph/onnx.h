@@ -48,12 +48,15 @@ typedef struct oclnn__onnx_loader {
     const char *dir; /* the model's folder, for external data; NULL when loaded from memory */
     int64_t opset;
     oclnn_graph *g;
-    oclnn_shape input;                  /* 0: symbolic */
+    oclnn_shape input;                  /* 0: symbolic; a 5-D input's h holds depth * h */
+    int input_rank;                     /* issue 19: 3 (n, c, l: h is 1), 4, or 5 (n, c, d, h, w) */
+    uint32_t depth;                     /* issue 19: a 5-D input's depth (fixed), else 0 */
     oclnn__onnx_value *values;          /* open addressing by name, cap a power of two */
     size_t value_cap, value_count;
     unsigned char *consumed;            /* per ONNX node: folded into an earlier one */
-    uint32_t (*pool_pad)[5];            /* per ONNX node: {set, top, left, bottom, right} of a Pad folded
-                                           into this AveragePool or (issue 16) Conv */
+    uint32_t (*pool_pad)[7];            /* per ONNX node: {set, top, left, bottom, right, front, back} of a
+                                           Pad folded into this AveragePool or (issue 16) Conv; a 1-D
+                                           value's l in left/right, a 3-D value's d in front/back (issue 19) */
 } oclnn__onnx_loader;
 
 /* The value named `name`, or NULL. */
@@ -140,6 +143,17 @@ oclnn_status oclnn__onnx_global_max(oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_global_avg(oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_reduce_mean(oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_pad(oclnn__onnx_node *c);
+/* issue 19 (onnx_nd.c): Conv and MaxPool/AveragePool of a 1-D (rank 3) or 3-D (rank 5) value. */
+oclnn_status oclnn__onnx_conv_nd(oclnn__onnx_node *c, const oclnn__onnx_value *x);
+oclnn_status oclnn__onnx_pool_nd(oclnn__onnx_node *c, const oclnn__onnx_value *x, bool max);
+/* strides, dilations and pads [begin..., end...] (auto_pad resolved; SAME with a stride needs the
+ * input sizes len, else refused) of a Conv or pool over `rank` axes with kernel ks. */
+oclnn_status oclnn__onnx_window(const oclnn__onnx_node *c, int rank, const int64_t *ks, const uint32_t *len,
+                                int64_t *strides, int64_t *dil, int64_t *pads);
+/* The input's spatial sizes (1-D: l; 2-D: h, w) when auto_pad SAME with a stride needs them. */
+oclnn_status oclnn__onnx_window_sizes(const oclnn__onnx_node *c, const oclnn__onnx_value *x, uint32_t len[2]);
+/* A rank-5 node value that is a volume (n, c, d, h, w), not the channel shuffle's 5-D view. */
+static inline bool oclnn__onnx_is_volume(const oclnn__onnx_value *v) { return v->rank == 5 && !v->groups; }
 
 /* Element-wise ops and activations (onnx_eltwise.c). */
 typedef enum oclnn__onnx_affine {

@@ -21,6 +21,8 @@ oclnn_status oclnn__onnx_conv(oclnn__onnx_node *c) {
     static const char *const known[] = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides", NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (x->rank == 3 || x->rank == 5) return oclnn__onnx_conv_nd(c, x); /* issue 19 */
     OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
     int64_t group, strides[2], dil[2], ks[2];
     OCLNN__TRY(oclnn__onnx_attr_int(c, "group", 1, &group));
@@ -113,7 +115,9 @@ oclnn_status oclnn__onnx_batchnorm(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_attr_int(c, "training_mode", 0, &training));
     if (spatial != 1 || training) return oclnn__onnx_refuse("spatial=0 or training_mode=1 (inference batch norm only)");
     const oclnn__onnx_value *x;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (x->rank != 3 && x->rank != 4 && !oclnn__onnx_is_volume(x)) /* issue 19: 1-D and 3-D too */
+        return oclnn__onnx_refuse("input of rank %d (ranks 3, 4 and 5 supported)", x->rank);
     oclnn_node_desc d = oclnn_node_desc_default();
     d.op = OCLNN_NODE_BATCHNORM;
     OCLNN__TRY(oclnn__onnx_attr_float(c, "epsilon", 1e-5f, &d.eps));
@@ -126,7 +130,7 @@ oclnn_status oclnn__onnx_batchnorm(oclnn__onnx_node *c) {
         if (st == OCLNN_OK && !oclnn__onnx_is_vector(&k[i], ch, false))
             st = oclnn__fail(OCLNN_ERROR_BAD_FILE, "input %d has %zu values for %u channels", i + 1, k[i].count, ch);
     }
-    if (st == OCLNN_OK) st = oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    if (st == OCLNN_OK) st = oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
     for (int i = 0; i < 4 && st == OCLNN_OK; i++) st = oclnn__onnx_set_param(c, params[i], k[i].data, ch);
     for (int i = 0; i < 4; i++) free(k[i].data);
     return st;
@@ -138,24 +142,35 @@ oclnn_status oclnn__onnx_pool(oclnn__onnx_node *c, bool max) {
                                        "pads",     "storage_order", "strides", NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, max ? kmax : kavg));
     const oclnn__onnx_value *x;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
     if (c->n->n_output > 1 && c->n->output[1] && *c->n->output[1] && max)
         return oclnn__onnx_refuse("the Indices output is not supported");
-    int64_t ks[2], strides[2], dil[2], ceil_mode, cip, order;
+    if (x->rank == 3 || x->rank == 5) return oclnn__onnx_pool_nd(c, x, max); /* issue 19 */
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    int64_t ks[2], strides[2], dil[2], p[4], ceil_mode, cip, order;
     if (!oclnn__onnx_attr(c, "kernel_shape")) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "kernel_shape is missing");
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "kernel_shape", 2, 1, 1, 1 << 16, ks));
-    OCLNN__TRY(oclnn__onnx_attr_ints(c, "strides", 2, 1, 1, 1 << 16, strides));
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "dilations", 2, 1, 1, 1, dil));
     OCLNN__TRY(oclnn__onnx_attr_int(c, "ceil_mode", 0, &ceil_mode));
     OCLNN__TRY(oclnn__onnx_attr_int(c, "count_include_pad", 0, &cip));
     OCLNN__TRY(oclnn__onnx_attr_int(c, "storage_order", 0, &order));
     if (order) return oclnn__onnx_refuse("storage_order=1");
-    int auto_pad;
-    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
-    if (auto_pad == 2) return oclnn__onnx_refuse("auto_pad SAME for pooling");
+    /* issue 16: asymmetric pads and auto_pad SAME_UPPER/SAME_LOWER (from the input size with a stride) */
+    uint32_t len[2];
+    OCLNN__TRY(oclnn__onnx_window_sizes(c, x, len));
+    OCLNN__TRY(oclnn__onnx_window(c, 2, ks, len, strides, dil, p));
     oclnn_node_desc d = oclnn_node_desc_default();
     d.op = max ? OCLNN_NODE_MAX_POOL : OCLNN_NODE_AVG_POOL;
-    OCLNN__TRY(oclnn__onnx_attr_pads(c, &d.pad_h, &d.pad_w));
+    d.pad_h = (uint32_t)p[0];
+    d.pad_w = (uint32_t)p[1];
+    int auto_pad;
+    OCLNN__TRY(oclnn__onnx_attr_auto_pad(c, &auto_pad));
+    if (p[0] != p[2] || p[1] != p[3] || auto_pad == 2) {
+        if (ceil_mode) return oclnn__onnx_refuse("ceil_mode with asymmetric pads or auto_pad SAME");
+        d.pad_asymmetric = p[0] != p[2] || p[1] != p[3];
+        d.pad_bottom = (uint32_t)p[2];
+        d.pad_right = (uint32_t)p[3];
+    }
     d.kernel_h = (uint32_t)ks[0];
     d.kernel_w = (uint32_t)ks[1];
     d.stride_h = (uint32_t)strides[0];
@@ -164,7 +179,7 @@ oclnn_status oclnn__onnx_pool(oclnn__onnx_node *c, bool max) {
     d.count_include_pad = cip != 0;
     if (c->ld->pool_pad[c->index][0]) {
         const uint32_t *f = c->ld->pool_pad[c->index];
-        if (d.pad_h || d.pad_w || d.ceil_mode) return oclnn__onnx_refuse("a Pad before a padded or ceil_mode pool");
+        if (d.pad_h || d.pad_w || d.pad_asymmetric || d.ceil_mode) return oclnn__onnx_refuse("a Pad before a padded or ceil_mode pool");
         if (f[1] != f[3] || f[2] != f[4]) return oclnn__onnx_refuse("an asymmetric Pad before an AveragePool");
         d.pad_h = f[1];
         d.pad_w = f[2];
@@ -177,21 +192,25 @@ oclnn_status oclnn__onnx_global_max(oclnn__onnx_node *c) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     const oclnn__onnx_value *x;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (x->rank != 3 && x->rank != 4 && !oclnn__onnx_is_volume(x)) /* issue 19: 1-D and 3-D too */
+        return oclnn__onnx_refuse("input of rank %d (ranks 3, 4 and 5 supported)", x->rank);
     oclnn_node_desc d = oclnn_node_desc_default();
-    d.op = OCLNN_NODE_GLOBAL_MAX_POOL;
-    return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    d.op = OCLNN_NODE_GLOBAL_MAX_POOL; /* on a 5-D value: pool3d's global max */
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
 }
 
 oclnn_status oclnn__onnx_global_avg(oclnn__onnx_node *c) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
     const oclnn__onnx_value *x;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    if (x->rank != 3 && x->rank != 4 && !oclnn__onnx_is_volume(x)) /* issue 19: 1-D and 3-D too */
+        return oclnn__onnx_refuse("input of rank %d (ranks 3, 4 and 5 supported)", x->rank);
     oclnn_node_desc d = oclnn_node_desc_default();
-    d.op = OCLNN_NODE_ADAPTIVE_AVG_POOL;
-    d.out_h = d.out_w = 1;
-    return oclnn__onnx_add_node(c, &d, &x->node, 1, 4);
+    d.op = x->rank == 5 ? OCLNN_NODE_ADAPTIVE_AVG_POOL3D : OCLNN_NODE_ADAPTIVE_AVG_POOL;
+    d.out_d = d.out_h = d.out_w = 1;
+    return oclnn__onnx_add_node(c, &d, &x->node, 1, x->rank);
 }
 
 /* ReduceMean over h and w (axes {2, 3} of a 4-D tensor, opsets up to 17): global average
@@ -226,16 +245,21 @@ oclnn_status oclnn__onnx_pad(oclnn__onnx_node *c) {
     if (mode && !(mode->s.len == 8 && !memcmp(mode->s.data, "constant", 8))) return oclnn__onnx_refuse("mode other than constant");
     float value;
     OCLNN__TRY(oclnn__onnx_attr_float(c, "value", 0.0f, &value));
-    int64_t p[8];
+    const oclnn__onnx_value *x;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
+    int rank = x->rank; /* issue 19: (n, c, l) and (n, c, d, h, w) too */
+    if (rank != 3 && rank != 4 && !oclnn__onnx_is_volume(x))
+        return oclnn__onnx_refuse("input of rank %d (ranks 3, 4 and 5 supported)", rank);
+    int64_t p[10] = {0};
     size_t n = 0;
     if (c->ld->opset < 11) {
-        OCLNN__TRY(oclnn__onnx_attr_ints(c, "pads", 8, 0, 0, 1 << 16, p));
-        n = 8;
+        OCLNN__TRY(oclnn__onnx_attr_ints(c, "pads", 2 * (size_t)rank, 0, 0, 1 << 16, p));
+        n = 2 * (size_t)rank;
     } else {
         const oclnn__onnx_value *pv;
         OCLNN__TRY(oclnn__onnx_input_value(c, 1, &pv));
         if (pv->kind != OCLNN__ONNX_VALUE_CONST) return oclnn__onnx_refuse("pads computed at run time");
-        OCLNN__TRY(oclnn__onnx_tensor_ints(pv->tensor, p, 8, &n));
+        OCLNN__TRY(oclnn__onnx_tensor_ints(pv->tensor, p, 10, &n));
         if (oclnn__onnx_in_name(c, 2)) {
             oclnn__onnx_const k;
             OCLNN__TRY(oclnn__onnx_input_const(c, 2, true, &k));
@@ -244,24 +268,26 @@ oclnn_status oclnn__onnx_pad(oclnn__onnx_node *c) {
         }
         if (oclnn__onnx_in_name(c, 3)) return oclnn__onnx_refuse("the axes input");
     }
-    const oclnn__onnx_value *x;
-    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 4, &x));
+    /* spatial pads as {top, left, bottom, right, front, back}: a 1-D value's l in left/right */
+    int64_t sp[6] = {0, 0, 0, 0, 0, 0};
+    bool outer = n != 2 * (size_t)rank || p[0] || p[1] || p[rank] || p[rank + 1];
+    if (rank == 3) sp[1] = p[2], sp[3] = p[5];
+    if (rank == 4) sp[0] = p[2], sp[1] = p[3], sp[2] = p[6], sp[3] = p[7];
+    if (rank == 5) sp[4] = p[2], sp[0] = p[3], sp[1] = p[4], sp[5] = p[7], sp[2] = p[8], sp[3] = p[9];
+    for (int i = 0; i < 6; i++) outer |= sp[i] < 0 || sp[i] > (1 << 16);
     size_t j = oclnn__onnx_only_consumer(c, c->n->output[0]);
     const Onnx__GraphProto *gp = c->ld->model->graph;
     const char *next = j == SIZE_MAX ? "" : gp->node[j]->op_type ? gp->node[j]->op_type : "";
-    if (n != 8 || value != 0.0f || p[0] || p[1] || p[4] || p[5] || p[2] < 0 || p[3] < 0 || p[6] < 0 || p[7] < 0 ||
-        p[2] > (1 << 16) || p[3] > (1 << 16) || p[6] > (1 << 16) || p[7] > (1 << 16) ||
-        (strcmp(next, "AveragePool") && strcmp(next, "Conv")) || (!strcmp(next, "AveragePool") && (p[2] != p[6] || p[3] != p[7])))
-        return oclnn__onnx_refuse("only a zero pad of h and w read by one Conv, or a symmetric one read by one AveragePool, "
-                                  "is supported (it is folded into that node's padding)");
+    bool symmetric = sp[0] == sp[2] && sp[1] == sp[3] && sp[4] == sp[5];
+    if (outer || value != 0.0f || (strcmp(next, "AveragePool") && strcmp(next, "Conv")) ||
+        (!strcmp(next, "AveragePool") && !symmetric) || (rank == 5 && strcmp(next, "AveragePool")))
+        return oclnn__onnx_refuse("only a zero pad of the spatial axes read by one Conv (2-D or 1-D), or a symmetric one "
+                                  "read by one AveragePool, is supported (it is folded into that node's padding)");
     if (!gp->node[j]->n_input || strcmp(gp->node[j]->input[0] ? gp->node[j]->input[0] : "", c->n->output[0]))
         return oclnn__onnx_refuse("the padded value is not the data input of the Conv or AveragePool that reads it");
     c->ld->pool_pad[j][0] = 1;
-    c->ld->pool_pad[j][1] = (uint32_t)p[2];
-    c->ld->pool_pad[j][2] = (uint32_t)p[3];
-    c->ld->pool_pad[j][3] = (uint32_t)p[6];
-    c->ld->pool_pad[j][4] = (uint32_t)p[7];
-    return oclnn__onnx_define_node(c, 0, x->node, 4);
+    for (int i = 0; i < 6; i++) c->ld->pool_pad[j][1 + i] = (uint32_t)sp[i];
+    return oclnn__onnx_define_node(c, 0, x->node, rank);
 }
 
 #endif

@@ -204,7 +204,7 @@ oclnn_status oclnn__onnx_node_shape(const oclnn__onnx_node *c, int node, oclnn_s
     oclnn_status st = OCLNN_OK;
     for (int probe = 0; probe < 2 && st == OCLNN_OK; probe++) {
         uint32_t size = probe ? PROBE_B : PROBE_A;
-        oclnn_shape x = {1, in.c, in.h ? in.h : size, in.w ? in.w : size};
+        oclnn_shape x = {1, in.c, in.h ? in.h : size * (c->ld->depth ? c->ld->depth : 1), in.w ? in.w : size};
         st = oclnn_graph_infer_shapes(c->ld->g, x, shapes);
         if (st == OCLNN_OK) got[probe] = shapes[node];
     }

@@ -29,21 +29,31 @@ static oclnn_status op_concat(oclnn__onnx_node *c) {
     int64_t axis;
     if (!oclnn__onnx_attr(c, "axis")) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "axis is missing");
     OCLNN__TRY(oclnn__onnx_attr_int(c, "axis", 1, &axis));
-    if (axis != 1 && axis != -3) return oclnn__onnx_refuse("axis %lld (only channels, axis 1, of a 4-D tensor)", (long long)axis);
     if (c->n->n_input < 1 || c->n->n_input > 4096) return oclnn__fail(OCLNN_ERROR_BAD_FILE, "%zu inputs", c->n->n_input);
+    /* issue 19: the channels of (n, c, l) and (n, c, d, h, w) values too (their graph values'
+     * channels); every input of the first one's rank */
+    const oclnn__onnx_value *x0;
+    OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x0));
+    int rank = x0->rank;
+    if (rank != 3 && rank != 4 && !oclnn__onnx_is_volume(x0))
+        return oclnn__onnx_refuse("inputs of rank %d (ranks 3, 4 and 5 supported)", rank);
+    if (axis != 1 && axis != 1 - rank)
+        return oclnn__onnx_refuse("axis %lld (only channels, axis 1)", (long long)axis);
     int *in = malloc(c->n->n_input * sizeof *in);
     if (!in) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot list the inputs");
     oclnn_status st = OCLNN_OK;
     for (size_t i = 0; i < c->n->n_input && st == OCLNN_OK; i++) {
         const oclnn__onnx_value *v;
-        st = oclnn__onnx_input_node(c, i, 4, &v);
+        st = oclnn__onnx_input_node(c, i, rank, &v);
+        if (st == OCLNN_OK && rank == 5 && !oclnn__onnx_is_volume(v))
+            st = oclnn__onnx_refuse("a Concat of the channel shuffle's 5-D view");
         if (st == OCLNN_OK) in[i] = v->node;
     }
-    if (st == OCLNN_OK && c->n->n_input == 1) st = oclnn__onnx_define_node(c, 0, in[0], 4);
+    if (st == OCLNN_OK && c->n->n_input == 1) st = oclnn__onnx_define_node(c, 0, in[0], rank);
     else if (st == OCLNN_OK) {
         oclnn_node_desc d = oclnn_node_desc_default();
         d.op = OCLNN_NODE_CONCAT;
-        st = oclnn__onnx_add_node(c, &d, in, c->n->n_input, 4);
+        st = oclnn__onnx_add_node(c, &d, in, c->n->n_input, rank);
     }
     free(in);
     return st;
@@ -61,8 +71,9 @@ static oclnn_status op_flatten(oclnn__onnx_node *c) {
     OCLNN__TRY(oclnn__onnx_attr_int(c, "axis", 1, &axis));
     const oclnn__onnx_value *x;
     OCLNN__TRY(oclnn__onnx_input_node(c, 0, 0, &x));
-    if (x->rank == 5) return oclnn__onnx_refuse("Flatten of a 5-D value (only of (n, c, h, w))");
-    if (axis != 1 && !(axis == -1 && x->rank == 2) && !(axis == -3 && x->rank == 4))
+    if (x->rank == 5 && !oclnn__onnx_is_volume(x)) return oclnn__onnx_refuse("Flatten of the channel shuffle's 5-D view");
+    /* issue 19: (n, c, l) and (n, c, d, h, w) flatten as their (n, c, 1, l) and (n, c, d * h, w) */
+    if (axis != 1 && !(axis == -1 && x->rank == 2) && !(axis == 1 - x->rank && x->rank >= 3))
         return oclnn__onnx_refuse("axis %lld (only axis 1: (n, c, h, w) to (n, c * h * w))", (long long)axis);
     return flatten_to_2d(c, x);
 }

@@ -231,7 +231,7 @@ oclnn_status oclnn__onnx_reshape_nd(oclnn__onnx_node *c, const oclnn__onnx_value
     int64_t allowzero;
     OCLNN__TRY(oclnn__onnx_attr_int(c, "allowzero", 0, &allowzero));
     *handled = false;
-    if (!(x->rank == 4 && s->count == 5) && x->rank != 5) return OCLNN_OK;
+    if (!(x->rank == 4 && s->count == 5) && !(x->rank == 5 && x->groups)) return OCLNN_OK; /* issue 19: a volume */
     *handled = true;
     oclnn_shape xs;
     OCLNN__TRY(oclnn__onnx_node_shape(c, x->node, &xs));
@@ -262,7 +262,7 @@ oclnn_status oclnn__onnx_transpose(oclnn__onnx_node *c) {
                                   "(n, g, c / g, h, w) Reshape)", x->rank);
     int64_t perm[5];
     OCLNN__TRY(oclnn__onnx_attr_ints(c, "perm", 5, 0, 0, 4, perm));
-    if (x->shuffled || !oclnn__onnx_attr(c, "perm") || perm[0] != 0 || perm[1] != 2 || perm[2] != 1 || perm[3] != 3 || perm[4] != 4)
+    if (x->shuffled || !x->groups || !oclnn__onnx_attr(c, "perm") || perm[0] != 0 || perm[1] != 2 || perm[2] != 1 || perm[3] != 3 || perm[4] != 4)
         return oclnn__onnx_refuse("only the channel shuffle's Transpose (0, 2, 1, 3, 4) of a (n, g, c / g, h, w) Reshape");
     oclnn__onnx_value v = *x;
     v.shuffled = true;

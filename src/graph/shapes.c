@@ -3,15 +3,16 @@
  * names the node. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/status.h"
 #include "graph/graph.h"
 
 /* PyTorch's pooling size: floor or ceil, and in ceil mode the last window must start inside the
  * input or the left padding. Returns 0 when the input is too small. */
-static uint32_t pool_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, bool ceil_mode) {
-    if ((uint64_t)in + 2u * p < k) return 0;
-    uint64_t span = (uint64_t)in + 2u * p - k;
+static uint32_t pool_size(uint32_t in, uint32_t k, uint32_t s, uint32_t p, uint32_t p_end, bool ceil_mode) {
+    if ((uint64_t)in + p + p_end < k) return 0;
+    uint64_t span = (uint64_t)in + p + p_end - k;
     uint64_t out = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
     if (ceil_mode && (out - 1) * s >= (uint64_t)in + p) out--;
     return (uint32_t)out;
@@ -116,8 +117,49 @@ static oclnn_status resize_shape(const oclnn__node *n, oclnn_shape in, oclnn_sha
     return OCLNN_OK;
 }
 
-oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, oclnn_shape *shapes) {
-    OCLNN__ENTER();
+/* issue 19: the depth of node i's value (0: 4-D) from its inputs' depths, checking that 2-D
+ * spatial nodes read 4-D values and that two-input nodes read values of one depth. */
+static oclnn_status infer_depth(const oclnn__node *n, oclnn_shape in, const oclnn_shape *shapes,
+                                uint32_t *depths, oclnn_shape *o, uint32_t *dout) {
+    const oclnn_node_desc *d = &n->desc;
+    uint32_t din = n->input_count ? depths[n->inputs[0]] : 0;
+    *dout = din;
+    if (oclnn__node_is_3d(d->op) || (d->op == OCLNN_NODE_GLOBAL_MAX_POOL && din))
+        return oclnn__graph_shape_nd(n, in, din, o, dout);
+    switch (d->op) {
+    case OCLNN_NODE_CONV:
+    case OCLNN_NODE_MAX_POOL:
+    case OCLNN_NODE_AVG_POOL:
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL:
+    case OCLNN_NODE_DECONV:
+    case OCLNN_NODE_RESIZE:
+        if (din)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "node \"%s\" (%s) is a 2-D op but its input is 5-D (depth %u): use the 3-D node",
+                               n->name, oclnn_node_op_name(d->op), din);
+        return OCLNN_OK;
+    case OCLNN_NODE_FC: *dout = 0; return OCLNN_OK;
+    case OCLNN_NODE_INPUT:
+        *dout = d->depth;
+        if (d->depth && in.h % d->depth)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
+                               "input h (%u) must be depth (%u) times the height: a 5-D input is (n, c, d * h, w)",
+                               in.h, d->depth);
+        return OCLNN_OK;
+    default: break;
+    }
+    for (size_t k = 1; k < n->input_count; k++) {
+        oclnn_shape s = shapes[n->inputs[k]];
+        bool gate = d->op == OCLNN_NODE_MUL && s.h == 1 && s.w == 1;
+        if (depths[n->inputs[k]] != din && !gate)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": input %zu has depth %u, input 0 depth %u",
+                               n->name, k, depths[n->inputs[k]], din);
+    }
+    return OCLNN_OK;
+}
+
+oclnn_status oclnn__graph_infer_shapes_nd(const oclnn_graph *g, oclnn_shape input, oclnn_shape *shapes,
+                                          uint32_t *depths) {
     OCLNN__TRY(oclnn__graph_check(g, "g"));
     if (!shapes) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "shapes is NULL");
     if (g->count == 0) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the graph has no nodes");
@@ -130,18 +172,24 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         oclnn_shape in = n->input_count ? shapes[n->inputs[0]] : input;
         oclnn_shape o = in;
         o.c = n->out_channels;
+        OCLNN__TRY(infer_depth(n, in, shapes, depths, &o, &depths[i]));
         switch (d->op) {
         case OCLNN_NODE_INPUT:
             if (input.c != n->out_channels)
                 return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "input has %u channels; node \"%s\" expects %u",
                                    input.c, n->name, n->out_channels);
             break;
+        case OCLNN_NODE_CONV3D: /* issue 19: infer_depth's shape */
+        case OCLNN_NODE_MAX_POOL3D:
+        case OCLNN_NODE_AVG_POOL3D:
+        case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: break;
         case OCLNN_NODE_CONV: OCLNN__TRY(conv_shape(n, in, &o)); break;
         case OCLNN_NODE_MAX_POOL:
         case OCLNN_NODE_AVG_POOL: {
             uint32_t sh = d->stride_h ? d->stride_h : d->kernel_h, sw = d->stride_w ? d->stride_w : d->kernel_w;
-            o.h = pool_size(in.h, d->kernel_h, sh, d->pad_h, d->ceil_mode);
-            o.w = pool_size(in.w, d->kernel_w, sw, d->pad_w, d->ceil_mode);
+            uint32_t pb = d->pad_asymmetric ? d->pad_bottom : d->pad_h, pr = d->pad_asymmetric ? d->pad_right : d->pad_w;
+            o.h = pool_size(in.h, d->kernel_h, sh, d->pad_h, pb, d->ceil_mode); /* issue 16: asymmetric too */
+            o.w = pool_size(in.w, d->kernel_w, sw, d->pad_w, pr, d->ceil_mode);
             if (!o.h || !o.w) return too_small(n, in);
             break;
         }
@@ -156,7 +204,7 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
             break;
         case OCLNN_NODE_CONCAT: OCLNN__TRY(check_concat(g, n, in, shapes)); break;
         case OCLNN_NODE_ADD: OCLNN__TRY(check_add(g, n, in, shapes)); break;
-        case OCLNN_NODE_GLOBAL_MAX_POOL: o.h = o.w = 1; break;
+        case OCLNN_NODE_GLOBAL_MAX_POOL: o.h = o.w = 1; break; /* 5-D: (n, c, 1, 1, 1) */
         case OCLNN_NODE_MUL: OCLNN__TRY(check_mul(g, n, in, shapes)); break;
         case OCLNN_NODE_FC:
             if (in.h != d->kernel_h || in.w != d->kernel_w)
@@ -176,4 +224,14 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         shapes[i] = o;
     }
     return OCLNN_OK;
+}
+
+oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, oclnn_shape *shapes) {
+    OCLNN__ENTER();
+    OCLNN__TRY(oclnn__graph_check(g, "g"));
+    uint32_t *depths = calloc(g->count ? g->count : 1, sizeof *depths);
+    if (!depths) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the depths");
+    oclnn_status st = oclnn__graph_infer_shapes_nd(g, input, shapes, depths);
+    free(depths);
+    return st;
 }

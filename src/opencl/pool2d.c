@@ -27,7 +27,7 @@ oclnn_status oclnn__cl_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *sr
     cl_uint4 as = argmax ? oclnn__cl_strides(argmax) : ds, dims = oclnn__cl_shape(dst->shape);
     cl_uint2 in_hw = {{src->shape.h, src->shape.w}};
     cl_uint4 win = {{d->kernel_h, d->kernel_w, d->stride_h, d->stride_w}};
-    cl_uint2 pad = {{d->pad_h, d->pad_w}};
+    cl_uint4 pad = {{d->pad_h, d->pad_w, d->pad_bottom, d->pad_right}}; /* resolved by the op */
     cl_int include_pad = d->count_include_pad;
     size_t global[3] = {chan_inner ? os.c : os.w, chan_inner ? os.w : os.h, chan_inner ? os.h : os.c};
     OCLNN__TRY(oclnn__cl_args(k, OCLNN__ARG(ms), OCLNN__ARG(soff), OCLNN__ARG(ss), OCLNN__ARG(in_hw),

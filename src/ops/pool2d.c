@@ -20,9 +20,9 @@ oclnn_pool2d_desc oclnn_pool2d_desc_default(void) {
     return d;
 }
 
-/* PyTorch's pooling_output_shape with dilation 1. */
-static uint32_t out_size(uint32_t in, uint32_t k, uint32_t pad, uint32_t stride, bool ceil_mode) {
-    int64_t span = (int64_t)in + 2 * (int64_t)pad - k;
+/* PyTorch's pooling_output_shape with dilation 1, padding `pad` before and `pad_end` after. */
+static uint32_t out_size(uint32_t in, uint32_t k, uint32_t pad, uint32_t pad_end, uint32_t stride, bool ceil_mode) {
+    int64_t span = (int64_t)in + pad + pad_end - k;
     if (span < 0) return 0;
     int64_t o = (span + (ceil_mode ? stride - 1 : 0)) / stride + 1;
     if (ceil_mode && (o - 1) * stride >= (int64_t)in + pad) o--;
@@ -42,6 +42,7 @@ static oclnn_status resolve(const oclnn_pool2d_desc *in, oclnn_pool2d_desc *d, o
         d->kernel_h = d->stride_h = s.h;
         d->kernel_w = d->stride_w = s.w;
         d->pad_h = d->pad_w = 0;
+        d->pad_asymmetric = false;
         d->ceil_mode = false;
         d->count_include_pad = true;
     }
@@ -50,12 +51,16 @@ static oclnn_status resolve(const oclnn_pool2d_desc *in, oclnn_pool2d_desc *d, o
                            d->kernel_h, d->kernel_w);
     if (!d->stride_h) d->stride_h = d->kernel_h;
     if (!d->stride_w) d->stride_w = d->kernel_w;
-    if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2)
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
-                           "padding %u,%u must be at most half the window %ux%u", d->pad_h,
-                           d->pad_w, d->kernel_h, d->kernel_w);
-    uint32_t oh = out_size(s.h, d->kernel_h, d->pad_h, d->stride_h, d->ceil_mode);
-    uint32_t ow = out_size(s.w, d->kernel_w, d->pad_w, d->stride_w, d->ceil_mode);
+    /* resolved: the backends read the bottom/right padding from pad_bottom/pad_right (issue 16) */
+    bool asym = d->pad_asymmetric;
+    if (!asym) d->pad_bottom = d->pad_h, d->pad_right = d->pad_w;
+    d->pad_asymmetric = true;
+    if (d->pad_h > d->kernel_h / 2 || d->pad_w > d->kernel_w / 2 || d->pad_bottom > d->kernel_h / 2 ||
+        d->pad_right > d->kernel_w / 2)
+        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "padding %u,%u%s must be at most half the window %ux%u",
+                           d->pad_h, d->pad_w, asym ? " or bottom/right padding" : "", d->kernel_h, d->kernel_w);
+    uint32_t oh = out_size(s.h, d->kernel_h, d->pad_h, d->pad_bottom, d->stride_h, d->ceil_mode);
+    uint32_t ow = out_size(s.w, d->kernel_w, d->pad_w, d->pad_right, d->stride_w, d->ceil_mode);
     if (!oh || !ow)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT,
                            "window %ux%u with padding %u,%u is larger than the input %ux%u: the "

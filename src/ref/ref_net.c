@@ -67,6 +67,9 @@ static void ref_pool(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o, co
         pd.pad_w = d->pad_w;
         pd.ceil_mode = d->ceil_mode;
         pd.count_include_pad = d->count_include_pad;
+        pd.pad_asymmetric = d->pad_asymmetric; /* issue 16 */
+        pd.pad_bottom = d->pad_bottom;
+        pd.pad_right = d->pad_right;
     }
     oclnn__ref_pool2d(&pd, OCLNN_LAYOUT_NCHW, in0, dst, NULL);
 }
@@ -92,12 +95,69 @@ static void ref_deconv(oclnn_graph *g, const oclnn_node_info *ni, oclnn_shape in
                         d->bias ? param(g, ni->name, "bias") : NULL, dst);
 }
 
+/* issue 19: the 3-D nodes and GLOBAL_MAX_POOL of a 5-D value, on the input of depth din (its own
+ * descriptors and output-size rule, as above). Returns the output's depth, 0 when the graph's
+ * shape disagrees with the reference's. */
+static uint32_t ref_nd(oclnn_graph *g, const oclnn_node_info *ni, oclnn_shape in, uint32_t din, oclnn_shape o,
+                       const float *in0, float *dst) {
+    const oclnn_node_desc *d = &ni->desc;
+    oclnn_shape3d i5 = {in.n, in.c, din, in.h / din, in.w};
+    const uint32_t k[3] = {d->kernel_d, d->kernel_h, d->kernel_w}, s[3] = {d->stride_d, d->stride_h, d->stride_w},
+                   p[3] = {d->pad_d, d->pad_h, d->pad_w}, dl[3] = {d->dilation_d, d->dilation_h, d->dilation_w},
+                   isz[3] = {i5.d, i5.h, i5.w}, out[3] = {d->out_d, d->out_h, d->out_w};
+    int64_t osz[3];
+    for (int a = 0; a < 3; a++) {
+        if (d->op == OCLNN_NODE_CONV3D)
+            osz[a] = ((int64_t)isz[a] + 2 * p[a] - (int64_t)dl[a] * (k[a] - 1) - 1) / s[a] + 1;
+        else if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL)
+            osz[a] = 1;
+        else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL3D)
+            osz[a] = out[a];
+        else
+            osz[a] = ((int64_t)isz[a] + 2 * p[a] - k[a]) / (s[a] ? s[a] : k[a]) + 1;
+    }
+    if (osz[0] < 1 || osz[1] < 1 || osz[2] < 1 || (int64_t)o.h != osz[0] * osz[1] || (int64_t)o.w != osz[2])
+        return 0; /* the graph's shape is not the reference's */
+    if (d->op == OCLNN_NODE_CONV3D) {
+        oclnn_conv3d_desc cd = OCLNN_CONV3D_DESC_INIT;
+        cd.input = i5;
+        cd.out_channels = d->channels;
+        for (int a = 0; a < 3; a++) cd.kernel[a] = k[a], cd.stride[a] = s[a], cd.pad[a] = p[a], cd.dilation[a] = dl[a];
+        cd.groups = d->groups;
+        cd.has_bias = d->bias;
+        oclnn__ref_conv3d(&cd, in0, param(g, ni->name, "weight"), d->bias ? param(g, ni->name, "bias") : NULL, NULL,
+                          dst);
+    } else {
+        oclnn_pool3d_desc pd = OCLNN_POOL3D_DESC_INIT;
+        pd.input = i5;
+        if (d->op == OCLNN_NODE_GLOBAL_MAX_POOL) {
+            pd.kind = OCLNN_POOL_GLOBAL_MAX;
+        } else if (d->op == OCLNN_NODE_ADAPTIVE_AVG_POOL3D) {
+            pd.kind = OCLNN_POOL_AVG;
+            pd.adaptive = true;
+            pd.output_size[0] = d->out_d;
+            pd.output_size[1] = d->out_h;
+            pd.output_size[2] = d->out_w;
+        } else {
+            pd.kind = d->op == OCLNN_NODE_MAX_POOL3D ? OCLNN_POOL_MAX : OCLNN_POOL_AVG;
+            for (int a = 0; a < 3; a++) pd.kernel[a] = k[a], pd.stride[a] = s[a], pd.pad[a] = p[a];
+            pd.count_include_pad = d->count_include_pad;
+        }
+        oclnn__ref_pool3d(&pd, in0, dst);
+    }
+    return (uint32_t)osz[0];
+}
+
 static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shape *shapes, int i, float **out,
                      const float *in0, const float *in1) {
     const oclnn_node_desc *d = &ni->desc;
     oclnn_shape in = ni->input_count ? shapes[ni->inputs[0]] : shapes[i], o = shapes[i];
     float *dst = out[i];
     switch (d->op) {
+    case OCLNN_NODE_CONV3D: /* issue 19: ref_nd */
+    case OCLNN_NODE_MAX_POOL3D:
+    case OCLNN_NODE_AVG_POOL3D:
+    case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: break;
     case OCLNN_NODE_INPUT: break;
     case OCLNN_NODE_CONV: ref_conv(g, ni, in, in0, dst); break;
     case OCLNN_NODE_BATCHNORM:
@@ -171,8 +231,9 @@ oclnn_status oclnn__ref_net(oclnn_graph *g, oclnn_shape input, const float *src,
     oclnn_shape *shapes = malloc(n * sizeof *shapes);
     float **out = calloc(n, sizeof *out);
     size_t *last = calloc(n, sizeof *last);
+    uint32_t *depth = calloc(n, sizeof *depth);
     oclnn_status st = OCLNN_ERROR_OUT_OF_MEMORY;
-    if (!shapes || !out || !last) goto done;
+    if (!shapes || !out || !last || !depth) goto done;
     st = oclnn_graph_infer_shapes(g, input, shapes);
     if (st != OCLNN_OK) goto done;
     oclnn_node_info ni;
@@ -188,8 +249,21 @@ oclnn_status oclnn__ref_net(oclnn_graph *g, oclnn_shape input, const float *src,
             goto done;
         }
         if (i == 0) memcpy(out[0], src, elems(shapes[0]) * sizeof(float));
-        run_node(g, &ni, shapes, (int)i, out, ni.input_count ? out[ni.inputs[0]] : NULL,
-                 ni.input_count > 1 ? out[ni.inputs[1]] : NULL);
+        /* issue 19: the reference follows each value's depth itself (0: 4-D) */
+        uint32_t din = ni.input_count ? depth[ni.inputs[0]] : ni.desc.depth;
+        depth[i] = ni.desc.op == OCLNN_NODE_FC ? 0 : din;
+        if (ni.desc.op == OCLNN_NODE_CONV3D || ni.desc.op == OCLNN_NODE_MAX_POOL3D ||
+            ni.desc.op == OCLNN_NODE_AVG_POOL3D || ni.desc.op == OCLNN_NODE_ADAPTIVE_AVG_POOL3D ||
+            (ni.desc.op == OCLNN_NODE_GLOBAL_MAX_POOL && din)) {
+            depth[i] = din ? ref_nd(g, &ni, shapes[ni.inputs[0]], din, shapes[i], out[ni.inputs[0]], out[i]) : 0;
+            if (!depth[i]) {
+                st = OCLNN_ERROR_INVALID_ARGUMENT;
+                goto done;
+            }
+        } else {
+            run_node(g, &ni, shapes, (int)i, out, ni.input_count ? out[ni.inputs[0]] : NULL,
+                     ni.input_count > 1 ? out[ni.inputs[1]] : NULL);
+        }
         for (size_t k = 0; k < ni.input_count; k++)
             if (last[ni.inputs[k]] == i && (size_t)ni.inputs[k] != n - 1) {
                 free(out[ni.inputs[k]]);
@@ -204,5 +278,6 @@ done:
     free(out);
     free(shapes);
     free(last);
+    free(depth);
     return st;
 }

@@ -243,7 +243,9 @@ int bench_net(int argc, char **argv) {
             fprintf(stderr, "oclnn bench net: %s\n", err);
             goto done;
         }
-        if (in.ndim != 4 || in.shape[1] != model.c || !in.shape[0] || !in.shape[2] || !in.shape[3] ||
+        oclnn_node_info in0; /* issue 19: a 5-D input's depth */
+        if (!npy_fold4(&in, oclnn_graph_node(g, 0, &in0) == OCLNN_OK ? in0.desc.depth : 0) ||
+            in.ndim != 4 || in.shape[1] != model.c || !in.shape[0] || !in.shape[2] || !in.shape[3] ||
             in.shape[0] > 65535 || in.shape[2] > 65535 || in.shape[3] > 65535 || (model.n && in.shape[0] != model.n) ||
             (model.h && in.shape[2] != model.h) || (model.w && in.shape[3] != model.w)) {
             fprintf(stderr, "oclnn bench net: %s must hold an (N, %u, H, W) array the model accepts\n", a.input, model.c);

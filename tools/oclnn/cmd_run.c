@@ -23,7 +23,8 @@ static int parse(int argc, char **argv, run_args *a) {
     memset(a, 0, sizeof *a);
     bench_common_init(&a->c);
     const tool_opt opts[] = {
-        {"input", "FILE", "the input, a float32 (N, C, H, W) .npy (required)", opt_string, &a->input},
+        {"input", "FILE", "the input, a float32 (N, C, H, W) .npy, or (N, C, L) / (N, C, D, H, W) for a 1-D / 3-D model (required)",
+         opt_string, &a->input},
         {"output", "FILE", "write the output as .npy ((N, K) for a classifier)", opt_string, &a->output},
         {"device", "D", "\"cpu\", \"P:D\" or a name substring (default: OCLNN_DEVICE, then best)", opt_string,
          &a->c.device},
@@ -93,6 +94,38 @@ static void print_top5(const float *y, uint32_t n, size_t k, char (*labels)[LABE
     }
 }
 
+/* The net's input shape for the .npy: (N, C, H, W); issue 19: (N, C, L) as (N, C, 1, L) for a
+ * model whose h is 1, and (N, C, D, H, W) as (N, C, D * H, W) for a model whose input is 5-D
+ * (depth D, the input node's). False, with a message, when it does not fit the model. */
+static bool input_shape(const oclnn_graph *g, oclnn_shape model, const npy_array *in, const char *path,
+                        oclnn_shape *shape) {
+    oclnn_node_info info;
+    uint32_t depth = oclnn_graph_node(g, 0, &info) == OCLNN_OK ? info.desc.depth : 0;
+    int rank = depth ? 5 : model.h == 1 ? (in->ndim == 3 ? 3 : 4) : 4;
+    uint64_t s[5] = {0}, want[5] = {model.n, model.c, model.h, model.w, 0};
+    if (rank == 3) want[2] = model.w;
+    if (rank == 5) want[2] = depth, want[3] = model.h / depth, want[4] = model.w;
+    bool fits = in->ndim == rank;
+    for (int i = 0; i < rank && fits; i++) {
+        s[i] = in->shape[i];
+        fits = s[i] >= 1 && s[i] <= 65535 && (i == 0 || !want[i] || s[i] == want[i]); /* any batch (issue 16) */
+    }
+    if (fits && rank == 3) *shape = (oclnn_shape){(uint32_t)s[0], (uint32_t)s[1], 1, (uint32_t)s[2]};
+    if (fits && rank == 4) *shape = (oclnn_shape){(uint32_t)s[0], (uint32_t)s[1], (uint32_t)s[2], (uint32_t)s[3]};
+    if (fits && rank == 5) *shape = (oclnn_shape){(uint32_t)s[0], (uint32_t)s[1], (uint32_t)(s[2] * s[3]), (uint32_t)s[4]};
+    if (!fits) { /* the model's fixed sizes as numbers, the free ones as letters */
+        static const char *const letters[3][5] = {{"N", "C", "L"}, {"N", "C", "H", "W"}, {"N", "C", "D", "H", "W"}};
+        char dims[96] = "", one[24];
+        for (int i = 0; i < rank; i++) {
+            if (i && want[i]) snprintf(one, sizeof one, "%s%llu", i ? ", " : "", (unsigned long long)want[i]);
+            else snprintf(one, sizeof one, "%s%s", i ? ", " : "", letters[rank - 3][i]);
+            strncat(dims, one, sizeof dims - strlen(dims) - 1);
+        }
+        fprintf(stderr, "oclnn run: %s must hold a (%s) array for this model\n", path, dims);
+    }
+    return fits;
+}
+
 int cmd_run(int argc, char **argv) {
     run_args a;
     int rc = parse(argc, argv, &a);
@@ -115,18 +148,9 @@ int cmd_run(int argc, char **argv) {
         fprintf(stderr, "oclnn run: %s\n", err);
         goto done;
     }
-    const uint64_t want[4] = {model.n, model.c, model.h, model.w};
-    bool fits = in.ndim == 4;
-    /* the batch always fits: a model that fixes it is compiled at its own and reshaped (issue 16) */
-    for (int i = 0; i < 4 && fits; i++)
-        fits = in.shape[i] >= 1 && in.shape[i] <= 65535 && (i == 0 || !want[i] || in.shape[i] == want[i]);
-    if (!fits) {
-        fprintf(stderr, "oclnn run: %s must hold a (N, %u, %s, %s) array for this model\n", a.input, model.c,
-                model.h ? "H (fixed)" : "H", model.w ? "W (fixed)" : "W");
-        goto done;
-    }
-    oclnn_shape shape = {(uint32_t)in.shape[0], (uint32_t)in.shape[1], (uint32_t)in.shape[2], (uint32_t)in.shape[3]};
-    oclnn_shape first = shape;
+    oclnn_shape shape;
+    if (!input_shape(g, model, &in, a.input, &shape)) goto done;
+    oclnn_shape first = shape; /* a model that fixes its batch is compiled at it and reshaped (issue 16) */
     if (model.n) first.n = model.n;
     if (a.labels && !(labels = read_labels(a.labels, &n_labels))) goto done;
     if (!(ctx = bench_context(&a.c))) goto done;

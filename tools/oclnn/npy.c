@@ -204,3 +204,17 @@ bool npy_write(const char *path, const float *data, int ndim, const uint64_t *sh
     if (!ok) snprintf(err, err_size, "cannot write %s", path);
     return ok;
 }
+
+bool npy_fold4(npy_array *a, uint32_t depth) {
+    if (depth) {
+        if (a->ndim != 5 || a->shape[2] != depth || a->shape[3] > UINT32_MAX / depth) return false;
+        a->shape[2] *= a->shape[3];
+        a->shape[3] = a->shape[4];
+        a->ndim = 4;
+    } else if (a->ndim == 3) {
+        a->shape[3] = a->shape[2];
+        a->shape[2] = 1;
+        a->ndim = 4;
+    }
+    return true;
+}

@@ -26,4 +26,9 @@ bool npy_parse(unsigned char *file, size_t size, const char *path, npy_array *ou
 /* Writes count = prod(shape) floats; false (message in err) on failure. */
 bool npy_write(const char *path, const float *data, int ndim, const uint64_t *shape, char *err, size_t err_size);
 
+/* issue 19: views a (N, C, L) array as (N, C, 1, L) and, when depth > 0, an (N, C, depth, H, W)
+ * array as (N, C, depth * H, W): the 4-D input of a 1-D or 3-D network. False when the array is 5-D
+ * of another depth (or depth is set and it is not 5-D). */
+bool npy_fold4(npy_array *a, uint32_t depth);
+
 #endif
