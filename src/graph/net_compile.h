@@ -26,6 +26,11 @@ typedef struct oclnn__compiler {
 oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s);
 /* issue 19 (net_steps_nd.c): the step of a 3-D node, or of GLOBAL_MAX_POOL on a 5-D value. */
 oclnn_status oclnn__net_make_step_nd(oclnn__compiler *c, int i, oclnn__step *s);
+/* net_steps.c: a convolution node's parameters with its fused batch norm, residual and ReLU
+ * applied to *w, *b and the step (the caller frees *w and *b, also on failure). */
+struct oclnn__conv_fused;
+oclnn_status oclnn__net_conv_params(oclnn__compiler *c, int i, const struct oclnn__conv_fused *fu, oclnn__step *s,
+                                    float **w, float **b);
 
 /* Plans the intermediate buffers of net->values (shapes, lifetimes and views set) and creates
  * every value's tensor, filling net->buffers and net->mem's activations and io (net.c). */

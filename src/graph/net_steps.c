@@ -26,60 +26,65 @@ static const float *param(const oclnn__node *n, const char *suffix) {
     return p ? p->data : NULL;
 }
 
+/* A convolution node's weights and bias (zeros without one) copied into *w and *b, with what the
+ * step absorbs (fu) applied: the batch norm folded in, the absorbed nodes mapped to node i, the
+ * residual's source, the label's suffixes and the step's position. 2-D and 3-D convolutions share
+ * it (net_steps_nd.c). The caller frees *w and *b, also on failure. */
+oclnn_status oclnn__net_conv_params(oclnn__compiler *c, int i, const oclnn__conv_fused *fu, oclnn__step *s, float **w,
+                                    float **b) {
+    const oclnn_allocator *al = c->net->ctx->allocator;
+    const oclnn__node *n = &c->g->nodes[i];
+    const oclnn__param *wp = oclnn__node_param(n, "weight");
+    uint32_t k = n->desc.channels;
+    *w = oclnn__alloc(al, wp->count * sizeof **w);
+    *b = oclnn__calloc(al, k, sizeof **b);
+    if (!*w || !*b) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the weights");
+    memcpy(*w, wp->data, wp->count * sizeof **w);
+    if (n->desc.bias) memcpy(*b, param(n, "bias"), k * sizeof **b);
+    if (fu->bn >= 0) {
+        const oclnn__node *bn = &c->g->nodes[fu->bn];
+        oclnn__error_context("node \"%s\": ", bn->name);
+        oclnn_status st = oclnn_batchnorm_fold(k, wp->count / k, param(bn, "weight"), param(bn, "bias"),
+                                               param(bn, "running_mean"), param(bn, "running_var"),
+                                               bn->desc.eps, *w, *b);
+        oclnn__error_context("node \"%s\": ", n->name);
+        if (st != OCLNN_OK) return st;
+        c->net->rep[fu->bn] = i;
+        strcat(s->label, "+bn");
+    }
+    if (fu->add >= 0) {
+        const oclnn__node *add = &c->g->nodes[fu->add];
+        int before = fu->bn >= 0 ? fu->bn : i;
+        s->src[1] = add->inputs[0] == before ? add->inputs[1] : add->inputs[0];
+        c->net->rep[fu->add] = i;
+        strcat(s->label, "+add");
+    }
+    if (fu->relu >= 0) {
+        c->net->rep[fu->relu] = i;
+        strcat(s->label, "+relu");
+    }
+    s->position = fu->last;
+    return OCLNN_OK;
+}
+
 static oclnn_status make_conv(oclnn__compiler *c, int i, oclnn__step *s) {
     const oclnn_allocator *al = c->net->ctx->allocator;
     const oclnn__node *n = &c->g->nodes[i];
-    const oclnn_node_desc *d = &n->desc;
     const oclnn__param *wp = oclnn__node_param(n, "weight");
-    uint32_t k = d->channels;
-    size_t per = wp->count / k;
-    float *w = oclnn__alloc(al, wp->count * sizeof *w), *b = oclnn__calloc(al, k, sizeof *b);
-    if (!w || !b) {
-        oclnn__free(al, w);
-        oclnn__free(al, b);
-        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the weights");
-    }
-    memcpy(w, wp->data, wp->count * sizeof *w);
-    if (d->bias) memcpy(b, param(n, "bias"), k * sizeof *b);
+    uint32_t k = n->desc.channels;
     oclnn__conv_fused fu;
     oclnn__fuse_conv(&c->fuse, i, &fu);
     oclnn_conv2d_desc cd = oclnn__node_conv_desc(n, c->shapes[n->inputs[0]], &fu);
-    bool has_bias = cd.has_bias;
     strcpy(s->label, "conv");
-    if (fu.bn >= 0) {
-        const oclnn__node *bn = &c->g->nodes[fu.bn];
-        oclnn__error_context("node \"%s\": ", bn->name);
-        oclnn_status st = oclnn_batchnorm_fold(k, per, param(bn, "weight"), param(bn, "bias"),
-                                               param(bn, "running_mean"), param(bn, "running_var"),
-                                               bn->desc.eps, w, b);
-        oclnn__error_context("node \"%s\": ", n->name);
-        if (st != OCLNN_OK) {
-            oclnn__free(al, w);
-            oclnn__free(al, b);
-            return st;
-        }
-        c->net->rep[fu.bn] = i;
-        strcat(s->label, "+bn");
-    }
-    if (fu.add >= 0) {
-        const oclnn__node *add = &c->g->nodes[fu.add];
-        int before = fu.bn >= 0 ? fu.bn : i;
-        s->src[1] = add->inputs[0] == before ? add->inputs[1] : add->inputs[0];
-        c->net->rep[fu.add] = i;
-        strcat(s->label, "+add");
-    }
-    if (fu.relu >= 0) {
-        c->net->rep[fu.relu] = i;
-        strcat(s->label, "+relu");
-    }
-    s->position = fu.last;
-    oclnn_status st = oclnn_conv2d_create(c->net->ctx, &cd, w, has_bias ? b : NULL, &s->op);
+    float *w = NULL, *b = NULL;
+    oclnn_status st = oclnn__net_conv_params(c, i, &fu, s, &w, &b);
+    if (st == OCLNN_OK) st = oclnn_conv2d_create(c->net->ctx, &cd, w, cd.has_bias ? b : NULL, &s->op);
     oclnn__free(al, w);
     oclnn__free(al, b);
     if (st != OCLNN_OK) return st;
-    c->weight_floats += wp->count + (has_bias ? k : 0);
+    c->weight_floats += wp->count + (cd.has_bias ? k : 0);
     oclnn_shape o = c->shapes[i];
-    s->flops = 2.0 * o.n * o.c * o.h * o.w * (double)per;
+    s->flops = 2.0 * o.n * o.c * o.h * o.w * (double)(wp->count / k);
     return OCLNN_OK;
 }
 

@@ -13,63 +13,28 @@
 #include "graph/net.h"
 #include "graph/net_compile.h"
 
-static const float *param(const oclnn__node *n, const char *suffix) {
-    const oclnn__param *p = oclnn__node_param(n, suffix);
-    return p ? p->data : NULL;
-}
-
 static oclnn_status make_conv3d(oclnn__compiler *c, int i, oclnn__step *s, oclnn_shape3d in) {
     const oclnn_allocator *al = c->net->ctx->allocator;
     const oclnn__node *n = &c->g->nodes[i];
-    const oclnn_node_desc *d = &n->desc;
     const oclnn__param *wp = oclnn__node_param(n, "weight");
-    uint32_t k = d->channels;
-    size_t per = wp->count / k;
-    float *w = oclnn__alloc(al, wp->count * sizeof *w), *b = oclnn__calloc(al, k, sizeof *b);
-    if (!w || !b) {
-        oclnn__free(al, w);
-        oclnn__free(al, b);
-        return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot copy the weights");
-    }
-    memcpy(w, wp->data, wp->count * sizeof *w);
-    if (d->bias) memcpy(b, param(n, "bias"), k * sizeof *b);
+    uint32_t k = n->desc.channels;
     oclnn__conv_fused fu;
     oclnn__fuse_conv(&c->fuse, i, &fu);
     oclnn_conv3d_desc cd = oclnn__node_conv3d_desc(n, in);
-    cd.has_bias = d->bias || fu.bn >= 0;
+    cd.has_bias = n->desc.bias || fu.bn >= 0;
     cd.fuse_residual = fu.add >= 0;
     if (fu.relu >= 0) cd.activation = OCLNN_ACTIVATION_RELU;
     s->kind = OCLNN__STEP_CONV3D;
     strcpy(s->label, "conv3d");
-    oclnn_status st = OCLNN_OK;
-    if (fu.bn >= 0) {
-        const oclnn__node *bn = &c->g->nodes[fu.bn];
-        oclnn__error_context("node \"%s\": ", bn->name);
-        st = oclnn_batchnorm_fold(k, per, param(bn, "weight"), param(bn, "bias"), param(bn, "running_mean"),
-                                  param(bn, "running_var"), bn->desc.eps, w, b);
-        oclnn__error_context("node \"%s\": ", n->name);
-        c->net->rep[fu.bn] = i;
-        strcat(s->label, "+bn");
-    }
-    if (fu.add >= 0) {
-        const oclnn__node *add = &c->g->nodes[fu.add];
-        int before = fu.bn >= 0 ? fu.bn : i;
-        s->src[1] = add->inputs[0] == before ? add->inputs[1] : add->inputs[0];
-        c->net->rep[fu.add] = i;
-        strcat(s->label, "+add");
-    }
-    if (fu.relu >= 0) {
-        c->net->rep[fu.relu] = i;
-        strcat(s->label, "+relu");
-    }
-    s->position = fu.last;
+    float *w = NULL, *b = NULL;
+    oclnn_status st = oclnn__net_conv_params(c, i, &fu, s, &w, &b);
     if (st == OCLNN_OK) st = oclnn_conv3d_create(c->net->ctx, &cd, w, cd.has_bias ? b : NULL, &s->op);
     oclnn__free(al, w);
     oclnn__free(al, b);
     if (st != OCLNN_OK) return st;
     c->weight_floats += wp->count + (cd.has_bias ? k : 0);
     oclnn_shape o = c->shapes[i];
-    s->flops = 2.0 * o.n * o.c * o.h * o.w * (double)per; /* h holds d * h: every output point */
+    s->flops = 2.0 * o.n * o.c * o.h * o.w * (double)(wp->count / k); /* h holds d * h: every output point */
     return OCLNN_OK;
 }
 
