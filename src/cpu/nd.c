@@ -11,15 +11,17 @@
  *     straight into the GEMM's packed B panels (cpu/gemm.h), the group's weights are A read in
  *     place (K x Cg*T*R*S, row-major), and the tile of C (kg x TILE) gets its epilogue (bias,
  *     residual, ReLU) while in cache. Threads over tiles, each with its own buffers, so memory
- *     stays at threads * (P + kg) * TILE floats however large the clip. */
+ *     stays at threads * (P + kg) * TILE floats however large the clip.
+ * Every loop runs on the backend's thread pool (cpu/pool.h), like the 2-D ops. */
 #include <math.h>
-#include <omp.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "backend/nd.h"
 #include "core/status.h"
 #include "cpu/cpu.h"
 #include "cpu/gemm.h"
+#include "cpu/pool.h"
 
 #define TILE 256 /* output pixels per im2col tile (a multiple of every microkernel's NR) */
 
@@ -44,18 +46,27 @@ static inline float finish(float v, const float *bias, size_t k, const float *re
     return relu && !(v >= 0.0f) && !isnan(v) ? 0.0f : v;
 }
 
-static void conv3d_direct(const oclnn__conv3d_problem *pb, const float *w, const float *bias,
-                          const oclnn_tensor *src, oclnn_tensor *dst,
-                          const oclnn_tensor *residual) {
-    const float *x = oclnn__cpu_cdata(src);
-    float *y = oclnn__cpu_data(dst);
-    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
-    const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : NULL;
+/* What a loop over 3-D convolution jobs reads. */
+typedef struct conv3d_job {
+    const oclnn__conv3d_problem *pb;
+    const oclnn__gemm_kernel *gk;
+    const float *w, *bias, *x, *res;
+    float *y, *scratch; /* im2col: per worker, bsize + csize floats */
+    const size_t *ss, *ds, *rs;
+    size_t bsize, csize;
+} conv3d_job;
+
+/* Jobs [begin, end) of (n, k, od). */
+static void direct_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const conv3d_job *jb = arg;
+    const oclnn__conv3d_problem *pb = jb->pb;
+    const float *x = jb->x, *w = jb->w, *bias = jb->bias, *res = jb->res;
+    float *y = jb->y;
+    const size_t *ss = jb->ss, *ds = jb->ds, *rs = jb->rs;
     const size_t taps = (size_t)pb->kt * pb->kr * pb->ks, per_k = (size_t)pb->cg * taps;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
-    const long jobs = (long)pb->n * pb->k * pb->od;
-#pragma omp parallel for schedule(dynamic)
-    for (long job = 0; job < jobs; job++) {
+    for (size_t job = begin; job < end; job++) {
         size_t oz = (size_t)job % pb->od, k = (size_t)job / pb->od % pb->k,
                n = (size_t)job / pb->od / pb->k;
         size_t g = k / pb->kg;
@@ -93,6 +104,16 @@ static void conv3d_direct(const oclnn__conv3d_problem *pb, const float *w, const
     }
 }
 
+static void conv3d_direct(const oclnn__conv3d_problem *pb, const float *w, const float *bias,
+                          const oclnn_tensor *src, oclnn_tensor *dst,
+                          const oclnn_tensor *residual) {
+    conv3d_job jb = {.pb = pb, .w = w, .bias = bias, .x = oclnn__cpu_cdata(src), .y = oclnn__cpu_data(dst),
+                     .res = residual ? oclnn__cpu_cdata(residual) : NULL, .ss = src->stride, .ds = dst->stride,
+                     .rs = residual ? residual->stride : NULL};
+    size_t jobs = (size_t)pb->n * pb->k * pb->od;
+    oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 4, 1), direct_task, &jb);
+}
+
 /* im2col-3d of output pixels [j0, j0 + cols) of image n, group g into the packed panels b. */
 static void pack_tile(const oclnn__gemm_kernel *gk, const oclnn__conv3d_problem *pb, const float *x,
                       const size_t *ss, size_t n, size_t g, size_t j0, size_t cols, float *b) {
@@ -126,52 +147,49 @@ static void pack_tile(const oclnn__gemm_kernel *gk, const oclnn__conv3d_problem 
     }
 }
 
+/* Jobs [begin, end) of (n, group, tile), in this worker's buffers. */
+static void im2col_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    const conv3d_job *jb = arg;
+    const oclnn__conv3d_problem *pb = jb->pb;
+    const size_t P = (size_t)pb->cg * pb->kt * pb->kr * pb->ks;
+    const size_t npix = (size_t)pb->od * pb->oh * pb->ow, hw = (size_t)pb->oh * pb->ow;
+    const size_t ntiles = (npix + TILE - 1) / TILE;
+    const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
+    float *b = jb->scratch + (size_t)worker * (jb->bsize + jb->csize), *c = b + jb->bsize;
+    for (size_t job = begin; job < end; job++) {
+        size_t ti = job % ntiles, g = job / ntiles % pb->groups, n = job / ntiles / pb->groups;
+        size_t j0 = ti * TILE, cols = npix - j0 < TILE ? npix - j0 : TILE;
+        pack_tile(jb->gk, pb, jb->x, jb->ss, n, g, j0, cols, b);
+        oclnn__cpu_gemm_packed(jb->gk, pb->kg, 0, cols, P, cols, jb->w + g * pb->kg * P, P, b, c, cols);
+        for (size_t kk = 0; kk < pb->kg; kk++) {
+            size_t k = g * pb->kg + kk;
+            for (size_t j = 0; j < cols; j++) {
+                size_t pix = j0 + j, oz = pix / hw, oy = pix / pb->ow % pb->oh, ox = pix % pb->ow;
+                size_t roff = jb->res ? at5(jb->rs, pb->oh, n, k, oz, oy, ox) : 0;
+                jb->y[at5(jb->ds, pb->oh, n, k, oz, oy, ox)] =
+                    finish(c[kk * cols + j], jb->bias, k, jb->res, roff, relu);
+            }
+        }
+    }
+}
+
 static oclnn_status conv3d_im2col(const oclnn__conv3d_problem *pb, const float *w,
                                   const float *bias, const oclnn_tensor *src, oclnn_tensor *dst,
                                   const oclnn_tensor *residual) {
     const oclnn__gemm_kernel *gk = oclnn__cpu_gemm_kernel();
-    const float *x = oclnn__cpu_cdata(src);
-    float *y = oclnn__cpu_data(dst);
-    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
-    const size_t *ss = src->stride, *ds = dst->stride, *rs = residual ? residual->stride : NULL;
     const size_t P = (size_t)pb->cg * pb->kt * pb->kr * pb->ks;
-    const size_t npix = (size_t)pb->od * pb->oh * pb->ow, hw = (size_t)pb->oh * pb->ow;
-    const size_t ntiles = (npix + TILE - 1) / TILE;
-    const long jobs = (long)(pb->n * pb->groups * ntiles);
-    const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
-    const size_t bsize = oclnn__cpu_gemm_packed_size(gk, P, TILE), csize = (size_t)pb->kg * TILE;
-    int failed = 0;
-#pragma omp parallel
-    {
-        float *b = malloc(bsize * sizeof *b), *c = malloc(csize * sizeof *c);
-        if (!b || !c) {
-#pragma omp atomic write
-            failed = 1;
-        }
-#pragma omp for schedule(dynamic)
-        for (long job = 0; job < jobs; job++) {
-            if (!b || !c) continue;
-            size_t ti = (size_t)job % ntiles, g = (size_t)job / ntiles % pb->groups,
-                   n = (size_t)job / ntiles / pb->groups;
-            size_t j0 = ti * TILE, cols = npix - j0 < TILE ? npix - j0 : TILE;
-            pack_tile(gk, pb, x, ss, n, g, j0, cols, b);
-            oclnn__cpu_gemm_packed(gk, pb->kg, 0, cols, P, cols, w + g * pb->kg * P, P, b, c, cols);
-            for (size_t kk = 0; kk < pb->kg; kk++) {
-                size_t k = g * pb->kg + kk;
-                for (size_t j = 0; j < cols; j++) {
-                    size_t pix = j0 + j, oz = pix / hw, oy = pix / pb->ow % pb->oh,
-                           ox = pix % pb->ow;
-                    size_t roff = res ? at5(rs, pb->oh, n, k, oz, oy, ox) : 0;
-                    y[at5(ds, pb->oh, n, k, oz, oy, ox)] =
-                        finish(c[kk * cols + j], bias, k, res, roff, relu);
-                }
-            }
-        }
-        free(b);
-        free(c);
-    }
-    if (failed)
+    const size_t npix = (size_t)pb->od * pb->oh * pb->ow, ntiles = (npix + TILE - 1) / TILE;
+    const size_t jobs = (size_t)pb->n * pb->groups * ntiles;
+    conv3d_job jb = {.pb = pb, .gk = gk, .w = w, .bias = bias, .x = oclnn__cpu_cdata(src),
+                     .y = oclnn__cpu_data(dst), .res = residual ? oclnn__cpu_cdata(residual) : NULL,
+                     .ss = src->stride, .ds = dst->stride, .rs = residual ? residual->stride : NULL,
+                     .bsize = oclnn__cpu_gemm_packed_size(gk, P, TILE), .csize = (size_t)pb->kg * TILE};
+    const size_t team = (size_t)oclnn__cpu_threads(), per = jb.bsize + jb.csize; /* a worker's index < team */
+    jb.scratch = per <= SIZE_MAX / sizeof(float) / team ? malloc(team * per * sizeof *jb.scratch) : NULL;
+    if (!jb.scratch)
         return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the im2col-3d tile buffers");
+    oclnn__cpu_parallel_for(jobs, 1, im2col_task, &jb);
+    free(jb.scratch);
     return OCLNN_OK;
 }
 
@@ -209,15 +227,22 @@ static void cpu_conv3d_destroy(oclnn_context *ctx, void *state) { (void)ctx, (vo
 
 /* Max: the first maximum, NaN propagating; average: divided by the window clipped to input +
  * padding (include_pad) or to the input, or PyTorch's adaptive windows. */
-static oclnn_status cpu_pool3d(const oclnn__pool3d_problem *pb, const oclnn_tensor *src,
-                               oclnn_tensor *dst) {
-    const float *x = oclnn__cpu_cdata(src);
-    float *y = oclnn__cpu_data(dst);
-    const size_t *ss = src->stride, *ds = dst->stride;
-    int team = oclnn__cpu_team_begin(dst->ctx);
-    const long planes = (long)pb->n * pb->c;
-#pragma omp parallel for schedule(dynamic)
-    for (long pl = 0; pl < planes; pl++) {
+typedef struct pool3d_job {
+    const oclnn__pool3d_problem *pb;
+    const float *x;
+    float *y;
+    const size_t *ss, *ds;
+} pool3d_job;
+
+/* Planes [begin, end) of (n, c). */
+static void pool3d_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    (void)worker;
+    const pool3d_job *jb = arg;
+    const oclnn__pool3d_problem *pb = jb->pb;
+    const float *x = jb->x;
+    float *y = jb->y;
+    const size_t *ss = jb->ss, *ds = jb->ds;
+    for (size_t pl = begin; pl < end; pl++) {
         size_t n = (size_t)pl / pb->c, c = (size_t)pl % pb->c;
         const long in[3] = {pb->d, pb->h, pb->w};
         for (size_t oz = 0; oz < pb->od; oz++)
@@ -256,6 +281,14 @@ static oclnn_status cpu_pool3d(const oclnn__pool3d_problem *pb, const oclnn_tens
                         pb->is_max ? (nan ? NAN : best) : (float)(sum / div);
                 }
     }
+}
+
+static oclnn_status cpu_pool3d(const oclnn__pool3d_problem *pb, const oclnn_tensor *src,
+                               oclnn_tensor *dst) {
+    pool3d_job jb = {pb, oclnn__cpu_cdata(src), oclnn__cpu_data(dst), src->stride, dst->stride};
+    int team = oclnn__cpu_team_begin(dst->ctx);
+    size_t planes = (size_t)pb->n * pb->c;
+    oclnn__cpu_parallel_for(planes, oclnn__cpu_grain(planes, 4, 1), pool3d_task, &jb);
     oclnn__cpu_team_end(team);
     return OCLNN_OK;
 }
