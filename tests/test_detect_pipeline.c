@@ -178,7 +178,7 @@ static void test_rpn_golden(void **state) {
  * (N, 12, H, W) deltas in [-1, 1) with every 7th dw beyond the log(1000/16) clamp. Runs
  * oclnn_rpn_proposals and checks every image against the double reference: the same count, the
  * boxes (hence the order) within BOX_ATOL/RTOL, scores within SCORE_ATOL/RTOL, and the slots
- * past the count untouched. */
+ * past the count untouched; seed 11 then puts a NaN into a logit, which must be named. */
 typedef struct rpn_case {
     uint32_t n, levels, maps[4][2], padded_h, padded_w, pre, post;
     oclnn_image_size sizes[3];
@@ -235,6 +235,15 @@ static void check_rpn_case(oclnn_context *ctx, const test_cfg *cfg, const rpn_ca
             assert_true(scores[i * rc->post + j] == -7.0f);
             assert_true(boxes[(i * rc->post + j) * 4 + 3] == -7.0f);
         }
+    }
+    if (rc->seed == 11) { /* a NaN logit (level 1 is 5x7): image 2, y 2, x 3, anchor 1 */
+        ho[1][2 * 105 + 1 * 35 + 2 * 7 + 3] = NAN;
+        assert_ok(oclnn_tensor_write(obj[1], ho[1], OCLNN_LAYOUT_NCHW));
+        assert_status(oclnn_rpn_proposals(ctx, &d, (const oclnn_tensor *const *)obj,
+                                          (const oclnn_tensor *const *)del, rc->sizes,
+                                          rc->padded_h, rc->padded_w, boxes, scores, counts),
+                      OCLNN_ERROR_INVALID_ARGUMENT);
+        assert_error_mentions("objectness[1] of image 2 is NaN at anchor 52");
     }
     for (uint32_t l = 0; l < rc->levels; l++) {
         oclnn_tensor_destroy(obj[l]);

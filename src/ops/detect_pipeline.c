@@ -74,16 +74,14 @@ static oclnn_status check_rpn_desc(const oclnn_rpn_desc *d) {
 }
 
 /* The feature maps: one (N, A, H, W) objectness and (N, 4A, H, W) deltas per level, on ctx, no
- * larger than the padded image, and the image sizes; *n_out is N and *max_level the most anchors
- * of a level. */
+ * larger than the padded image, and the image sizes; *n_out is N. */
 static oclnn_status check_rpn_levels(oclnn_context *ctx, const oclnn_rpn_desc *desc,
                                      const oclnn_tensor *const *objectness,
                                      const oclnn_tensor *const *deltas,
                                      const oclnn_image_size *image_sizes, uint32_t padded_h,
-                                     uint32_t padded_w, uint32_t *n_out, size_t *max_level_out) {
+                                     uint32_t padded_w, uint32_t *n_out) {
     const uint32_t L = desc->num_levels, A = desc->num_sizes * desc->num_ratios;
     uint32_t N = 0;
-    size_t max_level = 0;
     for (uint32_t l = 0; l < L; l++) {
         char on[32], dn[32];
         snprintf(on, sizeof on, "objectness[%u]", l);
@@ -112,7 +110,6 @@ static oclnn_status check_rpn_levels(oclnn_context *ctx, const oclnn_rpn_desc *d
         if (cells > UINT32_MAX / 2)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "%s has %zu anchors (2^31 at most)",
                                on, cells);
-        max_level = cells > max_level ? cells : max_level;
     }
     for (uint32_t i = 0; i < N; i++)
         if (image_sizes[i].h == 0 || image_sizes[i].w == 0 || image_sizes[i].h > padded_h ||
@@ -121,7 +118,6 @@ static oclnn_status check_rpn_levels(oclnn_context *ctx, const oclnn_rpn_desc *d
                                "image_sizes[%u] %ux%u must be 1 to the padded size %ux%u", i,
                                image_sizes[i].h, image_sizes[i].w, padded_h, padded_w);
     *n_out = N;
-    *max_level_out = max_level;
     return OCLNN_OK;
 }
 
@@ -200,9 +196,7 @@ oclnn_status oclnn_rpn_proposals(oclnn_context *ctx, const oclnn_rpn_desc *desc,
                            : !boxes       ? "boxes"
                                           : "counts");
     uint32_t N = 0;
-    size_t max_level = 0;
-    OCLNN__TRY(check_rpn_levels(ctx, desc, objectness, deltas, image_sizes, padded_h, padded_w,
-                                &N, &max_level));
+    OCLNN__TRY(check_rpn_levels(ctx, desc, objectness, deltas, image_sizes, padded_h, padded_w, &N));
     if (!ctx->be->detect || !ctx->be->detect->rpn_proposals)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "the %s backend has no proposal generation",
                            ctx->be->name);
