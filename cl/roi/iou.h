@@ -31,13 +31,20 @@ static inline float div_rn(float a, float b) {
     return as_float(((ua ^ ub) & 0x80000000u) | ((uint)e << 23) | ((uint)m & 0x7fffffu));
 }
 
-/* IoU of box a (area area_a) and box b: areas first, then (area_a + area_b) - inter. */
-static inline float oclnn_iou(float4 a, float area_a, float4 b) {
+/* Whether the IoU of box a (area area_a) and box b exceeds thr (in [0, 1]): areas first, then
+ * (area_a + area_b) - inter, the quotient correctly rounded. The device's division (within 2.5
+ * ulp, 3e-7 for quotients up to 1) decides when it is more than 1e-6 from thr; only the rest take
+ * div_rn's integer division (disjoint boxes, the common case, never do). Same decisions as
+ * div_rn alone. */
+static inline bool oclnn_iou_above(float4 a, float area_a, float4 b, float thr) {
     float area_b = (b.z - b.x) * (b.w - b.y);
     float w = fmax(fmin(a.z, b.z) - fmax(a.x, b.x), 0.0f);
     float h = fmax(fmin(a.w, b.w) - fmax(a.y, b.y), 0.0f);
-    float inter = w * h;
-    return div_rn(inter, area_a + area_b - inter);
+    float inter = w * h, uni = area_a + area_b - inter;
+    float approx = inter / uni;
+    if (approx > thr + 1e-6f) return true;
+    if (approx < thr - 1e-6f) return false;
+    return div_rn(inter, uni) > thr;
 }
 
 #endif

@@ -23,7 +23,7 @@ kernel void oclnn_nms_mask(global const float4 *boxes, global const int *classes
     ulong bits = 0;
     for (uint k = start; k < end; k++) {
         if (use_classes && classes[k] != ca) continue;
-        if (oclnn_iou(a, area_a, boxes[k]) > thr) bits |= 1ul << (k - j * 64);
+        if (oclnn_iou_above(a, area_a, boxes[k], thr)) bits |= 1ul << (k - j * 64);
     }
     mask[(size_t)r * col_blocks + j] = bits;
 }

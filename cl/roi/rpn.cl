@@ -78,7 +78,7 @@ kernel void oclnn_rpn_nms_mask(global const float4 *cbox, global const uchar *cv
     uint end = min(j * 64 + 64, k);
     ulong bits = 0;
     for (uint q = max(j * 64, r + 1); q < end; q++)
-        if (oclnn_iou(a, area_a, box[q]) > thr) bits |= 1ul << (q - j * 64);
+        if (oclnn_iou_above(a, area_a, box[q], thr)) bits |= 1ul << (q - j * 64);
     mask[SEG(s, SEG_MASK) + r * cb + j] = bits;
 }
 
