@@ -2,8 +2,8 @@
 /* Proposal generation after the top-k (roi/topk.cl): decoding, clipping and filters
  * (oclnn_rpn_decode), NMS per (image, level) segment (oclnn_rpn_nms_mask: the IoU bitmask in
  * parallel; oclnn_rpn_nms_sweep: the greedy sweep in one work-group per segment), and the best
- * post_nms_top_n of all levels per image (the survivors' keys sorted by oclnn_topk_sort, then
- * oclnn_rpn_output). src/opencl/rpn.c drives them; only the proposals are read back.
+ * post_nms_top_n of all levels per image (each segment's survivors sorted by oclnn_topk_sort,
+ * then merged by rank in oclnn_rpn_output). src/opencl/rpn.c drives them; only the proposals are read back.
  *
  * Arithmetic: torchvision's BoxCoder.decode_single and clip_boxes_to_image in float without
  * contraction (as the C backend, src/cpu/rpn.c); exp is OpenCL's (within 3 ulp of the host's).
@@ -83,47 +83,69 @@ kernel void oclnn_rpn_nms_mask(global const float4 *cbox, global const uchar *cv
 }
 
 /* global (NMS_WG, S), local (NMS_WG, 1): greedy NMS of segment s in rank order over its valid
- * candidates, at most `post` kept; each survivor's merge key (orderable(score) << 32 | ~position
- * in its image's candidates: level, then rank) is appended to its image's merge list. */
+ * candidates, at most `post` kept. The survivors' merge keys (orderable(score) << 32 | ~position
+ * in the image's candidates: level, then rank) replace the segment's sorted keys (no longer
+ * needed after decoding), their number in count[s]. */
 kernel void oclnn_rpn_nms_sweep(global const uchar *cvalid, global const float *cscore,
                                 global const uint *seg, uint S, uint L, uint cap, uint post,
-                                global const ulong *mask, global const uint *mtab,
-                                global uint *mcount, global ulong *merge) {
+                                global const ulong *mask, global ulong *sorted,
+                                global uint *count) {
     local ulong removed[NMS_WORDS];
     uint t = get_local_id(0), s = get_group_id(1);
     if (s >= S) return; /* whole groups */
     uint k = SEG(s, SEG_K), cb = SEG(s, SEG_CB), cand = SEG(s, SEG_CAND), img = s / L;
     global const ulong *m = mask + SEG(s, SEG_MASK);
+    global ulong *out = sorted + SEG(s, SEG_SORT);
     for (uint w = t; w < cb; w += NMS_WG) removed[w] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
     uint kept = 0;
     for (uint i = 0; i < k && kept < post; i++) {
         /* Every item reads the same flags: the branch is uniform. */
         if (!cvalid[cand + i] || (removed[i / 64] >> (i % 64)) & 1ul) continue;
-        kept++;
         barrier(CLK_LOCAL_MEM_FENCE); /* all have read removed[] before it changes */
-        if (t == 0) {
-            uint slot = atomic_inc(&mcount[img]);
-            merge[mtab[2 * img] + slot] =
-                ((ulong)(as_uint(cscore[cand + i]) | 0x80000000u) << 32) |
-                (ulong)(~(cand - img * cap + i));
-        }
+        if (t == 0)
+            out[kept] = ((ulong)(as_uint(cscore[cand + i]) | 0x80000000u) << 32) |
+                        (ulong)(~(cand - img * cap + i));
+        kept++;
         for (uint w = i / 64 + t; w < cb; w += NMS_WG) removed[w] |= m[i * cb + w];
         barrier(CLK_LOCAL_MEM_FENCE);
     }
+    if (t == 0) count[s] = kept;
 }
 
-/* global (post, N): image img's j-th proposal from its sorted merge list; counts. */
-kernel void oclnn_rpn_output(global const ulong *merge, global const uint *mtab,
-                             global const uint *mcount, uint N, uint cap, uint post,
+/* Keys of d[0, n) (descending, distinct) greater than key. */
+static inline uint above(global const ulong *d, uint n, ulong key) {
+    uint lo = 0, hi = n;
+    while (lo < hi) {
+        uint mid = (lo + hi) / 2;
+        if (d[mid] > key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* global (most survivors of a segment, S): survivor j of segment s (its list sorted by
+ * oclnn_topk_sort) ranks j + the survivors of the image's other levels with greater keys (binary
+ * searches: the levels' lists merged without a sort of the whole); written when within post. */
+kernel void oclnn_rpn_output(global const ulong *sorted, global const uint *seg,
+                             global const uint *count, uint S, uint L, uint cap, uint post,
                              global const float4 *cbox, global const float *cscore,
                              global float4 *obox, global float *oscore, global uint *ocount) {
-    uint j = get_global_id(0), img = get_global_id(1);
-    if (img >= N || j >= post) return;
-    uint m = min(mcount[img], post);
-    if (j == 0) ocount[img] = m;
-    if (j >= m) return;
-    uint c = img * cap + ~(uint)merge[mtab[2 * img] + j];
-    obox[(size_t)img * post + j] = cbox[c];
-    oscore[(size_t)img * post + j] = cscore[c];
+    uint j = get_global_id(0), s = get_global_id(1);
+    if (s >= S) return;
+    uint img = s / L, first = img * L;
+    if (j == 0 && s == first) {
+        uint total = 0;
+        for (uint l = 0; l < L; l++) total += count[first + l];
+        ocount[img] = min(total, post);
+    }
+    if (j >= count[s]) return;
+    ulong key = sorted[SEG(s, SEG_SORT) + j];
+    uint rank = j;
+    for (uint o = first; o < first + L && rank < post; o++)
+        if (o != s) rank += above(sorted + SEG(o, SEG_SORT), count[o], key);
+    if (rank >= post) return;
+    uint c = img * cap + ~(uint)key;
+    obox[(size_t)img * post + rank] = cbox[c];
+    oscore[(size_t)img * post + rank] = cscore[c];
 }

@@ -42,8 +42,8 @@ typedef struct oclnn__cl_state {
     cl_mem nms_buf[3];
     size_t nms_cap[3];
     /* Proposal generation's device buffers (rpn.c), kept likewise. */
-    cl_mem rpn_buf[20];
-    size_t rpn_cap[20];
+    cl_mem rpn_buf[17];
+    size_t rpn_cap[17];
 } oclnn__cl_state;
 
 /* Releases NMS's kept buffers (nms.c; the context's teardown). */

@@ -2,7 +2,7 @@
 /* Proposal generation on OpenCL, all on the device (issue 18): per (image, level) segment a radix
  * select of the pre_nms_top_n best logits and a bitonic sort of them (cl/roi/topk.cl), decoding,
  * clipping and filters, NMS per segment and the merge of the levels' survivors
- * (cl/roi/rpn.cl). About 8 + 2 L + 16 launches whatever the sizes; the maps never leave the
+ * (cl/roi/rpn.cl). 2 L + 21 launches whatever the sizes; the maps never leave the
  * device, only the counts and the proposals are read back. Device buffers stay on the context
  * between calls (oclnn__cl_state's rpn_buf). The result equals the C backend's (src/cpu/rpn.c)
  * up to exp's ulps in the boxes and scores. */
@@ -24,8 +24,11 @@ enum { SEG_KEYS, SEG_N, SEG_K, SEG_SORT, SEG_POW, SEG_CAND, SEG_MASK, SEG_CB };
 
 enum {
     B_SEG, B_KEYS, B_HIST, B_PREFIX, B_KREM, B_COUNT, B_SORTED, B_CBOX, B_CSCORE, B_CVALID, B_MASK,
-    B_MERGE, B_MTAB, B_MCOUNT, B_OBOX, B_OSCORE, B_OCOUNT, B_NAN, B_BASE, B_SIZES, B_COUNT_ALL
+    B_OBOX, B_OSCORE, B_OCOUNT, B_NAN, B_BASE, B_SIZES, B_COUNT_ALL
 };
+
+_Static_assert(B_COUNT_ALL == sizeof(((oclnn__cl_state *)0)->rpn_buf) / sizeof(cl_mem),
+               "oclnn__cl_state's rpn_buf holds one per buffer");
 
 void oclnn__cl_rpn_release(oclnn__cl_state *s) {
     for (int i = 0; i < B_COUNT_ALL; i++) {
@@ -43,20 +46,15 @@ static size_t pow2_at_least(size_t n) {
 
 /* The sizes of one call: the segment table and every buffer's bytes. */
 typedef struct rpn_plan {
-    uint32_t S, *seg, *mtab;
+    uint32_t S, *seg;
     size_t bytes[B_COUNT_ALL];
-    size_t max_n, max_k, max_cb, merge_pow;
+    size_t max_n, max_k, max_cb, max_kept;
 } rpn_plan;
 
 /* Fills the segment table; false (with a message) when the problem is beyond this path. */
 static oclnn_status plan_segments(const oclnn__rpn_problem *p, rpn_plan *pl) {
     const uint32_t N = p->num_images, L = p->num_levels;
-    size_t keys = 0, sorted = 0, mask = 0, merge = 0;
-    for (uint32_t l = 0; l < L; l++) {
-        const size_t k = p->level[l].k;
-        merge += k < p->post ? k : p->post;
-    }
-    pl->merge_pow = pow2_at_least(merge);
+    size_t keys = 0, sorted = 0, mask = 0;
     for (uint32_t i = 0; i < N; i++)
         for (uint32_t l = 0; l < L; l++) {
             const oclnn__rpn_level *lv = &p->level[l];
@@ -76,24 +74,20 @@ static oclnn_status plan_segments(const oclnn__rpn_problem *p, rpn_plan *pl) {
             pl->max_n = n > pl->max_n ? n : pl->max_n;
             pl->max_k = k > pl->max_k ? k : pl->max_k;
             pl->max_cb = cb > pl->max_cb ? cb : pl->max_cb;
+            const size_t kept = k < p->post ? k : p->post; /* survivors at most */
+            pl->max_kept = kept > pl->max_kept ? kept : pl->max_kept;
             if (keys >= UINT32_MAX || sorted >= UINT32_MAX || mask >= UINT32_MAX)
                 return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "proposals: %u images' maps exceed "
                                    "the device path's 32-bit offsets", N);
         }
-    if (pl->max_k > 64 * NMS_WORDS || (size_t)N * p->cap >= UINT32_MAX ||
-        (size_t)N * pl->merge_pow >= UINT32_MAX)
+    if (pl->max_k > 64 * NMS_WORDS || (size_t)N * p->cap >= UINT32_MAX)
         return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "proposals: %zu candidates per level (the "
                            "device path takes up to %d)", pl->max_k, 64 * NMS_WORDS);
-    for (uint32_t i = 0; i < N; i++) {
-        pl->mtab[2 * i] = (uint32_t)(i * pl->merge_pow);
-        pl->mtab[2 * i + 1] = (uint32_t)pl->merge_pow;
-    }
     const size_t S = pl->S, cand = (size_t)N * p->cap, out = (size_t)N * p->post;
     const size_t b[B_COUNT_ALL] = {
         [B_SEG] = S * SEG_FIELDS * 4, [B_KEYS] = keys * 4, [B_HIST] = S * 256 * 4,
         [B_PREFIX] = S * 8, [B_KREM] = S * 4, [B_COUNT] = S * 4, [B_SORTED] = sorted * 8,
         [B_CBOX] = cand * 16, [B_CSCORE] = cand * 4, [B_CVALID] = cand, [B_MASK] = mask * 8,
-        [B_MERGE] = N * pl->merge_pow * 8, [B_MTAB] = N * 8, [B_MCOUNT] = N * 4,
         [B_OBOX] = out * 16, [B_OSCORE] = out * 4, [B_OCOUNT] = N * 4, [B_NAN] = S * 4,
         [B_BASE] = (size_t)L * p->A * 16, [B_SIZES] = N * 8};
     memcpy(pl->bytes, b, sizeof b);
@@ -180,7 +174,6 @@ static oclnn_status upload(oclnn_context *ctx, const oclnn__rpn_problem *p, cons
                            const cl_mem *b, uint32_t *scratch) {
     const uint32_t S = pl->S, N = p->num_images, A = p->A;
     OCLNN__TRY(write(ctx, b[B_SEG], pl->seg, pl->bytes[B_SEG]));
-    OCLNN__TRY(write(ctx, b[B_MTAB], pl->mtab, pl->bytes[B_MTAB]));
     for (uint32_t s = 0; s < S; s++) { /* a segment taking its whole level is done already */
         const uint32_t *e = pl->seg + SEG_FIELDS * s;
         scratch[s] = e[SEG_K] == e[SEG_N] ? 0 : e[SEG_K];
@@ -197,7 +190,6 @@ static oclnn_status upload(oclnn_context *ctx, const oclnn__rpn_problem *p, cons
     OCLNN__TRY(fill(ctx, b[B_PREFIX], 0, pl->bytes[B_PREFIX]));
     OCLNN__TRY(fill(ctx, b[B_HIST], 0, pl->bytes[B_HIST]));
     OCLNN__TRY(fill(ctx, b[B_COUNT], 0, pl->bytes[B_COUNT]));
-    OCLNN__TRY(fill(ctx, b[B_MCOUNT], 0, pl->bytes[B_MCOUNT]));
     return fill(ctx, b[B_NAN], UINT32_MAX, pl->bytes[B_NAN]);
 }
 
@@ -272,22 +264,23 @@ static oclnn_status select_proposals(oclnn_context *ctx, const rpn_kernels *k,
     OCLNN__TRY(oclnn__cl_launch(ctx, k->mask, 3, mg, NULL));
     OCLNN__TRY(oclnn__cl_args(k->sweep, OCLNN__ARG(b[B_CVALID]), OCLNN__ARG(b[B_CSCORE]),
                               OCLNN__ARG(b[B_SEG]), OCLNN__ARG(S), OCLNN__ARG(L), OCLNN__ARG(cap),
-                              OCLNN__ARG(post), OCLNN__ARG(b[B_MASK]), OCLNN__ARG(b[B_MTAB]),
-                              OCLNN__ARG(b[B_MCOUNT]), OCLNN__ARG(b[B_MERGE])));
+                              OCLNN__ARG(post), OCLNN__ARG(b[B_MASK]), OCLNN__ARG(b[B_SORTED]),
+                              OCLNN__ARG(b[B_COUNT])));
     size_t swg[2] = {NMS_WG, S}, swl[2] = {NMS_WG, 1};
     OCLNN__TRY(oclnn__cl_launch(ctx, k->sweep, 2, swg, swl));
-    cl_uint fields = 2, f_off = 0, f_pow = 1;
-    OCLNN__TRY(oclnn__cl_args(k->sort, OCLNN__ARG(b[B_MERGE]), OCLNN__ARG(b[B_MTAB]),
+    /* Each segment's survivors sorted, then merged by rank. */
+    cl_uint fields = SEG_FIELDS, f_off = SEG_SORT, f_pow = SEG_POW;
+    OCLNN__TRY(oclnn__cl_args(k->sort, OCLNN__ARG(b[B_SORTED]), OCLNN__ARG(b[B_SEG]),
                               OCLNN__ARG(fields), OCLNN__ARG(f_off), OCLNN__ARG(f_pow),
-                              OCLNN__ARG(b[B_MCOUNT]), OCLNN__ARG(N)));
-    size_t sg[2] = {TOPK_WG, N}, sl[2] = {TOPK_WG, 1};
+                              OCLNN__ARG(b[B_COUNT]), OCLNN__ARG(S)));
+    size_t sg[2] = {TOPK_WG, S}, sl[2] = {TOPK_WG, 1};
     OCLNN__TRY(oclnn__cl_launch(ctx, k->sort, 2, sg, sl));
-    OCLNN__TRY(oclnn__cl_args(k->output, OCLNN__ARG(b[B_MERGE]), OCLNN__ARG(b[B_MTAB]),
-                              OCLNN__ARG(b[B_MCOUNT]), OCLNN__ARG(N), OCLNN__ARG(cap),
+    OCLNN__TRY(oclnn__cl_args(k->output, OCLNN__ARG(b[B_SORTED]), OCLNN__ARG(b[B_SEG]),
+                              OCLNN__ARG(b[B_COUNT]), OCLNN__ARG(S), OCLNN__ARG(L), OCLNN__ARG(cap),
                               OCLNN__ARG(post), OCLNN__ARG(b[B_CBOX]), OCLNN__ARG(b[B_CSCORE]),
                               OCLNN__ARG(b[B_OBOX]), OCLNN__ARG(b[B_OSCORE]),
                               OCLNN__ARG(b[B_OCOUNT])));
-    size_t og[2] = {p->post, N};
+    size_t og[2] = {pl->max_kept, S};
     return oclnn__cl_launch(ctx, k->output, 2, og, NULL);
 }
 
@@ -333,12 +326,11 @@ oclnn_status oclnn__cl_rpn_proposals(oclnn_context *ctx, const oclnn__rpn_proble
     memset(&pl, 0, sizeof pl);
     pl.S = S;
     pl.seg = oclnn__calloc(a, (size_t)S * SEG_FIELDS, sizeof *pl.seg);
-    pl.mtab = oclnn__calloc(a, 2 * (size_t)N, sizeof *pl.mtab);
     uint32_t *scratch = oclnn__calloc(a, scratch_n, sizeof *scratch);
     oclnn_status st = OCLNN_OK;
     rpn_kernels k;
     cl_mem b[B_COUNT_ALL];
-    if (!pl.seg || !pl.mtab || !scratch)
+    if (!pl.seg || !scratch)
         st = oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate the proposals' tables");
     if (st == OCLNN_OK) st = plan_segments(p, &pl);
     if (st == OCLNN_OK) st = get_kernels(ctx, &k);
@@ -348,7 +340,6 @@ oclnn_status oclnn__cl_rpn_proposals(oclnn_context *ctx, const oclnn__rpn_proble
     if (st == OCLNN_OK) st = select_proposals(ctx, &k, p, &pl, b);
     if (st == OCLNN_OK) st = read_back(ctx, p, &pl, b, scratch, boxes, scores, counts);
     oclnn__free(a, pl.seg);
-    oclnn__free(a, pl.mtab);
     oclnn__free(a, scratch);
     return st;
 }
