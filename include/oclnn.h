@@ -787,7 +787,9 @@ OCLNN_API oclnn_rpn_desc oclnn_rpn_desc_default(void);
  * with stride padded_size / map size, integer division), deltas decoded, per level the
  * pre_nms_top_n anchors of highest objectness, sigmoid, boxes clipped to their image's size,
  * small boxes and scores below the threshold removed, NMS per level (levels never suppress each
- * other), the post_nms_top_n best kept, by descending score.
+ * other), the post_nms_top_n best kept, by descending score. Tied logits rank by lower anchor
+ * index. All of it runs on the context's backend (OpenCL: on the device; only the proposals
+ * and counts are read back; a level of more than 8192 candidates runs on the host).
  *   [in]  objectness  num_levels tensors (N, A, H_l, W_l), A = num_sizes * num_ratios, logits
  *   [in]  deltas      num_levels tensors (N, 4A, H_l, W_l), torchvision's (dx, dy, dw, dh) per anchor
  *   [in]  image_sizes N sizes; padded_h x padded_w is the batched input's size (each >= an image)

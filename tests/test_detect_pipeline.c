@@ -173,6 +173,109 @@ static void test_rpn_golden(void **state) {
     free(want_n);
 }
 
+/* Seeded maps for the device path (issue 18): per level (N, 3, H, W) logits quantized to steps
+ * of 0.25 (many ties, also at the top-k cut and across levels; zeros alternately -0 and +0) and
+ * (N, 12, H, W) deltas in [-1, 1) with every 7th dw beyond the log(1000/16) clamp. Runs
+ * oclnn_rpn_proposals and checks every image against the double reference: the same count, the
+ * boxes (hence the order) within BOX_ATOL/RTOL, scores within SCORE_ATOL/RTOL, and the slots
+ * past the count untouched; seed 11 then puts a NaN into a logit, which must be named. */
+typedef struct rpn_case {
+    uint32_t n, levels, maps[4][2], padded_h, padded_w, pre, post;
+    oclnn_image_size sizes[3];
+    float min_size, score_threshold;
+    uint32_t seed;
+} rpn_case;
+
+static void check_rpn_case(oclnn_context *ctx, const test_cfg *cfg, const rpn_case *rc) {
+    oclnn_tensor *obj[4], *del[4];
+    float *ho[4], *hd[4];
+    for (uint32_t l = 0; l < rc->levels; l++) {
+        const uint32_t h = rc->maps[l][0], w = rc->maps[l][1];
+        const size_t n = (size_t)rc->n * 3 * h * w;
+        ho[l] = alloc_random(n, rc->seed + 10 * l, -3.0f, 3.0f);
+        hd[l] = alloc_random(4 * n, rc->seed + 10 * l + 1, -1.0f, 1.0f);
+        for (size_t i = 0; i < n; i++) {
+            ho[l][i] = roundf(ho[l][i] * 4.0f) / 4.0f;
+            if (ho[l][i] == 0.0f) ho[l][i] = i % 2 ? -0.0f : 0.0f;
+        }
+        for (size_t i = 2; i < 4 * n; i += 28) hd[l][i] = 6.0f; /* a dw past the clamp */
+        assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){rc->n, 3, h, w}, cfg->layout, &obj[l]));
+        assert_ok(oclnn_tensor_create(ctx, (oclnn_shape){rc->n, 12, h, w}, cfg->layout, &del[l]));
+        assert_ok(oclnn_tensor_write(obj[l], ho[l], OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_tensor_write(del[l], hd[l], OCLNN_LAYOUT_NCHW));
+    }
+    oclnn_rpn_desc d = oclnn_rpn_desc_default();
+    d.num_levels = rc->levels;
+    for (uint32_t l = 0; l < rc->levels; l++) d.sizes[l][0] = (float)(16 << l);
+    d.pre_nms_top_n = rc->pre;
+    d.post_nms_top_n = rc->post;
+    d.min_size = rc->min_size;
+    d.score_threshold = rc->score_threshold;
+    const size_t total = (size_t)rc->n * rc->post;
+    float *boxes = malloc(total * 4 * sizeof *boxes), *scores = malloc(total * sizeof *scores);
+    float *rb = malloc(rc->post * 4 * sizeof *rb), *rs = malloc(rc->post * sizeof *rs);
+    for (size_t i = 0; i < total * 4; i++) boxes[i] = -7.0f;
+    for (size_t i = 0; i < total; i++) scores[i] = -7.0f;
+    size_t counts[3];
+    assert_ok(oclnn_rpn_proposals(ctx, &d, (const oclnn_tensor *const *)obj,
+                                  (const oclnn_tensor *const *)del, rc->sizes, rc->padded_h,
+                                  rc->padded_w, boxes, scores, counts));
+    for (uint32_t i = 0; i < rc->n; i++) {
+        const size_t rn = oclnn__ref_rpn_proposals(&d, (const float *const *)ho,
+                                                   (const float *const *)hd, rc->maps, i, rc->n,
+                                                   rc->sizes[i], rc->padded_h, rc->padded_w, rb, rs);
+        char problem[128];
+        snprintf(problem, sizeof problem, "RPN (seed %u) image %u vs ref, %s", rc->seed, i,
+                 cfg->name);
+        assert_int_equal(counts[i], rn);
+        assert_true(rn > 0);
+        assert_close(boxes + i * rc->post * 4, rb, rn * 4, BOX_ATOL, BOX_RTOL, problem);
+        assert_close(scores + i * rc->post, rs, rn, SCORE_ATOL, SCORE_RTOL, problem);
+        for (size_t j = rn; j < rc->post; j++) {
+            assert_true(scores[i * rc->post + j] == -7.0f);
+            assert_true(boxes[(i * rc->post + j) * 4 + 3] == -7.0f);
+        }
+    }
+    if (rc->seed == 11) { /* a NaN logit (level 1 is 5x7): image 2, y 2, x 3, anchor 1 */
+        ho[1][2 * 105 + 1 * 35 + 2 * 7 + 3] = NAN;
+        assert_ok(oclnn_tensor_write(obj[1], ho[1], OCLNN_LAYOUT_NCHW));
+        assert_status(oclnn_rpn_proposals(ctx, &d, (const oclnn_tensor *const *)obj,
+                                          (const oclnn_tensor *const *)del, rc->sizes,
+                                          rc->padded_h, rc->padded_w, boxes, scores, counts),
+                      OCLNN_ERROR_INVALID_ARGUMENT);
+        assert_error_mentions("objectness[1] of image 2 is NaN at anchor 52");
+    }
+    for (uint32_t l = 0; l < rc->levels; l++) {
+        oclnn_tensor_destroy(obj[l]);
+        oclnn_tensor_destroy(del[l]);
+        free(ho[l]), free(hd[l]);
+    }
+    free(boxes), free(scores), free(rb), free(rs);
+}
+
+/* The device path's cases: odd level sizes (strides 8x7, 14x14, 24x25), a top-k larger than the
+ * smallest level (36 anchors) and than the next (105 of 80 wanted), three images of different
+ * sizes, ties everywhere, min_size and score filters (the one case in the Oclgrind gate); the same
+ * without filters and a capacity above what survives. Larger: a level
+ * of 7,200 anchors (two work-groups' chunks in the radix select) with a top 3,000 (sorted in
+ * global memory), and a top 9,000 of 10,800 (beyond the device path: the host fallback). */
+static void test_rpn_device(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CTX(state);
+    const rpn_case small = {3, 3, {{9, 13}, {5, 7}, {3, 4}}, 72, 100, 80, 60,
+                            {{72, 100}, {50, 64}, {64, 33}}, 2.0f, 0.2f, 11};
+    check_rpn_case(ctx, cfg, &small);
+    if (test_small()) return; /* the Oclgrind gate: the first case only */
+    rpn_case all = small; /* no filters, post above what survives */
+    all.min_size = 1e-3f, all.score_threshold = 0.0f, all.post = 250, all.seed = 12;
+    check_rpn_case(ctx, cfg, &all);
+    const rpn_case big = {2, 2, {{40, 60}, {20, 30}}, 320, 480, 3000, 2500,
+                          {{320, 480}, {300, 411}}, 1e-3f, 0.0f, 13};
+    check_rpn_case(ctx, cfg, &big);
+    const rpn_case huge = {1, 1, {{60, 60}}, 480, 480, 9000, 500, {{480, 470}}, 1e-3f, 0.0f, 14};
+    check_rpn_case(ctx, cfg, &huge);
+}
+
 /* ---- Multi-level RoIAlign ------------------------------------------------------------------- */
 
 #define MS_N 2
@@ -730,6 +833,7 @@ static void test_pipeline_faults(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST_ALL_CFGS(test_rpn_golden),
+        TEST_ALL_CFGS(test_rpn_device),
         TEST_ALL_CFGS(test_msroi_golden),
         TEST_BACKENDS(test_postprocess_golden),
         cmocka_unit_test(test_mask_paste_golden),

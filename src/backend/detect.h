@@ -10,6 +10,7 @@
 #ifndef OCLNN_BACKEND_DETECT_H
 #define OCLNN_BACKEND_DETECT_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "core/alloc.h"
@@ -89,6 +90,43 @@ static inline float oclnn__iou_f32(const float *a, float area_a, const float *b,
     return inter / (area_a + area_b - inter);
 }
 
+/* torchvision compares the float IoU with a double threshold; for a float x, x > t holds exactly
+ * when x > (the largest float <= t), so that float threshold gives the same decisions. */
+static inline float oclnn__nms_float_threshold(double t) {
+    float f = (float)t;
+    if ((double)f > t) f = nextafterf(f, -INFINITY);
+    return f;
+}
+
+/* Proposal generation (oclnn_rpn_proposals), validated and prepared by src/ops/detect_pipeline.c.
+ * Level l's maps: objectness (N, A, H, W) logits and deltas (N, 4A, H, W), anchor index
+ * (y * W + x) * A + a (torchvision's (H, W, A) order). obj_host / del_host are NULL, or dense NCHW
+ * host copies of the maps that the C backend reads instead of the tensors (the fallback of a
+ * device that returned OCLNN_ERROR_UNSUPPORTED). */
+typedef struct oclnn__rpn_level {
+    const oclnn_tensor *obj, *del;
+    const float *obj_host, *del_host;
+    uint32_t h, w;
+    uint32_t stride_h, stride_w; /* AnchorGenerator's: padded size // map size */
+    size_t k;                    /* candidates per image: min(H * W * A, pre_nms_top_n) */
+    size_t first;                /* sum of the k of the levels before: where its candidates start */
+} oclnn__rpn_level;
+
+#define OCLNN__RPN_MAX_ANCHORS 64 /* per cell: num_sizes x num_ratios, each at most 8 */
+
+typedef struct oclnn__rpn_problem {
+    uint32_t num_levels, num_images, A;
+    oclnn__rpn_level level[OCLNN_DETECT_MAX_LEVELS];
+    /* Base anchors (x1, y1, x2, y2) of a cell at the origin, per level (oclnn_anchors). */
+    float base[OCLNN_DETECT_MAX_LEVELS][4 * OCLNN__RPN_MAX_ANCHORS];
+    const oclnn_image_size *sizes; /* num_images resized image sizes (clip bounds) */
+    oclnn_box_coder coder;
+    float nms_thr;                 /* oclnn__nms_float_threshold(desc->nms_threshold) */
+    float score_threshold, min_size;
+    size_t post;                   /* post_nms_top_n: the output's stride per image */
+    size_t cap;                    /* candidates per image: sum of the levels' k */
+} oclnn__rpn_problem;
+
 typedef struct oclnn__detect_family {
     /* Fills op->impl / op->impl_destroy / op->algo for an RoI op (desc already validated). */
     oclnn_status (*roi_create)(oclnn_op *op, const oclnn_roi_desc *desc);
@@ -101,6 +139,16 @@ typedef struct oclnn__detect_family {
      * torchvision's double comparison). */
     oclnn_status (*nms)(oclnn_context *ctx, const float *boxes, const int32_t *classes, size_t n,
                         float thr, size_t max_keep, uint8_t *keep);
+    /* torchvision's RPN filter_proposals on prepared maps: per level and image the k best anchors
+     * by logit (ties: lower index first), decoded (coder, clip), clipped to the image, sigmoid,
+     * small boxes and scores below the threshold dropped, greedy NMS per level (at most post
+     * kept per level), then the best post of all levels by score (ties: lower level, then
+     * higher logit rank). Writes image i's boxes at boxes + 4 * i * post (scores likewise; scores
+     * may be NULL) and counts[i]; nothing past counts[i]. A NaN logit gives
+     * OCLNN_ERROR_INVALID_ARGUMENT naming level, image and anchor; OCLNN_ERROR_UNSUPPORTED means
+     * the device cannot take the problem (the caller runs the C backend's on host copies). */
+    oclnn_status (*rpn_proposals)(oclnn_context *ctx, const oclnn__rpn_problem *p, float *boxes,
+                                  float *scores, size_t *counts);
 } oclnn__detect_family;
 
 extern const oclnn__detect_family oclnn__detect_opencl, oclnn__detect_cpu;

@@ -10,5 +10,7 @@ oclnn_status oclnn__cpu_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocl
                                 oclnn_tensor *dst, oclnn_tensor *argmax);
 oclnn_status oclnn__cpu_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes,
                             size_t n, float thr, size_t max_keep, uint8_t *keep);
+oclnn_status oclnn__cpu_rpn_proposals(oclnn_context *ctx, const oclnn__rpn_problem *p,
+                                      float *boxes, float *scores, size_t *counts);
 
 #endif

@@ -28,6 +28,7 @@ static void cl_context_fini(oclnn_context *ctx) {
     if (s->queue && !s->borrowed) clFinish(s->queue);
     oclnn__cl_programs_release(s);
     oclnn__cl_nms_release(s);
+    oclnn__cl_rpn_release(s);
     if (s->queue) clReleaseCommandQueue(s->queue);
     if (s->context) {
         oclnn__clblast_release_programs(); /* CLBlast's cache holds programs of this context */

@@ -13,5 +13,7 @@ oclnn_status oclnn__cl_roi_run(oclnn_op *op, const oclnn_tensor *src, const ocln
 size_t oclnn__cl_nms_block_rows(size_t n, uint64_t max_alloc_bytes);
 oclnn_status oclnn__cl_nms(oclnn_context *ctx, const float *boxes, const int32_t *classes, size_t n,
                            float thr, size_t max_keep, uint8_t *keep);
+oclnn_status oclnn__cl_rpn_proposals(oclnn_context *ctx, const oclnn__rpn_problem *p, float *boxes,
+                                     float *scores, size_t *counts);
 
 #endif

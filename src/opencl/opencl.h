@@ -41,10 +41,15 @@ typedef struct oclnn__cl_state {
      * classes and the mask block, grown when a call needs more, released with the context. */
     cl_mem nms_buf[3];
     size_t nms_cap[3];
+    /* Proposal generation's device buffers (rpn.c), kept likewise. */
+    cl_mem rpn_buf[17];
+    size_t rpn_cap[17];
 } oclnn__cl_state;
 
 /* Releases NMS's kept buffers (nms.c; the context's teardown). */
 void oclnn__cl_nms_release(oclnn__cl_state *s);
+/* Releases the proposals' kept buffers (rpn.c; the context's teardown). */
+void oclnn__cl_rpn_release(oclnn__cl_state *s);
 
 static inline oclnn__cl_state *oclnn__cl_state_of(const oclnn_context *ctx) {
     return (oclnn__cl_state *)ctx->impl;

@@ -21,14 +21,6 @@ static int by_rank(const void *pa, const void *pb) {
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* torchvision compares the float IoU with a double threshold; for a float x, x > t holds exactly
- * when x > (the largest float <= t), so that float threshold gives the same decisions. */
-static float float_threshold(double t) {
-    float f = (float)t;
-    if ((double)f > t) f = nextafterf(f, -INFINITY);
-    return f;
-}
-
 oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const float *boxes,
                        const float *scores, const int32_t *classes, size_t n, uint32_t *keep,
                        size_t *num_kept) {
@@ -83,13 +75,13 @@ oclnn_status oclnn_nms(oclnn_context *ctx, const oclnn_nms_desc *desc, const flo
     if (m) {
         size_t max_keep = desc->top_k ? desc->top_k : m;
         mtx_lock(&ctx->lock);
-        st = ctx->be->detect->nms(ctx, sorted, cls, m, float_threshold(desc->iou_threshold),
+        st = ctx->be->detect->nms(ctx, sorted, cls, m, oclnn__nms_float_threshold(desc->iou_threshold),
                                   max_keep, alive);
         if (st == OCLNN_ERROR_UNSUPPORTED && ctx->be != &oclnn__backend_cpu) {
             /* the device cannot hold even one mask row: the C backend's loop needs O(n) memory */
             oclnn__log(OCLNN__LOG_INFO, "%s; NMS runs on the C backend", oclnn_last_error());
             st = oclnn__backend_cpu.detect->nms(ctx, sorted, cls, m,
-                                                float_threshold(desc->iou_threshold), max_keep, alive);
+                                                oclnn__nms_float_threshold(desc->iou_threshold), max_keep, alive);
         }
         mtx_unlock(&ctx->lock);
     }
