@@ -9,9 +9,15 @@
  * contraction (as the C backend, src/cpu/rpn.c); exp is OpenCL's (within 3 ulp of the host's).
  * The IoU is roi/iou.h's, bit for bit the C backend's.
  *
- * Required defines: NMS_WORDS (64-bit words of the sweep's local "removed" set: k <= 64 NMS_WORDS).
+ * Defines: NMS_WORDS (64-bit words of the sweep's local "removed" set: k <= 64 NMS_WORDS; the
+ * host passes it, the default below is src/opencl/rpn.c's value so that a warm-up build, which
+ * passes no defines, compiles this file too).
  * Work-groups: NMS_WG for the sweep. Segment table: as roi/topk.cl, with the fields below. */
 #include "roi/iou.h"
+
+#ifndef NMS_WORDS
+#define NMS_WORDS 128
+#endif
 
 #define NMS_WG 64
 #define SEG_FIELDS 8

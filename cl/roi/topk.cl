@@ -14,9 +14,14 @@
  * k keys >= prefix are the k best. oclnn_topk_compact writes them (unordered, by a per-segment
  * atomic counter) and oclnn_topk_sort sorts each segment (bitonic, in local memory when it fits).
  *
- * Required defines: SORT_LOCAL (keys of a segment sorted in local memory; larger segments sort
- * in global memory). Work-groups: 256 for hist, compact and sort (TOPK_WG).
+ * Defines: SORT_LOCAL (keys of a segment sorted in local memory; larger segments sort in global
+ * memory; the host passes what the device's local memory holds, and the default below, its
+ * largest value, lets a warm-up build, which passes no defines, compile this file).
+ * Work-groups: 256 for hist, compact and sort (TOPK_WG).
  * Segment table: seg[SEG_FIELDS * s + f], fields as src/opencl/rpn.c writes them. */
+#ifndef SORT_LOCAL
+#define SORT_LOCAL 2048
+#endif
 #define TOPK_WG 256
 #define TOPK_CHUNK 4096 /* keys per work-group in hist and compact */
 #define SEG_FIELDS 8
