@@ -145,7 +145,9 @@ class NodeDesc(ctypes.Structure):
                 ("scale_h", ctypes.c_double), ("scale_w", ctypes.c_double),
                 ("channel_start", ctypes.c_uint32),  # issue 16: CHANNEL_SHUFFLE
                 ("pad_asymmetric", ctypes.c_bool), ("pad_bottom", ctypes.c_uint32),
-                ("pad_right", ctypes.c_uint32)]  # issue 16: CONV's bottom/right padding
+                ("pad_right", ctypes.c_uint32),  # issue 16: CONV's bottom/right padding
+                ("lrn_size", ctypes.c_uint32), ("lrn_alpha", ctypes.c_float),
+                ("lrn_beta", ctypes.c_float), ("lrn_bias", ctypes.c_float)]  # issue 16: LRN
 
 
 class NetLayerInfo(ctypes.Structure):
