@@ -35,6 +35,8 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
     case OCLNN_NODE_DECONV: return "deconv";
     case OCLNN_NODE_RESIZE: return "resize";
     case OCLNN_NODE_CHANNEL_SHUFFLE: return "channel_shuffle"; /* issue 16 */
+    case OCLNN_NODE_LRN: return "lrn";
+    case OCLNN_NODE_BINARY: return "binary";
     }
     return "";
 }
@@ -271,7 +273,9 @@ static oclnn_status make_activation_node(oclnn__node *n, uint32_t c) {
     case OCLNN_ELTWISE_ADD:
     case OCLNN_ELTWISE_ADD_RELU:
     case OCLNN_ELTWISE_SCALE:
-    case OCLNN_ELTWISE_MUL: break;
+    case OCLNN_ELTWISE_MUL:
+    case OCLNN_ELTWISE_SUB:
+    case OCLNN_ELTWISE_DIV: break;
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eltwise (%d) is not a one-operand activation",
                        n->name, (int)d->eltwise);
@@ -315,6 +319,8 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
                                d->channels, d->channel_start, d->groups, c);
         n->out_channels = d->channels;
         return OCLNN_OK;
+    case OCLNN_NODE_LRN: return oclnn__make_lrn_node(n, c); /* issue 16 */
+    case OCLNN_NODE_BINARY: return oclnn__make_binary_node(g, n, c);
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": desc->op (%d) is not a node operation", n->name,
                        (int)d->op);

@@ -49,4 +49,11 @@ oclnn_status oclnn__graph_check(const oclnn_graph *g, const char *arg_name);
 /* The parameter of node `n` called `suffix` ("weight"), or NULL. */
 const oclnn__param *oclnn__node_param(const oclnn__node *n, const char *suffix);
 
+/* issue 16 (node_lrn_binary.c): the LRN and BINARY nodes' checks at oclnn_graph_add (setting
+ * out_channels) and BINARY's output shape (the larger input's). */
+oclnn_status oclnn__make_lrn_node(oclnn__node *n, uint32_t c);
+oclnn_status oclnn__make_binary_node(const oclnn_graph *g, oclnn__node *n, uint32_t c);
+oclnn_status oclnn__binary_shape(const oclnn_graph *g, const oclnn__node *n, const oclnn_shape *shapes,
+                                 oclnn_shape *o);
+
 #endif

@@ -11,14 +11,15 @@
 typedef enum oclnn__step_kind {
     OCLNN__STEP_CONV,
     OCLNN__STEP_BATCHNORM,
-    OCLNN__STEP_ELTWISE, /* relu, add, add+relu */
+    OCLNN__STEP_ELTWISE, /* relu, add, add+relu, activations, mul; binary (issue 16) */
     OCLNN__STEP_POOL,
     OCLNN__STEP_CONCAT, /* copies the inputs that are not already views of the output */
     OCLNN__STEP_FC,
     OCLNN__STEP_SOFTMAX,
     OCLNN__STEP_DECONV, /* issue 18; deconv + relu */
     OCLNN__STEP_RESIZE,
-    OCLNN__STEP_CHANNEL_SHUFFLE /* issue 16 */
+    OCLNN__STEP_CHANNEL_SHUFFLE, /* issue 16 */
+    OCLNN__STEP_LRN             /* issue 16 */
 } oclnn__step_kind;
 
 typedef struct oclnn__step {

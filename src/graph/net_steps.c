@@ -125,7 +125,9 @@ static const char *eltwise_label(oclnn_eltwise_op op) {
     case OCLNN_ELTWISE_ADD:
     case OCLNN_ELTWISE_ADD_RELU:
     case OCLNN_ELTWISE_SCALE:
-    case OCLNN_ELTWISE_MUL: break;
+    case OCLNN_ELTWISE_MUL:
+    case OCLNN_ELTWISE_SUB:
+    case OCLNN_ELTWISE_DIV: break;
     }
     return "activation";
 }
@@ -330,6 +332,8 @@ oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_DECONV: s->kind = OCLNN__STEP_DECONV; return make_deconv(c, i, s);
     case OCLNN_NODE_RESIZE: return make_resize(c, i, s, in);
     case OCLNN_NODE_CHANNEL_SHUFFLE: return make_channel_shuffle(c, i, s, in); /* issue 16 */
+    case OCLNN_NODE_LRN:
+    case OCLNN_NODE_BINARY: return oclnn__net_make_lrn_binary(c, i, s, in, o); /* issue 16 */
     }
     return st;
 }

@@ -172,6 +172,8 @@ oclnn_status oclnn_graph_infer_shapes(const oclnn_graph *g, oclnn_shape input, o
         case OCLNN_NODE_CHANNEL_SHUFFLE: break;
         case OCLNN_NODE_DECONV: OCLNN__TRY(deconv_shape(n, in, &o)); break;
         case OCLNN_NODE_RESIZE: OCLNN__TRY(resize_shape(n, in, &o)); break;
+        case OCLNN_NODE_LRN: break; /* issue 16 */
+        case OCLNN_NODE_BINARY: OCLNN__TRY(oclnn__binary_shape(g, n, shapes, &o)); break;
         }
         shapes[i] = o;
     }
