@@ -174,7 +174,9 @@ static oclnn_status make_resize_node(oclnn__node *n, uint32_t c) {
 /* The node's input count, and the input first and only once. */
 static oclnn_status check_inputs(const oclnn_graph *g, const oclnn__node *n) {
     const oclnn_node_desc *d = &n->desc;
-    size_t want = d->op == OCLNN_NODE_INPUT ? 0 : d->op == OCLNN_NODE_ADD || d->op == OCLNN_NODE_MUL ? 2 : 1;
+    size_t want = d->op == OCLNN_NODE_INPUT                                                           ? 0
+                  : d->op == OCLNN_NODE_ADD || d->op == OCLNN_NODE_MUL || d->op == OCLNN_NODE_BINARY ? 2
+                                                                                                     : 1;
     if (d->op == OCLNN_NODE_CONCAT) {
         if (n->input_count < 2)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": concat needs 2 or more inputs, not %zu",
