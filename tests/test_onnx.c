@@ -227,6 +227,58 @@ static void test_norm_binary(void **state) {
     }
 }
 
+/* issue 16: the graph nodes the ONNX LRN and two-tensor Sub/Div/Add map to, built through the
+ * graph API: LRN (its parameters checked) and BINARY (ADD/SUB/MUL/DIV only; the output takes the
+ * larger input's shape, either input may be (n, c, 1, 1), any other mismatch is refused). */
+static void test_lrn_binary_nodes(void **state) {
+    (void)state;
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.channels = 4;
+    int x, l, p, b[4];
+    assert_ok(oclnn_graph_add(g, "x", &d, NULL, 0, &x));
+    d.op = OCLNN_NODE_LRN;
+    d.lrn_size = 0;
+    assert_status(oclnn_graph_add(g, "lrn", &d, &x, 1, &l), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("lrn_size is 0");
+    d.lrn_size = 3;
+    d.lrn_bias = 0.0f;
+    assert_status(oclnn_graph_add(g, "lrn", &d, &x, 1, &l), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("bias finite and > 0");
+    d.lrn_bias = 1.0f;
+    assert_ok(oclnn_graph_add(g, "lrn", &d, &x, 1, &l));
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ADAPTIVE_AVG_POOL;
+    assert_ok(oclnn_graph_add(g, "pool", &d, &l, 1, &p)); /* (n, 4, 1, 1) */
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_BINARY;
+    d.eltwise = OCLNN_ELTWISE_RELU;
+    int ab[2] = {p, l};
+    assert_status(oclnn_graph_add(g, "bad", &d, ab, 2, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not ADD, SUB, MUL or DIV");
+    static const oclnn_eltwise_op ops[] = {OCLNN_ELTWISE_SUB, OCLNN_ELTWISE_DIV, OCLNN_ELTWISE_ADD, OCLNN_ELTWISE_MUL};
+    for (int i = 0; i < 4; i++) {
+        static const char *const names[] = {"sub", "div", "add", "mul"};
+        d.eltwise = ops[i];
+        assert_ok(oclnn_graph_add(g, names[i], &d, i % 2 ? (int[2]){l, p} : ab, 2, &b[i]));
+    }
+    oclnn_shape shapes[9];
+    assert_ok(oclnn_graph_infer_shapes(g, (oclnn_shape){2, 4, 5, 3}, shapes));
+    for (int i = 0; i < 4; i++) assert_true(shapes[b[i]].n == 2 && shapes[b[i]].h == 5 && shapes[b[i]].w == 3);
+    assert_string_equal(oclnn_node_op_name(OCLNN_NODE_LRN), "lrn");
+    assert_string_equal(oclnn_node_op_name(OCLNN_NODE_BINARY), "binary");
+    oclnn_node_desc pd = oclnn_node_desc_default();
+    pd.op = OCLNN_NODE_MAX_POOL;
+    pd.kernel_h = pd.kernel_w = 2;
+    int mismatch[2] = {b[0], 0};
+    assert_ok(oclnn_graph_add(g, "half", &pd, &x, 1, &mismatch[1])); /* (2, 4, 2, 1) */
+    assert_ok(oclnn_graph_add(g, "mismatch", &d, mismatch, 2, NULL));
+    assert_status(oclnn_graph_infer_shapes(g, (oclnn_shape){2, 4, 5, 3}, shapes), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("one of them be (n, c, 1, 1)");
+    oclnn_graph_destroy(g);
+}
+
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
  * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
 static void test_linear(void **state) {
@@ -356,6 +408,7 @@ int main(void) {
         TEST_ALL_CFGS(test_slopes),
         TEST_ALL_CFGS(test_pad_conv),
         TEST_ALL_CFGS(test_norm_binary), /* issue 16 */
+        cmocka_unit_test(test_lrn_binary_nodes),
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

@@ -53,8 +53,10 @@ static bool plane1(oclnn_shape s) { return s.h == 1 && s.w == 1; }
  * checks them again at create). */
 oclnn_status oclnn__onnx_binary(oclnn__onnx_node *c, oclnn_eltwise_op op, const oclnn__onnx_value *a,
                                 const oclnn__onnx_value *b) {
-    static const char *const names[] = {"Add", "", "", "", "", "", "", "", "", "Mul", "", "", "Sub", "Div"};
-    const char *what = (unsigned)op < sizeof names / sizeof *names ? names[op] : "";
+    const char *what = op == OCLNN_ELTWISE_ADD   ? "Add"
+                       : op == OCLNN_ELTWISE_SUB ? "Sub"
+                       : op == OCLNN_ELTWISE_MUL ? "Mul"
+                                                 : "Div";
     if (a->rank != b->rank)
         return oclnn__onnx_refuse("%s of tensors of ranks %d and %d (only one rank: one shape, or a (n, c, 1, 1) "
                                   "operand)", what, a->rank, b->rank);
