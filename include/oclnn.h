@@ -421,11 +421,14 @@ typedef enum oclnn_eltwise_op {
     OCLNN_ELTWISE_MUL = 9,         /**< dst = a * b; b of shape (n, c, 1, 1) broadcasts over h, w */
     /* issue 16: slopes per channel in `scale` (LeakyRelu: all alpha; PReLU: one per channel) */
     OCLNN_ELTWISE_LEAKY_RELU = 10, /**< dst = a < 0 ? a * scale[c] : a */
-    OCLNN_ELTWISE_ELU = 11         /**< dst = a < 0 ? scale[c] * (exp(a) - 1) : a */
+    OCLNN_ELTWISE_ELU = 11,        /**< dst = a < 0 ? scale[c] * (exp(a) - 1) : a */
+    /* issue 16: ONNX's Sub and Div of two tensors */
+    OCLNN_ELTWISE_SUB = 12, /**< dst = a - b */
+    OCLNN_ELTWISE_DIV = 13  /**< dst = a / b */
 } oclnn_eltwise_op;
 
 typedef struct oclnn_eltwise_desc {
-    oclnn_shape shape; /**< of a and dst (and of b, except a broadcast b of MUL) */
+    oclnn_shape shape; /**< of dst, and of a and b except a broadcast operand (see run) */
     oclnn_eltwise_op op;
 } oclnn_eltwise_desc;
 
@@ -443,11 +446,13 @@ OCLNN_API oclnn_eltwise_desc oclnn_eltwise_desc_default(void);
 OCLNN_API oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *desc,
                                             const float *scale, const float *shift, oclnn_op **out);
 /**
- * Runs it: b is the second operand of ADD/ADD_RELU/MUL and must be NULL otherwise; for MUL it
- * may also be (n, c, 1, 1), one factor per image and channel (a squeeze-excite gate). Tensors
+ * Runs it: b is the second operand of ADD/ADD_RELU/MUL/SUB/DIV and must be NULL otherwise; for
+ * MUL it may also be (n, c, 1, 1), one factor per image and channel (a squeeze-excite gate).
+ * Issue 16: for ADD, ADD_RELU, MUL, SUB and DIV either a or b (not both) may be (n, c, 1, 1),
+ * read once per plane (broadcast over h and w), where the shape's h x w is not 1 x 1. Tensors
  * may have any layouts and be channel views.
- * Aliasing: dst may be a or b (the same tensor, or a view of exactly the same elements: in place);
- * any other overlap is refused.
+ * Aliasing: dst may be a or b (the same tensor, or a view of exactly the same elements: in place),
+ * except a broadcast operand; any other overlap is refused.
  */
 OCLNN_API oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_tensor *b,
                                          oclnn_tensor *dst);
@@ -1398,6 +1403,9 @@ typedef enum oclnn_node_op {
     OCLNN_NODE_RESIZE = 21, /**< nearest/bilinear resize, torch's F.interpolate (1 input) */
     /* issue 16 (numbers 30+): ShuffleNet's channel shuffle and channel slices */
     OCLNN_NODE_CHANNEL_SHUFFLE = 30, /**< oclnn_channel_shuffle: channels, groups, channel_start (1 input) */
+    /* issue 16 (numbers 40+): ONNX's LRN, and Sub/Div/Add with per-channel broadcasting */
+    OCLNN_NODE_LRN = 40,    /**< oclnn_lrn across channels: lrn_size, lrn_alpha, lrn_beta, lrn_bias (1 input) */
+    OCLNN_NODE_BINARY = 41, /**< a `eltwise` b (ADD, SUB, MUL or DIV): one shape, or either (n, c, 1, 1) (2 inputs) */
     /* issue 19 (numbers 50+): 3-D nodes on 5-D values (n, c, d, h, w); see oclnn_node_desc */
     OCLNN_NODE_CONV3D = 50,              /**< oclnn_conv3d (1 input) */
     OCLNN_NODE_MAX_POOL3D = 51,          /**< oclnn_pool3d max (1 input) */
@@ -1418,6 +1426,9 @@ typedef enum oclnn_node_op {
  *   weight is c x channels/groups x kh x kw as in torch. RESIZE: resize_mode, align_corners,
  *   and scale_h/scale_w (> 0: F.interpolate's scale_factor) or else out_h x out_w (its size).
  *   CHANNEL_SHUFFLE (issue 16): channels (output count), groups (1: a slice), channel_start.
+ *   LRN (issue 16): lrn_size (odd window), lrn_alpha (as torch's and ONNX's: divided by the
+ *   size), lrn_beta, lrn_bias (k). BINARY (issue 16): eltwise, ADD, SUB, MUL or DIV; the
+ *   output has the larger input's shape.
  */
 typedef struct oclnn_node_desc {
     oclnn_node_op op;
@@ -1427,7 +1438,7 @@ typedef struct oclnn_node_desc {
     bool ceil_mode, count_include_pad;
     uint32_t out_h, out_w;
     float eps;
-    oclnn_eltwise_op eltwise; /**< ACTIVATION only */
+    oclnn_eltwise_op eltwise; /**< ACTIVATION and BINARY only */
     /* issue 18: DECONV and RESIZE */
     uint32_t output_pad_h, output_pad_w;
     oclnn_resize_mode resize_mode;
@@ -1447,18 +1458,21 @@ typedef struct oclnn_node_desc {
      * count_include_pad (avg; floor mode only). ADAPTIVE_AVG_POOL3D: out_d, out_h, out_w. */
     uint32_t depth;
     uint32_t kernel_d, stride_d, pad_d, dilation_d, out_d;
+    /* issue 16: LRN only (oclnn_lrn_desc's size, alpha, beta, k) */
+    uint32_t lrn_size;
+    float lrn_alpha, lrn_beta, lrn_bias;
 } oclnn_node_desc;
 
 #define OCLNN_NODE_DESC_INIT                                                                     \
     {OCLNN_NODE_INPUT, 0u, 1u, 1u, 1u, 1u, 0u, 0u, 1u, 1u, 1u, false, false, true, 1u, 1u, 1e-5f, \
      OCLNN_ELTWISE_ADD, 0u, 0u, OCLNN_RESIZE_NEAREST, false, 0.0, 0.0, 0u, false, 0u, 0u,     \
-     0u, 1u, 1u, 0u, 1u, 1u}
+     0u, 1u, 1u, 0u, 1u, 1u, 5u, 1e-4f, 0.75f, 1.0f}
 OCLNN_API oclnn_node_desc oclnn_node_desc_default(void);
 
 /** "input", "conv", "batchnorm", "relu", "max_pool", "avg_pool", "adaptive_avg_pool",
  * "concat", "add", "fc", "softmax", "activation", "mul", "global_max_pool", "deconv", "resize",
- * "channel_shuffle" (issue 16); "conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"
- * (issue 19); "" for a value out of range. */
+ * "channel_shuffle", "lrn", "binary" (issue 16); "conv3d", "max_pool3d", "avg_pool3d",
+ * "adaptive_avg_pool3d" (issue 19); "" for a value out of range. */
 OCLNN_API const char *oclnn_node_op_name(oclnn_node_op op);
 
 /** Creates an empty graph. Returns OCLNN_OK, OCLNN_ERROR_INVALID_ARGUMENT (out NULL) or

@@ -20,10 +20,12 @@ static const oclnn_shape SHAPES[] = {{1, 1, 1, 1}, {3, 5, 7, 9}, {2, 64, 7, 7}, 
 static const oclnn_eltwise_op OPS[] = {OCLNN_ELTWISE_ADD,   OCLNN_ELTWISE_ADD_RELU, OCLNN_ELTWISE_SCALE,
                                        OCLNN_ELTWISE_RELU,  OCLNN_ELTWISE_RELU6,    OCLNN_ELTWISE_SIGMOID,
                                        OCLNN_ELTWISE_TANH, OCLNN_ELTWISE_HARDSIGMOID, OCLNN_ELTWISE_HARDSWISH,
-                                       OCLNN_ELTWISE_MUL, OCLNN_ELTWISE_LEAKY_RELU, OCLNN_ELTWISE_ELU};
+                                       OCLNN_ELTWISE_MUL, OCLNN_ELTWISE_LEAKY_RELU, OCLNN_ELTWISE_ELU,
+                                       OCLNN_ELTWISE_SUB, OCLNN_ELTWISE_DIV}; /* issue 16 */
 
 static bool binary(oclnn_eltwise_op op) {
-    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU || op == OCLNN_ELTWISE_MUL;
+    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU || op == OCLNN_ELTWISE_MUL ||
+           op == OCLNN_ELTWISE_SUB || op == OCLNN_ELTWISE_DIV;
 }
 
 static void tolerances(oclnn_eltwise_op op, double *atol, double *rtol) {
@@ -31,6 +33,8 @@ static void tolerances(oclnn_eltwise_op op, double *atol, double *rtol) {
     if (op == OCLNN_ELTWISE_SCALE || op == OCLNN_ELTWISE_HARDSIGMOID || op == OCLNN_ELTWISE_HARDSWISH)
         *atol = ATOL_SCALE, *rtol = RTOL_SCALE;
     if (op == OCLNN_ELTWISE_LEAKY_RELU) /* one product: exact but for an fma-free rounding */
+        *atol = ATOL_SCALE, *rtol = RTOL_SCALE;
+    if (op == OCLNN_ELTWISE_DIV) /* C rounds a / b exactly; OpenCL's float division may be 2.5 ulp off */
         *atol = ATOL_SCALE, *rtol = RTOL_SCALE;
     if (op == OCLNN_ELTWISE_SIGMOID || op == OCLNN_ELTWISE_TANH || op == OCLNN_ELTWISE_ELU)
         *atol = ATOL_TRANSCENDENTAL, *rtol = RTOL_TRANSCENDENTAL;
@@ -114,44 +118,61 @@ static void test_eltwise_scale_no_shift_and_in_place_b(void **state) {
     free(a), free(b), free(k), free(ref), free(got);
 }
 
-/* MUL by a per-channel gate b of (n, c, 1, 1) (squeeze-excite), both layouts for a and b, dst
- * plain, a channel view, or a itself; against the reference on b expanded to a's shape. */
-static void test_eltwise_mul_gate(void **state) {
+/* A per-channel operand of (n, c, 1, 1) broadcast over h and w: MUL's squeeze-excite gate as b,
+ * and (issue 16) ADD, SUB, DIV with it as b or as a; both layouts for the operands, dst plain, a
+ * channel view, or the full-size operand itself (in place); against the reference on the
+ * operand expanded to the full shape. */
+static void run_broadcast(oclnn_context *ctx, oclnn_layout layout, oclnn_eltwise_op op, oclnn_shape s, int v,
+                          bool gate_first) {
+    oclnn_shape gs = {s.n, s.c, 1, 1};
+    size_t n = shape_count(s), plane = (size_t)s.h * s.w;
+    float *a = alloc_random(n, 40 + s.c, -8, 8), *g = alloc_random(s.n * s.c, 50 + (uint32_t)v, -2, 2);
+    float *full = malloc(n * 4), *ref = malloc(n * 4);
+    for (size_t k = 0; k < n; k++) full[k] = g[k / plane];
+    oclnn__ref_eltwise(s, OCLNN_LAYOUT_NCHW, op, gate_first ? full : a, gate_first ? a : full, NULL, NULL, ref);
+    oclnn_eltwise_desc d = {s, op};
+    oclnn_op *e;
+    assert_ok(oclnn_eltwise_create(ctx, &d, NULL, NULL, &e));
+    oclnn_tensor *ta = make_tensor(ctx, s, layout, v == 2, a);
+    oclnn_tensor *tg = make_tensor(ctx, gs, v == 1 ? other_layout(layout) : layout, v == 1, g);
+    oclnn_tensor *td = v == 2 ? ta : make_tensor(ctx, s, layout, v == 1, NULL);
+    assert_ok(gate_first ? oclnn_eltwise_run(e, tg, ta, td) : oclnn_eltwise_run(e, ta, tg, td));
+    float *got = read_nchw(td);
+    char problem[96];
+    snprintf(problem, sizeof problem, "op %d by a per-channel %s, variant %d, %u,%u,%u,%u", (int)op,
+             gate_first ? "a" : "b", v, s.n, s.c, s.h, s.w);
+    double atol, rtol;
+    tolerances(op, &atol, &rtol);
+    assert_close(got, ref, n, atol, rtol, problem);
+    /* an operand of the wrong batch or channels is refused with the shape it wanted; so are two
+     * per-channel operands, and dst overlapping the broadcast one */
+    if (v == 0) {
+        oclnn_tensor *bad = make_tensor(ctx, (oclnn_shape){s.n, s.c + 1, 1, 1}, layout, false, NULL);
+        assert_status(gate_first ? oclnn_eltwise_run(e, bad, ta, td) : oclnn_eltwise_run(e, ta, bad, td),
+                      OCLNN_ERROR_INVALID_ARGUMENT);
+        assert_error_mentions(gate_first ? "a shape" : "b shape");
+        assert_status(oclnn_eltwise_run(e, tg, tg, td), OCLNN_ERROR_INVALID_ARGUMENT);
+        assert_error_mentions("at most one operand");
+        oclnn_tensor_destroy(bad);
+    }
+    if (td != ta) oclnn_tensor_destroy(td);
+    oclnn_tensor_destroy(ta);
+    oclnn_tensor_destroy(tg);
+    oclnn_op_destroy(e);
+    free(a), free(g), free(full), free(ref), free(got);
+}
+
+static void test_eltwise_broadcast(void **state) {
     oclnn_context *ctx = TEST_CTX(state);
     oclnn_layout layout = TEST_CFG(state)->layout;
     static const oclnn_shape shapes[] = {{1, 3, 2, 5}, {2, 16, 7, 7}, {3, 5, 4, 4}};
-    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
-        for (int v = 0; v < 3; v++) {
-            oclnn_shape s = shapes[i], gs = {s.n, s.c, 1, 1};
-            size_t n = shape_count(s), plane = (size_t)s.h * s.w;
-            float *a = alloc_random(n, 40 + (uint32_t)i, -8, 8), *g = alloc_random(s.n * s.c, 50 + (uint32_t)v, -2, 2);
-            float *full = malloc(n * 4), *ref = malloc(n * 4);
-            for (size_t k = 0; k < n; k++) full[k] = g[k / plane];
-            oclnn__ref_eltwise(s, OCLNN_LAYOUT_NCHW, OCLNN_ELTWISE_MUL, a, full, NULL, NULL, ref);
-            oclnn_eltwise_desc d = {s, OCLNN_ELTWISE_MUL};
-            oclnn_op *e;
-            assert_ok(oclnn_eltwise_create(ctx, &d, NULL, NULL, &e));
-            oclnn_tensor *ta = make_tensor(ctx, s, layout, v == 2, a);
-            oclnn_tensor *tg = make_tensor(ctx, gs, v == 1 ? other_layout(layout) : layout, v == 1, g);
-            oclnn_tensor *td = v == 2 ? ta : make_tensor(ctx, s, layout, v == 1, NULL);
-            assert_ok(oclnn_eltwise_run(e, ta, tg, td));
-            float *got = read_nchw(td);
-            char problem[96];
-            snprintf(problem, sizeof problem, "mul by a gate, variant %d, %u,%u,%u,%u", v, s.n, s.c, s.h, s.w);
-            assert_close(got, ref, n, TOL_EXACT, TOL_EXACT, problem);
-            /* a gate of the wrong batch or channels is refused with the shape it wanted */
-            if (v == 0) {
-                oclnn_tensor *bad = make_tensor(ctx, (oclnn_shape){s.n, s.c + 1, 1, 1}, layout, false, NULL);
-                assert_status(oclnn_eltwise_run(e, ta, bad, td), OCLNN_ERROR_INVALID_ARGUMENT);
-                assert_error_mentions("b shape");
-                oclnn_tensor_destroy(bad);
-            }
-            if (td != ta) oclnn_tensor_destroy(td);
-            oclnn_tensor_destroy(ta);
-            oclnn_tensor_destroy(tg);
-            oclnn_op_destroy(e);
-            free(a), free(g), free(full), free(ref), free(got);
-        }
+    static const oclnn_eltwise_op ops[] = {OCLNN_ELTWISE_MUL, OCLNN_ELTWISE_ADD, OCLNN_ELTWISE_SUB, OCLNN_ELTWISE_DIV};
+    for (size_t o = 0; o < sizeof ops / sizeof *ops; o++)
+        for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+            for (int v = 0; v < 3; v++)
+                for (int first = 0; first < 2; first++)
+                    if (!first || ops[o] != OCLNN_ELTWISE_MUL || i == 0)
+                        run_broadcast(ctx, layout, ops[o], shapes[i], v, first);
 }
 
 /* NaN propagates through every op, as in PyTorch (fmax-style ReLU would turn it into 0). */
@@ -236,7 +257,7 @@ int main(void) {
         TEST_ALL_CFGS(test_eltwise_ops),
         TEST_ALL_CFGS(test_eltwise_scale_no_shift_and_in_place_b),
         TEST_ALL_CFGS(test_eltwise_nan),
-        TEST_ALL_CFGS(test_eltwise_mul_gate),
+        TEST_ALL_CFGS(test_eltwise_broadcast),
         TEST_ALL_CFGS(test_eltwise_errors),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

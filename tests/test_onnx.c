@@ -179,6 +179,106 @@ static void test_pad_conv(void **state) {
     }
 }
 
+/* issue 16: LRN (size 5 with alpha 0.5, beta 0.75, bias 2; size 3 with ONNX's defaults), Sub and
+ * Div of two tensors, a (n, c, 1, 1) mean broadcast in Sub, Div and Add on either side, and a
+ * GlobalMaxPool head (tools/make_onnx_test.py's norm_models, built by hand), at opsets 17 and 11
+ * on both backends and layouts against PyTorch's float64 output (onnxruntime agrees with it to
+ * 1.4e-6) and the reference executor; the graph holds 2 LRN and 8 BINARY nodes. Outputs of
+ * magnitude up to ~6, so ONNX_ATOL plus ONNX_RTOL. Then the net created for batch 1 is
+ * reshaped to the golden batch of 2 (LRN re-created, broadcast steps sized by their outputs). */
+static void test_norm_binary(void **state) {
+    static const char *const files[] = {OCLNN_TEST_DATA_DIR "/onnx_norm.onnx", OCLNN_TEST_DATA_DIR "/onnx_norm_op11.onnx"};
+    const oclnn_shape input = {2, 3, 6, 6};
+    for (size_t i = 0; i < 2; i++) {
+        oclnn_graph *g;
+        assert_ok(oclnn_graph_load_onnx(files[i], &g, NULL));
+        int lrn = 0, binary = 0;
+        for (size_t k = 0; k < oclnn_graph_node_count(g); k++) {
+            oclnn_node_info info;
+            assert_ok(oclnn_graph_node(g, (int)k, &info));
+            if (info.desc.op == OCLNN_NODE_LRN && info.desc.lrn_size == 5)
+                assert_true(info.desc.lrn_alpha == 0.5f && info.desc.lrn_beta == 0.75f && info.desc.lrn_bias == 2.0f);
+            lrn += info.desc.op == OCLNN_NODE_LRN;
+            binary += info.desc.op == OCLNN_NODE_BINARY;
+        }
+        assert_int_equal(lrn, 2);
+        assert_int_equal(binary, 8);
+        golden_model gm = {files[i], "onnx_norm_x.bin", "onnx_norm_y.bin", input, 5};
+        run_golden(state, &gm);
+        oclnn_context *ctx = TEST_CTX(state);
+        if (!ctx || i) {
+            oclnn_graph_destroy(g);
+            continue;
+        }
+        oclnn_net *net;
+        assert_ok(oclnn_net_create(ctx, g, (oclnn_shape){1, 3, 6, 6}, &net));
+        oclnn_graph_destroy(g);
+        assert_ok(oclnn_net_reshape(net, 2, 6, 6));
+        size_t xn, yn;
+        float *x = load_golden("onnx_norm_x.bin", &xn), *want = load_golden("onnx_norm_y.bin", &yn), got[10];
+        assert_int_equal(yn, 10);
+        assert_ok(oclnn_tensor_write(oclnn_net_input(net), x, OCLNN_LAYOUT_NCHW));
+        assert_ok(oclnn_net_run(net));
+        assert_ok(oclnn_tensor_read(oclnn_net_output(net), got, OCLNN_LAYOUT_NCHW));
+        assert_close(got, want, yn, ONNX_ATOL, ONNX_RTOL, "onnx_norm reshaped from batch 1 to 2");
+        oclnn_net_destroy(net);
+        free(x);
+        free(want);
+    }
+}
+
+/* issue 16: the graph nodes the ONNX LRN and two-tensor Sub/Div/Add map to, built through the
+ * graph API: LRN (its parameters checked) and BINARY (ADD/SUB/MUL/DIV only; the output takes the
+ * larger input's shape, either input may be (n, c, 1, 1), any other mismatch is refused). */
+static void test_lrn_binary_nodes(void **state) {
+    (void)state;
+    oclnn_graph *g;
+    assert_ok(oclnn_graph_create(&g));
+    oclnn_node_desc d = oclnn_node_desc_default();
+    d.channels = 4;
+    int x, l, p, b[4];
+    assert_ok(oclnn_graph_add(g, "x", &d, NULL, 0, &x));
+    d.op = OCLNN_NODE_LRN;
+    d.lrn_size = 0;
+    assert_status(oclnn_graph_add(g, "lrn", &d, &x, 1, &l), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("lrn_size is 0");
+    d.lrn_size = 3;
+    d.lrn_bias = 0.0f;
+    assert_status(oclnn_graph_add(g, "lrn", &d, &x, 1, &l), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("bias finite and > 0");
+    d.lrn_bias = 1.0f;
+    assert_ok(oclnn_graph_add(g, "lrn", &d, &x, 1, &l));
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_ADAPTIVE_AVG_POOL;
+    assert_ok(oclnn_graph_add(g, "pool", &d, &l, 1, &p)); /* (n, 4, 1, 1) */
+    d = oclnn_node_desc_default();
+    d.op = OCLNN_NODE_BINARY;
+    d.eltwise = OCLNN_ELTWISE_RELU;
+    int ab[2] = {p, l};
+    assert_status(oclnn_graph_add(g, "bad", &d, ab, 2, NULL), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("not ADD, SUB, MUL or DIV");
+    static const oclnn_eltwise_op ops[] = {OCLNN_ELTWISE_SUB, OCLNN_ELTWISE_DIV, OCLNN_ELTWISE_ADD, OCLNN_ELTWISE_MUL};
+    for (int i = 0; i < 4; i++) {
+        static const char *const names[] = {"sub", "div", "add", "mul"};
+        d.eltwise = ops[i];
+        assert_ok(oclnn_graph_add(g, names[i], &d, i % 2 ? (int[2]){l, p} : ab, 2, &b[i]));
+    }
+    oclnn_shape shapes[9];
+    assert_ok(oclnn_graph_infer_shapes(g, (oclnn_shape){2, 4, 5, 3}, shapes));
+    for (int i = 0; i < 4; i++) assert_true(shapes[b[i]].n == 2 && shapes[b[i]].h == 5 && shapes[b[i]].w == 3);
+    assert_string_equal(oclnn_node_op_name(OCLNN_NODE_LRN), "lrn");
+    assert_string_equal(oclnn_node_op_name(OCLNN_NODE_BINARY), "binary");
+    oclnn_node_desc pd = oclnn_node_desc_default();
+    pd.op = OCLNN_NODE_MAX_POOL;
+    pd.kernel_h = pd.kernel_w = 2;
+    int mismatch[2] = {b[0], 0};
+    assert_ok(oclnn_graph_add(g, "half", &pd, &x, 1, &mismatch[1])); /* (2, 4, 2, 1) */
+    assert_ok(oclnn_graph_add(g, "mismatch", &d, mismatch, 2, NULL));
+    assert_status(oclnn_graph_infer_shapes(g, (oclnn_shape){2, 4, 5, 3}, shapes), OCLNN_ERROR_INVALID_ARGUMENT);
+    assert_error_mentions("one of them be (n, c, 1, 1)");
+    oclnn_graph_destroy(g);
+}
+
 /* Reshape as a flatten, MatMul + Add as one fc, Gemm with transB 0, Identity, Dropout, Softmax
  * (a hand-built model, tools/make_onnx_test.py) against numpy's float64 output. */
 static void test_linear(void **state) {
@@ -288,6 +388,9 @@ static void test_errors(void **state) {
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_transpose.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
     assert_error_mentions("\"tr\" (Transpose)");
     assert_error_mentions("channel shuffle");
+    assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_refused_lrn.onnx", &g, NULL), OCLNN_ERROR_UNSUPPORTED);
+    assert_error_mentions("\"lrn_even\" (LRN)"); /* issue 16: ONNX's even window is not torch's */
+    assert_error_mentions("even size 4");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_escape.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
     assert_error_mentions("leaves the model's folder");
     assert_status(oclnn_graph_load_onnx(OCLNN_TEST_DATA_DIR "/onnx_dangling.onnx", &g, NULL), OCLNN_ERROR_BAD_FILE);
@@ -304,6 +407,8 @@ int main(void) {
         TEST_ALL_CFGS(test_upsample),
         TEST_ALL_CFGS(test_slopes),
         TEST_ALL_CFGS(test_pad_conv),
+        TEST_ALL_CFGS(test_norm_binary), /* issue 16 */
+        cmocka_unit_test(test_lrn_binary_nodes),
         cmocka_unit_test(test_memory_and_truncated),
         cmocka_unit_test(test_external),
         cmocka_unit_test(test_errors),

@@ -23,6 +23,8 @@ weights with the batch, height and width all symbolic, for oclnn_net_reshape (is
 tests/test_net_reshape.c); onnx_batch1.onnx: the same with every dimension fixed (1, 3, 12, 12).
 onnx_text1d*.onnx, onnx_vid3d*.onnx: 1-D and 3-D
 models (issue 19; tools/make_onnx_nd_test.py).
+onnx_norm.onnx, onnx_norm_op11.onnx: LRN, Sub/Div of two tensors and per-channel broadcasting, a
+GlobalMaxPool head (issue 16); onnx_refused_lrn.onnx: an LRN of even size.
 Usage: /usr/bin/python3 tools/make_onnx_test.py [OUTDIR]  (default tests/data)
 """
 import os
@@ -423,6 +425,76 @@ def gmax_model(out):
     yv.astype("<f4").tofile(os.path.join(out, "onnx_gmax_y.bin"))
 
 
+def norm_models(out):
+    """onnx_norm.onnx (opset 17), onnx_norm_op11.onnx (issue 16), built by hand (torch exports
+    LocalResponseNorm as Pad/AveragePool/Pow arithmetic): Conv -> Relu -> LRN (size 5, alpha 0.5,
+    beta 0.75, bias 2) -> two Convs a, b; Sub and Div of two tensors (a - b, a / (b * b + 1)); a
+    (n, c, 1, 1) mean m (ReduceMean keepdims) broadcast in Sub, Div and Add on either side
+    (q - m, m - q, q / (m * m + 1), (m * m + 1) / (q * q + 1), m + ...); LRN (size 3, default
+    alpha, beta, bias) -> GlobalMaxPool -> Flatten -> Gemm. PyTorch's float64 output for a
+    (2, 3, 6, 6) input in onnx_norm_x.bin / onnx_norm_y.bin. onnx_refused_lrn.onnx: an LRN of even
+    size, which the loader refuses."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    g = torch.Generator().manual_seed(7)
+    w1, b1 = torch.rand(6, 3, 3, 3, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    wa, ba = torch.rand(6, 6, 3, 3, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    wb, bb = torch.rand(6, 6, 1, 1, generator=g) - 0.5, torch.rand(6, generator=g) - 0.5
+    fw, fb = torch.rand(5, 6, generator=g) - 0.5, torch.rand(5, generator=g) - 0.5
+    x = torch.rand(2, 3, 6, 6, generator=g) * 4 - 2
+    N = helper.make_node
+    nodes = [N("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+             N("Relu", ["c1"], ["r1"], name="relu1"),
+             N("LRN", ["r1"], ["l1"], name="lrn1", size=5, alpha=0.5, beta=0.75, bias=2.0),
+             N("Conv", ["l1", "wa", "ba"], ["a"], name="conva", pads=[1, 1, 1, 1]),
+             N("Conv", ["l1", "wb", "bb"], ["b"], name="convb"),
+             N("Sub", ["a", "b"], ["d"], name="sub_ab"),
+             N("Mul", ["b", "b"], ["b2"], name="b_sq"),
+             N("Add", ["b2", "one"], ["b21"], name="b_sq1"),
+             N("Div", ["a", "b21"], ["q"], name="div_ab"),
+             N("ReduceMean", ["d"], ["m"], name="mean", axes=[2, 3], keepdims=1),
+             N("Sub", ["q", "m"], ["s"], name="sub_qm"),
+             N("Sub", ["m", "q"], ["t"], name="sub_mq"),
+             N("Mul", ["m", "m"], ["m2"], name="m_sq"),
+             N("Add", ["m2", "one"], ["m21"], name="m_sq1"),
+             N("Div", ["q", "m21"], ["u"], name="div_qm"),
+             N("Mul", ["q", "q"], ["q2"], name="q_sq"),
+             N("Add", ["q2", "one"], ["q21"], name="q_sq1"),
+             N("Div", ["m21", "q21"], ["w"], name="div_mq"),
+             N("Add", ["s", "u"], ["z1"], name="add_su"),
+             N("Add", ["m", "z1"], ["z2"], name="add_mz"),
+             N("Add", ["z2", "w"], ["z3"], name="add_zw"),
+             N("Sub", ["z3", "t"], ["z4"], name="sub_zt"),
+             N("LRN", ["z4"], ["l2"], name="lrn2", size=3),
+             N("GlobalMaxPool", ["l2"], ["p"], name="gmax"),
+             N("Flatten", ["p"], ["f"], name="flat"),
+             N("Gemm", ["f", "fw", "fb"], ["y"], name="fc", transB=1)]
+    inits = [numpy_helper.from_array(t.numpy(), n) for t, n in
+             ((w1, "w1"), (b1, "b1"), (wa, "wa"), (ba, "ba"), (wb, "wb"), (bb, "bb"), (fw, "fw"), (fb, "fb"))]
+    inits.append(numpy_helper.from_array(np.array(1.0, np.float32), "one"))
+    xi = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3, 6, 6])
+    yo = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    for opset, name in ((17, "onnx_norm.onnx"), (11, "onnx_norm_op11.onnx")):
+        m = helper.make_model(helper.make_graph(nodes, "g", [xi], [yo], inits),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(out, name))
+    bad = helper.make_model(helper.make_graph([N("LRN", ["x"], ["y"], name="lrn_even", size=4)], "g", [xi], [yo]),
+                            opset_imports=[helper.make_opsetid("", 13)])
+    onnx.save(bad, os.path.join(out, "onnx_refused_lrn.onnx"))
+    d = lambda t: t.double()
+    with torch.no_grad():
+        h = F.local_response_norm(F.relu(F.conv2d(d(x), d(w1), d(b1), padding=1)), 5, 0.5, 0.75, 2.0)
+        a, b = F.conv2d(h, d(wa), d(ba), padding=1), F.conv2d(h, d(wb), d(bb))
+        q = a / (b * b + 1)
+        m = (a - b).mean((2, 3), keepdim=True)
+        s, t, u, w = q - m, m - q, q / (m * m + 1), (m * m + 1) / (q * q + 1)
+        z = F.local_response_norm(m + (s + u) + w - t, 3, 1e-4, 0.75, 1.0)
+        y = F.linear(torch.flatten(F.adaptive_max_pool2d(z, 1), 1), d(fw), d(fb)).float()
+    x.numpy().astype("<f4").tofile(os.path.join(out, "onnx_norm_x.bin"))
+    y.numpy().astype("<f4").tofile(os.path.join(out, "onnx_norm_y.bin"))
+
+
 def seeded_small():
     """Small with main()'s seed and batch-norm statistics, and main()'s input (2 x 3 x 12 x 12)."""
     torch.manual_seed(0)
@@ -481,6 +553,7 @@ def main():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from make_onnx_nd_test import write_nd_models  # issue 19: the 1-D and 3-D models
     write_nd_models(out)
+    norm_models(out)
 
 
 if __name__ == "__main__":

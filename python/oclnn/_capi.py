@@ -157,7 +157,9 @@ class NodeDesc(ctypes.Structure):
                 # issue 19: INPUT's depth (5-D input) and the 3-D nodes' depth axis
                 ("depth", ctypes.c_uint32), ("kernel_d", ctypes.c_uint32),
                 ("stride_d", ctypes.c_uint32), ("pad_d", ctypes.c_uint32),
-                ("dilation_d", ctypes.c_uint32), ("out_d", ctypes.c_uint32)]
+                ("dilation_d", ctypes.c_uint32), ("out_d", ctypes.c_uint32),
+                ("lrn_size", ctypes.c_uint32), ("lrn_alpha", ctypes.c_float),
+                ("lrn_beta", ctypes.c_float), ("lrn_bias", ctypes.c_float)]  # issue 16: LRN
 
 
 class NetLayerInfo(ctypes.Structure):

@@ -14,7 +14,7 @@ from .core import Handle, check
 NODE_OPS = {"input": 0, "conv": 1, "batchnorm": 2, "relu": 3, "max_pool": 4, "avg_pool": 5,
             "adaptive_avg_pool": 6, "concat": 7, "add": 8, "fc": 9, "softmax": 10,
             "activation": 11, "mul": 12, "global_max_pool": 13,
-            "channel_shuffle": 30,  # issue 16
+            "channel_shuffle": 30, "lrn": 40, "binary": 41,  # issue 16
             "conv3d": 50, "max_pool3d": 51, "avg_pool3d": 52, "adaptive_avg_pool3d": 53}  # issue 19
 
 

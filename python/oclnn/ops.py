@@ -19,7 +19,8 @@ ALGOS["winograd6"] = 9  # issue 19: Winograd F(6x6,3x3)
 POOL_KINDS = {"max": 0, "avg": 1, "global_avg": 2, "global_max": 3}
 ELTWISE_OPS = {"add": 0, "add_relu": 1, "scale": 2, "relu": 3, "relu6": 4, "sigmoid": 5,
                "tanh": 6, "hardsigmoid": 7, "hardswish": 8, "mul": 9,
-               "leaky_relu": 10, "elu": 11}  # issue 16: alphas per channel in scale
+               "leaky_relu": 10, "elu": 11,  # issue 16: alphas per channel in scale
+               "sub": 12, "div": 13}  # issue 16: ONNX's Sub and Div
 ROI_MODES = {"align": 0, "pool": 1}
 
 
@@ -138,7 +139,7 @@ def pool2d(ctx, *, input, kind="max", kernel_h=1, kernel_w=1, stride_h=0, stride
 
 
 def eltwise(ctx, *, shape, op="add", scale=None, shift=None):
-    """oclnn_eltwise_create; run(a, b, dst) for add/add_relu/mul, run(a, dst) otherwise."""
+    """oclnn_eltwise_create; run(a, b, dst) for add/add_relu/mul/sub/div, run(a, dst) otherwise."""
     code = _code(ELTWISE_OPS, op, "op")
     s, sp = _opt(scale, "scale")
     t, tp = _opt(shift, "shift")

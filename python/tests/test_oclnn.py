@@ -177,13 +177,15 @@ def test_batchnorm(ctx):
     np.testing.assert_allclose(op(x), want, atol=ATOL, rtol=RTOL)
 
 
-@pytest.mark.parametrize("name", ["add", "add_relu", "relu", "sigmoid", "tanh"])
+@pytest.mark.parametrize("name", ["add", "add_relu", "relu", "sigmoid", "tanh", "sub", "div"])
 def test_eltwise(ctx, name):
     a, b = rand(2, 3, 4, 5, seed=13), rand(2, 3, 4, 5, seed=14)
+    if name == "div":  # issue 16: sub and div; a divisor away from 0
+        b = (b * b + 1).astype(np.float32)
     op = oclnn.eltwise(ctx, shape=a.shape, op=name)
     want = {"add": a + b, "add_relu": np.maximum(a + b, 0), "relu": np.maximum(a, 0),
-            "sigmoid": 1 / (1 + np.exp(-a)), "tanh": np.tanh(a)}[name]
-    got = op(a, b) if name.startswith("add") else op(a)
+            "sigmoid": 1 / (1 + np.exp(-a)), "tanh": np.tanh(a), "sub": a - b, "div": a / b}[name]
+    got = op(a, b) if name in ("add", "add_relu", "sub", "div") else op(a)
     np.testing.assert_allclose(got, want, atol=ATOL, rtol=RTOL)
 
 

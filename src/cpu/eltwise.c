@@ -34,6 +34,8 @@ static inline float act(oclnn_eltwise_op op, float v) {
     case OCLNN_ELTWISE_HARDSIGMOID: return HARD(v) / 6.0f;
     case OCLNN_ELTWISE_HARDSWISH: return v * HARD(v) / 6.0f;
     case OCLNN_ELTWISE_MUL:
+    case OCLNN_ELTWISE_SUB:
+    case OCLNN_ELTWISE_DIV:
     case OCLNN_ELTWISE_ADD:
     case OCLNN_ELTWISE_SCALE:
     case OCLNN_ELTWISE_LEAKY_RELU:
@@ -78,11 +80,23 @@ static void row(const row_args *r) {
         else
             for (size_t i = 0; i < n; i++) d[i * sd] = RELU(a[i * sa]);
         return;
-    case OCLNN_ELTWISE_MUL: /* b's strides may be 0 (a per-channel gate) */
+    case OCLNN_ELTWISE_MUL: /* a's or b's strides may be 0 (a per-channel gate) */
         if (sa == 1 && sb == 1 && sd == 1)
             for (size_t i = 0; i < n; i++) d[i] = a[i] * b[i];
         else
             for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] * b[i * sb];
+        return;
+    case OCLNN_ELTWISE_SUB: /* issue 16: a or b may have zero strides (per channel) */
+        if (sa == 1 && sb == 1 && sd == 1)
+            for (size_t i = 0; i < n; i++) d[i] = a[i] - b[i];
+        else
+            for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] - b[i * sb];
+        return;
+    case OCLNN_ELTWISE_DIV:
+        if (sa == 1 && sb == 1 && sd == 1)
+            for (size_t i = 0; i < n; i++) d[i] = a[i] / b[i];
+        else
+            for (size_t i = 0; i < n; i++) d[i * sd] = a[i * sa] / b[i * sb];
         return;
     case OCLNN_ELTWISE_LEAKY_RELU: /* issue 16: slopes per channel in scale */
         for (size_t i = 0; i < n; i++) {

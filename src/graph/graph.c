@@ -39,6 +39,8 @@ const char *oclnn_node_op_name(oclnn_node_op op) {
     case OCLNN_NODE_MAX_POOL3D: return "max_pool3d";
     case OCLNN_NODE_AVG_POOL3D: return "avg_pool3d";
     case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: return "adaptive_avg_pool3d";
+    case OCLNN_NODE_LRN: return "lrn";
+    case OCLNN_NODE_BINARY: return "binary";
     }
     return "";
 }
@@ -176,7 +178,9 @@ static oclnn_status make_resize_node(oclnn__node *n, uint32_t c) {
 /* The node's input count, and the input first and only once. */
 static oclnn_status check_inputs(const oclnn_graph *g, const oclnn__node *n) {
     const oclnn_node_desc *d = &n->desc;
-    size_t want = d->op == OCLNN_NODE_INPUT ? 0 : d->op == OCLNN_NODE_ADD || d->op == OCLNN_NODE_MUL ? 2 : 1;
+    size_t want = d->op == OCLNN_NODE_INPUT                                                           ? 0
+                  : d->op == OCLNN_NODE_ADD || d->op == OCLNN_NODE_MUL || d->op == OCLNN_NODE_BINARY ? 2
+                                                                                                     : 1;
     if (d->op == OCLNN_NODE_CONCAT) {
         if (n->input_count < 2)
             return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": concat needs 2 or more inputs, not %zu",
@@ -277,7 +281,9 @@ static oclnn_status make_activation_node(oclnn__node *n, uint32_t c) {
     case OCLNN_ELTWISE_ADD:
     case OCLNN_ELTWISE_ADD_RELU:
     case OCLNN_ELTWISE_SCALE:
-    case OCLNN_ELTWISE_MUL: break;
+    case OCLNN_ELTWISE_MUL:
+    case OCLNN_ELTWISE_SUB:
+    case OCLNN_ELTWISE_DIV: break;
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": eltwise (%d) is not a one-operand activation",
                        n->name, (int)d->eltwise);
@@ -325,6 +331,8 @@ static oclnn_status check_and_make(const oclnn_graph *g, oclnn__node *n) {
     case OCLNN_NODE_MAX_POOL3D:
     case OCLNN_NODE_AVG_POOL3D:
     case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: return oclnn__graph_make_nd(n, c);
+    case OCLNN_NODE_LRN: return oclnn__make_lrn_node(n, c); /* issue 16 */
+    case OCLNN_NODE_BINARY: return oclnn__make_binary_node(g, n, c);
     }
     return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "node \"%s\": desc->op (%d) is not a node operation", n->name,
                        (int)d->op);

@@ -73,4 +73,11 @@ oclnn_pool3d_desc oclnn__node_pool3d_desc(const oclnn__node *n, oclnn_shape3d in
 oclnn_status oclnn__graph_infer_shapes_nd(const oclnn_graph *g, oclnn_shape input, oclnn_shape *shapes,
                                           uint32_t *depths);
 
+/* issue 16 (node_lrn_binary.c): the LRN and BINARY nodes' checks at oclnn_graph_add (setting
+ * out_channels) and BINARY's output shape (the larger input's). */
+oclnn_status oclnn__make_lrn_node(oclnn__node *n, uint32_t c);
+oclnn_status oclnn__make_binary_node(const oclnn_graph *g, oclnn__node *n, uint32_t c);
+oclnn_status oclnn__binary_shape(const oclnn_graph *g, const oclnn__node *n, const oclnn_shape *shapes,
+                                 oclnn_shape *o);
+
 #endif

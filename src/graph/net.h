@@ -11,7 +11,7 @@
 typedef enum oclnn__step_kind {
     OCLNN__STEP_CONV,
     OCLNN__STEP_BATCHNORM,
-    OCLNN__STEP_ELTWISE, /* relu, add, add+relu */
+    OCLNN__STEP_ELTWISE, /* relu, add, add+relu, activations, mul; binary (issue 16) */
     OCLNN__STEP_POOL,
     OCLNN__STEP_CONCAT, /* copies the inputs that are not already views of the output */
     OCLNN__STEP_FC,
@@ -20,7 +20,8 @@ typedef enum oclnn__step_kind {
     OCLNN__STEP_RESIZE,
     OCLNN__STEP_CHANNEL_SHUFFLE, /* issue 16 */
     OCLNN__STEP_CONV3D,          /* issue 19; conv3d + bn + add + relu */
-    OCLNN__STEP_POOL3D
+    OCLNN__STEP_POOL3D,
+    OCLNN__STEP_LRN              /* issue 16 */
 } oclnn__step_kind;
 
 typedef struct oclnn__step {

@@ -44,5 +44,10 @@ oclnn_status oclnn__net_keep_skeleton(oclnn_net *net, const oclnn_graph *g);
 oclnn_pool2d_desc oclnn__net_pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o);
 oclnn_resize_desc oclnn__net_resize_desc(const oclnn_node_desc *d, oclnn_shape in);
 oclnn_channel_shuffle_desc oclnn__net_shuffle_desc(const oclnn_node_desc *d, oclnn_shape in);
+/* issue 16 (node_lrn_binary.c): LRN's, and BINARY's for its output shape `out` */
+oclnn_lrn_desc oclnn__net_lrn_desc(const oclnn_node_desc *d, oclnn_shape in);
+oclnn_eltwise_desc oclnn__net_binary_desc(const oclnn_node_desc *d, oclnn_shape out);
+/* issue 16: step s for an LRN or BINARY node i, input shape `in`, output shape `o` */
+oclnn_status oclnn__net_make_lrn_binary(oclnn__compiler *c, int i, oclnn__step *s, oclnn_shape in, oclnn_shape o);
 
 #endif

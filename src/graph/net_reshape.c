@@ -10,7 +10,7 @@
  *                          commit) and sharing its GEMM's weights;
  *   pooling, concat,       created again from the node: they hold no weights, and their kernels
  *   softmax, resize,       come from the context's program cache.
- *   channel shuffle
+ *   channel shuffle, LRN
  * The buffers are planned again for the new shapes. Everything that can fail (checks, the new
  * operators, the new tensors) happens before the net is changed, so a refused or failed reshape
  * leaves the net as it was. */
@@ -68,7 +68,7 @@ static oclnn_status prepare_step(oclnn_net *net, const oclnn__step *s, const ocl
     case OCLNN__STEP_CONV: return oclnn__conv2d_reshape(s->op, in, fresh);
     case OCLNN__STEP_FC: return oclnn__fc_reshape(s->op, in, false);
     case OCLNN__STEP_BATCHNORM: return oclnn__batchnorm_reshape(s->op, in, false);
-    case OCLNN__STEP_ELTWISE: return oclnn__eltwise_reshape(s->op, in, false);
+    case OCLNN__STEP_ELTWISE: return oclnn__eltwise_reshape(s->op, o, false); /* a binary op's a may be broadcast */
     case OCLNN__STEP_POOL: {
         oclnn_pool2d_desc pd = oclnn__net_pool_desc(&nd->desc, in, o);
         return oclnn_pool2d_create(ctx, &pd, fresh);
@@ -85,6 +85,10 @@ static oclnn_status prepare_step(oclnn_net *net, const oclnn__step *s, const ocl
     case OCLNN__STEP_CHANNEL_SHUFFLE: {
         oclnn_channel_shuffle_desc sd = oclnn__net_shuffle_desc(&nd->desc, in);
         return oclnn_channel_shuffle_create(ctx, &sd, fresh);
+    }
+    case OCLNN__STEP_LRN: { /* issue 16 */
+        oclnn_lrn_desc ld = oclnn__net_lrn_desc(&nd->desc, in);
+        return oclnn_lrn_create(ctx, &ld, fresh);
     }
     case OCLNN__STEP_CONCAT: {
         oclnn_shape *ins = oclnn__alloc(ctx->allocator, s->nsrcs * sizeof *ins);
@@ -115,7 +119,7 @@ static void commit_steps(oclnn_net *net, const oclnn_shape *shapes, oclnn_op **f
         } else if (s->kind == OCLNN__STEP_BATCHNORM) {
             (void)oclnn__batchnorm_reshape(s->op, in, true);
         } else if (s->kind == OCLNN__STEP_ELTWISE) {
-            (void)oclnn__eltwise_reshape(s->op, in, true);
+            (void)oclnn__eltwise_reshape(s->op, shapes[s->dst], true);
         }
         /* conv and fc count per output element, deconv per input element */
         int v = s->kind == OCLNN__STEP_DECONV ? s->src[0] : s->dst;

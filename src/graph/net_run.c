@@ -32,6 +32,7 @@ static oclnn_status run_step(oclnn_net *net, oclnn__step *s) {
     case OCLNN__STEP_CHANNEL_SHUFFLE: return oclnn_channel_shuffle_run(s->op, a, dst);
     case OCLNN__STEP_CONV3D: return oclnn_conv3d_run(s->op, a, dst, b); /* issue 19 */
     case OCLNN__STEP_POOL3D: return oclnn_pool3d_run(s->op, a, dst);
+    case OCLNN__STEP_LRN: return oclnn_lrn_run(s->op, a, dst); /* issue 16 */
     case OCLNN__STEP_CONCAT: {
         const oclnn_tensor **list = oclnn__alloc(net->ctx->allocator, s->nsrcs * sizeof *list);
         if (!list) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "out of memory");

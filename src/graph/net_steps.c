@@ -133,7 +133,9 @@ static const char *eltwise_label(oclnn_eltwise_op op) {
     case OCLNN_ELTWISE_ADD:
     case OCLNN_ELTWISE_ADD_RELU:
     case OCLNN_ELTWISE_SCALE:
-    case OCLNN_ELTWISE_MUL: break;
+    case OCLNN_ELTWISE_MUL:
+    case OCLNN_ELTWISE_SUB:
+    case OCLNN_ELTWISE_DIV: break;
     }
     return "activation";
 }
@@ -344,6 +346,8 @@ oclnn_status oclnn__net_make_step(oclnn__compiler *c, int i, oclnn__step *s) {
     case OCLNN_NODE_MAX_POOL3D:
     case OCLNN_NODE_AVG_POOL3D:
     case OCLNN_NODE_ADAPTIVE_AVG_POOL3D: break;
+    case OCLNN_NODE_LRN:
+    case OCLNN_NODE_BINARY: return oclnn__net_make_lrn_binary(c, i, s, in, o); /* issue 16 */
     }
     return st;
 }

@@ -170,5 +170,12 @@ oclnn_status oclnn__onnx_hardsigmoid(oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_slope(oclnn__onnx_node *c, oclnn_eltwise_op op, bool prelu);
 oclnn_status oclnn__onnx_clip(oclnn__onnx_node *c);
 oclnn_status oclnn__onnx_mul(oclnn__onnx_node *c);
+/* A node value's shape at the model's input size (224 where symbolic), batch 1. */
+oclnn_status oclnn__onnx_value_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s);
+
+/* issue 16 (onnx_norm.c): LRN; Add, Sub, Mul, Div of two node values onto a BINARY node */
+oclnn_status oclnn__onnx_lrn(oclnn__onnx_node *c);
+oclnn_status oclnn__onnx_binary(oclnn__onnx_node *c, oclnn_eltwise_op op, const oclnn__onnx_value *a,
+                                const oclnn__onnx_value *b);
 
 #endif

@@ -78,7 +78,8 @@ static oclnn_status add_affine(oclnn__onnx_node *c, oclnn__onnx_affine op, const
     return st;
 }
 
-/* Sub and Div: of a tensor and a constant only (see add_affine). */
+/* Sub and Div: of a tensor and a constant (see add_affine), or of two tensors (issue 16: a BINARY
+ * node, onnx_norm.c). */
 oclnn_status oclnn__onnx_sub_div(oclnn__onnx_node *c, oclnn__onnx_affine op) {
     static const char *const known[] = {NULL};
     OCLNN__TRY(oclnn__onnx_attrs_known(c, known));
@@ -87,8 +88,10 @@ oclnn_status oclnn__onnx_sub_div(oclnn__onnx_node *c, oclnn__onnx_affine op) {
     OCLNN__TRY(oclnn__onnx_input_value(c, 1, &b));
     if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_CONST) return add_affine(c, op, a, 1, true);
     if (a->kind == OCLNN__ONNX_VALUE_CONST && b->kind == OCLNN__ONNX_VALUE_NODE) return add_affine(c, op, b, 0, false);
-    return oclnn__onnx_refuse("%s of two tensors or two constants (only a tensor and a constant scalar or per-channel vector)",
-                              op == OCLNN__ONNX_AFFINE_SUB ? "Sub" : "Div");
+    if (a->kind == OCLNN__ONNX_VALUE_NODE && b->kind == OCLNN__ONNX_VALUE_NODE)
+        return oclnn__onnx_binary(c, op == OCLNN__ONNX_AFFINE_SUB ? OCLNN_ELTWISE_SUB : OCLNN_ELTWISE_DIV, a, b);
+    return oclnn__onnx_refuse("%s of two constants or shape values (only of tensors, or a tensor and a constant "
+                              "scalar or per-channel vector)", op == OCLNN__ONNX_AFFINE_SUB ? "Sub" : "Div");
 }
 
 oclnn_status oclnn__onnx_add(oclnn__onnx_node *c) {
@@ -102,6 +105,10 @@ oclnn_status oclnn__onnx_add(oclnn__onnx_node *c) {
     if (a->kind != OCLNN__ONNX_VALUE_NODE || b->kind != OCLNN__ONNX_VALUE_NODE)
         return oclnn__onnx_refuse("Add of a constant (broadcast) tensor; only two tensors of one shape, or a bias after MatMul");
     if (a->rank != b->rank) return oclnn__onnx_refuse("Add of tensors of ranks %d and %d (broadcasting)", a->rank, b->rank);
+    oclnn_shape sa, sb; /* issue 16: a (n, c, 1, 1) operand broadcasts (BINARY); where the shapes are */
+    if (oclnn__onnx_value_shape(c, a->node, &sa) == OCLNN_OK && /* unknown, the net checks them */
+        oclnn__onnx_value_shape(c, b->node, &sb) == OCLNN_OK && (sa.h != sb.h || sa.w != sb.w))
+        return oclnn__onnx_binary(c, OCLNN_ELTWISE_ADD, a, b);
     oclnn_node_desc d = oclnn_node_desc_default();
     d.op = OCLNN_NODE_ADD;
     int in[2] = {a->node, b->node};
@@ -209,7 +216,7 @@ oclnn_status oclnn__onnx_clip(oclnn__onnx_node *c) {
 
 /* A node value's shape at the model's input size (224 for a symbolic one): only to tell a
  * per-channel gate (h = w = 1 at any size) from a feature map. */
-static oclnn_status value_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s) {
+oclnn_status oclnn__onnx_value_shape(const oclnn__onnx_node *c, int node, oclnn_shape *s) {
     size_t n = oclnn_graph_node_count(c->ld->g);
     oclnn_shape *shapes = calloc(n ? n : 1, sizeof *shapes);
     if (!shapes) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot infer shapes");
@@ -235,8 +242,8 @@ oclnn_status oclnn__onnx_mul(oclnn__onnx_node *c) {
         return oclnn__onnx_refuse("Mul of two constants");
     if (a->rank != b->rank) return oclnn__onnx_refuse("Mul of tensors of ranks %d and %d", a->rank, b->rank);
     oclnn_shape sa, sb;
-    OCLNN__TRY(value_shape(c, a->node, &sa));
-    OCLNN__TRY(value_shape(c, b->node, &sb));
+    OCLNN__TRY(oclnn__onnx_value_shape(c, a->node, &sa));
+    OCLNN__TRY(oclnn__onnx_value_shape(c, b->node, &sb));
     if (sa.h == 1 && sa.w == 1 && (sb.h != 1 || sb.w != 1)) { /* the gate first: swap (a product commutes) */
         const oclnn__onnx_value *t = a;
         a = b;

@@ -301,11 +301,12 @@ static oclnn_status map_node(oclnn__onnx_node *c) {
     if (!strcmp(op, "Elu")) return oclnn__onnx_slope(c, OCLNN_ELTWISE_ELU, false);
     if (!strcmp(op, "Resize")) return oclnn__onnx_resize(c, false);
     if (!strcmp(op, "Upsample")) return oclnn__onnx_resize(c, true);
+    if (!strcmp(op, "LRN")) return oclnn__onnx_lrn(c); /* issue 16 */
     return oclnn__onnx_refuse("op type not supported (supported: Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
                   "GlobalAveragePool, Add, Concat, Flatten, Reshape, Gemm, MatMul, Softmax, Dropout, Identity, "
                   "Constant, Pad before AveragePool, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Mul, ReduceMean, GlobalMaxPool, Sub, Div, "
                   "Split, Slice, Transpose (channel shuffle), Shape, Gather, Cast, Unsqueeze, ConvTranspose, Resize, Upsample, "
-                  "LeakyRelu, PRelu, Elu; "
+                  "LeakyRelu, PRelu, Elu, LRN; "
                   "see docs/ONNX.md)");
 }
 

@@ -220,6 +220,8 @@ oclnn_status oclnn__graph_infer_shapes_nd(const oclnn_graph *g, oclnn_shape inpu
         case OCLNN_NODE_CHANNEL_SHUFFLE: break;
         case OCLNN_NODE_DECONV: OCLNN__TRY(deconv_shape(n, in, &o)); break;
         case OCLNN_NODE_RESIZE: OCLNN__TRY(resize_shape(n, in, &o)); break;
+        case OCLNN_NODE_LRN: break; /* issue 16 */
+        case OCLNN_NODE_BINARY: OCLNN__TRY(oclnn__binary_shape(g, n, shapes, &o)); break;
         }
         shapes[i] = o;
     }

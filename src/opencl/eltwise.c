@@ -21,6 +21,8 @@ static const char *op_name(oclnn_eltwise_op op) {
     case OCLNN_ELTWISE_MUL: return "mul";
     case OCLNN_ELTWISE_LEAKY_RELU: return "leaky_relu"; /* issue 16 */
     case OCLNN_ELTWISE_ELU: return "elu";
+    case OCLNN_ELTWISE_SUB: return "sub";
+    case OCLNN_ELTWISE_DIV: return "div";
     }
     return "add";
 }

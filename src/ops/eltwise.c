@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Element-wise operators: add (residual), add + ReLU, per-channel scale and shift, ReLU, ReLU6,
- * sigmoid, tanh, hard sigmoid, hard swish, and a product (same shape, or a per-channel gate). The per-channel arrays live in backend tensors owned by the operator. */
+ * sigmoid, tanh, hard sigmoid, hard swish, leaky ReLU, ELU, and the two-operand add, product,
+ * difference and quotient (same shape, or one operand per channel broadcast over h and w). The
+ * per-channel arrays live in backend tensors owned by the operator. */
 #include <stdlib.h>
 
 #include "backend/backend.h"
@@ -21,7 +23,8 @@ oclnn_eltwise_desc oclnn_eltwise_desc_default(void) {
 }
 
 static bool is_binary(oclnn_eltwise_op op) {
-    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU || op == OCLNN_ELTWISE_MUL;
+    return op == OCLNN_ELTWISE_ADD || op == OCLNN_ELTWISE_ADD_RELU || op == OCLNN_ELTWISE_MUL ||
+           op == OCLNN_ELTWISE_SUB || op == OCLNN_ELTWISE_DIV; /* issue 16: SUB, DIV */
 }
 
 static void eltwise_destroy(oclnn_op *op) {
@@ -41,7 +44,7 @@ oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     OCLNN__TRY(oclnn__check_shape(desc->shape, "desc->shape"));
     oclnn_shape s = desc->shape;
-    if ((unsigned)desc->op > OCLNN_ELTWISE_ELU)
+    if ((unsigned)desc->op > OCLNN_ELTWISE_DIV)
         return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "desc->op (%d) is not an oclnn_eltwise_op",
                            (int)desc->op);
     const bool slopes = desc->op == OCLNN_ELTWISE_LEAKY_RELU || desc->op == OCLNN_ELTWISE_ELU; /* issue 16 */
@@ -91,39 +94,61 @@ oclnn_status oclnn_eltwise_create(oclnn_context *ctx, const oclnn_eltwise_desc *
     return OCLNN_OK;
 }
 
+/* A broadcast operand (issue 16: of ADD, ADD_RELU, MUL, SUB, DIV; before it, MUL's b only):
+ * t of (n, c, 1, 1) where the op's shape is not, read through zero h and w strides into *view
+ * (backends take any strides). Returns whether t is one; a wrong shape is left to the callers'
+ * full check. */
+static bool broadcast(const eltwise_impl *e, const oclnn_tensor *t, oclnn_tensor *view) {
+    oclnn_shape s = e->desc.shape;
+    if (!is_binary(e->desc.op) || (s.h == 1 && s.w == 1) || oclnn__tensor_check(t, "t") != OCLNN_OK ||
+        t->shape.h != 1 || t->shape.w != 1)
+        return false;
+    *view = *t;
+    view->shape = s;
+    view->stride[OCLNN__H] = view->stride[OCLNN__W] = 0;
+    view->is_view = true;
+    return true;
+}
+
+/* Checks a binary op's operand `t` (name `what`): the op's shape, or (n, c, 1, 1) to broadcast,
+ * which then must not overlap dst at all; *use is the tensor the backend reads. */
+static oclnn_status check_operand(oclnn_op *op, const oclnn_tensor *t, const char *what, oclnn_tensor *view,
+                                  const oclnn_tensor *dst, const oclnn_tensor **use) {
+    const eltwise_impl *e = op->impl;
+    oclnn_shape s = e->desc.shape, gs = {s.n, s.c, 1, 1};
+    *use = t;
+    if (!broadcast(e, t, view)) return oclnn__check_run_tensor(op, t, what, s);
+    OCLNN__TRY(oclnn__check_run_tensor(op, t, what, gs));
+    OCLNN__TRY(oclnn__check_alias(t, what, dst, "dst", false));
+    *use = view;
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn_eltwise_run(oclnn_op *op, const oclnn_tensor *a, const oclnn_tensor *b,
                                oclnn_tensor *dst) {
     OCLNN__ENTER();
     OCLNN__TRY(oclnn__op_check(op, OCLNN__OP_ELTWISE, "op"));
     eltwise_impl *e = op->impl;
     oclnn_shape s = e->desc.shape;
-    OCLNN__TRY(oclnn__check_run_tensor(op, a, "a", s));
-    /* MUL's gate: b of (n, c, 1, 1) read through zero h and w strides (backends take any strides) */
-    oclnn_tensor gate;
-    oclnn_shape gs = {s.n, s.c, 1, 1};
+    oclnn_tensor va, vb;
+    const oclnn_tensor *ua = a, *ub = b;
     if (is_binary(e->desc.op)) {
         if (!b) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "b is NULL but the op reads a and b");
-        if (e->desc.op == OCLNN_ELTWISE_MUL && (s.h != 1 || s.w != 1) &&
-            oclnn__tensor_check(b, "b") == OCLNN_OK && b->shape.h == 1 && b->shape.w == 1) {
-            OCLNN__TRY(oclnn__check_run_tensor(op, b, "b", gs));
-            gate = *b;
-            gate.shape = s;
-            gate.stride[OCLNN__H] = gate.stride[OCLNN__W] = 0;
-            gate.is_view = true;
-            OCLNN__TRY(oclnn__check_alias(b, "b", dst, "dst", false));
-            b = &gate;
-        } else {
-            OCLNN__TRY(oclnn__check_run_tensor(op, b, "b", s));
-        }
-    } else if (b) {
-        return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "b must be NULL for a one-operand op");
+        OCLNN__TRY(check_operand(op, a, "a", &va, dst, &ua));
+        OCLNN__TRY(check_operand(op, b, "b", &vb, dst, &ub));
+        if (ua != a && ub != b)
+            return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "a and b are both (n, c, 1, 1) but the op's shape is "
+                               "%ux%u: at most one operand is broadcast", s.h, s.w);
+    } else {
+        OCLNN__TRY(oclnn__check_run_tensor(op, a, "a", s));
+        if (b) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "b must be NULL for a one-operand op");
     }
     OCLNN__TRY(oclnn__check_run_tensor(op, dst, "dst", s));
-    OCLNN__TRY(oclnn__check_alias(a, "a", dst, "dst", true));
-    if (b && b != &gate) OCLNN__TRY(oclnn__check_alias(b, "b", dst, "dst", true));
+    if (ua == a) OCLNN__TRY(oclnn__check_alias(a, "a", dst, "dst", true));
+    if (b && ub == b) OCLNN__TRY(oclnn__check_alias(b, "b", dst, "dst", true));
     oclnn_context *ctx = op->ctx;
     mtx_lock(&ctx->lock);
-    oclnn_status st = ctx->be->layers->eltwise(e->desc.op, a, b, e->has_scale ? &e->scale.t : NULL,
+    oclnn_status st = ctx->be->layers->eltwise(e->desc.op, ua, ub, e->has_scale ? &e->scale.t : NULL,
                                                e->has_shift ? &e->shift.t : NULL, dst);
     mtx_unlock(&ctx->lock);
     return st;

@@ -25,6 +25,8 @@ void oclnn__ref_eltwise(oclnn_shape s, oclnn_layout layout, oclnn_eltwise_op op,
                     case OCLNN_ELTWISE_MUL: y = x * b[i]; break;
                     case OCLNN_ELTWISE_LEAKY_RELU: y = x < 0 ? x * scale[c] : x; break; /* issue 16 */
                     case OCLNN_ELTWISE_ELU: y = x < 0 ? scale[c] * expm1(x) : x; break;
+                    case OCLNN_ELTWISE_SUB: y = x - b[i]; break;
+                    case OCLNN_ELTWISE_DIV: y = x / b[i]; break;
                     default: y = NAN; break;
                     }
                     dst[i] = (float)y;

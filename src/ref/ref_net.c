@@ -5,6 +5,7 @@
  * not share the plan (fusion, folding, descriptor building) it is there to check. */
 #include "ref/ref_net.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,34 @@ static uint32_t ref_nd(oclnn_graph *g, const oclnn_node_info *ni, oclnn_shape in
     return (uint32_t)osz[0];
 }
 
+/* issue 16: LRN (its own descriptor, as ref_conv's) and BINARY (either input may be (n, c, 1, 1)) */
+static void ref_lrn(const oclnn_node_desc *d, oclnn_shape in, const float *in0, float *dst) {
+    oclnn_lrn_desc ld = OCLNN_LRN_DESC_INIT;
+    ld.shape = in;
+    ld.size = d->lrn_size;
+    ld.alpha = d->lrn_alpha;
+    ld.beta = d->lrn_beta;
+    ld.k = d->lrn_bias;
+    oclnn__ref_lrn(&ld, OCLNN_LAYOUT_NCHW, in0, dst);
+}
+
+static void ref_binary(oclnn_eltwise_op op, oclnn_shape sa, oclnn_shape sb, oclnn_shape o, const float *a,
+                       const float *b, float *dst) {
+    size_t plane = (size_t)o.h * o.w;
+    bool ga = sa.h * sa.w == 1 && plane != 1, gb = sb.h * sb.w == 1 && plane != 1;
+    for (size_t k = 0; k < elems(o); k++) {
+        double x = a[ga ? k / plane : k], y = b[gb ? k / plane : k], r;
+        switch (op) {
+        case OCLNN_ELTWISE_ADD: r = x + y; break;
+        case OCLNN_ELTWISE_SUB: r = x - y; break;
+        case OCLNN_ELTWISE_MUL: r = x * y; break;
+        case OCLNN_ELTWISE_DIV: r = x / y; break;
+        default: r = NAN; break;
+        }
+        dst[k] = (float)r;
+    }
+}
+
 static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shape *shapes, int i, float **out,
                      const float *in0, const float *in1) {
     const oclnn_node_desc *d = &ni->desc;
@@ -213,6 +242,8 @@ static void run_node(oclnn_graph *g, const oclnn_node_info *ni, const oclnn_shap
         oclnn__ref_resize(&rd, in0, OCLNN_LAYOUT_NCHW, dst);
         break;
     }
+    case OCLNN_NODE_LRN: ref_lrn(d, in, in0, dst); break; /* issue 16 */
+    case OCLNN_NODE_BINARY: ref_binary(d->eltwise, in, shapes[ni->inputs[1]], o, in0, in1, dst); break;
     case OCLNN_NODE_CHANNEL_SHUFFLE: { /* issue 16 */
         oclnn_channel_shuffle_desc sd = OCLNN_CHANNEL_SHUFFLE_DESC_INIT;
         sd.input = in;
