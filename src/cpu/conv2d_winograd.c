@@ -19,32 +19,76 @@
 #define LANES 16
 #define MAX_ALPHA 8
 
-/* Padded to 8x8 so that all sizes share one type; the transforms are compiled once per size with
- * constant tables, so the zero coefficients and the loops disappear at compile time. */
-static const float BT2[8][8] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-static const float AT2[8][8] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+/* The transforms are written out per size (Lavin & Gray's BT and AT for m = 2 and 4; for m = 6
+ * the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity, src/backend/winograd.c's G6, every
+ * coefficient exact in binary floating point), each a loop over LANES independent lanes that the
+ * compiler vectorizes: no zero coefficient is multiplied and no coefficient is loaded. A line
+ * transform reads alpha vectors x[k * xs] and writes y[i * ys]. */
+#define LINE_BEGIN(n)                                                                             \
+    for (size_t l = 0; l < LANES; l++) {                                                          \
+        float d[8];                                                                               \
+        for (size_t k = 0; k < (n); k++) d[k] = x[k * xs + l];
+#define LINE_END }
+#define Y(i) y[(i) * ys + l]
 
-static const float BT4[8][8] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
-                                {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
-static const float AT4[8][8] = {
-    {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+OCLNN__CPU_INLINE void bt_line(const size_t m, const float *restrict x, size_t xs, float *restrict y, size_t ys) {
+    if (m == 2) {
+        LINE_BEGIN(4)
+        Y(0) = d[0] - d[2];
+        Y(1) = d[1] + d[2];
+        Y(2) = d[2] - d[1];
+        Y(3) = d[1] - d[3];
+        LINE_END
+    } else if (m == 4) {
+        LINE_BEGIN(6)
+        Y(0) = 4 * d[0] - 5 * d[2] + d[4];
+        Y(1) = -4 * d[1] - 4 * d[2] + d[3] + d[4];
+        Y(2) = 4 * d[1] - 4 * d[2] - d[3] + d[4];
+        Y(3) = -2 * d[1] - d[2] + 2 * d[3] + d[4];
+        Y(4) = 2 * d[1] - d[2] - 2 * d[3] + d[4];
+        Y(5) = 4 * d[1] - 5 * d[3] + d[5];
+        LINE_END
+    } else {
+        LINE_BEGIN(8)
+        Y(0) = d[0] - 5.25f * d[2] + 5.25f * d[4] - d[6];
+        Y(1) = d[1] + d[2] - 4.25f * d[3] - 4.25f * d[4] + d[5] + d[6];
+        Y(2) = -d[1] + d[2] + 4.25f * d[3] - 4.25f * d[4] - d[5] + d[6];
+        Y(3) = 0.5f * d[1] + 0.25f * d[2] - 2.5f * d[3] - 1.25f * d[4] + 2 * d[5] + d[6];
+        Y(4) = -0.5f * d[1] + 0.25f * d[2] + 2.5f * d[3] - 1.25f * d[4] - 2 * d[5] + d[6];
+        Y(5) = 2 * d[1] + 4 * d[2] - 2.5f * d[3] - 5 * d[4] + 0.5f * d[5] + d[6];
+        Y(6) = -2 * d[1] + 4 * d[2] + 2.5f * d[3] - 5 * d[4] - 0.5f * d[5] + d[6];
+        Y(7) = -d[1] + 5.25f * d[3] - 5.25f * d[5] + d[7];
+        LINE_END
+    }
+}
 
-/* F(6x6,3x3), issue 19: columns in the order of the points 0, 1, -1, 2, -2, 1/2, -1/2, infinity
- * (src/backend/winograd.c's G6). Every coefficient is exact in binary floating point. */
-static const float BT6[8][8] = {{1, 0, -5.25f, 0, 5.25f, 0, -1, 0},
-                                {0, 1, 1, -4.25f, -4.25f, 1, 1, 0},
-                                {0, -1, 1, 4.25f, -4.25f, -1, 1, 0},
-                                {0, 0.5f, 0.25f, -2.5f, -1.25f, 2, 1, 0},
-                                {0, -0.5f, 0.25f, 2.5f, -1.25f, -2, 1, 0},
-                                {0, 2, 4, -2.5f, -5, 0.5f, 1, 0},
-                                {0, -2, 4, 2.5f, -5, -0.5f, 1, 0},
-                                {0, -1, 0, 5.25f, 0, -5.25f, 0, 1}};
-static const float AT6[8][8] = {{1, 1, 1, 1, 1, 1, 1, 0},
-                                {0, 1, -1, 2, -2, 0.5f, -0.5f, 0},
-                                {0, 1, 1, 4, 4, 0.25f, 0.25f, 0},
-                                {0, 1, -1, 8, -8, 0.125f, -0.125f, 0},
-                                {0, 1, 1, 16, 16, 0.0625f, 0.0625f, 0},
-                                {0, 1, -1, 32, -32, 0.03125f, -0.03125f, 1}};
+OCLNN__CPU_INLINE void at_line(const size_t m, const float *restrict x, size_t xs, float *restrict y, size_t ys) {
+    if (m == 2) {
+        LINE_BEGIN(4)
+        Y(0) = d[0] + d[1] + d[2];
+        Y(1) = d[1] - d[2] - d[3];
+        LINE_END
+    } else if (m == 4) {
+        LINE_BEGIN(6)
+        Y(0) = d[0] + d[1] + d[2] + d[3] + d[4];
+        Y(1) = d[1] - d[2] + 2 * d[3] - 2 * d[4];
+        Y(2) = d[1] + d[2] + 4 * d[3] + 4 * d[4];
+        Y(3) = d[1] - d[2] + 8 * d[3] - 8 * d[4] + d[5];
+        LINE_END
+    } else {
+        LINE_BEGIN(8)
+        Y(0) = d[0] + d[1] + d[2] + d[3] + d[4] + d[5] + d[6];
+        Y(1) = d[1] - d[2] + 2 * d[3] - 2 * d[4] + 0.5f * d[5] - 0.5f * d[6];
+        Y(2) = d[1] + d[2] + 4 * d[3] + 4 * d[4] + 0.25f * d[5] + 0.25f * d[6];
+        Y(3) = d[1] - d[2] + 8 * d[3] - 8 * d[4] + 0.125f * d[5] - 0.125f * d[6];
+        Y(4) = d[1] + d[2] + 16 * d[3] + 16 * d[4] + 0.0625f * d[5] + 0.0625f * d[6];
+        Y(5) = d[1] - d[2] + 32 * d[3] - 32 * d[4] + 0.03125f * d[5] - 0.03125f * d[6] + d[7];
+        LINE_END
+    }
+}
+#undef LINE_BEGIN
+#undef LINE_END
+#undef Y
 
 typedef struct wino {
     size_t m, alpha, th, tw, tiles; /* tiles = N * th * tw */
@@ -92,60 +136,22 @@ size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv) {
     return w.alpha * w.alpha * w.tiles * ((size_t)cv->pb.c + cv->pb.k) * sizeof(float);
 }
 
-/* o = BT d B for LANES independent tiles (lanes are tiles or channels). */
-static inline void bt_apply(const size_t m, float d[MAX_ALPHA][MAX_ALPHA][LANES],
-                            float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
+/* o = BT d B for LANES independent tiles or channels: the columns, then the rows. */
+OCLNN__CPU_INLINE void bt_apply(const size_t m, float d[MAX_ALPHA][MAX_ALPHA][LANES],
+                                float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
     const size_t alpha = m + 2;
-    const float(*bt)[8] = m == 2 ? BT2 : m == 4 ? BT4 : BT6;
     float t[MAX_ALPHA][MAX_ALPHA][LANES];
-    for (size_t i = 0; i < alpha; i++)
-        for (size_t j = 0; j < alpha; j++) {
-            float acc[LANES] = {0};
-            for (size_t k = 0; k < alpha; k++) {
-                float b = bt[i][k];
-                if (b != 0.0f)
-                    for (size_t l = 0; l < LANES; l++) acc[l] += b * d[k][j][l];
-            }
-            memcpy(t[i][j], acc, sizeof acc);
-        }
-    for (size_t i = 0; i < alpha; i++)
-        for (size_t j = 0; j < alpha; j++) {
-            float acc[LANES] = {0};
-            for (size_t k = 0; k < alpha; k++) {
-                float b = bt[j][k];
-                if (b != 0.0f)
-                    for (size_t l = 0; l < LANES; l++) acc[l] += b * t[i][k][l];
-            }
-            memcpy(o[i][j], acc, sizeof acc);
-        }
+    for (size_t j = 0; j < alpha; j++) bt_line(m, d[0][j], MAX_ALPHA * LANES, t[0][j], MAX_ALPHA * LANES);
+    for (size_t i = 0; i < alpha; i++) bt_line(m, t[i][0], LANES, o[i][0], LANES);
 }
 
 /* o = AT mm A (m x m) for LANES tiles or channels. */
-static inline void at_apply(const size_t m, float mm[MAX_ALPHA][MAX_ALPHA][LANES],
-                            float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
+OCLNN__CPU_INLINE void at_apply(const size_t m, float mm[MAX_ALPHA][MAX_ALPHA][LANES],
+                                float o[MAX_ALPHA][MAX_ALPHA][LANES]) {
     const size_t alpha = m + 2;
-    const float(*at)[8] = m == 2 ? AT2 : m == 4 ? AT4 : AT6;
     float t[MAX_ALPHA][MAX_ALPHA][LANES];
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < alpha; j++) {
-            float acc[LANES] = {0};
-            for (size_t e = 0; e < alpha; e++) {
-                float a = at[i][e];
-                if (a != 0.0f)
-                    for (size_t l = 0; l < LANES; l++) acc[l] += a * mm[e][j][l];
-            }
-            memcpy(t[i][j], acc, sizeof acc);
-        }
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < m; j++) {
-            float acc[LANES] = {0};
-            for (size_t e = 0; e < alpha; e++) {
-                float a = at[j][e];
-                if (a != 0.0f)
-                    for (size_t l = 0; l < LANES; l++) acc[l] += a * t[i][e][l];
-            }
-            memcpy(o[i][j], acc, sizeof acc);
-        }
+    for (size_t j = 0; j < alpha; j++) at_line(m, mm[0][j], MAX_ALPHA * LANES, t[0][j], MAX_ALPHA * LANES);
+    for (size_t i = 0; i < m; i++) at_line(m, t[i][0], LANES, o[i][0], LANES);
 }
 
 static void tile_pos(const wino *w, size_t tile, size_t *n, size_t *ty, size_t *tx) {
@@ -206,7 +212,8 @@ OCLNN__CPU_INLINE void input_transform_m(const oclnn__cpu_conv *cv, const wino *
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
                 float *out = v + ((i * alpha + j) * outer + o0) * inner + i0;
-                for (size_t l = 0; l < lanes; l++) out[l] = o[i][j][l];
+                if (lanes == LANES) memcpy(out, o[i][j], sizeof o[i][j]);
+                else for (size_t l = 0; l < lanes; l++) out[l] = o[i][j][l];
             }
     }
 }
@@ -242,6 +249,7 @@ OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino 
     const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
     const size_t alpha = m + 2, T = w->tiles, K = pb->k;
     const size_t blocks = (K + LANES - 1) / LANES;
+    const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
     for (size_t job = begin; job < end; job++) {
         size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
         size_t lanes = K - i0 < LANES ? K - i0 : LANES;
@@ -249,21 +257,30 @@ OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino 
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
                 const float *src = mm + ((i * alpha + j) * T + o0) * K + i0;
-                for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
+                if (lanes == LANES) memcpy(in[i][j], src, sizeof in[i][j]);
+                else for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
             }
         at_apply(m, in, o);
         size_t n, ty, tx;
         tile_pos(w, o0, &n, &ty, &tx);
         float b[LANES];
         for (size_t l = 0; l < LANES; l++) b[l] = cv->bias && l < lanes ? cv->bias[i0 + l] : 0.0f;
+        const bool unit = lanes == LANES && ds[1] == 1 && (!res || rs[1] == 1);
         for (size_t i = 0; i < m && ty * m + i < pb->p; i++)
             for (size_t j = 0; j < m && tx * m + j < pb->q; j++) {
                 size_t p = ty * m + i, q = tx * m + j;
                 float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
                 const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
+                if (unit) { /* channels-last, a whole vector: contiguous */
+                    for (size_t l = 0; l < LANES; l++) {
+                        float v = o[i][j][l] + b[l] + (ro ? ro[l] : 0.0f);
+                        out[l] = relu && v < 0.0f ? 0.0f : v;
+                    }
+                    continue;
+                }
                 for (size_t l = 0; l < lanes; l++) {
                     float v = o[i][j][l] + b[l] + (ro ? ro[l * rs[1]] : 0.0f);
-                    out[l * ds[1]] = pb->act == OCLNN_ACTIVATION_RELU && v < 0.0f ? 0.0f : v;
+                    out[l * ds[1]] = relu && v < 0.0f ? 0.0f : v;
                 }
             }
     }
