@@ -271,11 +271,15 @@ OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino 
                 size_t p = ty * m + i, q = tx * m + j;
                 float *out = y + n * ds[0] + i0 * ds[1] + p * ds[2] + q * ds[3];
                 const float *ro = res ? res + n * rs[0] + i0 * rs[1] + p * rs[2] + q * rs[3] : NULL;
-                if (unit) { /* channels-last, a whole vector: contiguous */
-                    for (size_t l = 0; l < LANES; l++) {
-                        float v = o[i][j][l] + b[l] + (ro ? ro[l] : 0.0f);
-                        out[l] = relu && v < 0.0f ? 0.0f : v;
-                    }
+                if (unit) { /* channels-last, a whole vector: contiguous, in vector steps
+                             * through t (the residual may be dst itself) */
+                    float t[LANES];
+                    for (size_t l = 0; l < LANES; l++) t[l] = o[i][j][l] + b[l];
+                    if (ro)
+                        for (size_t l = 0; l < LANES; l++) t[l] += ro[l];
+                    if (relu)
+                        for (size_t l = 0; l < LANES; l++) t[l] = t[l] < 0.0f ? 0.0f : t[l];
+                    memcpy(out, t, sizeof t);
                     continue;
                 }
                 for (size_t l = 0; l < lanes; l++) {
