@@ -94,7 +94,10 @@ static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, c
     OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
     cv->m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : cv->algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? 4 : 6;
     OCLNN__TRY(oclnn__cpu_winograd_prepare(ctx, cv));
-    *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
+    /* An operator's problem has layout AUTO: sized for channels-last sources, the C backend's
+     * layout (a channels-first run takes the three-pass workspace, and the scratch grows). */
+    const size_t threads = ctx->threads ? ctx->threads : (size_t)oclnn__cpu_threads();
+    *workspace_bytes = oclnn__cpu_winograd_workspace(cv, cv->pb.layout != OCLNN_LAYOUT_NCHW, threads);
     (void)oclnn__cpu_blas_name();
     return OCLNN_OK;
 }

@@ -37,7 +37,8 @@ void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *sr
                                const oclnn_tensor *residual);
 /* Winograd F(m x m, 3x3): filter transform at create, the rest at run. */
 oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv);
-size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv);
+/* Bytes of workspace a run needs with `threads` threads and a channels-last (cl) source or not. */
+size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv, bool cl, size_t threads);
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                                       const oclnn_tensor *src, oclnn_tensor *dst,
                                       const oclnn_tensor *residual);

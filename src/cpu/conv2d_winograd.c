@@ -130,10 +130,29 @@ oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv
     return OCLNN_OK;
 }
 
-size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv) {
+/* Tile blocks: with many tiles, each thread runs input transform, GEMMs and output transform on
+ * FUSE_TILES..2*FUSE_TILES-ish tiles at a time, V and M of one block (alpha^2 x tiles x (C + K)
+ * floats, at most FUSE_BYTES) staying in its L2, instead of three passes over V and M for every
+ * tile (at batch 8 hundreds of MiB of traffic, and of workspace). Returns the block's tiles, or 0
+ * when the layer keeps the three passes: a channels-first source, too few tiles for two blocks
+ * per thread, or too many channels for a block of 2 * MR tiles. */
+#define FUSE_BYTES (1536u * 1024u)
+
+static size_t fused_tiles(const oclnn__cpu_conv *cv, const wino *w, bool cl, size_t threads) {
+    const size_t per_tile = w->alpha * w->alpha * ((size_t)cv->pb.c + cv->pb.k) * sizeof(float);
+    const size_t mr = cv->gk->mr;
+    size_t tb = FUSE_BYTES / per_tile / mr * mr;
+    if (tb > 8 * mr) tb = 8 * mr;
+    if (!cl || tb < 2 * mr || w->tiles < 2 * tb * (threads ? threads : 1)) return 0;
+    return tb;
+}
+
+size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv, bool cl, size_t threads) {
     wino w;
     wino_init(cv, &w);
-    return w.alpha * w.alpha * w.tiles * ((size_t)cv->pb.c + cv->pb.k) * sizeof(float);
+    const size_t per_tile = w.alpha * w.alpha * ((size_t)cv->pb.c + cv->pb.k) * sizeof(float);
+    const size_t tb = fused_tiles(cv, &w, cl, threads);
+    return tb ? (threads ? threads : 1) * tb * per_tile : w.tiles * per_tile;
 }
 
 /* o = BT d B for LANES independent tiles or channels: the columns, then the rows. */
@@ -163,12 +182,14 @@ static void tile_pos(const wino *w, size_t tile, size_t *n, size_t *ty, size_t *
 /* V = BT d B. Channels-last sources (cl) put channels in the lanes and write V[xi][t][c];
  * others put tiles in the lanes and write V[xi][c][t]. Either way the loads of a lane group are
  * contiguous in the common case. */
+/* Jobs [begin, end); V holds tiles [t0, t0 + tn) (channels-last; the other order all T). */
 OCLNN__CPU_INLINE void input_transform_m(const oclnn__cpu_conv *cv, const wino *w, const oclnn_tensor *src,
-                                     bool cl, float *v, const size_t m, size_t begin, size_t end) {
+                                     bool cl, float *v, const size_t m, size_t begin, size_t end,
+                                     size_t t0, size_t tn) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const float *x = oclnn__cpu_cdata(src);
     const size_t *ss = src->stride, alpha = m + 2, T = w->tiles, C = pb->c;
-    const size_t outer = cl ? T : C, inner = cl ? C : T, blocks = (inner + LANES - 1) / LANES;
+    const size_t outer = cl ? tn : C, inner = cl ? C : T, blocks = (inner + LANES - 1) / LANES;
     for (size_t job = begin; job < end; job++) {
         size_t o0 = (size_t)job / blocks, i0 = (size_t)job % blocks * LANES;
         size_t lanes = inner - i0 < LANES ? inner - i0 : LANES;
@@ -211,7 +232,7 @@ OCLNN__CPU_INLINE void input_transform_m(const oclnn__cpu_conv *cv, const wino *
         bt_apply(m, d, o);
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
-                float *out = v + ((i * alpha + j) * outer + o0) * inner + i0;
+                float *out = v + ((i * alpha + j) * outer + o0 - (cl ? t0 : 0)) * inner + i0;
                 if (lanes == LANES) memcpy(out, o[i][j], sizeof o[i][j]);
                 else for (size_t l = 0; l < lanes; l++) out[l] = o[i][j][l];
             }
@@ -226,28 +247,30 @@ typedef struct wino_job {
     oclnn_tensor *dst;
     bool cl;
     float *v, *mm;
-    size_t psize;
+    size_t psize, tb; /* tb: tiles per block of the fused path */
 } wino_job;
 
 OCLNN__CPU_CLONES
 static void input_task(void *arg, size_t begin, size_t end, unsigned worker) {
     (void)worker;
     const wino_job *j = arg;
-    if (j->w->m == 2) input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 2, begin, end);
-    else if (j->w->m == 4) input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 4, begin, end);
-    else input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 6, begin, end);
+    const size_t T = j->w->tiles;
+    if (j->w->m == 2) input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 2, begin, end, 0, T);
+    else if (j->w->m == 4) input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 4, begin, end, 0, T);
+    else input_transform_m(j->cv, j->w, j->src, j->cl, j->v, 6, begin, end, 0, T);
 }
 
 /* dst = AT M A with the epilogue; M is [xi][t][k], the lanes LANES consecutive output channels
  * of one tile (dst of either layout, through its strides). */
+/* Jobs [begin, end); M holds tiles [t0, t0 + tn). */
 OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino *w, const float *mm,
                                       const oclnn_tensor *residual, oclnn_tensor *dst,
-                                      const size_t m, size_t begin, size_t end) {
+                                      const size_t m, size_t begin, size_t end, size_t t0, size_t tn) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     float *y = oclnn__cpu_data(dst);
     const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
     const size_t *ds = dst->stride, *rs = residual ? residual->stride : ds;
-    const size_t alpha = m + 2, T = w->tiles, K = pb->k;
+    const size_t alpha = m + 2, K = pb->k;
     const size_t blocks = (K + LANES - 1) / LANES;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU;
     for (size_t job = begin; job < end; job++) {
@@ -256,7 +279,7 @@ OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino 
         float in[MAX_ALPHA][MAX_ALPHA][LANES], o[MAX_ALPHA][MAX_ALPHA][LANES];
         for (size_t i = 0; i < alpha; i++)
             for (size_t j = 0; j < alpha; j++) {
-                const float *src = mm + ((i * alpha + j) * T + o0) * K + i0;
+                const float *src = mm + ((i * alpha + j) * tn + o0 - t0) * K + i0;
                 if (lanes == LANES) memcpy(in[i][j], src, sizeof in[i][j]);
                 else for (size_t l = 0; l < LANES; l++) in[i][j][l] = l < lanes ? src[l] : 0.0f;
             }
@@ -294,9 +317,10 @@ OCLNN__CPU_CLONES
 static void output_task(void *arg, size_t begin, size_t end, unsigned worker) {
     (void)worker;
     const wino_job *j = arg;
-    if (j->w->m == 2) output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 2, begin, end);
-    else if (j->w->m == 4) output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 4, begin, end);
-    else output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 6, begin, end);
+    const size_t T = j->w->tiles;
+    if (j->w->m == 2) output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 2, begin, end, 0, T);
+    else if (j->w->m == 4) output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 4, begin, end, 0, T);
+    else output_transform_m(j->cv, j->w, j->mm, j->residual, j->dst, 6, begin, end, 0, T);
 }
 
 /* M[xi] = V[xi] * U[xi]^T for elements xi in [begin, end). */
@@ -309,22 +333,53 @@ static void gemm_task(void *arg, size_t begin, size_t end, unsigned worker) {
                                        j->cl ? 1 : T, j->cv->u + e * j->psize, j->mm + e * T * K, K);
 }
 
+/* Tile blocks [begin, end) of the fused path: each block's V and M in this worker's part of the
+ * workspace. */
+OCLNN__CPU_INLINE void fused_blocks_m(const wino_job *j, const size_t m, size_t begin, size_t end, unsigned worker) {
+    const size_t a2 = (m + 2) * (m + 2), T = j->w->tiles, C = j->cv->pb.c, K = j->cv->pb.k;
+    const size_t cblocks = (C + LANES - 1) / LANES, kblocks = (K + LANES - 1) / LANES;
+    float *v = j->v + (size_t)worker * j->tb * a2 * (C + K), *mm = v + j->tb * a2 * C;
+    for (size_t b = begin; b < end; b++) {
+        const size_t t0 = b * j->tb, tn = T - t0 < j->tb ? T - t0 : j->tb;
+        input_transform_m(j->cv, j->w, j->src, true, v, m, t0 * cblocks, (t0 + tn) * cblocks, t0, tn);
+        for (size_t e = 0; e < a2; e++)
+            oclnn__cpu_gemm_packed(j->cv->gk, tn, 0, K, C, K, v + e * tn * C, C, j->cv->u + e * j->psize,
+                                   mm + e * tn * K, K);
+        output_transform_m(j->cv, j->w, mm, j->residual, j->dst, m, t0 * kblocks, (t0 + tn) * kblocks, t0, tn);
+    }
+}
+
+OCLNN__CPU_CLONES
+static void fused_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    const wino_job *j = arg;
+    if (j->w->m == 2) fused_blocks_m(j, 2, begin, end, worker);
+    else if (j->w->m == 4) fused_blocks_m(j, 4, begin, end, worker);
+    else fused_blocks_m(j, 6, begin, end, worker);
+}
+
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                                       const oclnn_tensor *src, oclnn_tensor *dst,
                                       const oclnn_tensor *residual) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     wino w;
     wino_init(cv, &w);
+    const bool cl = src->stride[OCLNN__C] == 1;
+    const size_t threads = (size_t)oclnn__cpu_threads();
     oclnn__storage *scratch;
-    OCLNN__TRY(oclnn__context_scratch(ctx, oclnn__cpu_winograd_workspace(cv), &scratch));
+    OCLNN__TRY(oclnn__context_scratch(ctx, oclnn__cpu_winograd_workspace(cv, cl, threads), &scratch));
     const size_t a2 = w.alpha * w.alpha, T = w.tiles, C = pb->c, K = pb->k;
     const size_t psize = oclnn__cpu_gemm_packed_size(cv->gk, C, K);
     float *v = scratch->mem, *mm = v + a2 * C * T;
+    const size_t tb = fused_tiles(cv, &w, cl, threads);
+    if (tb) {
+        wino_job j = {cv, &w, src, residual, dst, cl, v, NULL, psize, tb};
+        oclnn__cpu_parallel_for((T + tb - 1) / tb, 1, fused_task, &j);
+        return OCLNN_OK;
+    }
     /* Channels-last sources put channels in the lanes (V[xi][t][c]), others tiles (V[xi][c][t],
      * read transposed by the GEMM). Either way M[xi][t][k] = V[xi] * U[xi]^T, the alpha^2 GEMMs
      * spread over the threads (each single-threaded; T is often under 100). */
-    const bool cl = src->stride[OCLNN__C] == 1;
-    wino_job j = {cv, &w, src, residual, dst, cl, v, mm, psize};
+    wino_job j = {cv, &w, src, residual, dst, cl, v, mm, psize, 0};
     const size_t in_jobs = (cl ? T : C) * (((cl ? C : T) + LANES - 1) / LANES);
     const size_t out_jobs = T * ((K + LANES - 1) / LANES);
     oclnn__cpu_parallel_for(in_jobs, oclnn__cpu_grain(in_jobs, 4, 1), input_task, &j);
