@@ -841,6 +841,28 @@ static void test_winograd6_layers(void **state) {
     memset(max_err, 0, sizeof max_err);
 }
 
+/* Many 4x4 tiles and few channels (512 tiles of F(4x4), 2048 of F(2x2)): the C backend's
+ * Winograd runs its tile blocks here (channels-last sources: transform, GEMMs and inverse
+ * transform per block of tiles on each thread, cpu/conv2d_winograd.c), with the last block
+ * partial, fused bias, ReLU and residual; the other layout runs the three passes. */
+static void test_winograd_tile_blocks(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    if (test_small()) skip(); /* the Oclgrind gate: test_all_algorithms covers Winograd there */
+    static const shape_row rows[] = {
+        ROW(winograd_many_tiles, 2, 16, 62, 62, 24, 3, 3, 1, 1, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)};
+    const shape_row row = rows[0];
+    problem_data pd;
+    data_make(&row.d, 700u, &pd);
+    static const oclnn_conv_algo algos[] = {OCLNN_CONV_ALGO_WINOGRAD_2X2, OCLNN_CONV_ALGO_WINOGRAD_4X4};
+    for (size_t a = 0; a < 2; a++) {
+        assert_ok(run_one(ctx, &row, &pd, algos[a], cfg->layout, cfg->layout));
+        assert_ok(run_one(ctx, &row, &pd, algos[a], other(cfg->layout), cfg->layout));
+    }
+    data_free(&pd);
+    memset(max_err, 0, sizeof max_err);
+}
+
 static int free_w6_data(void **state) {
     for (size_t i = 0; i < N_W6_LAYERS; i++)
         if (w6_data[i].ref) data_free(&w6_data[i]);
@@ -866,6 +888,7 @@ int main(void) {
         TEST_GPU_CFGS(test_gpu_direct_candidates),
         TEST_ALL_CFGS(test_workspace_fallback),
         TEST_GPU_CFGS(test_workspace_fallback),
+        TEST_ALL_CFGS(test_winograd_tile_blocks),
         TEST_ALL_CFGS(test_winograd6_layers), /* issue 19 */
         TEST_GPU_CFGS(test_winograd6_layers),
     };

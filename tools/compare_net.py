@@ -176,7 +176,7 @@ def main(argv):
     for name in a.nets.split(","):
         for batch in (int(b) for b in a.batches.split(",")):
             times = {c: [] for c in cols}
-            peak = 0.0
+            peak = {}
             load0 = os.getloadavg()[0]
             weights = None if a.seeded or "oclnn" not in engines else weights_file(name, a.onnx_dir)
             for _ in range(a.rounds):
@@ -189,12 +189,15 @@ def main(argv):
                         r = oclnn_run(a.oclnn, name, batch, a.iters, c.split("-", 1)[1], a.threads,
                                       a.oclnn_base, weights)
                         times[c].append(r["median_ms"])
-                        peak = r["peak_device_bytes"] / 1048576
+                        peak[c] = r["peak_device_bytes"] / 1048576
             med = {c: statistics.median(v) for c, v in times.items()}
             row = f"| {name} | {batch} |" + "".join(f" {med[c]:.1f} |" for c in cols)
             row += "".join(f" {med[c] / med['ort']:.2f}x |" for c in ratios)
-            print(row + f" {peak:.1f} | {load0:.1f}-{os.getloadavg()[0]:.1f} |", flush=True)
-    print(f"\nload avg: the 1-minute load average before and after the row, on "
+            first = next((c for c in cols if c in peak), None)  # the first oclnn column's peak
+            print(row + f" {peak[first] if first else 0.0:.1f} | {load0:.1f}-{os.getloadavg()[0]:.1f} |",
+                  flush=True)
+    print("\noclnn peak MiB: the first oclnn column's peak device memory (`bench net`)")
+    print(f"load avg: the 1-minute load average before and after the row, on "
           f"{os.cpu_count()} CPUs")
     print(f"median over {a.rounds} interleaved rounds of each engine's median of {a.iters} runs; "
           "ratio below 1: oclnn faster")

@@ -98,13 +98,20 @@ static oclnn_status gemm_run_algo(oclnn_context *ctx, const oclnn__conv2d_op *co
     return st;
 }
 
+/* An operator's problem has layout AUTO: sized for channels-last sources, the C backend's layout
+ * (a channels-first run takes the three-pass workspace, and the scratch grows). */
+static size_t winograd_workspace(const oclnn_context *ctx, const oclnn__cpu_conv *cv) {
+    const size_t threads = ctx->threads ? ctx->threads : (size_t)oclnn__cpu_threads();
+    return oclnn__cpu_winograd_workspace(cv, cv->pb.layout != OCLNN_LAYOUT_NCHW, threads);
+}
+
 static oclnn_status winograd_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
                                     const float *bias, size_t *workspace_bytes) {
     oclnn__cpu_conv *cv = NULL;
     OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
     cv->m = cv->algo == OCLNN_CONV_ALGO_WINOGRAD_2X2 ? 2 : cv->algo == OCLNN_CONV_ALGO_WINOGRAD_4X4 ? 4 : 6;
     OCLNN__TRY(oclnn__cpu_winograd_prepare(ctx, cv));
-    *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
+    *workspace_bytes = winograd_workspace(ctx, cv);
     (void)oclnn__cpu_blas_name();
     return OCLNN_OK;
 }
@@ -238,7 +245,7 @@ static oclnn_status cpu_clone(oclnn_context *ctx, const void *state, oclnn__conv
         *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
     else if (a == OCLNN_CONV_ALGO_WINOGRAD_2X2 || a == OCLNN_CONV_ALGO_WINOGRAD_4X4 ||
              a == OCLNN_CONV_ALGO_WINOGRAD_6X6)
-        *workspace_bytes = oclnn__cpu_winograd_workspace(cv);
+        *workspace_bytes = winograd_workspace(ctx, cv);
     return OCLNN_OK;
 }
 

@@ -6,20 +6,7 @@
 #include "core/context.h"
 #include "core/tensor.h"
 #include "backend/problem.h"
-
-/* Hot loops get AVX-512 / AVX2 clones picked at load time (the build targets baseline x86-64). */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define OCLNN__CPU_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define OCLNN__CPU_CLONES
-#endif
-/* A loop body inlined into each clone of the task that calls it (GCC does not always inline a
- * large one by itself, and an outlined body runs with the baseline's instructions). */
-#if defined(__GNUC__)
-#define OCLNN__CPU_INLINE static inline __attribute__((always_inline))
-#else
-#define OCLNN__CPU_INLINE static inline
-#endif
+#include "cpu/cpu.h"
 
 typedef struct oclnn__cpu_conv {
     oclnn__conv2d_problem pb;
@@ -51,7 +38,8 @@ void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *sr
                                const oclnn_tensor *residual);
 /* Winograd F(m x m, 3x3): filter transform at create, the rest at run. */
 oclnn_status oclnn__cpu_winograd_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv);
-size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv);
+/* Bytes of workspace a run needs with `threads` threads and a channels-last (cl) source or not. */
+size_t oclnn__cpu_winograd_workspace(const oclnn__cpu_conv *cv, bool cl, size_t threads);
 oclnn_status oclnn__cpu_conv_winograd(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                                       const oclnn_tensor *src, oclnn_tensor *dst,
                                       const oclnn_tensor *residual);

@@ -5,6 +5,20 @@
 
 #include "core/tensor.h"
 
+/* Hot loops get AVX-512 / AVX2 clones picked at load time (the build targets baseline x86-64). */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define OCLNN__CPU_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define OCLNN__CPU_CLONES
+#endif
+/* A loop body inlined into each clone of the task that calls it (GCC does not always inline a
+ * large one by itself, and an outlined body runs with the baseline's instructions). */
+#if defined(__GNUC__)
+#define OCLNN__CPU_INLINE static inline __attribute__((always_inline))
+#else
+#define OCLNN__CPU_INLINE static inline
+#endif
+
 static inline float *oclnn__cpu_data(oclnn_tensor *t) { return (float *)t->storage->mem + t->offset; }
 static inline const float *oclnn__cpu_cdata(const oclnn_tensor *t) {
     return (const float *)t->storage->mem + t->offset;

@@ -108,25 +108,36 @@ void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_
                                     size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
                                     const float *packed, float *c, size_t ldc) {
     const size_t mr = g->mr, nr = g->nr, npad = (n + nr - 1) / nr * nr;
-    /* MR rows x one depth block of A, copied contiguous: it stays in L1 while the B panels stream
-     * past from L2, whatever A's row stride (rows a multiple of 2 KiB apart would otherwise share
-     * L1 sets and evict each other), and the last rows are padded with zeros. */
+    /* MR rows x one depth block of A stay in L1 while the B panels stream past from L2. The last
+     * rows are copied into a zero-padded block, and so are all rows when A is read with a stride
+     * or its rows are a multiple of 2 KiB apart (they would share L1 sets and evict each
+     * other). */
     float block[MAX_MR * OCLNN__GEMM_KC];
+    const bool in_place = a_cs == 1 && a_rs % 512 != 0;
     for (size_t p0 = 0; p0 < k; p0 += OCLNN__GEMM_KC) {
         const size_t kc = k - p0 < OCLNN__GEMM_KC ? k - p0 : OCLNN__GEMM_KC;
         for (size_t i = 0; i < m; i += mr) {
             const size_t rows = m - i < mr ? m - i : mr;
-            for (size_t r = 0; r < rows; r++) {
-                const float *ar = a + (i + r) * a_rs + p0 * a_cs;
-                if (a_cs == 1) memcpy(block + r * kc, ar, kc * sizeof *block);
-                else
-                    for (size_t p = 0; p < kc; p++) block[r * kc + p] = ar[p * a_cs];
+            const float *ab = block;
+            size_t ld = kc;
+            if (in_place && rows == mr) {
+                ab = a + i * a_rs + p0;
+                ld = a_rs;
+            } else {
+                for (size_t r = 0; r < rows; r++) {
+                    const float *ar = a + (i + r) * a_rs + p0 * a_cs;
+                    float *br = block + r * kc;
+                    if (a_cs == 1)
+                        for (size_t p = 0; p < kc; p++) br[p] = ar[p];
+                    else
+                        for (size_t p = 0; p < kc; p++) br[p] = ar[p * a_cs];
+                }
+                if (rows < mr) memset(block + rows * kc, 0, (mr - rows) * kc * sizeof *block);
             }
-            if (rows < mr) memset(block + rows * kc, 0, (mr - rows) * kc * sizeof *block);
             for (size_t j0 = n0; j0 < n1; j0 += nr) {
                 const size_t nc = n1 - j0 < nr ? n1 - j0 : nr;
                 const float *bp = packed + p0 * npad + j0 * kc; /* depth block p0, panel j0 / nr */
-                g->run(rows, nc, kc, block, kc, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0);
+                g->run(rows, nc, kc, ab, ld, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0);
             }
         }
     }

@@ -174,25 +174,26 @@ static void planes_task(void *arg, size_t begin, size_t end, unsigned worker) {
     }
 }
 
-static void pixels_task(void *arg, size_t begin, size_t end, unsigned worker) {
-    const pool_job *j = arg;
+/* unit: unit channel strides and no argmax (the NHWC case), which the compiler then vectorizes
+ * over contiguous channels. */
+OCLNN__CPU_INLINE void pixels_body(const pool_job *j, size_t begin, size_t end, unsigned worker, bool unit) {
     const pool_geom g = *j->g;
     const oclnn_shape os = j->os;
     const float *x = j->x;
     float *y = j->y, *am = j->am;
     const size_t *xs = j->xs, *ys = j->ys, *as = j->as;
     float *acc = j->bufs + 2 * j->width * worker, *where = acc + j->width;
-    const size_t C = os.c, xc = xs[OCLNN__C], yc = ys[OCLNN__C], ac = as[OCLNN__C];
+    const size_t C = os.c, xc = unit ? 1 : xs[OCLNN__C], yc = unit ? 1 : ys[OCLNN__C], ac = as[OCLNN__C];
+    if (unit) am = NULL;
     for (size_t p = begin; p < end; p++) {
         const size_t n = p / ((size_t)os.h * os.w);
         const long oh = (long)(p / os.w % os.h), ow = (long)(p % os.w);
         const long h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
         const long a0 = h0 > 0 ? h0 : 0, a1 = h0 + g.kh < g.H ? h0 + g.kh : g.H;
         const long b0 = w0 > 0 ? w0 : 0, b1 = w0 + g.kw < g.W ? w0 + g.kw : g.W;
-        for (size_t c = 0; c < C; c++) {
-            acc[c] = g.is_max ? -INFINITY : 0.0f;
-            where[c] = (float)(a0 * g.W + b0);
-        }
+        for (size_t c = 0; c < C; c++) acc[c] = g.is_max ? -INFINITY : 0.0f;
+        if (am)
+            for (size_t c = 0; c < C; c++) where[c] = (float)(a0 * g.W + b0);
         for (long h = a0; h < a1; h++)
             for (long w = b0; w < b1; w++) {
                 const float *px = x + n * xs[OCLNN__N] + (size_t)h * xs[OCLNN__H] + (size_t)w * xs[OCLNN__W];
@@ -212,6 +213,13 @@ static void pixels_task(void *arg, size_t begin, size_t end, unsigned worker) {
             for (size_t c = 0; c < C; c++) pa[c * ac] = where[c];
         }
     }
+}
+
+OCLNN__CPU_CLONES
+static void pixels_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    const pool_job *j = arg;
+    if (j->xs[OCLNN__C] == 1 && j->ys[OCLNN__C] == 1 && !j->am) pixels_body(j, begin, end, worker, true);
+    else pixels_body(j, begin, end, worker, false);
 }
 
 oclnn_status oclnn__cpu_pool2d(const oclnn_pool2d_desc *d, const oclnn_tensor *src,
