@@ -169,8 +169,7 @@ typedef struct epi_job {
     const size_t *ds, *rs;
 } epi_job;
 
-OCLNN__CPU_CLONES
-static void epilogue_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(epilogue_task) {
     (void)worker;
     const epi_job *j = arg;
     const oclnn__conv2d_problem *pb = &j->cv->pb;

@@ -353,37 +353,32 @@ typedef struct nest_job {
     size_t kc;
 } nest_job;
 
-OCLNN__CPU_CLONES
-static void direct_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(direct_task) {
     (void)worker;
     const nest_job *j = arg;
     direct_nest(j->cv, j->src, j->dst, j->residual, j->cv->pb.cg, begin, end);
 }
 
-OCLNN__CPU_CLONES
-static void depthwise_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(depthwise_task) {
     (void)worker;
     const nest_job *j = arg;
     direct_nest(j->cv, j->src, j->dst, j->residual, 1, begin, end);
 }
 
-OCLNN__CPU_CLONES
-static void pixel_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(pixel_task) {
     (void)worker;
     const nest_job *j = arg;
     pixel_nest(j->cv, j->src, j->dst, j->residual, j->cv->pb.cg, begin, end);
 }
 
-OCLNN__CPU_CLONES
-static void grouped_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(grouped_task) {
     (void)worker;
     const nest_job *j = arg;
     grouped_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end);
 }
 
 #if defined(__GNUC__)
-OCLNN__CPU_CLONES
-static void grouped_blocked_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(grouped_blocked_task) {
     (void)worker;
     const nest_job *j = arg;
     grouped_blocked_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end);

@@ -24,8 +24,7 @@ typedef struct im2col_job {
 } im2col_job;
 
 /* col[(c*R + r)*S + s][p*Q + q] for image n, all channels (group g's rows start at g*Cg*R*S). */
-OCLNN__CPU_CLONES
-static void im2col_rows_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(im2col_rows_task) {
     (void)worker;
     const im2col_job *j = arg;
     const oclnn__conv2d_problem *pb = j->pb;
@@ -62,8 +61,7 @@ static void im2col_rows_channels(const oclnn__conv2d_problem *pb, const float *s
 }
 
 /* col[p*Q + q][g][(r*S + s)*Cg + c] for image n, all groups g (row length C*R*S). */
-OCLNN__CPU_CLONES
-static void im2col_cols_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(im2col_cols_task) {
     (void)worker;
     const im2col_job *j = arg;
     const oclnn__conv2d_problem *pb = j->pb;
@@ -175,9 +173,8 @@ static void groups_task(void *arg, size_t begin, size_t end, unsigned worker) {
 /* o[i] = act(o[i] + bias + r[i]) over one contiguous run; the bias is a vector bv (NHWC: the
  * run is channels) or the scalar bs (NCHW: the run is one channel's pixels); r may be NULL. Kept
  * branch-free inside so that it vectorizes. */
-OCLNN__CPU_CLONES
-static void epilogue_run(float *restrict o, size_t len, const float *restrict bv, float bs,
-                         const float *restrict r, bool relu) {
+OCLNN__CPU_INLINE void epilogue_run(float *restrict o, size_t len, const float *restrict bv, float bs,
+                                     const float *restrict r, bool relu) {
     if (bv && r) for (size_t i = 0; i < len; i++) o[i] += bv[i] + r[i];
     else if (bv) for (size_t i = 0; i < len; i++) o[i] += bv[i];
     else if (r) for (size_t i = 0; i < len; i++) o[i] += bs + r[i];
@@ -203,7 +200,7 @@ typedef struct tiles_job {
     bool rows_channels, res_even, relu, epi;
 } tiles_job;
 
-static void dense_tiles_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(dense_tiles_task) {
     (void)worker;
     const tiles_job *jt = arg;
     const oclnn__cpu_conv *cv = jt->cv;

@@ -250,8 +250,7 @@ typedef struct wino_job {
     size_t psize, tb; /* tb: tiles per block of the fused path */
 } wino_job;
 
-OCLNN__CPU_CLONES
-static void input_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(input_task) {
     (void)worker;
     const wino_job *j = arg;
     const size_t T = j->w->tiles;
@@ -313,8 +312,7 @@ OCLNN__CPU_INLINE void output_transform_m(const oclnn__cpu_conv *cv, const wino 
     }
 }
 
-OCLNN__CPU_CLONES
-static void output_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(output_task) {
     (void)worker;
     const wino_job *j = arg;
     const size_t T = j->w->tiles;
@@ -349,8 +347,7 @@ OCLNN__CPU_INLINE void fused_blocks_m(const wino_job *j, const size_t m, size_t 
     }
 }
 
-OCLNN__CPU_CLONES
-static void fused_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(fused_task) {
     const wino_job *j = arg;
     if (j->w->m == 2) fused_blocks_m(j, 2, begin, end, worker);
     else if (j->w->m == 4) fused_blocks_m(j, 4, begin, end, worker);

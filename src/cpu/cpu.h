@@ -5,18 +5,45 @@
 
 #include "core/tensor.h"
 
-/* Hot loops get AVX-512 / AVX2 clones picked at load time (the build targets baseline x86-64). */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define OCLNN__CPU_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define OCLNN__CPU_CLONES
-#endif
 /* A loop body inlined into each clone of the task that calls it (GCC does not always inline a
  * large one by itself, and an outlined body runs with the baseline's instructions). */
 #if defined(__GNUC__)
 #define OCLNN__CPU_INLINE static inline __attribute__((always_inline))
 #else
 #define OCLNN__CPU_INLINE static inline
+#endif
+
+/* A hot loop of the thread pool (cpu/pool.h) compiled three times, for AVX-512, AVX2 + FMA and
+ * baseline x86-64 (the build's target), and run in the variant of the instruction set in use
+ * (cpu/isa.h: the CPU's best, or the lower one OCLNN_CPU_ISA forces), so that forcing a lower
+ * instruction set runs these loops' lower variants as it does the GEMM microkernels, and CI tests
+ * every variant on whatever CPU it has (GCC's target_clones, used before, chose by the CPU alone).
+ *   OCLNN__CPU_TASK(name) { ...arg, begin, end, worker... }
+ * defines static void name(void *arg, size_t begin, size_t end, unsigned worker); helpers the
+ * body calls should be OCLNN__CPU_INLINE so that each variant gets its own copy. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#include "cpu/isa.h"
+#define OCLNN__CPU_TASK(name)                                                                           \
+    OCLNN__CPU_INLINE void name##_body(void *arg, size_t begin, size_t end, unsigned worker);          \
+    __attribute__((target("avx512f"))) static void name##_avx512(void *a, size_t b, size_t e, unsigned w) { \
+        name##_body(a, b, e, w);                                                                        \
+    }                                                                                                    \
+    __attribute__((target("avx2,fma"))) static void name##_avx2(void *a, size_t b, size_t e, unsigned w) { \
+        name##_body(a, b, e, w);                                                                        \
+    }                                                                                                    \
+    static void name##_base(void *a, size_t b, size_t e, unsigned w) { name##_body(a, b, e, w); }       \
+    static void name(void *a, size_t b, size_t e, unsigned w) {                                         \
+        const oclnn__cpu_isa isa = oclnn__cpu_isa_active();                                             \
+        if (isa == OCLNN__ISA_AVX512)                                                                    \
+            name##_avx512(a, b, e, w);                                                                  \
+        else if (isa == OCLNN__ISA_AVX2)                                                                 \
+            name##_avx2(a, b, e, w);                                                                    \
+        else                                                                                             \
+            name##_base(a, b, e, w);                                                                    \
+    }                                                                                                    \
+    OCLNN__CPU_INLINE void name##_body(void *arg, size_t begin, size_t end, unsigned worker)
+#else
+#define OCLNN__CPU_TASK(name) static void name(void *arg, size_t begin, size_t end, unsigned worker)
 #endif
 
 static inline float *oclnn__cpu_data(oclnn_tensor *t) { return (float *)t->storage->mem + t->offset; }

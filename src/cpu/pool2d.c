@@ -215,8 +215,7 @@ OCLNN__CPU_INLINE void pixels_body(const pool_job *j, size_t begin, size_t end, 
     }
 }
 
-OCLNN__CPU_CLONES
-static void pixels_task(void *arg, size_t begin, size_t end, unsigned worker) {
+OCLNN__CPU_TASK(pixels_task) {
     const pool_job *j = arg;
     if (j->xs[OCLNN__C] == 1 && j->ys[OCLNN__C] == 1 && !j->am) pixels_body(j, begin, end, worker, true);
     else pixels_body(j, begin, end, worker, false);
