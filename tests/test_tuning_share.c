@@ -319,7 +319,8 @@ static void cpu_class_defaults(void **state) {
  * its space, and the class database is one. */
 static void shipped_databases_load(void **state) {
     (void)state;
-    static const char *const files[] = {"class-cpu-avx512.txt", "pthread-skylake-avx512-amd-epyc.txt"};
+    static const char *const files[] = {"class-cpu-avx512.txt", "pthread-skylake-avx512-amd-epyc.txt",
+                                        "pthread-skylake-avx512-intel-r-xeon-r-processor.txt"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[512], why[256];
         snprintf(path, sizeof path, "%s/../../tools/tuning/%s", OCLNN_TEST_DATA_DIR, files[i]);

@@ -195,6 +195,9 @@ bool oclnn__tune_conv_search(oclnn__tuner *t, const oclnn__tune_conv *conv, ocln
     job.measure = measure;
     job.progress = search_progress;
     job.user = t;
+    oclnn__tune_values start; /* the baseline is what the untuned device runs: its class default */
+    if (!job.start && oclnn__tune_device_default(f.space, &t->ctx->device, t->ctx->devclass, &start))
+        job.start = &start;
     if (!oclnn__tune_search(&job, r)) return snprintf(why, size, "out of memory"), false;
     if (!r->found) return true;
     if (!oclnn__tune_db_put(db, f.space, conv->problem, &r->best, r->best_ms))

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Exhaustive, random and annealing searches over a space (see search.h). The kernel defaults are
- * always measured first: they are the baseline every speedup is reported against, and a search
- * cut short by its budget still has an answer no worse than the default. */
+/* Exhaustive, random and annealing searches over a space (see search.h). The starting candidate
+ * (the device class's default, what the untuned device runs, else the kernel defaults) is always
+ * measured first: it is the baseline every speedup is reported against, and a search cut short
+ * by its budget still has an answer no worse than the default. */
 #include "tune/search.h"
 
 #include <math.h>
@@ -141,7 +142,7 @@ bool oclnn__tune_search(const oclnn__tune_job *job, oclnn__tune_result *out) {
         free(s.state), free(s.ms), free(valid), free(order);
         return false;
     }
-    oclnn__tune_values def = oclnn__tune_defaults_of(sp);
+    oclnn__tune_values def = job->start ? *job->start : oclnn__tune_defaults_of(sp);
     size_t def_ord = oclnn__tune_ordinal(sp, &def), n = 0;
     char why[160];
     for (size_t i = 0; i < total; i++) {

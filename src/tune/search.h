@@ -32,13 +32,16 @@ typedef struct oclnn__tune_job {
     void (*progress)(void *user, size_t done, size_t total, const oclnn__tune_values *v,
                      oclnn__tune_outcome outcome, double ms);
     void *user;
+    /* The first candidate, the baseline the others are compared with: what the device runs
+     * untuned (its class default, src/tune/defaults.c); NULL: the kernel defaults. */
+    const oclnn__tune_values *start;
 } oclnn__tune_job;
 
 typedef struct oclnn__tune_result {
     bool found;               /* some candidate was measured */
     oclnn__tune_values best;  /* the fastest measured candidate */
     double best_ms;
-    bool default_measured;    /* the kernel defaults (always tried first) ran and verified */
+    bool default_measured;    /* the first candidate (job->start, else the kernel defaults) ran and verified */
     double default_ms;
     size_t valid;             /* candidates meeting the constraints */
     size_t excluded;          /* candidates the constraints removed */
