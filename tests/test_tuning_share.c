@@ -262,6 +262,57 @@ static void context_reports_level(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* A device database found by the lookup does not hide the class database: the class's rows answer
+ * for the problems the device's file has no row for (a quick tune's file holds a few), and a
+ * problem the device's file has rows for is answered by that file alone. */
+#define CONV_1X1 "n1c256h14w14k1024r1s1st1x1pad0,0,0,0dil1x1g1"
+static void device_database_over_class(void **state) {
+    (void)state;
+    if (test_opencl_disabled()) skip();
+    use_dirs();
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = test_opencl_device();
+    oclnn_context *ctx;
+    if (oclnn_context_create(&o, &ctx) != OCLNN_OK) skip();
+    oclnn_device_info dev;
+    assert_ok(oclnn_context_device(ctx, &dev));
+    const oclnn__tune_space *sp = oclnn__conv2d_space_of(ctx, OCLNN_CONV_ALGO_DIRECT);
+    char key[32], name[64], file[200];
+    oclnn__tune_class_key(&dev, ctx->devclass, key, sizeof key);
+    oclnn_context_destroy(ctx);
+    if (sp != &oclnn__tune_space_conv_direct) skip(); /* the GPU class's direct space has other parameters */
+    snprintf(file, sizeof file, "class-%s.txt", key);
+    snprintf(name, sizeof name, "class %s", key);
+    write_db("sys2/oclnn/tuning", file, name, "*", "*",
+             ROW_DIRECT(2) "conv_direct " CONV_1X1 " KB=8 QB=2 1.0\n");
+    char sanitized[160];
+    oclnn__tune_sanitize(dev.name, sanitized, sizeof sanitized);
+    snprintf(file, sizeof file, "%s.txt", sanitized);
+    write_db("user/oclnn/tuning", file, dev.name, dev.vendor, dev.driver_version,
+             "conv_direct " CONV_1X1 " KB=16 QB=8 0.5\n");
+    assert_ok(oclnn_context_create(&o, &ctx));
+    oclnn_tuning_info info;
+    assert_ok(oclnn_context_tuning(ctx, &info));
+    assert_string_equal(info.source, "device database");
+    assert_int_equal(info.entries, 1);
+    oclnn__tune_source src;
+    oclnn__tune_values v = oclnn__tune_lookup(ctx, sp, CONV_3X3, &src); /* the class's row */
+    assert_int_equal(src, OCLNN__TUNE_FROM_EXACT);
+    assert_int_equal(v.v[oclnn__tune_param_index(sp, "KB")], 2);
+    v = oclnn__tune_lookup(ctx, sp, CONV_1X1, &src); /* the device's row, not the class's */
+    assert_int_equal(src, OCLNN__TUNE_FROM_EXACT);
+    assert_int_equal(v.v[oclnn__tune_param_index(sp, "KB")], 16);
+    oclnn_context_destroy(ctx);
+    /* an explicit file is the only one consulted */
+    char path[512];
+    snprintf(path, sizeof path, "%s/user/oclnn/tuning/%s", dir, file);
+    o.tuning_db = path;
+    assert_ok(oclnn_context_create(&o, &ctx));
+    v = oclnn__tune_lookup(ctx, sp, CONV_3X3, &src);
+    assert_int_not_equal(src, OCLNN__TUNE_FROM_EXACT);
+    oclnn_context_destroy(ctx);
+}
+
 static bool has_space(const struct oclnn__tune_space *const *spaces, size_t n, const oclnn__tune_space *sp) {
     for (size_t i = 0; i < n; i++)
         if (spaces[i] == sp) return true;
@@ -340,6 +391,7 @@ int main(void) {
         cmocka_unit_test(class_keys),
         cmocka_unit_test(lookup_levels),
         cmocka_unit_test(context_reports_level),
+        cmocka_unit_test(device_database_over_class),
         cmocka_unit_test(tuned_families_per_class),
         cmocka_unit_test(cpu_class_defaults),
         cmocka_unit_test(shipped_databases_load),

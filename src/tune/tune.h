@@ -49,6 +49,10 @@ typedef struct oclnn__tune_found {
 oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclass cls, const char *explicit_path,
                                     bool report, oclnn__tune_db *db, oclnn__tune_found *found);
 
+/* The class database of `dev` (class-<key>.txt, the first usable in the lookup folders), loaded
+ * into db (initialized here; free it); false when there is none. */
+bool oclnn__tune_locate_class(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_db *db);
+
 /* Loads the database for a new context (OpenCL only); fails only when out of memory. A file
  * that cannot be used is logged once per process and ignored. Applies a measured layout when
  * the context's layout follows the device (no option, no OCLNN_LAYOUT). */

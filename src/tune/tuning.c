@@ -20,6 +20,11 @@ typedef struct override {
 
 struct oclnn__tune_state {
     oclnn__tune_db db;
+    /* Beneath a device database found by the lookup (not an explicit file): the class database,
+     * which answers for the problems the device database has no row for (a quick tune's file
+     * does not hide the class database's other rows). */
+    oclnn__tune_db base;
+    bool have_base;
     oclnn__tune_load load;
     char path[1024];      /* the file consulted */
     char save_path[1024]; /* where oclnn_context_save_tuning(ctx, NULL) writes: never a system file */
@@ -60,10 +65,50 @@ void oclnn__tune_report_once(const char *path, const char *message) {
 
 static const char *layout_problem_name(void) { return "resnet50"; }
 
+/* The database that answers for `problem`: the device's when it has a row of any family for it,
+ * else the class database beneath it, so that rows are compared only with rows of one tune. */
+static const oclnn__tune_db *db_for(const struct oclnn__tune_state *t, const char *problem) {
+    if (!t->have_base) return &t->db;
+    for (size_t i = 0; i < t->db.n_rows; i++)
+        if (!strcmp(t->db.rows[i].problem, problem)) return &t->db;
+    return &t->base;
+}
+
 static oclnn_layout measured_layout(const struct oclnn__tune_state *t) {
-    const oclnn__tune_row *r = oclnn__tune_db_find(&t->db, "layout", layout_problem_name());
+    const oclnn__tune_row *r = oclnn__tune_db_find(db_for(t, layout_problem_name()), "layout", layout_problem_name());
     if (!r) return OCLNN_LAYOUT_AUTO;
     return r->values.v[0] ? OCLNN_LAYOUT_NHWC : OCLNN_LAYOUT_NCHW;
+}
+
+/* Pass 0: this device's file in every folder; pass 1: its class's file. The first usable one is
+ * loaded into db; the first unusable one is noted in found (and *first_bad). */
+static oclnn__tune_load search_pass(const oclnn_device_info *dev, const char *key, const char *name, int pass,
+                                    bool report, oclnn__tune_db *db, oclnn__tune_found *found,
+                                    oclnn__tune_load *first_bad) {
+    oclnn__tune_limits lim = oclnn__tune_limits_of(dev);
+    char dirs[8][1024];
+    size_t n_dirs = oclnn__tune_search_dirs(dirs, 8);
+    for (size_t i = 0; i < n_dirs; i++) {
+        char path[1400], why[256];
+        snprintf(path, sizeof path, "%s/%s%s.txt", dirs[i], pass ? "class-" : "", pass ? key : name);
+        oclnn__tune_db_free(db);
+        oclnn__tune_load r = pass ? oclnn__tune_db_load_class(path, dev, key, &lim, db, why, sizeof why)
+                                  : oclnn__tune_db_load(path, dev, &lim, db, why, sizeof why);
+        if (r == OCLNN__TUNE_LOADED) {
+            snprintf(found->path, sizeof found->path, "%.1023s", path);
+            found->reason[0] = '\0';
+            found->level = pass ? OCLNN__TUNE_LEVEL_CLASS : OCLNN__TUNE_LEVEL_DEVICE;
+            return r;
+        }
+        if (r == OCLNN__TUNE_MISSING) continue;
+        if (report) oclnn__tune_report_once(path, why);
+        if (*first_bad == OCLNN__TUNE_MISSING) {
+            *first_bad = r;
+            snprintf(found->path, sizeof found->path, "%.1023s", path);
+            snprintf(found->reason, sizeof found->reason, "%s", why);
+        }
+    }
+    return OCLNN__TUNE_MISSING;
 }
 
 oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclass cls, const char *explicit_path,
@@ -88,34 +133,23 @@ oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclas
         if (r == OCLNN__TUNE_MISSING) found->reason[0] = '\0';
         return r;
     }
-    char dirs[8][1024];
-    size_t n_dirs = oclnn__tune_search_dirs(dirs, 8);
     if (!oclnn__tune_default_path(dev->name, found->save_path, sizeof found->save_path)) found->save_path[0] = '\0';
     oclnn__tune_load first_bad = OCLNN__TUNE_MISSING;
-    /* pass 0: this device's file in every folder; pass 1: its class's file */
     for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < n_dirs; i++) {
-            char path[1400], why[256];
-            snprintf(path, sizeof path, "%s/%s%s.txt", dirs[i], pass ? "class-" : "", pass ? key : name);
-            oclnn__tune_db_free(db);
-            oclnn__tune_load r = pass ? oclnn__tune_db_load_class(path, dev, key, &lim, db, why, sizeof why)
-                                      : oclnn__tune_db_load(path, dev, &lim, db, why, sizeof why);
-            if (r == OCLNN__TUNE_LOADED) {
-                snprintf(found->path, sizeof found->path, "%.1023s", path);
-                found->reason[0] = '\0';
-                found->level = pass ? OCLNN__TUNE_LEVEL_CLASS : OCLNN__TUNE_LEVEL_DEVICE;
-                return r;
-            }
-            if (r == OCLNN__TUNE_MISSING) continue;
-            if (report) oclnn__tune_report_once(path, why);
-            if (first_bad == OCLNN__TUNE_MISSING) {
-                first_bad = r;
-                snprintf(found->path, sizeof found->path, "%.1023s", path);
-                snprintf(found->reason, sizeof found->reason, "%s", why);
-            }
-        }
+        if (search_pass(dev, key, name, pass, report, db, found, &first_bad) == OCLNN__TUNE_LOADED)
+            return OCLNN__TUNE_LOADED;
     if (first_bad == OCLNN__TUNE_MISSING) snprintf(found->path, sizeof found->path, "%s", found->save_path);
     return first_bad;
+}
+
+bool oclnn__tune_locate_class(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_db *db) {
+    char key[32];
+    oclnn__tune_class_key(dev, cls, key, sizeof key);
+    oclnn__tune_db_init(db, dev);
+    oclnn__tune_found found;
+    memset(&found, 0, sizeof found);
+    oclnn__tune_load first_bad = OCLNN__TUNE_MISSING;
+    return search_pass(dev, key, "", 1, false, db, &found, &first_bad) == OCLNN__TUNE_LOADED;
 }
 
 const char *oclnn__tune_level_name(oclnn__tune_level level) {
@@ -135,6 +169,14 @@ oclnn_status oclnn__tune_attach(oclnn_context *ctx) {
     if (ctx->tuning_db && !strcmp(ctx->tuning_db, "none")) return OCLNN_OK;
     oclnn__tune_found found;
     t->load = oclnn__tune_locate(&ctx->device, ctx->devclass, ctx->tuning_db, true, &t->db, &found);
+    oclnn__tune_db_init(&t->base, &ctx->device);
+    if (t->load == OCLNN__TUNE_LOADED && found.level == OCLNN__TUNE_LEVEL_DEVICE && !ctx->tuning_db) {
+        oclnn__tune_db_free(&t->base);
+        t->have_base = oclnn__tune_locate_class(&ctx->device, ctx->devclass, &t->base);
+        if (t->have_base)
+            oclnn__log(OCLNN__LOG_INFO, "class database beneath it: %zu entries, for the problems it has no row for",
+                       t->base.n_rows);
+    }
     t->level = found.level;
     snprintf(t->path, sizeof t->path, "%s", found.path);
     snprintf(t->save_path, sizeof t->save_path, "%s", found.save_path);
@@ -166,6 +208,7 @@ oclnn_status oclnn__tune_attach(oclnn_context *ctx) {
 void oclnn__tune_detach(oclnn_context *ctx) {
     if (!ctx->tune) return;
     oclnn__tune_db_free(&ctx->tune->db);
+    oclnn__tune_db_free(&ctx->tune->base);
     free(ctx->tune);
     ctx->tune = NULL;
 }
@@ -189,11 +232,14 @@ oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tun
     const struct oclnn__tune_state *t = ctx->tune;
     const oclnn__tune_row *row = NULL;
     double distance = 0;
-    if (t && (row = oclnn__tune_db_find(&t->db, sp->family, problem)) != NULL) {
+    const oclnn__tune_db *db = t ? db_for(t, problem) : NULL;
+    if (db && (row = oclnn__tune_db_find(db, sp->family, problem)) != NULL) {
         v = row->values;
         *source = OCLNN__TUNE_FROM_EXACT;
-    } else if (t && (row = oclnn__tune_db_nearest(&t->db, sp->family, problem, &distance)) != NULL &&
-               distance <= OCLNN__TUNE_MAX_DISTANCE) {
+    } else if (t && (((row = oclnn__tune_db_nearest(&t->db, sp->family, problem, &distance)) != NULL &&
+                      distance <= OCLNN__TUNE_MAX_DISTANCE) ||
+                     (t->have_base && (row = oclnn__tune_db_nearest(&t->base, sp->family, problem, &distance)) != NULL &&
+                      distance <= OCLNN__TUNE_MAX_DISTANCE))) { /* the device's nearest row, else the class's */
         v = row->values;
         *source = OCLNN__TUNE_FROM_NEAREST;
     } else if (oclnn__tune_device_default(sp, &ctx->device, ctx->devclass, &v)) {
@@ -226,7 +272,7 @@ oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tun
 }
 
 const oclnn__tune_row *oclnn__tune_row_of(const oclnn_context *ctx, const char *family, const char *problem) {
-    return ctx->tune ? oclnn__tune_db_find(&ctx->tune->db, family, problem) : NULL;
+    return ctx->tune ? oclnn__tune_db_find(db_for(ctx->tune, problem), family, problem) : NULL;
 }
 
 int oclnn__tune_fastest(const oclnn_context *ctx, const char *const *families, size_t count,
@@ -235,7 +281,7 @@ int oclnn__tune_fastest(const oclnn_context *ctx, const char *const *families, s
     int best = -1;
     double best_ms = 0;
     for (size_t i = 0; i < count; i++) {
-        const oclnn__tune_row *r = oclnn__tune_db_find(&ctx->tune->db, families[i], problem);
+        const oclnn__tune_row *r = oclnn__tune_db_find(db_for(ctx->tune, problem), families[i], problem);
         if (r && (best < 0 || r->ms < best_ms)) {
             best = (int)i;
             best_ms = r->ms;
