@@ -5,13 +5,6 @@
 
 #include "backend/layers.h"
 
-/* OpenMP directives that vanish, without an unknown-pragma warning, in a build without OpenMP. */
-#ifdef _OPENMP
-#define OCLNN__OMP(directive) _Pragma(#directive)
-#else
-#define OCLNN__OMP(directive)
-#endif
-
 oclnn_status oclnn__cpu_eltwise(oclnn_eltwise_op op, const oclnn_tensor *a, const oclnn_tensor *b,
                                 const oclnn_tensor *scale, const oclnn_tensor *shift,
                                 oclnn_tensor *dst);
