@@ -243,8 +243,16 @@ OCLNN__CPU_INLINE void expand_pixel(const float *px, size_t cs, const size_t *gi
         for (int l = 0; l < 16; l++) base[l] = l - l % (int)kg;
         for (size_t c = 0; c < cg; c++, eo += kc) {
             const v16i mask = base + (int)c;
-            for (size_t k = 0; k < kc; k += 16)
+            for (size_t k = 0; k < kc; k += 16) {
+#if defined(__clang__) /* no shuffle with a run-time mask in clang (the sanitizer and fuzz builds) */
+                const v16f v = ld16(px + k0 + k);
+                v16f r;
+                for (int l = 0; l < 16; l++) r[l] = v[mask[l] & 15];
+                *(v16u *)(void *)(eo + k) = r;
+#else
                 *(v16u *)(void *)(eo + k) = __builtin_shuffle(ld16(px + k0 + k), mask);
+#endif
+            }
         }
     } else {
         for (size_t c = 0; c < cg; c++, eo += kc) {
