@@ -235,6 +235,15 @@ static oclnn_status compile(oclnn__compiler *c) {
     return OCLNN_OK;
 }
 
+oclnn_status oclnn__net_check_size(const oclnn_graph *g, uint32_t h, uint32_t w) {
+    if ((g->fixed_h && h != g->fixed_h) || (g->fixed_w && w != g->fixed_w))
+        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "node \"%s\": the ONNX model declares its input as %u x %u (its "
+                           "shapes were folded for that size), not %u x %u: only the batch can change; export it "
+                           "with symbolic height and width to run it at another size", g->nodes[0].name, g->fixed_h,
+                           g->fixed_w, h, w);
+    return OCLNN_OK;
+}
+
 oclnn_status oclnn_net_create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape input, oclnn_net **out) {
     OCLNN__ENTER(); /* the outermost call names the messages */
     return oclnn_net_create_progress(ctx, g, input, NULL, NULL, out);
@@ -268,10 +277,7 @@ static oclnn_status create(oclnn_context *ctx, const oclnn_graph *g, oclnn_shape
     if (!out) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "out is NULL");
     size_t n = g->count;
     if (n < 2) return oclnn__fail(OCLNN_ERROR_INVALID_ARGUMENT, "the graph has %zu node(s); it needs an input and an op", n);
-    if ((g->fixed_h && input.h != g->fixed_h) || (g->fixed_w && input.w != g->fixed_w))
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "node \"%s\": the ONNX model declares its input as %u x %u (its "
-                           "shapes were folded for that size), not %u x %u; export it with symbolic height and width to "
-                           "run it at another size", g->nodes[0].name, g->fixed_h, g->fixed_w, input.h, input.w);
+    OCLNN__TRY(oclnn__net_check_size(g, input.h, input.w));
     oclnn__compiler c = {0};
     const oclnn_allocator *al = ctx->allocator;
     /* the shapes, then each value's depth (issue 19: 0 for 4-D values) */

@@ -40,6 +40,10 @@ void oclnn__net_free_tensors(oclnn_net *net);
 /* Keeps in net->skeleton a copy of g's nodes and parameter shapes, without the parameters'
  * data: what oclnn_net_reshape needs to infer shapes and descriptors (net_reshape.c). */
 oclnn_status oclnn__net_keep_skeleton(oclnn_net *net, const oclnn_graph *g);
+/* net.c: OCLNN_ERROR_UNSUPPORTED, naming the input node, when g (an ONNX model) declares an input
+ * height and width other than h x w: its shapes and SAME pads were folded for that size. Used by
+ * oclnn_net_create and oclnn_net_reshape. */
+oclnn_status oclnn__net_check_size(const oclnn_graph *g, uint32_t h, uint32_t w);
 /* Descriptors of the weightless steps, from their node and shapes (net_steps.c). */
 oclnn_pool2d_desc oclnn__net_pool_desc(const oclnn_node_desc *d, oclnn_shape in, oclnn_shape o);
 oclnn_resize_desc oclnn__net_resize_desc(const oclnn_node_desc *d, oclnn_shape in);

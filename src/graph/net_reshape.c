@@ -185,13 +185,8 @@ oclnn_status oclnn_net_reshape(oclnn_net *net, size_t batch, size_t height, size
     oclnn_shape in = net->values[net->input].shape;
     in.n = (uint32_t)batch, in.h = (uint32_t)height, in.w = (uint32_t)width;
     OCLNN__TRY(oclnn__check_shape(in, "the new input"));
-    const oclnn_shape now = net->values[net->input].shape;
     const oclnn_graph *sk = net->skeleton;
-    if ((sk->fixed_h || sk->fixed_w) && (in.h != now.h || in.w != now.w))
-        return oclnn__fail(OCLNN_ERROR_UNSUPPORTED, "node \"%s\": the ONNX model declares its input as "
-                           "%u x %u (its shapes were folded for that size): only the batch can change; "
-                           "export it with symbolic height and width to change the size", sk->nodes[0].name,
-                           sk->fixed_h, sk->fixed_w);
+    OCLNN__TRY(oclnn__net_check_size(sk, in.h, in.w));
     size_t n = net->node_count;
     oclnn_shape *shapes = oclnn__alloc(al, n * sizeof *shapes);
     oclnn_op **fresh = oclnn__calloc(al, net->step_count ? net->step_count : 1, sizeof *fresh);
