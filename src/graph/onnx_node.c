@@ -91,7 +91,7 @@ oclnn_status oclnn__onnx_attr_auto_pad(const oclnn__onnx_node *c, int *mode) {
     *mode = 0;
     if (!a) return OCLNN_OK;
     char s[16] = "";
-    if (a->has_s && a->s.len < sizeof s) memcpy(s, a->s.data, a->s.len);
+    if (a->has_s && a->s.len && a->s.len < sizeof s) memcpy(s, a->s.data, a->s.len); /* an empty string has no data */
     if (!strcmp(s, "NOTSET")) *mode = 0;
     else if (!strcmp(s, "VALID")) *mode = 1;
     else if (!strcmp(s, "SAME_UPPER") || !strcmp(s, "SAME_LOWER")) *mode = 2;

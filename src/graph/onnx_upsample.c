@@ -81,7 +81,7 @@ static bool str_attr(const oclnn__onnx_node *c, const char *name, const char *de
         return true;
     }
     if (!a->has_s || a->s.len >= cap) return false;
-    memcpy(out, a->s.data, a->s.len);
+    if (a->s.len) memcpy(out, a->s.data, a->s.len); /* an empty string has no data */
     out[a->s.len] = 0;
     return true;
 }
