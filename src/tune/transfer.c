@@ -9,10 +9,11 @@
 
 size_t oclnn__tune_known_load(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_known *k) {
     memset(k, 0, sizeof *k);
-    if (oclnn__tune_locate_device(dev, cls, &k->dbs[k->n])) k->n++;
-    else oclnn__tune_db_free(&k->dbs[k->n]);
-    if (oclnn__tune_locate_class(dev, cls, &k->dbs[k->n])) k->n++;
-    else oclnn__tune_db_free(&k->dbs[k->n]);
+    static const oclnn__tune_level levels[2] = {OCLNN__TUNE_LEVEL_DEVICE, OCLNN__TUNE_LEVEL_CLASS};
+    for (size_t i = 0; i < 2; i++) {
+        if (oclnn__tune_locate_level(dev, cls, levels[i], &k->dbs[k->n], k->paths[k->n], sizeof k->paths[0])) k->n++;
+        else oclnn__tune_db_free(&k->dbs[k->n]);
+    }
     return k->n;
 }
 

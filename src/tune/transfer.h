@@ -13,11 +13,12 @@
 /* The databases found for a device: its own file, then its class database (those that exist). */
 typedef struct oclnn__tune_known {
     oclnn__tune_db dbs[2];
+    char paths[2][1024];
     size_t n;
 } oclnn__tune_known;
 
-/* Loads what the lookup folders hold for `dev` in class `cls` (oclnn__tune_locate_device and
- * oclnn__tune_locate_class); returns how many databases were found (0: k is empty). Free k. */
+/* Loads what the lookup folders hold for `dev` in class `cls` (oclnn__tune_locate_level);
+ * returns how many databases were found (0: k is empty). Free k. */
 size_t oclnn__tune_known_load(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_known *k);
 void oclnn__tune_known_free(oclnn__tune_known *k);
 

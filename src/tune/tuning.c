@@ -142,9 +142,8 @@ oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclas
     return first_bad;
 }
 
-/* The first usable file of one pass of the lookup (0: this device's, 1: its class's), loaded
- * into db (initialized here; free it). */
-static bool locate_pass(const oclnn_device_info *dev, oclnn__devclass cls, int pass, oclnn__tune_db *db) {
+bool oclnn__tune_locate_level(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_level level,
+                              oclnn__tune_db *db, char *path, size_t size) {
     char key[32], name[160];
     oclnn__tune_class_key(dev, cls, key, sizeof key);
     oclnn__tune_sanitize(dev->name, name, sizeof name);
@@ -152,15 +151,15 @@ static bool locate_pass(const oclnn_device_info *dev, oclnn__devclass cls, int p
     oclnn__tune_found found;
     memset(&found, 0, sizeof found);
     oclnn__tune_load first_bad = OCLNN__TUNE_MISSING;
-    return search_pass(dev, key, name, pass, false, db, &found, &first_bad) == OCLNN__TUNE_LOADED;
+    int pass = level == OCLNN__TUNE_LEVEL_DEVICE ? 0 : 1;
+    bool ok = level != OCLNN__TUNE_LEVEL_CLASS_DEFAULT &&
+              search_pass(dev, key, name, pass, false, db, &found, &first_bad) == OCLNN__TUNE_LOADED;
+    if (ok && path) snprintf(path, size, "%s", found.path);
+    return ok;
 }
 
 bool oclnn__tune_locate_class(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_db *db) {
-    return locate_pass(dev, cls, 1, db);
-}
-
-bool oclnn__tune_locate_device(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_db *db) {
-    return locate_pass(dev, cls, 0, db);
+    return oclnn__tune_locate_level(dev, cls, OCLNN__TUNE_LEVEL_CLASS, db, NULL, 0);
 }
 
 const char *oclnn__tune_level_name(oclnn__tune_level level) {

@@ -165,7 +165,8 @@ static bool confirm(oclnn__tuner *t, oclnn__tune_db *db, tune_item *s, const cha
     oclnn__conv2d_caps caps = tool_caps;
     oclnn__tune_confirmed out[OCLNN_CONV_ALGO_COUNT];
     char why[256];
-    if (!oclnn__tune_conv_confirm(t, &s->conv, fams, n_fams, oclnn__conv2d_choose(&s->pb, &caps), db, path, out,
+    oclnn_conv_algo heuristic = oclnn__conv2d_choose(&s->pb, &caps);
+    if (!oclnn__tune_conv_confirm(t, &s->conv, fams, n_fams, heuristic, db, path, out,
                                   &n_out, chosen, heuristic_ms, chosen_ms, why, sizeof why)) {
         fprintf(stderr, "oclnn tune: %s\n", why);
         return false;
@@ -173,8 +174,11 @@ static bool confirm(oclnn__tuner *t, oclnn__tune_db *db, tune_item *s, const cha
     for (size_t i = 0; i < n_out; i++) {
         char params[160];
         oclnn__tune_values_str(out[i].family.space, &out[i].kept, ' ', params, sizeof params);
-        fprintf(stderr, "  %-14s %-30.30s default %8.3f  tuned %8.3f ms  -> %s%s\n", out[i].family.space->family,
-                s->name, out[i].default_ms, out[i].tuned_ms, params, out[i].kept_default ? " (default)" : "");
+        /* --quick times another family at its row only: that row is what is kept */
+        bool row_only = t->confirm_rows_only && out[i].family.algo != heuristic;
+        fprintf(stderr, "  %-14s %-30.30s %-7s %8.3f  tuned %8.3f ms  -> %s%s\n", out[i].family.space->family,
+                s->name, row_only ? "row" : "default", out[i].default_ms, out[i].tuned_ms, params,
+                out[i].kept_default && !row_only ? " (default)" : "");
     }
     return true;
 }
@@ -576,6 +580,7 @@ static double confirm_reserve(const tune_options *o, const baseline *base, const
  * listed, and those timed. */
 typedef struct quick_stats {
     size_t known, listed, timed;
+    char paths[2][1024]; /* the databases found */
 } quick_stats;
 
 /* The fastest a shape's searches found so far (--quick's neighbour job starts there). */
@@ -630,6 +635,7 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
             }
     oclnn__tune_known known = {0};
     if (o->quick) qs->known = oclnn__tune_known_load(&t->ctx->device, tool_caps.devclass, &known);
+    memcpy(qs->paths, known.paths, sizeof qs->paths);
     size_t skipped, n_jobs = list_jobs(t, o, items, order, n_items, base, db, &known, jobs, &skipped, &qs->listed);
     oclnn__tune_known_free(&known);
     char class_key[32];
@@ -639,8 +645,9 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
             device, class_key, n_items, n_jobs, skipped, o->budget,
             layout_name(t->layout), path);
     if (o->quick)
-        fprintf(stderr, "  %zu known configuration(s) to try from %zu shipped database(s) of this device and class\n",
-                qs->listed, qs->known);
+        fprintf(stderr, "  %zu known configuration(s) to try from %zu shipped database(s) of this device and class%s\n",
+                qs->listed, qs->known, qs->known ? ":" : " (none in the lookup folders: docs/TUNING.md, \"Lookup\")");
+    for (size_t k = 0; k < qs->known; k++) fprintf(stderr, "    %s\n", qs->paths[k]);
     bool ok = true;
     *n_skipped_budget = 0;
     /* What the confirmations of the items not reached yet will take. */
@@ -768,7 +775,7 @@ int cmd_tune(int argc, char **argv) {
     }
     bool e2e_ok = false;
     size_t not_started = 0;
-    quick_stats qs = {0, 0, 0};
+    quick_stats qs = {0, 0, 0, {"", ""}};
     if (rc == TOOL_OK && o.check) {
         if (loaded != OCLNN__TUNE_LOADED) {
             fprintf(stderr, "oclnn tune --check: %s is not a usable database (%s)\n", path,
@@ -803,9 +810,14 @@ int cmd_tune(int argc, char **argv) {
     }
     if (o.json && have_db) {
         if (!e2e_ok) printf("  \"end_to_end\": [],\n");
-        if (o.quick)
-            printf("  \"known_databases\": %zu, \"known_candidates\": %zu, \"known_candidates_timed\": %zu,\n",
-                   qs.known, qs.listed, qs.timed);
+        if (o.quick) {
+            printf("  \"known_databases\": [");
+            for (size_t k = 0; k < qs.known; k++) {
+                printf("%s", k ? ", " : "");
+                json_string(stdout, qs.paths[k]);
+            }
+            printf("], \"known_candidates\": %zu, \"known_candidates_timed\": %zu,\n", qs.listed, qs.timed);
+        }
         printf("  \"entries\": %zu, \"jobs_not_started\": %zu, \"wall_s\": %.2f, \"ok\": %s\n}\n", db.n_rows,
                not_started, (oclnn__now_ms() - clk.start_ms) / 1e3, rc == TOOL_OK ? "true" : "false");
     }
