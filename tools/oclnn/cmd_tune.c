@@ -243,6 +243,26 @@ static void measure_baseline(const tune_options *o, oclnn_layout layout, tune_it
     oclnn_context_destroy(plain);
 }
 
+/* The end-to-end check of one shape the database changed: two contexts, 7 rounds of a warm-up
+ * and 3 runs, a build. */
+static double e2e_ms(const baseline *b) {
+    return 2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 0) + EST_BUILD_MS;
+}
+
+/* The items heaviest first (untuned time x count; stable): --quick's order, and the end-to-end
+ * check's, so that a budget running out leaves the lightest shapes unconfirmed. */
+static void heaviest_first(const tune_item *items, const baseline *base, size_t n, size_t *order) {
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    for (size_t i = 1; i < n; i++) /* insertion sort */
+        for (size_t k = i; k > 0; k--) {
+            double wa = base[order[k - 1]].ms * items[order[k - 1]].count;
+            double wb = base[order[k]].ms * items[order[k]].count;
+            if (wa >= wb) break;
+            size_t tmp = order[k];
+            order[k] = order[k - 1], order[k - 1] = tmp;
+        }
+}
+
 /* One row of the end-to-end check. */
 typedef struct e2e_row {
     bool ok;
@@ -305,7 +325,11 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
     oclnn_layout lp = oclnn_context_layout(plain), lt = oclnn_context_layout(tuned);
     *lp_out = lp, *lt_out = lt;
     size_t pinned = 0;
-    for (size_t i = 0; i < n; i++) {
+    static size_t order[TUNE_MAX_ITEMS];
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    if (base) heaviest_first(shapes, base, n, order);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
         tune_item *s = &shapes[i];
         e2e_row *e = &out[i];
         memset(e, 0, sizeof *e);
@@ -319,9 +343,10 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
             snprintf(e->tuned_algo, sizeof e->tuned_algo, "%s", oclnn_conv_algo_name(base[i].algo));
             continue;
         }
-        /* Past the budget a change cannot be confirmed any more: it is not kept (with a
-         * database to pin in; --check times everything). */
-        if (db && deadline_ms > 0 && oclnn__now_ms() > deadline_ms && base && base[i].ok && lp == lt) {
+        /* A change whose check would end past the budget cannot be confirmed: it is not kept
+         * (with a database to pin in; --check times everything). */
+        if (db && deadline_ms > 0 && base && base[i].ok && oclnn__now_ms() + e2e_ms(&base[i]) > deadline_ms &&
+            lp == lt) {
             e->ok = true;
             e->default_ms = e->tuned_ms = base[i].ms;
             snprintf(e->default_algo, sizeof e->default_algo, "%s", oclnn_conv_algo_name(base[i].algo));
@@ -356,7 +381,7 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
         }
         oclnn__tune_bench_free(&a);
         oclnn__tune_bench_free(&b);
-        if (!o->json && isatty(2)) fprintf(stderr, "\r  end to end: %zu/%zu shapes   ", i + 1, n);
+        if (!o->json && isatty(2)) fprintf(stderr, "\r  end to end: %zu/%zu shapes   ", k + 1, n);
     }
     if (!o->json && isatty(2)) fprintf(stderr, "\r%40s\r", "");
     if (pinned) {
@@ -531,12 +556,6 @@ static void print_confirmed(oclnn_layout layout, const tune_item *items, const c
     fflush(stdout);
 }
 
-/* The end-to-end check of one shape the database changed: two contexts, 7 rounds of a warm-up
- * and 3 runs, a build. */
-static double e2e_ms(const baseline *b) {
-    return 2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 0) + EST_BUILD_MS;
-}
-
 /* What the end-to-end check and the layout step are expected to take (planning only). --quick
  * reaches only some shapes: tune_all adds each shape's check when its searches start. */
 static double final_steps_ms(const tune_options *o, const baseline *base, size_t n) {
@@ -624,15 +643,7 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
     static size_t order[TUNE_MAX_ITEMS];
     memset(rows, 0, sizeof rows);
     for (size_t i = 0; i < n_items; i++) order[i] = i;
-    if (o->quick) /* heaviest (time x count) first: insertion sort, stable */
-        for (size_t i = 1; i < n_items; i++)
-            for (size_t k = i; k > 0; k--) {
-                double wa = base[order[k - 1]].ms * items[order[k - 1]].count;
-                double wb = base[order[k]].ms * items[order[k]].count;
-                if (wa >= wb) break;
-                size_t tmp = order[k];
-                order[k] = order[k - 1], order[k - 1] = tmp;
-            }
+    if (o->quick) heaviest_first(items, base, n_items, order);
     oclnn__tune_known known = {0};
     if (o->quick) qs->known = oclnn__tune_known_load(&t->ctx->device, tool_caps.devclass, &known);
     memcpy(qs->paths, known.paths, sizeof qs->paths);
