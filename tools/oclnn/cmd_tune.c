@@ -39,6 +39,8 @@
 #define QUICK_KNOWN_RATIO 2.0
 /* Estimated build time of one program (PoCL, a loaded 2-core machine), for planning the budget. */
 #define EST_BUILD_MS 400.0
+/* What closing takes after the end-to-end check (contexts, the database saved): kept free. */
+#define FINISH_MS 1000.0
 
 /* What applies on the tuner's device class (set by open_tuner): the families searched, the
  * heuristic that is the "default" everywhere. */
@@ -345,7 +347,7 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
         }
         /* A change whose check would end past the budget cannot be confirmed: it is not kept
          * (with a database to pin in; --check times everything). */
-        if (db && deadline_ms > 0 && base && base[i].ok && oclnn__now_ms() + e2e_ms(&base[i]) > deadline_ms &&
+        if (db && deadline_ms > 0 && base && base[i].ok && oclnn__now_ms() + e2e_ms(&base[i]) + FINISH_MS > deadline_ms &&
             lp == lt) {
             e->ok = true;
             e->default_ms = e->tuned_ms = base[i].ms;
