@@ -337,6 +337,14 @@ static void db_nearest(void **state) {
     assert_string_equal(r->problem, CONV_1X1);
     assert_null(oclnn__tune_db_nearest(&db, "conv_depthwise", CONV_3X3, &d));
     assert_null(oclnn__tune_db_nearest(&db, "conv_direct", "n1c64", &d));
+    /* removing a row (oclnn tune --quick drops a losing family's): the others stay, in order */
+    assert_true(oclnn__tune_db_remove(&db, "conv_direct", CONV_3X3_B));
+    assert_false(oclnn__tune_db_remove(&db, "conv_direct", CONV_3X3_B));
+    assert_false(oclnn__tune_db_remove(&db, "conv_im2col", CONV_3X3));
+    assert_int_equal(db.n_rows, 2);
+    assert_string_equal(db.rows[0].problem, CONV_3X3);
+    assert_string_equal(db.rows[1].problem, CONV_1X1);
+    assert_null(oclnn__tune_db_find(&db, "conv_direct", CONV_3X3_B));
     oclnn__tune_db_free(&db);
 }
 

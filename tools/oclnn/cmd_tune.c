@@ -37,6 +37,9 @@
 /* --quick: a known configuration recorded this many times slower than the fastest known one of
  * the shape is not timed (e.g. conv1 on the CPU GEMM engine, 8x slower in the class database). */
 #define QUICK_KNOWN_RATIO 2.0
+/* --quick: a family whose search came out this many times slower than the shape's best is
+ * dropped before the confirmation (which would time it 7 times more). */
+#define QUICK_CONFIRM_RATIO 1.3
 /* Estimated build time of one program (PoCL, a loaded 2-core machine), for planning the budget. */
 #define EST_BUILD_MS 400.0
 /* What closing takes after the end-to-end check (contexts, the database saved): kept free. */
@@ -246,9 +249,9 @@ static void measure_baseline(const tune_options *o, oclnn_layout layout, tune_it
 }
 
 /* The end-to-end check of one shape the database changed: two contexts, 7 rounds of a warm-up
- * and 3 runs, a build. */
-static double e2e_ms(const baseline *b) {
-    return 2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 0) + EST_BUILD_MS;
+ * and 3 runs, a build (`built`: the searches built its programs, a cache hit). */
+static double e2e_ms(const baseline *b, bool built) {
+    return 2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 0) + (built ? EST_BUILD_MS / 4 : EST_BUILD_MS);
 }
 
 /* The items heaviest first (untuned time x count; stable): --quick's order, and the end-to-end
@@ -347,7 +350,7 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
         }
         /* A change whose check would end past the budget cannot be confirmed: it is not kept
          * (with a database to pin in; --check times everything). */
-        if (db && deadline_ms > 0 && base && base[i].ok && oclnn__now_ms() + e2e_ms(&base[i]) + FINISH_MS > deadline_ms &&
+        if (db && deadline_ms > 0 && base && base[i].ok && oclnn__now_ms() + e2e_ms(&base[i], false) + FINISH_MS > deadline_ms &&
             lp == lt) {
             e->ok = true;
             e->default_ms = e->tuned_ms = base[i].ms;
@@ -564,7 +567,7 @@ static double final_steps_ms(const tune_options *o, const baseline *base, size_t
     double ms = 1000.0, sum = 0;
     if (o->quick) return ms;
     for (size_t i = 0; i < n; i++) sum += base[i].ok ? base[i].ms : 0;
-    for (size_t i = 0; i < n; i++) ms += e2e_ms(&base[i]);
+    for (size_t i = 0; i < n; i++) ms += e2e_ms(&base[i], false);
     if (!o->no_layout) ms += 2.0 * ((double)n * 300.0 + 6 * sum) + (double)n * EST_BUILD_MS;
     return ms;
 }
@@ -586,7 +589,7 @@ static double later_items_ms(const tune_options *o, const work *jobs, size_t j, 
         if (jobs[k].item == jobs[j].item || jobs[k].neighbours) continue;
         const baseline *b = &base[jobs[k].item];
         bool first = jobs[k - 1].item != jobs[k].item;
-        ms += (double)jobs[k].n_seeds * cand_ms + confirm_ms(o, b, 1) + (first ? ref_ms + e2e_ms(b) : 0);
+        ms += (double)jobs[k].n_seeds * cand_ms + confirm_ms(o, b, 1) + (first ? ref_ms + e2e_ms(b, true) : 0);
     }
     return ms;
 }
@@ -632,6 +635,24 @@ static bool run_work(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tu
     qs->timed += r.evaluated > before ? (r.evaluated < w.n_seeds ? r.evaluated : w.n_seeds) - before : 0;
     if (r.found && (!best->found || r.best_ms < best->ms)) *best = (item_best){true, w.family, r.best, r.best_ms};
     return true;
+}
+
+/* --quick: drops the rows of the families jobs[first, end) searched for item s whose best was
+ * QUICK_CONFIRM_RATIO times slower than the shape's best (not the heuristic's: its default is
+ * the confirmation's baseline), and saves db when it changed. */
+static void drop_losers(oclnn__tune_db *db, const char *path, const tune_item *s, const work *jobs, size_t first,
+                        size_t end, const item_best *best) {
+    oclnn__conv2d_caps caps = tool_caps;
+    oclnn_conv_algo heuristic = oclnn__conv2d_choose(&s->pb, &caps);
+    bool dropped = false;
+    for (size_t k = first; k < end && best->found; k++) {
+        const char *family = jobs[k].family.space->family;
+        const oclnn__tune_row *row = oclnn__tune_db_find(db, family, s->problem);
+        if (jobs[k].neighbours || jobs[k].family.algo == heuristic || !row) continue;
+        if (row->ms > QUICK_CONFIRM_RATIO * best->ms) dropped |= oclnn__tune_db_remove(db, family, s->problem);
+    }
+    char why[256];
+    if (dropped && !oclnn__tune_db_save(db, path, why, sizeof why)) fprintf(stderr, "oclnn tune: %s\n", why);
 }
 
 /* The search and confirmation of every item, in order (--quick: heaviest first); false after a
@@ -693,7 +714,7 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
                 break;
             }
             if (!ran) ref_ms = oclnn__now_ms() - t0, t0 = oclnn__now_ms();
-            if (!ran && o->quick) clk->reserve_ms += e2e_ms(&base[i]);
+            if (!ran && o->quick) clk->reserve_ms += e2e_ms(&base[i], true);
             size_t evaluated = 0;
             /* the last candidate may start just before the job's time is up */
             ok = run_work(t, sh, o, db, items, jobs, j, n_jobs, (share - cand_ms) / 1e3, lim, path, &best, qs,
@@ -702,6 +723,7 @@ static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item
             ran++;
         }
         if (!ran || !ok) continue;
+        if (o->quick) drop_losers(db, path, &items[i], jobs, first, j, &best);
         if (left_ms(clk) < clk->reserve_ms + confirm_left) {
             fprintf(stderr, "  %s: not confirmed (budget); the end-to-end check still decides\n", items[i].name);
             continue;
