@@ -337,6 +337,14 @@ static void db_nearest(void **state) {
     assert_string_equal(r->problem, CONV_1X1);
     assert_null(oclnn__tune_db_nearest(&db, "conv_depthwise", CONV_3X3, &d));
     assert_null(oclnn__tune_db_nearest(&db, "conv_direct", "n1c64", &d));
+    /* removing a row (oclnn tune --quick drops a losing family's): the others stay, in order */
+    assert_true(oclnn__tune_db_remove(&db, "conv_direct", CONV_3X3_B));
+    assert_false(oclnn__tune_db_remove(&db, "conv_direct", CONV_3X3_B));
+    assert_false(oclnn__tune_db_remove(&db, "conv_im2col", CONV_3X3));
+    assert_int_equal(db.n_rows, 2);
+    assert_string_equal(db.rows[0].problem, CONV_3X3);
+    assert_string_equal(db.rows[1].problem, CONV_1X1);
+    assert_null(oclnn__tune_db_find(&db, "conv_direct", CONV_3X3_B));
     oclnn__tune_db_free(&db);
 }
 
@@ -658,6 +666,38 @@ static void search_respects_budget(void **state) {
     j.max_evals = 4;
     assert_true(oclnn__tune_search(&j, &r));
     assert_memory_equal(h1.seen, h2.seen, sizeof h1.seen);
+}
+
+/* Seeds (oclnn tune --quick's known configurations) are measured right after the start, and
+ * verified like any candidate: a wrong one is rejected, however fast. */
+static void search_seeds_first_and_verified(void **state) {
+    (void)state;
+    fake f = {0};
+    f.wrong_a = 1, f.wrong_b = 2; /* the first seed computes garbage (0.5 ms) */
+    oclnn__tune_job j = tiny_job(&f, OCLNN__TUNE_ANNEAL);
+    const oclnn__tune_values seeds[2] = {{{1, 2}}, {{2, 3}}};
+    j.seeds = seeds;
+    j.n_seeds = 2;
+    j.max_evals = 3;
+    oclnn__tune_result r;
+    assert_true(oclnn__tune_search(&j, &r));
+    assert_int_equal(r.evaluated, 3); /* the start (1,1), then the two seeds: nothing else */
+    assert_int_equal(f.seen[0][1] + f.seen[0][2] + f.seen[1][3], 3);
+    assert_int_equal(r.wrong, 1);
+    assert_true(r.found);
+    assert_int_equal(r.best.v[0], 2); /* the right seed, not the wrong "fastest" */
+    assert_int_equal(r.best.v[1], 3);
+    assert_true(r.default_measured && r.default_ms == 15.0);
+    /* a seed outside the space is skipped, not measured */
+    fake g = {0};
+    const oclnn__tune_values bad[1] = {{{3, 3}}};
+    j = tiny_job(&g, OCLNN__TUNE_EXHAUSTIVE);
+    j.seeds = bad;
+    j.n_seeds = 1;
+    j.max_evals = 2;
+    assert_true(oclnn__tune_search(&j, &r));
+    assert_int_equal(r.evaluated, 2);
+    assert_int_equal(r.wrong + r.failed, 0);
 }
 
 static void strategy_names(void **state) {
@@ -1352,6 +1392,75 @@ static void job_search_and_confirm(void **state) {
     conv_case_free(&c);
 }
 
+/* A transferred candidate (a search seed, as oclnn tune --quick takes it from a shipped database)
+ * that computes a wrong result on this device is rejected by the real verification against the
+ * reference, and not recorded; a right one is recorded. direct.cl is broken for QB=2 here. */
+static void transferred_candidate_verified(void **state) {
+    (void)state;
+    char kdir[128], conv_dir[160], file[200], cmd[256];
+    path_of("kernels-wrong", kdir, sizeof kdir);
+    snprintf(conv_dir, sizeof conv_dir, "%s/conv", kdir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", conv_dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(file, sizeof file, "%s/direct.cl", conv_dir);
+    const oclnn__cl_source *orig = oclnn__cl_source_find("conv/direct.cl");
+    assert_non_null(orig);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fprintf(f, "#if defined(QB) && QB == 2\n#define fma(a, b, c) ((a) * (b) + (c) + 1.0f)\n#endif\n%s", orig->data);
+    fclose(f);
+
+    if (test_opencl_disabled()) skip();
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = test_opencl_device();
+    o.tuning_db = "none";
+    o.kernel_dir = kdir;
+    o.device_class = "cpu";
+    size_t notes[2] = {0, 0};
+    oclnn__tuner t = {0};
+    if (oclnn_context_create(&o, &t.ctx) != OCLNN_OK) skip();
+    t.layout = oclnn_context_layout(t.ctx);
+    t.note = job_note;
+    t.user = notes;
+    conv_case c;
+    conv_case_make(&c, 1, 8, 6, 7, 12, 3, 1, t.layout);
+    char problem[OCLNN__CONV2D_PROBLEM_MAX], path[256], why[256];
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&c.d, &pb));
+    oclnn__conv2d_problem_str(&pb, problem, sizeof problem);
+    oclnn__tune_conv conv = {"case", problem, c.d, c.dst, c.src, c.w, c.bias, c.ref};
+    oclnn_device_info info;
+    oclnn_context_device(t.ctx, &info);
+    path_of("transferred.txt", path, sizeof path);
+    oclnn__tune_family fam = {OCLNN_CONV_ALGO_DIRECT, &oclnn__tune_space_conv_direct};
+    for (int broken = 1; broken >= 0; broken--) {
+        oclnn__tune_db db;
+        oclnn__tune_db_init(&db, &info);
+        notes[0] = notes[1] = 0;
+        const oclnn__tune_values start = {{4, 4}}, seed = {{4, broken ? 2 : 1}};
+        oclnn__tune_job job = {0};
+        job.limits = oclnn__tune_limits_of(&info);
+        job.strategy = OCLNN__TUNE_ANNEAL;
+        job.start = &start;
+        job.seeds = &seed;
+        job.n_seeds = 1;
+        job.max_evals = 2;
+        oclnn__tune_result r;
+        assert_true(oclnn__tune_conv_search(&t, &conv, fam, job, &db, path, &r, why, sizeof why));
+        assert_int_equal(r.evaluated, 2);
+        assert_true(r.default_measured);
+        assert_int_equal(r.wrong, broken);
+        assert_int_equal(notes[1], (size_t)broken);
+        const oclnn__tune_row *row = oclnn__tune_db_find(&db, "conv_direct", problem);
+        assert_non_null(row);
+        if (broken) assert_int_equal(row->values.v[1], 4); /* the start, never the wrong seed */
+        oclnn__tune_db_free(&db);
+    }
+    conv_case_free(&c);
+    oclnn__tuner_free(&t);
+    oclnn_context_destroy(t.ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(problem_parse),
@@ -1382,6 +1491,8 @@ int main(void) {
         cmocka_unit_test(search_skips_real_compile_failure),
         cmocka_unit_test(job_helpers),
         cmocka_unit_test(job_search_and_confirm),
+        cmocka_unit_test(search_seeds_first_and_verified),
+        cmocka_unit_test(transferred_candidate_verified),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -13,6 +13,7 @@
 #include "core/context.h"
 #include "ops/conv2d.h"
 #include "tune/db.h"
+#include "tune/transfer.h"
 #include "tune/tune.h"
 
 #define CONV_3X3 "n1c64h56w56k64r3s3st1x1pad1,1,1,1dil1x1g1"
@@ -385,6 +386,119 @@ static void shipped_databases_load(void **state) {
     }
 }
 
+/* ---- oclnn tune --quick's candidates (src/tune/transfer.c) ---------------------------------- */
+
+#define QUICK_1X1 "n1c64h56w56k256r1s1st1x1pad0,0,0,0dil1x1g1"
+#define QUICK_1X1_NEAR "n1c64h28w28k256r1s1st1x1pad0,0,0,0dil1x1g1"
+
+/* The families `oclnn tune` searches for the 1x1 problem on a CPU device, and its heuristic's. */
+static size_t families_1x1(oclnn__tune_family *out, oclnn_conv_algo *heuristic, const char *problem) {
+    oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+    d.input = (oclnn_shape){1, 64, strstr(problem, "h28") ? 28 : 56, strstr(problem, "h28") ? 28 : 56};
+    d.out_channels = 256;
+    d.kernel_h = d.kernel_w = 1;
+    oclnn__conv2d_problem pb;
+    assert_ok(oclnn__conv2d_resolve(&d, &pb));
+    char str[OCLNN__CONV2D_PROBLEM_MAX];
+    oclnn__conv2d_problem_str(&pb, str, sizeof str);
+    assert_string_equal(str, problem);
+    oclnn_conv_algo algos[OCLNN_CONV_ALGO_COUNT];
+    const oclnn__tune_space *spaces[OCLNN_CONV_ALGO_COUNT];
+    oclnn__conv2d_caps cpu = {OCLNN_BACKEND_OPENCL, false, OCLNN__DEVCLASS_CPU};
+    size_t n = oclnn__conv2d_tuned_families(&pb, &cpu, algos, spaces);
+    for (size_t i = 0; i < n; i++) out[i] = (oclnn__tune_family){algos[i], spaces[i]};
+    *heuristic = oclnn__conv2d_choose(&pb, &cpu);
+    return n;
+}
+
+static const oclnn__tune_seed *seed_of(const oclnn__tune_seed *s, size_t n, const oclnn__tune_space *sp) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i].family.space == sp) return &s[i];
+    return NULL;
+}
+
+/* Without a shipped database: the class default of the family AUTO uses untuned, alone (the
+ * search of that family that --quick ran before issue 14's transfer). */
+static void quick_seeds_without_known(void **state) {
+    (void)state;
+    use_dirs();
+    oclnn_device_info d = fake_cpu(16);
+    oclnn__tune_known k;
+    assert_int_equal(oclnn__tune_known_load(&d, OCLNN__DEVCLASS_CPU, &k), 0);
+    oclnn__tune_family fams[OCLNN_CONV_ALGO_COUNT];
+    oclnn_conv_algo heuristic;
+    size_t n_fams = families_1x1(fams, &heuristic, QUICK_1X1);
+    assert_true(n_fams >= 3);
+    oclnn__tune_seed seeds[OCLNN__TUNE_MAX_SEEDS];
+    size_t n = oclnn__tune_quick_seeds(&k, &d, OCLNN__DEVCLASS_CPU, QUICK_1X1, fams, n_fams, heuristic, 2.0, seeds);
+    assert_int_equal(n, 1);
+    assert_int_equal(seeds[0].family.algo, heuristic);
+    assert_false(seeds[0].transferred);
+    oclnn__tune_values def;
+    assert_true(oclnn__tune_device_default(seeds[0].family.space, &d, OCLNN__DEVCLASS_CPU, &def));
+    assert_memory_equal(&seeds[0].values, &def, sizeof def);
+    oclnn__tune_known_free(&k);
+}
+
+/* With a class database (and this device's own file): every family's recorded configuration
+ * follows the class default, exact rows fastest first, then the nearest shape's; a row equal to
+ * the class default is not timed twice; a family the class database found hopeless is left out. */
+static void quick_seeds_from_known(void **state) {
+    (void)state;
+    use_dirs();
+    oclnn_device_info d = fake_cpu(16);
+    oclnn__tune_family fams[OCLNN_CONV_ALGO_COUNT];
+    oclnn_conv_algo heuristic;
+    size_t n_fams = families_1x1(fams, &heuristic, QUICK_1X1);
+    assert_int_equal(heuristic, OCLNN_CONV_ALGO_GEMM1X1);
+    oclnn__tune_values def;
+    assert_true(oclnn__tune_device_default(&oclnn__tune_space_conv_gemm1x1, &d, OCLNN__DEVCLASS_CPU, &def));
+    char rows[1024];
+    snprintf(rows, sizeof rows,
+             "conv_gemm1x1 " QUICK_1X1 " TM=%d VW=%d NV=%d 3.0\n"   /* the class default again */
+             "conv_im2col " QUICK_1X1 " TM=4 VW=16 NV=1 2.5\n"
+             "conv_direct " QUICK_1X1 " KB=8 QB=4 2.0\n"
+             "conv_xgemm " QUICK_1X1 " MWG=64 NWG=64 KWG=16 MDIMC=8 NDIMC=16 DB=0 VW=1 9.0\n", /* 4.5x the fastest */
+             def.v[0], def.v[1], def.v[2]);
+    write_db("sys2/oclnn/tuning", "class-cpu-avx512.txt", "class cpu-avx512", "*", "*", rows);
+    oclnn__tune_known k;
+    assert_int_equal(oclnn__tune_known_load(&d, OCLNN__DEVCLASS_CPU, &k), 1);
+    oclnn__tune_seed s[OCLNN__TUNE_MAX_SEEDS];
+    size_t n = oclnn__tune_quick_seeds(&k, &d, OCLNN__DEVCLASS_CPU, QUICK_1X1, fams, n_fams, heuristic, 2.0, s);
+    assert_int_equal(n, 3);
+    assert_ptr_equal(s[0].family.space, &oclnn__tune_space_conv_gemm1x1); /* what runs untuned, first */
+    assert_false(s[0].transferred);
+    assert_ptr_equal(s[1].family.space, &oclnn__tune_space_conv_direct); /* another family's row */
+    assert_true(s[1].transferred && s[1].exact);
+    assert_int_equal(s[1].values.v[0], 8);
+    assert_int_equal(s[1].values.v[1], 4);
+    assert_ptr_equal(s[2].family.space, &oclnn__tune_space_conv_im2col);
+    assert_int_equal(s[2].values.v[0], 4);
+    assert_null(seed_of(s, n, &oclnn__tune_space_conv_xgemm));
+    /* without the ratio the hopeless row is a candidate too */
+    n = oclnn__tune_quick_seeds(&k, &d, OCLNN__DEVCLASS_CPU, QUICK_1X1, fams, n_fams, heuristic, 0, s);
+    assert_int_equal(n, 4);
+    assert_non_null(seed_of(s, n, &oclnn__tune_space_conv_xgemm));
+    /* a shape the class database has no row for: its nearest shape's rows, marked not exact */
+    oclnn__tune_family near[OCLNN_CONV_ALGO_COUNT];
+    size_t n_near = families_1x1(near, &heuristic, QUICK_1X1_NEAR);
+    n = oclnn__tune_quick_seeds(&k, &d, OCLNN__DEVCLASS_CPU, QUICK_1X1_NEAR, near, n_near, heuristic, 2.0, s);
+    assert_int_equal(n, 3);
+    assert_true(s[1].transferred && !s[1].exact);
+    assert_non_null(seed_of(s, n, &oclnn__tune_space_conv_direct));
+    oclnn__tune_known_free(&k);
+    /* this device's own file adds its configuration (a second candidate of the family) */
+    write_db("user/oclnn/tuning", "fake-cpu-16.txt", d.name, d.vendor, d.driver_version,
+             "conv_direct " QUICK_1X1 " KB=16 QB=2 1.5\n");
+    assert_int_equal(oclnn__tune_known_load(&d, OCLNN__DEVCLASS_CPU, &k), 2);
+    n = oclnn__tune_quick_seeds(&k, &d, OCLNN__DEVCLASS_CPU, QUICK_1X1, fams, n_fams, heuristic, 2.0, s);
+    assert_int_equal(n, 4);
+    assert_ptr_equal(s[1].family.space, &oclnn__tune_space_conv_direct);
+    assert_int_equal(s[1].values.v[0], 16); /* 1.5 ms: recorded fastest */
+    assert_int_equal(s[1].values.v[1], 2);
+    oclnn__tune_known_free(&k);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(search_dirs),
@@ -395,6 +509,8 @@ int main(void) {
         cmocka_unit_test(tuned_families_per_class),
         cmocka_unit_test(cpu_class_defaults),
         cmocka_unit_test(shipped_databases_load),
+        cmocka_unit_test(quick_seeds_without_known),
+        cmocka_unit_test(quick_seeds_from_known),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

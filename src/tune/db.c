@@ -71,6 +71,14 @@ const oclnn__tune_row *oclnn__tune_db_find(const oclnn__tune_db *db, const char 
     return find_row(db, family, problem);
 }
 
+bool oclnn__tune_db_remove(oclnn__tune_db *db, const char *family, const char *problem) {
+    oclnn__tune_row *row = find_row(db, family, problem);
+    if (!row) return false;
+    memmove(row, row + 1, (size_t)(db->rows + db->n_rows - (row + 1)) * sizeof *row); /* keeps the order */
+    db->n_rows--;
+    return true;
+}
+
 const oclnn__tune_row *oclnn__tune_db_nearest(const oclnn__tune_db *db, const char *family,
                                               const char *problem, double *distance) {
     oclnn__problem want;

@@ -101,6 +101,8 @@ bool oclnn__tune_db_save(const oclnn__tune_db *db, const char *path, char *why, 
  * or the problem string does not parse. */
 bool oclnn__tune_db_put(oclnn__tune_db *db, const oclnn__tune_space *sp, const char *problem,
                         const oclnn__tune_values *v, double ms);
+/* Removes the row of this family and problem; false when there is none. */
+bool oclnn__tune_db_remove(oclnn__tune_db *db, const char *family, const char *problem);
 /* The row of this family and problem, or NULL. */
 const oclnn__tune_row *oclnn__tune_db_find(const oclnn__tune_db *db, const char *family,
                                            const char *problem);

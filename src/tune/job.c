@@ -246,6 +246,7 @@ bool oclnn__tune_conv_confirm(oclnn__tuner *t, const oclnn__tune_conv *conv, con
         /* "default": what the tuner's context (no database) uses: the class default, else the
          * kernel's */
         oclnn__tune_values def = oclnn__tune_lookup(t->ctx, sp, conv->problem, NULL);
+        if (t->confirm_rows_only && row && families[i].algo != heuristic) def = row->values;
         c[n++] = (contender){families[i], def, true, {0}, {0}, 0};
         if (row && memcmp(&row->values, &def, sizeof def))
             c[n++] = (contender){families[i], row->values, false, {0}, {0}, 0};

@@ -63,6 +63,10 @@ typedef struct oclnn__tuner {
     /* Called after each candidate of a search (NULL: none). */
     void (*progress)(void *user, size_t done, size_t total, oclnn__tune_outcome outcome, double ms);
     void *user;
+    /* A confirmation times a family other than the heuristic's only at its database row, not also
+     * at its default (oclnn tune --quick: the row was verified in the search, and the default of a
+     * family the device does not use untuned would cost a build and decides nothing). */
+    bool confirm_rows_only;
     /* Each candidate is timed for about this long (0: 300 ms). */
     double time_target_ms;
     /* internal: the search under way */

@@ -128,6 +128,19 @@ static void anneal(search *s, size_t start, const bool *valid, uint64_t *rng) {
     /* A neighbourhood exhausted early leaves budget: finish with the unvisited in random order. */
 }
 
+/* Measures the job's seeds in order; returns the fastest measured of `start` (an ordinal or
+ * SIZE_MAX) and them. */
+static size_t visit_seeds(search *s, const bool *valid, size_t start) {
+    const oclnn__tune_job *j = s->job;
+    double best_ms = start != SIZE_MAX && s->state[start] == 1 ? s->ms[start] : INFINITY, ms;
+    for (size_t i = 0; i < j->n_seeds && !s->stop; i++) {
+        size_t ord = oclnn__tune_ordinal(j->space, &j->seeds[i]);
+        if (ord == SIZE_MAX || !valid[ord] || !visit(s, ord, &ms)) continue;
+        if (ms < best_ms || start == SIZE_MAX) best_ms = ms, start = ord;
+    }
+    return start;
+}
+
 bool oclnn__tune_search(const oclnn__tune_job *job, oclnn__tune_result *out) {
     memset(out, 0, sizeof *out);
     const oclnn__tune_space *sp = job->space;
@@ -153,11 +166,13 @@ bool oclnn__tune_search(const oclnn__tune_job *job, oclnn__tune_result *out) {
     }
     out->valid = total - out->excluded;
     uint64_t rng = job->seed ? job->seed : 0x9E3779B97F4A7C15ULL;
-    if (def_ord != SIZE_MAX && valid[def_ord]) {
+    size_t start = def_ord != SIZE_MAX && valid[def_ord] ? def_ord : SIZE_MAX;
+    if (start != SIZE_MAX) {
         double ms;
         out->default_measured = visit(&s, def_ord, &ms);
         out->default_ms = ms;
     }
+    start = visit_seeds(&s, valid, start);
     if (job->strategy != OCLNN__TUNE_EXHAUSTIVE)
         for (size_t i = n; i > 1; i--) {
             size_t j = (size_t)(next_random(&rng) % i);
@@ -165,10 +180,7 @@ bool oclnn__tune_search(const oclnn__tune_job *job, oclnn__tune_result *out) {
             order[i - 1] = order[j];
             order[j] = t;
         }
-    if (job->strategy == OCLNN__TUNE_ANNEAL && n > 0) {
-        size_t start = def_ord != SIZE_MAX && valid[def_ord] ? def_ord : order[0];
-        anneal(&s, start, valid, &rng);
-    }
+    if (job->strategy == OCLNN__TUNE_ANNEAL && n > 0) anneal(&s, start != SIZE_MAX ? start : order[0], valid, &rng);
     run_list(&s, order, n);
     free(s.state), free(s.ms), free(valid), free(order);
     return true;

@@ -35,6 +35,11 @@ typedef struct oclnn__tune_job {
     /* The first candidate, the baseline the others are compared with: what the device runs
      * untuned (its class default, src/tune/defaults.c); NULL: the kernel defaults. */
     const oclnn__tune_values *start;
+    /* Candidates measured right after the start, before the strategy's own (oclnn tune --quick:
+     * what the shipped databases record for the problem); the annealing starts from the fastest
+     * of the start and these. A seed outside the space or the device's limits is skipped. */
+    const oclnn__tune_values *seeds;
+    size_t n_seeds;
 } oclnn__tune_job;
 
 typedef struct oclnn__tune_result {

@@ -53,6 +53,16 @@ oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclas
  * into db (initialized here; free it); false when there is none. */
 bool oclnn__tune_locate_class(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_db *db);
 
+/* One level of the lookup on its own: this device's file (`<sanitized name>.txt`) or its class
+ * database, the first usable in the lookup folders, loaded into db (initialized here; free it)
+ * and its path into path (may be NULL); false when there is none. */
+bool oclnn__tune_locate_level(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_level level,
+                              oclnn__tune_db *db, char *path, size_t size);
+
+/* The row of `family` in db that answers for `problem` by the lookup chain's rule: the exact
+ * row, else the nearest within OCLNN__TUNE_MAX_DISTANCE; NULL when none. */
+const oclnn__tune_row *oclnn__tune_db_answer(const oclnn__tune_db *db, const char *family, const char *problem);
+
 /* Loads the database for a new context (OpenCL only); fails only when out of memory. A file
  * that cannot be used is logged once per process and ignored. Applies a measured layout when
  * the context's layout follows the device (no option, no OCLNN_LAYOUT). */

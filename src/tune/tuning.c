@@ -142,14 +142,24 @@ oclnn__tune_load oclnn__tune_locate(const oclnn_device_info *dev, oclnn__devclas
     return first_bad;
 }
 
-bool oclnn__tune_locate_class(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_db *db) {
-    char key[32];
+bool oclnn__tune_locate_level(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_level level,
+                              oclnn__tune_db *db, char *path, size_t size) {
+    char key[32], name[160];
     oclnn__tune_class_key(dev, cls, key, sizeof key);
+    oclnn__tune_sanitize(dev->name, name, sizeof name);
     oclnn__tune_db_init(db, dev);
     oclnn__tune_found found;
     memset(&found, 0, sizeof found);
     oclnn__tune_load first_bad = OCLNN__TUNE_MISSING;
-    return search_pass(dev, key, "", 1, false, db, &found, &first_bad) == OCLNN__TUNE_LOADED;
+    int pass = level == OCLNN__TUNE_LEVEL_DEVICE ? 0 : 1;
+    bool ok = level != OCLNN__TUNE_LEVEL_CLASS_DEFAULT &&
+              search_pass(dev, key, name, pass, false, db, &found, &first_bad) == OCLNN__TUNE_LOADED;
+    if (ok && path) snprintf(path, size, "%s", found.path);
+    return ok;
+}
+
+bool oclnn__tune_locate_class(const oclnn_device_info *dev, oclnn__devclass cls, oclnn__tune_db *db) {
+    return oclnn__tune_locate_level(dev, cls, OCLNN__TUNE_LEVEL_CLASS, db, NULL, 0);
 }
 
 const char *oclnn__tune_level_name(oclnn__tune_level level) {
@@ -223,6 +233,18 @@ oclnn_status oclnn__tune_record(oclnn_context *ctx, const oclnn__tune_space *sp,
     return OCLNN_OK;
 }
 
+/* The nearest row of `family` within OCLNN__TUNE_MAX_DISTANCE, or NULL. */
+static const oclnn__tune_row *near_row(const oclnn__tune_db *db, const char *family, const char *problem) {
+    double distance = 0;
+    const oclnn__tune_row *row = oclnn__tune_db_nearest(db, family, problem, &distance);
+    return row && distance <= OCLNN__TUNE_MAX_DISTANCE ? row : NULL;
+}
+
+const oclnn__tune_row *oclnn__tune_db_answer(const oclnn__tune_db *db, const char *family, const char *problem) {
+    const oclnn__tune_row *row = oclnn__tune_db_find(db, family, problem);
+    return row ? row : near_row(db, family, problem);
+}
+
 oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tune_space *sp,
                                       const char *problem, oclnn__tune_source *source) {
     oclnn__tune_source src_dummy;
@@ -231,15 +253,13 @@ oclnn__tune_values oclnn__tune_lookup(const oclnn_context *ctx, const oclnn__tun
     *source = OCLNN__TUNE_FROM_KERNEL_DEFAULT;
     const struct oclnn__tune_state *t = ctx->tune;
     const oclnn__tune_row *row = NULL;
-    double distance = 0;
     const oclnn__tune_db *db = t ? db_for(t, problem) : NULL;
     if (db && (row = oclnn__tune_db_find(db, sp->family, problem)) != NULL) {
         v = row->values;
         *source = OCLNN__TUNE_FROM_EXACT;
-    } else if (t && (((row = oclnn__tune_db_nearest(&t->db, sp->family, problem, &distance)) != NULL &&
-                      distance <= OCLNN__TUNE_MAX_DISTANCE) ||
-                     (t->have_base && (row = oclnn__tune_db_nearest(&t->base, sp->family, problem, &distance)) != NULL &&
-                      distance <= OCLNN__TUNE_MAX_DISTANCE))) { /* the device's nearest row, else the class's */
+    } else if (t && ((row = near_row(&t->db, sp->family, problem)) != NULL ||
+                     (t->have_base && (row = near_row(&t->base, sp->family, problem)) != NULL))) {
+        /* the device's nearest row, else the class's */
         v = row->values;
         *source = OCLNN__TUNE_FROM_NEAREST;
     } else if (oclnn__tune_device_default(sp, &ctx->device, ctx->devclass, &v)) {

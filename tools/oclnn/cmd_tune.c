@@ -21,6 +21,7 @@
 #include "core/device.h"
 #include "ops/conv2d.h"
 #include "tune.h"
+#include "tune/transfer.h"
 #include "tune/tune.h"
 #include "tune_shapes.h"
 
@@ -28,11 +29,21 @@
 #define TIME_TARGET_MS 300.0
 /* NCHW and NHWC closer than this fraction: keep the device rule's layout. */
 #define LAYOUT_MARGIN 0.03
-/* --quick: candidates per (family, shape) and the time each is timed for. */
+/* --quick: candidates per shape searched in one family, parameter neighbours of the best after
+ * the known configurations of several families, and the time each candidate is timed for. */
 #define QUICK_EVALS 6
+#define QUICK_NEIGHBOURS 3
 #define QUICK_TIME_TARGET_MS 60.0
+/* --quick: a known configuration recorded this many times slower than the fastest known one of
+ * the shape is not timed (e.g. conv1 on the CPU GEMM engine, 8x slower in the class database). */
+#define QUICK_KNOWN_RATIO 2.0
+/* --quick: a family whose search came out this many times slower than the shape's best is
+ * dropped before the confirmation (which would time it 7 times more). */
+#define QUICK_CONFIRM_RATIO 1.3
 /* Estimated build time of one program (PoCL, a loaded 2-core machine), for planning the budget. */
 #define EST_BUILD_MS 400.0
+/* What closing takes after the end-to-end check (contexts, the database saved): kept free. */
+#define FINISH_MS 1000.0
 
 /* What applies on the tuner's device class (set by open_tuner): the families searched, the
  * heuristic that is the "default" everywhere. */
@@ -97,10 +108,23 @@ typedef struct clock_plan {
 
 static double left_ms(const clock_plan *c) { return c->deadline_ms - oclnn__now_ms(); }
 
+/* One job: a family of one item. --quick gives it the candidates to time first (the first is
+ * the search's start: the class default of the family AUTO uses untuned, else a known
+ * configuration) and a limit; its last job of an item may instead search the parameter
+ * neighbours of the item's best so far (family and start set when it runs). */
+typedef struct work {
+    size_t item;
+    oclnn__tune_family family;
+    oclnn__tune_values seeds[3];
+    size_t n_seeds, n_transferred, max_evals; /* max_evals 0: no limit */
+    bool neighbours;
+} work;
+
 /* One (family, shape) search; its best goes into the database (saved). */
 static bool run_job(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tune_db *db, tune_item *s,
-                    oclnn__tune_family f, size_t j, size_t n_jobs, double budget_s, const oclnn__tune_limits *lim,
-                    const char *path, size_t *evaluated) {
+                    const work *w, size_t j, size_t n_jobs, double budget_s, const oclnn__tune_limits *lim,
+                    const char *path, oclnn__tune_result *r) {
+    oclnn__tune_family f = w->family;
     if (!tune_item_data(s, t->layout, true)) {
         fprintf(stderr, "oclnn tune: out of memory\n");
         return false;
@@ -110,22 +134,27 @@ static bool run_job(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tun
     job.limits = *lim;
     job.strategy = o->strategy;
     job.budget_s = fmax(budget_s, 1e-3);
-    job.max_evals = o->quick ? QUICK_EVALS : 0;
+    job.max_evals = w->max_evals;
     job.seed = o->seed + j;
-    oclnn__tune_result r;
+    if (w->n_seeds) {
+        job.start = &w->seeds[0];
+        job.seeds = w->seeds + 1;
+        job.n_seeds = w->n_seeds - 1;
+    }
     char why[256];
-    if (!oclnn__tune_conv_search(t, &s->conv, f, job, db, path, &r, why, sizeof why)) {
+    if (!oclnn__tune_conv_search(t, &s->conv, f, job, db, path, r, why, sizeof why)) {
         fprintf(stderr, "oclnn tune: %s\n", why);
         return false;
     }
-    *evaluated = r.evaluated;
     if (sh->tty) fprintf(stderr, "\r%120s\r", "");
     char params[160] = "(no candidate ran)";
-    if (r.found) oclnn__tune_values_str(f.space, &r.best, ' ', params, sizeof params);
-    fprintf(stderr, "[%zu/%zu] %-14s %-30.30s default %8.3f  best %8.3f ms  %s  [%zu/%zu tried, %zu failed, %zu wrong%s]\n",
-            j + 1, n_jobs, f.space->family, s->name, r.default_measured ? r.default_ms : NAN,
-            r.found ? r.best_ms : NAN, params, r.evaluated, r.valid, r.failed, r.wrong,
-            r.out_of_budget ? ", budget" : "");
+    if (r->found) oclnn__tune_values_str(f.space, &r->best, ' ', params, sizeof params);
+    /* the first candidate: the default, a known configuration (--quick), or the best so far */
+    const char *first = w->neighbours ? "start" : w->n_transferred == w->n_seeds && w->n_seeds ? "known" : "default";
+    fprintf(stderr, "[%zu/%zu] %-14s %-30.30s %-7s %8.3f  best %8.3f ms  %s  [%zu/%zu tried, %zu failed, %zu wrong%s]\n",
+            j + 1, n_jobs, f.space->family, s->name, first, r->default_measured ? r->default_ms : NAN,
+            r->found ? r->best_ms : NAN, params, r->evaluated, r->valid, r->failed, r->wrong,
+            r->out_of_budget ? ", budget" : "");
     return true;
 }
 
@@ -141,7 +170,8 @@ static bool confirm(oclnn__tuner *t, oclnn__tune_db *db, tune_item *s, const cha
     oclnn__conv2d_caps caps = tool_caps;
     oclnn__tune_confirmed out[OCLNN_CONV_ALGO_COUNT];
     char why[256];
-    if (!oclnn__tune_conv_confirm(t, &s->conv, fams, n_fams, oclnn__conv2d_choose(&s->pb, &caps), db, path, out,
+    oclnn_conv_algo heuristic = oclnn__conv2d_choose(&s->pb, &caps);
+    if (!oclnn__tune_conv_confirm(t, &s->conv, fams, n_fams, heuristic, db, path, out,
                                   &n_out, chosen, heuristic_ms, chosen_ms, why, sizeof why)) {
         fprintf(stderr, "oclnn tune: %s\n", why);
         return false;
@@ -149,8 +179,11 @@ static bool confirm(oclnn__tuner *t, oclnn__tune_db *db, tune_item *s, const cha
     for (size_t i = 0; i < n_out; i++) {
         char params[160];
         oclnn__tune_values_str(out[i].family.space, &out[i].kept, ' ', params, sizeof params);
-        fprintf(stderr, "  %-14s %-30.30s default %8.3f  tuned %8.3f ms  -> %s%s\n", out[i].family.space->family,
-                s->name, out[i].default_ms, out[i].tuned_ms, params, out[i].kept_default ? " (default)" : "");
+        /* --quick times another family at its row only: that row is what is kept */
+        bool row_only = t->confirm_rows_only && out[i].family.algo != heuristic;
+        fprintf(stderr, "  %-14s %-30.30s %-7s %8.3f  tuned %8.3f ms  -> %s%s\n", out[i].family.space->family,
+                s->name, row_only ? "row" : "default", out[i].default_ms, out[i].tuned_ms, params,
+                out[i].kept_default && !row_only ? " (default)" : "");
     }
     return true;
 }
@@ -215,6 +248,26 @@ static void measure_baseline(const tune_options *o, oclnn_layout layout, tune_it
     oclnn_context_destroy(plain);
 }
 
+/* The end-to-end check of one shape the database changed: two contexts, 7 rounds of a warm-up
+ * and 3 runs, a build (`built`: the searches built its programs, a cache hit). */
+static double e2e_ms(const baseline *b, bool built) {
+    return 2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 0) + (built ? EST_BUILD_MS / 4 : EST_BUILD_MS);
+}
+
+/* The items heaviest first (untuned time x count; stable): --quick's order, and the end-to-end
+ * check's, so that a budget running out leaves the lightest shapes unconfirmed. */
+static void heaviest_first(const tune_item *items, const baseline *base, size_t n, size_t *order) {
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    for (size_t i = 1; i < n; i++) /* insertion sort */
+        for (size_t k = i; k > 0; k--) {
+            double wa = base[order[k - 1]].ms * items[order[k - 1]].count;
+            double wb = base[order[k]].ms * items[order[k]].count;
+            if (wa >= wb) break;
+            size_t tmp = order[k];
+            order[k] = order[k - 1], order[k - 1] = tmp;
+        }
+}
+
 /* One row of the end-to-end check. */
 typedef struct e2e_row {
     bool ok;
@@ -277,7 +330,11 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
     oclnn_layout lp = oclnn_context_layout(plain), lt = oclnn_context_layout(tuned);
     *lp_out = lp, *lt_out = lt;
     size_t pinned = 0;
-    for (size_t i = 0; i < n; i++) {
+    static size_t order[TUNE_MAX_ITEMS];
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    if (base) heaviest_first(shapes, base, n, order);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
         tune_item *s = &shapes[i];
         e2e_row *e = &out[i];
         memset(e, 0, sizeof *e);
@@ -291,9 +348,10 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
             snprintf(e->tuned_algo, sizeof e->tuned_algo, "%s", oclnn_conv_algo_name(base[i].algo));
             continue;
         }
-        /* Past the budget a change cannot be confirmed any more: it is not kept (with a
-         * database to pin in; --check times everything). */
-        if (db && deadline_ms > 0 && oclnn__now_ms() > deadline_ms && base && base[i].ok && lp == lt) {
+        /* A change whose check would end past the budget cannot be confirmed: it is not kept
+         * (with a database to pin in; --check times everything). */
+        if (db && deadline_ms > 0 && base && base[i].ok && oclnn__now_ms() + e2e_ms(&base[i], false) + FINISH_MS > deadline_ms &&
+            lp == lt) {
             e->ok = true;
             e->default_ms = e->tuned_ms = base[i].ms;
             snprintf(e->default_algo, sizeof e->default_algo, "%s", oclnn_conv_algo_name(base[i].algo));
@@ -328,7 +386,7 @@ static bool end_to_end(const tune_options *o, const char *db_path, tune_item *sh
         }
         oclnn__tune_bench_free(&a);
         oclnn__tune_bench_free(&b);
-        if (!o->json && isatty(2)) fprintf(stderr, "\r  end to end: %zu/%zu shapes   ", i + 1, n);
+        if (!o->json && isatty(2)) fprintf(stderr, "\r  end to end: %zu/%zu shapes   ", k + 1, n);
     }
     if (!o->json && isatty(2)) fprintf(stderr, "\r%40s\r", "");
     if (pinned) {
@@ -413,32 +471,62 @@ static void choose_layout(const tune_options *o, const oclnn_device_info *dev, o
     for (size_t i = 0; i < n_net; i++) tune_item_free(&net[i]);
 }
 
-/* One job: a family of one item. */
-typedef struct work {
-    size_t item;
-    oclnn__tune_family family;
-} work;
+/* --quick's jobs for item i: its candidates (oclnn__tune_quick_seeds: the untuned family's class
+ * default, then every family's known configuration), one job per family in that order; then the
+ * parameter neighbours of the best. A single family searches its own neighbours (QUICK_EVALS in
+ * all: without known databases, the untuned family's search, as before). *transferred counts the
+ * known candidates listed. */
+static size_t list_quick_jobs(const oclnn__tuner *t, const oclnn__tune_known *known, const tune_item *s, size_t i,
+                              const oclnn__tune_family *fams, size_t n_fams, oclnn_conv_algo untuned, work *jobs,
+                              size_t *transferred) {
+    oclnn__tune_seed seeds[OCLNN__TUNE_MAX_SEEDS];
+    size_t n_seeds = oclnn__tune_quick_seeds(known, &t->ctx->device, tool_caps.devclass, s->problem, fams, n_fams,
+                                             untuned, QUICK_KNOWN_RATIO, seeds);
+    size_t n = 0;
+    if (!n_seeds) { /* no baseline and nothing known: each family's own short search */
+        for (size_t f = 0; f < n_fams; f++) jobs[n++] = (work){i, fams[f], {{{0}}}, 0, 0, QUICK_EVALS, false};
+        return n;
+    }
+    for (size_t k = 0; k < n_seeds; k++) {
+        size_t at = 0;
+        while (at < n && jobs[at].family.space != seeds[k].family.space) at++;
+        if (at == n) jobs[n++] = (work){i, seeds[k].family, {{{0}}}, 0, 0, 0, false};
+        work *w = &jobs[at];
+        if (w->n_seeds == sizeof w->seeds / sizeof *w->seeds) continue;
+        w->seeds[w->n_seeds++] = seeds[k].values;
+        w->n_transferred += seeds[k].transferred;
+        *transferred += seeds[k].transferred;
+    }
+    for (size_t k = 0; k < n; k++) jobs[k].max_evals = n == 1 ? QUICK_EVALS : jobs[k].n_seeds;
+    if (n > 1) jobs[n++] = (work){i, jobs[0].family, {{{0}}}, 0, 0, 1 + QUICK_NEIGHBOURS, true};
+    return n;
+}
 
 /* Every wanted family of every item in `order`, minus (with --resume) those the database has.
- * --quick searches only the family AUTO uses untuned (its parameters are what a quick look can
- * improve; an algorithm switch needs every family's best). */
-static size_t list_jobs(const tune_options *o, tune_item *items, const size_t *order, size_t n_items,
-                        const baseline *base, const oclnn__tune_db *db, work *jobs, size_t *skipped) {
+ * --quick: list_quick_jobs (known: the shipped databases, may be empty). */
+static size_t list_jobs(const oclnn__tuner *t, const tune_options *o, tune_item *items, const size_t *order,
+                        size_t n_items, const baseline *base, const oclnn__tune_db *db,
+                        const oclnn__tune_known *known, work *jobs, size_t *skipped, size_t *transferred) {
     size_t n = 0;
-    *skipped = 0;
+    *skipped = *transferred = 0;
     for (size_t k = 0; k < n_items; k++) {
         size_t i = order[k];
-        oclnn__tune_family fams[OCLNN_CONV_ALGO_COUNT];
-        size_t n_fams = families_of(&items[i], fams);
-        for (size_t f = 0; f < n_fams; f++) {
-            if (!tune_family_wanted(o, fams[f].space->family)) continue;
-            if (o->quick && base[i].ok && fams[f].algo != base[i].algo) continue;
-            if (o->resume && oclnn__tune_db_find(db, fams[f].space->family, items[i].problem)) {
+        oclnn__tune_family all[OCLNN_CONV_ALGO_COUNT], fams[OCLNN_CONV_ALGO_COUNT];
+        size_t n_all = families_of(&items[i], all), n_fams = 0;
+        for (size_t f = 0; f < n_all; f++) {
+            if (!tune_family_wanted(o, all[f].space->family)) continue;
+            if (o->resume && oclnn__tune_db_find(db, all[f].space->family, items[i].problem)) {
                 ++*skipped;
                 continue;
             }
-            jobs[n++] = (work){i, fams[f]};
+            fams[n_fams++] = all[f];
         }
+        if (o->quick) {
+            n += list_quick_jobs(t, known, &items[i], i, fams, n_fams, base[i].ok ? base[i].algo : OCLNN_CONV_ALGO_AUTO,
+                                 jobs + n, transferred);
+            continue;
+        }
+        for (size_t f = 0; f < n_fams; f++) jobs[n++] = (work){i, fams[f], {{{0}}}, 0, 0, 0, false};
     }
     return n;
 }
@@ -473,20 +561,98 @@ static void print_confirmed(oclnn_layout layout, const tune_item *items, const c
     fflush(stdout);
 }
 
-/* What the end-to-end check and the layout step are expected to take (planning only). */
+/* What the end-to-end check and the layout step are expected to take (planning only). --quick
+ * reaches only some shapes: tune_all adds each shape's check when its searches start. */
 static double final_steps_ms(const tune_options *o, const baseline *base, size_t n) {
-    double sum = 0;
+    double ms = 1000.0, sum = 0;
+    if (o->quick) return ms;
     for (size_t i = 0; i < n; i++) sum += base[i].ok ? base[i].ms : 0;
-    /* end to end: two contexts, 7 rounds of a warm-up and 3 runs, a build per shape (only shapes
-     * the database changed are timed: --quick changes few) */
-    double ms = (o->quick ? 0.5 : 1.0) * (2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * sum + (double)n * EST_BUILD_MS);
-    if (!o->no_layout && !o->quick) ms += 2.0 * ((double)n * 300.0 + 6 * sum) + (double)n * EST_BUILD_MS;
-    return ms + 1000.0;
+    for (size_t i = 0; i < n; i++) ms += e2e_ms(&base[i], false);
+    if (!o->no_layout) ms += 2.0 * ((double)n * 300.0 + 6 * sum) + (double)n * EST_BUILD_MS;
+    return ms;
 }
 
-/* A confirmation's expected cost: default and tuned of each searched family, 7 rounds of 4 runs. */
-static double confirm_ms(const baseline *b, size_t families) {
-    return (double)families * (2.0 * OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 10.0) + EST_BUILD_MS);
+/* A confirmation's expected cost: default and tuned of each searched family, 7 rounds of 4 runs
+ * (--quick: each family's row only, built in its search, and the heuristic's default). */
+static double confirm_ms(const tune_options *o, const baseline *b, size_t families) {
+    double run_ms = OCLNN__TUNE_CONFIRM_ROUNDS * 4 * (b->ok ? b->ms : 10.0);
+    if (o->quick) return (double)(families + 1) * run_ms + (double)families * EST_BUILD_MS / 4;
+    return (double)families * (2.0 * run_ms + EST_BUILD_MS);
+}
+
+/* --quick: what the items after job j are expected to take (their known candidates, reference,
+ * confirmation and end-to-end check): a neighbour job runs only when time is left for them. */
+static double later_items_ms(const tune_options *o, const work *jobs, size_t j, size_t n_jobs, const baseline *base,
+                             double cand_ms, double ref_ms) {
+    double ms = 0;
+    for (size_t k = j + 1; k < n_jobs; k++) {
+        if (jobs[k].item == jobs[j].item || jobs[k].neighbours) continue;
+        const baseline *b = &base[jobs[k].item];
+        bool first = jobs[k - 1].item != jobs[k].item;
+        ms += (double)jobs[k].n_seeds * cand_ms + confirm_ms(o, b, 1) + (first ? ref_ms + e2e_ms(b, true) : 0);
+    }
+    return ms;
+}
+
+/* What a job of item `i` reserves for the confirmations of items not started yet: a full tune
+ * plans every item; --quick takes the heaviest first and reserves only for the one under way. */
+static double confirm_reserve(const tune_options *o, const baseline *base, const work *w) {
+    return o->quick || w->neighbours ? 0 : confirm_ms(o, &base[w->item], 1);
+}
+
+/* What --quick took from the shipped databases: how many were found, the known candidates
+ * listed, and those timed. */
+typedef struct quick_stats {
+    size_t known, listed, timed;
+    char paths[2][1024]; /* the databases found */
+} quick_stats;
+
+/* The fastest a shape's searches found so far (--quick's neighbour job starts there). */
+typedef struct item_best {
+    bool found;
+    oclnn__tune_family family;
+    oclnn__tune_values values;
+    double ms;
+} item_best;
+
+/* Runs jobs[j] (a neighbour job from *best); counts the known candidates it timed, and keeps *best. */
+static bool run_work(oclnn__tuner *t, show *sh, const tune_options *o, oclnn__tune_db *db, tune_item *items,
+                     const work *jobs, size_t j, size_t n_jobs, double budget_s, const oclnn__tune_limits *lim,
+                     const char *path, item_best *best, quick_stats *qs, size_t *evaluated) {
+    work w = jobs[j];
+    *evaluated = 0;
+    if (w.neighbours) {
+        if (!best->found) return true;
+        w.family = best->family;
+        w.seeds[0] = best->values;
+        w.n_seeds = 1;
+    }
+    oclnn__tune_result r;
+    if (!run_job(t, sh, o, db, &items[w.item], &w, j, n_jobs, budget_s, lim, path, &r)) return false;
+    *evaluated = r.evaluated;
+    /* the known candidates come after the default, when there is one */
+    size_t before = w.n_seeds - w.n_transferred;
+    qs->timed += r.evaluated > before ? (r.evaluated < w.n_seeds ? r.evaluated : w.n_seeds) - before : 0;
+    if (r.found && (!best->found || r.best_ms < best->ms)) *best = (item_best){true, w.family, r.best, r.best_ms};
+    return true;
+}
+
+/* --quick: drops the rows of the families jobs[first, end) searched for item s whose best was
+ * QUICK_CONFIRM_RATIO times slower than the shape's best (not the heuristic's: its default is
+ * the confirmation's baseline), and saves db when it changed. */
+static void drop_losers(oclnn__tune_db *db, const char *path, const tune_item *s, const work *jobs, size_t first,
+                        size_t end, const item_best *best) {
+    oclnn__conv2d_caps caps = tool_caps;
+    oclnn_conv_algo heuristic = oclnn__conv2d_choose(&s->pb, &caps);
+    bool dropped = false;
+    for (size_t k = first; k < end && best->found; k++) {
+        const char *family = jobs[k].family.space->family;
+        const oclnn__tune_row *row = oclnn__tune_db_find(db, family, s->problem);
+        if (jobs[k].neighbours || jobs[k].family.algo == heuristic || !row) continue;
+        if (row->ms > QUICK_CONFIRM_RATIO * best->ms) dropped |= oclnn__tune_db_remove(db, family, s->problem);
+    }
+    char why[256];
+    if (dropped && !oclnn__tune_db_save(db, path, why, sizeof why)) fprintf(stderr, "oclnn tune: %s\n", why);
 }
 
 /* The search and confirmation of every item, in order (--quick: heaviest first); false after a
@@ -494,60 +660,70 @@ static double confirm_ms(const baseline *b, size_t families) {
  * steps need. */
 static bool tune_all(oclnn__tuner *t, show *sh, const tune_options *o, tune_item *items, size_t n_items,
                      const baseline *base, oclnn__tune_db *db, const oclnn__tune_limits *lim, const char *path,
-                     const char *device, clock_plan *clk, size_t *n_skipped_budget) {
-    static work jobs[TUNE_MAX_ITEMS * OCLNN_CONV_ALGO_COUNT];
+                     const char *device, clock_plan *clk, size_t *n_skipped_budget, quick_stats *qs) {
+    static work jobs[TUNE_MAX_ITEMS * (OCLNN_CONV_ALGO_COUNT + 1)];
     static confirmed_row rows[TUNE_MAX_ITEMS];
     static size_t order[TUNE_MAX_ITEMS];
     memset(rows, 0, sizeof rows);
     for (size_t i = 0; i < n_items; i++) order[i] = i;
-    if (o->quick) /* heaviest (time x count) first: insertion sort, stable */
-        for (size_t i = 1; i < n_items; i++)
-            for (size_t k = i; k > 0; k--) {
-                double wa = base[order[k - 1]].ms * items[order[k - 1]].count;
-                double wb = base[order[k]].ms * items[order[k]].count;
-                if (wa >= wb) break;
-                size_t tmp = order[k];
-                order[k] = order[k - 1], order[k - 1] = tmp;
-            }
-    size_t skipped, n_jobs = list_jobs(o, items, order, n_items, base, db, jobs, &skipped);
+    if (o->quick) heaviest_first(items, base, n_items, order);
+    oclnn__tune_known known = {0};
+    if (o->quick) qs->known = oclnn__tune_known_load(&t->ctx->device, tool_caps.devclass, &known);
+    memcpy(qs->paths, known.paths, sizeof qs->paths);
+    size_t skipped, n_jobs = list_jobs(t, o, items, order, n_items, base, db, &known, jobs, &skipped, &qs->listed);
+    oclnn__tune_known_free(&known);
     char class_key[32];
     oclnn__tune_class_key(&t->ctx->device, tool_caps.devclass, class_key, sizeof class_key);
     fprintf(stderr, "oclnn tune: %s (class %s): %zu shapes, %zu kernel jobs (%zu already tuned), budget %.0f s "
                     "wall clock, %s layout\n  database %s\n",
             device, class_key, n_items, n_jobs, skipped, o->budget,
             layout_name(t->layout), path);
+    if (o->quick)
+        fprintf(stderr, "  %zu known configuration(s) to try from %zu shipped database(s) of this device and class%s\n",
+                qs->listed, qs->known, qs->known ? ":" : " (none in the lookup folders: docs/TUNING.md, \"Lookup\")");
+    for (size_t k = 0; k < qs->known; k++) fprintf(stderr, "    %s\n", qs->paths[k]);
     bool ok = true;
     *n_skipped_budget = 0;
     /* What the confirmations of the items not reached yet will take. */
     double confirm_left = 0;
-    for (size_t j = 0; j < n_jobs; j++) confirm_left += confirm_ms(&base[jobs[j].item], 1);
+    for (size_t j = 0; j < n_jobs; j++) confirm_left += confirm_reserve(o, base, &jobs[j]);
     size_t j = 0;
     /* What one candidate costs here (build, check, timing), learnt from the jobs that ran: on a
      * loaded machine a build takes seconds, and a search stops only between candidates. */
-    double cand_ms = 2 * EST_BUILD_MS;
+    double cand_ms = 2 * EST_BUILD_MS, ref_ms = 0; /* and the reference of one item, learnt */
     for (size_t k = 0; k < n_items && ok; k++) {
         size_t i = order[k];
         size_t ran = 0, first = j;
+        item_best best = {0};
         for (; j < n_jobs && jobs[j].item == i && ok; j++) {
-            confirm_left -= confirm_ms(&base[i], 1);
-            double search_left = left_ms(clk) - clk->reserve_ms - confirm_left - confirm_ms(&base[i], j - first + 1);
+            confirm_left -= confirm_reserve(o, base, &jobs[j]);
+            double search_left = left_ms(clk) - clk->reserve_ms - confirm_left - confirm_ms(o, &base[i], j - first + 1) -
+                                 (ran ? 0 : ref_ms);
             /* The job's share: the rest of the search time over the jobs left (the first
              * candidate, the default, always runs once a job starts). --quick's jobs stop after
              * QUICK_EVALS candidates: each may take what is left, heaviest shapes first. */
             double share = o->quick ? search_left : search_left / (double)(n_jobs - j);
+            if (jobs[j].neighbours) share -= later_items_ms(o, jobs, j, n_jobs, base, cand_ms, ref_ms);
             if (share < 2 * cand_ms && j > 0) { /* the first job always runs: a result, late */
                 ++*n_skipped_budget;
                 continue;
             }
             double t0 = oclnn__now_ms();
+            if (!ran && !(ok = tune_item_data(&items[i], t->layout, true))) {
+                fprintf(stderr, "oclnn tune: out of memory\n");
+                break;
+            }
+            if (!ran) ref_ms = oclnn__now_ms() - t0, t0 = oclnn__now_ms();
+            if (!ran && o->quick) clk->reserve_ms += e2e_ms(&base[i], true);
             size_t evaluated = 0;
             /* the last candidate may start just before the job's time is up */
-            ok = run_job(t, sh, o, db, &items[i], jobs[j].family, j, n_jobs, (share - cand_ms) / 1e3, lim, path,
-                         &evaluated);
+            ok = run_work(t, sh, o, db, items, jobs, j, n_jobs, (share - cand_ms) / 1e3, lim, path, &best, qs,
+                          &evaluated);
             if (evaluated) cand_ms = 0.5 * cand_ms + 0.5 * (oclnn__now_ms() - t0) / (double)evaluated;
             ran++;
         }
         if (!ran || !ok) continue;
+        if (o->quick) drop_losers(db, path, &items[i], jobs, first, j, &best);
         if (left_ms(clk) < clk->reserve_ms + confirm_left) {
             fprintf(stderr, "  %s: not confirmed (budget); the end-to-end check still decides\n", items[i].name);
             continue;
@@ -573,6 +749,7 @@ static int open_tuner(const tune_options *o, oclnn__tuner *t, oclnn_device_info 
     t->layout = o->layout ? o->layout : oclnn_context_layout(t->ctx);
     tool_caps.devclass = t->ctx->devclass;
     if (o->quick) t->time_target_ms = QUICK_TIME_TARGET_MS;
+    t->confirm_rows_only = o->quick;
     if (o->db) snprintf(path, size, "%s", o->db);
     else if (!oclnn__tune_default_path(dev->name, path, size)) {
         fprintf(stderr, "oclnn tune: no XDG_DATA_HOME or HOME to put the database in; use --db\n");
@@ -633,6 +810,7 @@ int cmd_tune(int argc, char **argv) {
     }
     bool e2e_ok = false;
     size_t not_started = 0;
+    quick_stats qs = {0, 0, 0, {"", ""}};
     if (rc == TOOL_OK && o.check) {
         if (loaded != OCLNN__TUNE_LOADED) {
             fprintf(stderr, "oclnn tune --check: %s is not a usable database (%s)\n", path,
@@ -649,7 +827,7 @@ int cmd_tune(int argc, char **argv) {
         clk.reserve_ms = final_steps_ms(&o, base, n_items);
         fprintf(stderr, "oclnn tune: untuned baseline measured at %.1f s; %.1f s kept for the steps after the "
                         "searches\n", (oclnn__now_ms() - clk.start_ms) / 1e3, clk.reserve_ms / 1e3);
-        if (!tune_all(&t, &sh, &o, items, n_items, base, &db, &lim, path, dev.name, &clk, &not_started))
+        if (!tune_all(&t, &sh, &o, items, n_items, base, &db, &lim, path, dev.name, &clk, &not_started, &qs))
             rc = TOOL_FAIL;
         remove(t.inflight);
         oclnn_context_destroy(t.ctx);
@@ -667,6 +845,14 @@ int cmd_tune(int argc, char **argv) {
     }
     if (o.json && have_db) {
         if (!e2e_ok) printf("  \"end_to_end\": [],\n");
+        if (o.quick) {
+            printf("  \"known_databases\": [");
+            for (size_t k = 0; k < qs.known; k++) {
+                printf("%s", k ? ", " : "");
+                json_string(stdout, qs.paths[k]);
+            }
+            printf("], \"known_candidates\": %zu, \"known_candidates_timed\": %zu,\n", qs.listed, qs.timed);
+        }
         printf("  \"entries\": %zu, \"jobs_not_started\": %zu, \"wall_s\": %.2f, \"ok\": %s\n}\n", db.n_rows,
                not_started, (oclnn__now_ms() - clk.start_ms) / 1e3, rc == TOOL_OK ? "true" : "false");
     }

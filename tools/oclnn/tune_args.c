@@ -135,8 +135,9 @@ int tune_parse(int argc, char **argv, tune_options *o, tune_item *shapes, size_t
         {"no-layout", NULL, "do not measure NCHW against NHWC", NULL, &o->no_layout},
         {"check", NULL, "change nothing: only time default against tuned, end to end", NULL, &o->check},
         {"seed", "N", "seed of the random and anneal strategies (default 1)", opt_u64, &o->seed},
-        {"quick", NULL, "a 60 s tune: the heaviest shapes' untuned families, a few candidates each "
-                        "(--budget still applies)", NULL, &o->quick},
+        {"quick", NULL, "a 60 s tune, heaviest shapes first: what runs untuned, then each family's "
+                        "configuration in the shipped databases of this device and its class, then a few "
+                        "neighbours of the best (--budget still applies)", NULL, &o->quick},
         {"json", NULL, "print the summary as one JSON object on stdout", NULL, &o->json},
         {"merge", NULL, "merge the database FILEs given as arguments into --out (the faster row per key)",
          NULL, &o->merge},
