@@ -5,6 +5,7 @@
 #define OCLNN_TOOL_TUNE_H
 
 #include "backend/problem.h"
+#include "ops/conv2d.h"
 #include "tool.h"
 #include "tune/job.h"
 
@@ -51,5 +52,58 @@ bool tune_family_wanted(const tune_options *o, const char *family);
  * memory. */
 bool tune_item_data(tune_item *s, oclnn_layout layout, bool need_ref);
 void tune_item_free(tune_item *s);
+
+/* Estimated build time of one program (PoCL, a loaded 2-core machine), for planning the budget. */
+#define TUNE_EST_BUILD_MS 400.0
+/* What closing takes after the end-to-end check (contexts, the database saved): kept free. */
+#define TUNE_FINISH_MS 1000.0
+
+/* What tune_check.c measures besides the searches. */
+/* A context on --device with `tuning_db` ("none": no database); NULL after printing why. */
+oclnn_context *tune_context(const tune_options *o, const char *tuning_db);
+
+/* An item's untuned behaviour: AUTO on a context without a database. */
+typedef struct baseline {
+    bool ok;
+    oclnn_conv_algo algo;
+    double ms;
+} baseline;
+
+/* The algorithm named `name` (oclnn_conv_algo_name); AUTO when none is. */
+oclnn_conv_algo tune_algo_by_name(const char *name);
+/* Times every item's untuned AUTO briefly (the weights of --quick's order and of the budget's
+ * plan). */
+void tune_measure_baseline(const tune_options *o, oclnn_layout layout, tune_item *items, size_t n, baseline *out);
+/* The end-to-end check of one shape the database changed: two contexts, 7 rounds of a warm-up
+ * and 3 runs, a build (`built`: the searches built its programs, a cache hit). */
+double tune_e2e_ms(const baseline *b, bool built);
+/* The items heaviest first (untuned time x count; stable): --quick's order, and the end-to-end
+ * check's, so that a budget running out leaves the lightest shapes unconfirmed. */
+void tune_heaviest_first(const tune_item *items, const baseline *base, size_t n, size_t *order);
+
+/* One row of the end-to-end check. */
+typedef struct e2e_row {
+    bool ok;
+    char default_algo[24], tuned_algo[24];
+    double default_ms, tuned_ms;
+    bool changed;  /* the database changes the algorithm or its parameters (else one time for both) */
+    bool reverted; /* the tuned database was slower here: the untuned choice is pinned */
+} e2e_row;
+
+/* The end-to-end check: AUTO on an untuned context against AUTO on one that loaded db_path,
+ * interleaved, per shape whose configuration the database changes (an unchanged shape builds the
+ * same program: its baseline time stands for both sides), heaviest first. With `db` (not
+ * --check), a changed shape where the tuned side is not faster, or whose check would end past
+ * deadline_ms, is pinned to its untuned choice and db saved. caps: the tuner's device class.
+ * Rows go to out[n]; false when a context failed. */
+bool tune_end_to_end(const tune_options *o, const oclnn__conv2d_caps *caps, const char *db_path, tune_item *shapes,
+                     size_t n, const baseline *base, oclnn__tune_db *db, double deadline_ms, e2e_row *out,
+                     oclnn_layout *lp_out, oclnn_layout *lt_out);
+/* The end-to-end table (or its JSON members). */
+void tune_print_end_to_end(const tune_options *o, const tune_item *shapes, size_t n, const e2e_row *rows,
+                           oclnn_layout lp, oclnn_layout lt, bool check);
+/* The NCHW/NHWC step: measured on ResNet-50 (weighted by layer count), whatever was tuned; the
+ * faster layout is recorded in db and saved to path. */
+void tune_choose_layout(const tune_options *o, const oclnn_device_info *dev, oclnn__tune_db *db, const char *path);
 
 #endif
