@@ -188,7 +188,8 @@ static bool pixels_even(const size_t st[4], size_t q) { return st[OCLNN__H] == q
 /* Dense (groups == 1) convolution in tiles of output channels [k0, k1) x pixels [j0, j1) of one
  * image, spread over the threads, each tile a single-threaded GEMM followed at once by its
  * epilogue (bias, residual, ReLU) while the tile is still in cache: one pass over dst instead of
- * a GEMM pass and a separate, strided epilogue pass. b is the image's operand: src itself (1x1
+ * a GEMM pass and a separate, strided epilogue pass. The packed GEMM (NHWC) applies it in its
+ * microkernel's stores of the last depth block, while the values are still in registers. b is the image's operand: src itself (1x1
  * stride 1) or its im2col; ldb its row stride (NCHW: channel rows of pixels; NHWC: pixel rows of
  * channels). */
 typedef struct tiles_job {
@@ -219,6 +220,14 @@ OCLNN__CPU_TASK(dense_tiles_task) {
         if (rows_channels) {
             oclnn__cpu_sgemm(false, k1 - k0, j1 - j0, crs, cv->w + k0 * crs, crs, bn + j0, ldb, 0.0f,
                              yn + k0 * ds[OCLNN__C] + j0, ds[OCLNN__C]);
+        } else if (epi && (!res || (res_even && rs[OCLNN__C] == 1))) {
+            /* the epilogue in the microkernel's stores, while the tile is in registers */
+            const oclnn__gemm_epi e = {bias ? bias + k0 : NULL,
+                                       res ? res + n * rs[OCLNN__N] + j0 * rs[OCLNN__W] + k0 : NULL,
+                                       rs[OCLNN__W], relu};
+            oclnn__cpu_gemm_packed_epi(cv->gk, j1 - j0, k0, k1, crs, kk, bn + j0 * ldb, ldb, cv->wpk,
+                                       yn + j0 * ds[OCLNN__W] + k0, ds[OCLNN__W], &e);
+            continue;
         } else {
             oclnn__cpu_gemm_packed(cv->gk, j1 - j0, k0, k1, crs, kk, bn + j0 * ldb, ldb, cv->wpk,
                                    yn + j0 * ds[OCLNN__W] + k0, ds[OCLNN__W]);
