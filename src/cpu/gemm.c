@@ -133,8 +133,10 @@ static oclnn__gemm_ukernel kernel_for_rows(const oclnn__gemm_kernel *g, size_t r
     return g->run;
 }
 
+/* A is a[i * a_rs + p * a_cs], or made by gather(gctx, ...) when gather is not NULL. */
 static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
-                        size_t n, const float *a, size_t a_rs, size_t a_cs, const float *packed,
+                        size_t n, const float *a, size_t a_rs, size_t a_cs,
+                        oclnn__gemm_gather gather, void *gctx, const float *packed,
                         float *c, size_t ldc, const oclnn__gemm_epi *epi) {
     const size_t mr = g->mr, nr = g->nr, npad = (n + nr - 1) / nr * nr;
     /* MR rows x one depth block of A stay in L1 while the B panels stream past from L2. The last
@@ -142,7 +144,7 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
      * or its rows are a multiple of 2 KiB apart (they would share L1 sets and evict each
      * other). */
     float block[MAX_MR * OCLNN__GEMM_KC];
-    const bool in_place = a_cs == 1 && a_rs % 512 != 0;
+    const bool in_place = !gather && a_cs == 1 && a_rs % 512 != 0;
     for (size_t p0 = 0; p0 < k; p0 += OCLNN__GEMM_KC) {
         const size_t kc = k - p0 < OCLNN__GEMM_KC ? k - p0 : OCLNN__GEMM_KC;
         const bool last = p0 + kc >= k;
@@ -155,6 +157,9 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
             if (in_place && rows == mr) {
                 ab = a + i * a_rs + p0;
                 ld = a_rs;
+            } else if (gather) {
+                gather(gctx, i, rows, p0, kc, block);
+                if (rows < cap) memset(block + rows * kc, 0, (cap - rows) * kc * sizeof *block);
             } else {
                 for (size_t r = 0; r < rows; r++) {
                     const float *ar = a + (i + r) * a_rs + p0 * a_cs;
@@ -185,17 +190,24 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
 void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
                             size_t n, const float *a, size_t lda, const float *packed, float *c,
                             size_t ldc) {
-    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, packed, c, ldc, NULL);
+    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, NULL);
 }
 
 void oclnn__cpu_gemm_packed_epi(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                 size_t k, size_t n, const float *a, size_t lda, const float *packed,
                                 float *c, size_t ldc, const oclnn__gemm_epi *epi) {
-    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, packed, c, ldc, epi);
+    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, epi);
+}
+
+void oclnn__cpu_gemm_packed_gather(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                   size_t k, size_t n, oclnn__gemm_gather gather, void *ctx,
+                                   const float *packed, float *c, size_t ldc,
+                                   const oclnn__gemm_epi *epi) {
+    gemm_driver(g, m, n0, n1, k, n, NULL, 0, 0, gather, ctx, packed, c, ldc, epi);
 }
 
 void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                     size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
                                     const float *packed, float *c, size_t ldc) {
-    gemm_driver(g, m, n0, n1, k, n, a, a_rs, a_cs, packed, c, ldc, NULL);
+    gemm_driver(g, m, n0, n1, k, n, a, a_rs, a_cs, NULL, NULL, packed, c, ldc, NULL);
 }

@@ -71,6 +71,15 @@ void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, si
 void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                     size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
                                     const float *packed, float *c, size_t ldc);
+/* Writes rows i .. i + rows - 1, depth p0 .. p0 + kc - 1 of an A that is never stored whole (a
+ * convolution's im2col) into block (row stride kc). */
+typedef void (*oclnn__gemm_gather)(void *ctx, size_t i, size_t rows, size_t p0, size_t kc,
+                                   float *block);
+/* oclnn__cpu_gemm_packed_epi with A's row blocks made by gather(ctx, ...). */
+void oclnn__cpu_gemm_packed_gather(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                   size_t k, size_t n, oclnn__gemm_gather gather, void *ctx,
+                                   const float *packed, float *c, size_t ldc,
+                                   const oclnn__gemm_epi *epi);
 /* oclnn__cpu_gemm_packed followed by epi (NULL: none) on C[m x (n1 - n0)], fused into the
  * microkernel's stores of the last depth block (epi's bias and res point at column n0). */
 void oclnn__cpu_gemm_packed_epi(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
