@@ -72,14 +72,18 @@ UKERNEL(oclnn__gemm_ukernel_avx512);
 UKERNEL(oclnn__gemm_ukernel_avx512_3);
 UKERNEL(oclnn__gemm_ukernel_avx512_6);
 UKERNEL(oclnn__gemm_ukernel_avx512_9);
+UKERNEL(oclnn__gemm_ukernel_avx512_half);
+UKERNEL(oclnn__gemm_ukernel_avx2_half);
 static const oclnn__gemm_kernel avx2 = {OCLNN__ISA_AVX2, 6, 16, oclnn__gemm_ukernel_avx2,
-                                        {oclnn__gemm_ukernel_avx2_3, NULL, NULL}};
+                                        {oclnn__gemm_ukernel_avx2_3, NULL, NULL},
+                                        oclnn__gemm_ukernel_avx2_half};
 static const oclnn__gemm_kernel avx512 = {
     OCLNN__ISA_AVX512, 12, 32, oclnn__gemm_ukernel_avx512,
-    {oclnn__gemm_ukernel_avx512_3, oclnn__gemm_ukernel_avx512_6, oclnn__gemm_ukernel_avx512_9}};
+    {oclnn__gemm_ukernel_avx512_3, oclnn__gemm_ukernel_avx512_6, oclnn__gemm_ukernel_avx512_9},
+    oclnn__gemm_ukernel_avx512_half};
 #endif
 static const oclnn__gemm_kernel scalar = {OCLNN__ISA_SCALAR, SCALAR_MR, SCALAR_NR, ukernel_scalar,
-                                          {NULL, NULL, NULL}};
+                                          {NULL, NULL, NULL}, NULL};
 
 /* The largest MR: the size of the A block the driver copies. */
 enum { MAX_MR = 12 };
@@ -181,7 +185,9 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
                                            epi->ldr, epi->relu};
                     e = &te;
                 }
-                run(rows, nc, kc, ab, ld, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0, e);
+                /* a half-padding last panel: the half-width kernel when all MR rows run */
+                const oclnn__gemm_ukernel uk = nc <= nr / 2 && cap == mr && g->half ? g->half : run;
+                uk(rows, nc, kc, ab, ld, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0, e);
             }
         }
     }

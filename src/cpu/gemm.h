@@ -7,7 +7,8 @@
  *   avx2:    6 x 16 tile, 12 ymm accumulators (of 16)    cpu/gemm_avx2.c
  *   scalar:  4 x 8 tile, plain C the compiler vectorizes cpu/gemm.c
  * The vector ones also come in 3, 6 and 9 rows, for the last rows of A (49 = 4 x 12 + 1 rows take
- * four 12-row tiles and a 3-row one, not five 12-row tiles).
+ * four 12-row tiles and a 3-row one, not five 12-row tiles), and in half the width for a last
+ * panel of NR / 2 columns or fewer (80 output channels: two panels and a half one).
  * The depth is walked in blocks of OCLNN__GEMM_KC so that one panel block stays in L1 while MR
  * rows of A stream past it. Callers thread over tiles of C. */
 #ifndef OCLNN_CPU_GEMM_H
@@ -41,6 +42,9 @@ typedef struct oclnn__gemm_kernel {
     oclnn__gemm_ukernel run;
     /* tail[t]: the same with MR = 3 * (t + 1) rows, for the last rows (NULL: use run) */
     oclnn__gemm_ukernel tail[3];
+    /* MR rows of a panel's first NR / 2 columns, for a last panel whose other half is padding
+     * (NULL: use run) */
+    oclnn__gemm_ukernel half;
 } oclnn__gemm_kernel;
 
 /* The microkernel for `isa`; NULL when this build has none for it (not x86-64). */

@@ -27,6 +27,14 @@
 #define UKR_NAME oclnn__gemm_ukernel_avx2_3
 #define MR 3
 #include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#undef NV
+#define NV 1
+#define BSTRIDE 16
+#define UKR_NAME oclnn__gemm_ukernel_avx2_half
+#define MR 6
+#include "cpu/gemm_ukernel.inc"
 #else
 typedef int oclnn__gemm_avx2_absent; /* not an empty translation unit */
 #endif

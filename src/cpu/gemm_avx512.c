@@ -38,6 +38,14 @@
 #define UKR_NAME oclnn__gemm_ukernel_avx512_9
 #define MR 9
 #include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#undef NV
+#define NV 1
+#define BSTRIDE 32
+#define UKR_NAME oclnn__gemm_ukernel_avx512_half
+#define MR 12
+#include "cpu/gemm_ukernel.inc"
 #else
 typedef int oclnn__gemm_avx512_absent; /* not an empty translation unit */
 #endif
