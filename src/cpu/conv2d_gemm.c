@@ -359,9 +359,12 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     /* At least two tiles per thread when the channels allow tiles of two panels or more: a
      * thread the OS deschedules then holds back half as much, and the others take the rest. */
     const size_t max_nk = (kk + 2 * nr - 1) / (2 * nr);
-    /* A gathered im2col is made again for every tile of channels: split the pixels instead */
+    /* An A that the packed GEMM copies (a gathered im2col; rows a multiple of 2 KiB apart, which
+     * it copies to keep them off the same L1 sets) is copied again for every tile of channels:
+     * split the pixels first instead. */
     const size_t jm = rows_channels ? 16 : cv->gk->mr; /* pixel tiles: whole vectors or MR rows */
-    while (gather_ss && threads > 1 && nk * nj * images < 2 * threads && nj < (pq + jm - 1) / jm) nj++;
+    const bool pix_first = gather_ss || (!rows_channels && ldb % 512 == 0);
+    while (pix_first && threads > 1 && nk * nj * images < 2 * threads && nj < (pq + jm - 1) / jm) nj++;
     while (threads > 1 && nk * nj * images < 2 * threads && nk < max_nk) nk++;
     if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
     if (nj > (pq + jm - 1) / jm) nj = (pq + jm - 1) / jm;
