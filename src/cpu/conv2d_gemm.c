@@ -274,9 +274,10 @@ static bool pixels_even(const size_t st[4], size_t q) { return st[OCLNN__H] == q
  * image, spread over the threads, each tile a single-threaded GEMM followed at once by its
  * epilogue (bias, residual, ReLU) while the tile is still in cache: one pass over dst instead of
  * a GEMM pass and a separate, strided epilogue pass. The packed GEMM (NHWC) applies it in its
- * microkernel's stores of the last depth block, while the values are still in registers. b is the image's operand: src itself (1x1
- * stride 1) or its im2col; ldb its row stride (NCHW: channel rows of pixels; NHWC: pixel rows of
- * channels). */
+ * microkernel's stores of the last depth block, while the values are still in registers. b is
+ * the image's operand: src itself (1x1 stride 1) or its im2col; ldb its row stride (NCHW: channel
+ * rows of pixels; NHWC: pixel rows of channels). gather_ss (NHWC only): b is src, with these
+ * strides, and the im2col is gathered inside the GEMM. */
 typedef struct tiles_job {
     const oclnn__cpu_conv *cv;
     const float *b, *res, *bias;
