@@ -863,6 +863,29 @@ static void test_winograd_tile_blocks(void **state) {
     memset(max_err, 0, sizeof max_err);
 }
 
+/* im2col on the C backend into a channels-last dst, with one image's col matrix of 4 MiB or
+ * more: the im2col is gathered block by block inside the packed GEMM (cpu/conv2d_gemm.c), with
+ * depth blocks that split a tap's channels (C = 20, 64), padding on every side, dilation, a
+ * stride, a partial panel of output channels and the fused epilogue; a channels-first src takes
+ * the separate im2col. */
+static void test_im2col_gathered(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    if (test_small() || cfg->backend != OCLNN_BACKEND_CPU) skip();
+    static const shape_row rows[] = {
+        ROW(gathered_stem_7x7s2_res_b2, 2, 3, 180, 180, 40, 7, 7, 2, 2, EXPLICIT, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1)
+        ROW(gathered_5x5_dil2_asym, 1, 20, 70, 66, 10, 5, 5, 1, 1, EXPLICIT, 2, 3, 1, 0, 2, 2, 1, 0, 0, 0)
+        ROW(gathered_3x3s2, 1, 64, 130, 130, 33, 3, 3, 2, 2, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        problem_data pd;
+        data_make(&rows[i].d, 800u + (uint32_t)i, &pd);
+        assert_ok(run_one(ctx, &rows[i], &pd, OCLNN_CONV_ALGO_IM2COL, OCLNN_LAYOUT_NHWC, OCLNN_LAYOUT_NHWC));
+        assert_ok(run_one(ctx, &rows[i], &pd, OCLNN_CONV_ALGO_IM2COL, OCLNN_LAYOUT_NCHW, OCLNN_LAYOUT_NHWC));
+        data_free(&pd);
+    }
+    memset(max_err, 0, sizeof max_err);
+}
+
 static int free_w6_data(void **state) {
     for (size_t i = 0; i < N_W6_LAYERS; i++)
         if (w6_data[i].ref) data_free(&w6_data[i]);
@@ -889,6 +912,7 @@ int main(void) {
         TEST_ALL_CFGS(test_workspace_fallback),
         TEST_GPU_CFGS(test_workspace_fallback),
         TEST_ALL_CFGS(test_winograd_tile_blocks),
+        TEST_ALL_CFGS(test_im2col_gathered),
         TEST_ALL_CFGS(test_winograd6_layers), /* issue 19 */
         TEST_GPU_CFGS(test_winograd6_layers),
     };

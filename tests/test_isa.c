@@ -82,8 +82,8 @@ static void test_gemm(void **state) {
     const size_t nr = g->nr;
     /* rows: one, a tail, whole blocks; columns: under one panel, a tail, several panels; depth:
      * one, under and over a depth block */
-    static const size_t ms[] = {1, 7, 12, 25}, ks[] = {1, 5, 256, 600};
-    const size_t ns[] = {3, nr, 2 * nr + 5};
+    static const size_t ms[] = {1, 2, 4, 7, 11, 12, 25, 53}, ks[] = {1, 5, 256, 600};
+    const size_t ns[] = {3, nr, nr + nr / 2, 2 * nr + 5};
     for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
         for (size_t j = 0; j < sizeof ns / sizeof *ns; j++)
             for (size_t l = 0; l < sizeof ks / sizeof *ks; l++) {

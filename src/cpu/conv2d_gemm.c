@@ -104,6 +104,91 @@ static void im2col_cols_channels(const oclnn__conv2d_problem *pb, const float *s
                             im2col_cols_task, &j);
 }
 
+/* im2col fused into the packed GEMM (NHWC src with dense channels, groups == 1): the GEMM's rows
+ * j0 + i of image x are gathered block by block (MR pixels x one depth block of the (r, s, c)
+ * columns) straight from src, so that no col matrix is written and read back. */
+
+/* A run of one block's columns [off, off + len): channels c .. c + len / taps - 1 of kernel taps
+ * (r, s) .. (r, s + taps - 1), adjacent in src when they are inside the row (taps > 1 only for
+ * whole channel runs of a src whose pixels are C floats apart, undilated). */
+typedef struct gather_seg {
+    uint32_t r, s, c, len, off, taps;
+} gather_seg;
+
+typedef struct im2col_gather {
+    const oclnn__conv2d_problem *pb;
+    const float *x; /* image n */
+    const size_t *ss;
+    size_t j0;
+    size_t plan_p0, nseg; /* the runs of depth block plan_p0 (SIZE_MAX: none yet) */
+    gather_seg seg[OCLNN__GEMM_KC];
+} im2col_gather;
+
+/* The block's columns p0 .. p0 + kc - 1 as runs: the same for every row (pixel) of the block. */
+static size_t gather_plan(const oclnn__conv2d_problem *pb, const size_t *ss, size_t p0, size_t kc,
+                          gather_seg *seg) {
+    const size_t C = pb->c, S = pb->s, end = p0 + kc;
+    const bool merge = pb->dil_w == 1 && ss[OCLNN__W] == C;
+    size_t n = 0;
+    for (size_t col = p0; col < end;) {
+        const size_t tap = col / C, c = col % C;
+        size_t len = C - c < end - col ? C - c : end - col;
+        gather_seg g = {(uint32_t)(tap / S), (uint32_t)(tap % S), (uint32_t)c, (uint32_t)len,
+                        (uint32_t)(col - p0), 1};
+        if (merge && n && c == 0 && len == C && seg[n - 1].r == g.r && seg[n - 1].c == 0 &&
+            seg[n - 1].len == seg[n - 1].taps * C && seg[n - 1].s + seg[n - 1].taps == g.s) {
+            seg[n - 1].taps++, seg[n - 1].len += (uint32_t)C;
+        } else {
+            seg[n++] = g;
+        }
+        col += len;
+    }
+    return n;
+}
+
+static void copy_run(float *out, const float *src, size_t len) {
+    if (len >= 16) memcpy(out, src, len * sizeof *out);
+    else
+        for (size_t t = 0; t < len; t++) out[t] = src[t];
+}
+
+static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size_t kc, float *block) {
+    im2col_gather *gt = ctx;
+    const oclnn__conv2d_problem *pb = gt->pb;
+    const size_t *ss = gt->ss;
+    if (gt->plan_p0 != p0) gt->nseg = gather_plan(pb, ss, p0, kc, gt->seg), gt->plan_p0 = p0;
+    const gather_seg *seg = gt->seg;
+    const size_t nseg = gt->nseg;
+    size_t p = (gt->j0 + i) / pb->q, q = (gt->j0 + i) % pb->q;
+    for (size_t r = 0; r < rows; r++) {
+        float *out = block + r * kc;
+        const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
+        const long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+        for (size_t k = 0; k < nseg; k++) {
+            const gather_seg *g = &seg[k];
+            const long y = y0 + (long)(g->r * pb->dil_h);
+            float *o = out + g->off;
+            if (y < 0 || y >= (long)pb->h) {
+                memset(o, 0, g->len * sizeof *o);
+                continue;
+            }
+            const float *line = gt->x + (size_t)y * ss[OCLNN__H] + g->c;
+            const long x = x0 + (long)(g->s * pb->dil_w);
+            if (x >= 0 && x + (long)g->taps <= (long)pb->w) { /* every tap inside: one run */
+                copy_run(o, line + (size_t)x * ss[OCLNN__W], g->len);
+                continue;
+            }
+            const size_t per = g->len / g->taps; /* taps > 1: per == C */
+            for (uint32_t t = 0; t < g->taps; t++, o += per) {
+                const long xt = x + (long)(t * pb->dil_w);
+                if (xt < 0 || xt >= (long)pb->w) memset(o, 0, per * sizeof *o);
+                else copy_run(o, line + (size_t)xt * ss[OCLNN__W], per);
+            }
+        }
+        if (++q == pb->q) q = 0, p++;
+    }
+}
+
 oclnn_status oclnn__cpu_conv_gemm_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv, const float *weights) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t rs = (size_t)pb->r * pb->s, crs = (size_t)pb->cg * rs;
@@ -188,16 +273,18 @@ static bool pixels_even(const size_t st[4], size_t q) { return st[OCLNN__H] == q
 /* Dense (groups == 1) convolution in tiles of output channels [k0, k1) x pixels [j0, j1) of one
  * image, spread over the threads, each tile a single-threaded GEMM followed at once by its
  * epilogue (bias, residual, ReLU) while the tile is still in cache: one pass over dst instead of
- * a GEMM pass and a separate, strided epilogue pass. b is the image's operand: src itself (1x1
- * stride 1) or its im2col; ldb its row stride (NCHW: channel rows of pixels; NHWC: pixel rows of
- * channels). */
+ * a GEMM pass and a separate, strided epilogue pass. The packed GEMM (NHWC) applies it in its
+ * microkernel's stores of the last depth block, while the values are still in registers. b is
+ * the image's operand: src itself (1x1 stride 1) or its im2col; ldb its row stride (NCHW: channel
+ * rows of pixels; NHWC: pixel rows of channels). gather_ss (NHWC only): b is src, with these
+ * strides, and the im2col is gathered inside the GEMM. */
 typedef struct tiles_job {
     const oclnn__cpu_conv *cv;
     const float *b, *res, *bias;
     size_t ldb, bstride_n, n0, crs, pq, kk, kb, nk, jb, nj;
     float *y;
-    const size_t *ds, *rs;
-    bool rows_channels, res_even, relu, epi;
+    const size_t *ds, *rs, *ss;
+    bool rows_channels, res_even, relu, epi, gather; /* gather: b is src, im2col fused */
 } tiles_job;
 
 OCLNN__CPU_TASK(dense_tiles_task) {
@@ -220,8 +307,21 @@ OCLNN__CPU_TASK(dense_tiles_task) {
             oclnn__cpu_sgemm(false, k1 - k0, j1 - j0, crs, cv->w + k0 * crs, crs, bn + j0, ldb, 0.0f,
                              yn + k0 * ds[OCLNN__C] + j0, ds[OCLNN__C]);
         } else {
-            oclnn__cpu_gemm_packed(cv->gk, j1 - j0, k0, k1, crs, kk, bn + j0 * ldb, ldb, cv->wpk,
-                                   yn + j0 * ds[OCLNN__W] + k0, ds[OCLNN__W]);
+            /* the epilogue in the microkernel's stores, while the tile is in registers */
+            const bool fuse = epi && (!res || (res_even && rs[OCLNN__C] == 1));
+            const oclnn__gemm_epi e = {bias ? bias + k0 : NULL,
+                                       res ? res + n * rs[OCLNN__N] + j0 * rs[OCLNN__W] + k0 : NULL,
+                                       rs[OCLNN__W], relu};
+            float *yt = yn + j0 * ds[OCLNN__W] + k0;
+            if (jt->gather) {
+                im2col_gather gt = {pb, bn, jt->ss, j0, SIZE_MAX, 0, {{0}}};
+                oclnn__cpu_gemm_packed_gather(cv->gk, j1 - j0, k0, k1, crs, kk, im2col_gather_rows, &gt,
+                                              cv->wpk, yt, ds[OCLNN__W], fuse ? &e : NULL);
+            } else {
+                oclnn__cpu_gemm_packed_epi(cv->gk, j1 - j0, k0, k1, crs, kk, bn + j0 * ldb, ldb, cv->wpk, yt,
+                                           ds[OCLNN__W], fuse ? &e : NULL);
+            }
+            if (fuse) continue;
         }
         if (!epi) continue;
         for (size_t a = rows_channels ? k0 : j0; a < (rows_channels ? k1 : j1); a++) {
@@ -249,7 +349,8 @@ OCLNN__CPU_TASK(dense_tiles_task) {
 }
 
 static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, size_t bstride_n,
-                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels) {
+                        size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels,
+                        const size_t *gather_ss) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
     const size_t threads = (size_t)oclnn__cpu_threads();
@@ -259,9 +360,14 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     /* At least two tiles per thread when the channels allow tiles of two panels or more: a
      * thread the OS deschedules then holds back half as much, and the others take the rest. */
     const size_t max_nk = (kk + 2 * nr - 1) / (2 * nr);
+    /* An A that the packed GEMM copies (a gathered im2col; rows a multiple of 2 KiB apart, which
+     * it copies to keep them off the same L1 sets) is copied again for every tile of channels:
+     * split the pixels first instead. */
+    const size_t jm = rows_channels ? 16 : cv->gk->mr; /* pixel tiles: whole vectors or MR rows */
+    const bool pix_first = gather_ss || (!rows_channels && ldb % 512 == 0);
+    while (pix_first && threads > 1 && nk * nj * images < 2 * threads && nj < (pq + jm - 1) / jm) nj++;
     while (threads > 1 && nk * nj * images < 2 * threads && nk < max_nk) nk++;
     if (threads > 1 && (nj * nk * images) % threads) nj += threads - (nj * nk * images) % threads;
-    const size_t jm = rows_channels ? 16 : cv->gk->mr; /* pixel tiles: whole vectors or MR rows */
     if (nj > (pq + jm - 1) / jm) nj = (pq + jm - 1) / jm;
     size_t jb = (pq + nj - 1) / nj;
     jb = (jb + jm - 1) / jm * jm;
@@ -273,8 +379,8 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     const bool res_even = !res || pixels_even(rs, pb->q);
     const float *bias = cv->bias;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU, epi = bias || res || relu;
-    tiles_job jt = {cv, b, res, bias, ldb, bstride_n, n0, crs, pq, kk, kb, nk, jb, nj, y, ds, rs,
-                    rows_channels, res_even, relu, epi};
+    tiles_job jt = {cv, b, res, bias, ldb, bstride_n, n0, crs, pq, kk, kb, nk, jb, nj, y, ds, rs, gather_ss,
+                    rows_channels, res_even, relu, epi, gather_ss != NULL};
     oclnn__cpu_parallel_for(images * nk * nj, 1, dense_tiles_task, &jt);
 }
 
@@ -311,6 +417,12 @@ static void packed_rows(const oclnn__cpu_conv *cv, const float *x, const size_t 
     }
 }
 
+/* The im2col is fused into the GEMM (gathered per row block) when one image's col matrix would
+ * be at least this large: measured (docs/PERFORMANCE-conv.md) a gain for 5x5 at 35x35 (5.9 MB)
+ * and the 7x7 stem at 224x224 (7.4 MB), neutral or a loss for smaller ones (Inception's 1x7, 7x1
+ * and 3x3 layers, 1-3 MB), whose col stays in L2/L3 and is read in place. */
+#define IMPLICIT_MIN_COL ((size_t)4 << 20)
+
 oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv, const oclnn_tensor *src,
                                   oclnn_tensor *dst, const oclnn_tensor *residual) {
     const oclnn__conv2d_problem *pb = &cv->pb;
@@ -322,6 +434,12 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
     bool no_col = cv->algo == OCLNN_CONV_ALGO_GEMM1X1 && src->layout == dst->layout;
     if (cv->wpk && !rows_channels && no_col && (!pixels_even(ss, pb->q) || ss[OCLNN__C] != 1))
         no_col = false; /* the packed GEMM reads src's pixels as evenly spaced rows */
+    if (!no_col && cv->wpk && !rows_channels && ss[OCLNN__C] == 1 && pixels_even(ds, pb->q) &&
+        ds[OCLNN__C] == 1 && pq * crs * sizeof(float) >= IMPLICIT_MIN_COL) {
+        /* im2col fused into the GEMM's row blocks: no col scratch */
+        dense_tiles(cv, x, 0, ss[OCLNN__N], 0, pb->n, y, ds, residual, false, ss);
+        return OCLNN_OK;
+    }
     float *col = NULL;
     if (!no_col) {
         oclnn__storage *scratch;
@@ -340,11 +458,11 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
             for (size_t n = 0; n < pb->n; n++) {
                 if (rows_channels) im2col_rows_channels(pb, x, ss, n, col);
                 else im2col_cols_channels(pb, x, ss, n, col);
-                dense_tiles(cv, col, rows_channels ? pq : crs, 0, n, 1, y, ds, residual, rows_channels);
+                dense_tiles(cv, col, rows_channels ? pq : crs, 0, n, 1, y, ds, residual, rows_channels, NULL);
             }
         } else {
             dense_tiles(cv, x, rows_channels ? ss[OCLNN__C] : ss[OCLNN__W], ss[OCLNN__N], 0, pb->n, y, ds,
-                        residual, rows_channels);
+                        residual, rows_channels, NULL);
         }
         return OCLNN_OK;
     }

@@ -7,6 +7,16 @@
 
 enum { SCALAR_MR = 4, SCALAR_NR = 8 };
 
+/* epi on row r of a tile (the portable microkernel's stores). */
+static void epilogue_row(float *c, size_t nc, const oclnn__gemm_epi *epi, size_t r) {
+    for (size_t j = 0; j < nc; j++) {
+        float x = c[j];
+        if (epi->bias) x += epi->bias[j];
+        if (epi->res) x += epi->res[r * epi->ldr + j];
+        c[j] = epi->relu && x < 0.0f ? 0.0f : x;
+    }
+}
+
 #if defined(__GNUC__)
 /* Portable: GCC/Clang vector extensions, which every target lowers to its baseline vectors (SSE2
  * on x86-64, NEON on AArch64) or to scalars. */
@@ -19,7 +29,8 @@ static v4f load4(const float *p) {
 }
 
 static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restrict a, size_t lda,
-                           const float *restrict b, float *restrict c, size_t ldc, bool acc) {
+                           const float *restrict b, float *restrict c, size_t ldc, bool acc,
+                           const oclnn__gemm_epi *epi) {
     v4f s[SCALAR_MR][2] = {{{0}}};
     for (size_t p = 0; p < kc; p++, b += SCALAR_NR) {
         const v4f b0 = load4(b), b1 = load4(b + 4);
@@ -33,29 +44,46 @@ static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restric
         float t[SCALAR_NR];
         memcpy(t, s[r], sizeof t);
         for (size_t j = 0; j < nc; j++) c[r * ldc + j] = acc ? c[r * ldc + j] + t[j] : t[j];
+        if (epi) epilogue_row(c + r * ldc, nc, epi, r);
     }
 }
 #else
 static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restrict a, size_t lda,
-                           const float *restrict b, float *restrict c, size_t ldc, bool acc) {
+                           const float *restrict b, float *restrict c, size_t ldc, bool acc,
+                           const oclnn__gemm_epi *epi) {
     float s[SCALAR_MR][SCALAR_NR] = {{0}};
     for (size_t p = 0; p < kc; p++, b += SCALAR_NR)
         for (int r = 0; r < SCALAR_MR; r++)
             for (int j = 0; j < SCALAR_NR; j++) s[r][j] += a[(size_t)r * lda + p] * b[j];
     for (size_t r = 0; r < mr; r++)
         for (size_t j = 0; j < nc; j++) c[r * ldc + j] = acc ? c[r * ldc + j] + s[r][j] : s[r][j];
+    if (epi)
+        for (size_t r = 0; r < mr; r++) epilogue_row(c + r * ldc, nc, epi, r);
 }
 #endif
 
 #if defined(__x86_64__) && defined(__GNUC__)
-void oclnn__gemm_ukernel_avx2(size_t mr, size_t nc, size_t kc, const float *a, size_t lda,
-                              const float *b, float *c, size_t ldc, bool acc);
-void oclnn__gemm_ukernel_avx512(size_t mr, size_t nc, size_t kc, const float *a, size_t lda,
-                                const float *b, float *c, size_t ldc, bool acc);
-static const oclnn__gemm_kernel avx2 = {OCLNN__ISA_AVX2, 6, 16, oclnn__gemm_ukernel_avx2};
-static const oclnn__gemm_kernel avx512 = {OCLNN__ISA_AVX512, 12, 32, oclnn__gemm_ukernel_avx512};
+#define UKERNEL(name)                                                                             \
+    void name(size_t mr, size_t nc, size_t kc, const float *a, size_t lda, const float *b, float *c, \
+              size_t ldc, bool acc, const oclnn__gemm_epi *epi)
+UKERNEL(oclnn__gemm_ukernel_avx2);
+UKERNEL(oclnn__gemm_ukernel_avx2_3);
+UKERNEL(oclnn__gemm_ukernel_avx512);
+UKERNEL(oclnn__gemm_ukernel_avx512_3);
+UKERNEL(oclnn__gemm_ukernel_avx512_6);
+UKERNEL(oclnn__gemm_ukernel_avx512_9);
+UKERNEL(oclnn__gemm_ukernel_avx512_half);
+UKERNEL(oclnn__gemm_ukernel_avx2_half);
+static const oclnn__gemm_kernel avx2 = {OCLNN__ISA_AVX2, 6, 16, oclnn__gemm_ukernel_avx2,
+                                        {oclnn__gemm_ukernel_avx2_3, NULL, NULL},
+                                        oclnn__gemm_ukernel_avx2_half};
+static const oclnn__gemm_kernel avx512 = {
+    OCLNN__ISA_AVX512, 12, 32, oclnn__gemm_ukernel_avx512,
+    {oclnn__gemm_ukernel_avx512_3, oclnn__gemm_ukernel_avx512_6, oclnn__gemm_ukernel_avx512_9},
+    oclnn__gemm_ukernel_avx512_half};
 #endif
-static const oclnn__gemm_kernel scalar = {OCLNN__ISA_SCALAR, SCALAR_MR, SCALAR_NR, ukernel_scalar};
+static const oclnn__gemm_kernel scalar = {OCLNN__ISA_SCALAR, SCALAR_MR, SCALAR_NR, ukernel_scalar,
+                                          {NULL, NULL, NULL}, NULL};
 
 /* The largest MR: the size of the A block the driver copies. */
 enum { MAX_MR = 12 };
@@ -98,31 +126,44 @@ void oclnn__cpu_gemm_pack_b(const oclnn__gemm_kernel *g, size_t k, size_t n, con
     }
 }
 
-void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
-                            size_t n, const float *a, size_t lda, const float *packed, float *c,
-                            size_t ldc) {
-    oclnn__cpu_gemm_packed_strided(g, m, n0, n1, k, n, a, lda, 1, packed, c, ldc);
+/* The microkernel for a block of `rows` (<= MR) rows: the smallest that holds them. */
+static oclnn__gemm_ukernel kernel_for_rows(const oclnn__gemm_kernel *g, size_t rows, size_t *cap) {
+    const size_t t = (rows - 1) / 3;
+    if (rows < g->mr && t < 3 && g->tail[t]) {
+        *cap = 3 * (t + 1);
+        return g->tail[t];
+    }
+    *cap = g->mr;
+    return g->run;
 }
 
-void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
-                                    size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
-                                    const float *packed, float *c, size_t ldc) {
+/* A is a[i * a_rs + p * a_cs], or made by gather(gctx, ...) when gather is not NULL. */
+static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
+                        size_t n, const float *a, size_t a_rs, size_t a_cs,
+                        oclnn__gemm_gather gather, void *gctx, const float *packed,
+                        float *c, size_t ldc, const oclnn__gemm_epi *epi) {
     const size_t mr = g->mr, nr = g->nr, npad = (n + nr - 1) / nr * nr;
     /* MR rows x one depth block of A stay in L1 while the B panels stream past from L2. The last
      * rows are copied into a zero-padded block, and so are all rows when A is read with a stride
      * or its rows are a multiple of 2 KiB apart (they would share L1 sets and evict each
      * other). */
     float block[MAX_MR * OCLNN__GEMM_KC];
-    const bool in_place = a_cs == 1 && a_rs % 512 != 0;
+    const bool in_place = !gather && a_cs == 1 && a_rs % 512 != 0;
     for (size_t p0 = 0; p0 < k; p0 += OCLNN__GEMM_KC) {
         const size_t kc = k - p0 < OCLNN__GEMM_KC ? k - p0 : OCLNN__GEMM_KC;
+        const bool last = p0 + kc >= k;
         for (size_t i = 0; i < m; i += mr) {
             const size_t rows = m - i < mr ? m - i : mr;
+            size_t cap;
+            const oclnn__gemm_ukernel run = kernel_for_rows(g, rows, &cap);
             const float *ab = block;
             size_t ld = kc;
             if (in_place && rows == mr) {
                 ab = a + i * a_rs + p0;
                 ld = a_rs;
+            } else if (gather) {
+                gather(gctx, i, rows, p0, kc, block);
+                if (rows < cap) memset(block + rows * kc, 0, (cap - rows) * kc * sizeof *block);
             } else {
                 for (size_t r = 0; r < rows; r++) {
                     const float *ar = a + (i + r) * a_rs + p0 * a_cs;
@@ -132,13 +173,47 @@ void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_
                     else
                         for (size_t p = 0; p < kc; p++) br[p] = ar[p * a_cs];
                 }
-                if (rows < mr) memset(block + rows * kc, 0, (mr - rows) * kc * sizeof *block);
+                if (rows < cap) memset(block + rows * kc, 0, (cap - rows) * kc * sizeof *block);
             }
             for (size_t j0 = n0; j0 < n1; j0 += nr) {
                 const size_t nc = n1 - j0 < nr ? n1 - j0 : nr;
                 const float *bp = packed + p0 * npad + j0 * kc; /* depth block p0, panel j0 / nr */
-                g->run(rows, nc, kc, ab, ld, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0);
+                oclnn__gemm_epi te, *e = NULL;
+                if (epi && last) {
+                    te = (oclnn__gemm_epi){epi->bias ? epi->bias + (j0 - n0) : NULL,
+                                           epi->res ? epi->res + i * epi->ldr + (j0 - n0) : NULL,
+                                           epi->ldr, epi->relu};
+                    e = &te;
+                }
+                /* a half-padding last panel: the half-width kernel when all MR rows run */
+                const oclnn__gemm_ukernel uk = nc <= nr / 2 && cap == mr && g->half ? g->half : run;
+                uk(rows, nc, kc, ab, ld, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0, e);
             }
         }
     }
+}
+
+void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
+                            size_t n, const float *a, size_t lda, const float *packed, float *c,
+                            size_t ldc) {
+    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, NULL);
+}
+
+void oclnn__cpu_gemm_packed_epi(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                size_t k, size_t n, const float *a, size_t lda, const float *packed,
+                                float *c, size_t ldc, const oclnn__gemm_epi *epi) {
+    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, epi);
+}
+
+void oclnn__cpu_gemm_packed_gather(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                   size_t k, size_t n, oclnn__gemm_gather gather, void *ctx,
+                                   const float *packed, float *c, size_t ldc,
+                                   const oclnn__gemm_epi *epi) {
+    gemm_driver(g, m, n0, n1, k, n, NULL, 0, 0, gather, ctx, packed, c, ldc, epi);
+}
+
+void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                    size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
+                                    const float *packed, float *c, size_t ldc) {
+    gemm_driver(g, m, n0, n1, k, n, a, a_rs, a_cs, NULL, NULL, packed, c, ldc, NULL);
 }

@@ -6,6 +6,9 @@
  *   avx512: 12 x 32 tile, 24 zmm accumulators (of 32)    cpu/gemm_avx512.c
  *   avx2:    6 x 16 tile, 12 ymm accumulators (of 16)    cpu/gemm_avx2.c
  *   scalar:  4 x 8 tile, plain C the compiler vectorizes cpu/gemm.c
+ * The vector ones also come in 3, 6 and 9 rows, for the last rows of A (49 = 4 x 12 + 1 rows take
+ * four 12-row tiles and a 3-row one, not five 12-row tiles), and in half the width for a last
+ * panel of NR / 2 columns or fewer (80 output channels: two panels and a half one).
  * The depth is walked in blocks of OCLNN__GEMM_KC so that one panel block stays in L1 while MR
  * rows of A stream past it. Callers thread over tiles of C. */
 #ifndef OCLNN_CPU_GEMM_H
@@ -18,16 +21,30 @@
 
 #define OCLNN__GEMM_KC 256
 
+/* A convolution's epilogue, applied as C is stored: c = act(c + bias[j] + res[i * ldr + j]);
+ * bias and res may be NULL. bias points at C's column 0, res at C's element (0, 0). */
+typedef struct oclnn__gemm_epi {
+    const float *bias, *res;
+    size_t ldr;
+    bool relu;
+} oclnn__gemm_epi;
+
 /* c[r][j] (+)= sum_p a[r * lda + p] * b[p * NR + j] for r < mr, j < nc, p < kc; mr <= MR rows are
  * stored; rows past mr are not read when mr == MR, else a holds MR rows (the caller pads). acc
- * adds to c, else c is overwritten. */
+ * adds to c, else c is overwritten; then epi (NULL: none) is applied to the stored values. */
 typedef void (*oclnn__gemm_ukernel)(size_t mr, size_t nc, size_t kc, const float *a, size_t lda,
-                                    const float *b, float *c, size_t ldc, bool acc);
+                                    const float *b, float *c, size_t ldc, bool acc,
+                                    const oclnn__gemm_epi *epi);
 
 typedef struct oclnn__gemm_kernel {
     oclnn__cpu_isa isa;
     unsigned mr, nr;
     oclnn__gemm_ukernel run;
+    /* tail[t]: the same with MR = 3 * (t + 1) rows, for the last rows (NULL: use run) */
+    oclnn__gemm_ukernel tail[3];
+    /* MR rows of a panel's first NR / 2 columns, for a last panel whose other half is padding
+     * (NULL: use run) */
+    oclnn__gemm_ukernel half;
 } oclnn__gemm_kernel;
 
 /* The microkernel for `isa`; NULL when this build has none for it (not x86-64). */
@@ -58,5 +75,19 @@ void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, si
 void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                     size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
                                     const float *packed, float *c, size_t ldc);
+/* Writes rows i .. i + rows - 1, depth p0 .. p0 + kc - 1 of an A that is never stored whole (a
+ * convolution's im2col) into block (row stride kc). */
+typedef void (*oclnn__gemm_gather)(void *ctx, size_t i, size_t rows, size_t p0, size_t kc,
+                                   float *block);
+/* oclnn__cpu_gemm_packed_epi with A's row blocks made by gather(ctx, ...). */
+void oclnn__cpu_gemm_packed_gather(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                   size_t k, size_t n, oclnn__gemm_gather gather, void *ctx,
+                                   const float *packed, float *c, size_t ldc,
+                                   const oclnn__gemm_epi *epi);
+/* oclnn__cpu_gemm_packed followed by epi (NULL: none) on C[m x (n1 - n0)], fused into the
+ * microkernel's stores of the last depth block (epi's bias and res point at column n0). */
+void oclnn__cpu_gemm_packed_epi(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
+                                size_t k, size_t n, const float *a, size_t lda, const float *packed,
+                                float *c, size_t ldc, const oclnn__gemm_epi *epi);
 
 #endif

@@ -4,11 +4,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cpu/gemm.h"
+
 #if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
-#define UKR_NAME oclnn__gemm_ukernel_avx2
-#define MR 6
 #define NV 2
 #define VL 8
 #define VEC __m256
@@ -18,6 +18,22 @@
 #define VSET1(x) _mm256_set1_ps(x)
 #define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
 #define VADD(a, b) _mm256_add_ps((a), (b))
+#define VMAX(a, b) _mm256_max_ps((a), (b))
+#define UKR_NAME oclnn__gemm_ukernel_avx2
+#define MR 6
+#include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#define UKR_NAME oclnn__gemm_ukernel_avx2_3
+#define MR 3
+#include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#undef NV
+#define NV 1
+#define BSTRIDE 16
+#define UKR_NAME oclnn__gemm_ukernel_avx2_half
+#define MR 6
 #include "cpu/gemm_ukernel.inc"
 #else
 typedef int oclnn__gemm_avx2_absent; /* not an empty translation unit */

@@ -5,11 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cpu/gemm.h"
+
 #if defined(__x86_64__) && defined(__AVX512F__)
 #include <immintrin.h>
 
-#define UKR_NAME oclnn__gemm_ukernel_avx512
-#define MR 12
 #define NV 2
 #define VL 16
 #define VEC __m512
@@ -19,6 +19,32 @@
 #define VSET1(x) _mm512_set1_ps(x)
 #define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define VADD(a, b) _mm512_add_ps((a), (b))
+#define VMAX(a, b) _mm512_max_ps((a), (b))
+#define UKR_NAME oclnn__gemm_ukernel_avx512
+#define MR 12
+#include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#define UKR_NAME oclnn__gemm_ukernel_avx512_3
+#define MR 3
+#include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#define UKR_NAME oclnn__gemm_ukernel_avx512_6
+#define MR 6
+#include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#define UKR_NAME oclnn__gemm_ukernel_avx512_9
+#define MR 9
+#include "cpu/gemm_ukernel.inc"
+#undef UKR_NAME
+#undef MR
+#undef NV
+#define NV 1
+#define BSTRIDE 32
+#define UKR_NAME oclnn__gemm_ukernel_avx512_half
+#define MR 12
 #include "cpu/gemm_ukernel.inc"
 #else
 typedef int oclnn__gemm_avx512_absent; /* not an empty translation unit */
