@@ -18,10 +18,6 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=fast")
 #endif
-#if defined(__GNUC__)
-/* The vector helpers are always inlined: no vector crosses a call, whatever the target. */
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 #include <string.h>
 
