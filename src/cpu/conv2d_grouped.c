@@ -80,7 +80,7 @@ typedef struct grow {
 #undef GV
 #undef GN
 
-/* The register blocks: 16 accumulators of 16 floats (of 32 registers) on AVX-512, 8 or 12 of 8
+/* The register blocks: 14-24 accumulators of 16 floats (of 32 registers) on AVX-512, 7-12 of 8
  * floats (of 16) on AVX2. */
 OCLNN__CPU_INLINE void rows16(const grow *g, size_t k0, size_t k1) {
     const oclnn__conv2d_problem *pb = g->pb;
@@ -89,9 +89,9 @@ OCLNN__CPU_INLINE void rows16(const grow *g, size_t k0, size_t k1) {
         else if (pb->cg == 4) row_diag16(g, k0, k1, 6, 4);
         else row_diag16(g, k0, k1, 3, 8);
     } else if (pb->kg % 32 == 0) {
-        row_bcast16(g, k0, k1, 7, 2);
+        row_bcast16(g, k0, k1, 7, 2, false);
     } else {
-        row_bcast16(g, k0, k1, 7, 1);
+        row_bcast16(g, k0, k1, 7, 1, false);
     }
 }
 
@@ -102,9 +102,9 @@ OCLNN__CPU_INLINE void rows8(const grow *g, size_t k0, size_t k1) {
         else if (pb->cg == 4) row_diag8(g, k0, k1, 3, 4);
         else row_diag8(g, k0, k1, 1, 8);
     } else if (pb->kg % 16 == 0) {
-        row_bcast8(g, k0, k1, 7, 2);
+        row_bcast8(g, k0, k1, 6, 2, true); /* 7 x 2 would spill an accumulator */
     } else {
-        row_bcast8(g, k0, k1, 7, 1);
+        row_bcast8(g, k0, k1, 7, 1, false);
     }
 }
 
