@@ -34,6 +34,14 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
                                   oclnn_tensor *dst, const oclnn_tensor *residual);
 void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                             const oclnn_tensor *residual);
+/* Grouped channels-last, register-blocked (cpu/conv2d_grouped.c): false, nothing written, when the
+ * problem or the tensors do not fit its kernels. */
+bool oclnn__cpu_conv_grouped(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
+                             const oclnn_tensor *residual);
+/* Whether the grouped kernels take the diagonal form, whose weights (cv->wp) are
+ * oclnn__cpu_grouped_pack's layout rather than R x S x Cg x K. */
+bool oclnn__cpu_grouped_diag(const oclnn__conv2d_problem *pb);
+void oclnn__cpu_grouped_pack(const oclnn__conv2d_problem *pb, const float *weights, float *wp);
 void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual);
 /* Winograd F(m x m, 3x3): filter transform at create, the rest at run. */

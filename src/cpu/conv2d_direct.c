@@ -397,10 +397,11 @@ void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, 
                             const oclnn_tensor *residual) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     nest_job j = {cv, src, residual, dst, 0};
-    /* Grouped convolutions keep the row nest: spreading inputs to few outputs per group measured
-     * slower than the strided row loads (ResNeXt 3x3 g32: 9 vs 11 GFLOP/s; dense: 51 vs 13). */
+    /* Grouped convolutions: the register-blocked kernels of cpu/conv2d_grouped.c where they apply
+     * (any layout), else the nests here (channels-last) or the row nest. */
     if (channels_last(src, dst) && pb->groups == 1) {
         oclnn__cpu_parallel_for((size_t)pb->n * pb->p, 1, pixel_task, &j);
+    } else if (oclnn__cpu_conv_grouped(cv, src, dst, residual)) {
 #if defined(__GNUC__)
     } else if (channels_last(src, dst) && pb->cg > 1 && pb->r <= 8 && (j.kc = grouped_blocked_chunk(cv)) != 0) {
         const size_t jobs = pb->n * ((pb->p + G_ROWS - 1) / G_ROWS) * (pb->k / j.kc);

@@ -59,7 +59,9 @@ const char *oclnn__conv2d_auto_guard(const oclnn__conv2d_problem *pb, oclnn_conv
  * (docs/PERFORMANCE-conv.md):
  *  1. groups == channels: the depthwise kernels (a GEMM per channel would be 1 x R*S).
  *  2. other grouped convolutions: direct (ResNeXt's per-group GEMMs are 4 x 36 x P*Q; on its
- *     3x3 g32 layer direct measured 16-18 GFLOP/s on PoCL against 9-14 for im2col).
+ *     3x3 g32 layer direct measured 16-18 GFLOP/s on PoCL against 9-14 for im2col; on the C
+ *     backend the register-blocked grouped kernels ran every ResNeXt-50 3x3 g32 layer 2-5x faster
+ *     than im2col, NCHW too: docs/PERFORMANCE-conv.md, issue 15).
  *  3. 1x1, stride 1, unpadded: gemm1x1 (the input already is the GEMM operand).
  *  4. 3x3 stride 1 with at least 16 input and output channels: winograd4 (4x fewer
  *     multiplications; with fewer channels the transforms dominate) when there are at least 16
