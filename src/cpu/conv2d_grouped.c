@@ -67,6 +67,7 @@ typedef struct grow {
     size_t ss3, ds3;
     size_t ci0, c0; /* the first input and output channel at rows[r] and out */
     bool relu;
+    bool diag; /* the diagonal kernel (oclnn__cpu_grouped_diag), decided once per call */
 } grow;
 
 #define GV 16
@@ -84,7 +85,7 @@ typedef struct grow {
  * floats (of 16) on AVX2. */
 OCLNN__CPU_INLINE void rows16(const grow *g, size_t k0, size_t k1) {
     const oclnn__conv2d_problem *pb = g->pb;
-    if (oclnn__cpu_grouped_diag(pb)) {
+    if (g->diag) {
         if (pb->cg == 2) row_diag16(g, k0, k1, 8, 2);
         else if (pb->cg == 4) row_diag16(g, k0, k1, 6, 4);
         else row_diag16(g, k0, k1, 3, 8);
@@ -97,7 +98,7 @@ OCLNN__CPU_INLINE void rows16(const grow *g, size_t k0, size_t k1) {
 
 OCLNN__CPU_INLINE void rows8(const grow *g, size_t k0, size_t k1) {
     const oclnn__conv2d_problem *pb = g->pb;
-    if (oclnn__cpu_grouped_diag(pb)) {
+    if (g->diag) {
         if (pb->cg == 2) row_diag8(g, k0, k1, 4, 2);
         else if (pb->cg == 4) row_diag8(g, k0, k1, 3, 4);
         else row_diag8(g, k0, k1, 1, 8);
@@ -149,7 +150,7 @@ OCLNN__CPU_TASK(grouped_task) {
     size_t tag[G_MAX_R][3]; /* (n, iy, first channel) + 1 of the row in each slot of xb, 0: none */
     memset(tag, 0, sizeof tag);
     grow g = {.cv = j->cv, .pb = pb, .rs = rs, .ss3 = ss[3], .ds3 = cl_out ? ds[3] : j->kb,
-              .relu = pb->act == OCLNN_ACTIVATION_RELU};
+              .relu = pb->act == OCLNN_ACTIVATION_RELU, .diag = j->diag};
     for (size_t job = begin; job < end; job++) {
         const size_t n = job / (pb->p * nkb), i = job % (pb->p * nkb);
         const size_t p = j->rows_first ? i / nkb : i % pb->p, k0 = (j->rows_first ? i % nkb : i / pb->p) * j->kb;
