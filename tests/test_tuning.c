@@ -1260,12 +1260,12 @@ static oclnn__tune_outcome real_measure(void *user, const oclnn__tune_values *v,
     return OCLNN__TUNE_MEASURED;
 }
 
-static void search_skips_real_compile_failure(void **state) {
-    (void)state;
-    char kdir[128], conv_dir[160], file[200];
-    path_of("kernels", kdir, sizeof kdir);
+/* Writes the kernel folder `name` (in the test's scratch folder; its path into kdir) whose
+ * conv/direct.cl is the shipped one with `prelude` in front: a variant broken for some parameters. */
+static void write_direct_variant(const char *name, const char *prelude, char *kdir, size_t size) {
+    char conv_dir[160], file[200], cmd[256];
+    path_of(name, kdir, size);
     snprintf(conv_dir, sizeof conv_dir, "%s/conv", kdir);
-    char cmd[256];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", conv_dir);
     assert_int_equal(system(cmd), 0);
     snprintf(file, sizeof file, "%s/direct.cl", conv_dir);
@@ -1273,8 +1273,15 @@ static void search_skips_real_compile_failure(void **state) {
     assert_non_null(orig);
     FILE *f = fopen(file, "w");
     assert_non_null(f);
-    fprintf(f, "#if defined(QB) && QB == 2\n#error \"QB=2 is broken in this test\"\n#endif\n%s", orig->data);
+    fprintf(f, "%s%s", prelude, orig->data);
     fclose(f);
+}
+
+static void search_skips_real_compile_failure(void **state) {
+    (void)state;
+    char kdir[128];
+    write_direct_variant("kernels", "#if defined(QB) && QB == 2\n#error \"QB=2 is broken in this test\"\n#endif\n", kdir,
+                         sizeof kdir);
 
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
@@ -1397,18 +1404,9 @@ static void job_search_and_confirm(void **state) {
  * reference, and not recorded; a right one is recorded. direct.cl is broken for QB=2 here. */
 static void transferred_candidate_verified(void **state) {
     (void)state;
-    char kdir[128], conv_dir[160], file[200], cmd[256];
-    path_of("kernels-wrong", kdir, sizeof kdir);
-    snprintf(conv_dir, sizeof conv_dir, "%s/conv", kdir);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", conv_dir);
-    assert_int_equal(system(cmd), 0);
-    snprintf(file, sizeof file, "%s/direct.cl", conv_dir);
-    const oclnn__cl_source *orig = oclnn__cl_source_find("conv/direct.cl");
-    assert_non_null(orig);
-    FILE *f = fopen(file, "w");
-    assert_non_null(f);
-    fprintf(f, "#if defined(QB) && QB == 2\n#define fma(a, b, c) ((a) * (b) + (c) + 1.0f)\n#endif\n%s", orig->data);
-    fclose(f);
+    char kdir[128];
+    write_direct_variant("kernels-wrong", "#if defined(QB) && QB == 2\n#define fma(a, b, c) ((a) * (b) + (c) + 1.0f)\n#endif\n",
+                         kdir, sizeof kdir);
 
     if (test_opencl_disabled()) skip();
     oclnn_context_options o = oclnn_context_options_default();
