@@ -4,6 +4,7 @@
 // Prints {"median_ms": ..., "min_ms": ...} after 3 warm-up runs. The input is seeded uniform
 // [-1, 1); intra-op threads as given, one inter-op thread, all graph optimizations.
 const ort = require("onnxruntime-node");
+const { seededInput } = require("./ort_input");
 
 async function main() {
   const [model, shapeText, itersText, threadsText] = process.argv.slice(2);
@@ -15,14 +16,7 @@ async function main() {
     interOpNumThreads: 1,
     graphOptimizationLevel: "all",
   });
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  let s = 12345;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = (s / 4294967296) * 2 - 1;
-  }
-  const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", data, shape) };
+  const feeds = { [session.inputNames[0]]: seededInput(shape) };
   for (let i = 0; i < 3; i++) await session.run(feeds);
   const t = [];
   for (let i = 0; i < iters; i++) {

@@ -8,6 +8,7 @@
 // The input is seeded uniform [-1, 1); intra-op threads as given, one inter-op thread, all graph
 // optimizations, so node names are those of ORT's optimized graph (a fused Conv keeps its name).
 const ort = require("onnxruntime-node");
+const { seededInput } = require("./ort_input");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -30,14 +31,7 @@ async function main() {
     enableProfiling: true,
     profileFilePrefix: path.join(dir, "ort"),
   });
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  let s = 12345;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = (s / 4294967296) * 2 - 1;
-  }
-  const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", data, shape) };
+  const feeds = { [session.inputNames[0]]: seededInput(shape) };
   const total = [];
   for (let i = 0; i < warmup + iters; i++) {
     const t0 = process.hrtime.bigint();
