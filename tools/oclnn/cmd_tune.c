@@ -36,6 +36,15 @@
 /* --quick: a family whose search came out this many times slower than the shape's best is
  * dropped before the confirmation (which would time it 7 times more). */
 #define QUICK_CONFIRM_RATIO 1.3
+/* --quick: what its layout step is given (after the end-to-end check, at the end of the budget),
+ * at most this share of the budget: on a 2-core PoCL CPU all 23 ResNet-50 shapes' NCHW builds
+ * and brief timings take about 8 s, and the heaviest half of the time is 6 of them. */
+#define QUICK_LAYOUT_MS 8000.0
+#define QUICK_LAYOUT_SHARE 0.15
+
+static double quick_layout_ms(const tune_options *o) {
+    return o->quick && !o->no_layout ? fmin(QUICK_LAYOUT_MS, QUICK_LAYOUT_SHARE * o->budget * 1e3) : 0;
+}
 
 /* What applies on the tuner's device class (set by open_tuner): the families searched, the
  * heuristic that is the "default" everywhere. */
@@ -263,7 +272,7 @@ static void print_confirmed(oclnn_layout layout, const tune_item *items, const c
  * reaches only some shapes: tune_all adds each shape's check when its searches start. */
 static double final_steps_ms(const tune_options *o, const baseline *base, size_t n) {
     double ms = 1000.0, sum = 0;
-    if (o->quick) return ms;
+    if (o->quick) return ms + quick_layout_ms(o);
     for (size_t i = 0; i < n; i++) sum += base[i].ok ? base[i].ms : 0;
     for (size_t i = 0; i < n; i++) ms += tune_e2e_ms(&base[i], false);
     if (!o->no_layout) ms += 2.0 * ((double)n * 300.0 + 6 * sum) + (double)n * TUNE_EST_BUILD_MS;
@@ -509,6 +518,7 @@ int cmd_tune(int argc, char **argv) {
     bool e2e_ok = false;
     size_t not_started = 0;
     quick_stats qs = {0, 0, 0, {"", ""}};
+    tune_layout_result lr = {{0, 0}, 0, 0, OCLNN_LAYOUT_AUTO};
     if (rc == TOOL_OK && o.check) {
         if (loaded != OCLNN__TUNE_LOADED) {
             fprintf(stderr, "oclnn tune --check: %s is not a usable database (%s)\n", path,
@@ -535,9 +545,16 @@ int cmd_tune(int argc, char **argv) {
             rc = TOOL_FAIL;
         }
         fprintf(stderr, "oclnn tune: searches and confirmations done at %.1f s\n", (oclnn__now_ms() - clk.start_ms) / 1e3);
-        if (rc == TOOL_OK && !o.no_layout && !o.quick) tune_choose_layout(&o, &dev, &db, path);
-        if (rc == TOOL_OK && (e2e_ok = tune_end_to_end(&o, &tool_caps, path, items, n_items, base, &db, clk.deadline_ms, e2e, &lp, &lt)))
+        /* The full tune decides the layout first (its check then times every shape in both);
+         * --quick checks its rows in the device rule's layout, then decides the layout in the
+         * time kept for it. */
+        bool layout_first = !o.no_layout && !o.quick, layout_last = !o.no_layout && o.quick;
+        double e2e_deadline = clk.deadline_ms - quick_layout_ms(&o);
+        if (rc == TOOL_OK && layout_first) tune_choose_layout(&o, &dev, &db, path, &lr);
+        if (rc == TOOL_OK && (e2e_ok = tune_end_to_end(&o, &tool_caps, path, items, n_items, base, &db, e2e_deadline, e2e, &lp, &lt)))
             tune_print_end_to_end(&o, items, n_items, e2e, lp, lt, false);
+        if (rc == TOOL_OK && layout_last)
+            tune_choose_layout_quick(&o, &dev, &db, path, items, base, n_items, clk.deadline_ms, &lr);
         fprintf(stderr, "oclnn tune: %zu entries in %s (%.1f s wall clock, budget %.0f s)\n", db.n_rows, path,
                 (oclnn__now_ms() - clk.start_ms) / 1e3, o.budget);
     }
@@ -551,6 +568,11 @@ int cmd_tune(int argc, char **argv) {
             }
             printf("], \"known_candidates\": %zu, \"known_candidates_timed\": %zu,\n", qs.listed, qs.timed);
         }
+        if (lr.shapes)
+            printf("  \"layout_step\": {\"shapes\": %zu, \"covered\": %.3f, \"nchw_ms\": %.4f, \"nhwc_ms\": %.4f, "
+                   "\"chosen\": \"%s\"},\n",
+                   lr.shapes, lr.covered, lr.ms[0], lr.ms[1],
+                   lr.chosen == OCLNN_LAYOUT_AUTO ? "none" : layout_name(lr.chosen));
         printf("  \"entries\": %zu, \"jobs_not_started\": %zu, \"wall_s\": %.2f, \"ok\": %s\n}\n", db.n_rows,
                not_started, (oclnn__now_ms() - clk.start_ms) / 1e3, rc == TOOL_OK ? "true" : "false");
     }

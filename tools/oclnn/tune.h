@@ -102,8 +102,26 @@ bool tune_end_to_end(const tune_options *o, const oclnn__conv2d_caps *caps, cons
 /* The end-to-end table (or its JSON members). */
 void tune_print_end_to_end(const tune_options *o, const tune_item *shapes, size_t n, const e2e_row *rows,
                            oclnn_layout lp, oclnn_layout lt, bool check);
+/* What the layout step measured: count-weighted sums of the shapes timed (NCHW, NHWC), how many
+ * shapes, their share of the untuned time, and the layout recorded (AUTO: none). */
+typedef struct tune_layout_result {
+    double ms[2];
+    size_t shapes;
+    double covered;
+    oclnn_layout chosen;
+} tune_layout_result;
 /* The NCHW/NHWC step: measured on ResNet-50 (weighted by layer count), whatever was tuned; the
  * faster layout is recorded in db and saved to path. */
-void tune_choose_layout(const tune_options *o, const oclnn_device_info *dev, oclnn__tune_db *db, const char *path);
+void tune_choose_layout(const tune_options *o, const oclnn_device_info *dev, oclnn__tune_db *db, const char *path,
+                        tune_layout_result *out);
+/* --quick's layout step: each shape timed for about this long per round and layout, and the
+ * share of the untuned time the shapes timed must reach for a layout to be recorded. */
+#define QUICK_LAYOUT_TARGET_MS 20.0
+#define QUICK_LAYOUT_COVER 0.5
+/* --quick's layout step: `items` heaviest first (by base) until deadline_ms, briefly; records a
+ * layout only when the shapes timed cover QUICK_LAYOUT_COVER of the untuned time. */
+void tune_choose_layout_quick(const tune_options *o, const oclnn_device_info *dev, oclnn__tune_db *db,
+                              const char *path, tune_item *items, const baseline *base, size_t n,
+                              double deadline_ms, tune_layout_result *out);
 
 #endif

@@ -32,34 +32,60 @@ oclnn_context *tune_context(const tune_options *o, const char *tuning_db) {
     return ctx;
 }
 
-static bool measure_layout(const tune_options *o, const char *db_path, tune_item *shapes, size_t n, double ms[2]) {
-    oclnn_context *ctx = tune_context(o, db_path);
-    if (!ctx) return false;
+/* How the layout step times: each shape `rounds` times per layout, alternating, each round at
+ * least min_runs runs or about target_ms; a shape is started only while its expected cost fits
+ * before deadline_ms (0: no deadline). */
+typedef struct layout_plan {
+    int rounds, min_runs;
+    double target_ms, deadline_ms;
+} layout_plan;
+
+/* Times shapes[order[0..n)] in NCHW and NHWC on a context with the database at db_path (count-
+ * weighted sums to ms[]); returns how many shapes were timed, stopping at the deadline; *ok false
+ * when a context or a run failed. */
+static size_t measure_layout(const tune_options *o, const char *db_path, tune_item *shapes, const size_t *order,
+                             size_t n, const layout_plan *p, double ms[2], bool *ok) {
     static const oclnn_layout layouts[2] = {OCLNN_LAYOUT_NCHW, OCLNN_LAYOUT_NHWC};
     ms[0] = ms[1] = 0;
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
-        if (!tune_item_data(&shapes[i], OCLNN_LAYOUT_NCHW, false)) {
-            ok = false;
+    *ok = false;
+    oclnn_context *ctx = tune_context(o, db_path);
+    if (!ctx) return 0;
+    *ok = true;
+    size_t done = 0;
+    double shape_ms = 2 * TUNE_EST_BUILD_MS; /* what one shape costs, learnt as they run */
+    for (size_t k = 0; k < n && *ok; k++) {
+        double t0 = oclnn__now_ms();
+        if (p->deadline_ms > 0 && t0 + shape_ms + TUNE_FINISH_MS > p->deadline_ms) break;
+        tune_item *s = &shapes[order ? order[k] : k];
+        oclnn__tune_bench b[2];
+        if (!tune_item_data(s, OCLNN_LAYOUT_NCHW, false) ||
+            oclnn__tune_bench_make(ctx, &s->conv, OCLNN_CONV_ALGO_AUTO, layouts[0], &b[0]) != OCLNN_OK) {
+            fprintf(stderr, "oclnn tune: layout measurement: %s\n", oclnn_last_error());
+            *ok = false;
             break;
         }
-        for (int l = 0; l < 2 && ok; l++) {
-            oclnn__tune_bench b;
-            if (oclnn__tune_bench_make(ctx, &shapes[i].conv, OCLNN_CONV_ALGO_AUTO, layouts[l], &b) != OCLNN_OK) {
-                fprintf(stderr, "oclnn tune: layout measurement: %s\n", oclnn_last_error());
-                ok = false;
-                break;
-            }
-            double t = oclnn__tune_bench_time(ctx, &b, 5, TIME_TARGET_MS);
-            oclnn__tune_bench_free(&b);
-            if (t < 0) ok = false;
-            ms[l] += t * shapes[i].count;
+        if (oclnn__tune_bench_make(ctx, &s->conv, OCLNN_CONV_ALGO_AUTO, layouts[1], &b[1]) != OCLNN_OK) {
+            fprintf(stderr, "oclnn tune: layout measurement: %s\n", oclnn_last_error());
+            oclnn__tune_bench_free(&b[0]);
+            *ok = false;
+            break;
         }
-        fprintf(stderr, "\r  layout: %zu/%zu shapes, NCHW %.1f ms, NHWC %.1f ms   ", i + 1, n, ms[0], ms[1]);
+        double t[2][OCLNN__TUNE_CONFIRM_ROUNDS];
+        int rounds = p->rounds < OCLNN__TUNE_CONFIRM_ROUNDS ? p->rounds : OCLNN__TUNE_CONFIRM_ROUNDS;
+        for (int r = 0; r < rounds && *ok; r++)
+            for (int l = 0; l < 2 && *ok; l++)
+                *ok = (t[l][r] = oclnn__tune_bench_time(ctx, &b[l], p->min_runs, p->target_ms)) >= 0;
+        oclnn__tune_bench_free(&b[0]);
+        oclnn__tune_bench_free(&b[1]);
+        if (!*ok) break;
+        for (int l = 0; l < 2; l++) ms[l] += oclnn__tune_median(t[l], (size_t)rounds) * s->count;
+        done++;
+        shape_ms = oclnn__now_ms() - t0;
+        fprintf(stderr, "\r  layout: %zu/%zu shapes, NCHW %.1f ms, NHWC %.1f ms   ", k + 1, n, ms[0], ms[1]);
     }
     fprintf(stderr, "\n");
     oclnn_context_destroy(ctx);
-    return ok;
+    return done;
 }
 
 oclnn_conv_algo tune_algo_by_name(const char *name) {
@@ -275,9 +301,26 @@ void tune_print_end_to_end(const tune_options *o, const tune_item *shapes, size_
     fflush(stdout);
 }
 
+/* Records the faster layout of ms[] (NCHW, NHWC) in db and saves it: a difference within
+ * LAYOUT_MARGIN is noise on a shared machine, and the device rule's layout stays (the row still
+ * records that it was measured). */
+static void record_layout(const tune_options *o, const oclnn_device_info *dev, oclnn__tune_db *db, const char *path,
+                          const double ms[2], const char *what, tune_layout_result *out) {
+    bool close = fabs(ms[0] - ms[1]) < LAYOUT_MARGIN * fmax(ms[0], ms[1]);
+    bool nhwc = close ? oclnn__device_layout_rule(dev) == OCLNN_LAYOUT_NHWC : ms[1] < ms[0];
+    oclnn__tune_values v = {{nhwc ? 1 : 0}};
+    char why[256];
+    oclnn__tune_db_put(db, &oclnn__tune_space_layout, "resnet50", &v, fmin(ms[0], ms[1]));
+    if (!oclnn__tune_db_save(db, path, why, sizeof why)) fprintf(stderr, "oclnn tune: %s\n", why);
+    out->chosen = nhwc ? OCLNN_LAYOUT_NHWC : OCLNN_LAYOUT_NCHW;
+    if (!o->json)
+        printf("\nlayout (%s, tuned): NCHW %.1f ms, NHWC %.1f ms -> %s%s\n", what, ms[0], ms[1],
+               nhwc ? "NHWC" : "NCHW", close ? " (within 3%: the device rule)" : "");
+}
+
 /* The NCHW/NHWC step: measured on ResNet-50 (weighted by layer count), whatever was tuned. */
 void tune_choose_layout(const tune_options *o, const oclnn_device_info *dev, oclnn__tune_db *db,
-                          const char *path) {
+                        const char *path, tune_layout_result *out) {
     static tune_item net[TUNE_MAX_ITEMS];
     size_t n_net = 0;
     const tune_net *rn = tune_net_find("resnet50");
@@ -285,18 +328,42 @@ void tune_choose_layout(const tune_options *o, const oclnn_device_info *dev, ocl
         oclnn_conv2d_desc d = tune_shape_desc(&rn->shapes[i]);
         tune_add(net, &n_net, rn->shapes[i].name, &d, rn->shapes[i].count);
     }
-    double ms[2];
-    if (measure_layout(o, path, net, n_net, ms)) {
-        /* A difference within LAYOUT_MARGIN is noise on a shared machine: the device rule's
-         * layout stays (the row still records that it was measured). */
-        bool close = fabs(ms[0] - ms[1]) < LAYOUT_MARGIN * fmax(ms[0], ms[1]);
-        bool nhwc = close ? oclnn__device_layout_rule(dev) == OCLNN_LAYOUT_NHWC : ms[1] < ms[0];
-        oclnn__tune_values v = {{nhwc ? 1 : 0}};
-        char why[256];
-        oclnn__tune_db_put(db, &oclnn__tune_space_layout, "resnet50", &v, fmin(ms[0], ms[1]));
-        if (!oclnn__tune_db_save(db, path, why, sizeof why)) fprintf(stderr, "oclnn tune: %s\n", why);
-        if (!o->json) printf("\nlayout (ResNet-50 convolutions, tuned): NCHW %.1f ms, NHWC %.1f ms -> %s%s\n", ms[0], ms[1],
-               nhwc ? "NHWC" : "NCHW", close ? " (within 3%: the device rule)" : "");
-    }
+    memset(out, 0, sizeof *out);
+    const layout_plan plan = {1, 5, TIME_TARGET_MS, 0};
+    bool ok;
+    out->shapes = measure_layout(o, path, net, NULL, n_net, &plan, out->ms, &ok);
+    out->covered = 1.0;
+    if (ok && out->shapes == n_net) record_layout(o, dev, db, path, out->ms, "ResNet-50 convolutions", out);
     for (size_t i = 0; i < n_net; i++) tune_item_free(&net[i]);
+}
+
+/* --quick's NCHW/NHWC step: the tuned shapes heaviest first, each timed briefly (3 alternating
+ * rounds of 2 runs), until deadline_ms. A layout is recorded only when the shapes timed make up
+ * QUICK_LAYOUT_COVER of the untuned time: a few light shapes say little about a network. */
+void tune_choose_layout_quick(const tune_options *o, const oclnn_device_info *dev, oclnn__tune_db *db,
+                              const char *path, tune_item *items, const baseline *base, size_t n,
+                              double deadline_ms, tune_layout_result *out) {
+    static size_t order[TUNE_MAX_ITEMS];
+    memset(out, 0, sizeof *out);
+    tune_heaviest_first(items, base, n, order);
+    const layout_plan plan = {3, 2, QUICK_LAYOUT_TARGET_MS, deadline_ms};
+    bool ok;
+    out->shapes = measure_layout(o, path, items, order, n, &plan, out->ms, &ok);
+    double all = 0, timed = 0;
+    for (size_t k = 0; k < n; k++) {
+        double w = base[order[k]].ok ? base[order[k]].ms * items[order[k]].count : 0;
+        all += w;
+        if (k < out->shapes) timed += w;
+    }
+    out->covered = all > 0 ? timed / all : 0;
+    if (!ok) return;
+    if (out->covered < QUICK_LAYOUT_COVER) {
+        fprintf(stderr, "oclnn tune: layout not decided: the %zu shape(s) timed before the deadline are %.0f%% of "
+                        "the untuned time (%.0f%% needed); the device rule's layout stays\n",
+                out->shapes, 100 * out->covered, 100 * QUICK_LAYOUT_COVER);
+        return;
+    }
+    char what[64];
+    snprintf(what, sizeof what, "the %zu heaviest shapes, %.0f%% of the time", out->shapes, 100 * out->covered);
+    record_layout(o, dev, db, path, out->ms, what, out);
 }
