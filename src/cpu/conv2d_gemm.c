@@ -348,11 +348,29 @@ OCLNN__CPU_TASK(dense_tiles_task) {
     }
 }
 
+/* NHWC with every image's pixels one run of evenly spaced rows in src (b), dst and the residual
+ * (each image right after the one before): the images are one GEMM of images x P x Q rows, so
+ * the last, partial row block and the tiles' edges come once, not once per image (a 7x7 image
+ * is 4 x 12 + 1 rows; 8 of them 32 x 12 + 8). */
+static bool images_merge(bool rows_channels, const size_t *gather_ss, size_t images, size_t pq,
+                         size_t ldb, size_t bstride_n, const size_t ds[4], const float *res,
+                         const size_t rs[4], bool res_even) {
+    return !rows_channels && !gather_ss && images > 1 && bstride_n == pq * ldb &&
+           ds[OCLNN__N] == pq * ds[OCLNN__W] &&
+           (!res || (res_even && rs[OCLNN__C] == 1 && rs[OCLNN__N] == pq * rs[OCLNN__W]));
+}
+
 static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, size_t bstride_n,
                         size_t n0, size_t images, float *y, const size_t ds[4], const oclnn_tensor *residual, bool rows_channels,
                         const size_t *gather_ss) {
     const oclnn__conv2d_problem *pb = &cv->pb;
-    const size_t crs = (size_t)pb->c * pb->r * pb->s, pq = (size_t)pb->p * pb->q, kk = pb->k;
+    const size_t crs = (size_t)pb->c * pb->r * pb->s, kk = pb->k;
+    size_t pq = (size_t)pb->p * pb->q;
+    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
+    const size_t *rs = residual ? residual->stride : ds;
+    const bool res_even = !res || pixels_even(rs, pb->q);
+    if (images_merge(rows_channels, gather_ss, images, pq, ldb, bstride_n, ds, res, rs, res_even))
+        pq *= images, images = 1; /* one GEMM over all images' pixels */
     const size_t threads = (size_t)oclnn__cpu_threads();
     size_t kb = kk <= 256 ? kk : 256, nk = (kk + kb - 1) / kb;
     const size_t nr = rows_channels ? 1 : cv->gk->nr; /* NHWC tiles start on whole panels */
@@ -374,9 +392,6 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     nj = (pq + jb - 1) / jb;
     kb = ((kk + nk - 1) / nk + nr - 1) / nr * nr;
     nk = (kk + kb - 1) / kb;
-    const float *res = residual ? oclnn__cpu_cdata(residual) : NULL;
-    const size_t *rs = residual ? residual->stride : ds;
-    const bool res_even = !res || pixels_even(rs, pb->q);
     const float *bias = cv->bias;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU, epi = bias || res || relu;
     tiles_job jt = {cv, b, res, bias, ldb, bstride_n, n0, crs, pq, kk, kb, nk, jb, nj, y, ds, rs, gather_ss,
