@@ -886,6 +886,44 @@ static void test_im2col_gathered(void **state) {
     memset(max_err, 0, sizeof max_err);
 }
 
+/* 1x1 convolutions on the C backend at batch > 1: with src, dst and the residual channels-last and
+ * each image right after the one before, all images' pixels are rows of one packed GEMM
+ * (cpu/conv2d_gemm.c); 7x7 images (3 x 49 = 12 x 12 + 3 rows, so a row block spans two images),
+ * odd channel counts, a half-width last panel (80 = 2.5 x 32), two depth blocks (300 = 256 + 44),
+ * the fused bias, ReLU and residual; a channels-first src or dst takes the other paths. */
+static void test_gemm_batch(void **state) {
+    const test_cfg *cfg = TEST_CFG(state);
+    oclnn_context *ctx = TEST_CLASS_CTX(state);
+    if (test_small() || cfg->backend != OCLNN_BACKEND_CPU) skip();
+    static const shape_row rows[] = {
+        ROW(gemm1x1_b3_7x7_res, 3, 36, 7, 7, 80, 1, 1, 1, 1, EXPLICIT, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1)
+        ROW(gemm1x1_b5_5x3_k300, 5, 300, 5, 3, 40, 1, 1, 1, 1, EXPLICIT, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0)
+        ROW(gemm1x1_b2_9x9_relu, 2, 17, 9, 9, 33, 1, 1, 1, 1, EXPLICIT, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1)};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        problem_data pd;
+        data_make(&rows[i].d, 900u + (uint32_t)i, &pd);
+        assert_ok(run_one(ctx, &rows[i], &pd, OCLNN_CONV_ALGO_GEMM1X1, OCLNN_LAYOUT_NHWC, OCLNN_LAYOUT_NHWC));
+        assert_ok(run_one(ctx, &rows[i], &pd, OCLNN_CONV_ALGO_GEMM1X1, OCLNN_LAYOUT_NCHW, OCLNN_LAYOUT_NHWC));
+        assert_ok(run_one(ctx, &rows[i], &pd, OCLNN_CONV_ALGO_GEMM1X1, cfg->layout, OCLNN_LAYOUT_NCHW));
+        data_free(&pd);
+    }
+    /* im2col at batch > 1 with outputs of at most 64 pixels: all images' col first, then one
+     * GEMM (a 7x7 output from a strided 3x3 and a strided 1x1, an 8x8 1x3) */
+    static const shape_row cols[] = {
+        ROW(im2col_b3_3x3s2_res, 3, 20, 14, 14, 40, 3, 3, 2, 2, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+        ROW(im2col_b2_1x1s2_k80, 2, 36, 13, 13, 80, 1, 1, 2, 2, EXPLICIT, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1)
+        ROW(im2col_b4_1x3, 4, 12, 8, 8, 16, 1, 3, 1, 1, EXPLICIT, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0)};
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+        problem_data pd;
+        data_make(&cols[i].d, 950u + (uint32_t)i, &pd);
+        assert_ok(run_one(ctx, &cols[i], &pd, OCLNN_CONV_ALGO_IM2COL, OCLNN_LAYOUT_NHWC, OCLNN_LAYOUT_NHWC));
+        assert_ok(run_one(ctx, &cols[i], &pd, OCLNN_CONV_ALGO_IM2COL, OCLNN_LAYOUT_NCHW, OCLNN_LAYOUT_NHWC));
+        assert_ok(run_one(ctx, &cols[i], &pd, OCLNN_CONV_ALGO_IM2COL, cfg->layout, OCLNN_LAYOUT_NCHW));
+        data_free(&pd);
+    }
+    memset(max_err, 0, sizeof max_err);
+}
+
 static int free_w6_data(void **state) {
     for (size_t i = 0; i < N_W6_LAYERS; i++)
         if (w6_data[i].ref) data_free(&w6_data[i]);
@@ -913,6 +951,7 @@ int main(void) {
         TEST_GPU_CFGS(test_workspace_fallback),
         TEST_ALL_CFGS(test_winograd_tile_blocks),
         TEST_ALL_CFGS(test_im2col_gathered),
+        TEST_ALL_CFGS(test_gemm_batch),
         TEST_ALL_CFGS(test_winograd6_layers), /* issue 19 */
         TEST_GPU_CFGS(test_winograd6_layers),
     };

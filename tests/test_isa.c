@@ -39,9 +39,10 @@ static void test_isa_rule(void **state) {
     assert_true(oclnn__cpu_isa_active() <= oclnn__cpu_isa_detected());
 }
 
-/* C[:, n0:n1] = A * B through the packed GEMM of `isa`, against a double product. */
+/* C[:, n0:n1] = A * B through the packed GEMM of `isa`, against a double product; through the
+ * entry point with an epilogue (none here), whose microkernels also prefetch A, when epi_entry. */
 static void check_gemm(const oclnn__gemm_kernel *g, size_t m, size_t n, size_t k, size_t n0,
-                       size_t n1) {
+                       size_t n1, bool epi_entry) {
     const size_t lda = k + 3, ldc = n + 5; /* strides wider than the rows */
     float *a = alloc_random(m * lda, (uint32_t)(m * 131 + k), -1.0f, 1.0f);
     float *b = alloc_random(k * n, (uint32_t)(n * 7 + k), -1.0f, 1.0f);
@@ -51,7 +52,8 @@ static void check_gemm(const oclnn__gemm_kernel *g, size_t m, size_t n, size_t k
     assert_non_null(c);
     for (size_t i = 0; i < m * ldc; i++) c[i] = 1e30f; /* anything outside [n0, n1) stays */
     oclnn__cpu_gemm_pack_b(g, k, n, b, n, packed);
-    oclnn__cpu_gemm_packed(g, m, n0, n1, k, n, a, lda, packed, c + n0, ldc);
+    if (epi_entry) oclnn__cpu_gemm_packed_epi(g, m, n0, n1, k, n, a, lda, packed, c + n0, ldc, NULL);
+    else oclnn__cpu_gemm_packed(g, m, n0, n1, k, n, a, lda, packed, c + n0, ldc);
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < n; j++) {
             const float got = c[i * ldc + j];
@@ -82,13 +84,14 @@ static void test_gemm(void **state) {
     const size_t nr = g->nr;
     /* rows: one, a tail, whole blocks; columns: under one panel, a tail, several panels; depth:
      * one, under and over a depth block */
-    static const size_t ms[] = {1, 2, 4, 7, 11, 12, 25, 53}, ks[] = {1, 5, 256, 600};
+    static const size_t ms[] = {1, 2, 4, 7, 11, 12, 25, 53}, ks[] = {1, 5, 13, 256, 600};
     const size_t ns[] = {3, nr, nr + nr / 2, 2 * nr + 5};
     for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
         for (size_t j = 0; j < sizeof ns / sizeof *ns; j++)
             for (size_t l = 0; l < sizeof ks / sizeof *ks; l++) {
-                check_gemm(g, ms[i], ns[j], ks[l], 0, ns[j]);
-                if (ns[j] > nr) check_gemm(g, ms[i], ns[j], ks[l], nr, ns[j]); /* from panel 1 */
+                check_gemm(g, ms[i], ns[j], ks[l], 0, ns[j], false);
+                check_gemm(g, ms[i], ns[j], ks[l], 0, ns[j], true);
+                if (ns[j] > nr) check_gemm(g, ms[i], ns[j], ks[l], nr, ns[j], l % 2); /* from panel 1 */
             }
 }
 

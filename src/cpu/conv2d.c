@@ -62,17 +62,22 @@ static oclnn_status cpu_begin(oclnn_context *ctx, oclnn__conv2d_op *cop, const f
     return OCLNN_OK;
 }
 
+/* The im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst differ in
+ * layout), or of all images when the GEMM takes them at once (small channels-last images). */
+static size_t gemm_workspace(const oclnn__cpu_conv *cv) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    return oclnn__cpu_conv_gemm_col_images(cv, pb->layout) * pb->c * (size_t)pb->r * pb->s * pb->p *
+           pb->q * sizeof(float);
+}
+
 /* im2col and gemm1x1: the weights also for NHWC destinations, packed for the GEMM microkernel
  * (groups 1) or as G x (R*S*Cg) x Kg (cpu/conv2d_gemm.c). */
 static oclnn_status gemm_create(oclnn_context *ctx, oclnn__conv2d_op *cop, const float *weights,
                                 const float *bias, size_t *workspace_bytes) {
     oclnn__cpu_conv *cv = NULL;
     OCLNN__TRY(cpu_begin(ctx, cop, weights, bias, workspace_bytes, &cv));
-    const oclnn__conv2d_problem *pb = &cv->pb;
     OCLNN__TRY(oclnn__cpu_conv_gemm_prepare(ctx, cv, weights));
-    /* the im2col matrix of one image, all groups (gemm1x1 needs it only when src and dst
-     * differ in layout) */
-    *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
+    *workspace_bytes = gemm_workspace(cv);
     (void)oclnn__cpu_blas_name(); /* load the BLAS now, not during the first run */
     return OCLNN_OK;
 }
@@ -241,11 +246,9 @@ static oclnn_status cpu_clone(oclnn_context *ctx, const void *state, oclnn__conv
     ++*cv->shares;
     cop->state = cv;
     cv->pb = cop->pb;
-    const oclnn__conv2d_problem *pb = &cv->pb;
     oclnn_conv_algo a = cv->algo;
     *workspace_bytes = 0;
-    if (a == OCLNN_CONV_ALGO_IM2COL || a == OCLNN_CONV_ALGO_GEMM1X1)
-        *workspace_bytes = pb->c * (size_t)pb->r * pb->s * pb->p * pb->q * sizeof(float);
+    if (a == OCLNN_CONV_ALGO_IM2COL || a == OCLNN_CONV_ALGO_GEMM1X1) *workspace_bytes = gemm_workspace(cv);
     else if (a == OCLNN_CONV_ALGO_WINOGRAD_2X2 || a == OCLNN_CONV_ALGO_WINOGRAD_4X4 ||
              a == OCLNN_CONV_ALGO_WINOGRAD_6X6)
         *workspace_bytes = winograd_workspace(ctx, cv);

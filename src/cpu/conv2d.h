@@ -32,6 +32,9 @@ void oclnn__cpu_conv_epilogue(const oclnn__cpu_conv *cv, const oclnn_tensor *res
 /* The algorithms. Each writes the finished result (bias, residual, activation applied). */
 oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv, const oclnn_tensor *src,
                                   oclnn_tensor *dst, const oclnn_tensor *residual);
+/* How many images' col matrices the im2col GEMM into a dst of this layout keeps at once (its
+ * workspace: that many times one image's). */
+size_t oclnn__cpu_conv_gemm_col_images(const oclnn__cpu_conv *cv, oclnn_layout dst_layout);
 void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                             const oclnn_tensor *residual);
 /* Grouped channels-last, register-blocked (cpu/conv2d_grouped.c): false, nothing written, when the

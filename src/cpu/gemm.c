@@ -30,7 +30,8 @@ static v4f load4(const float *p) {
 
 static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restrict a, size_t lda,
                            const float *restrict b, float *restrict c, size_t ldc, bool acc,
-                           const oclnn__gemm_epi *epi) {
+                           const oclnn__gemm_epi *epi, unsigned pf) {
+    (void)pf;
     v4f s[SCALAR_MR][2] = {{{0}}};
     for (size_t p = 0; p < kc; p++, b += SCALAR_NR) {
         const v4f b0 = load4(b), b1 = load4(b + 4);
@@ -50,7 +51,8 @@ static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restric
 #else
 static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restrict a, size_t lda,
                            const float *restrict b, float *restrict c, size_t ldc, bool acc,
-                           const oclnn__gemm_epi *epi) {
+                           const oclnn__gemm_epi *epi, unsigned pf) {
+    (void)pf;
     float s[SCALAR_MR][SCALAR_NR] = {{0}};
     for (size_t p = 0; p < kc; p++, b += SCALAR_NR)
         for (int r = 0; r < SCALAR_MR; r++)
@@ -65,7 +67,7 @@ static void ukernel_scalar(size_t mr, size_t nc, size_t kc, const float *restric
 #if defined(__x86_64__) && defined(__GNUC__)
 #define UKERNEL(name)                                                                             \
     void name(size_t mr, size_t nc, size_t kc, const float *a, size_t lda, const float *b, float *c, \
-              size_t ldc, bool acc, const oclnn__gemm_epi *epi)
+              size_t ldc, bool acc, const oclnn__gemm_epi *epi, unsigned pf)
 UKERNEL(oclnn__gemm_ukernel_avx2);
 UKERNEL(oclnn__gemm_ukernel_avx2_3);
 UKERNEL(oclnn__gemm_ukernel_avx512);
@@ -141,7 +143,7 @@ static oclnn__gemm_ukernel kernel_for_rows(const oclnn__gemm_kernel *g, size_t r
 static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
                         size_t n, const float *a, size_t a_rs, size_t a_cs,
                         oclnn__gemm_gather gather, void *gctx, const float *packed,
-                        float *c, size_t ldc, const oclnn__gemm_epi *epi) {
+                        float *c, size_t ldc, const oclnn__gemm_epi *epi, unsigned pfs) {
     const size_t mr = g->mr, nr = g->nr, npad = (n + nr - 1) / nr * nr;
     /* MR rows x one depth block of A stay in L1 while the B panels stream past from L2. The last
      * rows are copied into a zero-padded block, and so are all rows when A is read with a stride
@@ -158,9 +160,11 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
             const oclnn__gemm_ukernel run = kernel_for_rows(g, rows, &cap);
             const float *ab = block;
             size_t ld = kc;
+            unsigned pf = pfs & OCLNN__GEMM_PF_C; /* A only where read in place */
             if (in_place && rows == mr) {
                 ab = a + i * a_rs + p0;
                 ld = a_rs;
+                pf = pfs;
             } else if (gather) {
                 gather(gctx, i, rows, p0, kc, block);
                 if (rows < cap) memset(block + rows * kc, 0, (cap - rows) * kc * sizeof *block);
@@ -187,7 +191,7 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
                 }
                 /* a half-padding last panel: the half-width kernel when all MR rows run */
                 const oclnn__gemm_ukernel uk = nc <= nr / 2 && cap == mr && g->half ? g->half : run;
-                uk(rows, nc, kc, ab, ld, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0, e);
+                uk(rows, nc, kc, ab, ld, bp, c + i * ldc + (j0 - n0), ldc, p0 > 0, e, pf);
             }
         }
     }
@@ -196,24 +200,25 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
 void oclnn__cpu_gemm_packed(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
                             size_t n, const float *a, size_t lda, const float *packed, float *c,
                             size_t ldc) {
-    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, NULL);
+    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, NULL, 0);
 }
 
 void oclnn__cpu_gemm_packed_epi(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                 size_t k, size_t n, const float *a, size_t lda, const float *packed,
                                 float *c, size_t ldc, const oclnn__gemm_epi *epi) {
-    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, epi);
+    gemm_driver(g, m, n0, n1, k, n, a, lda, 1, NULL, NULL, packed, c, ldc, epi,
+                OCLNN__GEMM_PF_C | OCLNN__GEMM_PF_A);
 }
 
 void oclnn__cpu_gemm_packed_gather(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                    size_t k, size_t n, oclnn__gemm_gather gather, void *ctx,
                                    const float *packed, float *c, size_t ldc,
                                    const oclnn__gemm_epi *epi) {
-    gemm_driver(g, m, n0, n1, k, n, NULL, 0, 0, gather, ctx, packed, c, ldc, epi);
+    gemm_driver(g, m, n0, n1, k, n, NULL, 0, 0, gather, ctx, packed, c, ldc, epi, OCLNN__GEMM_PF_C);
 }
 
 void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                     size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
                                     const float *packed, float *c, size_t ldc) {
-    gemm_driver(g, m, n0, n1, k, n, a, a_rs, a_cs, NULL, NULL, packed, c, ldc, NULL);
+    gemm_driver(g, m, n0, n1, k, n, a, a_rs, a_cs, NULL, NULL, packed, c, ldc, NULL, 0);
 }
