@@ -3,6 +3,7 @@
  * compiled with -mavx2 -mfma (CMakeLists.txt) and called only when cpu/isa.c found both. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cpu/gemm.h"
 

@@ -4,6 +4,7 @@
  * (CMakeLists.txt) and called only when cpu/isa.c found AVX-512F with the OS saving zmm state. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cpu/gemm.h"
 
