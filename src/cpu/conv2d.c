@@ -133,7 +133,7 @@ static oclnn_status direct_create(oclnn_context *ctx, oclnn__conv2d_op *cop, con
     cv->wp = oclnn__alloc(ctx->allocator, wn * sizeof(float));
     if (!cv->wp) return oclnn__fail(OCLNN_ERROR_OUT_OF_MEMORY, "cannot allocate %zu weights", wn);
     size_t rs = (size_t)pb->r * pb->s;
-    if (oclnn__cpu_grouped_packed(pb)) {
+    if (oclnn__cpu_grouped_diag(pb)) {
         oclnn__cpu_grouped_pack(pb, weights, cv->wp);
         return OCLNN_OK;
     }

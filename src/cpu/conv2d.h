@@ -38,12 +38,9 @@ void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, 
  * problem or the tensors do not fit its kernels. */
 bool oclnn__cpu_conv_grouped(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                              const oclnn_tensor *residual);
-/* Whether the grouped kernels take the diagonal form (packed weights, see below). */
+/* Whether the grouped kernels take the diagonal form, whose weights (cv->wp) are
+ * oclnn__cpu_grouped_pack's layout rather than R x S x Cg x K. */
 bool oclnn__cpu_grouped_diag(const oclnn__conv2d_problem *pb);
-/* Whether the grouped kernels always run the problem (any layout) with weights (cv->wp) in
- * oclnn__cpu_grouped_pack's layout rather than R x S x Cg x K: the diagonal form's, or the
- * broadcast form's G x R x S x Cg x Kg (each group's weights contiguous). */
-bool oclnn__cpu_grouped_packed(const oclnn__conv2d_problem *pb);
 void oclnn__cpu_grouped_pack(const oclnn__conv2d_problem *pb, const float *weights, float *wp);
 void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual);

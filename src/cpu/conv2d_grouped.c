@@ -30,53 +30,21 @@
 #define G_MAX_CG 512  /* input channels per group of the broadcast kernel (g_zeros) */
 #define G_XBUF 16384  /* floats: a job's input rows, channels-last, for a channels-first source */
 #define G_OBUF 4096   /* floats: a job's output row, channels-last, for a channels-first dst */
-#define G_GROUPS 8    /* groups per job of the broadcast kernel, where their rows fit xb and ob */
-
-/* Both forms need the problem's input rows (R x W x the job's channels) and output row (Q x the
- * job's channels) to fit the job's copies, so that oclnn__cpu_conv_grouped runs every problem
- * whose weights oclnn__cpu_grouped_pack laid out (a channels-first source or destination goes
- * through them). */
-static bool rows_fit(const oclnn__conv2d_problem *pb, size_t cin, size_t cout) {
-    return (size_t)pb->r * pb->w * cin <= G_XBUF && (size_t)pb->q * cout <= G_OBUF;
-}
 
 bool oclnn__cpu_grouped_diag(const oclnn__conv2d_problem *pb) {
 #if defined(__GNUC__)
     /* 8 channels per group fill an AVX2 vector: the broadcast kernel there. */
     const bool wide = oclnn__cpu_isa_active() == OCLNN__ISA_AVX512;
     return pb->groups > 1 && pb->cg == pb->kg && (pb->cg == 2 || pb->cg == 4 || (pb->cg == 8 && wide)) &&
-           pb->k % 16 == 0 && pb->r <= G_MAX_R && rows_fit(pb, 16, 16);
+           pb->k % 16 == 0 && pb->r <= G_MAX_R;
 #else
     (void)pb;
     return false;
 #endif
-}
-
-/* The broadcast form, for every layout. */
-static bool grouped_bcast(const oclnn__conv2d_problem *pb) {
-#if defined(__GNUC__)
-    const size_t v = oclnn__cpu_isa_active() == OCLNN__ISA_AVX512 ? 16 : 8;
-    return pb->groups > 1 && !oclnn__cpu_grouped_diag(pb) && pb->r <= G_MAX_R && pb->kg % v == 0 &&
-           pb->cg <= G_MAX_CG && rows_fit(pb, pb->cg, pb->kg);
-#else
-    (void)pb;
-    return false;
-#endif
-}
-
-bool oclnn__cpu_grouped_packed(const oclnn__conv2d_problem *pb) {
-    return oclnn__cpu_grouped_diag(pb) || grouped_bcast(pb);
 }
 
 void oclnn__cpu_grouped_pack(const oclnn__conv2d_problem *pb, const float *weights, float *wp) {
-    const size_t K = pb->k, cg = pb->cg, kg = pb->kg, rs = (size_t)pb->r * pb->s;
-    if (!oclnn__cpu_grouped_diag(pb)) { /* broadcast: G x R x S x Cg x Kg */
-        for (size_t k = 0; k < K; k++)
-            for (size_t c = 0; c < cg; c++)
-                for (size_t i = 0; i < rs; i++)
-                    wp[((k / kg * rs + i) * cg + c) * kg + k % kg] = weights[(k * cg + c) * rs + i];
-        return;
-    }
+    const size_t K = pb->k, cg = pb->cg, rs = (size_t)pb->r * pb->s;
     for (size_t i = 0; i < rs; i++)
         for (size_t d = 0; d < cg; d++)
             for (size_t o = 0; o < K; o++) {
@@ -99,8 +67,7 @@ typedef struct grow {
     size_t ss3, ds3;
     size_t ci0, c0; /* the first input and output channel at rows[r] and out */
     bool relu;
-    bool diag;    /* the diagonal kernel (oclnn__cpu_grouped_diag), decided once per call */
-    bool blocked; /* broadcast weights G x R x S x Cg x Kg (oclnn__cpu_grouped_pack) */
+    bool diag; /* the diagonal kernel (oclnn__cpu_grouped_diag), decided once per call */
 } grow;
 
 #define GV 16
@@ -148,13 +115,12 @@ typedef struct gjob {
     oclnn_tensor *dst;
     size_t kb;       /* output channels per job */
     bool rows_first; /* jobs (n, row, channels), else (n, channels, row) */
-    bool diag, blocked;
+    bool diag;
     bool copy_in; /* the job's input rows go through xb */
 } gjob;
 
-/* Channels [c0, c0 + cn) of input row iy of image n as W x cn, channels-last, into buf (inlined
- * into each instruction set's task, where the copy loop is vectorized for it). */
-OCLNN__CPU_INLINE void gather_row(const oclnn_tensor *src, size_t n, size_t iy, size_t c0, size_t cn, float *buf) {
+/* Channels [c0, c0 + cn) of input row iy of image n as W x cn, channels-last, into buf. */
+static void gather_row(const oclnn_tensor *src, size_t n, size_t iy, size_t c0, size_t cn, float *buf) {
     const size_t *ss = src->stride, W = src->shape.w;
     const float *x = oclnn__cpu_cdata(src) + n * ss[0] + iy * ss[2] + c0 * ss[1];
     if (ss[1] == 1) {
@@ -164,15 +130,6 @@ OCLNN__CPU_INLINE void gather_row(const oclnn_tensor *src, size_t n, size_t iy, 
     }
     for (size_t c = 0; c < cn; c++, x += ss[1])
         for (size_t ix = 0; ix < W; ix++) buf[ix * cn + c] = x[ix * ss[3]];
-}
-
-/* Job `job`'s image, output row and first output channel. */
-static void job_at(const gjob *j, size_t job, size_t *n, size_t *p, size_t *k0) {
-    const oclnn__conv2d_problem *pb = &j->cv->pb;
-    const size_t nkb = pb->k / j->kb, i = job % (pb->p * nkb);
-    *n = job / (pb->p * nkb);
-    *p = j->rows_first ? i / nkb : i % pb->p;
-    *k0 = (j->rows_first ? i % nkb : i / pb->p) * j->kb;
 }
 
 /* Jobs [begin, end): (n, output row, block of kb channels), or with large weights (n, block, row):
@@ -187,16 +144,16 @@ OCLNN__CPU_TASK(grouped_task) {
     const float *x = oclnn__cpu_cdata(j->src);
     const size_t *ss = j->src->stride, *ds = j->dst->stride;
     const size_t *rs = j->residual ? j->residual->stride : ds;
-    const size_t W = pb->w, Q = pb->q;
+    const size_t nkb = pb->k / j->kb, W = pb->w, Q = pb->q;
     const bool wide = oclnn__cpu_isa_active() == OCLNN__ISA_AVX512, cl_in = !j->copy_in, cl_out = ds[1] == 1;
     float xb[G_XBUF], ob[G_OBUF];
     size_t tag[G_MAX_R][3]; /* (n, iy, first channel) + 1 of the row in each slot of xb, 0: none */
     memset(tag, 0, sizeof tag);
     grow g = {.cv = j->cv, .pb = pb, .rs = rs, .ss3 = ss[3], .ds3 = cl_out ? ds[3] : j->kb,
-              .relu = pb->act == OCLNN_ACTIVATION_RELU, .diag = j->diag, .blocked = j->blocked};
+              .relu = pb->act == OCLNN_ACTIVATION_RELU, .diag = j->diag};
     for (size_t job = begin; job < end; job++) {
-        size_t n, p, k0;
-        job_at(j, job, &n, &p, &k0);
+        const size_t n = job / (pb->p * nkb), i = job % (pb->p * nkb);
+        const size_t p = j->rows_first ? i / nkb : i % pb->p, k0 = (j->rows_first ? i % nkb : i / pb->p) * j->kb;
         const size_t k1 = k0 + j->kb < pb->k ? k0 + j->kb : pb->k;
         /* input channels the block reads: the same (diagonal) or its groups' */
         const size_t ci0 = j->diag ? k0 : k0 / pb->kg * pb->cg, cn = j->diag ? j->kb : j->kb / pb->kg * pb->cg;
@@ -242,27 +199,19 @@ bool oclnn__cpu_conv_grouped(const oclnn__cpu_conv *cv, const oclnn_tensor *src,
     const bool diag = oclnn__cpu_grouped_diag(pb);
     const bool wide = oclnn__cpu_isa_active() == OCLNN__ISA_AVX512;
     if (!diag && (pb->kg % (wide ? 16 : 8) != 0 || pb->cg > G_MAX_CG)) return false;
-    /* Jobs of one row and one vector's or G_GROUPS groups' channels (a few microseconds each),
-     * cut in about 8 chunks per thread. Rows first keeps each input row in cache while every
-     * channel block reads it; with weights over 512 KB, blocks first (measured at batch 8:
-     * ResNeXt's stage 2 and 3 layers 1.6-2.2x faster rows first, its stage 4 layers 1.1-1.4x
-     * blocks first), and also when rows are copied. The broadcast form copies several groups' rows
-     * at once: their channels lie side by side in each pixel, the copy reads 8 groups' cache lines
-     * in a row where one group's were one or two lines of each 2-4 KB pixel (stage 4: 4.0.conv2
-     * 15-20% faster single-threaded with 4 or 8 groups than with 1, docs/PERFORMANCE-conv.md). */
-    size_t kb = diag ? 16 : pb->kg;
-    if (!diag && pb->groups % G_GROUPS == 0 && rows_fit(pb, G_GROUPS * pb->cg, G_GROUPS * pb->kg))
-        kb *= G_GROUPS;
-    const size_t jobs = (pb->k / kb) * pb->n * pb->p, cn = diag ? kb : kb / pb->kg * pb->cg;
+    /* Jobs of one row and one vector's or one group's channels (a few microseconds each), cut in
+     * about 8 chunks per thread. Rows first keeps each input row in cache while every channel
+     * block reads it; with weights over 512 KB, blocks first (measured at batch 8: ResNeXt's
+     * stage 2 and 3 layers 1.6-2.2x faster rows first, its stage 4 layers 1.1-1.4x blocks first). */
+    const size_t kb = diag ? 16 : pb->kg, jobs = (pb->k / kb) * pb->n * pb->p;
     bool copy_in = src->stride[OCLNN__C] != 1 || !diag;
-    if (copy_in && pb->r * pb->w * cn > G_XBUF) {
+    if (copy_in && pb->r * pb->w * (diag ? kb : pb->cg) > G_XBUF) {
         if (src->stride[OCLNN__C] != 1) return false;
         copy_in = false;
     }
     const bool rows_first = !copy_in && (size_t)pb->k * pb->cg * pb->r * pb->s * sizeof(float) <= 512 * 1024;
     if (dst->stride[OCLNN__C] != 1 && pb->q * kb > G_OBUF) return false;
-    const bool blocked = !diag && grouped_bcast(pb);
-    gjob j = {cv, src, residual, dst, kb, rows_first, diag, blocked, copy_in};
+    gjob j = {cv, src, residual, dst, kb, rows_first, diag, copy_in};
     oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), grouped_task, &j);
     return true;
 #else
