@@ -224,7 +224,7 @@ static void test_mixed_layouts(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CLASS_CTX(state);
     static const char *const names[] = {"googlenet_1x1_reduce", "resnet_3x3_res_b3", "odd_2x3_asym",
-                                        "depthwise_mult2_s2_same"};
+                                        "depthwise_mult2_s2_same", "resnext_g16_c32_s2_res_b3"};
     for (size_t i = 0; i < N_SHAPES; i++) {
         bool pick = false;
         for (size_t j = 0; j < sizeof names / sizeof *names; j++) pick |= !strcmp(SHAPES[i].name, names[j]);
