@@ -115,7 +115,7 @@ static void test_grain(void **state) {
 
 typedef struct user_job {
     unsigned threads;
-    int failures;
+    int failures, code; /* bad loops, and the last one's failure code (see run_loop) */
 } user_job;
 
 static int user_main(void *arg) {
@@ -130,7 +130,8 @@ static int user_main(void *arg) {
     }
     oclnn__cpu_team team = oclnn__cpu_team_begin(ctx);
     for (int r = 0; r < 30; r++) {
-        if (run_loop(ITEMS / 4, 1 + (size_t)r % 5, r % 3 == 0)) j->failures++;
+        int bad = run_loop(ITEMS / 4, 1 + (size_t)r % 5, r % 3 == 0);
+        if (bad) j->failures++, j->code = bad;
     }
     oclnn__cpu_team_end(team);
     oclnn_context_destroy(ctx);
@@ -141,12 +142,13 @@ static int user_main(void *arg) {
  * finds the pool busy runs its loop alone; every loop stays exact. */
 static void test_four_user_threads(void **state) {
     (void)state;
-    user_job jobs[4] = {{1, 0}, {2, 0}, {3, 0}, {MAX_TEAM, 0}};
+    user_job jobs[4] = {{1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {MAX_TEAM, 0, 0}};
     thrd_t t[4];
     for (int i = 0; i < 4; i++) assert_int_equal(thrd_create(&t[i], user_main, &jobs[i]), thrd_success);
     for (int i = 0; i < 4; i++) thrd_join(t[i], NULL);
     for (int i = 0; i < 4; i++)
-        if (jobs[i].failures) fail_msg("user thread %d (team %u): %d bad loops", i, jobs[i].threads, jobs[i].failures);
+        if (jobs[i].failures) fail_msg("user thread %d (team %u): %d bad loops, the last failing with code %d", i,
+                     jobs[i].threads, jobs[i].failures, jobs[i].code);
     assert_int_equal(oclnn__cpu_pool_workers(), 0);
 }
 

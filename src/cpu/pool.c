@@ -163,6 +163,16 @@ size_t oclnn__cpu_grain(size_t n, size_t per_thread, size_t min_grain) {
     return g < min_grain ? min_grain : g ? g : 1;
 }
 
+/* Runs a whole loop on the calling thread as worker 0. A loop nested in it runs there too, as it
+ * would inside a pool loop: a body never sees its inner loop's chunks on other workers, whether
+ * its own loop ran alone (one thread, or the pool busy with another user thread's loop) or not. */
+static void run_alone(oclnn__cpu_task fn, void *arg, size_t n) {
+    const bool outer = in_loop;
+    in_loop = true;
+    fn(arg, 0, n, 0);
+    in_loop = outer;
+}
+
 void oclnn__cpu_parallel_for(size_t n, size_t grain, oclnn__cpu_task fn, void *arg) {
     if (!n) return;
     if (!grain) grain = 1;
@@ -171,13 +181,13 @@ void oclnn__cpu_parallel_for(size_t n, size_t grain, oclnn__cpu_task fn, void *a
     size_t team = (size_t)oclnn__cpu_threads();
     if (team > chunks) team = chunks;
     if (team <= 1 || in_loop || pthread_mutex_trylock(&busy)) {
-        fn(arg, 0, n, 0);
+        run_alone(fn, arg, n);
         return;
     }
     if (refs && nworkers < team - 1) grow((unsigned)(team - 1));
     if (!refs || !nworkers) {
         pthread_mutex_unlock(&busy);
-        fn(arg, 0, n, 0);
+        run_alone(fn, arg, n);
         return;
     }
     if (team > nworkers + 1u) team = nworkers + 1u;

@@ -8,7 +8,8 @@
  * (OCLNN__POOL_SPIN_US), then sleep on a condition variable: they never spin past that bound.
  *
  * One loop runs on the pool at a time. A loop started while the pool is busy with another
- * thread's loop, or from inside a loop (nesting), runs on the calling thread alone. The pool's
+ * thread's loop, or from inside a loop (nesting), runs on the calling thread alone, and so does
+ * any loop nested in a loop that ran alone: the rule for nesting holds either way. The pool's
  * threads exist while a C backend context exists (oclnn__cpu_pool_retain / _release, from the
  * backend's context init and fini), are started on the first loop that wants them, and are
  * joined when the last such context is destroyed. */
