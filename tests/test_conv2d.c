@@ -822,7 +822,10 @@ static problem_data w6_data[N_W6_LAYERS];
 static void test_winograd6_layers(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CLASS_CTX(state);
-    if (test_small()) skip(); /* the Oclgrind gate: test_all_algorithms covers winograd6 there */
+    /* the Oclgrind gate and valgrind (where the double reference of these layers alone took
+     * about 200 s): test_all_algorithms covers winograd6 there, the sanitizer run and the suite
+     * these full-size layers */
+    if (test_small() || test_under_valgrind()) skip();
     static const shape_row layers[N_W6_LAYERS] = {
         ROW(resnet50_conv2_x, 1, 64, 56, 56, 64, 3, 3, 1, 1, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)
         ROW(resnet50_conv4_x_b2, 2, 256, 14, 14, 256, 3, 3, 1, 1, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)

@@ -18,7 +18,7 @@ for t in "$build"/tests/test_*; do
   [[ -x "$t" && -f "$t" ]] && programs+=("$t")
 done
 # the slowest under valgrind first, so the parallel runs end together
-for slow in video detector conv3d net; do
+for slow in conv3d net video conv2d detector; do
   for i in "${!programs[@]}"; do
     if [[ "$(basename "${programs[$i]}")" == "test_$slow" ]]; then
       programs=("${programs[$i]}" "${programs[@]:0:$i}" "${programs[@]:$((i + 1))}")

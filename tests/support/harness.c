@@ -56,6 +56,11 @@ const char *test_device_of(const test_cfg *cfg) {
 
 bool test_small(void) { return env_flag("OCLNN_TEST_SMALL"); }
 
+bool test_under_valgrind(void) {
+    const char *p = getenv("LD_PRELOAD");
+    return p && strstr(p, "vgpreload");
+}
+
 bool test_runs(double work) { return !test_small() || work <= TEST_SMALL_WORK; }
 
 const char *test_data_dir(void) {

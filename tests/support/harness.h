@@ -52,6 +52,10 @@ const char *test_device_of(const test_cfg *cfg);
 /* True when OCLNN_TEST_SMALL asks for the small problems only (the Oclgrind gate, where every
  * work-item is interpreted): the tables stay the same, their larger rows are left out. */
 bool test_small(void);
+/* True under valgrind (CI's memory check: its preload library is in LD_PRELOAD), where the C
+ * backend runs 50-300x slower: a test whose full-size work is checked by the sanitizer run and
+ * the Release suite may check a smaller share here, and says so where it skips. */
+bool test_under_valgrind(void);
 /* Whether a problem of `work` multiply-adds (or element visits) runs: always, unless
  * test_small() and work > TEST_SMALL_WORK. */
 #define TEST_SMALL_WORK 2000.0
