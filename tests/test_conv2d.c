@@ -3,6 +3,8 @@
  * reference over network-derived and odd shapes; mixed layouts and channel-view destinations;
  * PyTorch golden data; find; the algorithm chooser's table; and every error path. */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -672,6 +674,87 @@ static void test_errors(void **state) {
 #undef EXPECT
 }
 
+/* The C backend's grouped paths keep their row copies on the heap: a convolution runs on the
+ * caller's thread (worker 0 of the pool), whose stack may be small (musl gives threads 128 KiB;
+ * the row nests' buffers alone were 208 KiB on the stack). Each grouped path, run from a thread
+ * with a 128 KiB stack (512 KiB under AddressSanitizer), on a context of 2 threads, against the double reference: the broadcast
+ * kernel (16 channels per group) and the diagonal one (4, channels-first src and dst: both row
+ * copies), and, for shapes those kernels do not take, the register-blocked nest (12 channels per
+ * group, K a multiple of 32) and the plain nest (6 per group, K = 30). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SMALL_STACK (512 * 1024) /* AddressSanitizer's redzones make every frame larger */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SMALL_STACK (512 * 1024)
+#endif
+#endif
+#ifndef SMALL_STACK
+#define SMALL_STACK (128 * 1024)
+#endif
+
+typedef struct stack_job {
+    oclnn_op *op;
+    oclnn_tensor *src, *dst;
+    oclnn_status status;
+} stack_job;
+
+static void *stack_main(void *arg) {
+    stack_job *j = arg;
+    j->status = oclnn_conv2d_run(j->op, j->src, j->dst, NULL);
+    return NULL;
+}
+
+static void test_small_stack(void **state) {
+    (void)state;
+    oclnn_context_options o = oclnn_context_options_default();
+    o.device = "cpu";
+    o.threads = 2;
+    oclnn_context *ctx = NULL;
+    assert_ok(oclnn_context_create(&o, &ctx));
+    static const struct {
+        unsigned c, groups;
+        oclnn_layout layout;
+    } cases[] = {{64, 4, OCLNN_LAYOUT_NHWC}, {64, 16, OCLNN_LAYOUT_NCHW}, {96, 8, OCLNN_LAYOUT_NHWC},
+                 {30, 5, OCLNN_LAYOUT_NHWC}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        oclnn_conv2d_desc d = oclnn_conv2d_desc_default();
+        d.input = (oclnn_shape){1, cases[i].c, 9, 20};
+        d.out_channels = cases[i].c, d.groups = cases[i].groups;
+        d.kernel_h = d.kernel_w = 3;
+        d.padding = (oclnn_padding){OCLNN_PAD_EXPLICIT, 1, 1, 1, 1};
+        d.has_bias = true, d.activation = OCLNN_ACTIVATION_RELU, d.algo = OCLNN_CONV_ALGO_DIRECT;
+        const size_t nx = (size_t)cases[i].c * 9 * 20, nw = (size_t)cases[i].c * (cases[i].c / cases[i].groups) * 9;
+        float *x = alloc_random(nx, 40 + (uint32_t)i, -1, 1), *w = alloc_random(nw, 50 + (uint32_t)i, -0.2f, 0.2f);
+        float *b = alloc_random(cases[i].c, 60 + (uint32_t)i, -0.1f, 0.1f);
+        float *ref = malloc(nx * sizeof *ref), *got = malloc(nx * sizeof *got);
+        assert_non_null(ref);
+        assert_non_null(got);
+        oclnn__ref_conv2d(&d, x, OCLNN_LAYOUT_NCHW, w, b, NULL, ref);
+        stack_job j = {NULL, NULL, NULL, OCLNN_OK};
+        assert_ok(oclnn_conv2d_create(ctx, &d, w, b, &j.op));
+        assert_ok(oclnn_tensor_create(ctx, d.input, cases[i].layout, &j.src));
+        assert_ok(oclnn_tensor_create(ctx, d.input, cases[i].layout, &j.dst));
+        assert_ok(oclnn_tensor_write(j.src, x, OCLNN_LAYOUT_NCHW));
+        pthread_attr_t attr;
+        pthread_t t;
+        assert_int_equal(pthread_attr_init(&attr), 0);
+        assert_int_equal(pthread_attr_setstacksize(&attr, SMALL_STACK), 0);
+        assert_int_equal(pthread_create(&t, &attr, stack_main, &j), 0);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        pthread_attr_destroy(&attr);
+        assert_ok(j.status);
+        assert_ok(oclnn_tensor_read(j.dst, got, OCLNN_LAYOUT_NCHW));
+        char problem[64];
+        snprintf(problem, sizeof problem, "n1c%uh9w20k%ur3s3pad1g%u", cases[i].c, cases[i].c, cases[i].groups);
+        assert_close(got, ref, nx, tolerance(OCLNN_CONV_ALGO_DIRECT), TOL_RTOL, problem);
+        oclnn_op_destroy(j.op);
+        oclnn_tensor_destroy(j.src);
+        oclnn_tensor_destroy(j.dst);
+        free(x), free(w), free(b), free(ref), free(got);
+    }
+    oclnn_context_destroy(ctx);
+}
+
 /* The aliasing rule: residual may be dst itself (the in-place residual a graph wants). Every
  * algorithm on every backend and layout adds the old dst, with bias and ReLU; the issue's case
  * (1x1 weight 2 on {1,2,3,4} over dst {10,20,30,40}) gives {12,24,36,48}. A residual that partly
@@ -937,6 +1020,7 @@ static int free_w6_data(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choose_table),
+        cmocka_unit_test(test_small_stack),
         TEST_ALL_CFGS(test_errors),
         TEST_ALL_CFGS(test_all_algorithms),
         TEST_GPU_CFGS(test_all_algorithms),

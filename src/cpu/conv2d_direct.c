@@ -12,6 +12,7 @@
 #pragma GCC optimize("fp-contract=fast")
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/conv2d.h"
@@ -139,7 +140,7 @@ static size_t grouped_chunk(const oclnn__cpu_conv *cv) {
 
 /* Jobs [begin, end) of the grouped nest (n, blocks of G_ROWS rows, chunks of kc channels). */
 OCLNN__CPU_INLINE void grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                                const oclnn_tensor *residual, size_t kc, size_t begin, size_t end) {
+                                const oclnn_tensor *residual, size_t kc, size_t begin, size_t end, float *buf) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q;
     const float *x = oclnn__cpu_cdata(src);
@@ -152,7 +153,8 @@ OCLNN__CPU_INLINE void grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tenso
         size_t n = (size_t)job / (npb * nkc), p0 = (size_t)job / nkc % npb * G_ROWS;
         size_t k0 = (size_t)job % nkc * kc, kn = K - k0 < kc ? K - k0 : kc;
         size_t p1 = p0 + G_ROWS < pb->p ? p0 + G_ROWS : pb->p;
-        float e[G_RING][G_ROW], acc[G_ACC];
+        const size_t erow = W * cg * kc; /* G_RING expanded rows, then the accumulators */
+        float *e = buf, *acc = buf + G_RING * erow;
         long tag[G_RING] = {-1, -1, -1};
         size_t gi[64]; /* offset of each output channel's group's first input channel */
         for (size_t k = 0; k < kn; k++) gi[k] = (k0 + k) / kg * cg * ss[1];
@@ -162,7 +164,7 @@ OCLNN__CPU_INLINE void grouped_nest(const oclnn__cpu_conv *cv, const oclnn_tenso
             for (size_t r = 0; r < pb->r; r++) {
                 long iy = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
                 if (iy < 0 || iy >= (long)pb->h) continue;
-                float *er = e[(size_t)iy % G_RING];
+                float *er = e + (size_t)iy % G_RING * erow;
                 if (tag[(size_t)iy % G_RING] != iy) {
                     const float *line = x + n * ss[0] + (size_t)iy * ss[2];
                     for (size_t ix = 0; ix < W; ix++)
@@ -263,7 +265,8 @@ OCLNN__CPU_INLINE void expand_pixel(const float *px, size_t cs, const size_t *gi
 }
 
 OCLNN__CPU_INLINE void grouped_blocked_nest(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
-                                            const oclnn_tensor *residual, size_t kc, size_t begin, size_t end) {
+                                            const oclnn_tensor *residual, size_t kc, size_t begin, size_t end,
+                                            float *e) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t K = pb->k, cg = pb->cg, kg = pb->kg, W = pb->w, Q = pb->q, S = pb->s;
     const size_t xw = blocked_width(pb), sw = pb->stride_w, dw = pb->dil_w;
@@ -277,7 +280,7 @@ OCLNN__CPU_INLINE void grouped_blocked_nest(const oclnn__cpu_conv *cv, const ocl
     for (size_t job = begin; job < end; job++) {
         const size_t n = job / (npb * nkc), p0 = job / nkc % npb * G_ROWS, k0 = job % nkc * kc;
         const size_t p1 = p0 + G_ROWS < pb->p ? p0 + G_ROWS : pb->p;
-        float e[G_RING][G_ROW];
+        const size_t erow = xw * cg * kc; /* e: G_RING expanded rows */
         long tag[G_RING] = {-1, -1, -1};
         size_t gi[64]; /* offset of each output channel's group's first input channel */
         for (size_t k = 0; k < kc; k++) gi[k] = (k0 + k) / kg * cg * ss[1];
@@ -288,7 +291,7 @@ OCLNN__CPU_INLINE void grouped_blocked_nest(const oclnn__cpu_conv *cv, const ocl
                 long iy = (long)(p * pb->stride_h + r * pb->dil_h) - (long)pb->pad_top;
                 rows[r] = NULL;
                 if (iy < 0 || iy >= (long)pb->h) continue;
-                float *er = e[(size_t)iy % G_RING];
+                float *er = e + (size_t)iy % G_RING * erow;
                 if (tag[(size_t)iy % G_RING] != iy) {
                     const float *line = x + n * ss[0] + (size_t)iy * ss[2];
                     for (size_t xi = 0; xi < xw; xi++) {
@@ -359,6 +362,8 @@ typedef struct nest_job {
     const oclnn_tensor *src, *residual;
     oclnn_tensor *dst;
     size_t kc;
+    float *scratch; /* the grouped nests' expanded rows (and accumulators), per worker */
+    size_t share;   /* the spacing of the workers' shares */
 } nest_job;
 
 OCLNN__CPU_TASK(direct_task) {
@@ -380,45 +385,47 @@ OCLNN__CPU_TASK(pixel_task) {
 }
 
 OCLNN__CPU_TASK(grouped_task) {
-    (void)worker;
     const nest_job *j = arg;
-    grouped_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end);
+    grouped_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end, j->scratch + worker * j->share);
 }
 
 #if defined(__GNUC__)
 OCLNN__CPU_TASK(grouped_blocked_task) {
-    (void)worker;
     const nest_job *j = arg;
-    grouped_blocked_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end);
+    grouped_blocked_nest(j->cv, j->src, j->dst, j->residual, j->kc, begin, end, j->scratch + worker * j->share);
 }
 #endif
 
 void oclnn__cpu_conv_direct(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                             const oclnn_tensor *residual) {
     const oclnn__conv2d_problem *pb = &cv->pb;
-    nest_job j = {cv, src, residual, dst, 0};
+    nest_job j = {cv, src, residual, dst, 0, NULL, 0};
     /* Grouped convolutions: the register-blocked kernels of cpu/conv2d_grouped.c where they apply
-     * (any layout), else the nests here (channels-last) or the row nest. */
+     * (any layout), else the nests here (channels-last, with their expanded rows on the heap, up
+     * to 208 KiB per worker) or the row nest (also when that memory cannot be had). */
     if (channels_last(src, dst) && pb->groups == 1) {
         oclnn__cpu_parallel_for((size_t)pb->n * pb->p, 1, pixel_task, &j);
     } else if (oclnn__cpu_conv_grouped(cv, src, dst, residual)) {
 #if defined(__GNUC__)
-    } else if (channels_last(src, dst) && pb->cg > 1 && pb->r <= 8 && (j.kc = grouped_blocked_chunk(cv)) != 0) {
+    } else if (channels_last(src, dst) && pb->cg > 1 && pb->r <= 8 && (j.kc = grouped_blocked_chunk(cv)) != 0 &&
+               (j.scratch = oclnn__cpu_worker_scratch(G_RING * blocked_width(pb) * pb->cg * j.kc, &j.share))) {
         const size_t jobs = pb->n * ((pb->p + G_ROWS - 1) / G_ROWS) * (pb->k / j.kc);
         oclnn__cpu_parallel_for(jobs, 1, grouped_blocked_task, &j);
 #endif
-    } else if (channels_last(src, dst) && pb->cg > 1 && (j.kc = grouped_chunk(cv)) != 0) {
+    } else if (channels_last(src, dst) && pb->cg > 1 && (j.kc = grouped_chunk(cv)) != 0 &&
+               (j.scratch = oclnn__cpu_worker_scratch((G_RING * pb->w * pb->cg + pb->q) * j.kc, &j.share))) {
         const size_t jobs = pb->n * ((pb->p + G_ROWS - 1) / G_ROWS) * ((pb->k + j.kc - 1) / j.kc);
         oclnn__cpu_parallel_for(jobs, 1, grouped_task, &j);
     } else {
         const size_t jobs = (size_t)pb->n * pb->k;
         oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), direct_task, &j);
     }
+    free(j.scratch);
 }
 
 void oclnn__cpu_conv_depthwise(const oclnn__cpu_conv *cv, const oclnn_tensor *src, oclnn_tensor *dst,
                                const oclnn_tensor *residual) {
-    nest_job j = {cv, src, residual, dst, 0};
+    nest_job j = {cv, src, residual, dst, 0, NULL, 0};
     const size_t jobs = (size_t)cv->pb.n * cv->pb.k;
     oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), depthwise_task, &j);
 }

@@ -19,6 +19,7 @@
 #pragma GCC optimize("fp-contract=fast")
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/conv2d.h"
@@ -117,6 +118,8 @@ typedef struct gjob {
     bool rows_first; /* jobs (n, row, channels), else (n, channels, row) */
     bool diag;
     bool copy_in; /* the job's input rows go through xb */
+    float *scratch;          /* per worker: xb (xfloats), then ob; NULL when neither is used */
+    size_t xfloats, wfloats; /* xb's floats, and the shares' spacing */
 } gjob;
 
 /* Channels [c0, c0 + cn) of input row iy of image n as W x cn, channels-last, into buf. */
@@ -138,7 +141,6 @@ static void gather_row(const oclnn_tensor *src, size_t n, size_t iy, size_t c0, 
  * through a channels-last copy of the job's rows (xb, ob); a channels-first source takes the blocks
  * first order, so that a thread's consecutive jobs are consecutive rows and share copied rows. */
 OCLNN__CPU_TASK(grouped_task) {
-    (void)worker;
     const gjob *j = arg;
     const oclnn__conv2d_problem *pb = &j->cv->pb;
     const float *x = oclnn__cpu_cdata(j->src);
@@ -146,7 +148,7 @@ OCLNN__CPU_TASK(grouped_task) {
     const size_t *rs = j->residual ? j->residual->stride : ds;
     const size_t nkb = pb->k / j->kb, W = pb->w, Q = pb->q;
     const bool wide = oclnn__cpu_isa_active() == OCLNN__ISA_AVX512, cl_in = !j->copy_in, cl_out = ds[1] == 1;
-    float xb[G_XBUF], ob[G_OBUF];
+    float *xb = j->scratch ? j->scratch + worker * j->wfloats : NULL, *ob = xb ? xb + j->xfloats : NULL;
     size_t tag[G_MAX_R][3]; /* (n, iy, first channel) + 1 of the row in each slot of xb, 0: none */
     memset(tag, 0, sizeof tag);
     grow g = {.cv = j->cv, .pb = pb, .rs = rs, .ss3 = ss[3], .ds3 = cl_out ? ds[3] : j->kb,
@@ -211,8 +213,16 @@ bool oclnn__cpu_conv_grouped(const oclnn__cpu_conv *cv, const oclnn_tensor *src,
     }
     const bool rows_first = !copy_in && (size_t)pb->k * pb->cg * pb->r * pb->s * sizeof(float) <= 512 * 1024;
     if (dst->stride[OCLNN__C] != 1 && pb->q * kb > G_OBUF) return false;
-    gjob j = {cv, src, residual, dst, kb, rows_first, diag, copy_in};
+    /* The row copies, one share per worker (up to 80 KiB each), on the heap; without the
+     * memory, another algorithm runs. */
+    const size_t xfloats = copy_in ? (size_t)pb->r * pb->w * (diag ? kb : pb->cg) : 0;
+    const size_t ofloats = dst->stride[OCLNN__C] != 1 ? (size_t)pb->q * kb : 0;
+    size_t wfloats = 0;
+    float *scratch = oclnn__cpu_worker_scratch(xfloats + ofloats, &wfloats);
+    if (xfloats + ofloats && !scratch) return false;
+    gjob j = {cv, src, residual, dst, kb, rows_first, diag, copy_in, scratch, xfloats, wfloats};
     oclnn__cpu_parallel_for(jobs, oclnn__cpu_grain(jobs, 8, 1), grouped_task, &j);
+    free(scratch);
     return true;
 #else
     (void)cv, (void)src, (void)dst, (void)residual;

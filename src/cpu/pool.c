@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "cpu/cpu.h"
@@ -171,6 +172,15 @@ static void run_alone(oclnn__cpu_task fn, void *arg, size_t n) {
     in_loop = true;
     fn(arg, 0, n, 0);
     in_loop = outer;
+}
+
+float *oclnn__cpu_worker_scratch(size_t floats, size_t *share) {
+    const size_t threads = (size_t)oclnn__cpu_threads();
+    size_t bytes;
+    if (!floats || floats > SIZE_MAX / sizeof(float) - 16) return NULL;
+    *share = (floats + 15) / 16 * 16;
+    if (__builtin_mul_overflow(threads, *share * sizeof(float), &bytes)) return NULL;
+    return aligned_alloc(64, bytes);
 }
 
 void oclnn__cpu_parallel_for(size_t n, size_t grain, oclnn__cpu_task fn, void *arg) {

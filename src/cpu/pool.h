@@ -31,6 +31,12 @@ void oclnn__cpu_parallel_for(size_t n, size_t grain, oclnn__cpu_task fn, void *a
  * least min_grain items each. */
 size_t oclnn__cpu_grain(size_t n, size_t per_thread, size_t min_grain);
 
+/* Scratch for a loop's workers: oclnn__cpu_threads() shares of `floats` floats each, 64-byte
+ * aligned, *share floats apart (worker w's share at w * *share); NULL when floats is 0, the size
+ * overflows or the memory cannot be had (the caller then takes a path without it). Freed with
+ * free(). On the heap: a loop's body also runs on the caller's thread, whose stack may be small. */
+float *oclnn__cpu_worker_scratch(size_t floats, size_t *share);
+
 /* Called by the C backend's context init / fini. */
 void oclnn__cpu_pool_retain(void);
 void oclnn__cpu_pool_release(void);
