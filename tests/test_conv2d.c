@@ -677,10 +677,11 @@ static void test_errors(void **state) {
 /* The C backend's grouped paths keep their row copies on the heap: a convolution runs on the
  * caller's thread (worker 0 of the pool), whose stack may be small (musl gives threads 128 KiB;
  * the row nests' buffers alone were 208 KiB on the stack). Each grouped path, run from a thread
- * with a 128 KiB stack (512 KiB under AddressSanitizer), on a context of 2 threads, against the double reference: the broadcast
- * kernel (16 channels per group) and the diagonal one (4, channels-first src and dst: both row
- * copies), and, for shapes those kernels do not take, the register-blocked nest (12 channels per
- * group, K a multiple of 32) and the plain nest (6 per group, K = 30). */
+ * with a 128 KiB stack (512 KiB under AddressSanitizer), on a context of 2 threads, against the
+ * double reference: the broadcast kernel (16 channels per group) and the diagonal one (4,
+ * channels-first src and dst: both row copies), and, for shapes those kernels do not take, the
+ * register-blocked nest (12 channels per group, K a multiple of 32) and the plain nest (6 per
+ * group, K = 30). */
 #if defined(__SANITIZE_ADDRESS__)
 #define SMALL_STACK (512 * 1024) /* AddressSanitizer's redzones make every frame larger */
 #elif defined(__has_feature)
