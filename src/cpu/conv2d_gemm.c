@@ -146,6 +146,16 @@ static size_t gather_plan(const oclnn__conv2d_problem *pb, const size_t *ss, siz
     return n;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* The shortest run the gather prefetches: 64 floats, a 7x7 stem's 21 (3 channels x 7 taps)
+ * cost more prefetches than the misses they save (ResNeXt-50 batch 8's stem +8% time). */
+#define PREFETCH_MIN_RUN 64
+
 static void copy_run(float *out, const float *src, size_t len) {
     if (len >= 16) memcpy(out, src, len * sizeof *out);
     else
@@ -160,6 +170,25 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
     const gather_seg *seg = gt->seg;
     const size_t nseg = gt->nseg;
     size_t p = (gt->j0 + i) / pb->q, q = (gt->j0 + i) % pb->q;
+    if (!block) { /* prefetch the rows' long runs inside the image (short ones, a stem's few
+                   * channels, cost more prefetches than the misses they save) */
+        for (size_t r = 0; r < rows; r++) {
+            const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
+            const long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+            for (size_t k = 0; k < nseg; k++) {
+                const gather_seg *g = &seg[k];
+                const long y = y0 + (long)(g->r * pb->dil_h), x = x0 + (long)(g->s * pb->dil_w);
+                if (g->len < PREFETCH_MIN_RUN || y < 0 || y >= (long)pb->h || x < 0 ||
+                    x + (long)g->taps > (long)pb->w)
+                    continue;
+                const float *run = gt->x + (size_t)y * ss[OCLNN__H] + (size_t)x * ss[OCLNN__W] + g->c;
+                for (size_t t = 0; t < g->len; t += 16) PREFETCH(run + t);
+                PREFETCH(run + g->len - 1);
+            }
+            if (++q == pb->q) q = 0, p++;
+        }
+        return;
+    }
     for (size_t r = 0; r < rows; r++) {
         float *out = block + r * kc;
         const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;

@@ -7,6 +7,12 @@
 
 enum { SCALAR_MR = 4, SCALAR_NR = 8 };
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* epi on row r of a tile (the portable microkernel's stores). */
 static void epilogue_row(float *c, size_t nc, const oclnn__gemm_epi *epi, size_t r) {
     for (size_t j = 0; j < nc; j++) {
@@ -139,6 +145,19 @@ static oclnn__gemm_ukernel kernel_for_rows(const oclnn__gemm_kernel *g, size_t r
     return g->run;
 }
 
+/* Prefetches rows i .. i + rows - 1, depth p0 .. p0 + kc - 1 of A (see gemm_driver). */
+static void prefetch_rows(const float *a, size_t a_rs, size_t a_cs, oclnn__gemm_gather gather,
+                          void *gctx, size_t i, size_t rows, size_t p0, size_t kc) {
+    if (gather) {
+        gather(gctx, i, rows, p0, kc, NULL);
+        return;
+    }
+    if (a_cs != 1) return; /* a transposed A: not worth it */
+    for (size_t r = i; r < i + rows; r++)
+        for (size_t p = p0; p < p0 + kc; p += 16) PREFETCH(a + r * a_rs + p);
+    PREFETCH(a + (i + rows - 1) * a_rs + p0 + kc - 1);
+}
+
 /* A is a[i * a_rs + p * a_cs], or made by gather(gctx, ...) when gather is not NULL. */
 static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1, size_t k,
                         size_t n, const float *a, size_t a_rs, size_t a_cs,
@@ -179,8 +198,21 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
                 }
                 if (rows < cap) memset(block + rows * kc, 0, (cap - rows) * kc * sizeof *block);
             }
-            for (size_t j0 = n0; j0 < n1; j0 += nr) {
+            /* An A that is copied or gathered is read from a tensor that may be in L3 or DRAM:
+             * with OCLNN__GEMM_PF_A, the next block's rows are prefetched, a slice of rows per
+             * panel while this block's panels run, so that its copy finds them in L1/L2 (an A
+             * read in place is prefetched by the microkernel instead). */
+            const size_t next = (pfs & OCLNN__GEMM_PF_A) && ab == block && i + mr < m
+                                    ? (m - i - mr < mr ? m - i - mr : mr)
+                                    : 0;
+            const size_t panels = (n1 - n0 + nr - 1) / nr;
+            size_t jp = 0;
+            for (size_t j0 = n0; j0 < n1; j0 += nr, jp++) {
                 const size_t nc = n1 - j0 < nr ? n1 - j0 : nr;
+                if (next) {
+                    const size_t r0 = jp * next / panels, r1 = (jp + 1) * next / panels;
+                    if (r1 > r0) prefetch_rows(a, a_rs, a_cs, gather, gctx, i + mr + r0, r1 - r0, p0, kc);
+                }
                 const float *bp = packed + p0 * npad + j0 * kc; /* depth block p0, panel j0 / nr */
                 oclnn__gemm_epi te, *e = NULL;
                 if (epi && last) {
@@ -214,7 +246,8 @@ void oclnn__cpu_gemm_packed_gather(const oclnn__gemm_kernel *g, size_t m, size_t
                                    size_t k, size_t n, oclnn__gemm_gather gather, void *ctx,
                                    const float *packed, float *c, size_t ldc,
                                    const oclnn__gemm_epi *epi) {
-    gemm_driver(g, m, n0, n1, k, n, NULL, 0, 0, gather, ctx, packed, c, ldc, epi, OCLNN__GEMM_PF_C);
+    gemm_driver(g, m, n0, n1, k, n, NULL, 0, 0, gather, ctx, packed, c, ldc, epi,
+                OCLNN__GEMM_PF_C | OCLNN__GEMM_PF_A);
 }
 
 void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
