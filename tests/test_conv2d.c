@@ -953,8 +953,9 @@ static void test_winograd_tile_blocks(void **state) {
 /* im2col on the C backend into a channels-last dst, with one image's col matrix of 4 MiB or
  * more: the im2col is gathered block by block inside the packed GEMM (cpu/conv2d_gemm.c), with
  * depth blocks that split a tap's channels (C = 20, 64), padding on every side, dilation, a
- * stride, a partial panel of output channels and the fused epilogue; a channels-first src takes
- * the separate im2col. */
+ * stride, a partial panel of output channels and the fused epilogue; a strided 1x1 of 512
+ * channels or more, gathered at any size, with all images' rows one GEMM; a channels-first src
+ * takes the separate im2col. */
 static void test_im2col_gathered(void **state) {
     const test_cfg *cfg = TEST_CFG(state);
     oclnn_context *ctx = TEST_CLASS_CTX(state);
@@ -962,7 +963,11 @@ static void test_im2col_gathered(void **state) {
     static const shape_row rows[] = {
         ROW(gathered_stem_7x7s2_res_b2, 2, 3, 180, 180, 40, 7, 7, 2, 2, EXPLICIT, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1)
         ROW(gathered_5x5_dil2_asym, 1, 20, 70, 66, 10, 5, 5, 1, 1, EXPLICIT, 2, 3, 1, 0, 2, 2, 1, 0, 0, 0)
-        ROW(gathered_3x3s2, 1, 64, 130, 130, 33, 3, 3, 2, 2, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)};
+        ROW(gathered_3x3s2, 1, 64, 130, 130, 33, 3, 3, 2, 2, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)
+        /* strided 1x1 of 512 channels and more, gathered whatever the col's size, all images one
+         * GEMM: 3 x 25 rows (row blocks span images), a residual; padding, 4 depth blocks */
+        ROW(gathered_1x1s2_c512_b3_res, 3, 512, 9, 9, 40, 1, 1, 2, 2, EXPLICIT, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1)
+        ROW(gathered_1x1s2_pad1_c1024_b2, 2, 1024, 7, 6, 33, 1, 1, 2, 2, EXPLICIT, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0)};
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         problem_data pd;
         data_make(&rows[i].d, 800u + (uint32_t)i, &pd);

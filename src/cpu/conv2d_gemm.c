@@ -119,7 +119,7 @@ typedef struct im2col_gather {
     const oclnn__conv2d_problem *pb;
     const float *x; /* image n */
     const size_t *ss;
-    size_t j0;
+    size_t j0; /* row i is pixel j0 + i of images n, n + 1, ... (P x Q each) */
     size_t plan_p0, nseg; /* the runs of depth block plan_p0 (SIZE_MAX: none yet) */
     gather_seg seg[OCLNN__GEMM_KC];
 } im2col_gather;
@@ -162,6 +162,15 @@ static void copy_run(float *out, const float *src, size_t len) {
         for (size_t t = 0; t < len; t++) out[t] = src[t];
 }
 
+/* The pixel after (img, p, q) in row-major order over the images. */
+static void next_pixel(const oclnn__conv2d_problem *pb, size_t *img, size_t *p, size_t *q) {
+    if (++*q < pb->q) return;
+    *q = 0;
+    if (++*p < pb->p) return;
+    *p = 0;
+    ++*img;
+}
+
 static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size_t kc, float *block) {
     im2col_gather *gt = ctx;
     const oclnn__conv2d_problem *pb = gt->pb;
@@ -169,7 +178,8 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
     if (gt->plan_p0 != p0) gt->nseg = gather_plan(pb, ss, p0, kc, gt->seg), gt->plan_p0 = p0;
     const gather_seg *seg = gt->seg;
     const size_t nseg = gt->nseg;
-    size_t p = (gt->j0 + i) / pb->q, q = (gt->j0 + i) % pb->q;
+    const size_t pq = (size_t)pb->p * pb->q;
+    size_t img = (gt->j0 + i) / pq, p = (gt->j0 + i) % pq / pb->q, q = (gt->j0 + i) % pb->q;
     if (!block) { /* prefetch the rows' long runs inside the image (short ones, a stem's few
                    * channels, cost more prefetches than the misses they save) */
         for (size_t r = 0; r < rows; r++) {
@@ -181,11 +191,12 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
                 if (g->len < PREFETCH_MIN_RUN || y < 0 || y >= (long)pb->h || x < 0 ||
                     x + (long)g->taps > (long)pb->w)
                     continue;
-                const float *run = gt->x + (size_t)y * ss[OCLNN__H] + (size_t)x * ss[OCLNN__W] + g->c;
+                const float *run = gt->x + img * ss[OCLNN__N] + (size_t)y * ss[OCLNN__H] +
+                                   (size_t)x * ss[OCLNN__W] + g->c;
                 for (size_t t = 0; t < g->len; t += 16) PREFETCH(run + t);
                 PREFETCH(run + g->len - 1);
             }
-            if (++q == pb->q) q = 0, p++;
+            next_pixel(pb, &img, &p, &q);
         }
         return;
     }
@@ -201,7 +212,7 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
                 memset(o, 0, g->len * sizeof *o);
                 continue;
             }
-            const float *line = gt->x + (size_t)y * ss[OCLNN__H] + g->c;
+            const float *line = gt->x + img * ss[OCLNN__N] + (size_t)y * ss[OCLNN__H] + g->c;
             const long x = x0 + (long)(g->s * pb->dil_w);
             if (x >= 0 && x + (long)g->taps <= (long)pb->w) { /* every tap inside: one run */
                 copy_run(o, line + (size_t)x * ss[OCLNN__W], g->len);
@@ -214,7 +225,7 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
                 else copy_run(o, line + (size_t)xt * ss[OCLNN__W], per);
             }
         }
-        if (++q == pb->q) q = 0, p++;
+        next_pixel(pb, &img, &p, &q);
     }
 }
 
@@ -377,14 +388,14 @@ OCLNN__CPU_TASK(dense_tiles_task) {
     }
 }
 
-/* NHWC with every image's pixels one run of evenly spaced rows in src (b), dst and the residual
- * (each image right after the one before): the images are one GEMM of images x P x Q rows, so
- * the last, partial row block and the tiles' edges come once, not once per image (a 7x7 image
- * is 4 x 12 + 1 rows; 8 of them 32 x 12 + 8). */
+/* NHWC with every image's pixels one run of evenly spaced rows in dst, the residual and src (b)
+ * or its gathered im2col (each image right after the one before): the images are one GEMM of
+ * images x P x Q rows, so the last, partial row block and the tiles' edges come once, not once
+ * per image (a 7x7 image is 4 x 12 + 1 rows; 8 of them 32 x 12 + 8), in one parallel loop. */
 static bool images_merge(bool rows_channels, const size_t *gather_ss, size_t images, size_t pq,
                          size_t ldb, size_t bstride_n, const size_t ds[4], const float *res,
                          const size_t rs[4], bool res_even) {
-    return !rows_channels && !gather_ss && images > 1 && bstride_n == pq * ldb &&
+    return !rows_channels && images > 1 && (gather_ss || bstride_n == pq * ldb) &&
            ds[OCLNN__N] == pq * ds[OCLNN__W] &&
            (!res || (res_even && rs[OCLNN__C] == 1 && rs[OCLNN__N] == pq * rs[OCLNN__W]));
 }
@@ -467,13 +478,23 @@ static void packed_rows(const oclnn__cpu_conv *cv, const float *x, const size_t 
  * and 3x3 layers, 1-3 MB), whose col stays in L2/L3 and is read in place. */
 #define IMPLICIT_MIN_COL ((size_t)4 << 20)
 
+/* A strided or padded 1x1 whose col rows would be a multiple of 2 KiB (512 channels and more):
+ * the GEMM would copy each block of the col again (cpu/gemm.c), so gathering the blocks from src
+ * saves writing and reading the col. Below 512 channels the col is read in place, and the gather
+ * (repeated for every tile of output channels) lost: ResNeXt-50 batch 8's 256-channel
+ * layer2.0.downsample 8.18 against 7.80 ms, its 512-channel layer3.0.downsample 7.92 against
+ * 8.04 (best of 8 interleaved runs). */
+#define POINTWISE_GATHER(pb, crs) ((pb)->r == 1 && (pb)->s == 1 && (crs) % 512 == 0)
+
 /* At batch > 1 into a channels-last dst, small images (at most BATCH_COL_PIXELS output pixels:
  * ResNet's 7x7, Inception's 8x8) have the im2col of all images made first, and the images are one GEMM
  * (dense_tiles merges them: no partial row block per image, one parallel loop instead of one per
  * image), when all their col matrices together take at most BATCH_COL_MAX. Measured (batch 8, 2
  * threads): 1x1/2 1024->2048 7x7 out 0.83-0.85x time, 3x3/2 512 7x7 out 0.89-0.91x; 14x14 and 28x28
  * outputs (1x1/2 512->1024 3.2 MB of col, 256->512 6.4 MB) 1.02-1.08x, whose one image's col
- * stayed in L2 between the im2col and the GEMM, and whose row blocks waste little per image. */
+ * stayed in L2 between the im2col and the GEMM, and whose row blocks waste little per image.
+ * A strided 1x1 of 512 channels or more is gathered instead (POINTWISE_GATHER), all images one
+ * GEMM too, without the col. */
 #define BATCH_COL_PIXELS 64
 #define BATCH_COL_MAX ((size_t)8 << 20)
 
@@ -481,7 +502,7 @@ static bool batch_col_fits(const oclnn__cpu_conv *cv, oclnn_layout dst_layout) {
     const oclnn__conv2d_problem *pb = &cv->pb;
     const size_t pq = (size_t)pb->p * pb->q;
     return cv->wpk && dst_layout != OCLNN_LAYOUT_NCHW && pb->groups == 1 && pb->n > 1 &&
-           pq <= BATCH_COL_PIXELS &&
+           pq <= BATCH_COL_PIXELS && !POINTWISE_GATHER(pb, (size_t)pb->c) &&
            (size_t)pb->n * pb->c * pb->r * pb->s * pq * sizeof(float) <= BATCH_COL_MAX;
 }
 
@@ -501,7 +522,7 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
     if (cv->wpk && !rows_channels && no_col && (!pixels_even(ss, pb->q) || ss[OCLNN__C] != 1))
         no_col = false; /* the packed GEMM reads src's pixels as evenly spaced rows */
     if (!no_col && cv->wpk && !rows_channels && ss[OCLNN__C] == 1 && pixels_even(ds, pb->q) &&
-        ds[OCLNN__C] == 1 && pq * crs * sizeof(float) >= IMPLICIT_MIN_COL) {
+        ds[OCLNN__C] == 1 && (pq * crs * sizeof(float) >= IMPLICIT_MIN_COL || POINTWISE_GATHER(pb, crs))) {
         /* im2col fused into the GEMM's row blocks: no col scratch */
         dense_tiles(cv, x, 0, ss[OCLNN__N], 0, pb->n, y, ds, residual, false, ss);
         return OCLNN_OK;
