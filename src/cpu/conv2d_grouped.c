@@ -122,11 +122,17 @@ typedef struct gjob {
     size_t xfloats, wfloats; /* xb's floats, and the shares' spacing */
 } gjob;
 
-/* Channels [c0, c0 + cn) of input row iy of image n as W x cn, channels-last, into buf. */
-static void gather_row(const oclnn_tensor *src, size_t n, size_t iy, size_t c0, size_t cn, float *buf) {
+/* Channels [c0, c0 + cn) of input row iy of image n as W x cn, channels-last, into buf. Inlined
+ * into each instruction set's task, whose vectors then copy a pixel's channels. */
+OCLNN__CPU_INLINE void gather_row(const oclnn_tensor *src, size_t n, size_t iy, size_t c0, size_t cn, float *buf) {
     const size_t *ss = src->stride, W = src->shape.w;
     const float *x = oclnn__cpu_cdata(src) + n * ss[0] + iy * ss[2] + c0 * ss[1];
     if (ss[1] == 1) {
+        if (cn % 16 == 0) { /* whole 64-byte lines (ResNeXt's 16-64 channels per group) */
+            for (size_t ix = 0; ix < W; ix++)
+                for (size_t c = 0; c < cn; c += 16) memcpy(buf + ix * cn + c, x + ix * ss[3] + c, 16 * sizeof *buf);
+            return;
+        }
         for (size_t ix = 0; ix < W; ix++) /* a loop, not memcpy: a call per pixel of 8-32 floats */
             for (size_t c = 0; c < cn; c++) buf[ix * cn + c] = x[ix * ss[3] + c];
         return;
