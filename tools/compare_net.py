@@ -10,7 +10,8 @@ Markdown table.
 
 Interleaved: each round times every engine once per (net, batch), so a noisy stretch of a shared
 machine hits all engines alike; the table shows the median over rounds of each engine's median
-of --iters runs (each after its own warm-up).
+of --iters runs (each after its own warm-up). Each round's times go to stderr as it ends, so a
+row that one slow stretch moved can be told from one that moved in every round.
 
 onnxruntime: npm `onnxruntime-node` (install it outside the repository, e.g.
 `mkdir -p /work/ort && cd /work/ort && npm install --ignore-scripts onnxruntime-node@1.30.0`),
@@ -190,6 +191,8 @@ def main(argv):
                                       a.oclnn_base, weights)
                         times[c].append(r["median_ms"])
                         peak[c] = r["peak_device_bytes"] / 1048576
+                print(f"{name} batch {batch} round {len(times[cols[0]])}: " +
+                      ", ".join(f"{c} {times[c][-1]:.1f} ms" for c in cols), file=sys.stderr, flush=True)
             med = {c: statistics.median(v) for c, v in times.items()}
             row = f"| {name} | {batch} |" + "".join(f" {med[c]:.1f} |" for c in cols)
             row += "".join(f" {med[c] / med['ort']:.2f}x |" for c in ratios)
