@@ -117,7 +117,7 @@ typedef struct gather_seg {
 
 typedef struct im2col_gather {
     const oclnn__conv2d_problem *pb;
-    const float *x; /* image n */
+    const float *x; /* the first image of the rows */
     const size_t *ss;
     size_t j0; /* row i is pixel j0 + i of images n, n + 1, ... (P x Q each) */
     size_t plan_p0, nseg; /* the runs of depth block plan_p0 (SIZE_MAX: none yet) */
@@ -146,15 +146,10 @@ static size_t gather_plan(const oclnn__conv2d_problem *pb, const size_t *ss, siz
     return n;
 }
 
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch((p), 0, 3)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-
-/* The shortest run the gather prefetches: 64 floats, a 7x7 stem's 21 (3 channels x 7 taps)
- * cost more prefetches than the misses they save (ResNeXt-50 batch 8's stem +8% time). */
-#define PREFETCH_MIN_RUN 64
+/* The shortest run the gather prefetches: 64 floats. A 7x7 stem's runs of 21 (3 channels x 7
+ * taps) come from a small image that stays in cache, and prefetching them cost time
+ * (ResNeXt-50 batch 8's stem 10.99 against 10.13 ms in one A/B of 6 rounds). */
+#define GATHER_PREFETCH_MIN_RUN 64
 
 static void copy_run(float *out, const float *src, size_t len) {
     if (len >= 16) memcpy(out, src, len * sizeof *out);
@@ -180,21 +175,20 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
     const size_t nseg = gt->nseg;
     const size_t pq = (size_t)pb->p * pb->q;
     size_t img = (gt->j0 + i) / pq, p = (gt->j0 + i) % pq / pb->q, q = (gt->j0 + i) % pb->q;
-    if (!block) { /* prefetch the rows' long runs inside the image (short ones, a stem's few
-                   * channels, cost more prefetches than the misses they save) */
+    if (!block) { /* prefetch the rows' runs of GATHER_PREFETCH_MIN_RUN floats or more */
         for (size_t r = 0; r < rows; r++) {
             const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
             const long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
             for (size_t k = 0; k < nseg; k++) {
                 const gather_seg *g = &seg[k];
                 const long y = y0 + (long)(g->r * pb->dil_h), x = x0 + (long)(g->s * pb->dil_w);
-                if (g->len < PREFETCH_MIN_RUN || y < 0 || y >= (long)pb->h || x < 0 ||
+                if (g->len < GATHER_PREFETCH_MIN_RUN || y < 0 || y >= (long)pb->h || x < 0 ||
                     x + (long)g->taps > (long)pb->w)
                     continue;
                 const float *run = gt->x + img * ss[OCLNN__N] + (size_t)y * ss[OCLNN__H] +
                                    (size_t)x * ss[OCLNN__W] + g->c;
-                for (size_t t = 0; t < g->len; t += 16) PREFETCH(run + t);
-                PREFETCH(run + g->len - 1);
+                for (size_t t = 0; t < g->len; t += 16) OCLNN__PREFETCH(run + t);
+                OCLNN__PREFETCH(run + g->len - 1);
             }
             next_pixel(pb, &img, &p, &q);
         }

@@ -7,12 +7,6 @@
 
 enum { SCALAR_MR = 4, SCALAR_NR = 8 };
 
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch((p), 0, 3)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-
 /* epi on row r of a tile (the portable microkernel's stores). */
 static void epilogue_row(float *c, size_t nc, const oclnn__gemm_epi *epi, size_t r) {
     for (size_t j = 0; j < nc; j++) {
@@ -154,8 +148,8 @@ static void prefetch_rows(const float *a, size_t a_rs, size_t a_cs, oclnn__gemm_
     }
     if (a_cs != 1) return; /* a transposed A: not worth it */
     for (size_t r = i; r < i + rows; r++)
-        for (size_t p = p0; p < p0 + kc; p += 16) PREFETCH(a + r * a_rs + p);
-    PREFETCH(a + (i + rows - 1) * a_rs + p0 + kc - 1);
+        for (size_t p = p0; p < p0 + kc; p += 16) OCLNN__PREFETCH(a + r * a_rs + p);
+    OCLNN__PREFETCH(a + (i + rows - 1) * a_rs + p0 + kc - 1);
 }
 
 /* A is a[i * a_rs + p * a_cs], or made by gather(gctx, ...) when gather is not NULL. */

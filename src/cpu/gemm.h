@@ -21,6 +21,13 @@
 
 #define OCLNN__GEMM_KC 256
 
+/* A read prefetch into all cache levels, a hint only (the GEMM driver's and the gathers' A). */
+#if defined(__GNUC__)
+#define OCLNN__PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#else
+#define OCLNN__PREFETCH(p) ((void)(p))
+#endif
+
 /* A convolution's epilogue, applied as C is stored: c = act(c + bias[j] + res[i * ldr + j]);
  * bias and res may be NULL. bias points at C's column 0, res at C's element (0, 0). */
 typedef struct oclnn__gemm_epi {
