@@ -120,7 +120,7 @@ typedef struct im2col_gather {
     const float *x; /* the first image of the rows */
     const size_t *ss;
     size_t j0; /* row i is pixel j0 + i of images n, n + 1, ... (P x Q each) */
-    size_t plan_p0, nseg; /* the runs of depth block plan_p0 (SIZE_MAX: none yet) */
+    size_t plan_p0, nseg, longest; /* the runs of depth block plan_p0 (SIZE_MAX: none yet) */
     gather_seg seg[OCLNN__GEMM_KC];
 } im2col_gather;
 
@@ -166,15 +166,45 @@ static void next_pixel(const oclnn__conv2d_problem *pb, size_t *img, size_t *p, 
     ++*img;
 }
 
-static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size_t kc, float *block) {
+/* Rows of pixels (img, p, q) .. (img, p, q + rows - 1) as an A read in place (true), when they
+ * are one output row's, every tap of theirs inside src, src's pixels C floats apart and the
+ * kernel undilated along W (then a kernel row's S taps x C channels are one run), and the
+ * rows not a multiple of 2 KiB apart (which would share L1 sets: a strided 1x1 of 512 channels
+ * and more). The 7x7 stem's 21-float runs were a fifth of its time as a gather. */
+static bool gather_view(const im2col_gather *gt, size_t img, size_t p, size_t q, size_t rows,
+                        oclnn__gemm_aview *view) {
+    const oclnn__conv2d_problem *pb = gt->pb;
+    const size_t *ss = gt->ss;
+    const size_t lda = pb->stride_w * ss[OCLNN__W];
+    if (q + rows > pb->q || pb->dil_w != 1 || ss[OCLNN__W] != pb->c || lda % 512 == 0) return false;
+    const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
+    const long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+    const long y1 = y0 + (long)((pb->r - 1) * pb->dil_h);
+    const long x1 = x0 + (long)((rows - 1) * pb->stride_w + pb->s - 1);
+    if (y0 < 0 || y1 >= (long)pb->h || x0 < 0 || x1 >= (long)pb->w) return false;
+    *view = (oclnn__gemm_aview){gt->x + img * ss[OCLNN__N] + (size_t)y0 * ss[OCLNN__H] +
+                                    (size_t)x0 * ss[OCLNN__W],
+                                lda, (size_t)pb->s * pb->c, pb->dil_h * ss[OCLNN__H]};
+    return true;
+}
+
+static bool im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size_t kc, float *block,
+                               oclnn__gemm_aview *view) {
     im2col_gather *gt = ctx;
     const oclnn__conv2d_problem *pb = gt->pb;
     const size_t *ss = gt->ss;
-    if (gt->plan_p0 != p0) gt->nseg = gather_plan(pb, ss, p0, kc, gt->seg), gt->plan_p0 = p0;
-    const gather_seg *seg = gt->seg;
-    const size_t nseg = gt->nseg;
     const size_t pq = (size_t)pb->p * pb->q;
     size_t img = (gt->j0 + i) / pq, p = (gt->j0 + i) % pq / pb->q, q = (gt->j0 + i) % pb->q;
+    if (view && block && gather_view(gt, img, p, q, rows, view)) return true;
+    if (gt->plan_p0 != p0) {
+        gt->nseg = gather_plan(pb, ss, p0, kc, gt->seg), gt->plan_p0 = p0;
+        gt->longest = 0;
+        for (size_t k = 0; k < gt->nseg; k++)
+            if (gt->seg[k].len > gt->longest) gt->longest = gt->seg[k].len;
+    }
+    const gather_seg *seg = gt->seg;
+    const size_t nseg = gt->nseg;
+    if (!block && gt->longest < GATHER_PREFETCH_MIN_RUN) return false; /* nothing to prefetch */
     if (!block) { /* prefetch the rows' runs of GATHER_PREFETCH_MIN_RUN floats or more */
         for (size_t r = 0; r < rows; r++) {
             const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
@@ -192,7 +222,7 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
             }
             next_pixel(pb, &img, &p, &q);
         }
-        return;
+        return false;
     }
     for (size_t r = 0; r < rows; r++) {
         float *out = block + r * kc;
@@ -221,6 +251,7 @@ static void im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
         }
         next_pixel(pb, &img, &p, &q);
     }
+    return false;
 }
 
 oclnn_status oclnn__cpu_conv_gemm_prepare(oclnn_context *ctx, oclnn__cpu_conv *cv, const float *weights) {
@@ -348,7 +379,7 @@ OCLNN__CPU_TASK(dense_tiles_task) {
                                        rs[OCLNN__W], relu};
             float *yt = yn + j0 * ds[OCLNN__W] + k0;
             if (jt->gather) {
-                im2col_gather gt = {pb, bn, jt->ss, j0, SIZE_MAX, 0, {{0}}};
+                im2col_gather gt = {pb, bn, jt->ss, j0, SIZE_MAX, 0, 0, {{0}}};
                 oclnn__cpu_gemm_packed_gather(cv->gk, j1 - j0, k0, k1, crs, kk, im2col_gather_rows, &gt,
                                               cv->wpk, yt, ds[OCLNN__W], fuse ? &e : NULL);
             } else {

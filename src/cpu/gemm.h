@@ -10,7 +10,9 @@
  * four 12-row tiles and a 3-row one, not five 12-row tiles), and in half the width for a last
  * panel of NR / 2 columns or fewer (80 output channels: two panels and a half one).
  * The depth is walked in blocks of OCLNN__GEMM_KC so that one panel block stays in L1 while MR
- * rows of A stream past it. Callers thread over tiles of C. */
+ * rows of A stream past it. Callers thread over tiles of C. The vector kernels also come as
+ * `seg`, reading A in place from a channels-last image (a convolution's im2col never written:
+ * oclnn__gemm_aview). */
 #ifndef OCLNN_CPU_GEMM_H
 #define OCLNN_CPU_GEMM_H
 
@@ -46,6 +48,21 @@ typedef void (*oclnn__gemm_ukernel)(size_t mr, size_t nc, size_t kc, const float
                                     const float *b, float *c, size_t ldc, bool acc,
                                     const oclnn__gemm_epi *epi, unsigned pf);
 
+/* An A read in place from a convolution's src instead of gathered into a block: element (i, p)
+ * at a + i * lda + (p / seglen) * segstride + p % seglen (its depth in segments of seglen
+ * contiguous floats: one kernel row's taps and channels of a channels-last image). */
+typedef struct oclnn__gemm_aview {
+    const float *a;
+    size_t lda, seglen, segstride;
+} oclnn__gemm_aview;
+
+/* The microkernel on depth p0 .. p0 + kc - 1 of such an A (MR rows: mr == MR when the rows are
+ * read; B and the rest as oclnn__gemm_ukernel). */
+typedef void (*oclnn__gemm_ukernel_seg)(size_t mr, size_t nc, const oclnn__gemm_aview *view,
+                                        size_t p0, size_t kc, const float *b, float *c,
+                                        size_t ldc, bool acc, const oclnn__gemm_epi *epi,
+                                        unsigned pf);
+
 typedef struct oclnn__gemm_kernel {
     oclnn__cpu_isa isa;
     unsigned mr, nr;
@@ -55,6 +72,8 @@ typedef struct oclnn__gemm_kernel {
     /* MR rows of a panel's first NR / 2 columns, for a last panel whose other half is padding
      * (NULL: use run) */
     oclnn__gemm_ukernel half;
+    /* MR rows of A read through an oclnn__gemm_aview (NULL: none; the gather copies) */
+    oclnn__gemm_ukernel_seg seg;
 } oclnn__gemm_kernel;
 
 /* The microkernel for `isa`; NULL when this build has none for it (not x86-64). */
@@ -86,11 +105,12 @@ void oclnn__cpu_gemm_packed_strided(const oclnn__gemm_kernel *g, size_t m, size_
                                     size_t k, size_t n, const float *a, size_t a_rs, size_t a_cs,
                                     const float *packed, float *c, size_t ldc);
 /* Writes rows i .. i + rows - 1, depth p0 .. p0 + kc - 1 of an A that is never stored whole (a
- * convolution's im2col) into block (row stride kc); with block NULL, prefetches what those rows
- * would read instead (a hint: the driver asks for the next block's rows while the current one
- * runs). */
-typedef void (*oclnn__gemm_gather)(void *ctx, size_t i, size_t rows, size_t p0, size_t kc,
-                                   float *block);
+ * convolution's im2col) into block (row stride kc) and returns false; or, when view is not NULL
+ * and the rows can be read in place (oclnn__gemm_aview), fills view instead and returns true.
+ * With block NULL, prefetches what those rows would read (a hint: the driver asks for the next
+ * block's rows while the current one runs). */
+typedef bool (*oclnn__gemm_gather)(void *ctx, size_t i, size_t rows, size_t p0, size_t kc,
+                                   float *block, oclnn__gemm_aview *view);
 /* oclnn__cpu_gemm_packed_epi with A's row blocks made by gather(ctx, ...). */
 void oclnn__cpu_gemm_packed_gather(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t n1,
                                    size_t k, size_t n, oclnn__gemm_gather gather, void *ctx,

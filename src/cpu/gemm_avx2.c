@@ -21,9 +21,11 @@
 #define VADD(a, b) _mm256_add_ps((a), (b))
 #define VMAX(a, b) _mm256_max_ps((a), (b))
 #define UKR_NAME oclnn__gemm_ukernel_avx2
+#define UKR_SEG_NAME oclnn__gemm_ukernel_avx2_seg
 #define MR 6
 #include "cpu/gemm_ukernel.inc"
 #undef UKR_NAME
+#undef UKR_SEG_NAME
 #undef MR
 #define UKR_NAME oclnn__gemm_ukernel_avx2_3
 #define MR 3

@@ -22,9 +22,11 @@
 #define VADD(a, b) _mm512_add_ps((a), (b))
 #define VMAX(a, b) _mm512_max_ps((a), (b))
 #define UKR_NAME oclnn__gemm_ukernel_avx512
+#define UKR_SEG_NAME oclnn__gemm_ukernel_avx512_seg
 #define MR 12
 #include "cpu/gemm_ukernel.inc"
 #undef UKR_NAME
+#undef UKR_SEG_NAME
 #undef MR
 #define UKR_NAME oclnn__gemm_ukernel_avx512_3
 #define MR 3
