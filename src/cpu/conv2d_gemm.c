@@ -497,11 +497,11 @@ static void packed_rows(const oclnn__cpu_conv *cv, const float *x, const size_t 
     }
 }
 
-/* The im2col is fused into the GEMM (gathered per row block) when one image's col matrix would
- * be at least this large: measured (docs/PERFORMANCE-conv.md) a gain for 5x5 at 35x35 (5.9 MB)
- * and the 7x7 stem at 224x224 (7.4 MB), neutral or a loss for smaller ones (Inception's 1x7, 7x1
- * and 3x3 layers, 1-3 MB), whose col stays in L2/L3 and is read in place. */
+/* The im2col is fused into the GEMM (gathered per row block, or read in place: oclnn__gemm_aview)
+ * when one image's col matrix would be at least this large: measured (docs/PERFORMANCE-conv.md) a
+ * gain for 5x5 at 35x35 (5.9 MB) and the 7x7 stem at 224x224 (7.4 MB). */
 #define IMPLICIT_MIN_COL ((size_t)4 << 20)
+
 
 /* A strided or padded 1x1 whose col rows would be a multiple of 2 KiB (512 channels and more):
  * the GEMM would copy each block of the col again (cpu/gemm.c), so gathering the blocks from src
@@ -522,6 +522,24 @@ static void packed_rows(const oclnn__cpu_conv *cv, const float *x, const size_t 
  * GEMM too, without the col. */
 #define BATCH_COL_PIXELS 64
 #define BATCH_COL_MAX ((size_t)8 << 20)
+
+/* Smaller col matrices too, where the microkernel reads row blocks in place (it has a `seg`
+ * kernel), when either
+ *  - output rows hold two row blocks or more (Q >= 2 MR), so that most blocks are read in place:
+ *    Inception-v3's 3x3/2 stem at batch 1 0.61x time, 3x3/2 128 at 56x56 0.98x, 3x3 96 at 28x28
+ *    0.99x; narrower rows lost (Q = 17: Inception's 1x7 and 7x1 at batch 1 1.11x; Q = 14: a
+ *    3x3/2 256 at 28x28 1.14x), or
+ *  - several images of more than BATCH_COL_PIXELS pixels each, which are then one GEMM instead of
+ *    an im2col and a GEMM per image (batch 8: Inception's 1x7 and 7x1 0.98x, 3x3/2 256 at 28x28
+ *    0.97x, 3x3/2 128 at 56x56 0.94x).
+ * Best of 6 interleaved runs of `oclnn bench conv`, AVX-512. */
+static bool gather_col(const oclnn__cpu_conv *cv, size_t crs) {
+    const oclnn__conv2d_problem *pb = &cv->pb;
+    const size_t pq = (size_t)pb->p * pb->q;
+    if (pq * crs * sizeof(float) >= IMPLICIT_MIN_COL || POINTWISE_GATHER(pb, crs)) return true;
+    if (!cv->gk->seg || (size_t)pb->r * pb->s == 1) return false;
+    return pb->q >= 2 * cv->gk->mr || (pb->n > 1 && pq > BATCH_COL_PIXELS);
+}
 
 static bool batch_col_fits(const oclnn__cpu_conv *cv, oclnn_layout dst_layout) {
     const oclnn__conv2d_problem *pb = &cv->pb;
@@ -547,7 +565,7 @@ oclnn_status oclnn__cpu_conv_gemm(oclnn_context *ctx, const oclnn__cpu_conv *cv,
     if (cv->wpk && !rows_channels && no_col && (!pixels_even(ss, pb->q) || ss[OCLNN__C] != 1))
         no_col = false; /* the packed GEMM reads src's pixels as evenly spaced rows */
     if (!no_col && cv->wpk && !rows_channels && ss[OCLNN__C] == 1 && pixels_even(ds, pb->q) &&
-        ds[OCLNN__C] == 1 && (pq * crs * sizeof(float) >= IMPLICIT_MIN_COL || POINTWISE_GATHER(pb, crs))) {
+        ds[OCLNN__C] == 1 && gather_col(cv, crs)) {
         /* im2col fused into the GEMM's row blocks: no col scratch */
         dense_tiles(cv, x, 0, ss[OCLNN__N], 0, pb->n, y, ds, residual, false, ss);
         return OCLNN_OK;
