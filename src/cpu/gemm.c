@@ -160,8 +160,8 @@ static void prefetch_rows(const float *a, size_t a_rs, size_t a_cs, oclnn__gemm_
 
 /* Row blocks of a gathered A that are read in place (oclnn__gemm_aview), run panel by panel: one
  * panel of B stays in L1 across VIEW_BLOCKS row blocks instead of all panels streaming past each
- * (the 7x7 stem's two panels of 147 x 32 floats, 37 KiB, exceed L1 with its input rows: 0.96x
- * its time at batch 8, 4 blocks against 1; 8 no better). */
+ * (the 7x7 stem's two panels of 147 x 32 floats, 37 KiB, exceed L1 with its input rows: 0.99x
+ * its time on one thread at batch 8, 18.2 against 18.4 ms, 4 blocks against 1; 8 no better). */
 enum { VIEW_BLOCKS = 4 };
 typedef struct view_blocks {
     oclnn__gemm_aview view[VIEW_BLOCKS];
