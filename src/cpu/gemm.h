@@ -56,8 +56,8 @@ typedef struct oclnn__gemm_aview {
     size_t lda, seglen, segstride;
 } oclnn__gemm_aview;
 
-/* The microkernel on depth p0 .. p0 + kc - 1 of such an A (MR rows: mr == MR when the rows are
- * read; B and the rest as oclnn__gemm_ukernel). */
+/* The microkernel on depth p0 .. p0 + kc - 1 of such an A: it reads all MR rows of the view
+ * (they must exist) and stores the first mr; B, C and the rest as oclnn__gemm_ukernel. */
 typedef void (*oclnn__gemm_ukernel_seg)(size_t mr, size_t nc, const oclnn__gemm_aview *view,
                                         size_t p0, size_t kc, const float *b, float *c,
                                         size_t ldc, bool acc, const oclnn__gemm_epi *epi,
