@@ -965,11 +965,12 @@ static void test_im2col_gathered(void **state) {
         ROW(gathered_5x5_dil2_asym, 1, 20, 70, 66, 10, 5, 5, 1, 1, EXPLICIT, 2, 3, 1, 0, 2, 2, 1, 0, 0, 0)
         ROW(gathered_3x3s2, 1, 64, 130, 130, 33, 3, 3, 2, 2, EXPLICIT, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)
         /* row blocks inside one output row, every tap inside, are read in place from src
-         * (cpu/gemm.h's oclnn__gemm_aview): a dilated H (the kernel rows' segments 2 rows
-         * apart), Inception-v3's 5x5 at 35x35 (segments of 240 floats across depth blocks of
-         * 256), batch 2, a residual */
-        ROW(gathered_3x3_dilh2, 1, 16, 92, 91, 24, 3, 3, 1, 1, EXPLICIT, 2, 2, 1, 1, 2, 1, 1, 1, 1, 0)
-        ROW(gathered_5x5_c48_b2_res, 2, 48, 35, 35, 64, 5, 5, 1, 1, EXPLICIT, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1)
+         * (cpu/gemm.h's oclnn__gemm_aview; gathered at any col size on the vector paths when
+         * rows hold two row blocks): a dilated H (the kernel rows' segments 2 rows apart), a
+         * 5x5 whose segments of 120 floats straddle depth blocks of 256, batch 2, a residual
+         * (sized for the valgrind stage, which runs them too) */
+        ROW(gathered_3x3_dilh2, 1, 16, 60, 61, 24, 3, 3, 1, 1, EXPLICIT, 2, 2, 1, 1, 2, 1, 1, 1, 1, 0)
+        ROW(gathered_5x5_c24_b2_res, 2, 24, 27, 27, 40, 5, 5, 1, 1, EXPLICIT, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1)
         /* strided 1x1 of 512 channels and more, gathered whatever the col's size, all images one
          * GEMM: 3 x 25 rows (row blocks span images), a residual; padding, 4 depth blocks */
         ROW(gathered_1x1s2_c512_b3_res, 3, 512, 9, 9, 40, 1, 1, 2, 2, EXPLICIT, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1)
