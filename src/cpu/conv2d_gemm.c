@@ -502,7 +502,6 @@ static void packed_rows(const oclnn__cpu_conv *cv, const float *x, const size_t 
  * gain for 5x5 at 35x35 (5.9 MB) and the 7x7 stem at 224x224 (7.4 MB). */
 #define IMPLICIT_MIN_COL ((size_t)4 << 20)
 
-
 /* A strided or padded 1x1 whose col rows would be a multiple of 2 KiB (512 channels and more):
  * the GEMM would copy each block of the col again (cpu/gemm.c), so gathering the blocks from src
  * saves writing and reading the col. Below 512 channels the col is read in place, and the gather

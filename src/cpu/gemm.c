@@ -227,7 +227,7 @@ static void gemm_driver(const oclnn__gemm_kernel *g, size_t m, size_t n0, size_t
                     vb.row[vb.count++] = i; /* read in place: run with its neighbours */
                     if (vb.count == VIEW_BLOCKS)
                         run_views(g, &vb, n0, n1, p0, kc, last, packed + p0 * npad + n0 * kc, c, ldc,
-                                  epi, pf);
+                                  epi, pfs & OCLNN__GEMM_PF_C);
                     continue;
                 }
                 if (rows < cap) memset(block + rows * kc, 0, (cap - rows) * kc * sizeof *block);
