@@ -54,6 +54,8 @@ static const detector_case MASK_BATCH = {"detector_mask_batch.bin", 2, {80, 100}
                                          0.0f, "maskrcnn_resnet50_fpn", "detector_mask_batch_masks.bin"};
 static const detector_case MASK_SINGLE = {"detector_mask_single.bin", 1, {150, 0}, {200, 0}, 192, 320, 300, 50, 8,
                                           0.0f, "maskrcnn_resnet50_fpn", "detector_mask_single_masks.bin"};
+static const detector_case MASK_SMALL = {"detector_mask_small.bin", 1, {60, 0}, {80, 0}, 96, 160, 100, 20, 4,
+                                         0.0f, "maskrcnn_resnet50_fpn", "detector_mask_small_masks.bin"};
 
 static float iou(const float *a, const float *b) {
     float ix = fminf(a[2], b[2]) - fmaxf(a[0], b[0]), iy = fminf(a[3], b[3]) - fmaxf(a[1], b[1]);
@@ -264,10 +266,10 @@ static void run_case(void **state, const detector_case *dc, int passes) {
 }
 
 /* Under valgrind (CI's memory check, C backend only) a ResNet-50-FPN run takes minutes: there the
- * C backend checks one configuration, Mask R-CNN on the single image, NCHW (the Faster R-CNN
- * pipeline and the mask branch in one run, about 70% of the batch case's work, which took 8.5
- * minutes there), and skips the others, visibly; the sanitizer run and the Release suite run
- * them all. */
+ * C backend checks one configuration, Mask R-CNN on a small image (96 x 128 after the transform,
+ * 4 detections: the Faster R-CNN pipeline and the mask branch in one run, a fifth of the single
+ * case's work, which took 6 minutes there), and skips the others, visibly; the sanitizer run and
+ * the Release suite run them all. */
 static bool valgrind_skips(void **state) {
     return test_under_valgrind() && TEST_CFG(state)->backend == OCLNN_BACKEND_CPU;
 }
@@ -289,9 +291,15 @@ static void test_mask_batch(void **state) {
     run_case(state, &MASK_BATCH, 1);
 }
 
-/* ... and on the single image (OpenCL NHWC, C NCHW, as test_single; the one valgrind case). */
+/* ... and on the single image (OpenCL NHWC, C NCHW, as test_single). */
 static void test_mask_single(void **state) {
+    if (valgrind_skips(state)) skip();
     run_case(state, &MASK_SINGLE, 1);
+}
+
+/* ... and on a small one (the one valgrind case). */
+static void test_mask_small(void **state) {
+    run_case(state, &MASK_SMALL, 1);
 }
 
 static void test_errors(void **state) {
@@ -363,6 +371,8 @@ int main(void) {
         cmocka_unit_test_prestate(test_single, (void *)&CFG_CPU_NCHW),
         cmocka_unit_test_prestate(test_mask_single, (void *)&CFG_CL_NHWC),
         cmocka_unit_test_prestate(test_mask_single, (void *)&CFG_CPU_NCHW),
+        cmocka_unit_test_prestate(test_mask_small, (void *)&CFG_CL_NHWC),
+        cmocka_unit_test_prestate(test_mask_small, (void *)&CFG_CPU_NCHW),
         cmocka_unit_test_prestate(test_errors, (void *)&CFG_CPU_NHWC),
     };
     return cmocka_run_group_tests(tests, NULL, test_teardown);

@@ -26,6 +26,8 @@ from export_weights import oclnn_init  # noqa: E402
 CASES = {
     "batch": (((80, 112), (100, 90)), 128, 224, 200, 50, 0.0, 8),
     "single": (((150, 200),), 192, 320, 300, 50, 0.0, 8),
+    # the case CI's valgrind stage runs (a fifth of the single case's work)
+    "small": (((60, 80),), 96, 160, 100, 20, 0.0, 4),
 }
 MASK_SCALE = 2.0 ** -4  # roi_heads.mask_predictor.mask_fcn_logits, as test_detector.c
 
