@@ -2,8 +2,8 @@
 /* The C backend's work-sharing pool (src/cpu/pool.c): every item of a loop runs exactly once,
  * worker indices stay below the team's size and are never shared by two chunks at once, with
  * teams of 1, 2, 3 and 8 threads (more than this machine's cores), loops nested inside a loop,
- * loops started from four user threads at once, and the pool's threads ended with the last C
- * backend context. Every check counts, so a lost or doubled item fails. */
+ * loops started from four user threads at once, the caller's chunks taken from the front of each
+ * loop, and the pool's threads ended with the last C backend context. Every check counts, so a lost or doubled item fails. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +100,57 @@ static void test_every_item_once(void **state) {
     }
 }
 
+/* More chunks than the claim's 16-bit range holds: the grain grows, every item still runs once. */
+static void test_many_chunks(void **state) {
+    (void)state;
+    oclnn_context *ctx = cpu_context(2);
+    oclnn__cpu_team team = oclnn__cpu_team_begin(ctx);
+    assert_int_equal(run_loop(200003, 1, false), 0);
+    assert_int_equal(run_loop(65536, 1, false), 0);
+    oclnn__cpu_team_end(team);
+    oclnn_context_destroy(ctx);
+}
+
+typedef struct owner_state {
+    _Atomic unsigned char *owner; /* per item: 1 + the worker index that ran it */
+} owner_state;
+
+static void owner_task(void *arg, size_t begin, size_t end, unsigned worker) {
+    owner_state *st = arg;
+    for (size_t i = begin; i < end; i++) atomic_store(&st->owner[i], (unsigned char)(worker + 1));
+}
+
+/* The caller claims chunks from the front of a loop and the workers from the back, so the items
+ * the caller ran are a prefix of the loop (whatever the workers took): consecutive loops over the
+ * same data give the caller the same part (cpu/pool.h). */
+static void test_caller_takes_the_front(void **state) {
+    (void)state;
+    static const unsigned teams[] = {2, 3};
+    static const size_t sizes[][2] = {{ITEMS, 1}, {ITEMS, 7}, {64, 1}};
+    for (size_t t = 0; t < sizeof teams / sizeof *teams; t++) {
+        oclnn_context *ctx = cpu_context(teams[t]);
+        oclnn__cpu_team team = oclnn__cpu_team_begin(ctx);
+        for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+            for (int rep = 0; rep < 20; rep++) {
+                const size_t n = sizes[s][0];
+                owner_state st = {calloc(n, 1)};
+                assert_non_null(st.owner);
+                oclnn__cpu_parallel_for(n, sizes[s][1], owner_task, &st);
+                size_t prefix = 0;
+                while (prefix < n && atomic_load(&st.owner[prefix]) == 1) prefix++;
+                for (size_t i = prefix; i < n; i++) {
+                    if (atomic_load(&st.owner[i]) == 0) fail_msg("item %zu of %zu did not run", i, n);
+                    if (atomic_load(&st.owner[i]) == 1)
+                        fail_msg("team %u, %zu items: the caller ran item %zu after another thread's item %zu",
+                                 teams[t], n, i, prefix);
+                }
+                free((void *)st.owner);
+            }
+        oclnn__cpu_team_end(team);
+        oclnn_context_destroy(ctx);
+    }
+}
+
 /* The grain helper: about per_thread chunks per thread, never under min_grain nor 0. */
 static void test_grain(void **state) {
     (void)state;
@@ -191,6 +242,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_item_once),
         cmocka_unit_test(test_grain),
+        cmocka_unit_test(test_many_chunks),
+        cmocka_unit_test(test_caller_takes_the_front),
         cmocka_unit_test(test_four_user_threads),
         cmocka_unit_test(test_conv_threads_agree),
     };

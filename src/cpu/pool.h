@@ -2,7 +2,9 @@
 /* The C backend's one work-sharing thread pool, which runs every parallel loop of the backend.
  *
  * A loop of n items is cut into chunks of `grain` items that the caller and the pool's workers
- * claim from one atomic counter; the caller always takes part, so a loop completes even when no
+ * claim from one atomic range, the caller from its front and the workers from its back (with
+ * two threads, the caller runs a prefix of every loop and the worker the rest: loops that cut the
+ * same data the same way keep each part on one core); the caller always takes part, so a loop completes even when no
  * worker gets a core (an oversubscribed machine): a worker that is asleep or descheduled simply
  * takes no chunk. Workers wait for the next loop by spinning for a short bounded time
  * (OCLNN__POOL_SPIN_US), then sleep on a condition variable: they never spin past that bound.
