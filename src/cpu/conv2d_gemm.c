@@ -157,6 +157,12 @@ static void copy_run(float *out, const float *src, size_t len) {
         for (size_t t = 0; t < len; t++) out[t] = src[t];
 }
 
+/* The input pixel under output pixel (p, q)'s first tap (negative or past the edge in padding). */
+static inline void window_origin(const oclnn__conv2d_problem *pb, size_t p, size_t q, long *y0, long *x0) {
+    *y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
+    *x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+}
+
 /* The pixel after (img, p, q) in row-major order over the images. */
 static void next_pixel(const oclnn__conv2d_problem *pb, size_t *img, size_t *p, size_t *q) {
     if (++*q < pb->q) return;
@@ -177,8 +183,8 @@ static bool gather_view(const im2col_gather *gt, size_t img, size_t p, size_t q,
     const size_t *ss = gt->ss;
     const size_t lda = pb->stride_w * ss[OCLNN__W];
     if (q + rows > pb->q || pb->dil_w != 1 || ss[OCLNN__W] != pb->c || lda % 512 == 0) return false;
-    const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
-    const long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+    long y0, x0;
+    window_origin(pb, p, q, &y0, &x0);
     const long y1 = y0 + (long)((pb->r - 1) * pb->dil_h);
     const long x1 = x0 + (long)((rows - 1) * pb->stride_w + pb->s - 1);
     if (y0 < 0 || y1 >= (long)pb->h || x0 < 0 || x1 >= (long)pb->w) return false;
@@ -207,8 +213,8 @@ static bool im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
     if (!block && gt->longest < GATHER_PREFETCH_MIN_RUN) return false; /* nothing to prefetch */
     if (!block) { /* prefetch the rows' runs of GATHER_PREFETCH_MIN_RUN floats or more */
         for (size_t r = 0; r < rows; r++) {
-            const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
-            const long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+            long y0, x0;
+            window_origin(pb, p, q, &y0, &x0);
             for (size_t k = 0; k < nseg; k++) {
                 const gather_seg *g = &seg[k];
                 const long y = y0 + (long)(g->r * pb->dil_h), x = x0 + (long)(g->s * pb->dil_w);
@@ -226,8 +232,8 @@ static bool im2col_gather_rows(void *ctx, size_t i, size_t rows, size_t p0, size
     }
     for (size_t r = 0; r < rows; r++) {
         float *out = block + r * kc;
-        const long y0 = (long)(p * pb->stride_h) - (long)pb->pad_top;
-        const long x0 = (long)(q * pb->stride_w) - (long)pb->pad_left;
+        long y0, x0;
+        window_origin(pb, p, q, &y0, &x0);
         for (size_t k = 0; k < nseg; k++) {
             const gather_seg *g = &seg[k];
             const long y = y0 + (long)(g->r * pb->dil_h);
