@@ -3,7 +3,8 @@
  * worker indices stay below the team's size and are never shared by two chunks at once, with
  * teams of 1, 2, 3 and 8 threads (more than this machine's cores), loops nested inside a loop,
  * loops started from four user threads at once, the caller's chunks taken from the front of each
- * loop, and the pool's threads ended with the last C backend context. Every check counts, so a lost or doubled item fails. */
+ * loop, and the pool's threads ended with the last C backend context. Every check counts, so a
+ * lost or doubled item fails. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>

@@ -8,14 +8,13 @@
  * each runs one end of every loop, the same end each time, and a layer that splits its output
  * the way the layer before did (cpu/conv2d_gemm.c's pixel-major tiles, the grouped convolution's
  * rows) reads what its own core wrote. Measured (docs/PERFORMANCE-net.md): ResNeXt-50 at batch 1
- * 41.8-42.3 against 42.1-43.6 ms, and 46-49 against 51.5-52 ms in this host's slow stretches
- * (their cross-core reads), ResNet-50 1%, GoogLeNet 3% faster at batch 1, batch 8 unchanged.
- * A worker that wakes late, after its loop has ended (empty range) or another has begun (another
- * generation), claims nothing:
- * the fields it may have read from a later loop are never used. A loop's fields are rewritten
- * only after every chunk of the previous one has completed (`completed` == chunks). The caller
- * takes chunks like any worker and then waits for the chunks others still run: a bounded spin,
- * then a condition variable that the thread finishing the last chunk signals. */
+ * 41.8-42.3 against 42.1-43.6 ms, and 46-49 against 51.5-52 ms in this host's slow stretches;
+ * ResNet-50 1% and GoogLeNet 3% faster at batch 1; batch 8 unchanged. A worker that wakes late,
+ * after its loop has ended (empty range) or another has begun (another generation), claims
+ * nothing: the fields it may have read from a later loop are never used. A loop's fields are
+ * rewritten only after every chunk of the previous one has completed (`completed` == chunks).
+ * The caller takes chunks like any worker and then waits for the chunks others still run: a
+ * bounded spin, then a condition variable that the thread finishing the last chunk signals. */
 #include "cpu/pool.h"
 
 #include <pthread.h>

@@ -4,10 +4,11 @@
  * A loop of n items is cut into chunks of `grain` items that the caller and the pool's workers
  * claim from one atomic range, the caller from its front and the workers from its back (with
  * two threads, the caller runs a prefix of every loop and the worker the rest: loops that cut the
- * same data the same way keep each part on one core); the caller always takes part, so a loop completes even when no
- * worker gets a core (an oversubscribed machine): a worker that is asleep or descheduled simply
- * takes no chunk. Workers wait for the next loop by spinning for a short bounded time
- * (OCLNN__POOL_SPIN_US), then sleep on a condition variable: they never spin past that bound.
+ * same data the same way keep each part on one core); the caller always takes part, so a loop
+ * completes even when no worker gets a core (an oversubscribed machine): a worker that is asleep
+ * or descheduled simply takes no chunk. Workers wait for the next loop by spinning for a short
+ * bounded time (OCLNN__POOL_SPIN_US), then sleep on a condition variable: they never spin past
+ * that bound.
  *
  * One loop runs on the pool at a time. A loop started while the pool is busy with another
  * thread's loop, or from inside a loop (nesting), runs on the calling thread alone, and so does
