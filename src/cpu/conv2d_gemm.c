@@ -356,7 +356,6 @@ typedef struct tiles_job {
     float *y;
     const size_t *ds, *rs, *ss;
     bool rows_channels, res_even, relu, epi, gather; /* gather: b is src, im2col fused */
-    bool pix_major; /* tile t: pixel tile t / nk, channel tile t % nk (else t / nj, t % nj) */
 } tiles_job;
 
 OCLNN__CPU_TASK(dense_tiles_task) {
@@ -370,9 +369,16 @@ OCLNN__CPU_TASK(dense_tiles_task) {
     float *y = jt->y;
     const size_t *ds = jt->ds, *rs = jt->rs;
     const bool rows_channels = jt->rows_channels, res_even = jt->res_even, relu = jt->relu, epi = jt->epi;
+    /* Tile t is pixel tile t / nk, channel tile t % nk (pixel-major) when the GEMM has at least as
+     * many rows (pixels) as columns (output channels): the pool's caller then runs the first
+     * pixels and its worker the last (cpu/pool.h), as in the layer before, whose output they read
+     * from their own cache, at the price of both reading all the weights. Else channel tile
+     * t / nj, pixel tile t % nj: where the weights are the larger (ResNeXt-50's layer3 1x1 layers
+     * at batch 1, 196 pixels x 512-1024 channels, lost 8-12% pixel-major). */
+    const bool pix_major = pq >= kk;
     for (size_t t = begin; t < end; t++) {
-        const size_t n = n0 + t / (nk * nj), ji = jt->pix_major ? t / nk % nj : t % nj,
-                     ki = jt->pix_major ? t % nk : t / nj % nk;
+        const size_t n = n0 + t / (nk * nj), ji = pix_major ? t / nk % nj : t % nj,
+                     ki = pix_major ? t % nk : t / nj % nk;
         size_t k0 = ki * kb, k1 = k0 + kb < kk ? k0 + kb : kk, j0 = ji * jb, j1 = j0 + jb < pq ? j0 + jb : pq;
         const float *bn = b + (n - n0) * bstride_n;
         float *yn = y + n * ds[OCLNN__N];
@@ -467,13 +473,9 @@ static void dense_tiles(const oclnn__cpu_conv *cv, const float *b, size_t ldb, s
     nk = (kk + kb - 1) / kb;
     const float *bias = cv->bias;
     const bool relu = pb->act == OCLNN_ACTIVATION_RELU, epi = bias || res || relu;
-    /* Tiles pixel-major when the GEMM has at least as many rows (pixels) as columns (output
-     * channels): the pool's caller then runs the first pixels and its worker the last (cpu/pool.h),
-     * as in the layer before, whose output they read from their own cache, at the price of both
-     * reading all the weights; channel-major when the weights are the larger (ResNeXt-50's layer3
-     * 1x1 layers at batch 1, 196 pixels x 512-1024 channels, lost 8-12% pixel-major). */
+    /* the tiles' order: dense_tiles_task */
     tiles_job jt = {cv, b, res, bias, ldb, bstride_n, n0, crs, pq, kk, kb, nk, jb, nj, y, ds, rs, gather_ss,
-                    rows_channels, res_even, relu, epi, gather_ss != NULL, pq >= kk};
+                    rows_channels, res_even, relu, epi, gather_ss != NULL};
     oclnn__cpu_parallel_for(images * nk * nj, 1, dense_tiles_task, &jt);
 }
 
